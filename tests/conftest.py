@@ -1,0 +1,42 @@
+"""Shared fixtures: the sample article, its gold annotations, and small spaCy pipelines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tui.core.document import sample_article_path
+
+TESTS = Path(__file__).parent
+DATA = TESTS / "data"
+
+
+@pytest.fixture(scope="session")
+def sample_path() -> Path:
+    return sample_article_path()
+
+
+@pytest.fixture(scope="session")
+def gold() -> dict:
+    return json.loads((DATA / "000_509a6613fde4a62d.gold.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def english_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny English pipeline saved to disk, standing in for any installed spaCy pipeline."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns(
+        [
+            {"label": "PERSON", "pattern": "Ada Lovelace"},
+            {"label": "GPE", "pattern": "London"},
+            {"label": "PER", "pattern": "Babbage"},
+        ]
+    )
+    path = tmp_path_factory.mktemp("models") / "en_tiny"
+    nlp.to_disk(path)
+    return path

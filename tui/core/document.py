@@ -1,0 +1,217 @@
+"""Loading files into an ``Article``: encodings, newlines, titles, paragraphs, and clear errors.
+
+Offsets everywhere in Sorot are Python string indices into ``Article.text``: the file decoded
+(BOM removed) with its line ends normalised to ``\\n``. For a UTF-8 file with LF line ends that
+is the file's own text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+MAX_TITLE_CHARS = 100
+MAX_TITLE_WORDS = 16
+SAMPLE_NAME = "000_509a6613fde4a62d.txt"
+WESTERN_ENCODINGS = ("cp1252", "iso8859_15", "latin_1")
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_NEWLINES = re.compile(r"\r\n?")
+_BLANK_LINES = re.compile(r"\n[ \t\f\v]*\n\s*")
+# Inside a blank-line separated block, a line that starts a Markdown block keeps its own line.
+_BLOCK_START = re.compile(r"\n(?=[ \t]*(?:#{1,6}\s|[-*+>]\s|\d{1,3}[.)]\s|```|\|))")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+
+
+class ArticleError(Exception):
+    """A file cannot be opened as an article. The message is one line, fit to show the user."""
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article: its text and what Sorot knows about the file it came from."""
+
+    text: str
+    title: str
+    path: Path | None = None
+    encoding: str = "utf-8"
+    paragraphs: tuple[tuple[int, int], ...] = field(default=(), repr=False)
+
+    @cached_property
+    def sha256(self) -> str:
+        """Hash of the text (UTF-8), the identity of this version of the article."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    @property
+    def name(self) -> str:
+        return self.path.name if self.path is not None else "(text)"
+
+
+def article_from_text(text: str, path: Path | None = None, encoding: str = "utf-8") -> Article:
+    """Build an ``Article`` from already decoded text (newlines are normalised here)."""
+    text = _NEWLINES.sub("\n", text)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return Article(
+        text=text,
+        title=make_title(text, path),
+        path=path,
+        encoding=encoding,
+        paragraphs=tuple(paragraph_spans(text)),
+    )
+
+
+def load_article(path: str | Path) -> Article:
+    """Read a ``.txt`` or ``.md`` file; raise ``ArticleError`` with a one-line reason otherwise."""
+    path = Path(path)
+    if not path.exists():
+        raise ArticleError(f"{path}: no such file or directory")
+    if path.is_dir():
+        raise ArticleError(f"{path}: is a directory, not an article")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    text, encoding = decode_bytes(data, path)
+    if not text.strip():
+        raise ArticleError(f"{path}: the file is empty")
+    return article_from_text(text, path, encoding)
+
+
+def decode_bytes(data: bytes, path: Path | str = "input") -> tuple[str, str]:
+    """Decode a file's bytes: BOM first, then strict UTF-8, then a detected legacy encoding."""
+    if not data:
+        raise ArticleError(f"{path}: the file is empty")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding.replace("-sig", "")
+            except UnicodeDecodeError:
+                raise ArticleError(f"{path}: starts with a {encoding} mark but is not valid {encoding}") from None
+    if b"\x00" in data[:8192]:
+        raise ArticleError(f"{path}: looks like a binary file, not text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    # Indonesian is written in the Latin alphabet, so its legacy files are nearly always in a
+    # Western code page; let those win ties that the detector would give to Central European
+    # or Mac encodings, and search every encoding only when none of them fits.
+    best = from_bytes(data, cp_isolation=list(WESTERN_ENCODINGS)).best() or from_bytes(data).best()
+    if best is None:
+        raise ArticleError(f"{path}: cannot decode: not UTF-8 and no known encoding fits")
+    text = str(best)
+    if _control_ratio(text) > 0.05:
+        raise ArticleError(f"{path}: looks like a binary file, not text")
+    return text, best.encoding
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:8192]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    return controls / max(1, len(sample))
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the paragraphs, without their surrounding whitespace.
+
+    A text with blank lines is split at blank lines (single line breaks inside a paragraph are
+    re-flowed, except before a Markdown block such as a heading or list item); a text without
+    blank lines has one paragraph per line, as news sites often paste them.
+    """
+    if _BLANK_LINES.search(text):
+        blocks = _split(text, _BLANK_LINES)
+        spans = []
+        for start, end in blocks:
+            spans.extend(_split(text, _BLOCK_START, start, end))
+    else:
+        spans = _split(text, re.compile(r"\n"))
+    return spans
+
+
+def _split(text: str, sep: re.Pattern[str], start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    end = len(text) if end is None else end
+    spans = []
+    pos = start
+    for match in sep.finditer(text, start, end):
+        spans.append((pos, match.start()))
+        pos = match.end()
+    spans.append((pos, end))
+    return [_strip(text, a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def make_title(text: str, path: Path | None) -> str:
+    """The first line when it reads as a short heading, otherwise a name made from the file name."""
+    first, _, rest = text.lstrip().partition("\n")
+    first = first.strip()
+    heading = _MD_HEADING.match(first)
+    if heading and heading.group(1):
+        return heading.group(1)
+    if (
+        rest.strip()
+        and 0 < len(first) <= MAX_TITLE_CHARS
+        and len(first.split()) <= MAX_TITLE_WORDS
+        and first[-1] not in ".,;:!?"
+    ):
+        return first
+    if path is None:
+        return "Untitled"
+    return re.sub(r"[_\s]+", " ", path.stem).strip() or path.name
+
+
+def find_articles(directory: str | Path) -> list[Path]:
+    """The ``.txt`` and ``.md`` files directly inside ``directory``, sorted by name."""
+    directory = Path(directory)
+    try:
+        found = sorted(
+            p for p in directory.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file()
+        )
+    except OSError as exc:
+        raise ArticleError(f"{directory}: cannot list ({exc.strerror or exc})") from None
+    if not found:
+        raise ArticleError(f"{directory}: no articles here (looked for .txt and .md files)")
+    return found
+
+
+def sample_article_path() -> Path:
+    """The bundled sample article: inside the installed package, or ``seeds/`` of a source checkout."""
+    packaged = resources.files("tui").joinpath("seeds", SAMPLE_NAME)
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "seeds" / SAMPLE_NAME
+
+
+# Control characters would reach the terminal as escape sequences; show each as one visible,
+# inert symbol instead (one char for one char, so offsets stay those of ``Article.text``).
+_INERT = {code: 0x2400 + code for code in range(32)}
+_INERT[0x7F] = 0x2421
+_INERT.update({code: 0xFFFD for code in range(0x80, 0xA0)})
+_INERT[ord("\t")] = ord(" ")
+_INERT[ord("\n")] = ord(" ")
+
+
+def inert(text: str) -> str:
+    """``text`` with control characters replaced one-for-one by visible symbols (newlines become spaces)."""
+    return text.translate(_INERT)

@@ -1,0 +1,96 @@
+"""Entities from a spaCy pipeline, behind one pair of functions.
+
+``load_pipeline`` gives the default Indonesian pipeline or any installed spaCy pipeline;
+``find_entities`` runs it over an article of any length and returns plain ``Entity`` records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui.core.entities import Entity
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+DEFAULT_MODEL = "sorot-id-rules"
+"""Name of the pipeline used when no ``--model`` is given."""
+
+CHUNK_CHARS = 50_000
+"""Texts are fed to spaCy in pieces of about this size, cut at paragraph ends (keeps memory flat)."""
+
+# Other pipelines name the same things differently; Sorot speaks spaCy's usual label names.
+LABEL_ALIASES = {
+    "PER": "PERSON",
+    "PERS": "PERSON",
+    "ORGANIZATION": "ORG",
+    "ORGANISATION": "ORG",
+    "LOCATION": "LOC",
+    "PLACE": "LOC",
+}
+
+
+class PipelineError(Exception):
+    """A pipeline could not be loaded; the message is one line meant for the user."""
+
+
+def load_pipeline(model: str | None = None) -> Language:
+    """Load ``model`` (an installed package name or a path), or the default Indonesian pipeline."""
+    if model is None or model == DEFAULT_MODEL:
+        from tui.core.nlp.rules import build_rule_pipeline
+
+        return build_rule_pipeline()
+    import spacy
+
+    try:
+        nlp = spacy.load(Path(model) if Path(model).exists() else model)
+    except (OSError, ValueError, KeyError, ImportError) as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise PipelineError(f"cannot load spaCy pipeline {model!r}: {first_line}") from None
+    if not nlp.has_pipe("ner") and not any(name.endswith("ruler") for name in nlp.pipe_names):
+        # A pipeline without an entity recogniser would silently find nothing.
+        raise PipelineError(f"spaCy pipeline {model!r} has no entity recogniser")
+    return nlp
+
+
+def pipeline_language(nlp: Language) -> str:
+    """The ISO code of the pipeline's language ("id", "en", ...)."""
+    return str(nlp.lang)
+
+
+def split_for_nlp(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, int]]:
+    """Yield ``(start, end)`` pieces of ``text`` of about ``size`` chars, ending at a newline or space."""
+    start, n = 0, len(text)
+    while start < n:
+        end = min(n, start + size)
+        if end < n:
+            cut = text.rfind("\n", start + size // 2, end)
+            if cut == -1:
+                cut = text.rfind(" ", start + size // 2, end)
+            if cut != -1:
+                end = cut + 1
+        yield start, end
+        start = end
+
+
+def doc_entities(doc, offset: int = 0) -> list[Entity]:
+    """The entities of a spaCy ``Doc`` made from ``text[offset:...]``, as plain records."""
+    return [
+        Entity(offset + ent.start_char, offset + ent.end_char, LABEL_ALIASES.get(ent.label_, ent.label_), ent.text)
+        for ent in doc.ents
+    ]
+
+
+def find_entities(
+    nlp: Language, text: str, progress: Callable[[int, int], None] | None = None
+) -> list[Entity]:
+    """All entities of ``text`` in document order; ``progress(done, total)`` is called per piece."""
+    pieces = list(split_for_nlp(text))
+    entities: list[Entity] = []
+    for (start, end), doc in zip(pieces, nlp.pipe(text[a:b] for a, b in pieces)):
+        entities.extend(doc_entities(doc, start))
+        if progress is not None:
+            progress(end, len(text))
+    return entities

@@ -1,0 +1,1 @@
+"""Sorot's terminal interface: a thin Textual layer over ``tui.core``."""

@@ -1,0 +1,117 @@
+"""The Sorot app: opens an article (or a directory of them) and owns the NLP engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from tui.core.document import Article, ArticleError, find_articles, load_article
+from tui.core.nlp.engine import NlpEngine
+from tui.ui.screens.help import HelpScreen, binding_rows
+from tui.ui.screens.library import LibraryScreen
+from tui.ui.screens.reader import ReaderScreen, SearchBar
+from tui.ui.widgets.article_view import ArticleView
+
+
+class SorotApp(App[None]):
+    """Read news articles with their entities highlighted."""
+
+    TITLE = "Sorot"
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(
+        self,
+        article: Article | None = None,
+        *,
+        directory: Path | None = None,
+        articles: list[Path] | None = None,
+        engine: NlpEngine | None = None,
+    ) -> None:
+        super().__init__()
+        if article is None and directory is None:
+            raise ValueError("SorotApp needs an article or a directory")
+        self.article = article
+        self.directory = directory
+        self.articles = articles or []
+        self.engine = engine if engine is not None else NlpEngine()
+        # Start loading now, before Textual takes over the terminal's streams (a child process
+        # is spawned with them): the pipeline loads while the first screen paints.
+        self.engine.start()
+
+    def on_mount(self) -> None:
+        if self.directory is not None:
+            self.push_screen(LibraryScreen(self.directory, self.articles))
+        else:
+            assert self.article is not None
+            self.push_screen(ReaderScreen(self.article))
+
+    def on_unmount(self) -> None:
+        self.engine.close()
+
+    def open_article(self, path: Path, *, can_go_back: bool = False) -> None:
+        """Open ``path`` in a reader screen; a file that cannot be read gives a notification."""
+        try:
+            article = load_article(path)
+        except ArticleError as exc:
+            self.notify(str(exc), title="Cannot open", severity="error", markup=False)
+            return
+        self.push_screen(ReaderScreen(article, can_go_back=can_go_back))
+
+    # ----------------------------------------------------------------------------- help & palette
+
+    def _binding_sources(self) -> list[tuple[str, list[Binding]]]:
+        sources = [
+            ("Reading", list(ArticleView.BINDINGS)),
+            ("Search & labels", list(ReaderScreen.BINDINGS)),
+            ("Search bar", list(SearchBar.BINDINGS)),
+            ("App", [*self.BINDINGS, Binding("ctrl+p", "command_palette", "Command palette: every action")]),
+        ]
+        if self.directory is not None:
+            sources.append(("Article list", [Binding("enter", "select", "Open the highlighted article")]))
+        return sources
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(binding_rows(self, self._binding_sources())))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "Show every key binding", self.action_help)
+        if not isinstance(screen, ReaderScreen):
+            return
+        view = screen.view
+        seen = set()
+        for binding in [*ArticleView.BINDINGS, *ReaderScreen.BINDINGS]:
+            if binding.action in seen or binding.action.startswith("toggle_label_number"):
+                continue
+            seen.add(binding.action)
+            if binding.action == "back" and not screen.can_go_back:
+                continue
+            target = view if binding in ArticleView.BINDINGS else screen
+            keys = binding.key_display or binding.key
+            yield SystemCommand(binding.description, f"Key: {keys}", partial(target.run_action, binding.action))
+        for label in screen.labels:
+            state = "Show" if label in view.hidden_labels else "Hide"
+            yield SystemCommand(
+                f"{state} {label} highlighting", f"Switch {label} highlighting on or off", partial(screen.toggle_label, label)
+            )
+
+
+def make_app(path: str | Path | None = None, *, model: str | None = None, in_process: bool = False) -> SorotApp:
+    """Build the app for ``path`` (a file, a directory or ``None`` for the sample); raises ``ArticleError``."""
+    from tui.core.document import sample_article_path
+
+    engine = NlpEngine(model, in_process=in_process)
+    target = Path(path) if path is not None else sample_article_path()
+    if target.is_dir():
+        return SorotApp(directory=target, articles=find_articles(target), engine=engine)
+    return SorotApp(load_article(target), engine=engine)

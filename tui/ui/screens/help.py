@@ -1,0 +1,56 @@
+"""The help screen: every key binding of the reader, generated from the bindings themselves."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def binding_rows(app, sources: list[tuple[str, list[Binding]]]) -> list[tuple[str, str, str]]:
+    """``(group, keys, description)`` for every binding, keys of one action joined."""
+    rows: list[tuple[str, str, str]] = []
+    for group, bindings in sources:
+        by_action: dict[str, list[str]] = {}
+        descriptions: dict[str, str] = {}
+        for binding in bindings:
+            for single in Binding.make_bindings([binding]):
+                by_action.setdefault(single.action, [])
+                key = app.get_key_display(single)
+                if key not in by_action[single.action]:
+                    by_action[single.action].append(key)
+                descriptions.setdefault(single.action, single.tooltip or single.description)
+        for action, keys in by_action.items():
+            rows.append((group, " ".join(keys), descriptions[action]))
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists every binding; escape, q, ? or F1 closes it."""
+
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close help")]
+
+    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False)
+        table.add_column("keys", style="bold", no_wrap=True)
+        table.add_column("does")
+        group = None
+        for row_group, keys, description in self.rows:
+            if row_group != group:
+                if group is not None:
+                    table.add_row("", "")
+                table.add_row(Text(row_group, style="underline"), "")
+                group = row_group
+            table.add_row(Text(keys), Text(description))
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "Sorot keys"
+            body.border_subtitle = "esc closes"
+            yield Static(table)

@@ -1,0 +1,61 @@
+"""The article list shown by ``sorot DIR``: enter opens one, backspace comes back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+
+def _size(num_bytes: int) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if num_bytes < 1000 or unit == "GB":
+            return f"{num_bytes:.0f} {unit}" if unit == "B" else f"{num_bytes:.1f} {unit}"
+        num_bytes /= 1000
+    return ""
+
+
+class LibraryScreen(Screen):
+    """The articles of one directory."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    def __init__(self, directory: Path, articles: list[Path]) -> None:
+        super().__init__()
+        self.directory = directory
+        self.articles = articles
+
+    def compose(self) -> ComposeResult:
+        heading = Text.assemble(("Articles in ", "bold"), (str(self.directory), "bold"), f"  ({len(self.articles)})")
+        yield Static(heading, id="title-bar")
+        options = []
+        for index, path in enumerate(self.articles):
+            try:
+                size = _size(path.stat().st_size)
+            except OSError:
+                size = "?"
+            options.append(Option(Text.assemble(path.name, ("  " + size, "dim")), id=str(index)))
+        yield OptionList(*options, id="articles")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def action_cursor_down(self) -> None:
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(OptionList).action_cursor_up()
+
+    @on(OptionList.OptionSelected)
+    def open_article(self, event: OptionList.OptionSelected) -> None:
+        self.app.open_article(self.articles[int(event.option.id or 0)], can_go_back=True)

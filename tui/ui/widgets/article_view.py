@@ -1,0 +1,447 @@
+"""The reading view: an article wrapped to a readable measure, drawn one visible row at a time.
+
+It uses Textual's Line API (``ScrollView.render_line``), so only the rows on screen are ever
+styled, whatever the size of the article. Article text is turned into ``rich.text.Text`` with
+control characters made inert, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.core.document import Article, inert
+from tui.core.entities import Entity
+from tui.ui.layout import Layout, column_of, offset_at, wrap_article
+
+MEASURE = 80
+"""Widest row of text, in cells: a comfortable reading measure."""
+
+KNOWN_LABELS = (
+    "PERSON", "ORG", "LOC", "GPE", "NORP", "EVENT", "FAC", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE",
+    "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY",
+)  # fmt: skip
+
+
+def label_class(label: str) -> str:
+    """The component class that colours ``label`` (labels outside spaCy's usual set share one)."""
+    return f"entity--{label if label in KNOWN_LABELS else 'OTHER'}"
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """An article with a cursor, entity highlights and search matches."""
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Down", show=False),
+        Binding("k,up", "cursor_up", "Up", show=False),
+        Binding("left", "cursor_left", "Left", show=False),
+        Binding("right", "cursor_right", "Right", show=False),
+        Binding("space,pagedown", "page_down", "Page down", show=False),
+        Binding("b,pageup", "page_up", "Page up", show=False),
+        Binding("g,home", "top", "Top", show=False),
+        Binding("G,end", "bottom", "Bottom", show=False),
+        Binding("right_square_bracket", "next_entity", "Next entity", key_display="]"),
+        Binding("left_square_bracket", "previous_entity", "Prev entity", key_display="["),
+        Binding("right_curly_bracket", "next_paragraph", "Next paragraph", show=False, key_display="}"),
+        Binding("left_curly_bracket", "previous_paragraph", "Prev paragraph", show=False, key_display="{"),
+        Binding("n", "next_match", "Next match", show=False),
+        Binding("N", "previous_match", "Prev match", show=False),
+        Binding("escape", "clear_search", "Clear search", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "article-view--cursor",
+        "article-view--cursor-row",
+        "article-view--heading",
+        "article-view--match",
+        "article-view--match-current",
+        "article-view--entity-current",
+        *(f"entity--{label}" for label in (*KNOWN_LABELS, "OTHER")),
+    }
+
+    hidden_labels: reactive[frozenset[str]] = reactive(frozenset(), init=False)
+
+    class CursorMoved(Message):
+        """The cursor moved; ``row``/``rows`` say where in the article it is."""
+
+        def __init__(self, offset: int, row: int, rows: int) -> None:
+            super().__init__()
+            self.offset, self.row, self.rows = offset, row, rows
+
+    class EntityJumped(Message):
+        """The cursor landed on an entity, the ``index``-th (1-based) of ``total`` shown."""
+
+        def __init__(self, entity: Entity, index: int, total: int) -> None:
+            super().__init__()
+            self.entity, self.index, self.total = entity, index, total
+
+    class SearchStepped(Message):
+        """The search changed or moved: match ``index`` (1-based, 0 for none) of ``total``."""
+
+        def __init__(self, query: str, index: int, total: int) -> None:
+            super().__init__()
+            self.query, self.index, self.total = query, index, total
+
+    def __init__(self, article: Article, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.article = article
+        self.text = article.text
+        self.wrapped: Layout | None = None
+        self.cursor = article.paragraphs[0][0] if article.paragraphs else 0
+        self._goal_column: int | None = None
+        self.entities: list[Entity] = []
+        self._shown: list[Entity] = []
+        self._shown_starts: list[int] = []
+        self._longest_entity = 0
+        self.matches: list[Match] = []
+        self._match_starts: list[int] = []
+        self.match_index = -1
+        self.query = ""
+        self._search_origin: int | None = None
+        self.focus_span: tuple[int, int] | None = None
+        self._styles: dict[str, Style] = {}
+        self._heading_end = self._find_heading_end()
+
+    # ----------------------------------------------------------------------------- layout
+
+    def _find_heading_end(self) -> int:
+        if not self.article.paragraphs:
+            return -1
+        start, end = self.article.paragraphs[0]
+        first = self.text[start:end].lstrip("#").strip()
+        return end if first == self.article.title and len(self.article.paragraphs) > 1 else -1
+
+    @property
+    def margin(self) -> int:
+        width = self.scrollable_content_region.width
+        return max(0, (width - MEASURE) // 2) if width > MEASURE else 1
+
+    def _relayout(self, width: int) -> None:
+        measure = max(8, min(MEASURE, width - 2))
+        if self.wrapped is not None and self.wrapped.width == measure:
+            return
+        old_row_on_screen = None
+        if self.wrapped is not None:
+            old_row_on_screen = self.wrapped.row_of(self.cursor) - self.scroll_y
+        self.wrapped = wrap_article(self.text, self.article.paragraphs, measure)
+        self.virtual_size = Size(width, self.wrapped.height)
+        if old_row_on_screen is not None:
+            row = self.wrapped.row_of(self.cursor)
+            self.scroll_to(y=max(0, row - old_row_on_screen), animate=False, immediate=True)
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._relayout(self.scrollable_content_region.width)
+
+    def on_mount(self) -> None:
+        self._relayout(max(1, self.scrollable_content_region.width))
+        self._announce_cursor()
+
+    def notify_style_update(self) -> None:
+        self._styles.clear()
+        super().notify_style_update()
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(name, partial=True)
+        return style
+
+    # ----------------------------------------------------------------------------- rendering
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        layout = self.wrapped
+        row = self.scroll_offset.y + y
+        if layout is None or row >= layout.height or not layout.is_text_row(row):
+            return Strip.blank(width, base)
+        start, end = layout.starts[row], layout.ends[row]
+        line = Text(inert(self.text[start:end]), no_wrap=True, end="")
+        if layout.paras[row] == 0 and self._heading_end > 0:
+            line.stylize(self._style("article-view--heading"))
+        for entity in self._entities_between(start, end):
+            line.stylize(self._style(label_class(entity.label)), entity.start - start, entity.end - start)
+        for match in self._matches_between(start, end):
+            line.stylize(self._style("article-view--match"), match.start - start, match.end - start)
+        if self.focus_span is not None and self.focus_span[0] < end and self.focus_span[1] > start:
+            name = "article-view--match-current" if self.match_index >= 0 else "article-view--entity-current"
+            line.stylize(self._style(name), self.focus_span[0] - start, self.focus_span[1] - start)
+        segments = [Segment(" " * self.margin, base)]
+        cursor_row = layout.row_of(self.cursor) == row
+        row_style = base + self._style("article-view--cursor-row") if cursor_row else base
+        if cursor_row:
+            cursor = self.cursor - start
+            if cursor >= len(line):
+                line.append(" ")
+            line.stylize(self._style("article-view--cursor"), cursor, cursor + 1)
+        segments.extend(Segment.apply_style(line.render(self.app.console), row_style))
+        strip = Strip(segments).extend_cell_length(width, row_style if cursor_row else base)
+        return strip.crop(0, width)
+
+    def _entities_between(self, start: int, end: int) -> list[Entity]:
+        # Entities do not overlap and are sorted, so only those starting before ``end`` and
+        # at most ``longest`` before ``start`` can touch the row.
+        low = bisect_left(self._shown_starts, start - self._longest_entity)
+        high = bisect_left(self._shown_starts, end)
+        return [e for e in self._shown[low:high] if e.end > start]
+
+    def _matches_between(self, start: int, end: int) -> list[Match]:
+        if not self.matches:
+            return []
+        low = bisect_left(self._match_starts, start - len(self.query))
+        high = bisect_left(self._match_starts, end)
+        return [m for m in self.matches[low:high] if m.end > start]
+
+    # ----------------------------------------------------------------------------- data in
+
+    def set_entities(self, entities: list[Entity]) -> None:
+        """Show these entities (sorted, non-overlapping) instead of the current ones."""
+        self.entities = sorted(entities)
+        self._refilter()
+
+    def watch_hidden_labels(self) -> None:
+        self._refilter()
+
+    def _refilter(self) -> None:
+        hidden = self.hidden_labels
+        self._shown = [e for e in self.entities if e.label not in hidden]
+        self._shown_starts = [e.start for e in self._shown]
+        self._longest_entity = max((e.end - e.start for e in self._shown), default=0)
+        if self.focus_span is not None and self.match_index < 0:
+            self.focus_span = None
+        self.refresh()
+
+    # ----------------------------------------------------------------------------- cursor
+
+    def move_cursor(self, offset: int, *, keep_goal: bool = False, center: bool = False) -> None:
+        """Put the cursor on ``offset`` and scroll it into view."""
+        assert self.wrapped is not None
+        layout = self.wrapped
+        offset = min(max(0, offset), len(self.text))
+        row = layout.nearest_text_row(layout.row_of(offset))
+        offset = min(max(offset, layout.starts[row]), max(layout.starts[row], layout.ends[row]))
+        old_row = layout.row_of(self.cursor)
+        self.cursor = offset
+        if not keep_goal:
+            self._goal_column = None
+        self._scroll_to_row(row, center=center)
+        self.refresh_line(old_row - self.scroll_offset.y)
+        self.refresh_line(row - self.scroll_offset.y)
+        self._announce_cursor()
+
+    def _scroll_to_row(self, row: int, *, center: bool = False) -> None:
+        height = self.scrollable_content_region.height
+        top = self.scroll_offset.y
+        if center and not (top <= row < top + height):
+            self.scroll_to(y=max(0, row - height // 3), animate=False, immediate=True)
+        elif row < top:
+            self.scroll_to(y=row, animate=False, immediate=True)
+        elif row >= top + height:
+            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
+
+    def _announce_cursor(self) -> None:
+        if self.wrapped is not None:
+            self.post_message(self.CursorMoved(self.cursor, self.wrapped.row_of(self.cursor), self.wrapped.height))
+
+    def _move_rows(self, delta: int) -> None:
+        assert self.wrapped is not None
+        layout = self.wrapped
+        row = layout.row_of(self.cursor)
+        if self._goal_column is None:
+            self._goal_column = column_of(self.text, layout.starts[row], self.cursor)
+        target = layout.nearest_text_row(min(max(0, row + delta), layout.height - 1), 1 if delta > 0 else -1)
+        goal = self._goal_column
+        self.move_cursor(offset_at(self.text, layout.starts[target], layout.ends[target], goal), keep_goal=True)
+        self._goal_column = goal
+
+    def action_cursor_down(self) -> None:
+        self._move_rows(1)
+
+    def action_cursor_up(self) -> None:
+        self._move_rows(-1)
+
+    def action_cursor_left(self) -> None:
+        self.move_cursor(self._skip_gap(self.cursor - 1, -1))
+
+    def action_cursor_right(self) -> None:
+        self.move_cursor(self._skip_gap(self.cursor + 1, 1))
+
+    def _skip_gap(self, offset: int, direction: int) -> int:
+        # Moving by character crosses the blank between paragraphs in one step.
+        assert self.wrapped is not None
+        row = self.wrapped.row_of(offset)
+        if direction > 0 and offset > self.wrapped.ends[row] and row + 1 < self.wrapped.height:
+            return self.wrapped.starts[self.wrapped.nearest_text_row(row + 1, 1)]
+        return offset
+
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height - 2)
+
+    def action_page_down(self) -> None:
+        assert self.wrapped is not None
+        page = self._page()
+        self.scroll_to(y=self.scroll_offset.y + page, animate=False, immediate=True)
+        self._move_rows(page)
+
+    def action_page_up(self) -> None:
+        page = self._page()
+        self.scroll_to(y=max(0, self.scroll_offset.y - page), animate=False, immediate=True)
+        self._move_rows(-page)
+
+    def action_top(self) -> None:
+        self.move_cursor(0)
+
+    def action_bottom(self) -> None:
+        assert self.wrapped is not None
+        self.move_cursor(self.wrapped.starts[self.wrapped.nearest_text_row(self.wrapped.height - 1, -1)])
+
+    def action_next_paragraph(self) -> None:
+        starts = [start for start, _ in self.article.paragraphs]
+        index = bisect_right(starts, self.cursor)
+        if index < len(starts):
+            self.move_cursor(starts[index])
+
+    def action_previous_paragraph(self) -> None:
+        starts = [start for start, _ in self.article.paragraphs]
+        index = bisect_left(starts, self.cursor) - 1
+        if index >= 0:
+            self.move_cursor(starts[index])
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        # The cursor never leaves the screen: scrolling (wheel, scrollbar) takes it along.
+        super().watch_scroll_y(old, new)
+        if self.wrapped is None:
+            return
+        height = self.scrollable_content_region.height
+        row = self.wrapped.row_of(self.cursor)
+        top = round(new)
+        if height <= 0 or top <= row < top + height:
+            return
+        target = top if row < top else top + height - 1
+        target = self.wrapped.nearest_text_row(min(target, self.wrapped.height - 1), 1 if row < top else -1)
+        self.cursor = self.wrapped.starts[target]
+        self._announce_cursor()
+
+    def on_click(self, event: events.Click) -> None:
+        if self.wrapped is None:
+            return
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        row = self.scroll_offset.y + offset.y
+        if row >= self.wrapped.height:
+            return
+        row = self.wrapped.nearest_text_row(row)
+        column = offset.x - self.margin
+        self.move_cursor(offset_at(self.text, self.wrapped.starts[row], self.wrapped.ends[row], column))
+
+    # ----------------------------------------------------------------------------- entities
+
+    @property
+    def shown_entities(self) -> list[Entity]:
+        return self._shown
+
+    def entity_at(self, offset: int) -> Entity | None:
+        index = bisect_right(self._shown_starts, offset) - 1
+        if index >= 0 and self._shown[index].end > offset:
+            return self._shown[index]
+        return None
+
+    def _jump_to_entity(self, index: int) -> None:
+        entity = self._shown[index]
+        self.match_index = -1
+        self.focus_span = (entity.start, entity.end)
+        self.move_cursor(entity.start, center=True)
+        self.refresh()
+        self.post_message(self.EntityJumped(entity, index + 1, len(self._shown)))
+
+    def action_next_entity(self) -> None:
+        index = bisect_right(self._shown_starts, self.cursor)
+        if index < len(self._shown):
+            self._jump_to_entity(index)
+        elif self._shown:
+            self.app.bell()
+
+    def action_previous_entity(self) -> None:
+        index = bisect_left(self._shown_starts, self.cursor) - 1
+        if index >= 0:
+            self._jump_to_entity(index)
+        elif self._shown:
+            self.app.bell()
+
+    # ----------------------------------------------------------------------------- search
+
+    def search(self, query: str) -> int:
+        """Highlight every match of ``query`` (smart case) and go to the first from where search began."""
+        if self._search_origin is None:
+            self._search_origin = self.cursor
+        self.query = query
+        if query:
+            flags = 0 if any(ch.isupper() for ch in query) else re.IGNORECASE
+            pattern = re.compile(re.escape(query), flags)
+            self.matches = [Match(m.start(), m.end()) for m in pattern.finditer(self.text)]
+        else:
+            self.matches = []
+        self._match_starts = [m.start for m in self.matches]
+        if self.matches:
+            index = bisect_left(self._match_starts, self._search_origin)
+            self._go_to_match(index % len(self.matches))
+        else:
+            self.match_index = -1
+            self.focus_span = None
+            self.refresh()
+            self.post_message(self.SearchStepped(query, 0, 0))
+        return len(self.matches)
+
+    def end_search_typing(self) -> None:
+        """The query is final: ``n``/``N`` now walk the matches."""
+        self._search_origin = None
+
+    def _go_to_match(self, index: int) -> None:
+        self.match_index = index
+        match = self.matches[index]
+        self.focus_span = (match.start, match.end)
+        self.move_cursor(match.start, center=True)
+        self.refresh()
+        self.post_message(self.SearchStepped(self.query, index + 1, len(self.matches)))
+
+    def action_next_match(self) -> None:
+        if self.matches:
+            index = bisect_right(self._match_starts, self.cursor)
+            self._go_to_match(index % len(self.matches))
+
+    def action_previous_match(self) -> None:
+        if self.matches:
+            index = bisect_left(self._match_starts, self.cursor) - 1
+            self._go_to_match(index % len(self.matches))
+
+    def action_clear_search(self) -> None:
+        had_search = bool(self.query)
+        self.query = ""
+        self.matches = []
+        self._match_starts = []
+        self.match_index = -1
+        self.focus_span = None
+        self._search_origin = None
+        self.refresh()
+        if had_search:
+            self.post_message(self.SearchStepped("", 0, 0))

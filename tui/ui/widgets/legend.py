@@ -1,0 +1,58 @@
+"""The legend: one chip per entity label present, with its count; a chip toggles its highlighting."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.text import Text
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Static
+
+from tui.core.entities import Entity
+from tui.ui.widgets.article_view import KNOWN_LABELS
+
+
+class LegendChip(Static):
+    """``1 PERSON 17``: clicking it switches that label's highlighting off or on."""
+
+    def __init__(self, number: int, label: str, count: int) -> None:
+        css_label = label if label in KNOWN_LABELS else "OTHER"
+        super().__init__(classes=f"legend-chip -{css_label}")
+        self.label = label
+        self.number = number
+        self.count = count
+
+    def render(self) -> Text:
+        key = f"{self.number} " if self.number <= 9 else ""
+        return Text.assemble((key, "dim"), self.label, f" {self.count}")
+
+    def on_click(self) -> None:
+        self.post_message(Legend.LabelToggled(self.label))
+
+
+class Legend(Horizontal):
+    """Labels present in the article, most frequent first."""
+
+    class LabelToggled(Message):
+        """The reader asked to switch ``label``'s highlighting off or on."""
+
+        def __init__(self, label: str) -> None:
+            super().__init__()
+            self.label = label
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.labels: list[str] = []
+
+    def show_entities(self, entities: list[Entity], hidden: frozenset[str]) -> None:
+        counts = Counter(entity.label for entity in entities)
+        self.labels = [label for label, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+        self.remove_children()
+        chips = [LegendChip(number, label, counts[label]) for number, label in enumerate(self.labels, 1)]
+        self.mount_all(chips)
+        self.show_hidden(hidden)
+
+    def show_hidden(self, hidden: frozenset[str]) -> None:
+        for chip in self.query(LegendChip):
+            chip.set_class(chip.label in hidden, "-off")
