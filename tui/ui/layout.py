@@ -79,12 +79,17 @@ def _is_ascii(text: str, start: int, end: int) -> bool:
 
 
 def _wrap_ascii(text: str, start: int, end: int, width: int):
+    # One rfind per row when the paragraph breaks only at spaces (the common case).
+    plain = text.find("\n", start, end) == -1 and text.find("\t", start, end) == -1
     pos = start
     while pos < end:
         if end - pos <= width:
             yield pos, end
             return
-        cut = max(text.rfind(ch, pos, pos + width + 1) for ch in _BREAKS)
+        if plain:
+            cut = text.rfind(" ", pos, pos + width + 1)
+        else:
+            cut = max(text.rfind(ch, pos, pos + width + 1) for ch in _BREAKS)
         if cut <= pos:
             cut = pos + width  # a word longer than the row: break it
             yield pos, cut

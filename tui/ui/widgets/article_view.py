@@ -137,6 +137,7 @@ class ArticleView(ScrollView, can_focus=True):
     def _relayout(self, width: int) -> None:
         measure = max(8, min(MEASURE, width - 2))
         if self.wrapped is not None and self.wrapped.width == measure:
+            self.virtual_size = Size(width, self.wrapped.height)
             return
         old_row_on_screen = None
         if self.wrapped is not None:
@@ -149,20 +150,25 @@ class ArticleView(ScrollView, can_focus=True):
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
+        # The first resize comes with the real size; wrapping any earlier would waste a pass.
+        first = self.wrapped is None
         self._relayout(self.scrollable_content_region.width)
-
-    def on_mount(self) -> None:
-        self._relayout(max(1, self.scrollable_content_region.width))
-        self._announce_cursor()
+        if first:
+            self._announce_cursor()
 
     def notify_style_update(self) -> None:
         self._styles.clear()
         super().notify_style_update()
 
     def _style(self, name: str) -> Style:
+        """A component's style with a translucent background blended over the view's own."""
         style = self._styles.get(name)
         if style is None:
-            style = self._styles[name] = self.get_component_rich_style(name, partial=True)
+            style = self.get_component_rich_style(name, partial=True)
+            tint = self.get_component_styles(name).background
+            if 0 < tint.a < 1:
+                style += Style(bgcolor=(self.background_colors[1] + tint).rich_color)
+            self._styles[name] = style
         return style
 
     # ----------------------------------------------------------------------------- rendering

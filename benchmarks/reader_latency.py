@@ -1,0 +1,85 @@
+"""Time to first paint and PageDown latency of the reader, measured as a user sees them.
+
+    python benchmarks/reader_latency.py [--timing-tool ../shared/tools/tui_timing.py] [--runs 3]
+
+Runs ``sorot`` in tmux through the shared ``tui_timing.py`` (the same method used for ``less``
+and other terminal programs) on the sample article and on a generated 5 MB article, and prints
+one line per measurement plus the median over runs. ``less`` is measured beside it when present.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tui.core.document import sample_article_path  # noqa: E402
+
+DEFAULT_TOOL = ROOT.parent / "shared" / "tools" / "tui_timing.py"
+MARKER = "Presiden Rusia"
+TARGET_BYTES = 5 * 1024 * 1024
+
+
+def make_big_article(path: Path, size: int = TARGET_BYTES) -> Path:
+    """A news-like article of ``size`` bytes: the sample's paragraphs, numbered and repeated."""
+    paragraphs = sample_article_path().read_text(encoding="utf-8").split("\n")
+    out, total, n = [], 0, 0
+    while total < size:
+        text = paragraphs[n % len(paragraphs)]
+        if n >= len(paragraphs):
+            text = f"{text} (Bagian {n // len(paragraphs) + 1}.)"
+        out.append(text)
+        total += len(text.encode("utf-8")) + 1
+        n += 1
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def measure(tool: Path, command: str, marker: str = MARKER) -> dict[str, float]:
+    result = subprocess.run(
+        [sys.executable, str(tool), marker, "--", command], capture_output=True, text=True, timeout=300
+    )
+    figures = dict(re.findall(r"(\w+)=([\d.]+|nan)", result.stdout))
+    return {key: float(value) for key, value in figures.items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--timing-tool", type=Path, default=DEFAULT_TOOL)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    if not args.timing_tool.exists():
+        print(f"timing tool not found: {args.timing_tool}", file=sys.stderr)
+        return 2
+    if shutil.which("tmux") is None:
+        print("tmux is needed for this benchmark", file=sys.stderr)
+        return 2
+    sorot = shutil.which("sorot") or f"{sys.executable} -m tui"
+    with tempfile.TemporaryDirectory() as tmp:
+        big = make_big_article(Path(tmp) / "big-5mb.txt")
+        print(f"generated {big.stat().st_size / 1e6:.1f} MB article with {big.read_text().count(chr(10))} paragraphs")
+        cases = [("sorot sample", f"{sorot} {sample_article_path()}"), ("sorot 5MB", f"{sorot} {big}")]
+        if shutil.which("less"):
+            cases.append(("less 5MB", f"less {big}"))
+        for name, command in cases:
+            runs = [measure(args.timing_tool, command) for _ in range(args.runs)]
+            for run in runs:
+                print(f"  {name}: " + " ".join(f"{k}={v:g}" for k, v in run.items()))
+            median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+            print(
+                f"{name}: first_paint_s={median['first_paint_s']:.3f} "
+                f"page_p50_ms={median['page_p50_ms']:.1f} page_p95_ms={median['page_p95_ms']:.1f} (median of {len(runs)})"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

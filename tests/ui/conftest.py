@@ -1,0 +1,75 @@
+"""Opening the reader in a headless terminal, with the NLP in this process so it loads once."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from tui.core.nlp.engine import NlpEngine
+from tui.ui.app import SorotApp, make_app
+from tui.ui.screens.reader import ReaderScreen
+from tui.ui.widgets.article_view import ArticleView
+from tui.ui.widgets.status_bar import NlpIndicator
+
+
+async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    """Let the app run until ``condition()`` holds (the NLP runs in another thread)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("timed out waiting for the app")
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+async def wait_for_nlp(pilot: Pilot) -> None:
+    await wait_until(pilot, lambda: not pilot.app.screen.query_one(NlpIndicator).busy)
+
+
+def view_of(app: SorotApp) -> ArticleView:
+    return app.screen.query_one(ArticleView)
+
+
+def screen_text(app: SorotApp) -> str:
+    """The visible rows of the article as plain text."""
+    view = view_of(app)
+    return "\n".join(view.render_line(y).text.rstrip() for y in range(view.size.height))
+
+
+def status_text(app: SorotApp) -> str:
+    return str(app.screen.query_one("#status-message").render())
+
+
+@asynccontextmanager
+async def reader(
+    path: str | Path | None = None, *, model: str | None = None, size: tuple[int, int] = (100, 30), wait: bool = True
+) -> AsyncIterator[tuple[SorotApp, Pilot]]:
+    app = make_app(path, model=model, in_process=True)
+    async with app.run_test(size=size) as pilot:
+        if wait and isinstance(app.screen, ReaderScreen):
+            await wait_for_nlp(pilot)
+        yield app, pilot
+
+
+class GatedEngine(NlpEngine):
+    """An engine whose pipeline is 'loading' until the test opens the gate."""
+
+    def __init__(self) -> None:
+        super().__init__(None, in_process=True)
+        self.gate = threading.Event()
+
+    def language(self) -> str:
+        self.gate.wait(30)
+        return super().language()
+
+
+@pytest.fixture
+def gated_engine() -> GatedEngine:
+    return GatedEngine()

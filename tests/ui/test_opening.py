@@ -1,0 +1,95 @@
+"""Opening things: a directory of articles, hostile text, files that are not articles, another model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import OptionList
+
+from tests.ui.conftest import reader, screen_text, view_of, wait_for_nlp, wait_until
+from tui.ui.screens.library import LibraryScreen
+from tui.ui.screens.reader import ReaderScreen, TitleBar
+
+HOSTILE = (
+    "Judul [bold]Tebal[/bold]\n\n"
+    "Klik [@click=app.quit]klik[/] di sini, lalu [/] dan [red]merah.\n\n"
+    "Warna \x1b[31mmerah\x1b[0m dan bel\x07 di Jakarta.\n"
+)
+
+
+async def test_markup_and_escape_sequences_in_an_article_are_shown_literally(tmp_path: Path) -> None:
+    path = tmp_path / "[bold]jahat[/bold].txt"
+    path.write_text(HOSTILE, encoding="utf-8")
+    async with reader(path) as (app, pilot):
+        shown = screen_text(app)
+        assert "Klik [@click=app.quit]klik[/] di sini, lalu [/] dan [red]merah." in shown
+        assert "Judul [bold]Tebal[/bold]" in shown
+        assert "\x1b" not in shown and "\x07" not in shown
+        assert "␛[31mmerah␛[0m dan bel␇" in shown
+        title = app.screen.query_one(TitleBar).render()
+        assert "[bold]jahat[/bold].txt" in title.plain
+        assert title.plain.startswith("Judul [bold]Tebal[/bold]")
+        # Clicking the would-be link only moves the cursor: nothing runs, the app keeps going.
+        view = view_of(app)
+        row = next(r for r in range(view.wrapped.height) if "klik" in view.text[view.wrapped.starts[r] : view.wrapped.ends[r]])
+        column = view.text[view.wrapped.starts[row] : view.wrapped.ends[row]].index("[@click")
+        await pilot.click(view, offset=(view.margin + column + 3, row))
+        await pilot.pause()
+        assert app.is_running
+        assert view.cursor == view.wrapped.starts[row] + column + 3
+
+
+async def test_a_directory_lists_its_articles_enter_opens_and_backspace_returns(tmp_path: Path) -> None:
+    (tmp_path / "b-kedua.md").write_text("# Berita Kedua\n\nIsi kedua di Surabaya.\n", encoding="utf-8")
+    (tmp_path / "a-pertama.txt").write_text("Berita Pertama\n\nPresiden Joko Widodo tiba di Bandung.\n", encoding="utf-8")
+    (tmp_path / "gambar.png").write_bytes(b"\x89PNG")
+    async with reader(tmp_path) as (app, pilot):
+        assert isinstance(app.screen, LibraryScreen)
+        options = app.screen.query_one(OptionList)
+        assert options.option_count == 2
+        assert "a-pertama.txt" in str(options.get_option_at_index(0).prompt)
+        await pilot.press("j", "enter")
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.article.title == "Berita Kedua"
+        await wait_for_nlp(pilot)
+        await pilot.press("backspace")
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("k", "enter")
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.article.title == "Berita Pertama"
+
+
+async def test_a_broken_file_in_a_directory_gives_a_notification_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "kosong.txt").write_bytes(b"")
+    (tmp_path / "isi.txt").write_text("Ada isinya.\n", encoding="utf-8")
+    async with reader(tmp_path) as (app, pilot):
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        messages = [n.message for n in app._notifications]
+        assert any("kosong.txt" in m and "empty" in m for m in messages)
+
+
+async def test_another_spacy_pipeline_can_be_used(tmp_path: Path, english_model: Path) -> None:
+    path = tmp_path / "en.txt"
+    path.write_text("Ada Lovelace wrote to Babbage from London.\n", encoding="utf-8")
+    async with reader(path, model=str(english_model)) as (app, pilot):
+        assert [(e.text, e.label) for e in view_of(app).entities] == [
+            ("Ada Lovelace", "PERSON"),
+            ("Babbage", "PERSON"),
+            ("London", "GPE"),
+        ]
+
+
+async def test_a_pipeline_that_fails_to_load_leaves_the_article_readable(tmp_path: Path) -> None:
+    broken = tmp_path / "broken-model"
+    broken.mkdir()
+    (broken / "config.cfg").write_text("[nlp]\nlang = \"xx_nope\"\n", encoding="utf-8")
+    path = tmp_path / "a.txt"
+    path.write_text("Teks tetap terbaca.\n", encoding="utf-8")
+    async with reader(path, model=str(broken), wait=False) as (app, pilot):
+        await wait_until(pilot, lambda: bool(app._notifications))
+        assert "Teks tetap terbaca." in screen_text(app)
+        notification = list(app._notifications)[0]
+        assert notification.severity == "error"
+        assert "\n" not in notification.message

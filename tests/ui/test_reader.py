@@ -1,0 +1,235 @@
+"""A reader's story: open the sample article, read it by keyboard, find its entities and words."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from textual import events
+from textual.command import CommandList
+from textual.widgets import Input
+
+from tests.ui.conftest import GatedEngine, reader, screen_text, status_text, view_of, wait_for_nlp, wait_until
+from tui.core.document import load_article
+from tui.ui.app import SorotApp
+from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.reader import ReaderScreen
+from tui.ui.widgets.legend import Legend, LegendChip
+from tui.ui.widgets.status_bar import NlpIndicator
+
+
+async def test_the_text_is_readable_before_the_entities_arrive(sample_path: Path, gated_engine: GatedEngine) -> None:
+    app = SorotApp(load_article(sample_path), engine=gated_engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "Presiden Rusia, Vladimir Putin" in screen_text(app)
+        indicator = app.screen.query_one(NlpIndicator)
+        assert indicator.busy
+        assert "loading" in indicator.message
+        assert view_of(app).entities == []
+        gated_engine.gate.set()
+        await wait_for_nlp(pilot)
+        assert view_of(app).entities
+        assert re.fullmatch(r"\d+ entities", indicator.message)
+
+
+async def test_entities_are_highlighted_and_listed_in_the_legend(sample_path: Path) -> None:
+    async with reader() as (app, pilot):
+        view = view_of(app)
+        people = {e.text for e in view.entities if e.label == "PERSON"}
+        assert {"Vladimir Putin", "Kim Jong Un", "Donald Trump"} <= people
+        legend = app.screen.query_one(Legend)
+        chips = {chip.label: chip.count for chip in legend.query(LegendChip)}
+        assert chips["PERSON"] == len([e for e in view.entities if e.label == "PERSON"])
+        assert sum(chips.values()) == len(view.entities)
+        # The first row shows "Vladimir Putin" with the PERSON colour.
+        strip = view.render_line(0)
+        person = view.get_component_rich_style("entity--PERSON", partial=True)
+        styled = "".join(seg.text for seg in strip if seg.style and seg.style.bgcolor == person.bgcolor)
+        assert "Vladimir Putin" in styled
+
+
+async def test_bracket_keys_walk_the_entities_and_the_status_line_says_which() -> None:
+    async with reader() as (app, pilot):
+        view = view_of(app)
+        entities = view.shown_entities
+        await pilot.press("right_square_bracket")
+        first = entities[0] if entities[0].start > 0 else entities[1]
+        index = entities.index(first) + 1
+        assert view.cursor == first.start
+        assert status_text(app) == f"{first.text} · {first.label} · {index}/{len(entities)}"
+        await pilot.press("right_square_bracket", "right_square_bracket", "left_square_bracket")
+        assert view.cursor == entities[index].start
+        assert status_text(app).endswith(f"· {index + 1}/{len(entities)}")
+
+
+async def test_jumping_to_the_last_entity_scrolls_it_into_view() -> None:
+    async with reader(size=(100, 16)) as (app, pilot):
+        view = view_of(app)
+        await pilot.press("G")
+        last = view.shown_entities[-1]
+        await pilot.press("left_square_bracket")
+        await pilot.press("g")
+        assert view.scroll_offset.y == 0
+        for _ in view.shown_entities:
+            await pilot.press("right_square_bracket")
+        assert view.cursor == last.start
+        row = view.wrapped.row_of(view.cursor)
+        assert view.scroll_offset.y <= row < view.scroll_offset.y + view.size.height
+        assert last.text in screen_text(app)
+
+
+async def test_line_page_paragraph_and_end_keys_move_the_cursor() -> None:
+    async with reader(size=(100, 16)) as (app, pilot):
+        view = view_of(app)
+        layout = view.wrapped
+        assert layout.row_of(view.cursor) == 0
+        await pilot.press("j")
+        assert layout.row_of(view.cursor) == 1
+        await pilot.press("down", "k")
+        assert layout.row_of(view.cursor) == 1
+        await pilot.press("up")
+        assert layout.row_of(view.cursor) == 0
+        await pilot.press("space")
+        assert view.scroll_offset.y > 0
+        paged = layout.row_of(view.cursor)
+        assert paged >= 10
+        await pilot.press("b")
+        assert view.scroll_offset.y == 0
+        await pilot.press("G")
+        assert layout.row_of(view.cursor) == layout.height - 1
+        assert view.scroll_offset.y == view.max_scroll_y
+        await pilot.press("g")
+        assert view.cursor == 0
+        paragraphs = view.article.paragraphs
+        await pilot.press("right_curly_bracket", "right_curly_bracket")
+        assert view.cursor == paragraphs[2][0]
+        await pilot.press("left_curly_bracket")
+        assert view.cursor == paragraphs[1][0]
+        await pilot.press("pagedown", "pageup", "end", "home")
+        assert view.cursor == 0
+
+
+async def test_search_highlights_as_you_type_and_counts_matches() -> None:
+    async with reader() as (app, pilot):
+        view = view_of(app)
+        text = view.text
+        total = len(re.findall("putin", text, re.IGNORECASE))
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"put")
+        assert len(view.matches) == len(re.findall("put", text, re.IGNORECASE))
+        await pilot.press(*"in")
+        assert len(view.matches) == total
+        assert status_text(app) == f"1 of {total} for putin"
+        await pilot.press("enter")
+        assert app.focused is view
+        await pilot.press("n", "n")
+        assert status_text(app) == f"3 of {total} for putin"
+        assert text[view.cursor : view.cursor + 5].lower() == "putin"
+        await pilot.press("N")
+        assert status_text(app) == f"2 of {total} for putin"
+        await pilot.press("escape")
+        assert view.matches == []
+        assert status_text(app) == ""
+
+
+async def test_search_with_no_match_says_so_and_escape_in_the_bar_cancels() -> None:
+    async with reader() as (app, pilot):
+        await pilot.press("slash", *"zzz")
+        assert status_text(app) == "no match for zzz"
+        await pilot.press("escape")
+        assert view_of(app).matches == []
+        assert app.focused is view_of(app)
+
+
+async def test_smart_case_search() -> None:
+    async with reader() as (app, pilot):
+        view = view_of(app)
+        await pilot.press("slash", *"AS", "enter")
+        assert len(view.matches) == len(re.findall("AS", view.text))
+        assert len(view.matches) < len(re.findall("as", view.text, re.IGNORECASE))
+
+
+async def test_number_keys_and_legend_clicks_switch_a_label_off_and_on() -> None:
+    async with reader() as (app, pilot):
+        view = view_of(app)
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        first_label = screen.labels[0]
+        await pilot.press("1")
+        assert first_label in view.hidden_labels
+        assert all(e.label != first_label for e in view.shown_entities)
+        chip = next(c for c in screen.query(LegendChip) if c.label == first_label)
+        assert chip.has_class("-off")
+        await pilot.click(chip)
+        assert first_label not in view.hidden_labels
+        assert not chip.has_class("-off")
+
+
+async def test_help_lists_every_binding_and_closes() -> None:
+    async with reader() as (app, pilot):
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        shown = " ".join(f"{keys} {description}" for _, keys, description in app.screen.rows)
+        for key in ["j", "k", "space", "b", "g", "G", "]", "[", "}", "{", "/", "n", "N", "?", "f1", "q", "ctrl+p", "1"]:
+            assert re.search(rf"(^|\s){re.escape(key)}(\s|$)", shown, re.IGNORECASE), key
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReaderScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, ReaderScreen)
+
+
+async def test_command_palette_offers_every_action() -> None:
+    async with reader() as (app, pilot):
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        for title in ["Next entity", "Prev entity", "Search", "Next match", "Page down", "Top", "Bottom", "Help"]:
+            assert title in titles
+        for label in app.screen.labels:
+            assert f"Hide {label} highlighting" in titles
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Hide PERSON highlighting")
+        await wait_until(pilot, lambda: app.screen.query_one(CommandList).option_count > 0)
+        await pilot.pause(0.3)
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: "PERSON" in view_of(app).hidden_labels, timeout=5)
+
+
+async def test_a_click_puts_the_cursor_there() -> None:
+    async with reader() as (app, pilot):
+        view = view_of(app)
+        await pilot.click(view, offset=(view.margin + 4, 2))
+        row = view.wrapped.row_of(view.cursor)
+        assert row == 2
+        assert view.cursor == view.wrapped.starts[2] + 4
+
+
+async def test_the_mouse_wheel_scrolls_and_the_cursor_stays_on_screen() -> None:
+    async with reader(size=(100, 12)) as (app, pilot):
+        view = view_of(app)
+        for _ in range(6):
+            await pilot._post_mouse_events([events.MouseScrollDown], view, offset=(10, 3))
+        await pilot.pause()
+        assert view.scroll_offset.y > 0
+        row = view.wrapped.row_of(view.cursor)
+        assert view.scroll_offset.y <= row < view.scroll_offset.y + view.size.height
+
+
+async def test_resizing_rewraps_the_text() -> None:
+    async with reader(size=(100, 30)) as (app, pilot):
+        view = view_of(app)
+        wide_rows = view.wrapped.height
+        await pilot.resize_terminal(50, 30)
+        await pilot.pause()
+        assert view.wrapped.width <= 48
+        assert view.wrapped.height > wide_rows
+        assert all(len(line) <= 50 for line in screen_text(app).splitlines())
+
+
+async def test_q_quits() -> None:
+    async with reader() as (app, pilot):
+        await pilot.press("q")
+        assert app.return_code == 0
+        assert not app.is_running

@@ -1,0 +1,36 @@
+"""Pictures of the main screen and the help screen (pytest-textual-snapshot).
+
+Update after a deliberate change with ``pytest tests/ui/test_snapshots.py --snapshot-update``
+and look at the SVGs before committing them.
+"""
+
+from __future__ import annotations
+
+from tests.ui.conftest import wait_for_nlp
+from tui.ui.app import make_app
+
+SIZE = (110, 34)
+
+
+def test_main_screen(snap_compare) -> None:
+    async def loaded(pilot) -> None:
+        await wait_for_nlp(pilot)
+        await pilot.press("right_square_bracket", "right_square_bracket")
+
+    assert snap_compare(make_app(in_process=True), terminal_size=SIZE, run_before=loaded)
+
+
+def test_help_screen(snap_compare) -> None:
+    async def help_open(pilot) -> None:
+        await wait_for_nlp(pilot)
+        await pilot.press("question_mark")
+
+    assert snap_compare(make_app(in_process=True), terminal_size=SIZE, run_before=help_open)
+
+
+def test_search_in_progress(snap_compare) -> None:
+    async def searching(pilot) -> None:
+        await wait_for_nlp(pilot)
+        await pilot.press("slash", *"korea")
+
+    assert snap_compare(make_app(in_process=True), terminal_size=SIZE, run_before=searching)
