@@ -18,7 +18,7 @@ HOSTILE = (
 
 
 async def test_markup_and_escape_sequences_in_an_article_are_shown_literally(tmp_path: Path) -> None:
-    path = tmp_path / "[bold]jahat[/bold].txt"
+    path = tmp_path / "[bold]jahat[@click=app.quit]x.txt"
     path.write_text(HOSTILE, encoding="utf-8")
     async with reader(path) as (app, pilot):
         shown = screen_text(app)
@@ -27,7 +27,7 @@ async def test_markup_and_escape_sequences_in_an_article_are_shown_literally(tmp
         assert "\x1b" not in shown and "\x07" not in shown
         assert "␛[31mmerah␛[0m dan bel␇" in shown
         title = app.screen.query_one(TitleBar).render()
-        assert "[bold]jahat[/bold].txt" in title.plain
+        assert "[bold]jahat[@click=app.quit]x.txt" in title.plain
         assert title.plain.startswith("Judul [bold]Tebal[/bold]")
         # Clicking the would-be link only moves the cursor: nothing runs, the app keeps going.
         view = view_of(app)
@@ -60,14 +60,14 @@ async def test_a_directory_lists_its_articles_enter_opens_and_backspace_returns(
 
 
 async def test_a_broken_file_in_a_directory_gives_a_notification_not_a_crash(tmp_path: Path) -> None:
-    (tmp_path / "kosong.txt").write_bytes(b"")
-    (tmp_path / "isi.txt").write_text("Ada isinya.\n", encoding="utf-8")
+    (tmp_path / "a-kosong.txt").write_bytes(b"")
+    (tmp_path / "b-isi.txt").write_text("Ada isinya.\n", encoding="utf-8")
     async with reader(tmp_path) as (app, pilot):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
         messages = [n.message for n in app._notifications]
-        assert any("kosong.txt" in m and "empty" in m for m in messages)
+        assert any("a-kosong.txt" in m and "empty" in m for m in messages)
 
 
 async def test_another_spacy_pipeline_can_be_used(tmp_path: Path, english_model: Path) -> None:

@@ -24,8 +24,8 @@ class SorotApp(App[None]):
     TITLE = "Sorot"
     CSS_PATH = "app.tcss"
     BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit", tooltip="Quit Sorot"),
+        Binding("question_mark,f1", "help", "Help", tooltip="This help: every key"),
     ]
 
     def __init__(
@@ -73,7 +73,7 @@ class SorotApp(App[None]):
             ("Reading", list(ArticleView.BINDINGS)),
             ("Search & labels", list(ReaderScreen.BINDINGS)),
             ("Search bar", list(SearchBar.BINDINGS)),
-            ("App", [*self.BINDINGS, Binding("ctrl+p", "command_palette", "Command palette: every action")]),
+            ("App", [*self.BINDINGS, Binding("ctrl+p", "command_palette", "Palette", tooltip="Command palette: every action by name")]),
         ]
         if self.directory is not None:
             sources.append(("Article list", [Binding("enter", "select", "Open the highlighted article")]))
@@ -81,7 +81,12 @@ class SorotApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(binding_rows(self, self._binding_sources())))
+            mouse = [
+                ("Mouse", "click", "Put the cursor there"),
+                ("Mouse", "wheel", "Scroll (the cursor stays on screen)"),
+                ("Mouse", "click a legend label", "Switch its highlighting off / on"),
+            ]
+            self.push_screen(HelpScreen([*binding_rows(self, self._binding_sources()), *mouse]))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

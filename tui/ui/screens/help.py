@@ -12,20 +12,18 @@ from textual.widgets import Static
 
 
 def binding_rows(app, sources: list[tuple[str, list[Binding]]]) -> list[tuple[str, str, str]]:
-    """``(group, keys, description)`` for every binding, keys of one action joined."""
+    """``(group, keys, description)`` for every binding; keys that do the same thing share a row."""
     rows: list[tuple[str, str, str]] = []
     for group, bindings in sources:
-        by_action: dict[str, list[str]] = {}
-        descriptions: dict[str, str] = {}
+        keys_by_description: dict[str, list[str]] = {}
         for binding in bindings:
             for single in Binding.make_bindings([binding]):
-                by_action.setdefault(single.action, [])
+                keys = keys_by_description.setdefault(single.tooltip or single.description, [])
                 key = app.get_key_display(single)
-                if key not in by_action[single.action]:
-                    by_action[single.action].append(key)
-                descriptions.setdefault(single.action, single.tooltip or single.description)
-        for action, keys in by_action.items():
-            rows.append((group, " ".join(keys), descriptions[action]))
+                if key not in keys:
+                    keys.append(key)
+        for description, keys in keys_by_description.items():
+            rows.append((group, " ".join(keys), description))
     return rows
 
 

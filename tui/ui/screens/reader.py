@@ -38,7 +38,7 @@ class TitleBar(Static):
 class SearchBar(Input):
     """``/`` opens it; typing highlights matches, enter keeps them, escape clears them."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel search", show=False)]
+    BINDINGS = [Binding("escape", "cancel", "Cancel search", show=False, tooltip="Close the search and clear it")]
 
     def action_cancel(self) -> None:
         self.value = ""
@@ -49,13 +49,19 @@ class ReaderScreen(Screen):
     """Read one article with its entities highlighted."""
 
     BINDINGS = [
-        Binding("slash", "start_search", "Search", key_display="/"),
+        Binding(
+            "slash", "start_search", "Search", key_display="/",
+            tooltip="Search: matches highlight as you type; enter keeps them, esc clears",
+        ),
         *(
-            Binding(str(n), f"toggle_label_number({n})", f"Toggle label {n}", show=False)
+            Binding(
+                str(n), f"toggle_label_number({n})", f"Toggle label {n}", show=False,
+                tooltip="Switch the n-th legend label's highlighting off / on",
+            )
             for n in range(1, 10)
         ),
-        Binding("backspace", "back", "Articles", key_display="⌫"),
-    ]
+        Binding("backspace", "back", "Articles", key_display="⌫", tooltip="Back to the article list"),
+    ]  # fmt: skip
 
     def __init__(self, article: Article, *, can_go_back: bool = False) -> None:
         super().__init__()
@@ -77,7 +83,6 @@ class ReaderScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one(SearchBar).display = False
-        self.query_one(Legend).display = False
         self.view.focus()
         # Start the NLP only once the text is painted: the reader never waits on the model.
         self.call_after_refresh(self.find_entities)
@@ -95,9 +100,6 @@ class ReaderScreen(Screen):
         engine = self.app.engine
         indicator = self.query_one(NlpIndicator)
         call = self.app.call_from_thread
-        future = engine.start()
-        if not future.done():
-            call(indicator.set_state, "loading NLP model", busy=True)
         try:
             engine.language()
             call(indicator.set_state, "finding entities", busy=True)
@@ -109,7 +111,8 @@ class ReaderScreen(Screen):
             entities = engine.find_entities(self.article.text, progress, lambda: worker.is_cancelled)
         except PipelineError as exc:
             if not worker.is_cancelled:
-                call(indicator.set_state, "no entities: model failed", busy=False)
+                call(indicator.set_state, "NLP failed", busy=False)
+                call(self.query_one(Legend).show_note, "no entities: the NLP pipeline failed (see the notification)")
                 call(self.app.notify, str(exc), title="NLP", severity="error", markup=False)
             return
         if not worker.is_cancelled:
@@ -119,7 +122,6 @@ class ReaderScreen(Screen):
         self.entities = entities
         self.view.set_entities(entities)
         legend = self.query_one(Legend)
-        legend.display = bool(entities)
         legend.show_entities(entities, self.view.hidden_labels)
         count = len(entities)
         self.query_one(NlpIndicator).set_state(f"{count} entit{'y' if count == 1 else 'ies'}", busy=False)
@@ -152,7 +154,7 @@ class ReaderScreen(Screen):
 
     @on(ArticleView.CursorMoved)
     def cursor_moved(self, event: ArticleView.CursorMoved) -> None:
-        starts = [start for start, _ in self.article.paragraphs]
+        starts = self.view.paragraph_starts
         paragraph = max(1, bisect_right(starts, event.offset))
         self.query_one(StatusBar).show_position(paragraph, len(starts), event.row, event.rows)
 

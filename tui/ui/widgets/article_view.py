@@ -50,22 +50,31 @@ class ArticleView(ScrollView, can_focus=True):
     """An article with a cursor, entity highlights and search matches."""
 
     BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", show=False),
-        Binding("k,up", "cursor_up", "Up", show=False),
-        Binding("left", "cursor_left", "Left", show=False),
-        Binding("right", "cursor_right", "Right", show=False),
-        Binding("space,pagedown", "page_down", "Page down", show=False),
-        Binding("b,pageup", "page_up", "Page up", show=False),
-        Binding("g,home", "top", "Top", show=False),
-        Binding("G,end", "bottom", "Bottom", show=False),
-        Binding("right_square_bracket", "next_entity", "Next entity", key_display="]"),
-        Binding("left_square_bracket", "previous_entity", "Prev entity", key_display="["),
-        Binding("right_curly_bracket", "next_paragraph", "Next paragraph", show=False, key_display="}"),
-        Binding("left_curly_bracket", "previous_paragraph", "Prev paragraph", show=False, key_display="{"),
-        Binding("n", "next_match", "Next match", show=False),
-        Binding("N", "previous_match", "Prev match", show=False),
-        Binding("escape", "clear_search", "Clear search", show=False),
-    ]
+        Binding("j,down", "cursor_down", "Down", show=False, tooltip="Cursor down a line"),
+        Binding("k,up", "cursor_up", "Up", show=False, tooltip="Cursor up a line"),
+        Binding("left", "cursor_left", "Left", show=False, tooltip="Cursor back a character"),
+        Binding("right", "cursor_right", "Right", show=False, tooltip="Cursor forward a character"),
+        Binding("space,pagedown", "page_down", "Page down", show=False, tooltip="Page down"),
+        Binding("b,pageup", "page_up", "Page up", show=False, tooltip="Page up"),
+        Binding("g,home", "top", "Top", show=False, tooltip="Go to the top"),
+        Binding("G,end", "bottom", "Bottom", show=False, tooltip="Go to the bottom"),
+        Binding(
+            "right_square_bracket", "next_entity", "Next entity", key_display="]",
+            tooltip="Next entity: cursor on it, status line says which",
+        ),
+        Binding("left_square_bracket", "previous_entity", "Prev entity", key_display="[", tooltip="Previous entity"),
+        Binding(
+            "right_curly_bracket", "next_paragraph", "Next paragraph", show=False, key_display="}",
+            tooltip="Next paragraph",
+        ),
+        Binding(
+            "left_curly_bracket", "previous_paragraph", "Prev paragraph", show=False, key_display="{",
+            tooltip="Previous paragraph (or the start of this one)",
+        ),
+        Binding("n", "next_match", "Next match", show=False, tooltip="Next search match"),
+        Binding("N", "previous_match", "Prev match", show=False, tooltip="Previous search match"),
+        Binding("escape", "clear_search", "Clear search", show=False, tooltip="Clear the search highlights"),
+    ]  # fmt: skip
 
     COMPONENT_CLASSES = {
         "article-view--cursor",
@@ -107,6 +116,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.wrapped: Layout | None = None
         self.cursor = article.paragraphs[0][0] if article.paragraphs else 0
         self._goal_column: int | None = None
+        self._paging = False
         self.entities: list[Entity] = []
         self._shown: list[Entity] = []
         self._shown_starts: list[int] = []
@@ -119,6 +129,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.focus_span: tuple[int, int] | None = None
         self._styles: dict[str, Style] = {}
         self._heading_end = self._find_heading_end()
+        self.paragraph_starts = [start for start, _ in article.paragraphs]
 
     # ----------------------------------------------------------------------------- layout
 
@@ -302,16 +313,20 @@ class ArticleView(ScrollView, can_focus=True):
     def _page(self) -> int:
         return max(1, self.scrollable_content_region.height - 2)
 
+    def _page_by(self, rows: int) -> None:
+        # Scroll a page and move the cursor as far, so it keeps its place on the screen.
+        self._paging = True
+        try:
+            self.scroll_to(y=max(0, self.scroll_offset.y + rows), animate=False, immediate=True)
+        finally:
+            self._paging = False
+        self._move_rows(rows)
+
     def action_page_down(self) -> None:
-        assert self.wrapped is not None
-        page = self._page()
-        self.scroll_to(y=self.scroll_offset.y + page, animate=False, immediate=True)
-        self._move_rows(page)
+        self._page_by(self._page())
 
     def action_page_up(self) -> None:
-        page = self._page()
-        self.scroll_to(y=max(0, self.scroll_offset.y - page), animate=False, immediate=True)
-        self._move_rows(-page)
+        self._page_by(-self._page())
 
     def action_top(self) -> None:
         self.move_cursor(0)
@@ -321,13 +336,13 @@ class ArticleView(ScrollView, can_focus=True):
         self.move_cursor(self.wrapped.starts[self.wrapped.nearest_text_row(self.wrapped.height - 1, -1)])
 
     def action_next_paragraph(self) -> None:
-        starts = [start for start, _ in self.article.paragraphs]
+        starts = self.paragraph_starts
         index = bisect_right(starts, self.cursor)
         if index < len(starts):
             self.move_cursor(starts[index])
 
     def action_previous_paragraph(self) -> None:
-        starts = [start for start, _ in self.article.paragraphs]
+        starts = self.paragraph_starts
         index = bisect_left(starts, self.cursor) - 1
         if index >= 0:
             self.move_cursor(starts[index])
@@ -335,7 +350,7 @@ class ArticleView(ScrollView, can_focus=True):
     def watch_scroll_y(self, old: float, new: float) -> None:
         # The cursor never leaves the screen: scrolling (wheel, scrollbar) takes it along.
         super().watch_scroll_y(old, new)
-        if self.wrapped is None:
+        if self.wrapped is None or self._paging:
             return
         height = self.scrollable_content_region.height
         row = self.wrapped.row_of(self.cursor)

@@ -45,9 +45,20 @@ class Legend(Horizontal):
         super().__init__(id=id)
         self.labels: list[str] = []
 
+    def compose(self):
+        yield Static(Text("entities: finding…", style="dim"), classes="legend-note")
+
+    def show_note(self, note: str) -> None:
+        """Say why there are no chips (still loading, none found, model failed)."""
+        self.remove_children()
+        self.mount(Static(Text(note, style="dim"), classes="legend-note"))
+
     def show_entities(self, entities: list[Entity], hidden: frozenset[str]) -> None:
         counts = Counter(entity.label for entity in entities)
         self.labels = [label for label, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+        if not entities:
+            self.show_note("no entities found")
+            return
         self.remove_children()
         chips = [LegendChip(number, label, counts[label]) for number, label in enumerate(self.labels, 1)]
         self.mount_all(chips)

@@ -15,7 +15,7 @@ class NlpIndicator(Static):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.message = "starting NLP"
+        self.message = "loading NLP model"
         self.busy = True
         self._frame = 0
 

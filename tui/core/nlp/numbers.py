@@ -1,0 +1,269 @@
+"""Indonesian dates, times, money, percentages, quantities, counts and ordinals (Matcher rules)."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.lang.id.lex_attrs import _num_words
+from spacy.lang.id.stop_words import STOP_WORDS
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Token
+
+from tui.core.nlp.candidates import add_candidate, sentence_initial
+from tui.core.nlp.gazetteer import Gazetteer, load_gazetteer
+
+NUMERIC_LABELS = ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL")
+
+# Number words from spaCy's Indonesian lexical attributes, with the "se-" forms ("seratus",
+# "sejuta") and the "-an" forms of round numbers ("ribuan" = thousands).
+_NUM_WORDS = "|".join(sorted(_num_words, key=len, reverse=True))
+NUM_RE = rf"^(\d+([.,]\d+)*|(se)?({_NUM_WORDS})(an)?|setengah|seperempat|sepertiga)$"
+YEAR_RE = r"^(1[5-9]\d\d|20\d\d)$"
+DAY_OF_MONTH_RE = r"^([1-9]|0[1-9]|[12]\d|3[01])$"
+ORDINAL_RE = rf"^(pertama|ke({_NUM_WORDS}|sebelas|seratus|seribu))$"
+
+# "lebih dari tiga tahun", "sekitar 10 persen": approximations belong to the expression.
+APPROXIMATORS = [
+    [],
+    [{"LOWER": {"IN": ["lebih", "kurang"]}}, {"LOWER": "dari"}],
+    [{"LOWER": {"IN": ["sekitar", "hampir", "setidaknya", "sedikitnya", "kira-kira", "sekurangnya"]}}],
+]
+# What may close a duration: "tiga tahun lalu", "dua pekan terakhir".
+DURATION_TAILS = ["lalu", "terakhir", "mendatang", "silam", "sebelumnya", "kemudian", "berikutnya", "belakangan"]
+# Prepositions before a bare year or month that mark it as a date ("sejak 2021", "pada April");
+# they are not part of the span.
+DATE_PREPOSITIONS = [
+    "sejak",
+    "semenjak",
+    "pada",
+    "hingga",
+    "sampai",
+    "selama",
+    "menjelang",
+    "jelang",
+    "sebelum",
+    "setelah",
+]
+# Parts of a period that are part of the span ("akhir 2024", "awal tahun ini").
+PERIOD_PARTS = ["awal", "akhir", "pertengahan", "penghujung", "medio"]
+# A duration followed by one of these starts a relative date that runs to the end of the clause:
+# "tiga hari setelah panggilan telepon ini".
+RELATIVE_LINKS = ["setelah", "sebelum", "sesudah", "usai", "pasca", "sejak", "semenjak"]
+TIME_ZONES = ["WIB", "WITA", "WIT", "GMT", "UTC"]
+UNIT_TAILS = ["persegi", "kubik", "celsius", "celcius", "fahrenheit"]
+# Classifiers counted along with their noun: "tiga kali", "dua orang polisi".
+CLASSIFIERS = frozenset("kali orang buah ekor unit lembar biji batang butir helai potong pucuk pasang".split())
+# What the counted ones are or did, not what they are: "dua orang tewas", "tiga lainnya".
+NOT_COUNTED = frozenset("tewas hilang luka selamat lainnya sisanya sekaligus".split())
+# Verbal prefixes: a word carrying one after a number is what the counted things do ("lima
+# tewas" aside), not what they are ("lima demonstran").
+_VERB_PREFIX = re.compile(r"^(me|ber|ter|di)[a-z]{3,}")
+
+
+@Language.factory(
+    "sorot_numbers",
+    default_config={"labels": list(NUMERIC_LABELS), "max_clause_tokens": 8, "data_path": None},
+)
+def make_numbers(
+    nlp: Language, name: str, labels: list[str], max_clause_tokens: int, data_path: str | None
+) -> NumberRules:
+    unknown = [label for label in labels if label not in NUMERIC_LABELS]
+    if unknown:
+        raise ValueError(f"[{name}] unknown labels {unknown}; choose from {list(NUMERIC_LABELS)}")
+    if not isinstance(max_clause_tokens, int) or not 0 <= max_clause_tokens <= 30:
+        raise ValueError(f"[{name}] max_clause_tokens must be an integer from 0 to 30, got {max_clause_tokens!r}")
+    return NumberRules(nlp, load_gazetteer(data_path), frozenset(labels), max_clause_tokens)
+
+
+class NumberRules:
+    def __init__(self, nlp: Language, gaz: Gazetteer, labels: frozenset[str], max_clause_tokens: int) -> None:
+        self.gaz = gaz
+        self.labels = labels
+        self.max_clause = max_clause_tokens
+        self.matcher = Matcher(nlp.vocab)
+        for key, patterns in self._patterns(gaz).items():
+            if key.split("_")[0] in labels:
+                self.matcher.add(key, patterns, greedy="LONGEST")
+        self.not_counted = (
+            gaz.date_units
+            | gaz.time_units
+            | gaz.quantity_units
+            | gaz.currency_words
+            | {"persen", "%"}
+            | set(DURATION_TAILS)
+            | set(STOP_WORDS)
+            | NOT_COUNTED
+        )
+        self.money_signs = gaz.currency_symbols | gaz.currency_codes
+
+    @staticmethod
+    def _patterns(gaz: Gazetteer) -> dict[str, list[list[dict]]]:
+        nums = {"LOWER": {"REGEX": NUM_RE}, "OP": "+"}
+        year = {"TEXT": {"REGEX": YEAR_RE}}
+        dom = {"TEXT": {"REGEX": DAY_OF_MONTH_RE}}
+        month = {"ORTH": {"IN": sorted(gaz.months)}}
+        month_any = {"ORTH": {"IN": sorted(gaz.months | gaz.month_abbr)}}
+        day = {"ORTH": {"IN": sorted(gaz.days)}}
+        date_unit = {"LOWER": {"IN": sorted(gaz.date_units)}}
+        period = {"LOWER": {"IN": sorted(p for p in gaz.day_periods if " " not in p)}}
+        slash_date = [dom, {"ORTH": "/"}, {"IS_DIGIT": True}]
+        slash_date_year = [*slash_date, {"ORTH": "/"}, {"IS_DIGIT": True}]
+
+        def approx(core: list[dict]) -> list[list[dict]]:
+            return [prefix + core for prefix in APPROXIMATORS]
+
+        relative = [[{"LOWER": w} for w in phrase.split()] for phrase in sorted(gaz.relative_dates)]
+        relative += [
+            [{"LOWER": "pekan"}, {"LOWER": {"IN": ["lalu", "ini", "depan"]}}],
+            [{"LOWER": "akhir"}, {"LOWER": "pekan"}],
+        ]
+        units_ci = sorted(u for u in gaz.quantity_units if u.islower())
+        return {
+            "DATE": [
+                *approx([nums, date_unit]),
+                *approx([nums, date_unit, {"LOWER": {"IN": DURATION_TAILS}}]),
+                [nums, date_unit, {"LOWER": "yang"}, {"LOWER": "lalu"}],
+                [{"LOWER": "beberapa"}, date_unit, {"LOWER": {"IN": DURATION_TAILS}, "OP": "?"}],
+                *relative,
+                [
+                    {"LOWER": {"IN": PERIOD_PARTS}},
+                    {"LOWER": {"IN": ["tahun", "bulan", "pekan", "minggu", "abad", "dekade"]}},
+                    {"LOWER": {"IN": ["ini", "lalu", "depan"]}},
+                ],
+                [{"LOWER": {"IN": PERIOD_PARTS}}, {"LOWER": {"IN": ["tahun", "bulan"]}, "OP": "?"}, year],
+                [{"LOWER": {"IN": PERIOD_PARTS}}, {"LOWER": "bulan", "OP": "?"}, month, year],
+                [{"LOWER": {"IN": PERIOD_PARTS}}, {"LOWER": "bulan", "OP": "?"}, month],
+                [{"LOWER": "bulan"}, month],
+                [{"LOWER": "bulan"}, month, year],
+                [month, year],
+                [dom, month_any],
+                [dom, month_any, year],
+                [day, {"ORTH": ",", "OP": "?"}, dom, month_any, year],
+                [day, {"ORTH": ",", "OP": "?"}, dom, month_any],
+                [{"LOWER": "tahun"}, year],
+                [{"LOWER": "tahun"}, year, {"ORTH": "-"}, {"LOWER": "an"}],
+                [year, {"ORTH": "-"}, {"LOWER": "an"}],
+                [day],
+                [day, {"LOWER": {"IN": ["lalu", "ini", "depan", "kemarin"]}}],
+                [day, {"ORTH": "("}, *slash_date, {"ORTH": ")"}],
+                [day, {"ORTH": "("}, *slash_date_year, {"ORTH": ")"}],
+                slash_date_year,
+                [dom, {"ORTH": "-"}, {"IS_DIGIT": True}, {"ORTH": "-"}, year],
+                [{"LOWER": "abad"}, {"LOWER": "ke"}, {"ORTH": "-"}, {"IS_DIGIT": True}],
+                [{"LOWER": "abad"}, {"TEXT": {"REGEX": r"^[IVXL]+$"}}],
+            ],
+            # The first token only says that a date follows: "sejak 2021" -> "2021".
+            "DATE_AFTERPREP": [
+                [{"LOWER": {"IN": DATE_PREPOSITIONS}}, year],
+                [{"LOWER": {"IN": DATE_PREPOSITIONS}}, month],
+                [{"LOWER": {"IN": DATE_PREPOSITIONS}}, month, year],
+            ],
+            "DATE_CLAUSE": [[nums, date_unit, {"LOWER": {"IN": RELATIVE_LINKS}}]],
+            "TIME": [
+                *[
+                    [{"LOWER": {"IN": ["pukul", "jam"]}}, {"TEXT": {"REGEX": r"^\d{1,2}([.:]\d{2})?$"}}, *tail]
+                    for tail in (
+                        [],
+                        [{"ORTH": {"IN": TIME_ZONES}}],
+                        [period],
+                        [{"LOWER": "waktu"}, {"LOWER": "setempat"}],
+                    )
+                ],
+                [day, period],
+                [day, {"ORTH": "("}, *slash_date, {"ORTH": ")"}, period],
+                [day, {"ORTH": "("}, *slash_date_year, {"ORTH": ")"}, period],
+                [{"LOWER": {"IN": ["tadi", "kemarin"]}}, period],
+                [period, {"LOWER": "ini"}],
+                [{"LOWER": "dini"}, {"LOWER": "hari"}],
+                [{"LOWER": "tengah"}, {"LOWER": {"IN": ["malam", "hari"]}}],
+                *approx([nums, {"LOWER": {"IN": sorted(gaz.time_units)}}]),
+            ],
+            "MONEY": [
+                *approx([{"ORTH": {"IN": sorted(gaz.currency_symbols)}}, {"ORTH": ".", "OP": "?"}, nums]),
+                *approx([{"ORTH": {"IN": sorted(gaz.currency_codes)}}, nums]),
+                *approx([nums, {"ORTH": {"IN": sorted(gaz.currency_codes)}}]),
+                *approx([nums, {"LOWER": {"IN": sorted(gaz.currency_words)}}]),
+            ],
+            "PERCENT": approx([nums, {"LOWER": {"IN": ["persen", "%", "prosen"]}}]),
+            "QUANTITY": [
+                *approx([nums, {"ORTH": {"IN": sorted(gaz.quantity_units)}}, {"LOWER": {"IN": UNIT_TAILS}, "OP": "?"}]),
+                *approx([nums, {"LOWER": {"IN": units_ci}}, {"LOWER": {"IN": UNIT_TAILS}, "OP": "?"}]),
+            ],
+            "CARDINAL": approx([nums]),
+            "ORDINAL": [[{"LOWER": {"REGEX": ORDINAL_RE}}], [{"LOWER": "ke"}, {"ORTH": "-"}, {"IS_DIGIT": True}]],
+        }
+
+    def __call__(self, doc: Doc) -> Doc:
+        for match_id, start, end in self.matcher(doc):
+            key = self.matcher.vocab.strings[match_id]
+            label = key.split("_")[0]
+            if key == "DATE_AFTERPREP":
+                start += 1
+            elif key == "DATE_CLAUSE":
+                end = self._clause_end(doc, end)
+                if end is None:
+                    continue
+            elif label == "CARDINAL":
+                span = self._cardinal(doc, start, end)
+                if span is None:
+                    continue
+                start, end = span
+            elif label == "ORDINAL" and not self._ordinal(doc, start):
+                continue
+            elif key == "DATE" and end - start == 1 and not self._weekday(doc[start]):
+                continue
+            elif label == "DATE" and start > 0 and doc[start - 1].text.rstrip(".") in self.money_signs:
+                continue  # "US$ 2 miliar tahun lalu": the number is the amount
+            add_candidate(doc, start, end, label, label.lower())
+        return doc
+
+    def _clause_end(self, doc: Doc, end: int) -> int | None:
+        """End of "tiga hari setelah <clause>": the next punctuation within ``max_clause`` words."""
+        for k in range(end, min(len(doc), end + self.max_clause + 1)):
+            if doc[k].is_punct or doc[k].is_space:
+                return k if k > end else None
+        return None
+
+    @staticmethod
+    def _weekday(tok: Token) -> bool:
+        # "Minggu" is also "week": capitalised at the start of a sentence it is ambiguous.
+        return not (tok.text == "Minggu" and sentence_initial(tok))
+
+    def _cardinal(self, doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+        first = doc[start]
+        if start > 0 and doc[start - 1].lower_ == "salah" and first.lower_ == "satu":
+            return None  # "salah satu" = "one of"
+        if end - start == 1 and re.match(YEAR_RE, first.text):
+            # A bare year-like number outside a date context is more often a year than a count.
+            nxt = doc[end] if end < len(doc) else None
+            if nxt is None or not self._counted(nxt):
+                return None
+        # The counted noun belongs to the count: "lebih dari 10.000 tentara", "tiga kali".
+        if end < len(doc) and doc[end].lower_ in CLASSIFIERS:
+            end += 1
+        if end < len(doc) and self._counted(doc[end]):
+            end += 1
+        return start, end
+
+    def _counted(self, tok: Token) -> bool:
+        low = tok.lower_
+        return (
+            tok.is_alpha
+            and tok.is_lower
+            and len(low) >= 3
+            and low not in self.not_counted
+            and not _VERB_PREFIX.match(low)
+            and not re.match(NUM_RE, low)
+        )
+
+    def _ordinal(self, doc: Doc, start: int) -> bool:
+        tok = doc[start]
+        if tok.lower_ == "pertama" or tok.text == "ke":
+            return True
+        # "kedua pemimpin" / "ketiga negara" = "both leaders" / "the three countries": a ke-
+        # number before a noun counts a group; after the noun ("KTT kedua") it is an ordinal.
+        nxt = doc[start + 1] if start + 1 < len(doc) else None
+        if nxt is not None and nxt.lower_ in {"kali", "kalinya"}:
+            return True
+        return not (nxt is not None and nxt.is_alpha and nxt.is_lower and nxt.lower_ not in STOP_WORDS)
