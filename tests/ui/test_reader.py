@@ -235,3 +235,16 @@ async def test_q_quits() -> None:
         await pilot.press("q")
         assert app.return_code == 0
         assert not app.is_running
+
+
+async def test_an_entity_wrapped_over_two_rows_is_highlighted_on_both() -> None:
+    async with reader(size=(100, 40)) as (app, pilot):
+        view = view_of(app)
+        layout = view.wrapped
+        split = next(e for e in view.shown_entities if layout.row_of(e.start) != layout.row_of(e.end - 1))
+        background = view._style(f"entity--{split.label}").bgcolor
+        for row in (layout.row_of(split.start), layout.row_of(split.end - 1)):
+            strip = view.render_line(row - view.scroll_offset.y)
+            highlighted = "".join(seg.text for seg in strip if seg.style and seg.style.bgcolor == background)
+            part = view.text[max(split.start, layout.starts[row]) : min(split.end, layout.ends[row])]
+            assert part.strip() and part in highlighted

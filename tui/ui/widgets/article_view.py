@@ -195,13 +195,14 @@ class ArticleView(ScrollView, can_focus=True):
         line = Text(inert(self.text[start:end]), no_wrap=True, end="")
         if layout.paras[row] == 0 and self._heading_end > 0:
             line.stylize(self._style("article-view--heading"))
+        # Spans may begin on an earlier row: clamp to this row (Rich reads negative offsets from the end).
         for entity in self._entities_between(start, end):
-            line.stylize(self._style(label_class(entity.label)), entity.start - start, entity.end - start)
+            line.stylize(self._style(label_class(entity.label)), max(0, entity.start - start), entity.end - start)
         for match in self._matches_between(start, end):
-            line.stylize(self._style("article-view--match"), match.start - start, match.end - start)
+            line.stylize(self._style("article-view--match"), max(0, match.start - start), match.end - start)
         if self.focus_span is not None and self.focus_span[0] < end and self.focus_span[1] > start:
             name = "article-view--match-current" if self.match_index >= 0 else "article-view--entity-current"
-            line.stylize(self._style(name), self.focus_span[0] - start, self.focus_span[1] - start)
+            line.stylize(self._style(name), max(0, self.focus_span[0] - start), self.focus_span[1] - start)
         segments = [Segment(" " * self.margin, base)]
         cursor_row = layout.row_of(self.cursor) == row
         row_style = base + self._style("article-view--cursor-row") if cursor_row else base
