@@ -34,7 +34,7 @@ class NlpIndicator(Static):
             self._timer.resume()
         else:
             self._timer.pause()
-        self.refresh()
+        self.refresh(layout=True)  # the width follows the message
 
     def render(self) -> Text:
         if self.busy:
