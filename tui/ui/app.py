@@ -43,13 +43,13 @@ class SorotApp(App[None]):
         self.directory = directory
         self.articles = articles or []
         self.engine = engine if engine is not None else NlpEngine()
-        # Start loading now, before Textual takes over the terminal's streams (a child process
-        # is spawned with them): the pipeline loads while the first screen paints.
-        self.engine.start()
 
     def on_mount(self) -> None:
         if self.directory is not None:
             self.push_screen(LibraryScreen(self.directory, self.articles))
+            # Load the pipeline while the reader picks an article (a reader screen starts it
+            # itself, once its text is painted, so the load never delays the first paint).
+            self.call_after_refresh(self.engine.start)
         else:
             assert self.article is not None
             self.push_screen(ReaderScreen(self.article))

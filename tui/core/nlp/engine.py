@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -36,11 +38,38 @@ def _one_line(exc: BaseException) -> str:
 
 def _quiet_child() -> None:
     # The parent owns the terminal: anything a library prints in the child would land on the
-    # reader's screen, so the child's stdout and stderr go nowhere.
+    # reader's screen, so the child's stdout and stderr go nowhere. And the child yields the CPU
+    # to the parent: the reader's keys come before the entities on a two-core machine.
+    try:
+        os.nice(5)
+    except OSError:
+        pass
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     os.close(devnull)
+
+
+@contextmanager
+def _real_std_streams() -> Iterator[None]:
+    """Let ``multiprocessing`` see real stdout/stderr while it spawns a child.
+
+    It hands the streams' file descriptors to the child; a host that replaced ``sys.stdout`` or
+    ``sys.stderr`` with objects that have none (Textual does while an app runs) makes it fail.
+    """
+    saved = sys.stdout, sys.stderr
+    try:
+        for name in ("stdout", "stderr"):
+            stream = getattr(sys, name)
+            try:
+                usable = stream.fileno() >= 0
+            except (AttributeError, OSError, ValueError):
+                usable = False
+            if not usable:
+                setattr(sys, name, getattr(sys, f"__{name}__"))
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def _load(model: str | None) -> str:
@@ -72,10 +101,12 @@ class NlpEngine:
             if self._loaded is None:
                 if self.in_process:
                     self._executor = ThreadPoolExecutor(1, thread_name_prefix="sorot-nlp")
+                    self._loaded = self._executor.submit(_load, self.model)
                 else:
                     context = multiprocessing.get_context("spawn")
                     self._executor = ProcessPoolExecutor(1, mp_context=context, initializer=_quiet_child)
-                self._loaded = self._executor.submit(_load, self.model)
+                    with _real_std_streams():  # the child is spawned by this first submit
+                        self._loaded = self._executor.submit(_load, self.model)
             return self._loaded
 
     def language(self) -> str:

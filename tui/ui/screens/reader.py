@@ -104,9 +104,13 @@ class ReaderScreen(Screen):
             engine.language()
             call(indicator.set_state, "finding entities", busy=True)
 
+            shown = [0]
+
             def progress(done: int, total: int) -> None:
-                if not worker.is_cancelled and done < total:
-                    call(indicator.set_state, f"finding entities {100 * done // total}%", busy=True)
+                percent = 100 * done // total
+                if not worker.is_cancelled and done < total and percent >= shown[0] + 5:
+                    shown[0] = percent
+                    call(indicator.set_state, f"finding entities {percent}%", busy=True)
 
             entities = engine.find_entities(self.article.text, progress, lambda: worker.is_cancelled)
         except PipelineError as exc:

@@ -7,38 +7,27 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
-
-
 class NlpIndicator(Static):
-    """A small spinner and a word while the pipeline loads and runs; then the entity count."""
+    """A word on what the NLP is doing ("⋯ finding entities 40%"), then the entity count.
+
+    It changes only when the work moves on, not on a timer: an animation would repaint the
+    screen ten times a second for as long as a large article is processed.
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, classes="-busy")
         self.message = "loading NLP model"
         self.busy = True
-        self._frame = 0
-
-    def on_mount(self) -> None:
-        self._timer = self.set_interval(0.1, self._spin)
-
-    def _spin(self) -> None:
-        self._frame = (self._frame + 1) % len(SPINNER)
-        self.refresh()
 
     def set_state(self, message: str, *, busy: bool) -> None:
         self.message = message
         self.busy = busy
         self.set_class(busy, "-busy")
-        if busy:
-            self._timer.resume()
-        else:
-            self._timer.pause()
         self.refresh(layout=True)  # the width follows the message
 
     def render(self) -> Text:
         if self.busy:
-            return Text.assemble((SPINNER[self._frame] + " ", "bold"), self.message)
+            return Text.assemble(("⋯ ", "bold"), self.message)
         return Text(self.message)
 
 
