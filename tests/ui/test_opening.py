@@ -93,3 +93,24 @@ async def test_a_pipeline_that_fails_to_load_leaves_the_article_readable(tmp_pat
         notification = list(app._notifications)[0]
         assert notification.severity == "error"
         assert "\n" not in notification.message
+
+
+async def test_a_label_with_markup_from_a_foreign_pipeline_stays_literal(tmp_path: Path) -> None:
+    import spacy
+    from textual.content import Content
+
+    from tui.ui.widgets.legend import LegendChip
+
+    label = "[@click=app.quit]X[/]"
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": label, "pattern": "Jakarta"}])
+    nlp.to_disk(tmp_path / "model")
+    path = tmp_path / "a.txt"
+    path.write_text("Banjir di Jakarta.\n", encoding="utf-8")
+    async with reader(path, model=str(tmp_path / "model")) as (app, pilot):
+        chip = app.screen.query_one(LegendChip)
+        assert label in chip.render().plain
+        titles = [Content.from_markup(c.title).plain for c in app.get_system_commands(app.screen)]
+        assert f"Hide {label} highlighting" in titles
+        await pilot.click(chip)
+        assert app.is_running

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.markup import escape
 from textual.screen import Screen
 
 from tui.core.document import Article, ArticleError, find_articles, load_article
@@ -105,9 +106,12 @@ class SorotApp(App[None]):
             keys = binding.key_display or binding.key
             yield SystemCommand(binding.description, f"Key: {keys}", partial(target.run_action, binding.action))
         for label in screen.labels:
+            # The palette reads titles as markup, and labels come from whatever pipeline is loaded.
             state = "Show" if label in view.hidden_labels else "Hide"
             yield SystemCommand(
-                f"{state} {label} highlighting", f"Switch {label} highlighting on or off", partial(screen.toggle_label, label)
+                f"{state} {escape(label)} highlighting",
+                f"Switch {escape(label)} highlighting on or off",
+                partial(screen.toggle_label, label),
             )
 
 
