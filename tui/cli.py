@@ -10,16 +10,21 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from tui import __version__
-from tui.core.document import ArticleError, load_article
+from tui.core.nlp import DEFAULT_MODEL
+from tui.core.document import ArticleError, inert, load_article
 
 COMMANDS = ("extract",)
 
 
 def _model_error(model: str | None) -> str | None:
     """A one-line reason why ``model`` cannot be a spaCy pipeline, found without loading it."""
-    if model is None or Path(model).exists():
+    if model is None or model == DEFAULT_MODEL or Path(model).exists():
         return None
-    if find_spec(model.replace("-", "_")) is None:
+    try:
+        found = find_spec(model.replace("-", "_")) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
         return f"--model {model}: no such path and no installed spaCy pipeline by that name"
     return None
 
@@ -48,7 +53,8 @@ def extract_parser() -> argparse.ArgumentParser:
 
 
 def fail(message: str, code: int = 1) -> int:
-    print(f"sorot: {message}", file=sys.stderr)
+    # File names are untrusted: their control characters must not reach the terminal.
+    print(f"sorot: {inert(message)}", file=sys.stderr)
     return code
 
 

@@ -65,9 +65,9 @@ class GatedEngine(NlpEngine):
         super().__init__(None, in_process=True)
         self.gate = threading.Event()
 
-    def language(self) -> str:
+    def language(self, cancelled=lambda: False) -> str:
         self.gate.wait(30)
-        return super().language()
+        return super().language(cancelled)
 
 
 @pytest.fixture

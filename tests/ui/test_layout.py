@@ -60,3 +60,12 @@ def test_five_megabytes_wrap_in_one_pass() -> None:
     layout = wrap_article(article.text, article.paragraphs, 80)
     assert layout.height > 60_000
     assert layout.starts == sorted(layout.starts)
+
+
+def test_control_characters_count_as_the_one_cell_they_are_shown_as() -> None:
+    text = "é" + "\x1b" * 30 + " kata" * 10
+    article = article_from_text(text)
+    layout = wrap_article(article.text, article.paragraphs, 20)
+    for a, b in zip(layout.starts, layout.ends):
+        assert b - a <= 20  # every character here is one cell wide once shown
+        assert column_of(text, a, b) == b - a

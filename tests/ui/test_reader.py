@@ -120,9 +120,9 @@ async def test_search_highlights_as_you_type_and_counts_matches() -> None:
         await pilot.press("slash")
         assert isinstance(app.focused, Input)
         await pilot.press(*"put")
-        assert len(view.matches) == len(re.findall("put", text, re.IGNORECASE))
+        assert len(view.match_starts) == len(re.findall("put", text, re.IGNORECASE))
         await pilot.press(*"in")
-        assert len(view.matches) == total
+        assert len(view.match_starts) == total
         assert status_text(app) == f"1 of {total} for putin"
         await pilot.press("enter")
         assert app.focused is view
@@ -132,7 +132,7 @@ async def test_search_highlights_as_you_type_and_counts_matches() -> None:
         await pilot.press("N")
         assert status_text(app) == f"2 of {total} for putin"
         await pilot.press("escape")
-        assert view.matches == []
+        assert view.match_starts == []
         assert status_text(app) == ""
 
 
@@ -141,7 +141,7 @@ async def test_search_with_no_match_says_so_and_escape_in_the_bar_cancels() -> N
         await pilot.press("slash", *"zzz")
         assert status_text(app) == "no match for zzz"
         await pilot.press("escape")
-        assert view_of(app).matches == []
+        assert view_of(app).match_starts == []
         assert app.focused is view_of(app)
 
 
@@ -149,8 +149,8 @@ async def test_smart_case_search() -> None:
     async with reader() as (app, pilot):
         view = view_of(app)
         await pilot.press("slash", *"AS", "enter")
-        assert len(view.matches) == len(re.findall("AS", view.text))
-        assert len(view.matches) < len(re.findall("as", view.text, re.IGNORECASE))
+        assert len(view.match_starts) == len(re.findall("AS", view.text))
+        assert len(view.match_starts) < len(re.findall("as", view.text, re.IGNORECASE))
 
 
 async def test_number_keys_and_legend_clicks_switch_a_label_off_and_on() -> None:
@@ -248,3 +248,33 @@ async def test_an_entity_wrapped_over_two_rows_is_highlighted_on_both() -> None:
             highlighted = "".join(seg.text for seg in strip if seg.style and seg.style.bgcolor == background)
             part = view.text[max(split.start, layout.starts[row]) : min(split.end, layout.ends[row])]
             assert part.strip() and part in highlighted
+
+
+async def test_after_paging_the_cursor_is_drawn_where_it_is() -> None:
+    """Checks the painted screen (not render_line): moving after a scroll repaints the right rows."""
+    async with reader(size=(100, 16)) as (app, pilot):
+        view = view_of(app)
+        await pilot.press("space", "j", "j", "k")
+        await pilot.pause()
+        cursor_style = view._style("article-view--cursor")
+        row_on_screen = view.wrapped.row_of(view.cursor) - view.scroll_offset.y
+        top = view.region.y
+        text_width = view.scrollable_content_region.width  # leave out the scrollbar
+        strips = app.screen._compositor.render_strips()
+        painted = [strips[top + y].crop(0, text_width) for y in range(view.size.height)]
+        rows_with_cursor = [y for y, strip in enumerate(painted) if any(seg.style and seg.style.reverse for seg in strip)]
+        assert cursor_style.reverse
+        assert rows_with_cursor == [row_on_screen]
+
+
+async def test_moving_off_an_entity_clears_its_status_message() -> None:
+    async with reader() as (app, pilot):
+        await pilot.press("right_square_bracket")
+        assert "·" in status_text(app)
+        await pilot.press("right")  # still inside the entity: the message stays
+        entity = view_of(app).shown_entities[0]
+        if entity.end - entity.start > 1:
+            assert "·" in status_text(app)
+        await pilot.press("j")
+        assert status_text(app) == ""
+        assert view_of(app).focus_span is None

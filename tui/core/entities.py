@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -15,5 +15,5 @@ class Entity:
     text: str
 
     def to_json(self) -> dict[str, object]:
-        data = asdict(self)
-        return {"start": data["start"], "end": data["end"], "text": data["text"], "label": data["label"]}
+        """The entity as ``sorot extract --json`` prints it."""
+        return {"start": self.start, "end": self.end, "text": self.text, "label": self.label}

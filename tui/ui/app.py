@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.markup import escape
 from textual.screen import Screen
 
-from tui.core.document import Article, ArticleError, find_articles, load_article
+from tui.core.document import Article, ArticleError, find_articles, inert, load_article
 from tui.core.nlp.engine import NlpEngine
 from tui.ui.screens.help import HelpScreen, binding_rows
 from tui.ui.screens.library import LibraryScreen
@@ -63,16 +63,17 @@ class SorotApp(App[None]):
         try:
             article = load_article(path)
         except ArticleError as exc:
-            self.notify(str(exc), title="Cannot open", severity="error", markup=False)
+            self.notify(inert(str(exc)), title="Cannot open", severity="error", markup=False)
             return
         self.push_screen(ReaderScreen(article, can_go_back=can_go_back))
 
     # ----------------------------------------------------------------------------- help & palette
 
     def _binding_sources(self) -> list[tuple[str, list[Binding]]]:
+        reader = [b for b in ReaderScreen.BINDINGS if b.action != "back" or self.directory is not None]
         sources = [
             ("Reading", list(ArticleView.BINDINGS)),
-            ("Search & labels", list(ReaderScreen.BINDINGS)),
+            ("Search & labels", reader),
             ("Search bar", list(SearchBar.BINDINGS)),
             ("App", [*self.BINDINGS, Binding("ctrl+p", "command_palette", "Palette", tooltip="Command palette: every action by name")]),
         ]
@@ -103,8 +104,8 @@ class SorotApp(App[None]):
             if binding.action == "back" and not screen.can_go_back:
                 continue
             target = view if binding in ArticleView.BINDINGS else screen
-            keys = binding.key_display or binding.key
-            yield SystemCommand(binding.description, f"Key: {keys}", partial(target.run_action, binding.action))
+            keys = " ".join(self.get_key_display(single) for single in Binding.make_bindings([binding]))
+            yield SystemCommand(binding.description, f"Key: {escape(keys)}", partial(target.run_action, binding.action))
         for label in screen.labels:
             # The palette reads titles as markup, and labels come from whatever pipeline is loaded.
             state = "Show" if label in view.hidden_labels else "Hide"

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len, get_character_cell_size
 
+from tui.core.document import inert
+
 _BREAKS = " \n\t"
 
 
@@ -58,13 +60,14 @@ def wrap_article(text: str, paragraphs: tuple[tuple[int, int], ...] | list[tuple
     ends: list[int] = []
     paras: list[int] = []
     para_rows: list[int] = []
+    ascii_text = text.isascii()
     for index, (start, end) in enumerate(paragraphs):
         if index:
             starts.append(start)
             ends.append(start)
             paras.append(-1)
         para_rows.append(len(starts))
-        wrap = _wrap_ascii if text.isascii() or _is_ascii(text, start, end) else _wrap_cells
+        wrap = _wrap_ascii if ascii_text or text[start:end].isascii() else _wrap_cells
         for a, b in wrap(text, start, end, width):
             starts.append(a)
             ends.append(b)
@@ -72,10 +75,6 @@ def wrap_article(text: str, paragraphs: tuple[tuple[int, int], ...] | list[tuple
     if not starts:
         starts, ends, paras, para_rows = [0], [0], [0], [0]
     return Layout(width, starts, ends, paras, para_rows)
-
-
-def _is_ascii(text: str, start: int, end: int) -> bool:
-    return text[start:end].isascii()
 
 
 def _wrap_ascii(text: str, start: int, end: int, width: int):
@@ -102,7 +101,11 @@ def _wrap_ascii(text: str, start: int, end: int, width: int):
 
 
 def _wrap_cells(text: str, start: int, end: int, width: int):
-    """Like ``_wrap_ascii`` but measures cells (wide CJK characters count two, combining marks zero)."""
+    """Like ``_wrap_ascii`` but measures cells (wide CJK characters count two, combining marks zero).
+
+    Widths are those of the text as shown, with control characters made visible symbols.
+    """
+    shown = inert(text[start:end])
     pos = start
     while pos < end:
         used = 0
@@ -110,7 +113,7 @@ def _wrap_cells(text: str, start: int, end: int, width: int):
         last_break = -1
         while limit < end:
             ch = text[limit]
-            size = get_character_cell_size(ch)
+            size = get_character_cell_size(shown[limit - start])
             if used + size > width:
                 break
             if ch in _BREAKS:
@@ -136,7 +139,7 @@ def _wrap_cells(text: str, start: int, end: int, width: int):
 def column_of(text: str, row_start: int, offset: int) -> int:
     """Cells from the row's start to ``offset``."""
     segment = text[row_start:offset]
-    return len(segment) if segment.isascii() else cell_len(segment)
+    return len(segment) if segment.isascii() else cell_len(inert(segment))
 
 
 def offset_at(text: str, row_start: int, row_end: int, column: int) -> int:
@@ -146,6 +149,7 @@ def offset_at(text: str, row_start: int, row_end: int, column: int) -> int:
     segment = text[row_start:row_end]
     if segment.isascii():
         return row_start + min(column, len(segment) - 1)
+    segment = inert(segment)
     used = 0
     for index, ch in enumerate(segment):
         used += get_character_cell_size(ch)

@@ -55,11 +55,6 @@ def load_pipeline(model: str | None = None) -> Language:
     return nlp
 
 
-def pipeline_language(nlp: Language) -> str:
-    """The ISO code of the pipeline's language ("id", "en", ...)."""
-    return str(nlp.lang)
-
-
 def split_for_nlp(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, int]]:
     """Yield ``(start, end)`` pieces of ``text`` of about ``size`` chars, ending at a newline or space."""
     start, n = 0, len(text)

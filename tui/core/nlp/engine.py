@@ -4,21 +4,26 @@ Loading the Indonesian pipeline costs seconds of CPU, and a 5 MB article keeps s
 longer. In a thread that work would hold the GIL against the UI; in a child process it runs on
 the other core and the reader stays responsive. The pipeline loads once per engine (and once per
 process in thread mode, so tests and library users share it).
+
+The child is a plain ``multiprocessing.Process`` talking over a ``Pipe``: requests carry an id,
+so a reply to a request the caller gave up on is recognised and dropped, and closing the engine
+simply terminates the child.
 """
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
-import sys
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable
+from multiprocessing import resource_tracker
 
 from tui.core.entities import Entity
-from tui.core.nlp import CHUNK_CHARS, PipelineError, doc_entities, load_pipeline, split_for_nlp
+from tui.core.nlp import PipelineError, doc_entities, load_pipeline, split_for_nlp
+
+POLL_SECONDS = 0.05
+"""How often a waiting caller checks whether it was cancelled."""
 
 _pipelines: dict[str | None, object] = {}
 _pipelines_lock = threading.Lock()
@@ -32,93 +37,113 @@ def _pipeline(model: str | None):
 
 
 def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, PipelineError):
+        return str(exc)
     lines = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
 
 
-def _quiet_child() -> None:
-    # The parent owns the terminal: anything a library prints in the child would land on the
-    # reader's screen, so the child's stdout and stderr go nowhere. And the child yields the CPU
-    # to the parent: the reader's keys come before the entities on a two-core machine.
+def _serve(conn, model: str | None) -> None:
+    """The child: load the pipeline, say so, then answer ``(id, text, offset)`` requests."""
+    # The parent owns the terminal: anything a library prints here would land on the reader's
+    # screen, so stdout and stderr go nowhere. And the child yields the CPU to the parent: the
+    # reader's keys come before the entities on a two-core machine.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
     try:
         os.nice(5)
     except OSError:
         pass
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-
-
-@contextmanager
-def _real_std_streams() -> Iterator[None]:
-    """Let ``multiprocessing`` see real stdout/stderr while it spawns a child.
-
-    It hands the streams' file descriptors to the child; a host that replaced ``sys.stdout`` or
-    ``sys.stderr`` with objects that have none (Textual does while an app runs) makes it fail.
-    """
-    saved = sys.stdout, sys.stderr
     try:
-        for name in ("stdout", "stderr"):
-            stream = getattr(sys, name)
-            try:
-                usable = stream.fileno() >= 0
-            except (AttributeError, OSError, ValueError):
-                usable = False
-            if not usable:
-                setattr(sys, name, getattr(sys, f"__{name}__"))
-        yield
-    finally:
-        sys.stdout, sys.stderr = saved
-
-
-def _load(model: str | None) -> str:
-    """Load the pipeline (in the engine's process); return its language code."""
-    return str(_pipeline(model).lang)
-
-
-def _entities_of(model: str | None, text: str, offset: int) -> list[Entity]:
-    return doc_entities(_pipeline(model)(text), offset)
+        conn.send(("ready", str(_pipeline(model).lang)))
+    except Exception as exc:  # noqa: BLE001 - any failure is reported to the parent as one line
+        conn.send(("failed", f"cannot load the NLP pipeline: {_one_line(exc)}"))
+        return
+    while True:
+        try:
+            request_id, text, offset = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            conn.send((request_id, True, doc_entities(_pipeline(model)(text), offset)))
+        except Exception as exc:  # noqa: BLE001
+            conn.send((request_id, False, f"the NLP pipeline failed: {_one_line(exc)}"))
 
 
 class NlpEngine:
     """Loads a spaCy pipeline once, off the caller's thread, and finds entities with it.
 
     ``in_process=False`` (the default) uses a child process; ``True`` uses a thread of this one.
-    Blocking methods (``language``, ``find_entities``) are meant for a worker thread.
+    ``language`` and ``find_entities`` block, so call them from a worker thread.
     """
 
     def __init__(self, model: str | None = None, *, in_process: bool = False) -> None:
         self.model = model
         self.in_process = in_process
-        self._executor: Executor | None = None
-        self._loaded: Future[str] | None = None
         self._lock = threading.Lock()
+        self._started = False
+        self._closed = False
+        self._ready = threading.Event()
+        self._language: str | None = None
+        self._error: str | None = None
+        self._process = None
+        self._conn = None
+        self._ids = itertools.count()
+        if not in_process:
+            # Spawning needs multiprocessing's resource tracker, which is started with this
+            # process's stderr; start it now, before a host such as Textual replaces stderr.
+            resource_tracker.ensure_running()
 
-    def start(self) -> Future[str]:
-        """Begin loading the pipeline (idempotent); the future gives its language code."""
+    # ----------------------------------------------------------------------------- loading
+
+    def start(self) -> None:
+        """Begin loading the pipeline in the background (idempotent)."""
         with self._lock:
-            if self._loaded is None:
-                if self.in_process:
-                    self._executor = ThreadPoolExecutor(1, thread_name_prefix="sorot-nlp")
-                    self._loaded = self._executor.submit(_load, self.model)
-                else:
-                    context = multiprocessing.get_context("spawn")
-                    self._executor = ProcessPoolExecutor(1, mp_context=context, initializer=_quiet_child)
-                    with _real_std_streams():  # the child is spawned by this first submit
-                        self._loaded = self._executor.submit(_load, self.model)
-            return self._loaded
+            if self._started or self._closed:
+                return
+            self._started = True
+            if self.in_process:
+                threading.Thread(target=self._load_here, name="sorot-nlp-load", daemon=True).start()
+                return
+            context = multiprocessing.get_context("spawn")
+            parent, child = context.Pipe()
+            self._process = context.Process(target=_serve, args=(child, self.model), name="sorot-nlp", daemon=True)
+            self._process.start()
+            child.close()
+            self._conn = parent
+        threading.Thread(target=self._await_child, name="sorot-nlp-ready", daemon=True).start()
 
-    def language(self) -> str:
-        """Block until the pipeline is loaded; raise ``PipelineError`` if it cannot be."""
+    def _load_here(self) -> None:
         try:
-            return self.start().result()
-        except PipelineError:
-            raise
-        except BrokenProcessPool:
-            raise PipelineError("the NLP process stopped unexpectedly") from None
-        except Exception as exc:  # a broken pipeline must not take the reader down with it
-            raise PipelineError(f"cannot load the NLP pipeline: {_one_line(exc)}") from exc
+            self._language = str(_pipeline(self.model).lang)
+        except Exception as exc:  # noqa: BLE001
+            self._error = f"cannot load the NLP pipeline: {_one_line(exc)}"
+        self._ready.set()
+
+    def _await_child(self) -> None:
+        try:
+            kind, value = self._conn.recv()
+        except (EOFError, OSError):
+            kind, value = "failed", "the NLP process stopped unexpectedly"
+        if kind == "ready":
+            self._language = value
+        else:
+            self._error = value
+        self._ready.set()
+
+    def language(self, cancelled: Callable[[], bool] = lambda: False) -> str:
+        """Wait until the pipeline is loaded; its language code. ``PipelineError`` if it cannot be."""
+        self.start()
+        while not self._ready.wait(POLL_SECONDS):
+            if cancelled() or self._closed:
+                raise PipelineError("stopped before the NLP pipeline was loaded")
+        if self._error is not None:
+            raise PipelineError(self._error)
+        assert self._language is not None
+        return self._language
+
+    # ----------------------------------------------------------------------------- entities
 
     def find_entities(
         self,
@@ -126,36 +151,58 @@ class NlpEngine:
         progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] = lambda: False,
     ) -> list[Entity]:
-        """All entities of ``text`` in document order; ``progress(done, total)`` after each piece."""
-        self.language()
-        assert self._executor is not None
-        pieces = list(split_for_nlp(text, CHUNK_CHARS))
-        futures = [self._executor.submit(_entities_of, self.model, text[a:b], a) for a, b in pieces]
+        """All entities of ``text`` in document order; ``progress(done, total)`` after each piece.
+
+        Returns what was found so far if ``cancelled()`` becomes true.
+        """
+        self.language(cancelled)
         entities: list[Entity] = []
-        try:
-            for (_, end), future in zip(pieces, futures):
-                if cancelled():
+        for start, end in split_for_nlp(text):
+            if cancelled():
+                break
+            if self.in_process:
+                try:
+                    entities.extend(doc_entities(_pipeline(self.model)(text[start:end]), start))
+                except Exception as exc:  # noqa: BLE001
+                    raise PipelineError(f"the NLP pipeline failed: {_one_line(exc)}") from exc
+            else:
+                found = self._ask(text[start:end], start, cancelled)
+                if found is None:
                     break
-                entities.extend(future.result())
-                if progress is not None:
-                    progress(end, len(text))
-        except BrokenProcessPool:
-            raise PipelineError("the NLP process stopped unexpectedly") from None
-        except Exception as exc:
-            raise PipelineError(f"the NLP pipeline failed: {_one_line(exc)}") from exc
-        finally:
-            for future in futures:
-                future.cancel()
+                entities.extend(found)
+            if progress is not None:
+                progress(end, len(text))
         return entities
 
-    def close(self) -> None:
-        """Stop the engine without waiting for work in progress."""
+    def _ask(self, text: str, offset: int, cancelled: Callable[[], bool]) -> list[Entity] | None:
+        """One piece through the child; ``None`` if cancelled while waiting."""
         with self._lock:
-            executor, self._executor = self._executor, None
-            self._loaded = None
-        if executor is None:
-            return
-        if isinstance(executor, ProcessPoolExecutor):
-            for process in list(getattr(executor, "_processes", {}).values()):
-                process.terminate()
-        executor.shutdown(wait=False, cancel_futures=True)
+            conn = self._conn
+            if conn is None or self._closed:
+                raise PipelineError("the NLP engine is closed")
+            request_id = next(self._ids)
+            try:
+                conn.send((request_id, text, offset))
+                while True:
+                    if not conn.poll(POLL_SECONDS):
+                        if cancelled():
+                            return None  # the reply, when it comes, is dropped by its id
+                        continue
+                    reply_id, ok, value = conn.recv()
+                    if reply_id != request_id:
+                        continue
+                    if not ok:
+                        raise PipelineError(value)
+                    return value
+            except (EOFError, OSError, BrokenPipeError):
+                raise PipelineError("the NLP process stopped unexpectedly") from None
+
+    def close(self) -> None:
+        """Stop the engine at once; a caller still waiting gets ``PipelineError`` or its cancellation."""
+        self._closed = True
+        process, conn = self._process, self._conn
+        if process is not None and process.is_alive():
+            process.terminate()
+            process.join(1)
+        if conn is not None:
+            conn.close()

@@ -30,11 +30,18 @@ def binding_rows(app, sources: list[tuple[str, list[Binding]]]) -> list[tuple[st
 class HelpScreen(ModalScreen[None]):
     """Lists every binding; escape, q, ? or F1 closes it."""
 
-    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close help")]
+    BINDINGS = [
+        Binding("escape,q,question_mark,f1", "dismiss", "Close help"),
+        Binding("j,down", "scroll(1)", "Scroll down", show=False),
+        Binding("k,up", "scroll(-1)", "Scroll up", show=False),
+    ]
 
     def __init__(self, rows: list[tuple[str, str, str]]) -> None:
         super().__init__()
         self.rows = rows
+
+    def action_scroll(self, rows: int) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_relative(y=rows, animate=False)
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False)

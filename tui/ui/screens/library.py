@@ -12,6 +12,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.core.document import inert
+
 
 def _size(num_bytes: int) -> str:
     for unit in ("B", "kB", "MB", "GB"):
@@ -35,7 +37,7 @@ class LibraryScreen(Screen):
         self.articles = articles
 
     def compose(self) -> ComposeResult:
-        heading = Text.assemble(("Articles in ", "bold"), (str(self.directory), "bold"), f"  ({len(self.articles)})")
+        heading = Text.assemble(("Articles in ", "bold"), (inert(str(self.directory)), "bold"), f"  ({len(self.articles)})")
         yield Static(heading, id="title-bar")
         options = []
         for index, path in enumerate(self.articles):
@@ -43,7 +45,7 @@ class LibraryScreen(Screen):
                 size = _size(path.stat().st_size)
             except OSError:
                 size = "?"
-            options.append(Option(Text.assemble(path.name, ("  " + size, "dim")), id=str(index)))
+            options.append(Option(Text.assemble(inert(path.name), ("  " + size, "dim")), id=str(index)))
         yield OptionList(*options, id="articles")
         yield Footer()
 

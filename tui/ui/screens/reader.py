@@ -8,16 +8,23 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from tui.core.document import Article
+from tui.core.document import Article, inert
 from tui.core.entities import Entity
 from tui.core.nlp import PipelineError
 from tui.ui.widgets.article_view import ArticleView
 from tui.ui.widgets.legend import Legend
 from tui.ui.widgets.status_bar import NlpIndicator, StatusBar
+
+
+SEARCH_AS_YOU_TYPE_CHARS = 500_000
+"""Articles shorter than this are searched on every keystroke; longer ones after a pause."""
+SEARCH_PAUSE_SECONDS = 0.25
 
 
 class TitleBar(Static):
@@ -28,9 +35,9 @@ class TitleBar(Static):
         self.article = article
 
     def render(self) -> Text:
-        title = Text(self.article.title, style="bold")
+        title = Text(inert(self.article.title), style="bold")
         if self.article.path is not None:
-            title.append(f"  {self.article.name}", style="dim")
+            title.append(f"  {inert(self.article.name)}", style="dim")
         title.truncate(max(1, self.size.width), overflow="ellipsis")
         return title
 
@@ -68,6 +75,8 @@ class ReaderScreen(Screen):
         self.article = article
         self.can_go_back = can_go_back
         self.entities: list[Entity] = []
+        self._entity_shown = False
+        self._search_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.article)
@@ -94,33 +103,69 @@ class ReaderScreen(Screen):
 
     # ----------------------------------------------------------------------------- NLP
 
+    class NlpProgressed(Message):
+        """The NLP moved on: ``message`` says how far (posted from the worker thread)."""
+
+        def __init__(self, message: str) -> None:
+            super().__init__()
+            self.message = message
+
+    class EntitiesFound(Message):
+        """The NLP finished the article (posted from the worker thread)."""
+
+        def __init__(self, entities: list[Entity]) -> None:
+            super().__init__()
+            self.entities = entities
+
+    class NlpFailed(Message):
+        """The pipeline could not load or run; ``reason`` is one line for the user."""
+
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
     @work(thread=True, exclusive=True, group="nlp")
     def find_entities(self) -> None:
+        """Runs in a thread; talks to the screen only by posting messages (thread-safe)."""
         worker = get_current_worker()
         engine = self.app.engine
-        indicator = self.query_one(NlpIndicator)
-        call = self.app.call_from_thread
+        text = self.article.text
+
+        def cancelled() -> bool:
+            return worker.is_cancelled
+
+        shown = [-5]
+
+        def progress(done: int, total: int) -> None:
+            percent = 100 * done // total
+            if done < total and percent >= shown[0] + 5:
+                shown[0] = percent
+                self.post_message(self.NlpProgressed(f"finding entities {percent}%"))
+
         try:
-            engine.language()
-            call(indicator.set_state, "finding entities", busy=True)
-
-            shown = [0]
-
-            def progress(done: int, total: int) -> None:
-                percent = 100 * done // total
-                if not worker.is_cancelled and done < total and percent >= shown[0] + 5:
-                    shown[0] = percent
-                    call(indicator.set_state, f"finding entities {percent}%", busy=True)
-
-            entities = engine.find_entities(self.article.text, progress, lambda: worker.is_cancelled)
+            engine.language(cancelled)
+            self.post_message(self.NlpProgressed("finding entities"))
+            entities = engine.find_entities(text, progress, cancelled)
         except PipelineError as exc:
-            if not worker.is_cancelled:
-                call(indicator.set_state, "NLP failed", busy=False)
-                call(self.query_one(Legend).show_note, "no entities: the NLP pipeline failed (see the notification)")
-                call(self.app.notify, str(exc), title="NLP", severity="error", markup=False)
+            if not cancelled():
+                self.post_message(self.NlpFailed(str(exc)))
             return
-        if not worker.is_cancelled:
-            call(self.show_entities, entities)
+        if not cancelled():
+            self.post_message(self.EntitiesFound(entities))
+
+    @on(NlpProgressed)
+    def nlp_progressed(self, event: NlpProgressed) -> None:
+        self.query_one(NlpIndicator).set_state(event.message, busy=True)
+
+    @on(NlpFailed)
+    def nlp_failed(self, event: NlpFailed) -> None:
+        self.query_one(NlpIndicator).set_state("NLP failed", busy=False)
+        self.query_one(Legend).show_note("no entities: the NLP pipeline failed (see the notification)")
+        self.app.notify(inert(event.reason), title="NLP", severity="error", markup=False)
+
+    @on(EntitiesFound)
+    def entities_found(self, event: EntitiesFound) -> None:
+        self.show_entities(event.entities)
 
     def show_entities(self, entities: list[Entity]) -> None:
         self.entities = entities
@@ -160,23 +205,29 @@ class ReaderScreen(Screen):
     def cursor_moved(self, event: ArticleView.CursorMoved) -> None:
         starts = self.view.paragraph_starts
         paragraph = max(1, bisect_right(starts, event.offset))
-        self.query_one(StatusBar).show_position(paragraph, len(starts), event.row, event.rows)
+        status = self.query_one(StatusBar)
+        status.show_position(paragraph, len(starts), event.row, event.rows)
+        if not event.on_focus and self._entity_shown:
+            status.show_message("")  # the cursor left the entity the message was about
+            self._entity_shown = False
 
     @on(ArticleView.EntityJumped)
     def entity_jumped(self, event: ArticleView.EntityJumped) -> None:
         entity = event.entity
-        message = Text.assemble((entity.text, "bold"), f" · {entity.label} · {event.index}/{event.total}")
+        message = Text.assemble((inert(entity.text), "bold"), f" · {inert(entity.label)} · {event.index}/{event.total}")
         self.query_one(StatusBar).show_message(message)
+        self._entity_shown = True
 
     @on(ArticleView.SearchStepped)
     def search_stepped(self, event: ArticleView.SearchStepped) -> None:
+        self._entity_shown = False
         if not event.query:
             self.query_one(StatusBar).show_message("")
             return
         if event.total:
-            message = Text.assemble(f"{event.index} of {event.total} for ", (event.query, "bold"))
+            message = Text.assemble(f"{event.index} of {event.total} for ", (inert(event.query), "bold"))
         else:
-            message = Text.assemble("no match for ", (event.query, "bold"))
+            message = Text.assemble("no match for ", (inert(event.query), "bold"))
         self.query_one(StatusBar).show_message(message)
 
     # ----------------------------------------------------------------------------- search
@@ -189,10 +240,20 @@ class ReaderScreen(Screen):
 
     @on(Input.Changed, "#search")
     def search_typed(self, event: Input.Changed) -> None:
-        self.view.search(event.value)
+        # On a long article every keystroke would rescan megabytes: wait for a pause in typing.
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        if len(self.article.text) < SEARCH_AS_YOU_TYPE_CHARS:
+            self.view.search(event.value)
+        else:
+            self._search_timer = self.set_timer(SEARCH_PAUSE_SECONDS, lambda: self.view.search(event.value))
 
     @on(Input.Submitted, "#search")
     def search_done(self, event: Input.Submitted) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            if event.value != self.view.query:
+                self.view.search(event.value)
         bar = self.query_one(SearchBar)
         bar.display = False
         if not event.value:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
@@ -38,12 +37,6 @@ KNOWN_LABELS = (
 def label_class(label: str) -> str:
     """The component class that colours ``label`` (labels outside spaCy's usual set share one)."""
     return f"entity--{label if label in KNOWN_LABELS else 'OTHER'}"
-
-
-@dataclass(frozen=True)
-class Match:
-    start: int
-    end: int
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -91,9 +84,11 @@ class ArticleView(ScrollView, can_focus=True):
     class CursorMoved(Message):
         """The cursor moved; ``row``/``rows`` say where in the article it is."""
 
-        def __init__(self, offset: int, row: int, rows: int) -> None:
+        def __init__(self, offset: int, row: int, rows: int, on_focus: bool) -> None:
             super().__init__()
             self.offset, self.row, self.rows = offset, row, rows
+            self.on_focus = on_focus
+            """Whether the cursor is still on the entity or match it last jumped to."""
 
     class EntityJumped(Message):
         """The cursor landed on an entity, the ``index``-th (1-based) of ``total`` shown."""
@@ -121,8 +116,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._shown: list[Entity] = []
         self._shown_starts: list[int] = []
         self._longest_entity = 0
-        self.matches: list[Match] = []
-        self._match_starts: list[int] = []
+        self.match_starts: list[int] = []
         self.match_index = -1
         self.query = ""
         self._search_origin: int | None = None
@@ -142,8 +136,10 @@ class ArticleView(ScrollView, can_focus=True):
 
     @property
     def margin(self) -> int:
+        """Blank cells left of the text, which is centred in the view."""
         width = self.scrollable_content_region.width
-        return max(0, (width - MEASURE) // 2) if width > MEASURE else 1
+        measure = self.wrapped.width if self.wrapped is not None else MEASURE
+        return max(1, (width - measure) // 2)
 
     def _relayout(self, width: int) -> None:
         measure = max(8, min(MEASURE, width - 2))
@@ -198,8 +194,8 @@ class ArticleView(ScrollView, can_focus=True):
         # Spans may begin on an earlier row: clamp to this row (Rich reads negative offsets from the end).
         for entity in self._entities_between(start, end):
             line.stylize(self._style(label_class(entity.label)), max(0, entity.start - start), entity.end - start)
-        for match in self._matches_between(start, end):
-            line.stylize(self._style("article-view--match"), max(0, match.start - start), match.end - start)
+        for match_start, match_end in self._matches_between(start, end):
+            line.stylize(self._style("article-view--match"), max(0, match_start - start), match_end - start)
         if self.focus_span is not None and self.focus_span[0] < end and self.focus_span[1] > start:
             name = "article-view--match-current" if self.match_index >= 0 else "article-view--entity-current"
             line.stylize(self._style(name), max(0, self.focus_span[0] - start), self.focus_span[1] - start)
@@ -222,12 +218,11 @@ class ArticleView(ScrollView, can_focus=True):
         high = bisect_left(self._shown_starts, end)
         return [e for e in self._shown[low:high] if e.end > start]
 
-    def _matches_between(self, start: int, end: int) -> list[Match]:
-        if not self.matches:
-            return []
-        low = bisect_left(self._match_starts, start - len(self.query))
-        high = bisect_left(self._match_starts, end)
-        return [m for m in self.matches[low:high] if m.end > start]
+    def _matches_between(self, start: int, end: int) -> list[tuple[int, int]]:
+        length = len(self.query)
+        low = bisect_left(self.match_starts, start - length)
+        high = bisect_left(self.match_starts, end)
+        return [(a, a + length) for a in self.match_starts[low:high] if a + length > start]
 
     # ----------------------------------------------------------------------------- data in
 
@@ -259,11 +254,14 @@ class ArticleView(ScrollView, can_focus=True):
         offset = min(max(offset, layout.starts[row]), max(layout.starts[row], layout.ends[row]))
         old_row = layout.row_of(self.cursor)
         self.cursor = offset
+        if self.focus_span is not None and not self.focus_span[0] <= offset < self.focus_span[1]:
+            self.focus_span = None  # moved off the entity or match it jumped to: drop its emphasis
+            self.refresh()
         if not keep_goal:
             self._goal_column = None
         self._scroll_to_row(row, center=center)
-        self.refresh_line(old_row - self.scroll_offset.y)
-        self.refresh_line(row - self.scroll_offset.y)
+        self.refresh_line(old_row)  # refresh_line takes rows of the whole article, not of the screen
+        self.refresh_line(row)
         self._announce_cursor()
 
     def _scroll_to_row(self, row: int, *, center: bool = False) -> None:
@@ -278,7 +276,9 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _announce_cursor(self) -> None:
         if self.wrapped is not None:
-            self.post_message(self.CursorMoved(self.cursor, self.wrapped.row_of(self.cursor), self.wrapped.height))
+            span = self.focus_span
+            on_focus = span is not None and span[0] <= self.cursor < span[1]
+            self.post_message(self.CursorMoved(self.cursor, self.wrapped.row_of(self.cursor), self.wrapped.height, on_focus))
 
     def _move_rows(self, delta: int) -> None:
         assert self.wrapped is not None
@@ -382,12 +382,6 @@ class ArticleView(ScrollView, can_focus=True):
     def shown_entities(self) -> list[Entity]:
         return self._shown
 
-    def entity_at(self, offset: int) -> Entity | None:
-        index = bisect_right(self._shown_starts, offset) - 1
-        if index >= 0 and self._shown[index].end > offset:
-            return self._shown[index]
-        return None
-
     def _jump_to_entity(self, index: int) -> None:
         entity = self._shown[index]
         self.match_index = -1
@@ -419,20 +413,21 @@ class ArticleView(ScrollView, can_focus=True):
         self.query = query
         if query:
             flags = 0 if any(ch.isupper() for ch in query) else re.IGNORECASE
+            # A literal pattern matches exactly len(query) characters, with or without
+            # IGNORECASE, so the starts alone describe every match.
             pattern = re.compile(re.escape(query), flags)
-            self.matches = [Match(m.start(), m.end()) for m in pattern.finditer(self.text)]
+            self.match_starts = [m.start() for m in pattern.finditer(self.text)]
         else:
-            self.matches = []
-        self._match_starts = [m.start for m in self.matches]
-        if self.matches:
-            index = bisect_left(self._match_starts, self._search_origin)
-            self._go_to_match(index % len(self.matches))
+            self.match_starts = []
+        if self.match_starts:
+            index = bisect_left(self.match_starts, self._search_origin)
+            self._go_to_match(index % len(self.match_starts))
         else:
             self.match_index = -1
             self.focus_span = None
             self.refresh()
             self.post_message(self.SearchStepped(query, 0, 0))
-        return len(self.matches)
+        return len(self.match_starts)
 
     def end_search_typing(self) -> None:
         """The query is final: ``n``/``N`` now walk the matches."""
@@ -440,27 +435,26 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _go_to_match(self, index: int) -> None:
         self.match_index = index
-        match = self.matches[index]
-        self.focus_span = (match.start, match.end)
-        self.move_cursor(match.start, center=True)
+        start = self.match_starts[index]
+        self.focus_span = (start, start + len(self.query))
+        self.move_cursor(start, center=True)
         self.refresh()
-        self.post_message(self.SearchStepped(self.query, index + 1, len(self.matches)))
+        self.post_message(self.SearchStepped(self.query, index + 1, len(self.match_starts)))
 
     def action_next_match(self) -> None:
-        if self.matches:
-            index = bisect_right(self._match_starts, self.cursor)
-            self._go_to_match(index % len(self.matches))
+        if self.match_starts:
+            index = bisect_right(self.match_starts, self.cursor)
+            self._go_to_match(index % len(self.match_starts))
 
     def action_previous_match(self) -> None:
-        if self.matches:
-            index = bisect_left(self._match_starts, self.cursor) - 1
-            self._go_to_match(index % len(self.matches))
+        if self.match_starts:
+            index = bisect_left(self.match_starts, self.cursor) - 1
+            self._go_to_match(index % len(self.match_starts))
 
     def action_clear_search(self) -> None:
         had_search = bool(self.query)
         self.query = ""
-        self.matches = []
-        self._match_starts = []
+        self.match_starts = []
         self.match_index = -1
         self.focus_span = None
         self._search_origin = None
