@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.core.document import inert
+from tui.core.document import inert, make_title
 
 
 def _size(num_bytes: int) -> str:
@@ -21,6 +21,17 @@ def _size(num_bytes: int) -> str:
             return f"{num_bytes:.0f} {unit}" if unit == "B" else f"{num_bytes:.1f} {unit}"
         num_bytes /= 1000
     return ""
+
+
+def _peek(path: Path) -> tuple[str, str]:
+    """The title and size of an article, from its first few kilobytes (the list must open fast)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+        size = _size(path.stat().st_size)
+    except OSError:
+        return path.name, "unreadable"
+    return make_title(head.decode("utf-8", errors="replace"), path), size
 
 
 class LibraryScreen(Screen):
@@ -41,11 +52,9 @@ class LibraryScreen(Screen):
         yield Static(heading, id="title-bar")
         options = []
         for index, path in enumerate(self.articles):
-            try:
-                size = _size(path.stat().st_size)
-            except OSError:
-                size = "?"
-            options.append(Option(Text.assemble(inert(path.name), ("  " + size, "dim")), id=str(index)))
+            title, size = _peek(path)
+            prompt = Text.assemble((inert(title), "bold"), ("  " + inert(path.name) + "  " + size, "dim"))
+            options.append(Option(prompt, id=str(index)))
         yield OptionList(*options, id="articles")
         yield Footer()
 
