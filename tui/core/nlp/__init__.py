@@ -79,13 +79,21 @@ def doc_entities(doc, offset: int = 0) -> list[Entity]:
 
 
 def find_entities(
-    nlp: Language, text: str, progress: Callable[[int, int], None] | None = None
+    nlp: Language,
+    text: str,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> list[Entity]:
-    """All entities of ``text`` in document order; ``progress(done, total)`` is called per piece."""
+    """All entities of ``text`` in document order; ``progress(done, total)`` is called per piece.
+
+    Stops early, with what was found so far, once ``cancelled()`` is true.
+    """
     pieces = list(split_for_nlp(text))
     entities: list[Entity] = []
     for (start, end), doc in zip(pieces, nlp.pipe(text[a:b] for a, b in pieces)):
         entities.extend(doc_entities(doc, start))
         if progress is not None:
             progress(end, len(text))
+        if cancelled():
+            break
     return entities

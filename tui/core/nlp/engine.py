@@ -20,7 +20,7 @@ from collections.abc import Callable
 from multiprocessing import resource_tracker
 
 from tui.core.entities import Entity
-from tui.core.nlp import PipelineError, doc_entities, load_pipeline, split_for_nlp
+from tui.core.nlp import PipelineError, doc_entities, find_entities, load_pipeline, split_for_nlp
 
 POLL_SECONDS = 0.05
 """How often a waiting caller checks whether it was cancelled."""
@@ -155,21 +155,25 @@ class NlpEngine:
 
         Returns what was found so far if ``cancelled()`` becomes true.
         """
-        self.language(cancelled)
+        try:
+            self.language(cancelled)
+        except PipelineError:
+            if cancelled():
+                return []
+            raise
+        if self.in_process:
+            try:
+                return find_entities(_pipeline(self.model), text, progress, cancelled)
+            except Exception as exc:  # noqa: BLE001 - a broken pipeline must not take the reader down
+                raise PipelineError(f"the NLP pipeline failed: {_one_line(exc)}") from exc
         entities: list[Entity] = []
         for start, end in split_for_nlp(text):
             if cancelled():
                 break
-            if self.in_process:
-                try:
-                    entities.extend(doc_entities(_pipeline(self.model)(text[start:end]), start))
-                except Exception as exc:  # noqa: BLE001
-                    raise PipelineError(f"the NLP pipeline failed: {_one_line(exc)}") from exc
-            else:
-                found = self._ask(text[start:end], start, cancelled)
-                if found is None:
-                    break
-                entities.extend(found)
+            found = self._ask(text[start:end], start, cancelled)
+            if found is None:
+                break
+            entities.extend(found)
             if progress is not None:
                 progress(end, len(text))
         return entities

@@ -1,0 +1,61 @@
+"""The NLP engine: the pipeline in a child process (or a thread), loaded once, stoppable at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.core.nlp import PipelineError
+from tui.core.nlp.engine import NlpEngine
+
+TEXT = "Ada Lovelace wrote to Babbage from London.\n" * 3
+
+
+@pytest.mark.parametrize("in_process", [False, True])
+def test_entities_from_a_child_process_or_a_thread(english_model: Path, in_process: bool) -> None:
+    engine = NlpEngine(str(english_model), in_process=in_process)
+    try:
+        assert engine.language() == "en"
+        seen = []
+        entities = engine.find_entities(TEXT, progress=lambda done, total: seen.append((done, total)))
+        assert [(e.text, e.label) for e in entities[:3]] == [("Ada Lovelace", "PERSON"), ("Babbage", "PERSON"), ("London", "GPE")]
+        assert len(entities) == 9
+        assert all(TEXT[e.start : e.end] == e.text for e in entities)
+        assert seen[-1] == (len(TEXT), len(TEXT))
+    finally:
+        engine.close()
+
+
+def test_a_pipeline_that_cannot_load_is_a_one_line_error(tmp_path: Path) -> None:
+    engine = NlpEngine(str(tmp_path / "no-such-model"))
+    try:
+        with pytest.raises(PipelineError) as error:
+            engine.language()
+        assert "no-such-model" in str(error.value) and "\n" not in str(error.value)
+    finally:
+        engine.close()
+
+
+def test_a_cancelled_caller_stops_waiting(english_model: Path) -> None:
+    engine = NlpEngine(str(english_model))
+    try:
+        assert engine.find_entities(TEXT, cancelled=lambda: True) == []
+        engine.language()
+        checks = iter([False, True])  # give up while the child works on the first piece
+        long_text = ("Ada Lovelace lived in London. " * 2000 + "\n") * 20
+        assert engine.find_entities(long_text, cancelled=lambda: next(checks, True)) == []
+        # The engine still answers afterwards: the dropped reply is recognised by its id.
+        assert len(engine.find_entities(TEXT)) == 9
+    finally:
+        engine.close()
+
+
+def test_close_stops_the_child_and_later_calls_fail_cleanly(english_model: Path) -> None:
+    engine = NlpEngine(str(english_model))
+    engine.language()
+    process = engine._process
+    engine.close()
+    assert not process.is_alive()
+    with pytest.raises(PipelineError):
+        engine.find_entities(TEXT)
