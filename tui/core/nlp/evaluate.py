@@ -1,0 +1,334 @@
+"""Exact-span precision, recall and F1 per label, on the corpora's dev splits and the sample article.
+
+Usage:
+    python -m tui.core.nlp.evaluate MODEL_DIR [--data ../shared/data]      # the trained NER alone
+    python -m tui.core.nlp.evaluate MODEL_DIR --with-rules [--ensemble joint]   # NER, then the rules
+    python -m tui.core.nlp.evaluate --rules                                 # the rule pipeline
+
+``--speed`` adds load time, words/s on the dev text and size on disk; ``--json`` prints JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from tui.core.nlp import LABEL_ALIASES
+from tui.core.nlp.candidates import CANDIDATES, RULES, STRONG, WEAK, candidates
+from tui.core.nlp.corpora import CORPORA, DEFAULT_DATA_DIR, LABELS, REPO_ROOT, Sentence, available_corpora, read_split
+from tui.core.nlp.gazetteer import Gazetteer, load_gazetteer
+
+GOLD_PATH = REPO_ROOT / "tests" / "data" / "000_509a6613fde4a62d.gold.json"
+ALL = "ALL"
+ENSEMBLES = ("joint", "model-first", "rules-first")
+
+# Model entities as candidates of the rule components: strong ones compete with the rules (longest
+# span first), weak ones only fill the gaps the rules leave. ``sorot_consistency`` ranks candidates
+# by these names; when a model becomes the default pipeline they belong in candidates.RULES itself.
+RULES.setdefault("model", (STRONG, 58))
+RULES.setdefault("model_weak", (WEAK, 15))
+MODEL_SPANS = "sorot_model_ents"
+
+
+@dataclass(frozen=True)
+class Score:
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {
+            "p": self.precision,
+            "r": self.recall,
+            "f": self.f1,
+            "gold": self.tp + self.fn,
+            "pred": self.tp + self.fp,
+        }
+
+
+def score_spans(
+    gold: Iterable[tuple], predicted: Iterable[tuple], labels: Sequence[str] | None = None
+) -> dict[str, Score]:
+    """Exact-match scores per label and micro-averaged over them (``ALL``); a span's last item is its label.
+
+    With ``labels``, spans of other labels are ignored on both sides; otherwise every label seen counts.
+    """
+    gold_set, pred_set = set(gold), set(predicted)
+    if labels is None:
+        labels = sorted({s[-1] for s in gold_set | pred_set})
+    gold_set = {s for s in gold_set if s[-1] in labels}
+    pred_set = {s for s in pred_set if s[-1] in labels}
+    scores = {}
+    for label in labels:
+        g = {s for s in gold_set if s[-1] == label}
+        p = {s for s in pred_set if s[-1] == label}
+        scores[label] = Score(len(g & p), len(p - g), len(g - p))
+    scores[ALL] = Score(len(gold_set & pred_set), len(pred_set - gold_set), len(gold_set - pred_set))
+    return scores
+
+
+def bio_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Token spans ``(start, end, label)`` of valid BIO tags."""
+    spans, start, label = [], None, None
+    for i, tag in enumerate([*tags, "O"]):
+        if start is not None and not (tag.startswith("I-") and tag[2:] == label):
+            spans.append((start, i, label))
+            start = None
+        if tag.startswith("B-") or (tag.startswith("I-") and start is None):
+            start, label = i, tag[2:]
+    return spans
+
+
+def _label(span: Span) -> str:
+    return LABEL_ALIASES.get(span.label_, span.label_)
+
+
+def evaluate_sentences(nlp: Language, sentences: Sequence[Sentence]) -> dict[str, Score]:
+    """PERSON/ORG/LOC scores of ``nlp`` on gold-tokenised sentences (the tokenizer is bypassed)."""
+    gold, pred = [], []
+    docs = (Doc(nlp.vocab, words=s.words, spaces=s.spaces) for s in sentences)
+    for i, (sentence, doc) in enumerate(zip(sentences, nlp.pipe(docs, batch_size=256), strict=True)):
+        gold.extend((i, start, end, label) for start, end, label in bio_spans(sentence.tags))
+        pred.extend((i, e.start, e.end, _label(e)) for e in doc.ents)
+    return score_spans(gold, pred, LABELS)
+
+
+def evaluate_article(nlp: Language, text: str, gold: dict) -> dict[str, dict]:
+    """Scores on one article: ``names`` (PERSON/ORG/LOC), ``expressions`` (the gold dates and numbers).
+
+    ``unscored`` counts the predicted labels the gold file does not annotate (ORDINAL, TIME, ...).
+    """
+    doc = nlp(text)
+    pred = [(e.start_char, e.end_char, _label(e)) for e in doc.ents]
+    names = [(g["start"], g["end"], g["label"]) for g in gold["entities"]]
+    expressions = [(g["start"], g["end"], g["label"]) for g in gold.get("dates", []) + gold.get("numbers", [])]
+    # Only the labels the gold file annotates are scored; the others are counted for the reader.
+    expression_labels = sorted({s[-1] for s in expressions})
+    unscored = Counter(s[-1] for s in pred if s[-1] not in LABELS and s[-1] not in expression_labels)
+    return {
+        "names": score_spans(names, pred, LABELS),
+        "expressions": score_spans(expressions, pred, expression_labels),
+        "unscored": dict(sorted(unscored.items())),
+    }
+
+
+# -- pipelines -----------------------------------------------------------------------------------
+
+
+@Language.factory("sorot_model_candidates", default_config={"mode": "joint"})
+def make_model_candidates(nlp: Language, name: str, mode: str) -> ModelCandidates:
+    if mode not in ENSEMBLES:
+        raise ValueError(f"[{name}] mode must be one of {', '.join(ENSEMBLES)}, got {mode!r}")
+    return ModelCandidates(mode, load_gazetteer())
+
+
+class ModelCandidates:
+    """Hands the statistical NER's entities to ``sorot_consistency`` as candidates.
+
+    Runs after the other rule components, so it sees their candidates too: a one-word model
+    entity that is part of a person's name in the same document ("Putin" after "Vladimir Putin")
+    becomes a PERSON, unless the word is a known place. The model alone tags such bare surnames
+    as LOC or ORG far too often, and a strong wrong label would block the rules' consistency.
+    """
+
+    def __init__(self, mode: str, gazetteer: Gazetteer) -> None:
+        self.rule = "model_weak" if mode == "rules-first" else "model"
+        self.gaz = gazetteer
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = [e for e in doc.ents if _label(e) in LABELS]
+        names = [s for s in [*ents, *candidates(doc)] if _label(s) == "PERSON" and len(s) >= 2]
+        name_parts = {t.text for span in names for t in span if t.text[:1].isupper()}
+        spans = []
+        for e in ents:
+            label = _label(e)
+            if len(e) == 1 and label != "PERSON" and e.text in name_parts and not self.gaz.is_place(e.text):
+                label = "PERSON"
+            spans.append(Span(doc, e.start, e.end, label=label, span_id=self.rule))
+        doc.spans[MODEL_SPANS] = spans
+        if CANDIDATES not in doc.spans:
+            doc.spans[CANDIDATES] = []
+        for span in spans:
+            doc.spans[CANDIDATES].append(span)
+        return doc
+
+
+@Language.component("sorot_model_first")
+def model_first(doc: Doc) -> Doc:
+    """The model's entities win over any rule entity they overlap; the rules keep the rest."""
+    model = list(doc.spans.get(MODEL_SPANS, []))
+    covered = {i for span in model for i in range(span.start, span.end)}
+    kept = [e for e in doc.ents if not any(i in covered for i in range(e.start, e.end))]
+    doc.ents = sorted(kept + model, key=lambda s: s.start)
+    return doc
+
+
+def load_evaluated(model: str | Path | None, with_rules: bool = False, ensemble: str = "joint") -> Language:
+    """The pipeline to score: ``model`` alone, ``model`` followed by the rules, or (no model) the rules."""
+    import spacy
+
+    from tui.core.nlp.rules import build_rule_pipeline
+
+    if model is None:
+        return build_rule_pipeline()
+    nlp = spacy.load(model)
+    return add_rules(nlp, ensemble) if with_rules else nlp
+
+
+def add_rules(nlp: Language, ensemble: str = "joint") -> Language:
+    """Append the rule components to a pipeline with an entity recogniser, combined as ``ensemble``.
+
+    ``joint``: model and rule spans compete, longest first; ``rules-first``: model spans only fill
+    gaps; ``model-first``: like joint, then model spans replace any rule span they overlap.
+    """
+    from tui.core.nlp.rules import PIPE_NAMES
+
+    *finders, last = PIPE_NAMES
+    assert last == "sorot_consistency", PIPE_NAMES  # it must see the model's candidates
+    for name in finders:
+        nlp.add_pipe(name)
+    nlp.add_pipe("sorot_model_candidates", config={"mode": ensemble})
+    nlp.add_pipe(last)
+    if ensemble == "model-first":
+        nlp.add_pipe("sorot_model_first")
+    return nlp
+
+
+# -- speed ---------------------------------------------------------------------------------------
+
+
+def directory_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
+
+
+def load_seconds(model: str | Path) -> float:
+    """Seconds ``spacy.load(model)`` takes in a fresh interpreter (importing spaCy not counted)."""
+    code = "import sys, time, spacy\nt = time.perf_counter(); spacy.load(sys.argv[1]); print(time.perf_counter() - t)\n"
+    out = subprocess.run([sys.executable, "-c", code, str(model)], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def words_per_second(nlp: Language, texts: Sequence[str]) -> float:
+    """Throughput of the whole pipeline, tokenizer included, over ``texts``."""
+    list(nlp.pipe(texts[:50]))  # warm up caches
+    start = time.perf_counter()
+    words = sum(len(doc) for doc in nlp.pipe(texts, batch_size=256))
+    return words / (time.perf_counter() - start)
+
+
+# -- command line --------------------------------------------------------------------------------
+
+
+def evaluate_all(nlp: Language, data_dir: Path, gold_path: Path = GOLD_PATH) -> dict[str, dict]:
+    """Scores on every available dev split and on the sample article, keyed by name."""
+    results: dict[str, dict] = {}
+    for spec in available_corpora(data_dir, CORPORA):
+        sentences, _ = read_split(data_dir, spec, "dev")
+        results[f"{spec.name} dev"] = {"names": evaluate_sentences(nlp, sentences)}
+    if gold_path.is_file():
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        text_path = REPO_ROOT / "seeds" / gold["document"]
+        if not text_path.is_file():
+            text_path = gold_path.parent / gold["document"]
+        results[f"article {gold['document']}"] = evaluate_article(nlp, text_path.read_text(encoding="utf-8"), gold)
+    return results
+
+
+def format_scores(title: str, scores: dict[str, Score]) -> str:
+    lines = [title, f"  {'label':<10}{'P':>7}{'R':>7}{'F1':>7}{'gold':>7}{'pred':>7}"]
+    for label, s in scores.items():
+        lines.append(f"  {label:<10}{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}{s.tp + s.fn:>7}{s.tp + s.fp:>7}")
+    return "\n".join(lines)
+
+
+def format_results(results: dict[str, dict]) -> str:
+    blocks = []
+    for name, parts in results.items():
+        for part, scores in parts.items():
+            if part == "unscored":
+                if scores:
+                    found = ", ".join(f"{label} {n}" for label, n in scores.items())
+                    blocks[-1] += f"\n  also found, not in the gold file: {found}"
+                continue
+            what = "PERSON/ORG/LOC" if part == "names" else "dates and numbers"
+            blocks.append(format_scores(f"{name} ({what})", scores))
+    summary = "  ".join(f"{name} {parts['names'][ALL].f1:.3f}" for name, parts in results.items())
+    blocks.append(f"exact-span F1, PERSON/ORG/LOC: {summary}")
+    return "\n\n".join(blocks)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tui.core.nlp.evaluate", description=__doc__.splitlines()[0])
+    parser.add_argument("model", nargs="?", type=Path, help="a trained pipeline directory (e.g. .../model-best)")
+    parser.add_argument("--rules", action="store_true", help="evaluate the rule pipeline instead of a model")
+    parser.add_argument("--with-rules", action="store_true", help="run the rule components after the model")
+    parser.add_argument(
+        "--ensemble",
+        choices=ENSEMBLES,
+        default="joint",
+        help="how model and rule entities combine (default: joint, longest span first)",
+    )
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="data directory (default: %(default)s)")
+    parser.add_argument("--gold", type=Path, default=GOLD_PATH, help="gold file of the sample article")
+    parser.add_argument("--speed", action="store_true", help="also report load time, words/s and size")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args(argv)
+    if (args.model is None) != args.rules:
+        parser.error("give either MODEL_DIR or --rules")
+    nlp = load_evaluated(args.model, args.with_rules, args.ensemble)
+    results = evaluate_all(nlp, args.data, args.gold)
+    speed = {}
+    if args.speed:
+        texts = [
+            Doc(nlp.vocab, words=s.words, spaces=s.spaces).text
+            for spec in available_corpora(args.data, CORPORA)
+            for s in read_split(args.data, spec, "dev")[0]
+        ]
+        speed["words_per_second"] = words_per_second(nlp, texts)
+        if args.model is not None:
+            speed["load_seconds"] = load_seconds(args.model)
+            speed["size_bytes"] = directory_size(args.model)
+    if args.json:
+        out = {
+            name: {
+                part: {k: v.as_dict() if isinstance(v, Score) else v for k, v in s.items()} for part, s in parts.items()
+            }
+            for name, parts in results.items()
+        }
+        print(json.dumps({"pipeline": nlp.pipe_names, "results": out, "speed": speed}, indent=2))
+        return 0
+    print(f"pipeline: {args.model or 'rules'} {nlp.pipe_names}\n")
+    print(format_results(results))
+    if speed:
+        line = f"speed: {speed['words_per_second']:,.0f} words/s on the dev text"
+        if "load_seconds" in speed:
+            line += f", spacy.load {speed['load_seconds']:.2f} s, {speed['size_bytes'] / 1e6:.1f} MB on disk"
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
