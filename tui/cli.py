@@ -10,8 +10,8 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from tui import __version__
-from tui.core.nlp import DEFAULT_MODEL
 from tui.core.document import ArticleError, inert, load_article
+from tui.core.nlp import DEFAULT_MODEL
 
 COMMANDS = ("extract",)
 
@@ -37,7 +37,11 @@ def reader_parser() -> argparse.ArgumentParser:
         epilog="Headless: sorot extract PATH --json (see sorot extract --help).",
     )
     parser.add_argument("path", nargs="?", help="a .txt or .md article, or a directory of them")
-    parser.add_argument("--model", metavar="NAME_OR_PATH", help="an installed spaCy pipeline to use instead of the built-in Indonesian one")
+    parser.add_argument(
+        "--model",
+        metavar="NAME_OR_PATH",
+        help="an installed spaCy pipeline to use instead of the built-in Indonesian one",
+    )
     parser.add_argument("--version", action="version", version=f"sorot {__version__}")
     return parser
 
@@ -48,7 +52,11 @@ def extract_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("path", help="a .txt or .md article")
     parser.add_argument("--json", action="store_true", help="print JSON (the only format so far; the default)")
-    parser.add_argument("--model", metavar="NAME_OR_PATH", help="an installed spaCy pipeline to use instead of the built-in Indonesian one")
+    parser.add_argument(
+        "--model",
+        metavar="NAME_OR_PATH",
+        help="an installed spaCy pipeline to use instead of the built-in Indonesian one",
+    )
     return parser
 
 

@@ -49,7 +49,12 @@ def test_markdown_heading_is_the_title(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("encoding", "bom"),
-    [("utf-8", b""), ("utf-8", codecs.BOM_UTF8), ("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE)],
+    [
+        ("utf-8", b""),
+        ("utf-8", codecs.BOM_UTF8),
+        ("utf-16-le", codecs.BOM_UTF16_LE),
+        ("utf-16-be", codecs.BOM_UTF16_BE),
+    ],
 )
 def test_utf_encodings_with_and_without_bom(tmp_path: Path, encoding: str, bom: bytes) -> None:
     path = tmp_path / "a.txt"

@@ -19,7 +19,11 @@ def test_entities_from_a_child_process_or_a_thread(english_model: Path, in_proce
         assert engine.language() == "en"
         seen = []
         entities = engine.find_entities(TEXT, progress=lambda done, total: seen.append((done, total)))
-        assert [(e.text, e.label) for e in entities[:3]] == [("Ada Lovelace", "PERSON"), ("Babbage", "PERSON"), ("London", "GPE")]
+        assert [(e.text, e.label) for e in entities[:3]] == [
+            ("Ada Lovelace", "PERSON"),
+            ("Babbage", "PERSON"),
+            ("London", "GPE"),
+        ]
         assert len(entities) == 9
         assert all(TEXT[e.start : e.end] == e.text for e in entities)
         assert seen[-1] == (len(TEXT), len(TEXT))

@@ -32,7 +32,9 @@ async def test_markup_and_escape_sequences_in_an_article_are_shown_literally(tmp
         assert "\x1b" not in painted and "\x07" not in painted
         # Clicking the would-be link only moves the cursor: nothing runs, the app keeps going.
         view = view_of(app)
-        row = next(r for r in range(view.wrapped.height) if "klik" in view.text[view.wrapped.starts[r] : view.wrapped.ends[r]])
+        row = next(
+            r for r in range(view.wrapped.height) if "klik" in view.text[view.wrapped.starts[r] : view.wrapped.ends[r]]
+        )
         column = view.text[view.wrapped.starts[row] : view.wrapped.ends[row]].index("[@click")
         await pilot.click(view, offset=(view.margin + column + 3, row))
         await pilot.pause()
@@ -42,7 +44,9 @@ async def test_markup_and_escape_sequences_in_an_article_are_shown_literally(tmp
 
 async def test_a_directory_lists_its_articles_enter_opens_and_backspace_returns(tmp_path: Path) -> None:
     (tmp_path / "b-kedua.md").write_text("# Berita Kedua\n\nIsi kedua di Surabaya.\n", encoding="utf-8")
-    (tmp_path / "a-pertama.txt").write_text("Berita Pertama\n\nPresiden Joko Widodo tiba di Bandung.\n", encoding="utf-8")
+    (tmp_path / "a-pertama.txt").write_text(
+        "Berita Pertama\n\nPresiden Joko Widodo tiba di Bandung.\n", encoding="utf-8"
+    )
     (tmp_path / "gambar.png").write_bytes(b"\x89PNG")
     async with reader(tmp_path) as (app, pilot):
         assert isinstance(app.screen, LibraryScreen)
@@ -89,7 +93,7 @@ async def test_another_spacy_pipeline_can_be_used(tmp_path: Path, english_model:
 async def test_a_pipeline_that_fails_to_load_leaves_the_article_readable(tmp_path: Path) -> None:
     broken = tmp_path / "broken-model"
     broken.mkdir()
-    (broken / "config.cfg").write_text("[nlp]\nlang = \"xx_nope\"\n", encoding="utf-8")
+    (broken / "config.cfg").write_text('[nlp]\nlang = "xx_nope"\n', encoding="utf-8")
     path = tmp_path / "a.txt"
     path.write_text("Teks tetap terbaca.\n", encoding="utf-8")
     async with reader(path, model=str(broken), wait=False) as (app, pilot):

@@ -262,7 +262,9 @@ async def test_after_paging_the_cursor_is_drawn_where_it_is() -> None:
         text_width = view.scrollable_content_region.width  # leave out the scrollbar
         strips = app.screen._compositor.render_strips()
         painted = [strips[top + y].crop(0, text_width) for y in range(view.size.height)]
-        rows_with_cursor = [y for y, strip in enumerate(painted) if any(seg.style and seg.style.reverse for seg in strip)]
+        rows_with_cursor = [
+            y for y, strip in enumerate(painted) if any(seg.style and seg.style.reverse for seg in strip)
+        ]
         assert cursor_style.reverse
         assert rows_with_cursor == [row_on_screen]
 

@@ -185,9 +185,7 @@ def find_articles(directory: str | Path) -> list[Path]:
     """The ``.txt`` and ``.md`` files directly inside ``directory``, sorted by name."""
     directory = Path(directory)
     try:
-        found = sorted(
-            p for p in directory.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file()
-        )
+        found = sorted(p for p in directory.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file())
     except OSError as exc:
         raise ArticleError(f"{directory}: cannot list ({exc.strerror or exc})") from None
     if not found:

@@ -75,7 +75,13 @@ class SorotApp(App[None]):
             ("Reading", list(ArticleView.BINDINGS)),
             ("Search & labels", reader),
             ("Search bar", list(SearchBar.BINDINGS)),
-            ("App", [*self.BINDINGS, Binding("ctrl+p", "command_palette", "Palette", tooltip="Command palette: every action by name")]),
+            (
+                "App",
+                [
+                    *self.BINDINGS,
+                    Binding("ctrl+p", "command_palette", "Palette", tooltip="Command palette: every action by name"),
+                ],
+            ),
         ]
         if self.directory is not None:
             sources.append(("Article list", [Binding("enter", "select", "Open the highlighted article")]))

@@ -48,7 +48,9 @@ class LibraryScreen(Screen):
         self.articles = articles
 
     def compose(self) -> ComposeResult:
-        heading = Text.assemble(("Articles in ", "bold"), (inert(str(self.directory)), "bold"), f"  ({len(self.articles)})")
+        heading = Text.assemble(
+            ("Articles in ", "bold"), (inert(str(self.directory)), "bold"), f"  ({len(self.articles)})"
+        )
         yield Static(heading, id="title-bar")
         options = []
         for index, path in enumerate(self.articles):

@@ -21,7 +21,6 @@ from tui.ui.widgets.article_view import ArticleView
 from tui.ui.widgets.legend import Legend
 from tui.ui.widgets.status_bar import NlpIndicator, StatusBar
 
-
 SEARCH_AS_YOU_TYPE_CHARS = 500_000
 """Articles shorter than this are searched on every keystroke; longer ones after a pause."""
 SEARCH_PAUSE_SECONDS = 0.25

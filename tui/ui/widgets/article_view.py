@@ -278,7 +278,9 @@ class ArticleView(ScrollView, can_focus=True):
         if self.wrapped is not None:
             span = self.focus_span
             on_focus = span is not None and span[0] <= self.cursor < span[1]
-            self.post_message(self.CursorMoved(self.cursor, self.wrapped.row_of(self.cursor), self.wrapped.height, on_focus))
+            self.post_message(
+                self.CursorMoved(self.cursor, self.wrapped.row_of(self.cursor), self.wrapped.height, on_focus)
+            )
 
     def _move_rows(self, delta: int) -> None:
         assert self.wrapped is not None

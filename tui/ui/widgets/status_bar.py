@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+
 class NlpIndicator(Static):
     """A word on what the NLP is doing ("⋯ finding entities 40%"), then the entity count.
 
