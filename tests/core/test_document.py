@@ -124,6 +124,13 @@ def test_control_characters_are_made_visible_one_for_one() -> None:
     assert shown.startswith("a␛[31mred")
 
 
+def test_bidirectional_overrides_cannot_reorder_what_is_shown() -> None:
+    hostile = "harga \u202e00.000.1 pR\u202c naik \u2066x\u2069"
+    shown = inert(hostile)
+    assert len(shown) == len(hostile)
+    assert not any(ch in shown for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def test_find_articles_lists_txt_and_md_only(tmp_path: Path) -> None:
     for name in ("b.md", "a.txt", "c.pdf", "d.TXT"):
         (tmp_path / name).write_text("x", encoding="utf-8")

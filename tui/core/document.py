@@ -206,6 +206,9 @@ def sample_article_path() -> Path:
 _INERT = {code: 0x2400 + code for code in range(32)}
 _INERT[0x7F] = 0x2421
 _INERT.update({code: 0xFFFD for code in range(0x80, 0xA0)})
+# Bidirectional overrides and isolates reorder what a terminal shows (text could read other than
+# it is); show them as the replacement character instead.
+_INERT.update({code: 0xFFFD for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
 _INERT[ord("\t")] = ord(" ")
 _INERT[ord("\n")] = ord(" ")
 
