@@ -117,6 +117,11 @@ def main(argv: list[str] | None = None) -> int:
         return run_reader(argv)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`sorot extract ... | head`): stop quietly, and keep
+        # Python from complaining again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as exc:  # never a traceback for the user; SOROT_DEBUG=1 shows it
         if os.environ.get("SOROT_DEBUG"):
             raise

@@ -100,3 +100,18 @@ def test_python_dash_m_tui_is_sorot() -> None:
     result = sorot("--help")
     assert result.returncode == 0
     assert result.stdout.startswith("usage: sorot")
+
+
+def test_extract_into_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
+    # Far more JSON than a pipe buffers, so the writer really meets the closed pipe.
+    path = tmp_path / "panjang.txt"
+    path.write_text("Presiden Rusia, Vladimir Putin, tiba di Jakarta pada tahun 2024.\n" * 3000, encoding="utf-8")
+    result = subprocess.run(
+        f"{sys.executable} -m tui extract {path} | head -c 10",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout == "{\n  \"docum"
+    assert result.stderr == ""
