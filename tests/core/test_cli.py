@@ -113,5 +113,5 @@ def test_extract_into_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
         text=True,
         timeout=120,
     )
-    assert result.stdout == "{\n  \"docum"
+    assert result.stdout == '{\n  "docum'
     assert result.stderr == ""

@@ -280,3 +280,17 @@ async def test_moving_off_an_entity_clears_its_status_message() -> None:
         await pilot.press("j")
         assert status_text(app) == ""
         assert view_of(app).focus_span is None
+
+
+async def test_a_narrow_legend_says_how_many_labels_do_not_fit() -> None:
+    async with reader(size=(50, 20)) as (app, pilot):
+        await pilot.pause()
+        chips = list(app.screen.query(LegendChip))
+        shown = [chip for chip in chips if chip.display]
+        assert 0 < len(shown) < len(chips)
+        more = app.screen.query_one(".legend-more").render()
+        assert str(more) == f"+{len(chips) - len(shown)} more (ctrl+p)"
+        await pilot.resize_terminal(160, 20)
+        await pilot.pause()
+        assert all(chip.display for chip in chips)
+        assert str(app.screen.query_one(".legend-more").render()) == ""

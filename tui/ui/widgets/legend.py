@@ -61,8 +61,33 @@ class Legend(Horizontal):
             return
         self.remove_children()
         chips = [LegendChip(number, label, counts[label]) for number, label in enumerate(self.labels, 1)]
-        self.mount_all(chips)
+        self.mount_all([*chips, Static(classes="legend-more")])
         self.show_hidden(hidden)
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Show the chips that fit in one row, and how many more there are (the palette has them all)."""
+        chips = list(self.query(LegendChip))
+        more = self.query(".legend-more")
+        if not chips or not more:
+            return
+        room = self.content_region.width
+        marker = len(f"+{len(chips)} more (ctrl+p)") + 1
+        used = 0
+        shown = 0
+        for index, chip in enumerate(chips):
+            width = chip.render().cell_len + 3  # padding 1+1, margin 1
+            last = index == len(chips) - 1
+            fits = used + width <= (room if last else room - marker)
+            chip.display = fits and shown == index
+            if chip.display:
+                used += width
+                shown += 1
+        hidden = len(chips) - shown
+        more.first().update(Text(f"+{hidden} more (ctrl+p)", style="dim") if hidden else "")
 
     def show_hidden(self, hidden: frozenset[str]) -> None:
         for chip in self.query(LegendChip):
