@@ -73,7 +73,6 @@ class ReaderScreen(Screen):
         super().__init__()
         self.article = article
         self.can_go_back = can_go_back
-        self.entities: list[Entity] = []
         self._entity_shown = False
         self._search_timer: Timer | None = None
 
@@ -164,10 +163,7 @@ class ReaderScreen(Screen):
 
     @on(EntitiesFound)
     def entities_found(self, event: EntitiesFound) -> None:
-        self.show_entities(event.entities)
-
-    def show_entities(self, entities: list[Entity]) -> None:
-        self.entities = entities
+        entities = event.entities
         self.view.set_entities(entities)
         legend = self.query_one(Legend)
         legend.show_entities(entities, self.view.hidden_labels)

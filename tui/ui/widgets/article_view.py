@@ -122,17 +122,16 @@ class ArticleView(ScrollView, can_focus=True):
         self._search_origin: int | None = None
         self.focus_span: tuple[int, int] | None = None
         self._styles: dict[str, Style] = {}
-        self._heading_end = self._find_heading_end()
+        self._has_heading = self._first_paragraph_is_title()
         self.paragraph_starts = [start for start, _ in article.paragraphs]
 
     # ----------------------------------------------------------------------------- layout
 
-    def _find_heading_end(self) -> int:
-        if not self.article.paragraphs:
-            return -1
+    def _first_paragraph_is_title(self) -> bool:
+        if len(self.article.paragraphs) < 2:
+            return False
         start, end = self.article.paragraphs[0]
-        first = self.text[start:end].lstrip("#").strip()
-        return end if first == self.article.title and len(self.article.paragraphs) > 1 else -1
+        return self.text[start:end].lstrip("#").strip() == self.article.title
 
     @property
     def margin(self) -> int:
@@ -189,7 +188,7 @@ class ArticleView(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         start, end = layout.starts[row], layout.ends[row]
         line = Text(inert(self.text[start:end]), no_wrap=True, end="")
-        if layout.paras[row] == 0 and self._heading_end > 0:
+        if layout.paras[row] == 0 and self._has_heading:
             line.stylize(self._style("article-view--heading"))
         # Spans may begin on an earlier row: clamp to this row (Rich reads negative offsets from the end).
         for entity in self._entities_between(start, end):
