@@ -28,8 +28,16 @@ def test_the_wheel_ships_the_sample_article_and_package_data(tmp_path: Path) -> 
     assert "tui/seeds/000_509a6613fde4a62d.txt" in names
     assert "tui/ui/app.tcss" in names
     assert any(name.startswith("tui/core/nlp/data/") for name in names)
+    # The trained pipeline travels in the wheel: users need no download.
+    assert {
+        "tui/models/sorot_id/meta.json",
+        "tui/models/sorot_id/ner/model",
+        "tui/models/sorot_id/tok2vec/model",
+    } <= names
     assert not any(name.startswith("tests/") for name in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "sorot = tui.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    entry_text = zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "sorot = tui.cli:main" in entry_text
+    assert "sorot.id_tokenizer.v1 = tui.core.nlp.tokenizer:create_tokenizer" in entry_text
     sample = zipfile.ZipFile(wheel).read("tui/seeds/000_509a6613fde4a62d.txt")
     assert sample == (ROOT / "seeds" / "000_509a6613fde4a62d.txt").read_bytes()

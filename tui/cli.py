@@ -11,14 +11,14 @@ from pathlib import Path
 
 from tui import __version__
 from tui.core.document import ArticleError, inert, load_article
-from tui.core.nlp import DEFAULT_MODEL
+from tui.core.nlp import DEFAULT_MODEL, RULES_MODEL
 
 COMMANDS = ("extract",)
 
 
 def _model_error(model: str | None) -> str | None:
     """A one-line reason why ``model`` cannot be a spaCy pipeline, found without loading it."""
-    if model is None or model == DEFAULT_MODEL or Path(model).exists():
+    if model is None or model in (DEFAULT_MODEL, RULES_MODEL) or Path(model).exists():
         return None
     try:
         found = find_spec(model.replace("-", "_")) is not None
@@ -74,11 +74,16 @@ def run_extract(argv: list[str]) -> int:
         article = load_article(args.path)
     except ArticleError as exc:
         return fail(str(exc))
-    from tui.core.nlp import PipelineError, find_entities, load_pipeline
+    from tui.core.nlp import PipelineError
+    from tui.core.nlp.engine import NlpEngine
 
+    engine = NlpEngine(args.model, in_process=True, cache=entity_cache())
     try:
-        nlp = load_pipeline(args.model)
-        entities = find_entities(nlp, article.text)
+        if (cached := engine.cached(article.text)) is not None:
+            language, entities = cached
+        else:
+            entities = engine.find_entities(article.text)
+            language = engine.language()
     except PipelineError as exc:
         return fail(str(exc))
     result = {
@@ -86,13 +91,21 @@ def run_extract(argv: list[str]) -> int:
             "path": str(article.path),
             "sha256": article.sha256,
             "chars": len(article.text),
-            "language": str(nlp.lang),
+            "language": language,
         },
         "entities": [entity.to_json() for entity in entities],
     }
     json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0
+
+
+def entity_cache():
+    """The on-disk cache of found entities (``SOROT_CACHE_DIR``; ``off`` disables it)."""
+    from tui.core.nlp.cache import EntityCache, default_cache_dir
+
+    directory = default_cache_dir()
+    return EntityCache(directory) if directory is not None else None
 
 
 def run_reader(argv: list[str]) -> int:
@@ -102,7 +115,7 @@ def run_reader(argv: list[str]) -> int:
     from tui.ui.app import make_app
 
     try:
-        app = make_app(args.path, model=args.model)
+        app = make_app(args.path, model=args.model, cache=entity_cache())
     except ArticleError as exc:
         return fail(str(exc))
     app.run()

@@ -17,14 +17,16 @@ from tui.core.nlp.corpora import (
     parse_conll,
     repair_bio,
 )
+from tui.core.nlp.ensemble import add_rules
 from tui.core.nlp.evaluate import (
     Score,
-    add_rules,
     bio_spans,
     evaluate_article,
     evaluate_sentences,
     score_spans,
 )
+from tui.core.nlp.package import package
+from tui.core.nlp.tokenizer import SorotTokenizer
 from tui.core.nlp.train import train
 
 HAVE_DATA = all((DEFAULT_DATA_DIR / c.folder).is_dir() for c in CORPORA)
@@ -151,6 +153,14 @@ def test_smoke_training_gives_a_loadable_indonesian_pipeline(tmp_path: Path) -> 
     merged = list(DocBin().from_disk(tmp_path / "out" / "corpus" / "all+extra" / "train.spacy").get_docs(Vocab()))
     assert len(merged) == 3 * 6 + 1
     trained("Presiden Joko Widodo berkunjung ke Jakarta.")  # runs on raw text
+
+    shipped = spacy.load(package(best, tmp_path / "shipped"))
+    assert isinstance(shipped.tokenizer, SorotTokenizer)
+    assert shipped.pipe_names[:2] == ["tok2vec", "ner"] and shipped.pipe_names[-1] == "sorot_consistency"
+    assert shipped.meta["name"] == "sorot_id" and len(shipped.meta["sorot_weights"]) == 16
+    assert {"CC BY 4.0", "MIT"} <= {source["license"] for source in shipped.meta["sources"]}
+    doc = shipped("Presiden Joko Widodo berkunjung ke Jakarta pada 24 April 2024.")
+    assert ("24 April 2024", "DATE") in [(e.text, e.label_) for e in doc.ents]  # the rules run after the NER
 
 
 # -- evaluation ----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from textual.markup import escape
 from textual.screen import Screen
 
 from tui.core.document import Article, ArticleError, find_articles, inert, load_article
+from tui.core.nlp.cache import EntityCache
 from tui.core.nlp.engine import NlpEngine
 from tui.ui.screens.help import HelpScreen, binding_rows
 from tui.ui.screens.library import LibraryScreen
@@ -122,11 +123,17 @@ class SorotApp(App[None]):
             )
 
 
-def make_app(path: str | Path | None = None, *, model: str | None = None, in_process: bool = False) -> SorotApp:
+def make_app(
+    path: str | Path | None = None,
+    *,
+    model: str | None = None,
+    in_process: bool = False,
+    cache: EntityCache | None = None,
+) -> SorotApp:
     """Build the app for ``path`` (a file, a directory or ``None`` for the sample); raises ``ArticleError``."""
     from tui.core.document import sample_article_path
 
-    engine = NlpEngine(model, in_process=in_process)
+    engine = NlpEngine(model, in_process=in_process, cache=cache)
     target = Path(path) if path is not None else sample_article_path()
     if target.is_dir():
         return SorotApp(directory=target, articles=find_articles(target), engine=engine)

@@ -15,8 +15,14 @@ from tui.core.entities import Entity
 if TYPE_CHECKING:
     from spacy.language import Language
 
-DEFAULT_MODEL = "sorot-id-rules"
-"""Name of the pipeline used when no ``--model`` is given."""
+DEFAULT_MODEL = "sorot-id"
+"""Name of the pipeline used when no ``--model`` is given: the trained NER plus rules, shipped in
+``tui/models/sorot_id``."""
+
+RULES_MODEL = "sorot-id-rules"
+"""The rule components alone (no trained model), loadable with ``--model sorot-id-rules``."""
+
+MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "sorot_id"
 
 CHUNK_CHARS = 50_000
 """Texts are fed to spaCy in pieces of about this size, cut at paragraph ends (keeps memory flat)."""
@@ -36,14 +42,25 @@ class PipelineError(Exception):
     """A pipeline could not be loaded; the message is one line meant for the user."""
 
 
+def register_components() -> None:
+    """Make Sorot's tokenizer and components known to spaCy (an installed Sorot also does this
+    through entry points, so ``spacy.load`` works on its pipelines without importing Sorot first)."""
+    from tui.core.nlp import ensemble, rules, tokenizer  # noqa: F401
+
+
 def load_pipeline(model: str | None = None) -> Language:
     """Load ``model`` (an installed package name or a path), or the default Indonesian pipeline."""
-    if model is None or model == DEFAULT_MODEL:
+    register_components()
+    if model == RULES_MODEL:
         from tui.core.nlp.rules import build_rule_pipeline
 
         return build_rule_pipeline()
     import spacy
 
+    if model is None or model == DEFAULT_MODEL:
+        if not (MODEL_DIR / "meta.json").is_file():
+            raise PipelineError(f"the bundled pipeline is missing from {MODEL_DIR}; reinstall Sorot")
+        model = str(MODEL_DIR)
     try:
         nlp = spacy.load(Path(model) if Path(model).exists() else model)
     except (OSError, ValueError, KeyError, ImportError) as exc:

@@ -28,6 +28,9 @@ RULES: dict[str, tuple[int, int]] = {
     "gazetteer_acronym": (STRONG, 54),
     "initials": (STRONG, 52),
     "consistency": (STRONG, 50),
+    # A trained NER's entities (tui.core.nlp.ensemble): below the rules that know a name's shape
+    # or a gazetteer entry, above the numeric rules; "model_weak" only fills gaps.
+    "model": (STRONG, 58),
     "date": (STRONG, 45),
     "time": (STRONG, 44),
     "money": (STRONG, 43),
@@ -37,6 +40,7 @@ RULES: dict[str, tuple[int, int]] = {
     "ordinal": (STRONG, 39),
     "reporting_subject": (WEAK, 20),
     "attribution": (WEAK, 21),
+    "model_weak": (WEAK, 15),
     "weak_consistency": (WEAK, 10),
 }
 

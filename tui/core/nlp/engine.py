@@ -12,6 +12,7 @@ simply terminates the child.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import multiprocessing
 import os
@@ -21,6 +22,7 @@ from multiprocessing import resource_tracker
 
 from tui.core.entities import Entity
 from tui.core.nlp import PipelineError, doc_entities, find_entities, load_pipeline, split_for_nlp
+from tui.core.nlp.cache import CachedResult, EntityCache, pipeline_key
 
 POLL_SECONDS = 0.05
 """How often a waiting caller checks whether it was cancelled."""
@@ -75,12 +77,15 @@ class NlpEngine:
     """Loads a spaCy pipeline once, off the caller's thread, and finds entities with it.
 
     ``in_process=False`` (the default) uses a child process; ``True`` uses a thread of this one.
-    ``language`` and ``find_entities`` block, so call them from a worker thread.
+    With a ``cache``, results are kept by text and pipeline, and ``cached`` answers without
+    loading anything. ``language`` and ``find_entities`` block, so call them from a worker thread.
     """
 
-    def __init__(self, model: str | None = None, *, in_process: bool = False) -> None:
+    def __init__(self, model: str | None = None, *, in_process: bool = False, cache: EntityCache | None = None) -> None:
         self.model = model
         self.in_process = in_process
+        self.cache = cache
+        self._cache_key: str | None = None
         self._lock = threading.Lock()
         self._started = False
         self._closed = False
@@ -145,6 +150,20 @@ class NlpEngine:
 
     # ----------------------------------------------------------------------------- entities
 
+    def _key(self) -> str | None:
+        if self.cache is None:
+            return None
+        if self._cache_key is None:
+            self._cache_key = pipeline_key(self.model) or ""
+        return self._cache_key or None
+
+    def cached(self, text: str) -> CachedResult | None:
+        """The language and entities this pipeline found in ``text`` before, if the cache has them."""
+        key = self._key()
+        if key is None:
+            return None
+        return self.cache.get(text, hashlib.sha256(text.encode("utf-8")).hexdigest(), key)
+
     def find_entities(
         self,
         text: str,
@@ -153,8 +172,19 @@ class NlpEngine:
     ) -> list[Entity]:
         """All entities of ``text`` in document order; ``progress(done, total)`` after each piece.
 
-        Returns what was found so far if ``cancelled()`` becomes true.
+        Returns what was found so far if ``cancelled()`` becomes true; a complete result is cached.
         """
+        if (hit := self.cached(text)) is not None:
+            return hit.entities
+        entities = self._find(text, progress, cancelled)
+        key = self._key()
+        if key is not None and not cancelled() and self._language is not None:
+            self.cache.put(hashlib.sha256(text.encode("utf-8")).hexdigest(), key, self._language, entities)
+        return entities
+
+    def _find(
+        self, text: str, progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool]
+    ) -> list[Entity]:
         try:
             self.language(cancelled)
         except PipelineError:

@@ -24,20 +24,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from tui.core.nlp import LABEL_ALIASES
-from tui.core.nlp.candidates import CANDIDATES, RULES, STRONG, WEAK, candidates
 from tui.core.nlp.corpora import CORPORA, DEFAULT_DATA_DIR, LABELS, REPO_ROOT, Sentence, available_corpora, read_split
-from tui.core.nlp.gazetteer import Gazetteer, load_gazetteer
+from tui.core.nlp.ensemble import ENSEMBLES, add_rules
 
 GOLD_PATH = REPO_ROOT / "tests" / "data" / "000_509a6613fde4a62d.gold.json"
 ALL = "ALL"
-ENSEMBLES = ("joint", "model-first", "rules-first")
-
-# Model entities as candidates of the rule components: strong ones compete with the rules (longest
-# span first), weak ones only fill the gaps the rules leave. ``sorot_consistency`` ranks candidates
-# by these names; when a model becomes the default pipeline they belong in candidates.RULES itself.
-RULES.setdefault("model", (STRONG, 58))
-RULES.setdefault("model_weak", (WEAK, 15))
-MODEL_SPANS = "sorot_model_ents"
 
 
 @dataclass(frozen=True)
@@ -138,54 +129,6 @@ def evaluate_article(nlp: Language, text: str, gold: dict) -> dict[str, dict]:
 # -- pipelines -----------------------------------------------------------------------------------
 
 
-@Language.factory("sorot_model_candidates", default_config={"mode": "joint"})
-def make_model_candidates(nlp: Language, name: str, mode: str) -> ModelCandidates:
-    if mode not in ENSEMBLES:
-        raise ValueError(f"[{name}] mode must be one of {', '.join(ENSEMBLES)}, got {mode!r}")
-    return ModelCandidates(mode, load_gazetteer())
-
-
-class ModelCandidates:
-    """Hands the statistical NER's entities to ``sorot_consistency`` as candidates.
-
-    Runs after the other rule components, so it sees their candidates too: a one-word model
-    entity that is part of a person's name in the same document ("Putin" after "Vladimir Putin")
-    becomes a PERSON, unless the word is a known place. The model alone tags such bare surnames
-    as LOC or ORG far too often, and a strong wrong label would block the rules' consistency.
-    """
-
-    def __init__(self, mode: str, gazetteer: Gazetteer) -> None:
-        self.rule = "model_weak" if mode == "rules-first" else "model"
-        self.gaz = gazetteer
-
-    def __call__(self, doc: Doc) -> Doc:
-        ents = [e for e in doc.ents if _label(e) in LABELS]
-        names = [s for s in [*ents, *candidates(doc)] if _label(s) == "PERSON" and len(s) >= 2]
-        name_parts = {t.text for span in names for t in span if t.text[:1].isupper()}
-        spans = []
-        for e in ents:
-            label = _label(e)
-            if len(e) == 1 and label != "PERSON" and e.text in name_parts and not self.gaz.is_place(e.text):
-                label = "PERSON"
-            spans.append(Span(doc, e.start, e.end, label=label, span_id=self.rule))
-        doc.spans[MODEL_SPANS] = spans
-        if CANDIDATES not in doc.spans:
-            doc.spans[CANDIDATES] = []
-        for span in spans:
-            doc.spans[CANDIDATES].append(span)
-        return doc
-
-
-@Language.component("sorot_model_first")
-def model_first(doc: Doc) -> Doc:
-    """The model's entities win over any rule entity they overlap; the rules keep the rest."""
-    model = list(doc.spans.get(MODEL_SPANS, []))
-    covered = {i for span in model for i in range(span.start, span.end)}
-    kept = [e for e in doc.ents if not any(i in covered for i in range(e.start, e.end))]
-    doc.ents = sorted(kept + model, key=lambda s: s.start)
-    return doc
-
-
 def load_evaluated(model: str | Path | None, with_rules: bool = False, ensemble: str = "joint") -> Language:
     """The pipeline to score: ``model`` alone, ``model`` followed by the rules, or (no model) the rules."""
     import spacy
@@ -196,25 +139,6 @@ def load_evaluated(model: str | Path | None, with_rules: bool = False, ensemble:
         return build_rule_pipeline()
     nlp = spacy.load(model)
     return add_rules(nlp, ensemble) if with_rules else nlp
-
-
-def add_rules(nlp: Language, ensemble: str = "joint") -> Language:
-    """Append the rule components to a pipeline with an entity recogniser, combined as ``ensemble``.
-
-    ``joint``: model and rule spans compete, longest first; ``rules-first``: model spans only fill
-    gaps; ``model-first``: like joint, then model spans replace any rule span they overlap.
-    """
-    from tui.core.nlp.rules import PIPE_NAMES
-
-    *finders, last = PIPE_NAMES
-    assert last == "sorot_consistency", PIPE_NAMES  # it must see the model's candidates
-    for name in finders:
-        nlp.add_pipe(name)
-    nlp.add_pipe("sorot_model_candidates", config={"mode": ensemble})
-    nlp.add_pipe(last)
-    if ensemble == "model-first":
-        nlp.add_pipe("sorot_model_first")
-    return nlp
 
 
 # -- speed ---------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ DATA_PATH = Path(__file__).with_name("data") / "gazetteer.json"
 
 # Words after which a country or city name denotes a language or a cuisine, not a place:
 # "bahasa Inggris", "berbahasa Arab".
-_NOT_PLACE_AFTER = frozenset({"bahasa", "berbahasa"})
+NOT_PLACE_AFTER = frozenset({"bahasa", "berbahasa"})
 _VERB_PREFIX = re.compile(r"^(me|ber|di|ter)[a-z]{3,}")
 # A place followed by a capitalised point of the compass is a part of it with a name of its own:
 # "Jakarta Pusat", "Jawa Timur", "Israel Selatan".
@@ -131,7 +131,7 @@ class GazetteerMatcher:
         while i < n:
             entries = names.get(words[i])
             matched = 0
-            if entries and not (i > 0 and doc[i - 1].lower_ in _NOT_PLACE_AFTER):
+            if entries and not (i > 0 and doc[i - 1].lower_ in NOT_PLACE_AFTER):
                 for key, label, rule in entries:
                     end = i + len(key)
                     if end <= n and tuple(words[i:end]) == key and self._accept(doc, i, end, rule):

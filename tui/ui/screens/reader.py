@@ -141,6 +141,10 @@ class ReaderScreen(Screen):
                 self.post_message(self.NlpProgressed(f"finding entities {percent}%"))
 
         try:
+            # Entities found before show at once, and the pipeline is not even loaded for them.
+            if (cached := engine.cached(text)) is not None:
+                self.post_message(self.EntitiesFound(cached.entities))
+                return
             engine.language(cancelled)
             self.post_message(self.NlpProgressed("finding entities"))
             entities = engine.find_entities(text, progress, cancelled)

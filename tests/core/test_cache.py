@@ -1,0 +1,97 @@
+"""Found entities are cached by text and pipeline, so reopening an article needs no NLP at all."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from tui.core.entities import Entity
+from tui.core.nlp import RULES_MODEL, PipelineError
+from tui.core.nlp.cache import EntityCache, default_cache_dir, pipeline_key
+from tui.core.nlp.engine import NlpEngine
+
+TEXT = "Ada Lovelace met Babbage in London."
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def test_a_result_comes_back_for_the_same_text_and_pipeline_only(tmp_path: Path) -> None:
+    cache = EntityCache(tmp_path)
+    found = [Entity(0, 12, "PERSON", "Ada Lovelace"), Entity(28, 34, "GPE", "London")]
+    cache.put(sha(TEXT), "model-a", "en", found)
+    assert cache.get(TEXT, sha(TEXT), "model-a") == ("en", found)
+    assert cache.get(TEXT, sha(TEXT), "model-b") is None
+    other = TEXT.replace("London", "Paris")
+    assert cache.get(other, sha(other), "model-a") is None
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"language": "en", "entities": [[0, 999, "X"]]}', "[1, 2]", ""])
+def test_a_damaged_cache_file_is_a_miss_not_an_error(tmp_path: Path, content: str) -> None:
+    cache = EntityCache(tmp_path)
+    cache.put(sha(TEXT), "k", "en", [Entity(0, 3, "PERSON", "Ada")])
+    (path,) = tmp_path.glob("*.json")
+    path.write_text(content)
+    assert cache.get(TEXT, sha(TEXT), "k") is None
+
+
+def test_an_unwritable_cache_is_silently_unused(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    EntityCache(blocker / "cache").put(sha(TEXT), "k", "en", [])  # no exception
+
+
+def test_the_oldest_results_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("tui.core.nlp.cache.MAX_FILES", 3)
+    cache = EntityCache(tmp_path)
+    for i in range(5):
+        cache.put(sha(str(i)), "k", "en", [])
+    assert len(list(tmp_path.glob("*.json"))) == 3
+    assert cache.get("4", sha("4"), "k") is not None
+
+
+def test_the_cache_directory_follows_the_environment(tmp_path: Path) -> None:
+    assert default_cache_dir({"SOROT_CACHE_DIR": str(tmp_path)}) == tmp_path
+    assert default_cache_dir({"SOROT_CACHE_DIR": "off"}) is None
+    assert default_cache_dir({}).name == "entities"
+
+
+def test_the_key_names_the_pipeline_and_changes_with_its_weights(tmp_path: Path) -> None:
+    meta = {"name": "x", "version": "1.0.0", "sorot_weights": "aaaa"}
+    (tmp_path / "meta.json").write_text(json.dumps(meta))
+    first = pipeline_key(str(tmp_path))
+    (tmp_path / "meta.json").write_text(json.dumps({**meta, "sorot_weights": "bbbb"}))
+    assert first is not None and first.startswith("x:1.0.0:aaaa") and pipeline_key(str(tmp_path)) != first
+    assert pipeline_key(RULES_MODEL).startswith(RULES_MODEL)
+    assert pipeline_key(None) is not None  # the bundled pipeline
+    assert pipeline_key("some_installed_package") is None
+
+
+def test_an_engine_stores_a_complete_result_and_answers_from_it_later(english_model: Path, tmp_path: Path) -> None:
+    cache = EntityCache(tmp_path / "cache")
+    engine = NlpEngine(str(english_model), in_process=True, cache=cache)
+    first = engine.find_entities(TEXT)
+    assert [e.text for e in first] == ["Ada Lovelace", "Babbage", "London"]
+    # A second engine of the same pipeline answers without loading it: break the pipeline to prove it.
+    broken = tmp_path / "same_meta"
+    broken.mkdir()
+    (broken / "meta.json").write_bytes((english_model / "meta.json").read_bytes())
+    later = NlpEngine(str(broken), in_process=True, cache=cache)
+    later._cache_key = engine._key()  # same pipeline identity, different path
+    assert later.cached(TEXT) == ("en", first)
+    assert later.find_entities(TEXT) == first
+    with pytest.raises(PipelineError):
+        later.language()  # it really could not have loaded
+
+
+def test_a_cancelled_run_is_not_cached(english_model: Path, tmp_path: Path) -> None:
+    cache = EntityCache(tmp_path)
+    engine = NlpEngine(str(english_model), in_process=True, cache=cache)
+    engine.find_entities(TEXT, cancelled=lambda: True)
+    assert engine.cached(TEXT) is None
+    engine.find_entities(TEXT)
+    assert engine.cached(TEXT) is not None

@@ -1,0 +1,127 @@
+"""Entities already found, kept on disk so that reopening an article shows them at once.
+
+A result is keyed by the sha256 of the article's text and by the pipeline that found it: its
+name, version and weights hash, and for Sorot's own pipelines the source of the components that
+run after the model, so a changed rule never serves stale entities. Files are small JSON
+(``{"language": ..., "entities": [[start, end, label], ...]}``), written atomically; the least
+recently used are pruned past ``MAX_FILES``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple
+
+from tui.core.entities import Entity
+
+MAX_FILES = 2000
+_FORMAT = 1
+
+
+class CachedResult(NamedTuple):
+    language: str
+    entities: list[Entity]
+
+
+def default_cache_dir(env: Mapping[str, str] = os.environ) -> Path | None:
+    """``$SOROT_CACHE_DIR`` (``off`` disables the cache), else the user's cache directory."""
+    configured = env.get("SOROT_CACHE_DIR")
+    if configured:
+        return None if configured.lower() in ("off", "0", "none") else Path(configured)
+    import platformdirs
+
+    return platformdirs.user_cache_path("sorot") / "entities"
+
+
+@cache
+def _sources_digest() -> str:
+    """Hash of Sorot's NLP code: the rule components are part of every Sorot pipeline's output."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")) + sorted((Path(__file__).parent / "data").glob("*")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def pipeline_key(model: str | None) -> str | None:
+    """What identifies the results of pipeline ``model``, found without loading it; ``None``: don't cache."""
+    from tui.core.nlp import DEFAULT_MODEL, MODEL_DIR, RULES_MODEL
+
+    if model == RULES_MODEL:
+        return f"{RULES_MODEL}:{_sources_digest()}"
+    path = MODEL_DIR if model in (None, DEFAULT_MODEL) else Path(model)
+    meta_path = path / "meta.json"
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        stamp = meta.get("sorot_weights") or f"{meta_path.stat().st_mtime_ns}"
+    except (OSError, ValueError, AttributeError):
+        return None  # an installed package by name, or something odd: not worth guessing
+    # The installed spaCy's version, without importing it (a second on a small machine).
+    spacy_version = importlib.metadata.version("spacy")
+    return f"{meta.get('name')}:{meta.get('version')}:{stamp}:{_sources_digest()}:spacy{spacy_version}"
+
+
+class EntityCache:
+    """Found entities by (text hash, pipeline key) under ``directory``."""
+
+    def __init__(self, directory: Path | str) -> None:
+        self.directory = Path(directory)
+
+    def _path(self, text_sha256: str, key: str) -> Path:
+        name = hashlib.sha256(f"{_FORMAT}\0{key}\0{text_sha256}".encode()).hexdigest()
+        return self.directory / f"{name}.json"
+
+    def get(self, text: str, text_sha256: str, key: str) -> CachedResult | None:
+        """What was found in ``text``, or ``None`` (missing, unreadable or not matching the text)."""
+        path = self._path(text_sha256, key)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            language = data["language"]
+            entities = [Entity(start, end, label, text[start:end]) for start, end, label in data["entities"]]
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+        if not isinstance(language, str) or any(
+            not (isinstance(e.start, int) and isinstance(e.end, int) and 0 <= e.start < e.end <= len(text))
+            or not isinstance(e.label, str)
+            for e in entities
+        ):
+            return None
+        try:
+            os.utime(path)  # recently used: pruned last
+        except OSError:
+            pass
+        return CachedResult(language, entities)
+
+    def put(self, text_sha256: str, key: str, language: str, entities: list[Entity]) -> None:
+        """Store what was found; a cache that cannot be written is simply not used."""
+        data = {"language": language, "entities": [[e.start, e.end, e.label] for e in entities]}
+        tmp = None
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(data, f, separators=(",", ":"))
+            os.replace(tmp, self._path(text_sha256, key))
+        except OSError:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+            return
+        self._prune()
+
+    def _prune(self) -> None:
+        try:
+            files = [p for p in self.directory.glob("*.json") if not p.name.startswith(".")]
+            if len(files) <= MAX_FILES:
+                return
+            files.sort(key=lambda p: p.stat().st_mtime)
+            for path in files[: len(files) - MAX_FILES]:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass
