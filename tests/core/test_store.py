@@ -1,0 +1,543 @@
+"""The annotation store: what the reader saves is kept, across crashes, other processes and bad files."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import random
+import signal
+import stat
+import sys
+import time
+from pathlib import Path
+
+import platformdirs
+import pytest
+from filelock import FileLock
+from tinydb import TinyDB
+from tinydb.storages import JSONStorage
+
+from tui.core import store as store_module
+from tui.core.annotations import Annotation, DocumentRef, make_annotation
+from tui.core.store import (
+    SCHEMA,
+    AtomicJSONStorage,
+    Bookmark,
+    Store,
+    StoreError,
+    default_db_path,
+    parse_database,
+    serialise_database,
+)
+
+TEXT = (
+    "Jakarta - Presiden Joko Widodo meresmikan bendungan baru di Jawa Tengah pada Senin pagi. "
+    "Bendungan itu menelan biaya Rp 2,1 triliun dan akan mengairi 12.000 hektare sawah. "
+    "Menteri Pekerjaan Umum Basuki Hadimuljono mengatakan proyek ini selesai tepat waktu."
+)
+DOC = DocumentRef.for_text(TEXT, "/berita/bendungan.txt", "Bendungan baru")
+OTHER_TEXT = "Harga beras naik lagi minggu ini menurut pedagang di pasar induk Cipinang."
+OTHER = DocumentRef.for_text(OTHER_TEXT, "/berita/beras.txt", "Harga beras")
+
+# With fork, a child starts in milliseconds (the kill loop starts 25); elsewhere spawn is the safe default.
+CONTEXT = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+FORK_WARNING = "ignore:.*fork.*:DeprecationWarning"
+
+
+def note(text: str, passage: str, **kwargs) -> Annotation:
+    start = text.index(passage)
+    return make_annotation(text, start, start + len(passage), document=kwargs.pop("document", DOC), **kwargs)
+
+
+def ids(annotations) -> list[str]:
+    return [a.id for a in annotations]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "sorot.json"
+
+
+@pytest.fixture(params=["file", "memory"])
+def store(request: pytest.FixtureRequest, db: Path):
+    """Every behaviour of the API holds for the file store and the memory store alike."""
+    opened = Store.open(db) if request.param == "file" else Store.memory()
+    yield opened
+    opened.close()
+
+
+# --- where the database lives ----------------------------------------------------------------
+
+
+def test_default_path_is_in_the_user_data_directory() -> None:
+    expected = platformdirs.user_data_path("sorot", appauthor=False) / "sorot.json"
+    assert default_db_path({}) == expected
+    assert default_db_path({"SOROT_DB": "  "}) == expected
+
+
+def test_sorot_db_environment_variable_overrides_the_default(tmp_path: Path) -> None:
+    assert default_db_path({"SOROT_DB": str(tmp_path / "x.json")}) == tmp_path / "x.json"
+    assert default_db_path({"SOROT_DB": "~/catatan.json"}) == Path.home() / "catatan.json"
+
+
+def test_an_explicit_path_beats_the_environment(tmp_path: Path) -> None:
+    env_db, explicit = tmp_path / "env.json", tmp_path / "explicit.json"
+    with Store.open(explicit, env={"SOROT_DB": str(env_db)}) as s:
+        s.add(note(TEXT, "Joko Widodo"))
+    with Store.open(env={"SOROT_DB": str(env_db)}) as s:
+        assert s.path == env_db and len(s) == 0
+    assert explicit.exists() and env_db.exists()
+
+
+def test_a_new_database_is_created_with_its_directory_and_schema(db: Path) -> None:
+    with Store.open(db) as s:
+        assert s.warnings == []
+    data = json.loads(db.read_text())
+    assert data["meta"] == {"1": {"schema": SCHEMA}}
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600  # notes are private
+
+
+# --- annotations --------------------------------------------------------------------------------
+
+
+def test_annotations_round_trip_and_come_back_in_document_order(store: Store) -> None:
+    late = note(TEXT, "Basuki Hadimuljono", note="menteri", tags=["politik"])
+    early = note(TEXT, "Joko Widodo", kind="entity-add", label="PER")
+    middle = note(TEXT, "Rp 2,1 triliun", colour="kuning")
+    elsewhere = note(OTHER_TEXT, "Harga beras", document=OTHER)
+    for ann in (late, early, middle, elsewhere):
+        assert store.add(ann) == ann
+    assert store.annotations_for(DOC.sha256) == [early, middle, late]
+    assert store.annotations_for(OTHER.sha256) == [elsewhere]
+    assert store.annotations_for("0" * 64) == []
+    assert store.get(late.id) == late and store.get("nope") is None
+    assert len(store) == 4
+    assert ids(store.all_annotations()) == ids([early, middle, late, elsewhere])
+    assert {d.sha256 for d in store.documents()} == {DOC.sha256, OTHER.sha256}
+
+
+def test_annotations_survive_reopening_byte_for_byte(db: Path) -> None:
+    hostile = note(TEXT, "Jawa Tengah", note="[@click=app.quit]x[/] \ud800 \u2028 baris\nbaru", tags=["[b]"])
+    with Store.open(db) as s:
+        s.add(hostile)
+        s.add(note(TEXT, "Senin pagi"))
+    with Store.open(db) as s:
+        assert s.get(hostile.id) == hostile
+        assert len(s) == 2
+    assert db.read_bytes().isascii()  # escaped JSON: any text a note holds can be written
+
+
+def test_adding_an_existing_id_is_refused(store: Store) -> None:
+    ann = note(TEXT, "Joko Widodo")
+    store.add(ann)
+    with pytest.raises(ValueError, match="already exists"):
+        store.add(ann)
+    assert len(store) == 1
+
+
+def test_update_returns_the_previous_version_for_undo(store: Store) -> None:
+    ann = note(TEXT, "Joko Widodo", note="lama")
+    store.add(ann)
+    changed = ann.edited(note="baru", tags=("politik",))
+    previous = store.update(changed)
+    assert previous == ann
+    assert store.get(ann.id) == changed
+    store.restore(previous)  # undo
+    assert store.get(ann.id) == ann
+    store.restore(changed)  # redo
+    assert store.get(ann.id) == changed
+    with pytest.raises(KeyError):
+        store.update(note(TEXT, "Senin pagi"))
+
+
+def test_delete_returns_the_annotation_and_restore_puts_it_back(store: Store) -> None:
+    keep, gone = note(TEXT, "Joko Widodo"), note(TEXT, "Senin pagi")
+    store.add(keep)
+    store.add(gone)
+    removed = store.delete(gone.id)
+    assert removed == gone
+    assert store.annotations_for(DOC.sha256) == [keep]
+    store.restore(removed)
+    assert store.annotations_for(DOC.sha256) == [keep, gone]
+    with pytest.raises(KeyError):
+        store.delete("no-such-id")
+
+
+def test_merge_imports_by_id_and_twice_is_the_same_as_once(store: Store) -> None:
+    a, b = note(TEXT, "Joko Widodo"), note(TEXT, "Senin pagi")
+    assert store.merge([a, b]) == store_module.MergeResult(added=2)
+    assert store.merge([a, b]) == store_module.MergeResult(unchanged=2)
+    newer = a.edited(note="diperbarui di mesin lain", updated="2100-01-01T00:00:00.000Z")
+    older = b.edited(note="versi lama", updated="2000-01-01T00:00:00.000Z")
+    assert store.merge([newer, older]) == store_module.MergeResult(updated=1, unchanged=1)
+    assert store.get(a.id) == newer and store.get(b.id) == b
+    assert len(store) == 2
+
+
+def test_tags_for_completion_most_used_first(store: Store) -> None:
+    store.add(note(TEXT, "Joko Widodo", tags=["politik", "Istana"]))
+    store.add(note(TEXT, "Senin pagi", tags=["politik", "waktu"]))
+    store.add(note(TEXT, "Rp 2,1 triliun", tags=["Politik", "uang"]))
+    assert store.tags() == ["politik", "Istana", "uang", "waktu"]
+    assert store.tags("po") == ["politik"]
+    assert store.tags("IS") == ["Istana"]
+
+
+def test_orphans_are_listed_across_documents(store: Store) -> None:
+    ann = note(TEXT, "Joko Widodo")
+    store.add(ann)
+    store.add(note(OTHER_TEXT, "Harga beras", document=OTHER))
+    store.update(ann.edited(status="orphaned"))
+    assert ids(store.orphans()) == [ann.id]
+
+
+def test_annotations_of_an_edited_file_are_found_by_path_for_reanchoring(store: Store) -> None:
+    ann = note(TEXT, "Basuki Hadimuljono")
+    store.add(ann)
+    edited = "Pembaruan.\n\n" + TEXT
+    new_ref = DocumentRef.for_text(edited, DOC.path, DOC.title)
+    assert store.annotations_for(new_ref.sha256) == []
+    assert store.annotations_for(new_ref.sha256, path=DOC.path) == [ann]
+    from tui.core.annotations import reanchor
+
+    (anchored,) = reanchor(store.annotations_for(new_ref.sha256, path=DOC.path), edited)
+    store.save_many([anchored.rebased(edited, new_ref)])
+    (moved,) = store.annotations_for(new_ref.sha256)
+    assert moved.id == ann.id and edited[moved.start : moved.end] == "Basuki Hadimuljono"
+
+
+# --- positions and bookmarks --------------------------------------------------------------------
+
+
+def test_reading_position_is_remembered_per_document(db: Path) -> None:
+    with Store.open(db) as s:
+        assert s.position(DOC.sha256) is None
+        s.set_position(DOC, 120)
+        s.set_position(DOC, 140)
+        s.set_position(OTHER.sha256, 7)
+    with Store.open(db) as s:
+        assert s.position(DOC.sha256) == 140
+        assert s.position(OTHER.sha256) == 7
+        # The file was edited: its text (and sha) differ, the path is the same.
+        assert s.position("f" * 64) is None
+        assert s.position("f" * 64, path=DOC.path) == 140
+        with pytest.raises(ValueError):
+            s.set_position(DOC, -1)
+
+
+def test_bookmarks_are_kept_per_document_in_order(store: Store) -> None:
+    second = store.add_bookmark(DOC, 200, "kutipan menteri")
+    first = store.add_bookmark(DOC, 10)
+    store.add_bookmark(OTHER, 5)
+    assert store.add_bookmark(DOC, 200) == second  # `m` twice on one place: one bookmark
+    assert store.bookmarks(DOC.sha256) == [first, second]
+    assert isinstance(first, Bookmark) and first.document == DOC
+    removed = store.remove_bookmark(second.id)
+    assert store.bookmarks(DOC.sha256) == [first]
+    store.restore_bookmark(removed)
+    assert store.bookmarks(DOC.sha256) == [first, second]
+    with pytest.raises(KeyError):
+        store.remove_bookmark("nope")
+
+
+# --- the file ------------------------------------------------------------------------------------
+
+
+def test_the_file_is_a_plain_tinydb_database(db: Path) -> None:
+    ann = note(TEXT, "Joko Widodo", note="catatan")
+    with Store.open(db) as s:
+        s.add(ann)
+        s.set_position(DOC, 3)
+    plain = TinyDB(db, storage=JSONStorage, access_mode="r")
+    try:
+        assert {"annotations", "positions", "meta"} <= plain.tables()
+        (record,) = plain.table("annotations").all()
+        assert Annotation.from_dict(record) == ann
+    finally:
+        plain.close()
+
+
+def test_the_storage_works_under_tinydb_itself(db: Path) -> None:
+    db.parent.mkdir()
+    with TinyDB(db, storage=AtomicJSONStorage) as tiny:
+        tiny.table("t").insert({"a": 1})
+        tiny.table("t").update({"a": 2})  # changes the record in place: the next write must see it
+        tiny.table("t").insert({"b": [1, 2]})
+    assert json.loads(db.read_text()) == {"t": {"1": {"a": 2}, "2": {"b": [1, 2]}}}
+
+
+def test_serialisation_round_trips_any_tinydb_state() -> None:
+    for data in [{}, {"a": {}}, {"a": {}, "b": {"1": {"x": [1, "\u2028\n\ud800"]}}}, {"t": {'k"e:y': {"q": None}}}]:
+        raw = serialise_database(data)
+        assert json.loads(raw) == data
+        assert parse_database(raw) == data
+
+
+def test_a_write_leaves_no_temporary_files_and_stale_ones_are_cleared(db: Path) -> None:
+    with Store.open(db) as s:
+        s.add(note(TEXT, "Joko Widodo"))
+    assert sorted(p.name for p in db.parent.iterdir()) == ["sorot.json", "sorot.json.lock"]
+    (db.parent / ".sorot.json.abc123.tmp").write_text('{"half": ')  # a writer killed mid-write
+    with Store.open(db) as s:
+        assert len(s) == 1
+    assert not list(db.parent.glob(".sorot.json.*.tmp"))
+
+
+def test_a_write_by_another_store_is_seen_and_not_overwritten(db: Path) -> None:
+    first, second = Store.open(db), Store.open(db)
+    try:
+        a, b, c = note(TEXT, "Joko Widodo"), note(TEXT, "Senin pagi"), note(TEXT, "Jawa Tengah")
+        first.add(a)
+        assert second.get(a.id) == a  # re-read because the file changed
+        second.add(b)
+        first.add(c)  # first's cached state lacks b: the re-read before writing keeps it
+        assert ids(second.annotations_for(DOC.sha256)) == ids(sorted([a, b, c], key=lambda x: x.start))
+        second.delete(a.id)
+        assert first.get(a.id) is None
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_held_lock_gives_a_clear_busy_error(db: Path) -> None:
+    with Store.open(db, lock_timeout=0.2) as s:
+        with FileLock(f"{db}.lock"):
+            with pytest.raises(StoreError, match="busy"):
+                s.add(note(TEXT, "Joko Widodo"))
+        s.add(note(TEXT, "Joko Widodo"))  # and works again once the other one lets go
+        assert len(s) == 1
+
+
+# --- schema and migration -----------------------------------------------------------------------
+
+V0_FILE = {
+    "annotations": {
+        "1": {
+            "id": "0a1b2c",
+            "sha256": DOC.sha256,
+            "path": DOC.path,
+            "title": DOC.title,
+            "kind": "note",
+            "start": 10,
+            "end": 29,
+            "exact": TEXT[10:29],
+            "prefix": TEXT[:10],
+            "suffix": TEXT[29:61],
+            "note": "catatan lama",
+            "tags": "politik, istana",
+            "color": "kuning",
+            "created": 1700000000.5,
+            "updated": 1700000100,
+        },
+        "2": {"id": "broken", "sha256": DOC.sha256, "note": "no position: kept as it was"},
+    },
+    "positions": {"1": {"sha256": DOC.sha256, "path": DOC.path, "title": DOC.title, "offset": 42}},
+    "bookmarks": {"1": {"sha256": DOC.sha256, "path": DOC.path, "offset": 7, "label": "awal", "created": 1700000000}},
+}
+
+
+def test_a_schema_0_file_is_migrated_and_the_old_file_kept(db: Path) -> None:
+    db.parent.mkdir()
+    original = json.dumps(V0_FILE, indent=2).encode()
+    db.write_bytes(original)
+    with Store.open(db) as s:
+        assert any("upgraded sorot.json to schema 1" in w for w in s.warnings)
+        assert any("1 record(s) could not be upgraded" in w for w in s.warnings)
+        (ann,) = s.annotations_for(DOC.sha256)
+        assert ann.id == "0a1b2c" and ann.kind == "note" and ann.note == "catatan lama"
+        assert (ann.start, ann.end, ann.quote.exact) == (10, 29, "Presiden Joko Widod")
+        assert ann.tags == ("politik", "istana") and ann.colour == "kuning"
+        assert ann.created == "2023-11-14T22:13:20.500Z" and ann.updated == "2023-11-14T22:15:00.000Z"
+        assert s.position(DOC.sha256) == 42
+        (mark,) = s.bookmarks(DOC.sha256)
+        assert (mark.offset, mark.label, mark.document.path) == (7, "awal", DOC.path)
+        assert any("damaged" in w for w in s.warnings)  # the unreadable record is reported...
+    data = json.loads(db.read_text())
+    assert data["meta"]["1"]["schema"] == SCHEMA
+    assert data["annotations"]["2"] == V0_FILE["annotations"]["2"]  # ...and never dropped
+    assert (db.parent / "sorot.json.schema0-backup").read_bytes() == original
+    with Store.open(db) as s:  # migrated once
+        assert not any("upgraded" in w for w in s.warnings)
+
+
+def test_a_file_from_a_newer_sorot_is_refused_and_left_alone(db: Path) -> None:
+    db.parent.mkdir()
+    newer = json.dumps({"meta": {"1": {"schema": SCHEMA + 1}}, "annotations": {}}).encode()
+    db.write_bytes(newer)
+    with pytest.raises(StoreError, match="newer Sorot"):
+        Store.open(db)
+    assert db.read_bytes() == newer
+    assert sorted(p.name for p in db.parent.iterdir() if "corrupt" in p.name) == []
+
+
+# --- bad files ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b'{"annotations": {"1": {"id": "x", "note": "cut off', "is not valid JSON"),
+        (b"\x00\xff\xfe binary \x89PNG", "not UTF-8"),
+        (b"[1, 2, 3]", "a list at the top"),
+        (b'{"x": 1}', "not a TinyDB database"),
+        (b'{"_default": {"1": {"title": "another app"}}}', "something else"),
+    ],
+)
+def test_a_corrupt_or_foreign_file_is_kept_aside_untouched(db: Path, content: bytes, reason: str) -> None:
+    db.parent.mkdir()
+    db.write_bytes(content)
+    with Store.open(db) as s:
+        (warning,) = s.warnings
+        assert reason in warning and "kept it as sorot.json.corrupt-" in warning and "\n" not in warning
+        assert len(s) == 0
+        s.add(note(TEXT, "Joko Widodo"))  # the app goes on with a fresh database
+    (aside,) = db.parent.glob("sorot.json.corrupt-*")
+    assert aside.read_bytes() == content
+    assert json.loads(db.read_text())["meta"]["1"]["schema"] == SCHEMA
+
+
+def test_an_empty_file_is_a_new_database(db: Path) -> None:
+    db.parent.mkdir()
+    db.write_bytes(b"")
+    with Store.open(db) as s:
+        assert s.warnings == [] and len(s) == 0
+
+
+def test_a_path_that_is_a_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="is a directory"):
+        Store.open(tmp_path)
+
+
+# --- read-only places ------------------------------------------------------------------------------
+
+
+def test_a_read_only_directory_gives_a_clear_error(db: Path) -> None:
+    with Store.open(db) as s:
+        s.add(note(TEXT, "Joko Widodo"))
+    os.unlink(f"{db}.lock")
+    db.parent.chmod(0o555)
+    try:
+        if os.access(db.parent, os.W_OK):
+            pytest.skip("running as a user who can write anywhere (root): chmod does not protect")
+        with pytest.raises(StoreError, match="not writable") as error:
+            Store.open(db)
+        assert "\n" not in str(error.value)
+        with Store.open(db, read_only=True) as s:  # the app can still show what was saved
+            assert len(s) == 1
+            with pytest.raises(StoreError, match="read-only"):
+                s.add(note(TEXT, "Senin pagi"))
+    finally:
+        db.parent.chmod(0o755)
+
+
+def test_a_failed_write_is_reported_and_changes_nothing(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The directory became unwritable (or the disk full) after opening: simulated, so that it
+    also runs as root, where chmod does not stop writes."""
+    kept = note(TEXT, "Joko Widodo")
+    with Store.open(db) as s:
+        s.add(kept)
+        before = db.read_bytes()
+
+        def refuse(*args, **kwargs):
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr(store_module.tempfile, "mkstemp", refuse)
+        with pytest.raises(StoreError, match="Permission denied") as error:
+            s.add(note(TEXT, "Senin pagi"))
+        assert "\n" not in str(error.value)
+        assert s.annotations_for(DOC.sha256) == [kept]  # the failed add is not shown as saved
+        assert db.read_bytes() == before
+        monkeypatch.undo()
+        s.add(note(TEXT, "Senin pagi"))
+        assert len(s) == 2
+
+
+def test_a_read_only_file_is_opened_read_only_on_request(db: Path) -> None:
+    with Store.open(db) as s:
+        s.add(note(TEXT, "Joko Widodo"))
+    with Store.open(db, read_only=True) as s:
+        assert s.read_only and len(s) == 1
+        with pytest.raises(StoreError, match="read-only"):
+            s.set_position(DOC, 5)
+
+
+def test_read_only_opening_of_an_old_file_migrates_in_memory_only(db: Path) -> None:
+    db.parent.mkdir()
+    original = json.dumps(V0_FILE).encode()
+    db.write_bytes(original)
+    with Store.open(db, read_only=True) as s:
+        assert ids(s.annotations_for(DOC.sha256)) == ["0a1b2c"]
+    assert db.read_bytes() == original
+    assert sorted(p.name for p in db.parent.iterdir()) == ["sorot.json"]
+
+
+# --- processes -----------------------------------------------------------------------------------
+
+
+def _writer(path: str, tag: str, count: int, start: multiprocessing.synchronize.Event) -> None:
+    start.wait()
+    with Store.open(path, lock_timeout=30) as s:
+        for n in range(count):
+            s.add(note(TEXT, "Joko Widodo", tags=[tag], note=f"{tag} {n}"))
+
+
+@pytest.mark.filterwarnings(FORK_WARNING)
+def test_two_processes_writing_at_once_lose_nothing(db: Path) -> None:
+    Store.open(db).close()
+    start = CONTEXT.Event()
+    count = 40
+    writers = [CONTEXT.Process(target=_writer, args=(str(db), tag, count, start)) for tag in ("satu", "dua")]
+    for w in writers:
+        w.start()
+    start.set()
+    for w in writers:
+        w.join(60)
+        assert w.exitcode == 0
+    with Store.open(db) as s:
+        anns = s.annotations_for(DOC.sha256)
+    assert len(anns) == 2 * count
+    for tag in ("satu", "dua"):
+        assert sorted(a.note for a in anns if a.tags == (tag,)) == sorted(f"{tag} {n}" for n in range(count))
+
+
+def _write_until_killed(path: str, report: str, seed: int) -> None:
+    """Save annotations one by one; after each save returns, record its id (flushed)."""
+    rng = random.Random(seed)
+    with Store.open(path) as s, open(report, "a", encoding="utf-8") as out:
+        while True:
+            start = rng.randrange(0, len(TEXT) - 30)
+            ann = make_annotation(
+                TEXT, start, start + rng.randrange(1, 30), document=DOC, note="x" * rng.randrange(200)
+            )
+            s.add(ann)
+            out.write(ann.id + "\n")
+            out.flush()
+
+
+@pytest.mark.filterwarnings(FORK_WARNING)
+def test_kill_9_at_random_moments_loses_no_returned_write(db: Path, tmp_path: Path) -> None:
+    rng = random.Random(20240605)
+    with Store.open(db) as s:  # a realistic size, so that kills land inside writes too
+        s.merge(make_annotation(TEXT, i % 200, i % 200 + 20, document=OTHER, note="isi") for i in range(1500))
+    report = tmp_path / "returned.txt"
+    kills = mid_write = 0
+    for round_ in range(25):
+        child = CONTEXT.Process(target=_write_until_killed, args=(str(db), str(report), round_))
+        child.start()
+        time.sleep(rng.uniform(0.02, 0.3))
+        os.kill(child.pid, signal.SIGKILL)
+        child.join(10)
+        assert child.exitcode == -signal.SIGKILL
+        kills += 1
+        mid_write += bool(list(db.parent.glob(".sorot.json.*.tmp")))
+        data = json.loads(db.read_bytes())  # the file parses after every kill
+        assert data["meta"]["1"]["schema"] == SCHEMA
+    returned = [line for line in report.read_text().split("\n")[:-1]]  # a cut-off last line was not returned
+    with Store.open(db) as s:
+        stored = {a.id for a in s.annotations_for(DOC.sha256)}
+        assert len(s) == 1500 + len(stored)
+    lost = set(returned) - stored
+    print(f"\nkill loop: {len(returned)} writes returned, {kills} kills, {mid_write} inside a write, {len(lost)} lost")
+    assert kills == 25 and len(returned) > 25
+    assert not lost
