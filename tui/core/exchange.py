@@ -1,0 +1,346 @@
+"""``sorot export`` and ``sorot import`` without the argument parsing: gather, anchor, write, merge.
+
+Export reads the database read-only and anchors each document's annotations in the file as it is
+now (the file named by ``--doc``, or every annotated file the database knows): annotations made
+on an older version are re-anchored first, and those that cannot be found are exported as
+orphans and listed in the warnings. The output is built whole before it is written, and files
+are replaced atomically, so a failed export leaves no half-written file.
+
+Import validates the whole file before it touches the database, then merges by id in one write
+(:meth:`Store.merge`): importing the same file twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from tui.core.annotations import Annotation, DocumentRef
+from tui.core.document import Article, ArticleError, inert, load_article
+from tui.core.entities import Entity
+from tui.core.export import (
+    FORMATS,
+    AnnotationImportError,
+    ExportError,
+    ExportItem,
+    ExportResult,
+    describe,
+    document_item,
+    export,
+    import_annotations,
+    parse_annotations,
+    stored_item,
+    usable_items,
+    wants_entities,
+)
+from tui.core.store import Store, StoreError
+
+EntityFinder = Callable[[str], Sequence[Entity]]
+_QUOTE_CHARS = 60
+
+
+class ExchangeError(Exception):
+    """An export or import failed; the message is one line for stderr (nothing was written)."""
+
+
+@dataclass
+class ExportReport:
+    """What ``sorot export`` did; print ``warnings`` then ``summary()`` on stderr."""
+
+    format: str
+    destination: str  # a path, or "-" for standard output
+    documents: int = 0
+    annotations: int = 0
+    orphans: int = 0
+    moved: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        where = "standard output" if self.destination == "-" else inert(self.destination)
+        line = (
+            f"exported {self.annotations} annotation{'s' * (self.annotations != 1)} from {self.documents} "
+            f"document{'s' * (self.documents != 1)} as {self.format} to {where}"
+        )
+        extra = [f"{n} {what}" for n, what in ((self.moved, "re-anchored"), (self.orphans, "orphaned")) if n]
+        return line + (f" ({', '.join(extra)})" if extra else "")
+
+
+@dataclass
+class ImportReport:
+    """What ``sorot import`` did; print ``warnings`` then ``summary()`` on stderr."""
+
+    source: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    documents: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        total = self.added + self.updated + self.unchanged
+        return (
+            f"imported {total} annotation{'s' * (total != 1)} on {self.documents} "
+            f"document{'s' * (self.documents != 1)} from {inert(self.source)}: {self.added} new, "
+            f"{self.updated} updated, {self.unchanged} already there"
+        )
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+
+def run_export(
+    fmt: str,
+    db_path: str | os.PathLike[str] | None = None,
+    doc_path: str | os.PathLike[str] | None = None,
+    out: str | os.PathLike[str] | None = None,
+    *,
+    model: str | None = None,
+    labels: Collection[str] | None = None,
+    find: EntityFinder | None = None,
+    stdout: IO[bytes] | None = None,
+) -> ExportReport:
+    """Export the database's annotations (or ``doc_path``'s only) in ``fmt`` to ``out``.
+
+    Without ``out`` the text formats go to ``stdout`` (default: the process's standard output,
+    as UTF-8); ``spacy`` needs a file and ``brat`` a directory. ``find`` gives the model's
+    entities of a text (default: the ``model`` pipeline, through the entity cache); ``labels``
+    keeps only those entity labels in the training formats and brat. Raises
+    :class:`ExchangeError` with a one-line message.
+    """
+    spec = FORMATS.get(fmt)
+    if spec is None:
+        raise ExchangeError(f"unknown format {fmt!r} (choose one of {', '.join(FORMATS)})")
+    if out is None and spec.output != "text":
+        what = "a binary file" if spec.output == "binary" else "a directory of .txt/.ann pairs"
+        raise ExchangeError(f"--format {fmt} writes {what}: give -o {'FILE' + spec.suffix if spec.suffix else 'DIR'}")
+    if out is not None:
+        _check_destination(Path(out), spec.output)
+    try:
+        with Store.open(db_path, read_only=True) as store:
+            warnings = list(store.warnings)
+            if doc_path is not None:
+                items = [_document_bundle(store, _load(doc_path), Path(doc_path))]
+                if not items[0].annotations:
+                    warnings.append(f"{inert(str(doc_path))}: no annotations for this document in the database")
+            else:
+                items = _all_bundles(store)
+                if not items:
+                    warnings.append(f"{inert(str(store.path))}: no annotations to export")
+    except StoreError as exc:
+        raise ExchangeError(str(exc)) from None
+    items = _with_entities(fmt, items, model, find)
+    for item in usable_items(fmt, items)[0]:
+        for ann in item.orphans:
+            warnings.append(
+                f"{inert(describe(item.document))}: orphaned {ann.kind} {_quoted(ann)}: not found in the text"
+            )
+    try:
+        result = _write(fmt, items, out, labels, stdout)
+    except ExportError as exc:
+        raise ExchangeError(str(exc)) from None
+    except OSError as exc:
+        raise ExchangeError(f"cannot write {inert(str(out))}: {exc.strerror or exc}") from None
+    warnings += [inert(w) for w in result.warnings]
+    return ExportReport(
+        fmt,
+        "-" if out is None else str(out),
+        result.documents,
+        result.annotations,
+        result.orphans,
+        result.moved,
+        warnings,
+    )
+
+
+def _check_destination(out: Path, output: str) -> None:
+    if output == "directory":
+        if out.exists() and not out.is_dir():
+            raise ExchangeError(f"{inert(str(out))} is a file: brat writes a directory")
+    elif out.is_dir():
+        raise ExchangeError(f"{inert(str(out))} is a directory: give a file name")
+    parent = out.parent if output != "directory" or not out.exists() else out
+    if parent.exists() and not os.access(parent, os.W_OK | os.X_OK):
+        raise ExchangeError(f"cannot write in {inert(str(parent))}: the directory is not writable")
+
+
+def _load(doc_path: str | os.PathLike[str]) -> Article:
+    try:
+        return load_article(doc_path)
+    except ArticleError as exc:
+        raise ExchangeError(str(exc)) from None
+
+
+def _document_bundle(store: Store, article: Article, path: Path) -> ExportItem:
+    """``article``'s annotations, from this version of its text or any other version of its file."""
+    resolved = str(path.resolve())
+    found: dict[str, Annotation] = {}
+    for name in dict.fromkeys((resolved, str(path))):
+        for ann in store.annotations_for(article.sha256, path=name):
+            found.setdefault(ann.id, ann)
+    anns = list(found.values())
+    return document_item(article.text, DocumentRef(article.sha256, resolved, _title(article, anns)), anns)
+
+
+def _title(article: Article, annotations: list[Annotation]) -> str:
+    """The title the reader saw: stored with this version, else with another, else the file's."""
+    same = [a.document.title for a in annotations if a.document.sha256 == article.sha256 and a.document.title]
+    return (same or [a.document.title for a in annotations if a.document.title] or [article.title])[0]
+
+
+def _all_bundles(store: Store) -> list[ExportItem]:
+    """Every annotated document: anchored in its file when the file can be read, else as stored."""
+    by_file: dict[str, list[Annotation]] = {}
+    by_sha: dict[str, list[Annotation]] = {}
+    articles: dict[str, Article | None] = {}
+    for ann in store.all_annotations():
+        path = ann.document.path
+        if path and path not in articles:
+            try:
+                articles[path] = load_article(path)
+            except ArticleError:
+                articles[path] = None
+        if path and articles[path] is not None:
+            by_file.setdefault(path, []).append(ann)
+        else:
+            by_sha.setdefault(ann.document.sha256, []).append(ann)
+    items = []
+    for path, anns in by_file.items():
+        article = articles[path]
+        assert article is not None
+        items.append(document_item(article.text, DocumentRef(article.sha256, path, _title(article, anns)), anns))
+    for anns in by_sha.values():
+        items.append(stored_item(anns[0].document, anns))
+    return sorted(items, key=lambda i: (i.document.title, i.document.path, i.document.sha256))
+
+
+def _with_entities(fmt: str, items: list[ExportItem], model: str | None, find: EntityFinder | None) -> list[ExportItem]:
+    """Run the NLP on the documents ``fmt`` needs entities of (the pipeline loads only then)."""
+    needed = [i for i, item in enumerate(items) if wants_entities(fmt, item)]
+    if not needed:
+        return items
+    if find is not None:
+        return _found(items, needed, find)
+    from tui.core.nlp import PipelineError
+    from tui.core.nlp.cache import EntityCache, default_cache_dir
+    from tui.core.nlp.engine import NlpEngine
+
+    directory = default_cache_dir()
+    engine = NlpEngine(model, in_process=True, cache=EntityCache(directory) if directory is not None else None)
+    try:
+        return _found(items, needed, engine.find_entities)
+    except PipelineError as exc:
+        raise ExchangeError(str(exc)) from None
+    finally:
+        engine.close()
+
+
+def _found(items: list[ExportItem], needed: list[int], find: EntityFinder) -> list[ExportItem]:
+    items = list(items)
+    for i in needed:
+        text = items[i].text
+        assert text is not None
+        items[i] = items[i].with_entities(find(text))
+    return items
+
+
+def _write(
+    fmt: str,
+    items: list[ExportItem],
+    out: str | os.PathLike[str] | None,
+    labels: Collection[str] | None,
+    stdout: IO[bytes] | None,
+) -> ExportResult:
+    """Build the whole output in memory, then put it in place (brat writes its directory)."""
+    spec = FORMATS[fmt]
+    if spec.output == "directory":
+        assert out is not None
+        return export(fmt, items, Path(out), labels=labels)
+    if spec.output == "binary":
+        binary = io.BytesIO()
+        result = export(fmt, items, binary, labels=labels)
+        data = binary.getvalue()
+    else:
+        text = io.StringIO(newline="")
+        result = export(fmt, items, text, labels=labels)
+        # A spreadsheet opening a UTF-8 CSV file needs the byte order mark to read it as UTF-8.
+        bom = "\ufeff" if fmt == "csv" and out is not None else ""
+        data = (bom + text.getvalue()).encode("utf-8", "replace")
+    if out is not None:
+        write_atomic(Path(out), data)
+        return result
+    sink = stdout if stdout is not None else sys.stdout.buffer
+    sys.stdout.flush()
+    sink.write(data)
+    sink.flush()
+    return result
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one rename: readers see the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _quoted(ann: Annotation) -> str:
+    exact = inert(ann.quote.exact)
+    return f"“{exact[:_QUOTE_CHARS]}{'…' if len(exact) > _QUOTE_CHARS else ''}” ({ann.id[:8]})"
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+
+def run_import(
+    source: str | os.PathLike[str],
+    db_path: str | os.PathLike[str] | None = None,
+    *,
+    stdin: IO[bytes] | None = None,
+) -> ImportReport:
+    """Import ``w3c`` or ``jsonl`` from the file ``source`` (``"-"``: standard input) into the
+    database. Nothing is written unless the whole input is valid; raises :class:`ExchangeError`
+    with a one-line message naming the bad lines or items."""
+    name = "standard input" if str(source) == "-" else str(source)
+    try:
+        if str(source) == "-":
+            raw = (stdin if stdin is not None else sys.stdin.buffer).read()
+            try:
+                annotations = parse_annotations(raw.decode("utf-8-sig"))
+            except UnicodeDecodeError as exc:
+                raise AnnotationImportError([f"not UTF-8 text (byte {exc.start})"]) from None
+        else:
+            annotations = import_annotations(Path(source))
+    except AnnotationImportError as exc:
+        prefix = "" if str(exc).startswith(str(source)) else f"{name}: "
+        raise ExchangeError(inert(prefix + str(exc))) from None
+    try:
+        with Store.open(db_path) as store:
+            warnings = list(store.warnings)
+            result = store.merge(annotations)
+    except StoreError as exc:
+        raise ExchangeError(str(exc)) from None
+    documents = len({a.document.sha256 for a in annotations})
+    return ImportReport(name, result.added, result.updated, result.unchanged, documents, warnings)

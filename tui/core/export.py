@@ -1,0 +1,984 @@
+"""Annotations out to the formats other tools read, and back in from W3C JSON-LD and JSONL.
+
+Every exporter takes :class:`ExportItem` bundles, one per document: its :class:`DocumentRef`,
+its annotations as they anchor in the document's current text (see :func:`document_item`), the
+text when it is available and, for the training formats and brat, the model's entities. The
+formats (:data:`FORMATS`):
+
+* ``w3c``: a W3C Web Annotation ``AnnotationCollection`` (JSON-LD, the model Hypothesis uses);
+  Sorot's own fields ride along under the ``sorot:`` prefix, so nothing is lost on re-import;
+* ``jsonl``: one stored annotation a line, every field;
+* ``csv``: one row per annotation, for spreadsheets;
+* ``md``: a Markdown report per document, annotations in reading order;
+* ``spacy`` / ``prodigy``: training data, each document with the model's entities as the reader
+  corrected them (:func:`corrected_entities`);
+* ``brat``: a directory of standoff ``.txt``/``.ann`` pairs plus ``annotation.conf``.
+
+:func:`import_annotations` reads ``w3c`` and ``jsonl`` back, validating everything before it
+returns anything. Notes, tags, quotes and titles are untrusted: they are written as data (escaped
+for Markdown, neutralised as spreadsheet formulas) and never interpreted.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import urllib.parse
+import uuid
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from tui.core.annotations import Anchored, Annotation, DocumentRef, reanchor
+from tui.core.entities import Entity
+from tui.core.nlp import LABEL_ALIASES
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+SOROT_NS = "https://sorot.invalid/ns#"
+"""The namespace of Sorot's own JSON-LD terms (``.invalid``: a name that never resolves)."""
+CONTEXT: list[Any] = [W3C_CONTEXT, {"sorot": SOROT_NS}]
+
+MOTIVATIONS = {
+    "highlight": "highlighting",
+    "note": "commenting",
+    "entity-add": "classifying",
+    "entity-relabel": "editing",
+    "entity-reject": "editing",
+}
+# For annotations made by other W3C tools, which carry no ``sorot:kind``.
+_KIND_OF_MOTIVATION = {
+    "highlighting": "highlight",
+    "commenting": "note",
+    "tagging": "highlight",
+    "classifying": "entity-add",
+    "editing": "note",
+    "describing": "note",
+    "replying": "note",
+    "questioning": "note",
+    "assessing": "note",
+}
+KIND_NAMES = {
+    "highlight": "Highlight",
+    "note": "Note",
+    "entity-add": "Entity added",
+    "entity-relabel": "Entity relabelled",
+    "entity-reject": "Entity rejected",
+}
+ENTITY_KINDS = ("entity-add", "entity-relabel", "entity-reject")
+CSV_COLUMNS = (
+    "document",
+    "title",
+    "quote",
+    "note",
+    "tags",
+    "label",
+    "kind",
+    "start",
+    "end",
+    "created",
+    "updated",
+    "status",
+    "id",
+)
+BRAT_CONF = "annotation.conf"
+_MAX_LISTED_ERRORS = 5
+
+
+class ExportError(Exception):
+    """An export cannot be written as asked; the message is one line, fit to show the user."""
+
+
+class AnnotationImportError(ValueError):
+    """An import file is not valid; ``errors`` holds every problem, each naming its line or item."""
+
+    def __init__(self, errors: Sequence[str]) -> None:
+        self.errors = list(errors)
+        shown = "; ".join(self.errors[:_MAX_LISTED_ERRORS])
+        more = len(self.errors) - _MAX_LISTED_ERRORS
+        super().__init__(shown + (f" (and {more} more problem{'s' * (more > 1)})" if more > 0 else ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One export format: what it writes (a text stream, a binary file or a directory) and needs."""
+
+    name: str
+    description: str
+    suffix: str
+    output: str = "text"  # text | binary | directory
+    needs_text: bool = False
+    needs_entities: bool = False
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("w3c", "W3C Web Annotation JSON-LD (Hypothesis' model); re-importable", ".jsonld"),
+        Format("jsonl", "one annotation per line, every stored field; re-importable", ".jsonl"),
+        Format("csv", "a spreadsheet table, one row per annotation", ".csv"),
+        Format("md", "a Markdown report per document", ".md"),
+        Format("spacy", "spaCy DocBin of entity corrections (training data)", ".spacy", "binary", True, True),
+        Format("prodigy", "Prodigy JSONL of entity corrections (training data)", ".jsonl", "text", True, True),
+        Format("brat", "brat standoff .txt/.ann pairs, in a directory", "", "directory", True, True),
+    )
+}
+
+
+def default_name(fmt: str, stem: str = "sorot-annotations") -> str:
+    """A file (or, for brat, directory) name for an export in ``fmt``."""
+    spec = FORMATS[fmt]
+    if fmt == "prodigy":
+        return f"{stem}.prodigy.jsonl"
+    return stem + (spec.suffix or "-brat")
+
+
+# --- what is exported ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExportItem:
+    """One document's share of an export.
+
+    ``annotations`` are in reading order, orphans last, each positioned in ``text`` when that is
+    given (orphans keep their old selectors, with status ``orphaned``). ``entities`` are the
+    model's, before the reader's corrections; ``None`` when they were not computed.
+    """
+
+    document: DocumentRef
+    annotations: tuple[Annotation, ...]
+    text: str | None = None
+    entities: tuple[Entity, ...] | None = None
+    moved: int = 0
+
+    @property
+    def orphans(self) -> list[Annotation]:
+        return [a for a in self.annotations if a.status == "orphaned"]
+
+    @property
+    def has_corrections(self) -> bool:
+        return any(a.kind in ENTITY_KINDS and a.status != "orphaned" for a in self.annotations)
+
+    def corrected(self, labels: Collection[str] | None = None) -> list[Entity]:
+        """The model's entities with the reader's corrections applied (only ``labels``, if given)."""
+        found = corrected_entities(self.entities or (), self.annotations, self.text)
+        return [e for e in found if labels is None or e.label in labels]
+
+    def with_entities(self, entities: Iterable[Entity]) -> ExportItem:
+        return replace(self, entities=tuple(entities))
+
+
+def document_item(
+    text: str,
+    document: DocumentRef,
+    annotations: Iterable[Annotation],
+    entities: Iterable[Entity] | None = None,
+) -> ExportItem:
+    """Bundle a document whose text is at hand: ``annotations`` (of any version of it) are
+    re-anchored in ``text`` and re-pointed at it; those not found are kept as orphans."""
+    exported = []
+    moved = 0
+    for anchored in reanchor(annotations, text):
+        moved += anchored.status == "moved"
+        exported.append(_as_exported(anchored, text, document))
+    return ExportItem(
+        document, _reading_order(exported), text, tuple(entities) if entities is not None else None, moved
+    )
+
+
+def stored_item(document: DocumentRef, annotations: Iterable[Annotation]) -> ExportItem:
+    """Bundle a document whose text is not available: its annotations as stored."""
+    return ExportItem(document, _reading_order(annotations))
+
+
+def _as_exported(anchored: Anchored, text: str, document: DocumentRef) -> Annotation:
+    """The annotation as it anchors in ``text``.
+
+    ``moved`` is kept once recorded, so that exporting what an import of this export stored
+    gives the same output.
+    """
+    ann = anchored.annotation
+    if anchored.orphaned:
+        return replace(ann, status="orphaned")
+    if ann.document.sha256 == document.sha256 and (anchored.start, anchored.end) == (ann.start, ann.end):
+        return replace(ann, status="moved" if ann.status == "moved" else "ok")
+    return anchored.rebased(text, document)
+
+
+def _reading_order(annotations: Iterable[Annotation]) -> tuple[Annotation, ...]:
+    return tuple(sorted(annotations, key=lambda a: (a.status == "orphaned", a.start, a.end, a.created, a.id)))
+
+
+def wants_entities(fmt: str, item: ExportItem) -> bool:
+    """Whether exporting ``item`` in ``fmt`` needs the model's entities (so the caller runs the
+    NLP only where it counts: training formats take only documents with entity corrections)."""
+    spec = FORMATS[fmt]
+    if not spec.needs_entities or item.text is None:
+        return False
+    return fmt == "brat" or item.has_corrections
+
+
+# --- entity corrections -----------------------------------------------------------------------
+
+
+def corrected_entities(
+    entities: Iterable[Entity], annotations: Iterable[Annotation | Anchored], text: str | None = None
+) -> list[Entity]:
+    """The model's ``entities`` as the reader corrected them, in document order.
+
+    Corrections apply oldest first (by ``updated``): ``entity-add`` puts an entity on its span
+    and drops the entities it overlaps; ``entity-relabel`` gives the entity on exactly its span
+    the new label (or adds one when the model has none there); ``entity-reject`` removes the
+    entity on exactly its span (only one of its ``label``, when it names one). Positions are the
+    annotations' own, or the anchored ones for :class:`Anchored`; orphans are ignored. Entity
+    texts come from ``text`` when given, else from the quotes. Labels are spaCy's usual names.
+    """
+    spans: dict[tuple[int, int], Entity] = {(e.start, e.end): e for e in entities}
+    corrections = []
+    for item in annotations:
+        if isinstance(item, Anchored):
+            if item.start is None or item.end is None or item.orphaned:
+                continue
+            ann, start, end = item.annotation, item.start, item.end
+        else:
+            if item.status == "orphaned":
+                continue
+            ann, start, end = item, item.start, item.end
+        if ann.kind in ENTITY_KINDS and end > start and (text is None or end <= len(text)):
+            corrections.append((ann.updated or ann.created, ann.created, ann.id, ann, start, end))
+    for *_, ann, start, end in sorted(corrections, key=lambda c: c[:3]):
+        label = LABEL_ALIASES.get(ann.label, ann.label)
+        covered = text[start:end] if text is not None else ann.quote.exact
+        existing = spans.get((start, end))
+        if ann.kind == "entity-reject":
+            if existing is not None and (not label or existing.label == label):
+                del spans[(start, end)]
+        elif not label:
+            continue  # an add or relabel without a label says nothing to train on
+        elif ann.kind == "entity-relabel" and existing is not None:
+            spans[(start, end)] = replace(existing, label=label)
+        else:
+            for span in [s for s in spans if s[0] < end and start < s[1]]:
+                del spans[span]
+            spans[(start, end)] = Entity(start, end, label, covered)
+    return sorted(spans.values())
+
+
+# --- dispatch -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """What an export wrote: documents and annotations, orphans among them, and what it skipped."""
+
+    documents: int
+    annotations: int
+    orphans: int
+    moved: int
+    warnings: tuple[str, ...] = ()
+
+
+def usable_items(fmt: str, items: Iterable[ExportItem]) -> tuple[list[ExportItem], list[str]]:
+    """The items ``fmt`` can export, and a warning for each it must skip."""
+    spec = FORMATS[fmt]
+    keep, warnings = [], []
+    for item in items:
+        name = describe(item.document)
+        if spec.needs_text and item.text is None:
+            warnings.append(f"{name}: skipped, its text is not available (moved or deleted?)")
+        elif fmt in ("spacy", "prodigy") and not item.has_corrections:
+            warnings.append(f"{name}: skipped, it has no entity corrections")
+        elif spec.needs_entities and item.entities is None:
+            warnings.append(f"{name}: skipped, the model's entities were not computed")
+        else:
+            keep.append(item)
+    return keep, warnings
+
+
+def export(
+    fmt: str,
+    items: Iterable[ExportItem],
+    out: IO[str] | IO[bytes] | str | os.PathLike[str],
+    *,
+    labels: Collection[str] | None = None,
+) -> ExportResult:
+    """Write ``items`` in ``fmt`` to ``out``: a text stream for the text formats, a binary stream
+    (or path) for ``spacy``, a directory path for ``brat``. ``labels`` limits the entities the
+    training formats and brat write (e.g. to the NER's own PERSON, ORG, LOC)."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r} (choose one of {', '.join(FORMATS)})")
+    kept, warnings = usable_items(fmt, items)
+    if labels is not None:
+        labels = {LABEL_ALIASES.get(label, label) for label in labels}
+    if fmt == "w3c":
+        write_w3c(kept, out)  # type: ignore[arg-type]
+    elif fmt == "jsonl":
+        write_jsonl(kept, out)  # type: ignore[arg-type]
+    elif fmt == "csv":
+        write_csv(kept, out)  # type: ignore[arg-type]
+    elif fmt == "md":
+        write_markdown(kept, out)  # type: ignore[arg-type]
+    elif fmt == "prodigy":
+        write_prodigy(kept, out, labels)  # type: ignore[arg-type]
+    elif fmt == "spacy":
+        data = spacy_bytes(kept, labels)
+        if isinstance(out, (str, os.PathLike)):
+            Path(out).write_bytes(data)
+        else:
+            out.write(data)  # type: ignore[arg-type]
+    else:
+        if not isinstance(out, (str, os.PathLike)):
+            raise ExportError("brat writes a directory: give its path")
+        write_brat(kept, Path(out), labels)
+    annotations = [a for item in kept for a in item.annotations]
+    return ExportResult(
+        documents=len(kept),
+        annotations=len(annotations),
+        orphans=sum(a.status == "orphaned" for a in annotations),
+        moved=sum(item.moved for item in kept),
+        warnings=tuple(warnings),
+    )
+
+
+def describe(document: DocumentRef) -> str:
+    """How messages name a document: its path, else its title, else its hash."""
+    return document.path or document.title or f"sha256:{document.sha256[:12]}"
+
+
+# --- W3C Web Annotation -------------------------------------------------------------------------
+
+
+def annotation_iri(ident: str) -> str:
+    """``urn:uuid:`` for Sorot's ids (UUID hex); other ids are kept whole in a ``urn:sorot:`` IRI."""
+    try:
+        parsed = uuid.UUID(ident)
+    except ValueError:
+        parsed = None
+    if parsed is not None and parsed.hex == ident:
+        return f"urn:uuid:{parsed}"
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$", ident):
+        return ident  # already an IRI (an annotation made by another tool)
+    return "urn:sorot:annotation:" + urllib.parse.quote(ident, safe="")
+
+
+def _id_from_iri(iri: str) -> str:
+    if iri.startswith("urn:uuid:"):
+        try:
+            return uuid.UUID(iri[9:]).hex
+        except ValueError:
+            return iri
+    if iri.startswith("urn:sorot:annotation:"):
+        return urllib.parse.unquote(iri[21:])
+    return iri
+
+
+def source_iri(document: DocumentRef) -> str:
+    """The target's ``source``: a ``file:`` IRI for an absolute path, else ``urn:sha256:``."""
+    if document.path and os.path.isabs(document.path):
+        try:
+            return Path(document.path).as_uri()
+        except ValueError:
+            pass
+    return f"urn:sha256:{document.sha256}"
+
+
+def to_w3c(ann: Annotation) -> dict[str, Any]:
+    """One annotation as a W3C Web Annotation (without ``@context``: the collection carries it)."""
+    body: list[dict[str, str]] = []
+    if ann.note:
+        body.append({"type": "TextualBody", "value": ann.note, "format": "text/plain", "purpose": "commenting"})
+    body += [{"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in ann.tags]
+    if ann.label:
+        body.append({"type": "TextualBody", "value": ann.label, "purpose": "classifying"})
+    quote: dict[str, Any] = {"type": "TextQuoteSelector", "exact": ann.quote.exact}
+    if ann.quote.prefix:
+        quote["prefix"] = ann.quote.prefix
+    if ann.quote.suffix:
+        quote["suffix"] = ann.quote.suffix
+    target: dict[str, Any] = {
+        "source": source_iri(ann.document),
+        "selector": [quote, {"type": "TextPositionSelector", "start": ann.start, "end": ann.end}],
+        "sorot:sha256": ann.document.sha256,
+    }
+    if ann.document.path:
+        target["sorot:path"] = ann.document.path
+    if ann.document.title:
+        target["sorot:title"] = ann.document.title
+    out: dict[str, Any] = {"id": annotation_iri(ann.id), "type": "Annotation", "motivation": MOTIVATIONS[ann.kind]}
+    if ann.created:
+        out["created"] = ann.created
+    if ann.updated:
+        out["modified"] = ann.updated
+    if body:
+        out["body"] = body
+    out["target"] = target
+    out["sorot:kind"] = ann.kind
+    if ann.colour:
+        out["sorot:colour"] = ann.colour
+    out["sorot:status"] = ann.status
+    return out
+
+
+def w3c_collection(annotations: Sequence[Annotation]) -> dict[str, Any]:
+    """An ``AnnotationCollection`` with every annotation on its one embedded page."""
+    return {
+        "@context": CONTEXT,
+        "type": "AnnotationCollection",
+        "label": "Sorot annotations",
+        "total": len(annotations),
+        "first": {"type": "AnnotationPage", "startIndex": 0, "items": [to_w3c(a) for a in annotations]},
+    }
+
+
+def write_w3c(items: Iterable[ExportItem], out: IO[str]) -> None:
+    out.write(_dumps(w3c_collection([a for item in items for a in item.annotations]), indent=2) + "\n")
+
+
+# --- JSONL, CSV, Markdown -----------------------------------------------------------------------
+
+
+def write_jsonl(items: Iterable[ExportItem], out: IO[str]) -> None:
+    for item in items:
+        for ann in item.annotations:
+            out.write(_dumps(ann.to_dict()) + "\n")
+
+
+def write_csv(items: Iterable[ExportItem], out: IO[str]) -> None:
+    """RFC 4180 CSV (``\\r\\n`` rows; quoted as needed); cells that a spreadsheet would run as a
+    formula (starting ``= + - @``) get a leading ``'``, the spreadsheets' own mark for text."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for item in items:
+        for a in item.annotations:
+            cells = {
+                "document": a.document.path or f"sha256:{a.document.sha256}",
+                "title": a.document.title,
+                "quote": a.quote.exact,
+                "note": a.note,
+                "tags": ", ".join(a.tags),
+                "label": a.label,
+                "kind": a.kind,
+                "created": a.created,
+                "updated": a.updated,
+                "status": a.status,
+                "id": a.id,
+            }
+            row = {k: _cell(v) for k, v in cells.items()}
+            writer.writerow([a.start if c == "start" else a.end if c == "end" else row[c] for c in CSV_COLUMNS])
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def write_markdown(items: Iterable[ExportItem], out: IO[str]) -> None:
+    """A report per document: title, source, then each annotation in reading order."""
+    for n, item in enumerate(items):
+        if n:
+            out.write("\n---\n\n")
+        doc = item.document
+        anns = item.annotations
+        out.write(f"# {_md_line(doc.title or describe(doc))}\n\n")
+        out.write(f"- Source: {_md_line(doc.path) if doc.path else 'sha256 ' + doc.sha256}\n")
+        orphans = len(item.orphans)
+        summary = f"{len(anns)} annotation{'s' * (len(anns) != 1)}"
+        out.write(f"- {summary}" + (f", {orphans} orphaned" if orphans else "") + "\n")
+        for i, ann in enumerate(anns, 1):
+            heading = KIND_NAMES[ann.kind]
+            if ann.label:
+                heading += f": {_md_line(ann.label)}"
+            where = "(orphaned)" if ann.status == "orphaned" else f"· characters {ann.start}–{ann.end}"
+            out.write(f"\n## {i}. {heading} {where}\n\n")
+            if ann.status == "orphaned":
+                out.write("*Not found in the current text; quoted as it was.*\n\n")
+            out.write(_md_block(ann.quote.exact, "> ") + "\n")
+            if ann.note.strip():
+                out.write("\n" + _md_block(ann.note) + "\n")
+            if ann.tags:
+                out.write("\nTags: " + ", ".join(f"*{_md_line(t)}*" for t in ann.tags) + "\n")
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
+_MD_LIST_NUMBER = re.compile(r"^(\d+)([.)])")
+
+
+def _md_line(text: str) -> str:
+    """One line of untrusted text as literal Markdown: specials escaped, nothing starts a block."""
+    text = _MD_SPECIAL.sub(r"\\\1", text.strip())
+    if text[:1] in ("+", "-", "="):
+        return "\\" + text
+    return _MD_LIST_NUMBER.sub(r"\1\\\2", text)
+
+
+def _md_block(text: str, prefix: str = "") -> str:
+    """Untrusted text as literal Markdown paragraphs, its line breaks kept (``\\`` hard breaks)."""
+    paragraphs = [p for p in re.split(r"\n[ \t]*\n", text.strip("\n")) if p.strip()]
+    blocks = []
+    for paragraph in paragraphs:
+        lines = [_md_line(line) for line in paragraph.split("\n") if line.strip()]
+        blocks.append("\\\n".join(prefix + line for line in lines))
+    return f"\n{prefix.rstrip()}\n".join(blocks)
+
+
+# --- training data: spaCy and Prodigy -------------------------------------------------------------
+
+
+def training_doc(vocab: Vocab, text: str, entities: Sequence[Entity], tokenizer: Callable[[str], Doc]) -> Doc:
+    """A spaCy ``Doc`` of ``text`` (exactly) with ``entities`` set and every other token ``O``.
+
+    The text is tokenized between entity boundaries, so every entity falls on whole tokens
+    however the tokenizer would have cut it ("Jakarta-based" gives "Jakarta" its own token).
+    """
+    from spacy.tokens import Doc
+
+    spans = []
+    for ent in entities:
+        start, end = ent.start, ent.end
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end, ent.label))
+    cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
+    words: list[str] = []
+    spaces: list[bool] = []
+    for a, b in zip(cuts, cuts[1:]):
+        if a > 0 and text[a] == " " and words and not spaces[-1]:
+            spaces[-1] = True  # the space after the previous piece's last word, as spaCy has it
+            a += 1
+        if a < b:
+            for token in tokenizer(text[a:b]):
+                words.append(token.text)
+                spaces.append(bool(token.whitespace_))
+    doc = Doc(vocab, words=words, spaces=spaces)
+    ents = [doc.char_span(s, e, label=label) for s, e, label in spans]
+    doc.set_ents([e for e in ents if e is not None], default="outside")
+    return doc
+
+
+def _tokenizer(vocab: Vocab) -> Callable[[str], Doc]:
+    from tui.core.nlp.tokenizer import SorotTokenizer
+
+    return SorotTokenizer.for_vocab(vocab)
+
+
+def training_docs(items: Iterable[ExportItem], labels: Collection[str] | None = None) -> Iterator[Doc]:
+    """One ``Doc`` per document, its entities as corrected; ``user_data["sorot"]`` names its source."""
+    from spacy.vocab import Vocab
+
+    vocab = Vocab()
+    tokenizer = _tokenizer(vocab)
+    for item in items:
+        assert item.text is not None
+        doc = training_doc(vocab, item.text, item.corrected(labels), tokenizer)
+        doc.user_data["sorot"] = item.document.to_dict()
+        yield doc
+
+
+def spacy_bytes(items: Iterable[ExportItem], labels: Collection[str] | None = None) -> bytes:
+    """A DocBin (``.spacy``) of the documents with their corrected entities, for ``spacy train``."""
+    from spacy.tokens import DocBin
+
+    docbin = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
+    for doc in training_docs(items, labels):
+        docbin.add(doc)
+    return docbin.to_bytes()
+
+
+def write_prodigy(items: Iterable[ExportItem], out: IO[str], labels: Collection[str] | None = None) -> None:
+    """Prodigy tasks, one document a line: ``text``, ``tokens``, ``spans`` and ``answer``
+    ``accept`` (the reader reviewed the entities), as ``ner.manual`` and ``db-in`` read them."""
+    items = list(items)
+    for item, doc in zip(items, training_docs(items, labels)):
+        tokens = [
+            {"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
+            for t in doc
+        ]
+        spans = [
+            {
+                "start": e.start_char,
+                "end": e.end_char,
+                "token_start": e.start,
+                "token_end": e.end - 1,
+                "label": e.label_,
+                "text": e.text,
+            }
+            for e in doc.ents
+        ]
+        task = {
+            "text": item.text,
+            "tokens": tokens,
+            "spans": spans,
+            "answer": "accept",
+            "meta": {"source": describe(item.document), "title": item.document.title, "sha256": item.document.sha256},
+        }
+        out.write(_dumps(task) + "\n")
+
+
+# --- brat standoff --------------------------------------------------------------------------------
+
+_BRAT_ONE_LINE = re.compile(r"[\r\n\t\v\f\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def write_brat(items: Iterable[ExportItem], directory: Path, labels: Collection[str] | None = None) -> list[Path]:
+    """``<name>.txt`` (the text) and ``<name>.ann`` (entities as corrected, the reader's highlights
+    and notes, notes and tags as ``AnnotatorNotes``) per document, and an ``annotation.conf``."""
+    if directory.exists() and not directory.is_dir():
+        raise ExportError(f"{directory} is a file: brat writes a directory")
+    directory.mkdir(parents=True, exist_ok=True)
+    used: set[str] = {BRAT_CONF.rsplit(".", 1)[0]}
+    types: dict[str, None] = {}
+    written = []
+    for item in items:
+        assert item.text is not None
+        name = _unique_name(_file_stem(item.document), used)
+        txt, ann = directory / f"{name}.txt", directory / f"{name}.ann"
+        txt.write_bytes(item.text.encode("utf-8"))
+        ann.write_bytes(brat_standoff(item, labels, types).encode("utf-8", "replace"))
+        written += [txt, ann]
+    conf = "[entities]\n" + "".join(f"{t}\n" for t in types) + "\n[relations]\n\n[events]\n\n[attributes]\n"
+    (directory / BRAT_CONF).write_text(conf, encoding="utf-8")
+    return written
+
+
+def brat_standoff(item: ExportItem, labels: Collection[str] | None = None, types: dict[str, None] | None = None) -> str:
+    """The ``.ann`` file of one document; the entity types it uses are added to ``types``."""
+    assert item.text is not None
+    text = item.text
+    types = {} if types is None else types
+    lines: list[str] = []
+    by_span: dict[tuple[int, int], str] = {}
+    notes: list[tuple[str, str]] = []
+
+    def textbound(kind: str, start: int, end: int) -> str | None:
+        fragments = _fragments(text, start, end)
+        if not fragments:
+            return None
+        tid = f"T{len(lines) + 1}"
+        by_span.setdefault((start, end), tid)
+        types.setdefault(kind, None)
+        offsets = ";".join(f"{s} {e}" for s, e in fragments)
+        covered = " ".join(text[s:e] for s, e in fragments)
+        lines.append(f"{tid}\t{kind} {offsets}\t{_BRAT_ONE_LINE.sub(' ', covered)}")
+        return tid
+
+    for ent in item.corrected(labels):
+        textbound(_brat_type(ent.label), ent.start, ent.end)
+    for ann in item.annotations:
+        if ann.status == "orphaned" or ann.kind == "entity-reject":
+            continue
+        if ann.kind in ("highlight", "note"):
+            tid = textbound(KIND_NAMES[ann.kind], ann.start, ann.end)
+        else:
+            tid = by_span.get((ann.start, ann.end))  # the corrected entity carries the note
+        remark = _BRAT_ONE_LINE.sub(" ", ann.note + (f" [tags: {', '.join(ann.tags)}]" if ann.tags else "")).strip()
+        if tid is not None and remark:
+            notes.append((tid, remark))
+    lines += [f"#{i}\tAnnotatorNotes {tid}\t{remark}" for i, (tid, remark) in enumerate(notes, 1)]
+    return "".join(line + "\n" for line in lines)
+
+
+def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The span cut at line breaks (brat's discontinuous form), each piece without edge spaces."""
+    out = []
+    for match in re.finditer(r"[^\n]+", text[start:end]):
+        s, e = start + match.start(), start + match.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def _brat_type(label: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "_", label) or "ENTITY"
+
+
+def _file_stem(document: DocumentRef) -> str:
+    """A safe file name for a document: from its file name or title, never a path."""
+    base = Path(document.path.replace("\\", "/")).stem if document.path else document.title
+    safe = re.sub(r"[^\w.-]+", "_", base).strip("._")[:80]
+    return safe or document.sha256[:12]
+
+
+def _unique_name(stem: str, used: set[str]) -> str:
+    name, n = stem, 2
+    while name.casefold() in used:
+        name, n = f"{stem}-{n}", n + 1
+    used.add(name.casefold())
+    return name
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+
+def import_annotations(source: str | os.PathLike[str]) -> list[Annotation]:
+    """Read annotations from ``w3c`` JSON-LD or ``jsonl``: a path (``os.PathLike``) or the text itself.
+
+    The form is detected: a W3C annotation, a list of them, an ``AnnotationCollection`` or
+    ``AnnotationPage`` with embedded items, or JSON Lines (each line a Sorot record or a W3C
+    annotation). Everything is checked before anything is returned; problems raise
+    :class:`AnnotationImportError` naming each bad ``line N`` or ``item N``.
+    """
+    if isinstance(source, os.PathLike):
+        path = Path(source)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise AnnotationImportError([f"{path}: cannot read ({exc.strerror or exc})"]) from None
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise AnnotationImportError([f"{path}: not UTF-8 text (byte {exc.start})"]) from None
+        return parse_annotations(text)
+    return parse_annotations(source)
+
+
+def parse_annotations(text: str) -> list[Annotation]:
+    """:func:`import_annotations` on text."""
+    text = text.lstrip("\ufeff")
+    stripped = text.strip()
+    if not stripped:
+        raise AnnotationImportError(["no annotations: the input is empty"])
+    try:
+        data = json.loads(text)  # whitespace around is fine; line numbers stay the file's
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data" or _parses(stripped.split("\n", 1)[0]):
+            return _parse_jsonl(text)  # JSON Lines: report each bad line by its number
+        raise AnnotationImportError([f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"]) from None
+    items, label = _items_of(data)
+    out, errors = [], []
+    for n, item in enumerate(items, 1):
+        try:
+            out.append(annotation_from_json(item))
+        except ValueError as exc:
+            errors.append(f"{label} {n}: {exc}")
+    if errors:
+        raise AnnotationImportError(errors)
+    return out
+
+
+def _parses(line: str) -> bool:
+    try:
+        json.loads(line)
+    except ValueError:
+        return False
+    return True
+
+
+def _parse_jsonl(text: str) -> list[Annotation]:
+    out, errors = [], []
+    for n, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            out.append(annotation_from_json(json.loads(line)))
+        except json.JSONDecodeError as exc:
+            errors.append(f"line {n}: not valid JSON ({exc.msg} at column {exc.colno})")
+        except ValueError as exc:
+            errors.append(f"line {n}: {exc}")
+    if errors:
+        raise AnnotationImportError(errors)
+    return out
+
+
+def _items_of(data: Any) -> tuple[list[Any], str]:
+    """The annotations a JSON document holds, and what to call each in messages."""
+    if isinstance(data, list):
+        return data, "item"
+    if not isinstance(data, dict):
+        raise AnnotationImportError([f"expected annotations, found a JSON {type(data).__name__}"])
+    types = _types(data)
+    if "AnnotationCollection" in types:
+        first = data.get("first")
+        if first is None:
+            return [], "item"
+        if not isinstance(first, dict):
+            raise AnnotationImportError(["the collection's pages are not embedded (first is a link): cannot import"])
+        return _page_items(first), "item"
+    if "AnnotationPage" in types:
+        return _page_items(data), "item"
+    return [data], "item"
+
+
+def _page_items(page: dict[str, Any]) -> list[Any]:
+    items: list[Any] = []
+    seen = 0
+    while isinstance(page, dict):
+        found = page.get("items", [])
+        if not isinstance(found, list):
+            raise AnnotationImportError([f"page {seen + 1}: items must be a list"])
+        items += found
+        page = page.get("next")  # an embedded next page; a link ends the walk
+        seen += 1
+        if isinstance(page, str):
+            raise AnnotationImportError(["the collection's next page is a link, not embedded: cannot import"])
+    return items
+
+
+def _types(data: Mapping[str, Any]) -> list[str]:
+    value = data.get("type", data.get("@type", []))
+    return [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] if value else []
+
+
+def annotation_from_json(item: Any) -> Annotation:
+    """One annotation from a Sorot record (``jsonl``) or a W3C annotation; ``ValueError`` says why not."""
+    if not isinstance(item, dict):
+        raise ValueError(f"expected an annotation object, found a JSON {type(item).__name__}")
+    if "target" in item or "Annotation" in _types(item):
+        return from_w3c(item)
+    if {"document", "position", "quote", "kind"} & item.keys():
+        return Annotation.from_dict(item)
+    raise ValueError("neither a W3C annotation (no target) nor a Sorot annotation (no document)")
+
+
+def from_w3c(item: Mapping[str, Any]) -> Annotation:
+    """Parse a W3C Web Annotation (as :func:`to_w3c` writes, or from another tool that points at
+    a Sorot document by ``sorot:sha256`` or a ``urn:sha256:`` source)."""
+    types = _types(item)
+    if types and "Annotation" not in types:
+        raise ValueError(f"type is {', '.join(types)}, not Annotation")
+    ident = item.get("id", item.get("@id"))
+    if ident is None:
+        # No id: derive one from the content, so that importing the file again adds nothing.
+        canonical = json.dumps(item, sort_keys=True, ensure_ascii=True)
+        ident = uuid.uuid5(uuid.NAMESPACE_URL, "sorot:" + hashlib.sha256(canonical.encode()).hexdigest()).hex
+    elif not isinstance(ident, str) or not ident:
+        raise ValueError("id must be a non-empty string")
+    else:
+        ident = _id_from_iri(ident)
+    target = item.get("target")
+    if isinstance(target, list):
+        if len(target) != 1:
+            raise ValueError(f"has {len(target)} targets; Sorot annotations have one")
+        target = target[0]
+    if not isinstance(target, dict):
+        raise ValueError("target must be an object with a source and selectors")
+    source = target.get("source", "")
+    if isinstance(source, dict):
+        source = source.get("id", "")
+    if not isinstance(source, str):
+        raise ValueError("target source must be an IRI")
+    sha = _sorot(target, "sha256")
+    if not sha and source.startswith("urn:sha256:"):
+        sha = source[len("urn:sha256:") :]
+    if not isinstance(sha, str) or not re.fullmatch(r"[0-9a-f]{64}", sha):
+        raise ValueError(f"target {source or '(no source)'} names no Sorot document (sorot:sha256 or urn:sha256:)")
+    path = _sorot(target, "path")
+    if path is None and source.startswith("file:"):
+        path = urllib.parse.unquote(urllib.parse.urlparse(source).path)
+    quote, position = _selectors(target.get("selector"))
+    note, tags, label = _bodies(item)
+    kind = _sorot(item, "kind") or _kind_from(item.get("motivation"), label)
+    record = {
+        "id": ident,
+        "document": {"sha256": sha, "path": path or "", "title": _sorot(target, "title") or ""},
+        "kind": kind,
+        "position": position,
+        "quote": quote,
+        "note": note,
+        "tags": tags,
+        "label": label,
+        "colour": _sorot(item, "colour") or "",
+        "created": item.get("created") or "",
+        "updated": item.get("modified") or "",
+        "status": _sorot(item, "status") or "ok",
+    }
+    return Annotation.from_dict(record)
+
+
+def _sorot(data: Mapping[str, Any], term: str) -> Any:
+    """A Sorot term, compact (``sorot:kind``) or expanded (the full IRI)."""
+    value = data.get(f"sorot:{term}", data.get(SOROT_NS + term))
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"sorot:{term} must be a string")
+    return value
+
+
+def _selectors(value: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    selectors = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+    quote = next((s for s in selectors if isinstance(s, dict) and "TextQuoteSelector" in _types(s)), None)
+    position = next((s for s in selectors if isinstance(s, dict) and "TextPositionSelector" in _types(s)), None)
+    if quote is None or position is None:
+        raise ValueError("target needs a TextQuoteSelector and a TextPositionSelector")
+    for key in ("exact", "prefix", "suffix"):
+        if not isinstance(quote.get(key, ""), str):
+            raise ValueError(f"TextQuoteSelector {key} must be a string")
+    return (
+        {"exact": quote.get("exact", ""), "prefix": quote.get("prefix", ""), "suffix": quote.get("suffix", "")},
+        {"start": position.get("start"), "end": position.get("end")},
+    )
+
+
+def _bodies(item: Mapping[str, Any]) -> tuple[str, list[str], str]:
+    """Note (commenting), tags (tagging) and label (classifying) from the bodies."""
+    raw = item.get("body", [])
+    bodies = raw if isinstance(raw, list) else [raw]
+    if isinstance(item.get("bodyValue"), str):
+        bodies.append({"value": item["bodyValue"], "purpose": "commenting"})
+    notes, tags, labels = [], [], []
+    for n, body in enumerate(bodies, 1):
+        if isinstance(body, str):
+            continue  # a linked resource (a tag IRI, a web page): nothing Sorot can keep
+        if not isinstance(body, dict):
+            raise ValueError(f"body {n} must be an object")
+        value = body.get("value")
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise ValueError(f"body {n}: value must be a string")
+        purpose = body.get("purpose", "commenting")
+        if purpose == "tagging":
+            tags.append(value)
+        elif purpose == "classifying":
+            labels.append(value)
+        else:
+            notes.append(value)
+    if len(labels) > 1:
+        raise ValueError("more than one classifying body")
+    return "\n\n".join(notes), tags, labels[0] if labels else ""
+
+
+def _kind_from(motivation: Any, label: str) -> str:
+    """The kind of an annotation from another tool, by its (first known) motivation."""
+    motivations = motivation if isinstance(motivation, list) else [motivation]
+    for m in motivations:
+        m = m.removeprefix("oa:") if isinstance(m, str) else ""
+        if m == "editing" and label:
+            return "entity-relabel"
+        if m in _KIND_OF_MOTIVATION:
+            return _KIND_OF_MOTIVATION[m]
+    return "note"
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _dumps(data: Any, indent: int | None = None) -> str:
+    """JSON with readable non-ASCII; escaped when the text holds lone surrogates UTF-8 cannot carry."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(data, ensure_ascii=True, indent=indent)
+    return text
+
+
+def render(fmt: str, items: Iterable[ExportItem], *, labels: Collection[str] | None = None) -> tuple[str, ExportResult]:
+    """A text format's whole output as a string (for the UI's preview and for atomic writes)."""
+    if fmt in FORMATS and FORMATS[fmt].output != "text":
+        raise ExportError(f"{fmt} is not a text format")
+    buffer = io.StringIO(newline="")
+    result = export(fmt, items, buffer, labels=labels)
+    return buffer.getvalue(), result
