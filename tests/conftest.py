@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,18 @@ from tui.core.document import sample_article_path
 
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Tests (and the sorot processes they start) never touch the user's entity cache."""
+    previous = os.environ.get("SOROT_CACHE_DIR")
+    os.environ["SOROT_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        os.environ.pop("SOROT_CACHE_DIR", None)
+    else:
+        os.environ["SOROT_CACHE_DIR"] = previous
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Command line: ``sorot [PATH]`` opens the reader; ``sorot extract PATH --json`` prints entities."""
+"""Command line: ``sorot [PATH]`` opens the reader; ``sorot extract PATH --json`` prints entities and facts."""
 
 from __future__ import annotations
 
@@ -74,6 +74,7 @@ def run_extract(argv: list[str]) -> int:
         article = load_article(args.path)
     except ArticleError as exc:
         return fail(str(exc))
+    from tui.core.facts import extract_facts
     from tui.core.nlp import PipelineError
     from tui.core.nlp.engine import NlpEngine
 
@@ -94,6 +95,7 @@ def run_extract(argv: list[str]) -> int:
             "language": language,
         },
         "entities": [entity.to_json() for entity in entities],
+        "facts": extract_facts(article.text, entities).to_json(),
     }
     json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")

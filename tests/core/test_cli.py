@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,37 @@ def test_extract_json_contract_on_the_sample(sample_path: Path) -> None:
         assert text[entity["start"] : entity["end"]] == entity["text"]
     labels = {entity["label"] for entity in data["entities"]}
     assert {"PERSON", "LOC"} <= labels
+    own_fields = {
+        "entity": {"label", "aliases", "mentions", "role"},
+        "date": {"value"},
+        "number": {"value", "unit", "qualifier"},
+        "claim": {"speaker", "verb", "content"},
+        "relation": {"subject", "predicate", "object"},
+    }
+    kinds = set()
+    for fact in data["facts"]:
+        kinds.add(fact["kind"])
+        assert set(fact) >= {"kind", "text", "start", "end", "sentence"} | own_fields[fact["kind"]], fact
+        assert text[fact["start"] : fact["end"]] == fact["text"]
+        assert fact["sentence"][0] <= fact["start"] <= fact["end"] <= fact["sentence"][1]
+    assert kinds == set(own_fields)
+    putin = next(f for f in data["facts"] if f["kind"] == "entity" and f["text"] == "Vladimir Putin")
+    assert putin["aliases"] == ["Putin"] and putin["role"] == "Presiden Rusia"
+    assert all(text[a:b] in ("Vladimir Putin", "Putin") for a, b in putin["mentions"])
+
+
+def test_a_second_extract_answers_from_the_cache_with_the_same_json(sample_path: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "SOROT_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-m", "tui", "extract", str(sample_path), "--json"],
+            capture_output=True, text=True, timeout=120, env=env,
+        )
+        for _ in range(2)
+    ]  # fmt: skip
+    assert runs[0].returncode == runs[1].returncode == 0
+    assert runs[0].stdout == runs[1].stdout
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 1
 
 
 def test_extract_with_another_spacy_pipeline(tmp_path: Path, english_model: Path, capsys) -> None:

@@ -63,3 +63,25 @@ def test_close_stops_the_child_and_later_calls_fail_cleanly(english_model: Path)
     assert not process.is_alive()
     with pytest.raises(PipelineError):
         engine.find_entities(TEXT)
+
+
+def test_facts_of_a_long_article_come_from_the_child_and_match_the_ones_made_here(english_model: Path) -> None:
+    from tui.core.entities import Entity
+    from tui.core.facts import extract_facts
+    from tui.core.nlp.engine import FACTS_HERE_CHARS
+
+    sentence = "Presiden Joko Widodo mengatakan bahwa 10 persen warga Jakarta pindah pada tahun 2024.\n"
+    text = sentence * (FACTS_HERE_CHARS // len(sentence) + 2)
+    entities = []
+    for k in range(0, len(text), len(sentence)):
+        for word, label in (("Joko Widodo", "PERSON"), ("10 persen", "PERCENT"), ("Jakarta", "LOC")):
+            at = text.index(word, k)
+            entities.append(Entity(at, at + len(word), label, word))
+    engine = NlpEngine(str(english_model))
+    try:
+        facts = engine.find_facts(text, entities)
+        assert engine._process is not None and engine._process.is_alive()  # it really went to the child
+    finally:
+        engine.close()
+    assert facts == extract_facts(text, entities)
+    assert len(facts.claims) > 1000 and facts.entities[0].text == "Joko Widodo"

@@ -6,7 +6,7 @@ and look at the SVGs before committing them.
 
 from __future__ import annotations
 
-from tests.ui.conftest import wait_for_nlp
+from tests.ui.conftest import wait_for_nlp, wait_until
 from tui.ui.app import make_app
 
 SIZE = (110, 34)
@@ -36,3 +36,12 @@ def test_search_in_progress(snap_compare) -> None:
         await pilot.press(*"korea")
 
     assert snap_compare(make_app(in_process=True), terminal_size=SIZE, run_before=searching)
+
+
+def test_a_fact_chosen_in_the_panel(snap_compare) -> None:
+    async def chosen(pilot) -> None:
+        await wait_for_nlp(pilot)
+        await wait_until(pilot, lambda: pilot.app.screen.facts is not None)
+        await pilot.press("tab", *"jjj", "enter", "right_square_bracket")
+
+    assert snap_compare(make_app(in_process=True), terminal_size=(130, 34), run_before=chosen)

@@ -18,6 +18,7 @@ from tui.ui.screens.help import HelpScreen, binding_rows
 from tui.ui.screens.library import LibraryScreen
 from tui.ui.screens.reader import ReaderScreen, SearchBar
 from tui.ui.widgets.article_view import ArticleView
+from tui.ui.widgets.facts_panel import FactsPanel
 
 
 class SorotApp(App[None]):
@@ -76,6 +77,14 @@ class SorotApp(App[None]):
             ("Reading", list(ArticleView.BINDINGS)),
             ("Search & labels", reader),
             ("Search bar", list(SearchBar.BINDINGS)),
+            (
+                "Facts panel",
+                [
+                    *FactsPanel.BINDINGS,
+                    Binding("enter", "select", "Go to the fact; fold or unfold a section"),
+                    Binding("space", "toggle", "Fold or unfold a section"),
+                ],
+            ),
             (
                 "App",
                 [

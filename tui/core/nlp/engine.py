@@ -21,8 +21,12 @@ from collections.abc import Callable
 from multiprocessing import resource_tracker
 
 from tui.core.entities import Entity
+from tui.core.facts import Facts, extract_facts
 from tui.core.nlp import PipelineError, doc_entities, find_entities, load_pipeline, split_for_nlp
 from tui.core.nlp.cache import CachedResult, EntityCache, pipeline_key
+
+FACTS_HERE_CHARS = 100_000
+"""Facts of articles up to this long are extracted in the caller's thread, longer ones in the child."""
 
 POLL_SECONDS = 0.05
 """How often a waiting caller checks whether it was cancelled."""
@@ -46,7 +50,10 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _serve(conn, model: str | None) -> None:
-    """The child: load the pipeline, say so, then answer ``(id, text, offset)`` requests."""
+    """The child: load the pipeline, say so, then answer ``(id, kind, payload)`` requests.
+
+    ``("entities", (text, offset))`` runs the pipeline; ``("facts", (text, entities))`` extracts facts.
+    """
     # The parent owns the terminal: anything a library prints here would land on the reader's
     # screen, so stdout and stderr go nowhere. And the child yields the CPU to the parent: the
     # reader's keys come before the entities on a two-core machine.
@@ -64,13 +71,19 @@ def _serve(conn, model: str | None) -> None:
         return
     while True:
         try:
-            request_id, text, offset = conn.recv()
+            request_id, kind, payload = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            conn.send((request_id, True, doc_entities(_pipeline(model)(text), offset)))
+            if kind == "facts":
+                text, entities = payload
+                conn.send((request_id, True, extract_facts(text, entities)))
+            else:
+                text, offset = payload
+                conn.send((request_id, True, doc_entities(_pipeline(model)(text), offset)))
         except Exception as exc:  # noqa: BLE001
-            conn.send((request_id, False, f"the NLP pipeline failed: {_one_line(exc)}"))
+            what = "fact extraction" if kind == "facts" else "the NLP pipeline"
+            conn.send((request_id, False, f"{what} failed: {_one_line(exc)}"))
 
 
 class NlpEngine:
@@ -200,7 +213,7 @@ class NlpEngine:
         for start, end in split_for_nlp(text):
             if cancelled():
                 break
-            found = self._ask(text[start:end], start, cancelled)
+            found = self._ask("entities", (text[start:end], start), cancelled)
             if found is None:
                 break
             entities.extend(found)
@@ -208,15 +221,33 @@ class NlpEngine:
                 progress(end, len(text))
         return entities
 
-    def _ask(self, text: str, offset: int, cancelled: Callable[[], bool]) -> list[Entity] | None:
-        """One piece through the child; ``None`` if cancelled while waiting."""
+    def find_facts(
+        self, text: str, entities: list[Entity], cancelled: Callable[[], bool] = lambda: False
+    ) -> Facts | None:
+        """The facts of ``text`` given its ``entities``; ``None`` if cancelled.
+
+        Small articles are read here (milliseconds); long ones in the child process, whose core
+        is not the interface's (a 1 MB article takes about a second of pure Python).
+        """
+        if self.in_process or len(text) <= FACTS_HERE_CHARS:
+            return extract_facts(text, entities)
+        try:
+            self.language(cancelled)
+        except PipelineError:
+            if cancelled():
+                return None
+            raise
+        return self._ask("facts", (text, entities), cancelled)
+
+    def _ask(self, kind: str, payload: tuple, cancelled: Callable[[], bool]):
+        """One request to the child; ``None`` if cancelled while waiting."""
         with self._lock:
             conn = self._conn
             if conn is None or self._closed:
                 raise PipelineError("the NLP engine is closed")
             request_id = next(self._ids)
             try:
-                conn.send((request_id, text, offset))
+                conn.send((request_id, kind, payload))
                 while True:
                     if not conn.poll(POLL_SECONDS):
                         if cancelled():

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -16,14 +17,18 @@ from textual.worker import get_current_worker
 
 from tui.core.document import Article, inert
 from tui.core.entities import Entity
+from tui.core.facts import EntityFact, Fact, Facts
 from tui.core.nlp import PipelineError
 from tui.ui.widgets.article_view import ArticleView
+from tui.ui.widgets.facts_panel import FactsPanel
 from tui.ui.widgets.legend import Legend
 from tui.ui.widgets.status_bar import NlpIndicator, StatusBar
 
 SEARCH_AS_YOU_TYPE_CHARS = 500_000
 """Articles shorter than this are searched on every keystroke; longer ones after a pause."""
 SEARCH_PAUSE_SECONDS = 0.25
+NARROW_COLUMNS = 110
+"""Below this width the facts panel goes under the article instead of beside it."""
 
 
 class TitleBar(Static):
@@ -66,6 +71,10 @@ class ReaderScreen(Screen):
             )
             for n in range(1, 10)
         ),
+        Binding("tab", "toggle_focus", "Facts ⇄ article", key_display="tab",
+                tooltip="Move the focus between the article and the facts panel"),
+        Binding("i", "sentence_facts", "Facts here", tooltip="Show the facts of the sentence under the cursor"),
+        Binding("p", "toggle_panel", "Panel", tooltip="Hide or show the facts panel"),
         Binding("backspace", "back", "Articles", key_display="⌫", tooltip="Back to the article list"),
     ]  # fmt: skip
 
@@ -75,11 +84,15 @@ class ReaderScreen(Screen):
         self.can_go_back = can_go_back
         self._entity_shown = False
         self._search_timer: Timer | None = None
+        self.facts: Facts | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.article)
         yield Legend(id="legend")
-        yield ArticleView(self.article, id="article")
+        with Horizontal(id="body"):
+            yield ArticleView(self.article, id="article")
+            with Vertical(id="side"):
+                yield FactsPanel(id="facts")
         yield SearchBar(placeholder="Search (smart case: lowercase matches any case)", id="search")
         yield StatusBar(id="status")
         yield Footer()
@@ -115,6 +128,20 @@ class ReaderScreen(Screen):
             super().__init__()
             self.entities = entities
 
+    class FactsFound(Message):
+        """The facts of the article, ready after its entities (posted from the worker thread)."""
+
+        def __init__(self, facts: Facts) -> None:
+            super().__init__()
+            self.facts = facts
+
+    class FactsFailed(Message):
+        """Fact extraction failed; ``reason`` is one line for the user."""
+
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
     class NlpFailed(Message):
         """The pipeline could not load or run; ``reason`` is one line for the user."""
 
@@ -143,17 +170,26 @@ class ReaderScreen(Screen):
         try:
             # Entities found before show at once, and the pipeline is not even loaded for them.
             if (cached := engine.cached(text)) is not None:
-                self.post_message(self.EntitiesFound(cached.entities))
-                return
-            engine.language(cancelled)
-            self.post_message(self.NlpProgressed("finding entities"))
-            entities = engine.find_entities(text, progress, cancelled)
+                entities = cached.entities
+            else:
+                engine.language(cancelled)
+                self.post_message(self.NlpProgressed("finding entities"))
+                entities = engine.find_entities(text, progress, cancelled)
         except PipelineError as exc:
             if not cancelled():
                 self.post_message(self.NlpFailed(str(exc)))
             return
-        if not cancelled():
-            self.post_message(self.EntitiesFound(entities))
+        if cancelled():
+            return
+        self.post_message(self.EntitiesFound(entities))
+        try:
+            facts = engine.find_facts(text, entities, cancelled)
+        except PipelineError as exc:
+            if not cancelled():
+                self.post_message(self.FactsFailed(str(exc)))
+            return
+        if facts is not None and not cancelled():
+            self.post_message(self.FactsFound(facts))
 
     @on(NlpProgressed)
     def nlp_progressed(self, event: NlpProgressed) -> None:
@@ -164,6 +200,16 @@ class ReaderScreen(Screen):
         self.query_one(NlpIndicator).set_state("NLP failed", busy=False)
         self.query_one(Legend).show_note("no entities: the NLP pipeline failed (see the notification)")
         self.app.notify(inert(event.reason), title="NLP", severity="error", markup=False)
+
+    @on(FactsFound)
+    def facts_found(self, event: FactsFound) -> None:
+        self.facts = event.facts
+        self.query_one(FactsPanel).show_facts(event.facts)
+
+    @on(FactsFailed)
+    def facts_failed(self, event: FactsFailed) -> None:
+        self.query_one(FactsPanel).show_failure(event.reason)
+        self.app.notify(inert(event.reason), title="Facts", severity="error", markup=False)
 
     @on(EntitiesFound)
     def entities_found(self, event: EntitiesFound) -> None:
@@ -258,6 +304,67 @@ class ReaderScreen(Screen):
         if not event.value:
             self.view.action_clear_search()
         self.view.end_search_typing()
+        self.view.focus()
+
+    # ----------------------------------------------------------------------------- facts
+
+    def on_resize(self, event) -> None:
+        self.set_class(self.size.width < NARROW_COLUMNS, "-narrow")
+
+    def action_toggle_focus(self) -> None:
+        panel = self.query_one(FactsPanel)
+        if panel.has_focus:
+            self.view.focus()
+            return
+        self.remove_class("-no-panel")
+        panel.focus()
+
+    def action_toggle_panel(self) -> None:
+        hidden = not self.has_class("-no-panel")
+        self.set_class(hidden, "-no-panel")
+        if hidden and self.query_one(FactsPanel).has_focus:
+            self.view.focus()
+
+    def _sentence_at(self, offset: int) -> tuple[int, int] | None:
+        if self.facts is None:
+            return None
+        sentences = self.facts.sentences
+        index = bisect_right([start for start, _ in sentences], offset) - 1
+        if index >= 0 and sentences[index][0] <= offset <= sentences[index][1]:
+            return tuple(sentences[index])
+        return None
+
+    def action_sentence_facts(self) -> None:
+        sentence = self._sentence_at(self.view.cursor)
+        if self.facts is None or sentence is None:
+            self.app.bell()
+            self.query_one(StatusBar).show_message("no facts yet" if self.facts is None else "not in a sentence")
+            return
+        self.remove_class("-no-panel")
+        panel = self.query_one(FactsPanel)
+        panel.show_facts(self.facts, sentence)
+        panel.focus()
+
+    @on(FactsPanel.FactChosen)
+    def fact_chosen(self, event: FactsPanel.FactChosen) -> None:
+        fact: Fact = event.fact
+        if isinstance(fact, EntityFact) and fact.mentions:
+            spans = [tuple(m) for m in fact.mentions]
+            sentences = [self._sentence_at(start) or tuple(fact.sentence) for start, _ in spans]
+            self.view.show_spans(spans, sentences, fact.label)
+        else:
+            label = getattr(fact, "label", fact.kind)
+            self.view.show_spans([(fact.start, fact.end)], [tuple(fact.sentence)], label)
+
+    @on(FactsPanel.WalkRequested)
+    def walk_requested(self, event: FactsPanel.WalkRequested) -> None:
+        if event.direction > 0:
+            self.view.action_next_entity()
+        else:
+            self.view.action_previous_entity()
+
+    @on(FactsPanel.Left)
+    def panel_left(self) -> None:
         self.view.focus()
 
     # ----------------------------------------------------------------------------- navigation

@@ -66,7 +66,10 @@ class ArticleView(ScrollView, can_focus=True):
         ),
         Binding("n", "next_match", "Next match", show=False, tooltip="Next search match"),
         Binding("N", "previous_match", "Prev match", show=False, tooltip="Previous search match"),
-        Binding("escape", "clear_search", "Clear search", show=False, tooltip="Clear the search highlights"),
+        Binding(
+            "escape", "clear_search", "Clear highlights", show=False,
+            tooltip="Clear the search highlights and the fact's sentence and mentions",
+        ),
     ]  # fmt: skip
 
     COMPONENT_CLASSES = {
@@ -76,6 +79,8 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--match",
         "article-view--match-current",
         "article-view--entity-current",
+        "article-view--sentence",
+        "article-view--mention",
         *(f"entity--{label}" for label in (*KNOWN_LABELS, "OTHER")),
     }
 
@@ -121,6 +126,12 @@ class ArticleView(ScrollView, can_focus=True):
         self.query = ""
         self._search_origin: int | None = None
         self.focus_span: tuple[int, int] | None = None
+        self.sentence_span: tuple[int, int] | None = None
+        # Spans chosen from the facts panel (an entity's mentions, or one fact): ] and [ walk them.
+        self.walk: list[tuple[int, int]] = []
+        self._walk_starts: list[int] = []
+        self._walk_sentences: list[tuple[int, int]] = []
+        self._walk_label = ""
         self._styles: dict[str, Style] = {}
         self._has_heading = self._first_paragraph_is_title()
         self.paragraph_starts = [start for start, _ in article.paragraphs]
@@ -190,9 +201,14 @@ class ArticleView(ScrollView, can_focus=True):
         line = Text(inert(self.text[start:end]), no_wrap=True, end="")
         if layout.paras[row] == 0 and self._has_heading:
             line.stylize(self._style("article-view--heading"))
+        sentence = self.sentence_span
+        if sentence is not None and sentence[0] < end and sentence[1] > start:
+            line.stylize(self._style("article-view--sentence"), max(0, sentence[0] - start), sentence[1] - start)
         # Spans may begin on an earlier row: clamp to this row (Rich reads negative offsets from the end).
         for entity in self._entities_between(start, end):
             line.stylize(self._style(label_class(entity.label)), max(0, entity.start - start), entity.end - start)
+        for mention_start, mention_end in self._walk_between(start, end):
+            line.stylize(self._style("article-view--mention"), max(0, mention_start - start), mention_end - start)
         for match_start, match_end in self._matches_between(start, end):
             line.stylize(self._style("article-view--match"), max(0, match_start - start), match_end - start)
         if self.focus_span is not None and self.focus_span[0] < end and self.focus_span[1] > start:
@@ -216,6 +232,12 @@ class ArticleView(ScrollView, can_focus=True):
         low = bisect_left(self._shown_starts, start - self._longest_entity)
         high = bisect_left(self._shown_starts, end)
         return [e for e in self._shown[low:high] if e.end > start]
+
+    def _walk_between(self, start: int, end: int) -> list[tuple[int, int]]:
+        if not self.walk:
+            return []
+        high = bisect_left(self._walk_starts, end)
+        return [span for span in self.walk[:high] if span[1] > start]
 
     def _matches_between(self, start: int, end: int) -> list[tuple[int, int]]:
         length = len(self.query)
@@ -391,7 +413,40 @@ class ArticleView(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.EntityJumped(entity, index + 1, len(self._shown)))
 
+    def show_spans(
+        self, spans: list[tuple[int, int]], sentences: list[tuple[int, int]], label: str, index: int = 0
+    ) -> None:
+        """Highlight ``spans`` (each inside its sentence) and go to the ``index``-th; ] and [ walk them."""
+        order = sorted(range(len(spans)), key=lambda i: spans[i])
+        self.walk = [spans[i] for i in order]
+        self._walk_starts = [span[0] for span in self.walk]
+        self._walk_sentences = [sentences[i] for i in order]
+        self._walk_label = label
+        self._walk_to(order.index(index) if spans else 0)
+
+    def clear_spans(self) -> None:
+        self.walk, self._walk_starts, self._walk_sentences = [], [], []
+        self.sentence_span = None
+        self.refresh()
+
+    def _walk_to(self, index: int) -> None:
+        start, end = self.walk[index]
+        self.sentence_span = self._walk_sentences[index]
+        self.match_index = -1
+        self.focus_span = (start, end)
+        self.move_cursor(start, center=True)
+        self.refresh()
+        entity = Entity(start, end, self._walk_label, self.text[start:end])
+        self.post_message(self.EntityJumped(entity, index + 1, len(self.walk)))
+
     def action_next_entity(self) -> None:
+        if self.walk:
+            index = bisect_right(self._walk_starts, self.cursor)
+            if index < len(self.walk):
+                self._walk_to(index)
+            else:
+                self.app.bell()
+            return
         index = bisect_right(self._shown_starts, self.cursor)
         if index < len(self._shown):
             self._jump_to_entity(index)
@@ -399,6 +454,13 @@ class ArticleView(ScrollView, can_focus=True):
             self.app.bell()
 
     def action_previous_entity(self) -> None:
+        if self.walk:
+            index = bisect_left(self._walk_starts, self.cursor) - 1
+            if index >= 0:
+                self._walk_to(index)
+            else:
+                self.app.bell()
+            return
         index = bisect_left(self._shown_starts, self.cursor) - 1
         if index >= 0:
             self._jump_to_entity(index)
@@ -453,6 +515,8 @@ class ArticleView(ScrollView, can_focus=True):
             self._go_to_match(index % len(self.match_starts))
 
     def action_clear_search(self) -> None:
+        if self.walk or self.sentence_span is not None:
+            self.clear_spans()
         had_search = bool(self.query)
         self.query = ""
         self.match_starts = []

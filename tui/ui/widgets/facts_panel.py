@@ -1,0 +1,210 @@
+"""The facts panel: what the article states, in sections, each fact linked to its sentence.
+
+A ``Tree`` of five sections (entities, when, how many, who said what, relations) whose leaves
+are facts. Enter on a fact posts ``FactChosen``; the screen scrolls the article to it. Every
+label is built as ``rich.text.Text`` from untrusted article text: nothing here is markup.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from tui.core.document import inert
+from tui.core.facts import ClaimFact, DateFact, EntityFact, Fact, Facts, NumberFact, RelationFact
+
+SECTIONS = (
+    ("entity", "Entities"),
+    ("date", "When"),
+    ("number", "How many"),
+    ("claim", "Who said what"),
+    ("relation", "Relations"),
+)
+QUALIFIERS = {">": "more than ", ">=": "at least ", "<": "less than ", "<=": "at most ", "~": "about "}
+
+
+def _number(value: float | int | None) -> str:
+    if value is None:
+        return "?"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}".replace(",", " ") if isinstance(value, int) else f"{value:g}"
+
+
+_UNITS = {
+    "Y": "year",
+    "M": "month",
+    "W": "week",
+    "D": "day",
+    "H": "hour",
+    "MIN": "minute",
+    "S": "second",
+    "Q": "quarter",
+}
+_DURATION = re.compile(r"([+-]?)P(T?)(\d+(?:\.\d+)?|X)(Y|M|W|D|H|S|Q)")
+
+
+def duration_text(value: str) -> str | None:
+    """ "P3Y" -> "3 years", "-P1Y" -> "1 year", "PXY" -> "some years"; None if not a simple duration."""
+    match = _DURATION.fullmatch(value)
+    if match is None:
+        return None
+    _sign, time, amount, unit = match.groups()
+    name = _UNITS["MIN" if time and unit == "M" else unit]
+    if amount == "X":
+        return f"some {name}s"
+    return f"{amount} {name}{'' if amount == '1' else 's'}"
+
+
+def date_text(fact: DateFact) -> str:
+    """A reader's version of a date fact's value: ISO dates as they are, the rest in words."""
+    value = fact.value
+    if value and value.startswith("XXXX-") and value[5:7].isdigit() and len(value) == 7:
+        return f"{calendar.month_name[int(value[5:7])]}, year unknown"
+    if value and (words := duration_text(value)):
+        return words
+    if value:
+        return value
+    if fact.offset and (words := duration_text(fact.offset)):
+        direction = "before" if fact.offset.startswith("-") else "after"
+        anchor = "the article's date" if (fact.anchor or "article") == "article" else "an event"
+        return f"{words} {direction} {anchor}"
+    return "relative"
+
+
+def fact_label(fact: Fact) -> Text:
+    """One short row for ``fact``; all of it plain text."""
+    if isinstance(fact, EntityFact):
+        row = Text.assemble((inert(fact.text), "bold"), " ", (inert(fact.label), "dim"))
+        row.append(f" ×{len(fact.mentions)}", style="dim")
+        if fact.aliases:
+            row.append(f" ({', '.join(inert(a) for a in fact.aliases)})")
+        if fact.role:
+            row.append(f" · {inert(fact.role)}", style="italic")
+        return row
+    if isinstance(fact, DateFact):
+        return Text.assemble((inert(date_text(fact)), "bold"), "  ", inert(fact.text))
+    if isinstance(fact, NumberFact):
+        amount = QUALIFIERS.get(fact.qualifier or "", fact.qualifier or "") + _number(fact.value)
+        if fact.value_max is not None:
+            amount += f"–{_number(fact.value_max)}"
+        if fact.unit:
+            amount += f" {fact.unit}"
+        return Text.assemble((inert(amount), "bold"), "  ", (inert(fact.text), "dim"))
+    if isinstance(fact, ClaimFact):
+        return Text.assemble((inert(fact.speaker), "bold"), f" {inert(fact.verb)}: ", inert(fact.content))
+    if isinstance(fact, RelationFact):
+        row = Text.assemble(
+            (inert(fact.subject), "bold"), f" — {inert(fact.predicate)} — ", (inert(fact.object), "bold")
+        )
+        if fact.attachments:
+            row.append(f" ({', '.join(inert(a.text) for a in fact.attachments)})", style="dim")
+        if fact.negated:
+            row.append(" (negated)", style="dim")
+        if fact.reported_by:
+            row.append(" (reported)", style="dim")
+        return row
+    return Text(inert(fact.text))
+
+
+class FactsPanel(Tree[Fact | str]):
+    """Sections of facts; up/down or j/k move, enter goes to a fact or folds a section."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, tooltip="Next fact"),
+        Binding("k", "cursor_up", "Up", show=False, tooltip="Previous fact"),
+        Binding("escape", "leave", "Article", show=False, tooltip="Back to the article (clears a sentence filter)"),
+        Binding("right_square_bracket", "walk(1)", "Next mention", show=False, key_display="]",
+                tooltip="Next mention of the chosen entity"),
+        Binding("left_square_bracket", "walk(-1)", "Prev mention", show=False, key_display="[",
+                tooltip="Previous mention of the chosen entity"),
+    ]  # fmt: skip
+
+    class FactChosen(Message):
+        """Enter on a fact: the article should show it."""
+
+        def __init__(self, fact: Fact) -> None:
+            super().__init__()
+            self.fact = fact
+
+    class Left(Message):
+        """Escape in the panel: focus goes back to the article."""
+
+    class WalkRequested(Message):
+        """] or [ in the panel: the article should go to the next (1) or previous (-1) highlighted span."""
+
+        def __init__(self, direction: int) -> None:
+            super().__init__()
+            self.direction = direction
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(Text("Facts"), id=id)
+        self.show_root = False
+        self.guide_depth = 2
+        self.facts: Facts | None = None
+        self.sentence: tuple[int, int] | None = None
+        self._collapsed: set[str] = set()
+        self.root.add_leaf(Text("finding facts…", style="dim"))
+
+    def show_facts(self, facts: Facts, sentence: tuple[int, int] | None = None) -> None:
+        """Show ``facts``; with ``sentence``, only those from that sentence."""
+        self.facts, self.sentence = facts, sentence
+        self._remember_folds()
+        self.clear()
+        shown = 0
+        if sentence is not None:
+            here = [f for f in facts.all() if tuple(f.sentence) == tuple(sentence)]
+            node = self.root.add(Text(f"This sentence ({len(here)}) · esc shows all", style="bold"), data="here")
+            for fact in here:
+                node.add_leaf(fact_label(fact), data=fact)
+            node.expand()
+            shown += len(here)
+        else:
+            groups = {
+                "entity": list(facts.entities),
+                "date": facts.timeline(),
+                "number": list(facts.numbers),
+                "claim": list(facts.claims),
+                "relation": list(facts.relations),
+            }
+            for kind, title in SECTIONS:
+                items = groups[kind]
+                node = self.root.add(Text(f"{title} ({len(items)})", style="bold"), data=kind)
+                for fact in items:
+                    node.add_leaf(fact_label(fact), data=fact)
+                if kind not in self._collapsed:
+                    node.expand()
+                shown += len(items)
+        if shown == 0:
+            self.root.add_leaf(Text("no facts found", style="dim"))
+        self.cursor_line = 0
+
+    def _remember_folds(self) -> None:
+        for node in self.root.children:
+            if isinstance(node.data, str) and node.data != "here":
+                (self._collapsed.discard if node.is_expanded else self._collapsed.add)(node.data)
+
+    def show_failure(self, reason: str) -> None:
+        self.clear()
+        self.root.add_leaf(Text(f"no facts: {inert(reason)}", style="dim"))
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        event.stop()
+        node: TreeNode = event.node
+        if isinstance(node.data, Fact):
+            self.post_message(self.FactChosen(node.data))
+
+    def action_walk(self, direction: int) -> None:
+        self.post_message(self.WalkRequested(direction))
+
+    def action_leave(self) -> None:
+        if self.sentence is not None and self.facts is not None:
+            self.show_facts(self.facts)
+            return
+        self.post_message(self.Left())
