@@ -16,14 +16,19 @@ DATA = TESTS / "data"
 
 @pytest.fixture(scope="session", autouse=True)
 def private_cache(tmp_path_factory: pytest.TempPathFactory):
-    """Tests (and the sorot processes they start) never touch the user's entity cache."""
-    previous = os.environ.get("SOROT_CACHE_DIR")
-    os.environ["SOROT_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    """Tests (and the sorot processes they start) never touch the user's entity cache or annotations."""
+    private = {
+        "SOROT_CACHE_DIR": str(tmp_path_factory.mktemp("cache")),
+        "SOROT_DB": str(tmp_path_factory.mktemp("data") / "sorot.json"),
+    }
+    previous = {name: os.environ.get(name) for name in private}
+    os.environ.update(private)
     yield
-    if previous is None:
-        os.environ.pop("SOROT_CACHE_DIR", None)
-    else:
-        os.environ["SOROT_CACHE_DIR"] = previous
+    for name, value in previous.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session")

@@ -1,19 +1,31 @@
-"""Command line: ``sorot [PATH]`` opens the reader; ``sorot extract PATH --json`` prints entities and facts."""
+"""Command line: ``sorot [PATH]`` opens the reader; ``extract``, ``export`` and ``import`` work without it.
+
+``sorot extract PATH --json`` prints entities and facts; ``sorot export --format FORMAT`` writes the
+saved annotations for other tools (to standard output unless ``-o`` is given, so it pipes);
+``sorot import FILE`` reads a ``w3c`` or ``jsonl`` export back. Data goes to stdout, warnings and
+summaries to stderr, and every error is one line on stderr with a non-zero exit.
+"""
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import sys
+from collections.abc import Callable
 from importlib.util import find_spec
 from pathlib import Path
+from typing import IO
 
 from tui import __version__
 from tui.core.document import ArticleError, inert, load_article
 from tui.core.nlp import DEFAULT_MODEL, RULES_MODEL
 
-COMMANDS = ("extract",)
+COMMANDS = ("extract", "export", "import")
+
+DB_HELP = "the annotation database (default: $SOROT_DB, else sorot.json in your user data directory)"
+MODEL_HELP = "an installed spaCy pipeline to use instead of the built-in Indonesian one"
 
 
 def _model_error(model: str | None) -> str | None:
@@ -34,14 +46,12 @@ def reader_parser() -> argparse.ArgumentParser:
         prog="sorot",
         description="Read a news article in the terminal with its people, organisations, places, "
         "dates and numbers highlighted. Without PATH, opens the bundled sample article.",
-        epilog="Headless: sorot extract PATH --json (see sorot extract --help).",
+        epilog="Headless: sorot extract PATH --json, sorot export --format FORMAT, sorot import FILE "
+        "(see sorot COMMAND --help).",
     )
     parser.add_argument("path", nargs="?", help="a .txt or .md article, or a directory of them")
-    parser.add_argument(
-        "--model",
-        metavar="NAME_OR_PATH",
-        help="an installed spaCy pipeline to use instead of the built-in Indonesian one",
-    )
+    parser.add_argument("--model", metavar="NAME_OR_PATH", help=MODEL_HELP)
+    parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     parser.add_argument("--version", action="version", version=f"sorot {__version__}")
     return parser
 
@@ -52,11 +62,65 @@ def extract_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("path", help="a .txt or .md article")
     parser.add_argument("--json", action="store_true", help="print JSON (the only format so far; the default)")
-    parser.add_argument(
-        "--model",
-        metavar="NAME_OR_PATH",
-        help="an installed spaCy pipeline to use instead of the built-in Indonesian one",
+    parser.add_argument("--model", metavar="NAME_OR_PATH", help=MODEL_HELP)
+    return parser
+
+
+def _labels(value: str) -> list[str]:
+    labels = [label.strip() for label in value.split(",") if label.strip()]
+    if not labels:
+        raise argparse.ArgumentTypeError("give entity labels separated by commas, e.g. PERSON,ORG,LOC")
+    return labels
+
+
+def export_parser() -> argparse.ArgumentParser:
+    from tui.core.export import FORMATS
+
+    width = max(len(name) for name in FORMATS)
+    formats = "\n".join(f"  {name:<{width}}  {spec.description}" for name, spec in FORMATS.items())
+    parser = argparse.ArgumentParser(
+        prog="sorot export",
+        description="Write the saved annotations in a format other tools read. The text formats go to\n"
+        "standard output unless -o is given; spacy needs -o FILE and brat -o DIR.",
+        epilog=f"formats:\n{formats}\n\n"
+        "examples:\n"
+        "  sorot export -f w3c -o notes.jsonld\n"
+        "  sorot export -f csv --doc berita.txt | less\n"
+        "  sorot export -f spacy -o corrections.spacy --labels PERSON,ORG,LOC",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument(
+        "--format", "-f", required=True, choices=list(FORMATS), metavar="FORMAT", help="one of: " + ", ".join(FORMATS)
+    )
+    parser.add_argument("--db", metavar="PATH", help=DB_HELP)
+    parser.add_argument(
+        "--doc",
+        metavar="FILE",
+        help="only this article's annotations, anchored in its current text (re-anchored if it changed; "
+        "those no longer found are reported on stderr and marked orphaned)",
+    )
+    parser.add_argument("-o", "--output", metavar="OUT", help="the file (brat: directory) to write; - or none: stdout")
+    parser.add_argument(
+        "--model", metavar="NAME_OR_PATH", help="the pipeline whose entities spacy, prodigy and brat correct"
+    )
+    parser.add_argument(
+        "--labels",
+        type=_labels,
+        metavar="PERSON,ORG,LOC",
+        help="spacy, prodigy and brat: keep only these entity labels",
+    )
+    return parser
+
+
+def import_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sorot import",
+        description="Add the annotations of a w3c (JSON-LD) or jsonl export to the database. The whole file "
+        "is checked first: if any line or item is invalid, nothing is imported. Annotations already "
+        "there (by id) are kept, or replaced by a later-updated version: importing twice adds nothing.",
+    )
+    parser.add_argument("file", metavar="FILE", help="a file written by sorot export -f w3c or jsonl; - reads stdin")
+    parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     return parser
 
 
@@ -64,6 +128,11 @@ def fail(message: str, code: int = 1) -> int:
     # File names are untrusted: their control characters must not reach the terminal.
     print(f"sorot: {inert(message)}", file=sys.stderr)
     return code
+
+
+def say(message: str) -> None:
+    """A warning or summary line on stderr (stdout carries only data)."""
+    print(f"sorot: {inert(message)}", file=sys.stderr)
 
 
 def run_extract(argv: list[str]) -> int:
@@ -102,6 +171,91 @@ def run_extract(argv: list[str]) -> int:
     return 0
 
 
+class _PipeClosed(Exception):
+    """Standard output was closed by its reader (an ``OSError`` would read as a failed write)."""
+
+
+class _Stdout:
+    """Standard output as bytes, written whole, telling a closed pipe apart from a failed write."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+
+    def write(self, data: bytes) -> int:
+        # A pipe whose reader leaves mid-write reports a short write, not an error: write the rest,
+        # which fails then.
+        rest = memoryview(data)
+        try:
+            while rest:
+                written = self.stream.write(rest)
+                if not written:
+                    raise BrokenPipeError
+                rest = rest[written:]
+        except BrokenPipeError:
+            raise _PipeClosed from None
+        return len(data)
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise _PipeClosed from None
+
+
+def _db_path(db: str | None) -> Path:
+    from tui.core.store import default_db_path
+
+    return Path(db).expanduser() if db is not None else default_db_path()
+
+
+def run_export_command(argv: list[str]) -> int:
+    args = export_parser().parse_args(argv)
+    if (problem := _model_error(args.model)) is not None:
+        return fail(problem, 2)
+    from tui.core.exchange import ExchangeError, run_export
+    from tui.core.export import FORMATS
+
+    db = _db_path(args.db)
+    if not db.exists():
+        how = "check --db" if args.db is not None else "annotate in the reader first, or give --db PATH"
+        return fail(f"no annotation database at {db} ({how})")
+    if args.labels is not None and not FORMATS[args.format].needs_entities:
+        say(f"warning: --labels applies to spacy, prodigy and brat only; ignored for {args.format}")
+    out = None if args.output in (None, "-") else args.output
+    try:
+        report = run_export(
+            args.format,
+            db,
+            args.doc,
+            out,
+            model=args.model,
+            labels=args.labels,
+            stdout=_Stdout(sys.stdout.buffer),  # type: ignore[arg-type]
+        )
+    except ExchangeError as exc:
+        return fail(str(exc))
+    except _PipeClosed:
+        raise BrokenPipeError from None
+    for warning in report.warnings:
+        say(f"warning: {warning}")
+    say(report.summary())
+    return 0
+
+
+def run_import_command(argv: list[str]) -> int:
+    args = import_parser().parse_args(argv)
+    from tui.core.exchange import ExchangeError, run_import
+
+    try:
+        report = run_import(args.file, _db_path(args.db))
+    except ExchangeError as exc:
+        return fail(str(exc))
+    for warning in report.warnings:
+        say(f"warning: {warning}")
+    say(report.summary())
+    return 0
+
+
 def entity_cache():
     """The on-disk cache of found entities (``SOROT_CACHE_DIR``; ``off`` disables it)."""
     from tui.core.nlp.cache import EntityCache, default_cache_dir
@@ -116,24 +270,34 @@ def run_reader(argv: list[str]) -> int:
         return fail(problem, 2)
     from tui.ui.app import make_app
 
+    options = {}
+    if args.db is not None:
+        if "db" in inspect.signature(make_app).parameters:
+            options["db"] = args.db
+        else:
+            os.environ["SOROT_DB"] = args.db  # the app opens the default database, which this names
     try:
-        app = make_app(args.path, model=args.model, cache=entity_cache())
+        app = make_app(args.path, model=args.model, cache=entity_cache(), **options)
     except ArticleError as exc:
         return fail(str(exc))
     app.run()
     return app.return_code or 0
 
 
+def _command(name: str) -> Callable[[list[str]], int]:
+    return {"extract": run_extract, "export": run_export_command, "import": run_import_command}[name]
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
-        if argv and argv[0] == "extract":
-            return run_extract(argv[1:])
+        if argv and argv[0] in COMMANDS:
+            return _command(argv[0])(argv[1:])
         return run_reader(argv)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        # The reader of our output went away (`sorot extract ... | head`): stop quietly, and keep
+        # The reader of our output went away (`sorot export ... | head`): stop quietly, and keep
         # Python from complaining again when it flushes stdout at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141

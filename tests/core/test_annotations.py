@@ -284,3 +284,16 @@ def test_many_annotations_on_a_long_article_all_follow_an_edit() -> None:
         else:
             assert a.status == "moved", a
             assert anchored_text(edited, a) == a.annotation.quote.exact
+
+
+def test_a_passage_found_once_with_one_side_of_its_context_intact_moves_with_a_new_dateline() -> None:
+    from tui.core.annotations import make_annotation, reanchor
+
+    text = "Presiden Joko Widodo meresmikan bendungan di Jawa Tengah pada Senin pagi bersama menteri."
+    ann = make_annotation(text, 9, 20, "note")  # "Joko Widodo"
+    edited = "SEMARANG, KOMPAS - " + text.replace("Presiden ", "Kepala negara, ")
+    (anchored,) = reanchor([ann], edited)
+    assert anchored.status == "moved" and edited[anchored.start : anchored.end] == "Joko Widodo"
+    # Both sides rewritten: the same words elsewhere are a look-alike, not the passage.
+    other = "Kemarin di kota Solo, Joko Widodo tidak hadir karena hujan turun sejak pagi hari."
+    assert reanchor([ann], other)[0].status == "orphaned"

@@ -60,15 +60,45 @@ def test_the_cache_directory_follows_the_environment(tmp_path: Path) -> None:
     assert default_cache_dir({}).name == "entities"
 
 
-def test_the_key_names_the_pipeline_and_changes_with_its_weights(tmp_path: Path) -> None:
-    meta = {"name": "x", "version": "1.0.0", "sorot_weights": "aaaa"}
-    (tmp_path / "meta.json").write_text(json.dumps(meta))
+def test_the_key_names_the_pipeline_and_changes_with_its_files(tmp_path: Path) -> None:
+    from tui.core.nlp.cache import _files_digest
+
+    (tmp_path / "meta.json").write_text(json.dumps({"name": "x", "version": "1.0.0"}))
+    (tmp_path / "config.cfg").write_text("[nlp]\npipeline = [\"ner\"]\n")
     first = pipeline_key(str(tmp_path))
-    (tmp_path / "meta.json").write_text(json.dumps({**meta, "sorot_weights": "bbbb"}))
-    assert first is not None and first.startswith("x:1.0.0:aaaa") and pipeline_key(str(tmp_path)) != first
-    assert pipeline_key(RULES_MODEL).startswith(RULES_MODEL)
-    assert pipeline_key(None) is not None  # the bundled pipeline
+    assert first is not None and first.startswith("x:1.0.0:")
+    _files_digest.cache_clear()  # computed once per process; a new process sees the change
+    (tmp_path / "config.cfg").write_text("[nlp]\npipeline = [\"tok2vec\", \"ner\"]\n")
+    assert pipeline_key(str(tmp_path)) != first
+    assert pipeline_key(RULES_MODEL).startswith(RULES_MODEL) and "spacy" in pipeline_key(RULES_MODEL)
+    assert pipeline_key(None) is not None  # the bundled pipeline, hashed by content
     assert pipeline_key("some_installed_package") is None
+
+
+@pytest.mark.parametrize(
+    "entities",
+    [
+        [[True, 3, "PERSON"]],  # a boolean is no offset
+        [[10, 20, "PERSON"], [0, 5, "ORG"]],  # out of order
+        [[0, 10, "PERSON"], [5, 12, "ORG"]],  # overlapping
+        [[0, 3, "\u001b[2J"]],  # a label that would reach the terminal
+        [[0, 3, "[bold]x[/]"]],
+    ],
+)
+def test_an_implausible_cached_result_is_a_miss(tmp_path: Path, entities: list) -> None:
+    cache = EntityCache(tmp_path)
+    cache.put(sha(TEXT), "k", "en", [])
+    (path,) = tmp_path.glob("*.json")
+    path.write_text(json.dumps({"language": "en", "entities": entities}))
+    assert cache.get(TEXT, sha(TEXT), "k") is None
+
+
+def test_a_cache_file_that_overflows_the_json_parser_is_a_miss(tmp_path: Path) -> None:
+    cache = EntityCache(tmp_path)
+    cache.put(sha(TEXT), "k", "en", [])
+    (path,) = tmp_path.glob("*.json")
+    path.write_text("[" * 200_000 + "]" * 200_000)
+    assert cache.get(TEXT, sha(TEXT), "k") is None
 
 
 def test_an_engine_stores_a_complete_result_and_answers_from_it_later(english_model: Path, tmp_path: Path) -> None:

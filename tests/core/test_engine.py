@@ -48,7 +48,9 @@ def test_a_cancelled_caller_stops_waiting(english_model: Path) -> None:
         engine.language()
         checks = iter([False, True])  # give up while the child works on the first piece
         long_text = ("Ada Lovelace lived in London. " * 2000 + "\n") * 20
-        assert engine.find_entities(long_text, cancelled=lambda: next(checks, True)) == []
+        partial = engine.find_entities(long_text, cancelled=lambda: next(checks, True))
+        # At most the first piece (if the child answered before the caller looked again), never all.
+        assert len(partial) < 2 * 2000 * 20 / 2
         # The engine still answers afterwards: the dropped reply is recognised by its id.
         assert len(engine.find_entities(TEXT)) == 9
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import tempfile
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -49,9 +50,18 @@ def status_text(app: SorotApp) -> str:
 
 @asynccontextmanager
 async def reader(
-    path: str | Path | None = None, *, model: str | None = None, size: tuple[int, int] = (100, 30), wait: bool = True
+    path: str | Path | None = None,
+    *,
+    model: str | None = None,
+    size: tuple[int, int] = (100, 30),
+    wait: bool = True,
+    db: str | Path | None = None,
 ) -> AsyncIterator[tuple[SorotApp, Pilot]]:
-    app = make_app(path, model=model, in_process=True)
+    """The app on ``path`` in a headless terminal; ``db`` is its annotation file (default: a
+    fresh one per test, so no test sees another's annotations)."""
+    if db is None:
+        db = Path(tempfile.mkdtemp(prefix="sorot-db-")) / "sorot.json"
+    app = make_app(path, model=model, in_process=True, db=db)
     async with app.run_test(size=size) as pilot:
         if wait and isinstance(app.screen, ReaderScreen):
             await wait_for_nlp(pilot)

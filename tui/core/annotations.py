@@ -30,6 +30,8 @@ MATCH_THRESHOLD = 0.85
 QUOTE_THRESHOLD = 0.8
 # Two candidates scoring within this of each other cannot be told apart: the annotation is orphaned.
 TIE_MARGIN = 0.02
+# A passage found once keeps its place when one side of its context is at least this similar.
+SIDE_THRESHOLD = 0.9
 # Beyond this many exact occurrences, candidates are ranked by a cheap context score first.
 _FULL_SCORE_LIMIT = 20
 _CHUNK = 8
@@ -333,6 +335,11 @@ def locate(text: str, position: TextPosition, quote: TextQuote) -> Anchor:
             return Anchor("moved", scored[0][1], scored[0][1] + n, scored[0][0])
         return Anchor("ok", start, end, at_old)
     passing = [(s, c) for s, c in scored if s >= MATCH_THRESHOLD]
+    if not passing and len(scored) == 1 and _one_side_kept(text, scored[0][1], quote):
+        # The passage is in the text once, and the text on one side of it is as it was: an
+        # insertion or rewrite right before (or after) it, such as a new dateline. Not a look-alike.
+        score, where = scored[0]
+        return Anchor("ok" if where == start else "moved", where, where + len(exact), score)
     if passing:
         if not _unique(passing):
             return Anchor("orphaned", score=passing[0][0])
@@ -347,6 +354,17 @@ def locate(text: str, position: TextPosition, quote: TextQuote) -> Anchor:
             return Anchor("orphaned", score=best)
         return Anchor("ok" if (s, e) == (start, end) else "moved", s, e, best)
     return Anchor("orphaned", score=max((s for s, _ in scored), default=0.0))
+
+
+def _one_side_kept(text: str, where: int, quote: TextQuote) -> bool:
+    """True when the prefix or the suffix (of at least 8 characters) is still beside ``where``."""
+    end = where + len(quote.exact)
+    before = text[max(0, where - len(quote.prefix)) : where]
+    after = text[end : end + len(quote.suffix)]
+    return any(
+        len(want) >= 8 and _similarity(want, got) >= SIDE_THRESHOLD
+        for want, got in ((quote.prefix, before), (quote.suffix, after))
+    )
 
 
 def _unique(ranked: Sequence[tuple[float, int]]) -> bool:

@@ -14,11 +14,13 @@ from textual.screen import Screen
 from tui.core.document import Article, ArticleError, find_articles, inert, load_article
 from tui.core.nlp.cache import EntityCache
 from tui.core.nlp.engine import NlpEngine
+from tui.core.store import Store, StoreError
 from tui.ui.screens.help import HelpScreen, binding_rows
 from tui.ui.screens.library import LibraryScreen
 from tui.ui.screens.reader import ReaderScreen, SearchBar
 from tui.ui.widgets.article_view import ArticleView
 from tui.ui.widgets.facts_panel import FactsPanel
+from tui.ui.widgets.notes_panel import NotesPanel
 
 
 class SorotApp(App[None]):
@@ -38,6 +40,8 @@ class SorotApp(App[None]):
         directory: Path | None = None,
         articles: list[Path] | None = None,
         engine: NlpEngine | None = None,
+        store: Store | None = None,
+        store_warnings: list[str] | None = None,
     ) -> None:
         super().__init__()
         if article is None and directory is None:
@@ -46,8 +50,12 @@ class SorotApp(App[None]):
         self.directory = directory
         self.articles = articles or []
         self.engine = engine if engine is not None else NlpEngine()
+        self.store = store if store is not None else Store.memory()
+        self.store_warnings = list(store_warnings or []) + list(self.store.warnings)
 
     def on_mount(self) -> None:
+        for warning in self.store_warnings:
+            self.notify(inert(warning), title="Annotations", severity="warning", timeout=10, markup=False)
         if self.directory is not None:
             self.push_screen(LibraryScreen(self.directory, self.articles))
             # Load the pipeline while the reader picks an article (a reader screen starts it
@@ -59,6 +67,7 @@ class SorotApp(App[None]):
 
     def on_unmount(self) -> None:
         self.engine.close()
+        self.store.close()
 
     def open_article(self, path: Path, *, can_go_back: bool = False) -> None:
         """Open ``path`` in a reader screen; a file that cannot be read gives a notification."""
@@ -75,8 +84,12 @@ class SorotApp(App[None]):
         reader = [b for b in ReaderScreen.BINDINGS if b.action != "back" or self.directory is not None]
         sources = [
             ("Reading", list(ArticleView.BINDINGS)),
-            ("Search & labels", reader),
+            ("Search, panels & annotations", reader),
             ("Search bar", list(SearchBar.BINDINGS)),
+            (
+                "Notes tab",
+                [*NotesPanel.BINDINGS, Binding("enter", "select", "Go to the annotation")],
+            ),
             (
                 "Facts panel",
                 [
@@ -138,12 +151,28 @@ def make_app(
     model: str | None = None,
     in_process: bool = False,
     cache: EntityCache | None = None,
+    db: str | Path | None = None,
 ) -> SorotApp:
     """Build the app for ``path`` (a file, a directory or ``None`` for the sample); raises ``ArticleError``."""
     from tui.core.document import sample_article_path
 
-    engine = NlpEngine(model, in_process=in_process, cache=cache)
     target = Path(path) if path is not None else sample_article_path()
-    if target.is_dir():
-        return SorotApp(directory=target, articles=find_articles(target), engine=engine)
-    return SorotApp(load_article(target), engine=engine)
+    article = None if target.is_dir() else load_article(target)
+    articles = find_articles(target) if article is None else None
+    engine = NlpEngine(model, in_process=in_process, cache=cache)
+    store, warnings = open_store(db)
+    if article is None:
+        return SorotApp(directory=target, articles=articles, engine=engine, store=store, store_warnings=warnings)
+    return SorotApp(article, engine=engine, store=store, store_warnings=warnings)
+
+
+def open_store(db: str | Path | None = None) -> tuple[Store, list[str]]:
+    """The annotation store at ``db`` (default: ``$SOROT_DB``, else the user's data directory).
+
+    A store that cannot be written still lets the reader read: annotations are then kept in
+    memory for the session, and the warning says why.
+    """
+    try:
+        return Store.open(db), []
+    except StoreError as exc:
+        return Store.memory(), [f"annotations will not be saved: {exc}"]

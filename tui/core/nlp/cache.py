@@ -13,6 +13,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from functools import cache
@@ -22,6 +23,8 @@ from typing import NamedTuple
 from tui.core.entities import Entity
 
 MAX_FILES = 2000
+_LABEL = re.compile(r"[A-Z][A-Z0-9_]{0,31}")
+_LANGUAGE = re.compile(r"[a-z]{2,3}|xx")
 _FORMAT = 1
 
 
@@ -50,21 +53,39 @@ def _sources_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+@cache
+def _files_digest(path: Path, contents: bool) -> str:
+    """Hash of a pipeline directory: every file's bytes (``contents``), else names, sizes and times."""
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        stat = file.stat()
+        digest.update(f"{file.relative_to(path).as_posix()}\0{stat.st_size}\0".encode())
+        digest.update(file.read_bytes() if contents else str(stat.st_mtime_ns).encode())
+    return digest.hexdigest()[:16]
+
+
 def pipeline_key(model: str | None) -> str | None:
-    """What identifies the results of pipeline ``model``, found without loading it; ``None``: don't cache."""
+    """What identifies the results of pipeline ``model``, found without loading it; ``None``: don't cache.
+
+    The key covers what decides the output: the pipeline's files as they are on disk (the bundled
+    one by content, about 20 ms; any other by names, sizes and modification times), the source of
+    Sorot's components and data, and the installed spaCy (whose Indonesian data the tokenizer uses).
+    """
     from tui.core.nlp import DEFAULT_MODEL, MODEL_DIR, RULES_MODEL
 
-    if model == RULES_MODEL:
-        return f"{RULES_MODEL}:{_sources_digest()}"
-    path = MODEL_DIR if model in (None, DEFAULT_MODEL) else Path(model)
-    meta_path = path / "meta.json"
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        stamp = meta.get("sorot_weights") or f"{meta_path.stat().st_mtime_ns}"
-    except (OSError, ValueError, AttributeError):
-        return None  # an installed package by name, or something odd: not worth guessing
     # The installed spaCy's version, without importing it (a second on a small machine).
     spacy_version = importlib.metadata.version("spacy")
+    if model == RULES_MODEL:
+        return f"{RULES_MODEL}:{_sources_digest()}:spacy{spacy_version}"
+    bundled = model in (None, DEFAULT_MODEL)
+    path = MODEL_DIR if bundled else Path(model)
+    try:
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        stamp = _files_digest(path.resolve(), bundled)
+    except (OSError, ValueError, AttributeError, RecursionError):
+        return None  # an installed package by name, or something odd: not worth guessing
+    if not isinstance(meta, dict):
+        return None
     return f"{meta.get('name')}:{meta.get('version')}:{stamp}:{_sources_digest()}:spacy{spacy_version}"
 
 
@@ -79,19 +100,25 @@ class EntityCache:
         return self.directory / f"{name}.json"
 
     def get(self, text: str, text_sha256: str, key: str) -> CachedResult | None:
-        """What was found in ``text``, or ``None`` (missing, unreadable or not matching the text)."""
+        """What was found in ``text``, or ``None`` (missing, unreadable, or not a plausible result).
+
+        The file is outside Sorot's control: anything that is not sorted, non-overlapping spans
+        inside the text with plain label names is a miss, never an error or odd output.
+        """
         path = self._path(text_sha256, key)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            language = data["language"]
-            entities = [Entity(start, end, label, text[start:end]) for start, end, label in data["entities"]]
-        except (OSError, ValueError, TypeError, KeyError):
-            return None
-        if not isinstance(language, str) or any(
-            not (isinstance(e.start, int) and isinstance(e.end, int) and 0 <= e.start < e.end <= len(text))
-            or not isinstance(e.label, str)
-            for e in entities
-        ):
+            language, rows = data["language"], data["entities"]
+            if not (isinstance(language, str) and _LANGUAGE.fullmatch(language) and isinstance(rows, list)):
+                return None
+            entities, end = [], 0
+            for start, stop, label in rows:
+                valid = type(start) is int and type(stop) is int and isinstance(label, str)
+                if not (valid and end <= start < stop <= len(text) and _LABEL.fullmatch(label)):
+                    return None
+                entities.append(Entity(start, stop, label, text[start:stop]))
+                end = stop
+        except Exception:  # noqa: BLE001 - a damaged file (even one that overflows the parser) is a miss
             return None
         try:
             os.utime(path)  # recently used: pruned last

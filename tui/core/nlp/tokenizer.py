@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 
 import srsly
@@ -70,6 +71,12 @@ def split_exceptions(exceptions: dict[str, list[dict]]) -> tuple[dict[str, list[
     return special, words
 
 
+@lru_cache(maxsize=4)
+def _shape(words: frozenset[str]) -> tuple[int, frozenset[str]]:
+    """The longest word's length, and every word's part before its first hyphen."""
+    return max(map(len, words), default=0), frozenset(w.split("-", 1)[0] for w in words)
+
+
 def merge_hyphen_words(doc: Doc, words: frozenset[str], longest: int = 9) -> None:
     """Merge tokens that spell a word of ``words`` when the infix rule split it ("x-anak-anak").
 
@@ -81,14 +88,19 @@ def merge_hyphen_words(doc: Doc, words: frozenset[str], longest: int = 9) -> Non
     """
     n = len(doc)
     texts = [t.text for t in doc]
+    widest, heads = _shape(words)
     found: set[tuple[int, int]] = set()
-    for i, text in enumerate(texts):
-        if text != "-":
+    for a in range(n - 2):
+        # A match starts with a word's first part followed by the hyphen the infix rule split off.
+        if texts[a + 1] != "-" or texts[a] not in heads:
             continue
-        for a in range(max(0, i - longest + 2), i):
-            for b in range(i + 2, min(n, a + longest) + 1):
-                if "".join(texts[a:b]) in words:
-                    found.add((a, b))
+        joined = texts[a]
+        for b in range(a + 1, min(n, a + longest)):
+            joined += texts[b]
+            if len(joined) > widest:
+                break
+            if joined in words:
+                found.add((a, b + 1))
     if not found:
         return
     seen: set[int] = set()

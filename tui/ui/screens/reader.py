@@ -12,17 +12,31 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
+from tui.core.annotations import DocumentRef
 from tui.core.document import Article, inert
 from tui.core.entities import Entity
 from tui.core.facts import EntityFact, Fact, Facts
 from tui.core.nlp import PipelineError
-from tui.ui.widgets.article_view import ArticleView
+from tui.core.session import DocumentSession
+from tui.core.store import Store, StoreError
+from tui.ui.screens.annotate import BookmarksScreen, ChoiceScreen, NoteResult, NoteScreen
+from tui.ui.screens.export import ExportChoice, ExportScreen
+from tui.ui.widgets.article_view import HIGHLIGHT_COLOURS, ArticleView
 from tui.ui.widgets.facts_panel import FactsPanel
 from tui.ui.widgets.legend import Legend
+from tui.ui.widgets.notes_panel import NotesPanel
 from tui.ui.widgets.status_bar import NlpIndicator, StatusBar
+
+ENTITY_LABELS = ("PERSON", "ORG", "LOC", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL")
+"""Labels offered when the reader adds or relabels an entity (number keys 1-9 pick one)."""
+
+
+def _document_of(article: Article) -> DocumentRef:
+    return DocumentRef(article.sha256, str(article.path) if article.path is not None else "", article.title)
+
 
 SEARCH_AS_YOU_TYPE_CHARS = 500_000
 """Articles shorter than this are searched on every keystroke; longer ones after a pause."""
@@ -75,6 +89,21 @@ class ReaderScreen(Screen):
                 tooltip="Move the focus between the article and the facts panel"),
         Binding("i", "sentence_facts", "Facts here", tooltip="Show the facts of the sentence under the cursor"),
         Binding("p", "toggle_panel", "Panel", tooltip="Hide or show the facts panel"),
+        Binding("t", "switch_tab", "Facts/Notes", tooltip="Show the other tab of the side panel: facts or notes"),
+        Binding("h", "highlight", "Highlight", tooltip="Highlight the selection (or the word) in a colour"),
+        Binding("a", "annotate", "Note", tooltip="Write a note with tags on the selection (or the word)"),
+        Binding("e", "add_entity", "Add entity", show=False,
+                tooltip="Mark the selection (or the word) as an entity, choosing its label"),
+        Binding("l", "relabel_entity", "Relabel", show=False, tooltip="Change the entity's label under the cursor"),
+        Binding("x", "reject_entity", "Not an entity", show=False,
+                tooltip="Reject the entity under the cursor: no longer highlighted, out of the facts"),
+        Binding("u", "undo", "Undo", show=False, tooltip="Undo the last annotation change"),
+        Binding("ctrl+r", "redo", "Redo", show=False, tooltip="Redo what was undone"),
+        Binding("m", "bookmark", "Bookmark", show=False, tooltip="Bookmark the cursor's place"),
+        Binding("apostrophe", "bookmarks", "Bookmarks", show=False, key_display="'",
+                tooltip="List the bookmarks: enter goes to one, d deletes"),
+        Binding("E", "export", "Export", show=False,
+                tooltip="Export annotations (W3C, JSONL, CSV, Markdown, spaCy, Prodigy, brat)"),
         Binding("backspace", "back", "Articles", key_display="⌫", tooltip="Back to the article list"),
     ]  # fmt: skip
 
@@ -85,6 +114,9 @@ class ReaderScreen(Screen):
         self._entity_shown = False
         self._search_timer: Timer | None = None
         self.facts: Facts | None = None
+        self.model_entities: list[Entity] | None = None
+        self._view: ArticleView | None = None
+        self.session: DocumentSession = DocumentSession(Store.memory(), article.text, _document_of(article))
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.article)
@@ -92,18 +124,25 @@ class ReaderScreen(Screen):
         with Horizontal(id="body"):
             yield ArticleView(self.article, id="article")
             with Vertical(id="side"):
-                yield FactsPanel(id="facts")
+                with TabbedContent(id="side-tabs"):
+                    with TabPane("Facts", id="tab-facts"):
+                        yield FactsPanel(id="facts")
+                    with TabPane("Notes", id="tab-notes"):
+                        yield NotesPanel(id="notes")
         yield SearchBar(placeholder="Search (smart case: lowercase matches any case)", id="search")
         yield StatusBar(id="status")
         yield Footer()
 
     @property
     def view(self) -> ArticleView:
-        return self.query_one(ArticleView)
+        if self._view is None:
+            self._view = self.query_one(ArticleView)
+        return self._view
 
     def on_mount(self) -> None:
         self.query_one(SearchBar).display = False
         self.view.focus()
+        self.open_session()
         # Start the NLP only once the text is painted: the reader never waits on the model.
         self.call_after_refresh(self.find_entities)
 
@@ -172,6 +211,7 @@ class ReaderScreen(Screen):
             if (cached := engine.cached(text)) is not None:
                 entities = cached.entities
             else:
+                self.post_message(self.NlpProgressed("loading NLP model"))
                 engine.language(cancelled)
                 self.post_message(self.NlpProgressed("finding entities"))
                 entities = engine.find_entities(text, progress, cancelled)
@@ -179,11 +219,19 @@ class ReaderScreen(Screen):
             if not cancelled():
                 self.post_message(self.NlpFailed(str(exc)))
             return
-        if cancelled():
-            return
-        self.post_message(self.EntitiesFound(entities))
+        if not cancelled():
+            self.post_message(self.EntitiesFound(entities))
+
+    @work(thread=True, exclusive=True, group="facts")
+    def find_facts(self, entities: list[Entity]) -> None:
+        """Facts of the article with these (corrected) entities; runs in a thread, posts the result."""
+        worker = get_current_worker()
+
+        def cancelled() -> bool:
+            return worker.is_cancelled
+
         try:
-            facts = engine.find_facts(text, entities, cancelled)
+            facts = self.app.engine.find_facts(self.article.text, entities, cancelled)
         except PipelineError as exc:
             if not cancelled():
                 self.post_message(self.FactsFailed(str(exc)))
@@ -213,12 +261,20 @@ class ReaderScreen(Screen):
 
     @on(EntitiesFound)
     def entities_found(self, event: EntitiesFound) -> None:
-        entities = event.entities
-        self.view.set_entities(entities)
-        legend = self.query_one(Legend)
-        legend.show_entities(entities, self.view.hidden_labels)
+        self.model_entities = event.entities
+        self.show_entities()
+
+    def show_entities(self) -> None:
+        """The pipeline's entities with the reader's corrections: in the view, legend and facts."""
+        if self.model_entities is None:
+            return
+        entities = self.session.corrected(self.model_entities)
+        corrected = {(a.start, a.end) for a in self.session.placed() if a.kind in ("entity-add", "entity-relabel")}
+        self.view.set_entities(entities, corrected)
+        self.query_one(Legend).show_entities(entities, self.view.hidden_labels)
         count = len(entities)
         self.query_one(NlpIndicator).set_state(f"{count} entit{'y' if count == 1 else 'ies'}", busy=False)
+        self.find_facts(entities)
 
     @property
     def labels(self) -> list[str]:
@@ -306,18 +362,299 @@ class ReaderScreen(Screen):
         self.view.end_search_typing()
         self.view.focus()
 
+    # ----------------------------------------------------------------------------- annotations
+
+    def open_session(self) -> None:
+        """This document's annotations, bookmarks and reading position from the app's store."""
+        store = getattr(self.app, "store", None)
+        if store is None:
+            return
+        try:
+            self.session = DocumentSession.open(store, self.article.text, _document_of(self.article))
+        except (StoreError, OSError) as exc:
+            self.app.notify(inert(f"annotations unavailable: {exc}"), severity="error", markup=False)
+            return
+        self.refresh_annotations()
+        if self.session.moved or self.session.orphaned:
+            message = f"{self.session.moved} annotation(s) moved with the edited text"
+            if self.session.orphaned:
+                message += f"; {self.session.orphaned} not found (listed under Notes, r re-attaches)"
+            self.app.notify(message, title="Annotations", markup=False)
+        position = self.session.position()
+        if position:
+            self.call_after_refresh(self.view.move_cursor, position, center=True)
+
+    def say(self, message: str | Text) -> None:
+        """A message in the status line that stays until the cursor moves on."""
+        self._entity_shown = False
+        self.query_one(StatusBar).show_message(message)
+
+    def on_unmount(self) -> None:
+        self.save_position()
+
+    def save_position(self) -> None:
+        view = self._view  # also on unmount, when the screen's widgets are already gone
+        if view is not None:
+            self._safely(lambda: self.session.save_position(view.cursor))
+
+    def _safely(self, change):
+        """Run a store change; a failure (disk full, a lock held too long) is a notification."""
+        try:
+            return change()
+        except (StoreError, OSError, KeyError, ValueError) as exc:
+            self.app.notify(inert(f"not saved: {exc}"), title="Annotations", severity="error", markup=False)
+            return None
+
+    def refresh_annotations(self, *, entities: bool = False) -> None:
+        self.view.set_annotations(self.session.placed())
+        self.query_one(NotesPanel).show_annotations(self.session.annotations)
+        count = len(self.session.annotations)
+        self.query_one(TabbedContent).get_tab("tab-notes").label = f"Notes ({count})" if count else "Notes"
+        if entities:
+            self.show_entities()
+
+    def target(self) -> tuple[int, int] | None:
+        """What an action applies to: the selection, else the entity under the cursor, else the word."""
+        view = self.view
+        if view.selection is not None:
+            return view.selection
+        entity = self.entity_at_cursor()
+        if entity is not None:
+            return entity.start, entity.end
+        return view.word_at(view.cursor)
+
+    def entity_at_cursor(self) -> Entity | None:
+        cursor = self.view.cursor
+        return next((e for e in self.view.entities if e.start <= cursor < e.end), None)
+
+    def _done(self, message: str, *, entities: bool = False) -> None:
+        self.view.cancel_selection()
+        self.refresh_annotations(entities=entities)
+        self.say(message)
+
+    def action_highlight(self) -> None:
+        span = self.target()
+        if span is None:
+            self.app.bell()
+            return
+        choices = [(colour, colour) for colour in HIGHLIGHT_COLOURS]
+
+        def chosen(colour: str | None) -> None:
+            if colour and self._safely(lambda: self.session.annotate(*span, "highlight", colour=colour)):
+                self._done(f"highlighted in {colour} (u undoes)")
+
+        self.app.push_screen(ChoiceScreen("Highlight colour", choices), chosen)
+
+    def action_annotate(self) -> None:
+        existing = None
+        if self.view.selection is None:
+            existing = next((a for a in self.session.at(self.view.cursor) if a.kind == "note"), None)
+        if existing is not None:
+            self.edit_note(existing.id)
+            return
+        span = self.target()
+        if span is None:
+            self.app.bell()
+            return
+
+        def written(result: NoteResult | None) -> None:
+            if result is None:
+                return
+            note = self._safely(
+                lambda: self.session.annotate(*span, "note", note=result.note, tags=result.tags.split(","))
+            )
+            if note:
+                self._done("note saved (u undoes)")
+
+        quote = self.article.text[span[0] : span[1]]
+        self.app.push_screen(NoteScreen(quote, known_tags=self._safely(self.session.tags) or []), written)
+
+    def edit_note(self, annotation_id: str) -> None:
+        ann = next((a for a in self.session.annotations if a.id == annotation_id), None)
+        if ann is None:
+            return
+
+        def written(result: NoteResult | None) -> None:
+            if result is not None and self._safely(
+                lambda: self.session.edit(ann.id, note=result.note, tags=result.tags.split(","))
+            ):
+                self._done("note saved (u undoes)")
+
+        screen = NoteScreen(
+            ann.quote.exact, note=ann.note, tags=ann.tags, known_tags=self._safely(self.session.tags) or []
+        )
+        self.app.push_screen(screen, written)
+
+    def _pick_label(self, title: str, current: str | None, then) -> None:
+        labels = list(dict.fromkeys([*ENTITY_LABELS, *(label for label in self.labels if label not in ENTITY_LABELS)]))
+        self.app.push_screen(ChoiceScreen(title, [(lb, lb) for lb in labels[:9]], current=current), then)
+
+    def action_add_entity(self) -> None:
+        span = self.view.selection or self.view.word_at(self.view.cursor)
+        if span is None:
+            self.app.bell()
+            return
+
+        def chosen(label: str | None) -> None:
+            if label and self._safely(lambda: self.session.annotate(*span, "entity-add", label=label)):
+                self._done(f"marked as {label} (u undoes)", entities=True)
+
+        self._pick_label("Label of the new entity", None, chosen)
+
+    def action_relabel_entity(self) -> None:
+        entity = self.entity_at_cursor()
+        if entity is None:
+            self.app.bell()
+            self.say("no entity under the cursor")
+            return
+
+        def chosen(label: str | None) -> None:
+            if label and label != entity.label:
+                if self._safely(lambda: self.session.annotate(entity.start, entity.end, "entity-relabel", label=label)):
+                    self._done(f"{entity.label} → {label} (u undoes)", entities=True)
+
+        self._pick_label(f"New label for {inert(entity.text)}", entity.label, chosen)
+
+    def action_reject_entity(self) -> None:
+        entity = self.entity_at_cursor()
+        if entity is None:
+            self.app.bell()
+            self.say("no entity under the cursor")
+            return
+        if self._safely(lambda: self.session.annotate(entity.start, entity.end, "entity-reject", label=entity.label)):
+            self._done(Text.assemble((inert(entity.text), "bold"), " is not an entity (u undoes)"), entities=True)
+
+    def _after_history(self, description: str | None, verb: str) -> None:
+        if description is None:
+            self.app.bell()
+            self.say(f"nothing to {verb}")
+            return
+        self._done(f"{verb}: {description}", entities=True)
+
+    def action_undo(self) -> None:
+        self._after_history(self._safely(self.session.undo), "undo")
+
+    def action_redo(self) -> None:
+        self._after_history(self._safely(self.session.redo), "redo")
+
+    def action_bookmark(self) -> None:
+        cursor = self.view.cursor
+        line_end = self.article.text.find("\n", cursor)
+        label = " ".join(self.article.text[cursor : line_end if line_end != -1 else None].split())[:60]
+        if self._safely(lambda: self.session.bookmark(cursor, label)):
+            self.say(f"bookmark {len(self.session.bookmarks)} set (' lists them)")
+
+    def action_bookmarks(self) -> None:
+        def chosen(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            action, bookmark_id = result
+            mark = next((b for b in self.session.bookmarks if b.id == bookmark_id), None)
+            if mark is None:
+                return
+            if action == "go":
+                self.view.move_cursor(min(mark.offset, len(self.article.text)), center=True)
+            elif self._safely(lambda: self.session.remove_bookmark(bookmark_id)):
+                self.say("bookmark deleted (u undoes)")
+
+        self.app.push_screen(BookmarksScreen(self.session.bookmarks, self.article.text), chosen)
+
+    def action_export(self) -> None:
+        stem = self.article.path.stem if self.article.path is not None else None
+        self.app.push_screen(ExportScreen(stem), self._export_chosen)
+
+    def _export_chosen(self, choice: ExportChoice | None) -> None:
+        if choice is None:
+            return
+        if getattr(self.app.store, "path", None) is None:
+            self.app.notify("nothing to export: annotations are not being saved", severity="error", markup=False)
+            return
+        self.run_export(choice)
+
+    @work(thread=True, group="export")
+    def run_export(self, choice: ExportChoice) -> None:
+        """Export in a thread (the training formats may run the NLP on other documents)."""
+        from tui.core.exchange import ExchangeError, run_export
+
+        def find(text: str) -> list[Entity]:
+            if text == self.article.text and self.model_entities is not None:
+                return self.model_entities
+            return self.app.engine.find_entities(text)
+
+        doc = self.article.path if choice.scope == "document" else None
+        try:
+            report = run_export(choice.format, self.app.store.path, doc, choice.path, find=find)
+        except ExchangeError as exc:
+            self.app.call_from_thread(
+                self.app.notify, inert(str(exc)), title="Export failed", severity="error", markup=False
+            )
+            return
+        message = inert(report.summary())
+        if report.warnings:
+            message += "\n" + "\n".join(inert(w) for w in report.warnings[:3])
+        self.app.call_from_thread(self.app.notify, message, title="Exported", timeout=8, markup=False)
+
+    @on(NotesPanel.Requested)
+    def note_requested(self, event: NotesPanel.Requested) -> None:
+        ann = next((a for a in self.session.annotations if a.id == event.annotation_id), None)
+        if ann is None:
+            return
+        if event.action == "go":
+            if ann.status == "orphaned":
+                self.app.bell()
+                self.say("not found in this text: select its passage, then r")
+                return
+            sentence = self._sentence_at(ann.start) or (ann.start, ann.end)
+            self.view.show_spans([(ann.start, ann.end)], [sentence], ann.label or ann.kind)
+        elif event.action == "edit":
+            self.edit_note(ann.id)
+        elif event.action == "delete":
+            if self._safely(lambda: self.session.delete(ann.id)):
+                self._done("annotation deleted (u undoes)", entities=ann.kind.startswith("entity"))
+        elif event.action == "reattach":
+            span = self.view.selection
+            if span is None:
+                self.app.bell()
+                self.say("select the passage first (v, then move), then r")
+                return
+            if self._safely(lambda: self.session.edit(ann.id, start=span[0], end=span[1])):
+                self._done("annotation re-attached (u undoes)", entities=ann.kind.startswith("entity"))
+
+    @on(NotesPanel.Left)
+    def notes_left(self) -> None:
+        self.view.focus()
+
+    def action_switch_tab(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        tabs.active = "tab-notes" if tabs.active == "tab-facts" else "tab-facts"
+        self.remove_class("-no-panel")
+        (self.query_one(NotesPanel) if tabs.active == "tab-notes" else self.query_one(FactsPanel)).focus()
+
+    @on(ArticleView.SelectionChanged)
+    def selection_changed(self, event: ArticleView.SelectionChanged) -> None:
+        if event.span is None:
+            self.say("")
+        else:
+            size = event.span[1] - event.span[0]
+            self.say(
+                f"selected {size} character{'s' if size != 1 else ''} · h highlight · a note · e entity · esc cancel"
+            )
+
     # ----------------------------------------------------------------------------- facts
 
     def on_resize(self, event) -> None:
         self.set_class(self.size.width < NARROW_COLUMNS, "-narrow")
 
     def action_toggle_focus(self) -> None:
-        panel = self.query_one(FactsPanel)
-        if panel.has_focus:
+        """Article -> the side panel's open tab -> article."""
+        if not self.view.has_focus:
             self.view.focus()
             return
         self.remove_class("-no-panel")
-        panel.focus()
+        if self.query_one(TabbedContent).active == "tab-notes":
+            self.query_one(NotesPanel).focus()
+        else:
+            self.query_one(FactsPanel).focus()
 
     def action_toggle_panel(self) -> None:
         hidden = not self.has_class("-no-panel")
@@ -371,4 +708,5 @@ class ReaderScreen(Screen):
 
     def action_back(self) -> None:
         if self.can_go_back:
+            self.save_position()
             self.dismiss()

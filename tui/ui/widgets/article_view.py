@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
 
 from rich.segment import Segment
 from rich.style import Style
@@ -21,6 +22,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.core.annotations import Annotation
 from tui.core.document import Article, inert
 from tui.core.entities import Entity
 from tui.ui.layout import Layout, column_of, offset_at, wrap_article
@@ -32,6 +34,13 @@ KNOWN_LABELS = (
     "PERSON", "ORG", "LOC", "GPE", "NORP", "EVENT", "FAC", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE",
     "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY",
 )  # fmt: skip
+
+
+_WORD = re.compile(r"\w+(?:[.,'’-]\w+)*")
+
+HIGHLIGHT_COLOURS = ("yellow", "green", "blue", "pink", "orange")
+"""The colours a reader can highlight with (drawn as coloured underlined text, not as a background,
+so that they never look like an entity)."""
 
 
 def label_class(label: str) -> str:
@@ -64,6 +73,17 @@ class ArticleView(ScrollView, can_focus=True):
             "left_curly_bracket", "previous_paragraph", "Prev paragraph", show=False, key_display="{",
             tooltip="Previous paragraph (or the start of this one)",
         ),
+        Binding("v", "start_selection", "Select", tooltip="Start (or cancel) a selection at the cursor"),
+        Binding("shift+left", "select_left", "Select left", show=False, tooltip="Extend the selection leftwards"),
+        Binding(
+            "shift+right", "select_right", "Select right", show=False, tooltip="Extend the selection a character right"
+        ),
+        Binding("w", "next_word", "Next word", show=False, tooltip="Next word"),
+        Binding("W", "previous_word", "Prev word", show=False, tooltip="Previous word"),
+        Binding("right_parenthesis", "next_sentence", "Next sentence", show=False, key_display=")",
+                tooltip="Next sentence"),
+        Binding("left_parenthesis", "previous_sentence", "Prev sentence", show=False, key_display="(",
+                tooltip="Previous sentence (or the start of this one)"),
         Binding("n", "next_match", "Next match", show=False, tooltip="Next search match"),
         Binding("N", "previous_match", "Prev match", show=False, tooltip="Previous search match"),
         Binding(
@@ -81,6 +101,10 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--entity-current",
         "article-view--sentence",
         "article-view--mention",
+        "article-view--selection",
+        "article-view--note",
+        "article-view--corrected",
+        *(f"highlight--{colour}" for colour in HIGHLIGHT_COLOURS),
         *(f"entity--{label}" for label in (*KNOWN_LABELS, "OTHER")),
     }
 
@@ -101,6 +125,13 @@ class ArticleView(ScrollView, can_focus=True):
         def __init__(self, entity: Entity, index: int, total: int) -> None:
             super().__init__()
             self.entity, self.index, self.total = entity, index, total
+
+    class SelectionChanged(Message):
+        """A selection started, grew or ended (``span`` None)."""
+
+        def __init__(self, span: tuple[int, int] | None) -> None:
+            super().__init__()
+            self.span = span
 
     class SearchStepped(Message):
         """The search changed or moved: match ``index`` (1-based, 0 for none) of ``total``."""
@@ -132,6 +163,14 @@ class ArticleView(ScrollView, can_focus=True):
         self._walk_starts: list[int] = []
         self._walk_sentences: list[tuple[int, int]] = []
         self._walk_label = ""
+        self.selection_anchor: int | None = None
+        self._press: int | None = None
+        self._dragged = False
+        self._sentence_starts: list[int] | None = None
+        self.annotations: list[Annotation] = []
+        self._annotation_starts: list[int] = []
+        self._longest_annotation = 0
+        self.corrected: frozenset[tuple[int, int]] = frozenset()
         self._styles: dict[str, Style] = {}
         self._has_heading = self._first_paragraph_is_title()
         self.paragraph_starts = [start for start, _ in article.paragraphs]
@@ -207,6 +246,16 @@ class ArticleView(ScrollView, can_focus=True):
         # Spans may begin on an earlier row: clamp to this row (Rich reads negative offsets from the end).
         for entity in self._entities_between(start, end):
             line.stylize(self._style(label_class(entity.label)), max(0, entity.start - start), entity.end - start)
+        for ann in self._annotations_between(start, end):
+            name = "article-view--note" if ann.kind == "note" else f"highlight--{ann.colour or 'yellow'}"
+            if ann.kind in ("note", "highlight"):
+                line.stylize(self._style(name), max(0, ann.start - start), ann.end - start)
+        for entity in self._entities_between(start, end):
+            if (entity.start, entity.end) in self.corrected:
+                line.stylize(self._style("article-view--corrected"), max(0, entity.start - start), entity.end - start)
+        selection = self.selection
+        if selection is not None and selection[0] < end and selection[1] > start:
+            line.stylize(self._style("article-view--selection"), max(0, selection[0] - start), selection[1] - start)
         for mention_start, mention_end in self._walk_between(start, end):
             line.stylize(self._style("article-view--mention"), max(0, mention_start - start), mention_end - start)
         for match_start, match_end in self._matches_between(start, end):
@@ -233,6 +282,13 @@ class ArticleView(ScrollView, can_focus=True):
         high = bisect_left(self._shown_starts, end)
         return [e for e in self._shown[low:high] if e.end > start]
 
+    def _annotations_between(self, start: int, end: int) -> list[Annotation]:
+        if not self.annotations:
+            return []
+        low = bisect_left(self._annotation_starts, start - self._longest_annotation)
+        high = bisect_left(self._annotation_starts, end)
+        return [a for a in self.annotations[low:high] if a.end > start]
+
     def _walk_between(self, start: int, end: int) -> list[tuple[int, int]]:
         if not self.walk:
             return []
@@ -247,10 +303,19 @@ class ArticleView(ScrollView, can_focus=True):
 
     # ----------------------------------------------------------------------------- data in
 
-    def set_entities(self, entities: list[Entity]) -> None:
-        """Show these entities (sorted, non-overlapping) instead of the current ones."""
+    def set_entities(self, entities: list[Entity], corrected: Iterable[tuple[int, int]] = ()) -> None:
+        """Show these entities (sorted, non-overlapping) instead of the current ones; ``corrected``
+        spans are the reader's own corrections and are drawn so."""
         self.entities = sorted(entities)
+        self.corrected = frozenset(corrected)
         self._refilter()
+
+    def set_annotations(self, annotations: list[Annotation]) -> None:
+        """Draw these (placed) annotations over the text."""
+        self.annotations = sorted(annotations, key=lambda a: (a.start, a.end))
+        self._annotation_starts = [a.start for a in self.annotations]
+        self._longest_annotation = max((a.end - a.start for a in self.annotations), default=0)
+        self.refresh()
 
     def watch_hidden_labels(self) -> None:
         self._refilter()
@@ -281,8 +346,12 @@ class ArticleView(ScrollView, can_focus=True):
         if not keep_goal:
             self._goal_column = None
         self._scroll_to_row(row, center=center)
-        self.refresh_line(old_row)  # refresh_line takes rows of the whole article, not of the screen
-        self.refresh_line(row)
+        if self.selection_anchor is not None:
+            self.refresh()  # the selection may have grown or shrunk over many rows
+            self.post_message(self.SelectionChanged(self.selection))
+        else:
+            self.refresh_line(old_row)  # refresh_line takes rows of the whole article, not of the screen
+            self.refresh_line(row)
         self._announce_cursor()
 
     def _scroll_to_row(self, row: int, *, center: bool = False) -> None:
@@ -386,18 +455,144 @@ class ArticleView(ScrollView, can_focus=True):
         self.cursor = self.wrapped.starts[target]
         self._announce_cursor()
 
-    def on_click(self, event: events.Click) -> None:
+    def _offset_of(self, event: events.MouseEvent) -> int | None:
         if self.wrapped is None:
-            return
+            return None
         offset = event.get_content_offset(self)
         if offset is None:
-            return
+            return None
         row = self.scroll_offset.y + offset.y
         if row >= self.wrapped.height:
-            return
+            return None
         row = self.wrapped.nearest_text_row(row)
-        column = offset.x - self.margin
-        self.move_cursor(offset_at(self.text, self.wrapped.starts[row], self.wrapped.ends[row], column))
+        return offset_at(self.text, self.wrapped.starts[row], self.wrapped.ends[row], offset.x - self.margin)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        self._press = self._offset_of(event)
+        self._dragged = False
+        if self._press is not None:
+            self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._press is None or not event.button:
+            return
+        offset = self._offset_of(event)
+        if offset is None or (offset == self._press and not self._dragged):
+            return
+        if not self._dragged:
+            self._dragged = True
+            self.selection_anchor = self._press
+        self.move_cursor(offset)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        self.release_mouse()
+
+    def on_click(self, event: events.Click) -> None:
+        if self._dragged:
+            self._dragged = False
+            self._press = None
+            return  # the drag made a selection; the click that ends it must not undo it
+        self._press = None
+        offset = self._offset_of(event)
+        if offset is None:
+            return
+        if self.selection_anchor is not None:
+            self.cancel_selection()
+        self.move_cursor(offset)
+
+    # ----------------------------------------------------------------------------- selection
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected characters ``[start, end)``: from the anchor to the cursor, both included."""
+        if self.selection_anchor is None:
+            return None
+        start, last = sorted((self.selection_anchor, self.cursor))
+        return start, min(len(self.text), last + 1)
+
+    def action_start_selection(self) -> None:
+        if self.selection_anchor is not None:
+            self.cancel_selection()
+            return
+        self.selection_anchor = self.cursor
+        self.refresh()
+        self.post_message(self.SelectionChanged(self.selection))
+
+    def cancel_selection(self) -> None:
+        if self.selection_anchor is None:
+            return
+        self.selection_anchor = None
+        self.refresh()
+        self.post_message(self.SelectionChanged(None))
+
+    def _select_and(self, move: Callable[[], None]) -> None:
+        if self.selection_anchor is None:
+            self.selection_anchor = self.cursor
+        move()
+
+    def action_select_left(self) -> None:
+        self._select_and(self.action_cursor_left)
+
+    def action_select_right(self) -> None:
+        self._select_and(self.action_cursor_right)
+
+    def _word_starts(self, start: int, end: int) -> list[int]:
+        # Scanning from a little before ``start`` keeps a word cut by the window from counting twice.
+        low = max(0, start - 100)
+        return [m.start() for m in _WORD.finditer(self.text, low, min(len(self.text), end)) if m.start() >= start]
+
+    def action_next_word(self) -> None:
+        if self.selection_anchor is not None:
+            # Selecting: land on the last letter of the next word, so whole words are selected.
+            match = _WORD.search(self.text, self.cursor + 1)
+            self.move_cursor(match.end() - 1 if match else len(self.text) - 1)
+            return
+        window = 200
+        while True:
+            later = [s for s in self._word_starts(self.cursor + 1, self.cursor + window) if s > self.cursor]
+            if later or self.cursor + window >= len(self.text):
+                break
+            window *= 4
+        self.move_cursor(later[0] if later else len(self.text))
+
+    def action_previous_word(self) -> None:
+        window = 200
+        while True:
+            earlier = self._word_starts(max(0, self.cursor - window), self.cursor)
+            if earlier or self.cursor - window <= 0:
+                break
+            window *= 4
+        self.move_cursor(earlier[-1] if earlier else 0)
+
+    def word_at(self, offset: int) -> tuple[int, int] | None:
+        """The word around ``offset`` (letters, digits and joined punctuation like "10.000")."""
+        for match in _WORD.finditer(self.text, max(0, offset - 100), min(len(self.text), offset + 100)):
+            if match.start() <= offset < match.end():
+                return match.start(), match.end()
+        return None
+
+    def _sentences(self) -> list[int]:
+        if self._sentence_starts is None:
+            from tui.core.facts import split_sentences
+
+            self._sentence_starts = [start for start, _ in split_sentences(self.text)]
+        return self._sentence_starts
+
+    def action_next_sentence(self) -> None:
+        starts = self._sentences()
+        index = bisect_right(starts, self.cursor)
+        if index < len(starts):
+            self.move_cursor(starts[index])
+        else:
+            self.app.bell()
+
+    def action_previous_sentence(self) -> None:
+        starts = self._sentences()
+        index = bisect_left(starts, self.cursor) - 1
+        if index >= 0:
+            self.move_cursor(starts[index])
+        else:
+            self.app.bell()
 
     # ----------------------------------------------------------------------------- entities
 
@@ -515,6 +710,9 @@ class ArticleView(ScrollView, can_focus=True):
             self._go_to_match(index % len(self.match_starts))
 
     def action_clear_search(self) -> None:
+        if self.selection_anchor is not None:
+            self.cancel_selection()
+            return
         if self.walk or self.sentence_span is not None:
             self.clear_spans()
         had_search = bool(self.query)

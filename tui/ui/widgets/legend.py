@@ -9,6 +9,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Static
 
+from tui.core.document import inert
 from tui.core.entities import Entity
 from tui.ui.widgets.article_view import KNOWN_LABELS
 
@@ -25,7 +26,8 @@ class LegendChip(Static):
 
     def render(self) -> Text:
         key = f"{self.number} " if self.number <= 9 else ""
-        return Text.assemble((key, "dim"), self.label, f" {self.count}")
+        # Labels come from whatever pipeline is loaded: shown inert, like article text.
+        return Text.assemble((key, "dim"), inert(self.label), f" {self.count}")
 
     def on_click(self) -> None:
         self.post_message(Legend.LabelToggled(self.label))

@@ -17,7 +17,7 @@ class NlpIndicator(Static):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="-busy")
-        self.message = "loading NLP model"
+        self.message = "finding entities"
         self.busy = True
 
     def set_state(self, message: str, *, busy: bool) -> None:

@@ -1,0 +1,377 @@
+"""``sorot export`` and ``sorot import`` run as a user runs them: pipes, files, edited articles, bad input.
+
+The story: a reader annotated a flood report (a highlight, a note with commas, quotes and a line
+break, two entity corrections). They export it in every format, edit the article and export it
+again, carry the annotations to a fresh database and back, and make the mistakes users make.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shlex
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.tokens import DocBin
+
+from tui import cli
+from tui.core.annotations import Annotation, DocumentRef, make_annotation
+from tui.core.export import FORMATS
+from tui.core.store import Store
+
+FLOOD = (
+    "Banjir melanda Semarang\n\n"
+    "Hujan deras sejak Minggu malam membuat Kali Garang meluap. Wali Kota Hevearita Gunaryanti Rahayu "
+    "meminta warga di bantaran sungai mengungsi ke balai kelurahan.\n\n"
+    "Sejumlah jalan utama ditutup sejak pagi karena genangan setinggi lutut orang dewasa, kata polisi.\n\n"
+    "Menurut data sementara dari pemerintah kota, Badan Penanggulangan Bencana Daerah mencatat 1.200 rumah "
+    "terendam di empat kecamatan.\n"
+)
+# The paragraph a later edit deletes; the other passages are far enough from it to keep their context.
+ROADS = "Sejumlah jalan utama ditutup sejak pagi karena genangan setinggi lutut orang dewasa, kata polisi.\n\n"
+NOTE = 'Angka "resmi"? Cek lagi, bandingkan\ndengan data kecamatan'
+TEXT_FORMATS = [name for name, spec in FORMATS.items() if spec.output == "text"]
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def annotate(text: str, doc: DocumentRef, passage: str, kind: str = "highlight", **kwargs) -> Annotation:
+    start = text.index(passage)
+    return make_annotation(text, start, start + len(passage), kind, document=doc, **kwargs)
+
+
+@pytest.fixture
+def sorot(tmp_path: Path) -> Run:
+    """``python -m tui ARGS`` with its own entity cache and a default database that does not exist."""
+    env = {**os.environ, "SOROT_CACHE_DIR": str(tmp_path / "cache"), "SOROT_DB": str(tmp_path / "default.json")}
+
+    def run(*args: str | Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "tui", *map(str, args)],
+            capture_output=True, text=True, encoding="utf-8", input=stdin, env=env, timeout=120,
+        )  # fmt: skip
+
+    return run
+
+
+@pytest.fixture
+def flood(tmp_path: Path) -> dict:
+    """The article on disk and a database holding the reader's annotations of it."""
+    article = tmp_path / "banjir.txt"
+    article.write_text(FLOOD, encoding="utf-8")
+    doc = DocumentRef.for_text(FLOOD, str(article.resolve()), "Banjir melanda Semarang")
+    annotations = [
+        annotate(FLOOD, doc, "Kali Garang meluap", tags=["sungai", "banjir"], colour="kuning"),
+        annotate(FLOOD, doc, "1.200 rumah terendam", "note", note=NOTE, tags=["angka"]),
+        annotate(FLOOD, doc, "Hevearita Gunaryanti Rahayu", "entity-add", label="PERSON"),
+        annotate(FLOOD, doc, "Badan Penanggulangan Bencana Daerah", "entity-relabel", label="ORG"),
+        annotate(FLOOD, doc, "genangan setinggi lutut", tags=["jalan"]),
+    ]
+    db = tmp_path / "sorot.json"
+    with Store.open(db) as store:
+        store.save_many(annotations)
+    return {"article": article, "db": db, "annotations": annotations, "tmp": tmp_path}
+
+
+def stored(db: Path) -> list[dict]:
+    with Store.open(db, read_only=True) as store:
+        return sorted((a.to_dict() for a in store.all_annotations()), key=lambda a: a["id"])
+
+
+def w3c_items(text: str) -> list[dict]:
+    return json.loads(text)["first"]["items"]
+
+
+# -- export ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", TEXT_FORMATS)
+def test_text_formats_go_to_stdout_and_the_same_data_to_the_o_file(
+    fmt: str, flood: dict, sorot: Run, english_model: Path
+) -> None:
+    # --model: the training formats correct a pipeline's entities; a tiny one keeps this fast.
+    args = ["export", "--format", fmt, "--db", flood["db"], "--model", english_model]
+    piped = sorot(*args)
+    assert piped.returncode == 0, piped.stderr
+    assert f"exported 5 annotations from 1 document as {fmt} to standard output" in piped.stderr
+    assert "Traceback" not in piped.stderr
+
+    out = flood["tmp"] / f"out.{fmt}"
+    written = sorot(*args, "-o", out)
+    assert written.returncode == 0, written.stderr
+    assert written.stdout == ""  # data only where it was asked for
+    assert f"as {fmt} to {out}" in written.stderr
+    on_disk = out.read_text(encoding="utf-8")
+    assert on_disk.removeprefix("\ufeff") == piped.stdout  # csv files carry a BOM for spreadsheets
+
+    data = piped.stdout
+    if fmt == "w3c":
+        assert sorted(item["target"]["selector"][0]["exact"] for item in w3c_items(data)) == sorted(
+            a.quote.exact for a in flood["annotations"]
+        )
+    elif fmt == "jsonl":
+        assert sorted(json.loads(line)["id"] for line in data.splitlines()) == sorted(
+            a.id for a in flood["annotations"]
+        )
+    elif fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(data, newline="")))
+        assert len(rows) == 5 and NOTE in [row["note"] for row in rows]
+    elif fmt == "md":
+        assert "Banjir melanda Semarang" in data and "Kali Garang meluap" in data
+    else:  # prodigy: one task per corrected document, the reader's entities as spans
+        (task,) = [json.loads(line) for line in data.splitlines()]
+        assert task["text"] == FLOOD and task["answer"] == "accept"
+        spans = {(FLOOD[s["start"] : s["end"]], s["label"]) for s in task["spans"]}
+        assert spans == {("Hevearita Gunaryanti Rahayu", "PERSON"), ("Badan Penanggulangan Bencana Daerah", "ORG")}
+
+
+def test_spacy_and_brat_write_a_file_and_a_directory(flood: dict, sorot: Run, english_model: Path) -> None:
+    corrections = flood["tmp"] / "corrections.spacy"
+    result = sorot(
+        "export", "-f", "spacy", "--db", flood["db"], "-o", corrections, "--model", english_model, "--labels", "PERSON"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    (doc,) = DocBin().from_disk(corrections).get_docs(spacy.blank("id").vocab)
+    assert doc.text == FLOOD
+    assert [(e.text, e.label_) for e in doc.ents] == [("Hevearita Gunaryanti Rahayu", "PERSON")]  # --labels kept
+
+    brat = flood["tmp"] / "brat"
+    result = sorot("export", "-f", "brat", "--db", flood["db"], "-o", brat, "--model", english_model)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in brat.iterdir()) == ["annotation.conf", "banjir.ann", "banjir.txt"]
+    assert (brat / "banjir.txt").read_text(encoding="utf-8") == FLOOD
+    for line in (brat / "banjir.ann").read_text(encoding="utf-8").splitlines():
+        if line.startswith("T"):
+            _, kind_offsets, covered = line.split("\t")
+            kind, *offsets = kind_offsets.replace(";", " ").split()
+            spans = list(zip(offsets[::2], offsets[1::2]))
+            assert " ".join(FLOOD[int(s) : int(e)] for s, e in spans) == covered
+
+
+@pytest.mark.parametrize("fmt", ["spacy", "brat"])
+def test_binary_and_directory_formats_without_o_are_a_clear_error(fmt: str, flood: dict, sorot: Run) -> None:
+    result = sorot("export", "-f", fmt, "--db", flood["db"])
+    assert result.returncode != 0
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("sorot: ") and "-o" in line and fmt in line
+
+
+def test_labels_on_a_format_without_entities_is_a_warning(flood: dict, sorot: Run) -> None:
+    result = sorot("export", "-f", "jsonl", "--db", flood["db"], "--labels", "PERSON,ORG")
+    assert result.returncode == 0
+    assert "--labels applies to spacy, prodigy and brat only" in result.stderr
+    assert len(result.stdout.splitlines()) == 5
+
+
+def test_doc_export_follows_a_passage_when_text_is_inserted_above_it(flood: dict, sorot: Run) -> None:
+    edited = "PEMBARUAN: air mulai surut pada Selasa siang.\n\n" + FLOOD
+    flood["article"].write_text(edited, encoding="utf-8")
+
+    result = sorot("export", "-f", "w3c", "--db", flood["db"], "--doc", flood["article"])
+
+    assert result.returncode == 0, result.stderr
+    assert "(5 re-anchored)" in result.stderr and "orphan" not in result.stderr
+    items = w3c_items(result.stdout)
+    assert len(items) == 5
+    for item in items:
+        quote, position = item["target"]["selector"]
+        assert edited[position["start"] : position["end"]] == quote["exact"]
+        assert item["sorot:status"] == "moved"
+    assert stored(flood["db"]) == sorted((a.to_dict() for a in flood["annotations"]), key=lambda a: a["id"])
+
+
+def test_doc_export_reports_a_deleted_passage_on_stderr_and_marks_it_orphaned(flood: dict, sorot: Run) -> None:
+    flood["article"].write_text(FLOOD.replace(ROADS, ""), encoding="utf-8")
+
+    result = sorot("export", "-f", "jsonl", "--db", flood["db"], "--doc", flood["article"])
+
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "orphaned" in line and "warning" in line]
+    assert len(warnings) == 1 and "“genangan setinggi lutut”" in warnings[0] and "banjir.txt" in warnings[0]
+    assert "(2 re-anchored, 1 orphaned)" in result.stderr  # the passages after the deleted one moved up
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["quote"]["exact"] for r in records if r["status"] == "orphaned"] == ["genangan setinggi lutut"]
+    assert records[-1]["status"] == "orphaned"  # orphans come last
+
+    md = sorot("export", "-f", "md", "--db", flood["db"], "--doc", flood["article"])
+    assert "(orphaned)" in md.stdout
+
+
+def test_doc_export_of_a_file_that_is_not_there(flood: dict, sorot: Run) -> None:
+    result = sorot("export", "-f", "w3c", "--db", flood["db"], "--doc", flood["tmp"] / "hilang.txt")
+    assert result.returncode == 1 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert "hilang.txt" in line
+
+
+@pytest.mark.parametrize("how", ["--db", "SOROT_DB"])
+def test_export_from_a_database_that_does_not_exist(how: str, tmp_path: Path, sorot: Run) -> None:
+    missing = tmp_path / "default.json"  # what the sorot fixture sets SOROT_DB to
+    result = sorot("export", "-f", "w3c", *(["--db", missing] if how == "--db" else []))
+    assert result.returncode == 1 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line == f"sorot: no annotation database at {missing} " + (
+        "(check --db)" if how == "--db" else "(annotate in the reader first, or give --db PATH)"
+    )
+    assert not missing.exists()
+
+
+def test_a_closed_pipe_ends_the_export_quietly(tmp_path: Path, sorot: Run) -> None:
+    text = "Paragraf berita yang cukup panjang untuk ditandai berkali-kali. " * 40
+    doc = DocumentRef.for_text(text, str(tmp_path / "panjang.txt"), "Panjang")
+    db = tmp_path / "big.json"
+    with Store.open(db) as store:
+        store.save_many(
+            make_annotation(text, i, i + 40, "note", document=doc, note="catatan " * 60) for i in range(800)
+        )
+    command = (
+        f"{shlex.quote(sys.executable)} -m tui export -f w3c --db {shlex.quote(str(db))} | head -c 10; "
+        'echo "${PIPESTATUS[0]}" >&2'
+    )
+    env = {**os.environ, "SOROT_CACHE_DIR": str(tmp_path / "cache")}
+    result = subprocess.run(["bash", "-c", command], capture_output=True, env=env, timeout=120)
+    assert result.stdout == b'{\n  "@cont'
+    assert result.stderr.decode().split() == ["141"]  # no traceback, no message: just the pipe's status
+
+
+# -- import ------------------------------------------------------------------------------------------
+
+
+def test_w3c_then_jsonl_into_an_empty_database_gives_back_every_annotation(flood: dict, sorot: Run) -> None:
+    w3c, jsonl = flood["tmp"] / "notes.jsonld", flood["tmp"] / "notes.jsonl"
+    assert sorot("export", "-f", "w3c", "--db", flood["db"], "-o", w3c).returncode == 0
+    assert sorot("export", "-f", "jsonl", "--db", flood["db"], "-o", jsonl).returncode == 0
+    fresh = flood["tmp"] / "laptop" / "sorot.json"
+
+    first = sorot("import", w3c, "--db", fresh)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == ""
+    assert f"imported 5 annotations on 1 document from {w3c}: 5 new, 0 updated, 0 already there" in first.stderr
+    assert stored(fresh) == stored(flood["db"])
+
+    second = sorot("import", jsonl, "--db", fresh)
+    assert second.returncode == 0, second.stderr
+    assert "0 new, 0 updated, 5 already there" in second.stderr
+    assert stored(fresh) == stored(flood["db"])
+
+
+def test_importing_the_same_file_twice_adds_nothing(flood: dict, sorot: Run) -> None:
+    export = sorot("export", "-f", "w3c", "--db", flood["db"])
+    fresh = flood["tmp"] / "fresh.json"
+    for _ in range(2):
+        result = sorot("import", "-", "--db", fresh, stdin=export.stdout)  # - reads standard input
+        assert result.returncode == 0, result.stderr
+    assert "from standard input: 0 new, 0 updated, 5 already there" in result.stderr
+    assert len(stored(fresh)) == 5
+
+
+def test_import_into_the_default_database(flood: dict, sorot: Run, tmp_path: Path) -> None:
+    jsonl = flood["tmp"] / "notes.jsonl"
+    assert sorot("export", "-f", "jsonl", "--db", flood["db"], "-o", jsonl).returncode == 0
+    assert sorot("import", jsonl).returncode == 0
+    assert stored(tmp_path / "default.json") == stored(flood["db"])  # SOROT_DB names it
+
+
+def test_an_invalid_jsonl_file_names_its_lines_and_imports_nothing(flood: dict, sorot: Run) -> None:
+    lines = sorot("export", "-f", "jsonl", "--db", flood["db"]).stdout.splitlines()
+    lines[1] = lines[1][:-5]  # cut short
+    lines[2] = json.dumps({**json.loads(lines[2]), "position": {"start": 9, "end": 3}})
+    bad = flood["tmp"] / "rusak.jsonl"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    target = flood["tmp"] / "target.json"
+    with Store.open(target) as store:
+        store.add(make_annotation(FLOOD, 0, 6, note="sudah ada"))
+    before = target.read_bytes()
+
+    result = sorot("import", bad, "--db", target)
+
+    assert result.returncode == 1 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"sorot: {bad}: ") and "line 2: not valid JSON" in line and "line 3:" in line
+    assert "line 1" not in line and "line 4" not in line
+    assert target.read_bytes() == before
+
+
+def test_an_invalid_w3c_item_is_named_and_nothing_is_imported(flood: dict, sorot: Run) -> None:
+    collection = json.loads(sorot("export", "-f", "w3c", "--db", flood["db"]).stdout)
+    del collection["first"]["items"][2]["target"]
+    fresh = flood["tmp"] / "fresh.json"
+
+    result = sorot("import", "-", "--db", fresh, stdin=json.dumps(collection))
+
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("sorot: standard input: item 3: ")
+    assert not fresh.exists() or stored(fresh) == []
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("", "the input is empty"),
+        ('{"@context": "x", "items": [1, 2', "line 1, column"),
+        ("[1]", "item 1: expected an annotation object"),
+    ],
+)
+def test_import_of_what_is_not_an_export(content: str, expected: str, tmp_path: Path, sorot: Run) -> None:
+    source = tmp_path / "bukan.json"
+    source.write_text(content, encoding="utf-8")
+    result = sorot("import", source, "--db", tmp_path / "db.json")
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert expected in line and "Traceback" not in line
+
+
+def test_import_of_a_file_that_is_not_there(tmp_path: Path, sorot: Run) -> None:
+    result = sorot("import", tmp_path / "hilang.jsonl", "--db", tmp_path / "db.json")
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert "hilang.jsonl" in line and "cannot read" in line
+
+
+def test_usage_errors_exit_2(sorot: Run) -> None:
+    assert sorot("export").returncode == 2  # --format is required
+    assert sorot("export", "-f", "pdf").returncode == 2
+    assert sorot("import").returncode == 2
+
+
+# -- the reader's --db ------------------------------------------------------------------------------------
+
+
+class _FakeApp:
+    return_code = 0
+
+    def run(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("accepts_db", [True, False])
+def test_the_readers_db_option_reaches_the_app(accepts_db: bool, monkeypatch, tmp_path: Path) -> None:
+    import tui.ui.app
+
+    calls: list[dict] = []
+    if accepts_db:
+
+        def make_app(path=None, *, model=None, cache=None, db=None):
+            calls.append({"path": path, "db": db})
+            return _FakeApp()
+    else:
+
+        def make_app(path=None, *, model=None, cache=None):  # type: ignore[misc]
+            calls.append({"path": path, "db": os.environ.get("SOROT_DB")})
+            return _FakeApp()
+
+    monkeypatch.setattr(tui.ui.app, "make_app", make_app)
+    monkeypatch.setenv("SOROT_DB", str(tmp_path / "other.json"))
+    db = str(tmp_path / "notes.json")
+    assert cli.main(["article.txt", "--db", db]) == 0
+    assert calls == [{"path": "article.txt", "db": db}]

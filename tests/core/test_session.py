@@ -1,0 +1,104 @@
+"""A document's annotations as a reader changes them: saved at once, undoable, found again after edits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.core.annotations import DocumentRef
+from tui.core.entities import Entity
+from tui.core.session import DocumentSession
+from tui.core.store import Store
+
+TEXT = "Presiden Joko Widodo meresmikan bendungan di Jawa Tengah pada Senin.\n\nIa berharap panen naik."
+
+
+def open_session(store: Store, text: str = TEXT, path: str = "/berita/bendungan.txt") -> DocumentSession:
+    return DocumentSession.open(store, text, DocumentRef.for_text(text, path, "Bendungan"))
+
+
+def test_every_change_is_saved_and_can_be_undone_and_redone(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "db.json") as store:
+        session = open_session(store)
+        note = session.annotate(9, 20, "note", note="siapa?", tags=["tokoh"])
+        session.edit(note.id, note="Presiden ke-7", tags=["tokoh", "politik"])
+        highlight = session.annotate(32, 41, "highlight", colour="yellow")
+        assert [a.id for a in store.annotations_for(session.document.sha256)] == [note.id, highlight.id]
+        assert session.undo() == "highlight added"
+        assert store.get(highlight.id) is None
+        assert session.undo() == "note changed"
+        assert store.get(note.id).note == "siapa?"
+        assert session.redo() == "note changed"
+        assert store.get(note.id).note == "Presiden ke-7" and store.get(note.id).tags == ("tokoh", "politik")
+        session.delete(note.id)
+        assert store.get(note.id) is None and session.annotations == []
+        session.undo()
+        assert store.get(note.id).note == "Presiden ke-7"
+        assert set(session.tags()) == {"tokoh", "politik"}  # for completing tags
+        assert session.can_redo and session.redo() == "note deleted" and store.get(note.id) is None
+
+
+def test_a_new_change_after_undo_drops_the_redo_history(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "db.json") as store:
+        session = open_session(store)
+        session.annotate(9, 20, "highlight")
+        session.undo()
+        session.annotate(45, 56, "highlight")
+        assert session.redo() is None and session.undo() == "highlight added" and session.undo() is None
+
+
+def test_entity_corrections_change_the_entities_shown() -> None:
+    store = Store.memory()
+    session = open_session(store)
+    model = [
+        Entity(9, 20, "ORG", "Joko Widodo"),
+        Entity(45, 56, "LOC", "Jawa Tengah"),
+        Entity(62, 67, "PERSON", "Senin"),
+    ]
+    session.annotate(9, 20, "entity-relabel", label="PERSON")
+    session.annotate(62, 67, "entity-reject", label="PERSON")
+    session.annotate(32, 41, "entity-add", label="FAC")
+    assert [(e.text, e.label) for e in session.corrected(model)] == [
+        ("Joko Widodo", "PERSON"),
+        ("bendungan", "FAC"),
+        ("Jawa Tengah", "LOC"),
+    ]
+    session.undo()
+    assert ("bendungan", "FAC") not in [(e.text, e.label) for e in session.corrected(model)]
+
+
+def test_reopening_an_edited_article_finds_notes_moved_and_orphaned(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "db.json") as store:
+        session = open_session(store)
+        kept = session.annotate(32, 56, "note", note="bendungan mana?")
+        lost = session.annotate(82, 93, "highlight")  # "panen naik."
+    edited = "JAKARTA - " + TEXT.replace("Ia berharap panen naik.", "Ia tidak berkomentar.")
+    with Store.open(tmp_path / "db.json") as store:
+        session = open_session(store, edited)
+        by_id = {a.id: a for a in session.annotations}
+        assert by_id[kept.id].status == "moved"
+        assert edited[by_id[kept.id].start : by_id[kept.id].end] == "bendungan di Jawa Tengah"
+        assert by_id[lost.id].status == "orphaned" and session.orphans() == [by_id[lost.id]]
+        assert (session.moved, session.orphaned) == (1, 1)
+        # The orphan is re-attached by hand to the passage the reader picks.
+        start = edited.index("tidak berkomentar")
+        session.edit(lost.id, start=start, end=start + len("tidak berkomentar"))
+    with Store.open(tmp_path / "db.json") as store:
+        again = open_session(store, edited)
+        assert {a.status for a in again.annotations} == {"ok"}  # both saved at their new places
+        assert [edited[a.start : a.end] for a in again.placed()] == ["bendungan di Jawa Tengah", "tidak berkomentar"]
+
+
+def test_reading_position_and_bookmarks_are_kept_per_document(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "db.json") as store:
+        session = open_session(store)
+        assert session.position() is None
+        session.save_position(45)
+        mark = session.bookmark(70, "Ia berharap")
+        assert session.bookmark(70) == mark and len(session.bookmarks) == 1
+        session.undo()
+        assert session.bookmarks == []
+        session.redo()
+    with Store.open(tmp_path / "db.json") as store:
+        session = open_session(store)
+        assert session.position() == 45
+        assert [b.offset for b in session.bookmarks] == [70]

@@ -1,0 +1,223 @@
+"""A reader's story with annotations: select, highlight, note, tag, correct entities, undo,
+quit, come back and find everything where it was, also after the article was edited."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.ui.conftest import reader, status_text, view_of, wait_until
+from tui.core.document import sample_article_path
+from tui.core.store import Store
+from tui.ui.screens.annotate import BookmarksScreen, ChoiceScreen, NoteScreen
+from tui.ui.widgets.notes_panel import NotesPanel
+
+WIDE = (140, 40)
+
+
+@pytest.fixture
+def article(tmp_path: Path) -> Path:
+    """A copy of the sample article the test may edit."""
+    path = tmp_path / "berita.txt"
+    shutil.copy(sample_article_path(), path)
+    return path
+
+
+def stored(db: Path) -> list:
+    with Store.open(db) as store:
+        return store.all_annotations()
+
+
+async def select_words(pilot, text: str, words: int) -> None:
+    """Put the cursor on ``text`` and select ``words`` words from there with v and w."""
+    view = view_of(pilot.app)
+    view.move_cursor(view.text.index(text))
+    await pilot.press("v", *["w"] * words)
+
+
+async def test_a_note_with_tags_is_saved_listed_and_back_after_a_restart(article: Path, tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    async with reader(article, size=WIDE, db=db) as (app, pilot):
+        await select_words(pilot, "Kremlin mengkonfirmasi", 2)
+        assert view_of(app).selection == (view_of(app).text.index("Kremlin"), view_of(app).text.index(" adanya"))
+        assert status_text(app).startswith("selected 22 characters")
+        await pilot.press("a")
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press(*"Dikonfirmasi [bold]resmi[/]", "tab", *"politik, rus")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        (note,) = stored(db)
+        assert (note.kind, note.quote.exact, note.note) == (
+            "note",
+            "Kremlin mengkonfirmasi",
+            "Dikonfirmasi [bold]resmi[/]",
+        )
+        assert note.tags == ("politik", "rus")
+        assert view_of(app).selection is None and view_of(app).annotations == [note]
+        await pilot.press("t")
+        notes = app.screen.query_one(NotesPanel)
+        assert notes.has_focus and "Dikonfirmasi [bold]resmi[/]" in str(notes.get_option_at_index(0).prompt)
+    async with reader(article, size=WIDE, db=db) as (app, pilot):
+        assert [a.id for a in view_of(app).annotations] == [note.id]
+        # The tag typed before completes the next note's tags.
+        await select_words(pilot, "Pyongyang", 1)
+        await pilot.press("a", "tab", *"pol", "right")
+        assert app.screen.query_one("#tags").value == "politik"
+
+
+async def test_highlight_undo_and_redo(article: Path, tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    async with reader(article, size=WIDE, db=db) as (app, pilot):
+        await select_words(pilot, "Korea Selatan dan", 2)
+        await pilot.press("h")
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("2")
+        await pilot.pause()
+        (highlight,) = stored(db)
+        assert (highlight.kind, highlight.colour, highlight.quote.exact) == ("highlight", "green", "Korea Selatan")
+        await pilot.press("u")
+        assert stored(db) == [] and view_of(app).annotations == []
+        assert status_text(app) == "undo: highlight added"
+        await pilot.press("ctrl+r")
+        assert [a.id for a in stored(db)] == [highlight.id]
+        await pilot.press("u", "u")
+        assert status_text(app) == "nothing to undo"
+
+
+async def test_entity_corrections_change_the_highlights_and_the_facts(article: Path, tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    async with reader(article, size=WIDE, db=db) as (app, pilot):
+        await wait_until(pilot, lambda: app.screen.facts is not None)
+        view = view_of(app)
+        text = view.text
+        kremlin = text.index("Kremlin")
+        view.move_cursor(kremlin)
+        await pilot.press("l", "2")  # the pipeline says PERSON; the reader says ORG
+        await pilot.pause()
+        entity = next(e for e in view.entities if e.start == kremlin)
+        assert entity.label == "ORG" and (kremlin, kremlin + 7) in view.corrected
+        momentum = text.index("Momentum")
+        view.move_cursor(momentum)
+        await pilot.press("x")
+        await pilot.pause()
+        assert not any(e.start == momentum for e in view.entities)
+        await wait_until(pilot, lambda: not any(f.text == "Momentum" for f in app.screen.facts.entities))
+        assert next(f for f in app.screen.facts.entities if f.text == "Kremlin").label == "ORG"
+        await select_words(pilot, "Universitas Studi Korea Utara", 1)
+        await pilot.press("e", "3")
+        await pilot.pause()
+        assert any(e.text == "Universitas" and e.label == "LOC" for e in view.entities)
+        kinds = sorted(a.kind for a in stored(db))
+        assert kinds == ["entity-add", "entity-reject", "entity-relabel"]
+        await pilot.press("u")  # the added entity goes again
+        assert not any(e.text == "Universitas" for e in view.entities)
+
+
+async def test_the_reading_position_and_bookmarks_come_back(article: Path, tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    async with reader(article, size=WIDE, db=db) as (app, pilot):
+        view = view_of(app)
+        view.move_cursor(view.text.index("Pyongyang dilaporkan"))
+        await pilot.press("m")
+        assert status_text(app).startswith("bookmark 1 set")
+        view.move_cursor(view.text.index("Yang Moo Jin berpendapat"))
+        place = view.cursor
+    async with reader(article, size=WIDE, db=db) as (app, pilot):
+        view = view_of(app)
+        await wait_until(pilot, lambda: view.cursor == place)
+        await pilot.press("apostrophe")
+        assert isinstance(app.screen, BookmarksScreen)
+        await pilot.press("enter")
+        assert view.cursor == view.text.index("Pyongyang dilaporkan")
+
+
+async def test_notes_follow_an_edited_article_and_orphans_can_be_reattached(article: Path, tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    async with reader(article, size=WIDE, db=db) as (app, pilot):
+        await select_words(pilot, "Kremlin mengkonfirmasi", 2)
+        await pilot.press("h", "1")
+        await select_words(pilot, "Momentum", 1)
+        await pilot.press("h", "3")
+        await pilot.pause()
+    text = article.read_text(encoding="utf-8")
+    edited = "Catatan redaksi: artikel ini diperbarui.\n\n" + text.replace("Momentum", "Situasi")
+    article.write_text(edited, encoding="utf-8")
+    async with reader(article, size=WIDE, db=db) as (app, pilot):
+        view = view_of(app)
+        moved = next(a for a in view.annotations if a.quote.exact == "Kremlin mengkonfirmasi")
+        assert moved.status == "moved" and edited[moved.start : moved.end] == "Kremlin mengkonfirmasi"
+        session = app.screen.session
+        (orphan,) = session.orphans()
+        assert orphan.quote.exact == "Momentum" and orphan not in view.annotations
+        await pilot.press("t")
+        notes = app.screen.query_one(NotesPanel)
+        assert "not found in this text" in str(notes.get_option_at_index(1).prompt)
+        await pilot.press("escape")
+        await select_words(pilot, "Situasi", 1)
+        await pilot.press("tab")  # to the panel's open tab: Notes
+        assert notes.has_focus
+        notes.highlighted = notes.ids.index(orphan.id)  # orphans are listed last
+        await pilot.press("r")
+        await pilot.pause()
+        fixed = next(a for a in session.annotations if a.id == orphan.id)
+        assert fixed.status == "ok" and edited[fixed.start : fixed.end] == "Situasi"
+        assert fixed in view.annotations
+    assert {a.status for a in stored(db)} == {"moved", "ok"}
+
+
+async def test_a_mouse_drag_selects(article: Path) -> None:
+    async with reader(article, size=WIDE) as (app, pilot):
+        view = view_of(app)
+        await pilot.mouse_down(view, offset=(view.margin + 2, 0))
+        await pilot.hover(view, offset=(view.margin + 12, 0))
+        await pilot.mouse_up(view, offset=(view.margin + 12, 0))
+        assert view.selection is not None and view.selection[1] - view.selection[0] == 11
+
+
+async def test_a_corrupt_database_is_kept_aside_and_the_app_still_opens(article: Path, tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    db.write_text("{ this is not json", encoding="utf-8")
+    async with reader(article, size=WIDE, db=db) as (app, pilot):
+        messages = [n.message for n in app._notifications]
+        assert any("corrupt" in m or "not" in m for m in messages), messages
+        await select_words(pilot, "Kremlin", 1)
+        await pilot.press("h", "1")
+        await pilot.pause()
+    assert len(stored(db)) == 1
+    (aside,) = [p for p in tmp_path.iterdir() if p.name.startswith("db.json.corrupt")]
+    assert aside.read_text(encoding="utf-8") == "{ this is not json"
+
+
+async def test_an_unwritable_database_still_lets_the_reader_read(article: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    async with reader(article, size=WIDE, db=blocker / "db.json") as (app, pilot):
+        assert any("will not be saved" in n.message for n in app._notifications)
+        await select_words(pilot, "Kremlin", 1)
+        await pilot.press("h", "1")
+        await pilot.pause()
+        assert len(view_of(app).annotations) == 1  # kept for the session
+
+
+async def test_export_from_the_app_writes_the_file_and_says_where(
+    article: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from tui.ui.screens.export import ExportScreen
+
+    monkeypatch.chdir(tmp_path)
+    async with reader(article, size=WIDE, db=tmp_path / "db.json") as (app, pilot):
+        await select_words(pilot, "Kremlin mengkonfirmasi", 2)
+        await pilot.press("a", *"catatan", "ctrl+s")
+        await pilot.press("E")
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: any(n.title == "Exported" for n in app._notifications))
+        (message,) = [n.message for n in app._notifications if n.title == "Exported"]
+    (written,) = [p for p in tmp_path.iterdir() if p.suffix in (".jsonld", ".json") and p.name != "db.json"]
+    assert str(written.name) in message and "1 annotation" in message
+    data = json.loads(written.read_text(encoding="utf-8"))
+    assert "http://www.w3.org/ns/anno.jsonld" in json.dumps(data["@context"])

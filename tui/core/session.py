@@ -1,0 +1,214 @@
+"""One open document's annotations and bookmarks, as the reader changes them, with undo and redo.
+
+``DocumentSession.open(store, text, document)`` re-anchors what the store holds for the
+document (also annotations made on an older version of the same file), saves the new positions
+and statuses, and from then on every change goes to the store at once and onto the undo stack.
+The UI keeps no annotation state of its own: it reads ``annotations`` and ``bookmarks`` here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from tui.core.annotations import Annotation, DocumentRef, make_annotation, reanchor
+from tui.core.entities import Entity
+from tui.core.store import Bookmark, Store
+
+ENTITY_KINDS = ("entity-add", "entity-relabel", "entity-reject")
+
+
+@dataclass
+class _Step:
+    """One undoable change: what it was, and how to take it back and do it again."""
+
+    description: str
+    undo: Callable[[], None]
+    redo: Callable[[], None]
+
+
+@dataclass
+class DocumentSession:
+    store: Store
+    text: str
+    document: DocumentRef
+    annotations: list[Annotation] = field(default_factory=list)
+    bookmarks: list[Bookmark] = field(default_factory=list)
+    moved: int = 0
+    orphaned: int = 0
+    _undo: list[_Step] = field(default_factory=list)
+    _redo: list[_Step] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, store: Store, text: str, document: DocumentRef) -> DocumentSession:
+        """The document's annotations, re-anchored in ``text``; moved and orphaned ones are saved so."""
+        stored = store.annotations_for(document.sha256, document.path or None)
+        anchored = reanchor(stored, text)
+        current, changed = [], []
+        for item in anchored:
+            ann = item.rebased(text, document)
+            if ann != item.annotation:
+                changed.append(ann)
+            current.append(ann)
+        if changed:
+            store.save_many(changed)
+        session = cls(store, text, document, current, store.bookmarks(document.sha256))
+        session.moved = sum(1 for a in current if a.status == "moved")
+        session.orphaned = sum(1 for a in current if a.status == "orphaned")
+        session._sort()
+        return session
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def placed(self) -> list[Annotation]:
+        """Annotations with a place in the text (not orphaned), in document order."""
+        return [a for a in self.annotations if a.status != "orphaned"]
+
+    def orphans(self) -> list[Annotation]:
+        return [a for a in self.annotations if a.status == "orphaned"]
+
+    def at(self, offset: int) -> list[Annotation]:
+        """Placed annotations covering ``offset``."""
+        return [a for a in self.placed() if a.start <= offset < a.end]
+
+    def corrected(self, entities: Iterable[Entity]) -> list[Entity]:
+        """The pipeline's entities with this reader's corrections applied."""
+        from tui.core.export import corrected_entities
+
+        return corrected_entities(entities, self.placed(), self.text)
+
+    def tags(self) -> list[str]:
+        return self.store.tags()
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    # -- changing --------------------------------------------------------------------------------
+
+    def annotate(self, start: int, end: int, kind: str, **fields: object) -> Annotation:
+        """Add an annotation of ``text[start:end]`` (``note``, ``tags``, ``label``, ``colour``)."""
+        ann = make_annotation(self.text, start, end, kind, document=self.document, **fields)
+        self.store.add(ann)
+        self._put(ann)
+        self._record(
+            f"{_kind_name(kind)} added",
+            undo=lambda: self._remove(ann.id),
+            redo=lambda: self._restore(ann),
+        )
+        return ann
+
+    def edit(self, annotation_id: str, **changes: object) -> Annotation:
+        """Change an annotation's note, tags, label or colour (or re-attach it: ``start``/``end``)."""
+        old = self._get(annotation_id)
+        start, end = changes.pop("start", None), changes.pop("end", None)
+        if start is not None and end is not None:
+            fresh = make_annotation(self.text, int(start), int(end), old.kind, document=self.document)
+            changes.update(position=fresh.position, quote=fresh.quote, document=self.document, status="ok")
+        new = old.edited(**changes)
+        self.store.restore(new)
+        self._put(new)
+        self._record(
+            f"{_kind_name(old.kind)} changed", undo=lambda: self._restore(old), redo=lambda: self._restore(new)
+        )
+        return new
+
+    def delete(self, annotation_id: str) -> Annotation:
+        old = self._get(annotation_id)
+        self._remove(annotation_id)
+        self._record(
+            f"{_kind_name(old.kind)} deleted", undo=lambda: self._restore(old), redo=lambda: self._remove(old.id)
+        )
+        return old
+
+    def bookmark(self, offset: int, label: str = "") -> Bookmark:
+        """Bookmark ``offset`` (the same place twice gives the same bookmark, and no undo step)."""
+        existing = next((b for b in self.bookmarks if b.offset == offset), None)
+        if existing is not None:
+            return existing
+        mark = self.store.add_bookmark(self.document, offset, label)
+        self._refresh_bookmarks()
+        self._record(
+            "bookmark added",
+            undo=lambda: (self.store.remove_bookmark(mark.id), self._refresh_bookmarks()),
+            redo=lambda: (self.store.restore_bookmark(mark), self._refresh_bookmarks()),
+        )
+        return mark
+
+    def remove_bookmark(self, bookmark_id: str) -> Bookmark:
+        mark = self.store.remove_bookmark(bookmark_id)
+        self._refresh_bookmarks()
+        self._record(
+            "bookmark removed",
+            undo=lambda: (self.store.restore_bookmark(mark), self._refresh_bookmarks()),
+            redo=lambda: (self.store.remove_bookmark(mark.id), self._refresh_bookmarks()),
+        )
+        return mark
+
+    def undo(self) -> str | None:
+        """Take back the last change; what it was, or None when there is nothing to undo."""
+        if not self._undo:
+            return None
+        step = self._undo.pop()
+        step.undo()
+        self._redo.append(step)
+        return step.description
+
+    def redo(self) -> str | None:
+        if not self._redo:
+            return None
+        step = self._redo.pop()
+        step.redo()
+        self._undo.append(step)
+        return step.description
+
+    def save_position(self, offset: int) -> None:
+        self.store.set_position(self.document, max(0, min(offset, len(self.text))))
+
+    def position(self) -> int | None:
+        offset = self.store.position(self.document.sha256, self.document.path or None)
+        return None if offset is None else min(offset, len(self.text))
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _record(self, description: str, undo: Callable[[], object], redo: Callable[[], object]) -> None:
+        self._undo.append(_Step(description, undo, redo))  # type: ignore[arg-type]
+        self._redo.clear()
+
+    def _get(self, annotation_id: str) -> Annotation:
+        for ann in self.annotations:
+            if ann.id == annotation_id:
+                return ann
+        raise KeyError(annotation_id)
+
+    def _put(self, ann: Annotation) -> None:
+        self.annotations = [a for a in self.annotations if a.id != ann.id] + [ann]
+        self._sort()
+
+    def _remove(self, annotation_id: str) -> None:
+        self.store.delete(annotation_id)
+        self.annotations = [a for a in self.annotations if a.id != annotation_id]
+
+    def _restore(self, ann: Annotation) -> None:
+        self.store.restore(ann)
+        self._put(ann)
+
+    def _refresh_bookmarks(self) -> None:
+        self.bookmarks = self.store.bookmarks(self.document.sha256)
+
+    def _sort(self) -> None:
+        self.annotations.sort(key=lambda a: (a.status == "orphaned", a.start, a.end, a.created))
+
+
+def _kind_name(kind: str) -> str:
+    return {
+        "highlight": "highlight",
+        "note": "note",
+        "entity-add": "entity",
+        "entity-relabel": "label change",
+        "entity-reject": "entity rejection",
+    }.get(kind, kind)

@@ -1,0 +1,227 @@
+"""The export dialog: a format, a scope (this document or all of them) and where to write.
+
+It only asks: the choice comes back as an :class:`ExportChoice` and the app runs the export
+(:func:`tui.core.exchange.run_export`) in a worker. File names are untrusted: they are shown as
+``rich.text.Text``, never as markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select
+
+from tui.core.document import inert
+from tui.core.export import FORMATS, default_name
+
+Scope = Literal["document", "all"]
+ALL_DOCUMENTS_STEM = "sorot-annotations"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportChoice:
+    """What to export: a :data:`~tui.core.export.FORMATS` name, which annotations, and the
+    absolute path to write (a directory for ``brat``)."""
+
+    format: str
+    scope: Scope
+    path: Path
+
+
+def _safe_stem(stem: str) -> str:
+    """A file-name stem from an article's: no control characters or path separators."""
+    safe = "".join(c if c.isprintable() and c not in "/\\" else "_" for c in stem).strip()
+    return safe.strip(".") or ALL_DOCUMENTS_STEM
+
+
+class ExportScreen(ModalScreen[ExportChoice | None]):
+    """Choose a format, a scope and a destination; ctrl+s (or enter in the path) exports, esc cancels.
+
+    ``stem`` is the open article's file stem (``None`` when no article is open: only "all
+    documents" is offered). The destination starts as :func:`default_name` in ``directory``
+    (default: the current directory) and follows the format and scope until the reader edits it.
+    Confirming an existing destination asks once more before the app replaces it.
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "export", "Export", tooltip="Export with these settings"),
+        Binding("escape", "cancel", "Cancel", tooltip="Close without exporting"),
+    ]
+
+    DEFAULT_CSS = """
+    ExportScreen { align: center middle; }
+    ExportScreen > .dialog {
+        width: 80;
+        max-width: 95%;
+        height: auto;
+        max-height: 95%;
+        padding: 0 1;
+        background: $panel;
+        border: tall $accent;
+    }
+    ExportScreen .export-heading { margin-top: 1; color: $text-muted; }
+    ExportScreen Select { width: 100%; }
+    ExportScreen RadioSet { layout: horizontal; width: 100%; height: auto; }
+    ExportScreen #export-problem { color: $text-error; height: auto; }
+    ExportScreen #export-buttons { height: auto; align-horizontal: right; margin-top: 1; }
+    ExportScreen #export-buttons Button { margin-left: 1; }
+    """
+
+    def __init__(
+        self,
+        stem: str | None = None,
+        *,
+        fmt: str = "w3c",
+        scope: Scope = "document",
+        directory: str | Path | None = None,
+    ) -> None:
+        super().__init__(classes="dialog-screen")
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown export format {fmt!r}")
+        self.stem = _safe_stem(stem) if stem is not None else None
+        self.initial_format = fmt
+        self.initial_scope: Scope = scope if self.stem is not None else "all"
+        self.directory = Path(directory) if directory is not None else Path.cwd()
+        self._suggested = self.suggested_name(fmt, self.initial_scope)
+        self._confirmed: Path | None = None  # an existing destination the reader was warned about
+
+    def suggested_name(self, fmt: str, scope: Scope) -> str:
+        """The default destination for ``fmt`` and ``scope``: a name in :attr:`directory`."""
+        stem = self.stem if scope == "document" and self.stem is not None else ALL_DOCUMENTS_STEM
+        return default_name(fmt, stem)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog dialog-wide") as dialog:
+            dialog.border_title = "Export annotations"
+            dialog.border_subtitle = "ctrl+s export · esc cancel"
+            yield Label("Format", classes="export-heading", markup=False)
+            yield Select(
+                [(Text.assemble((name, "bold"), "  ", spec.description), name) for name, spec in FORMATS.items()],
+                value=self.initial_format,
+                allow_blank=False,
+                id="export-format",
+            )
+            yield Label("Annotations of", classes="export-heading", markup=False)
+            with RadioSet(id="export-scope"):
+                yield RadioButton(
+                    Text("this document"),
+                    value=self.initial_scope == "document",
+                    disabled=self.stem is None,
+                    id="scope-document",
+                )
+                yield RadioButton(Text("all documents"), value=self.initial_scope == "all", id="scope-all")
+            yield Label(
+                Text.assemble("Write to (relative to ", inert(str(self.directory)), ")"),
+                classes="export-heading",
+            )
+            yield Input(self._suggested, placeholder="file name (brat: a directory)", id="export-path")
+            yield Label("", id="export-problem", markup=False)
+            with Horizontal(id="export-buttons"):
+                yield Button(Text("Cancel"), id="export-cancel")
+                yield Button(Text("Export"), variant="primary", id="export-ok")
+
+    def on_mount(self) -> None:
+        self.query_one("#export-format", Select).focus()
+
+    # -- reading the form ------------------------------------------------------------------------
+
+    @property
+    def selected_format(self) -> str:
+        value = self.query_one("#export-format", Select).value
+        return value if isinstance(value, str) else self.initial_format
+
+    @property
+    def selected_scope(self) -> Scope:
+        return "document" if self.query_one("#scope-document", RadioButton).value else "all"
+
+    @property
+    def path_input(self) -> Input:
+        return self.query_one("#export-path", Input)
+
+    def destination(self) -> Path | None:
+        """The path typed, made absolute against :attr:`directory`; ``None`` when it is empty."""
+        typed = self.path_input.value.strip()
+        if not typed:
+            return None
+        path = Path(typed).expanduser()
+        return path if path.is_absolute() else self.directory / path
+
+    # -- keeping the default name in step ----------------------------------------------------------
+
+    @on(Select.Changed, "#export-format")
+    @on(RadioSet.Changed, "#export-scope")
+    def follow_choice(self) -> None:
+        """Suggest the name for the new format or scope, unless the reader typed their own."""
+        suggestion = self.suggested_name(self.selected_format, self.selected_scope)
+        if self.path_input.value.strip() in ("", self._suggested):
+            self.path_input.value = suggestion
+        self._suggested = suggestion
+        self._confirmed = None
+        self.show_problem("")
+
+    @on(Input.Changed, "#export-path")
+    def path_edited(self) -> None:
+        self._confirmed = None
+        self.show_problem("")
+
+    def show_problem(self, message: str) -> None:
+        """Say under the path why the export cannot go ahead yet (``""`` clears it)."""
+        self.query_one("#export-problem", Label).update(Text(inert(message)))
+
+    # -- confirming ------------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#export-path")
+    @on(Button.Pressed, "#export-ok")
+    def export_pressed(self) -> None:
+        self.action_export()
+
+    def action_export(self) -> None:
+        """Return the choice, unless the destination cannot take this format or needs a second look."""
+        path = self.destination()
+        if path is None:
+            self.show_problem("Give a file name to write the export to.")
+            self.path_input.focus()
+            return
+        problem, replaces = self.check(path)
+        if problem:
+            self.show_problem(problem)
+            self.path_input.focus()
+            return
+        if replaces and self._confirmed != path:
+            self.show_problem(replaces)
+            self._confirmed = path
+            return
+        self.dismiss(ExportChoice(self.selected_format, self.selected_scope, path))
+
+    def check(self, path: Path) -> tuple[str, str]:
+        """Why ``path`` cannot take this format (or ``""``), and a warning when it would replace something."""
+        name = path.name or str(path)
+        try:
+            if FORMATS[self.selected_format].output == "directory":
+                if path.exists() and not path.is_dir():
+                    return f"{name} is a file: brat writes a directory of .txt/.ann pairs.", ""
+                if path.is_dir() and any(path.iterdir()):
+                    return "", f"{name} is not empty: press ctrl+s again to write into it (same-named files replaced)."
+                return "", ""
+            if path.is_dir():
+                return f"{name} is a directory: give a file name.", ""
+            if path.exists():
+                return "", f"{name} exists: press ctrl+s again to replace it."
+        except OSError as exc:
+            return f"{name}: {exc.strerror or exc}", ""
+        return "", ""
+
+    @on(Button.Pressed, "#export-cancel")
+    def cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
