@@ -19,9 +19,12 @@ import os
 import threading
 from collections.abc import Callable
 from multiprocessing import resource_tracker
+from typing import TYPE_CHECKING
 
 from tui.core.entities import Entity
-from tui.core.facts import Facts, extract_facts
+
+if TYPE_CHECKING:
+    from tui.core.facts import Facts
 from tui.core.nlp import PipelineError, doc_entities, find_entities, load_pipeline, split_for_nlp
 from tui.core.nlp.cache import CachedResult, EntityCache, pipeline_key
 
@@ -76,6 +79,8 @@ def _serve(conn, model: str | None) -> None:
             return
         try:
             if kind == "facts":
+                from tui.core.facts import extract_facts
+
                 text, entities = payload
                 conn.send((request_id, True, extract_facts(text, entities)))
             else:
@@ -229,6 +234,8 @@ class NlpEngine:
         Small articles are read here (milliseconds); long ones in the child process, whose core
         is not the interface's (a 1 MB article takes about a second of pure Python).
         """
+        from tui.core.facts import extract_facts  # 80 ms of imports the reader's first paint need not wait for
+
         if self.in_process or len(text) <= FACTS_HERE_CHARS:
             return extract_facts(text, entities)
         try:

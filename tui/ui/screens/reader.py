@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -18,16 +19,18 @@ from textual.worker import get_current_worker
 from tui.core.annotations import DocumentRef
 from tui.core.document import Article, inert
 from tui.core.entities import Entity
-from tui.core.facts import EntityFact, Fact, Facts
 from tui.core.nlp import PipelineError
 from tui.core.session import DocumentSession
 from tui.core.store import Store, StoreError
-from tui.ui.screens.annotate import BookmarksScreen, ChoiceScreen, NoteResult, NoteScreen
-from tui.ui.screens.export import ExportChoice, ExportScreen
 from tui.ui.widgets.article_view import HIGHLIGHT_COLOURS, ArticleView
 from tui.ui.widgets.facts_panel import FactsPanel
 from tui.ui.widgets.legend import Legend
 from tui.ui.widgets.notes_panel import NotesPanel
+
+if TYPE_CHECKING:
+    from tui.core.facts.model import Fact, Facts
+    from tui.ui.screens.annotate import NoteResult
+    from tui.ui.screens.export import ExportChoice
 from tui.ui.widgets.status_bar import NlpIndicator, StatusBar
 
 ENTITY_LABELS = ("PERSON", "ORG", "LOC", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL")
@@ -116,6 +119,7 @@ class ReaderScreen(Screen):
         self.facts: Facts | None = None
         self.model_entities: list[Entity] | None = None
         self._view: ArticleView | None = None
+        self.side_ready = False
         self.session: DocumentSession = DocumentSession(Store.memory(), article.text, _document_of(article))
 
     def compose(self) -> ComposeResult:
@@ -123,12 +127,8 @@ class ReaderScreen(Screen):
         yield Legend(id="legend")
         with Horizontal(id="body"):
             yield ArticleView(self.article, id="article")
-            with Vertical(id="side"):
-                with TabbedContent(id="side-tabs"):
-                    with TabPane("Facts", id="tab-facts"):
-                        yield FactsPanel(id="facts")
-                    with TabPane("Notes", id="tab-notes"):
-                        yield NotesPanel(id="notes")
+            # Filled after the first paint (mount_side): the text comes first.
+            yield Vertical(id="side")
         yield SearchBar(placeholder="Search (smart case: lowercase matches any case)", id="search")
         yield StatusBar(id="status")
         yield Footer()
@@ -143,6 +143,7 @@ class ReaderScreen(Screen):
         self.query_one(SearchBar).display = False
         self.view.focus()
         self.open_session()
+        self.call_after_refresh(self.mount_side)
         # Start the NLP only once the text is painted: the reader never waits on the model.
         self.call_after_refresh(self.find_entities)
 
@@ -252,11 +253,13 @@ class ReaderScreen(Screen):
     @on(FactsFound)
     def facts_found(self, event: FactsFound) -> None:
         self.facts = event.facts
-        self.query_one(FactsPanel).show_facts(event.facts)
+        if (panel := self.panel(FactsPanel)) is not None:
+            panel.show_facts(event.facts)
 
     @on(FactsFailed)
     def facts_failed(self, event: FactsFailed) -> None:
-        self.query_one(FactsPanel).show_failure(event.reason)
+        if (panel := self.panel(FactsPanel)) is not None:
+            panel.show_failure(event.reason)
         self.app.notify(inert(event.reason), title="Facts", severity="error", markup=False)
 
     @on(EntitiesFound)
@@ -362,6 +365,24 @@ class ReaderScreen(Screen):
         self.view.end_search_typing()
         self.view.focus()
 
+    # ----------------------------------------------------------------------------- side panel
+
+    async def mount_side(self) -> None:
+        """The Facts and Notes tabs, mounted once the article is on screen (they cost a tenth of
+        a second of styling that the first paint need not wait for)."""
+        tabs = TabbedContent(id="side-tabs")
+        await self.query_one("#side").mount(tabs)
+        await tabs.add_pane(TabPane("Facts", FactsPanel(id="facts"), id="tab-facts"))
+        await tabs.add_pane(TabPane("Notes", NotesPanel(id="notes"), id="tab-notes"))
+        self.side_ready = True
+        self.refresh_annotations()
+        if self.facts is not None:
+            self.query_one(FactsPanel).show_facts(self.facts)
+
+    def panel(self, kind: type[FactsPanel] | type[NotesPanel]):
+        """The facts or notes panel, or None before the side panel is mounted."""
+        return self.query_one(kind) if self.side_ready else None
+
     # ----------------------------------------------------------------------------- annotations
 
     def open_session(self) -> None:
@@ -407,9 +428,10 @@ class ReaderScreen(Screen):
 
     def refresh_annotations(self, *, entities: bool = False) -> None:
         self.view.set_annotations(self.session.placed())
-        self.query_one(NotesPanel).show_annotations(self.session.annotations)
-        count = len(self.session.annotations)
-        self.query_one(TabbedContent).get_tab("tab-notes").label = f"Notes ({count})" if count else "Notes"
+        if self.side_ready:
+            self.query_one(NotesPanel).show_annotations(self.session.annotations)
+            count = len(self.session.annotations)
+            self.query_one(TabbedContent).get_tab("tab-notes").label = f"Notes ({count})" if count else "Notes"
         if entities:
             self.show_entities()
 
@@ -433,6 +455,8 @@ class ReaderScreen(Screen):
         self.say(message)
 
     def action_highlight(self) -> None:
+        from tui.ui.screens.annotate import ChoiceScreen
+
         span = self.target()
         if span is None:
             self.app.bell()
@@ -446,6 +470,8 @@ class ReaderScreen(Screen):
         self.app.push_screen(ChoiceScreen("Highlight colour", choices), chosen)
 
     def action_annotate(self) -> None:
+        from tui.ui.screens.annotate import NoteScreen
+
         existing = None
         if self.view.selection is None:
             existing = next((a for a in self.session.at(self.view.cursor) if a.kind == "note"), None)
@@ -470,6 +496,8 @@ class ReaderScreen(Screen):
         self.app.push_screen(NoteScreen(quote, known_tags=self._safely(self.session.tags) or []), written)
 
     def edit_note(self, annotation_id: str) -> None:
+        from tui.ui.screens.annotate import NoteScreen
+
         ann = next((a for a in self.session.annotations if a.id == annotation_id), None)
         if ann is None:
             return
@@ -486,6 +514,8 @@ class ReaderScreen(Screen):
         self.app.push_screen(screen, written)
 
     def _pick_label(self, title: str, current: str | None, then) -> None:
+        from tui.ui.screens.annotate import ChoiceScreen
+
         labels = list(dict.fromkeys([*ENTITY_LABELS, *(label for label in self.labels if label not in ENTITY_LABELS)]))
         self.app.push_screen(ChoiceScreen(title, [(lb, lb) for lb in labels[:9]], current=current), then)
 
@@ -545,6 +575,8 @@ class ReaderScreen(Screen):
             self.say(f"bookmark {len(self.session.bookmarks)} set (' lists them)")
 
     def action_bookmarks(self) -> None:
+        from tui.ui.screens.annotate import BookmarksScreen
+
         def chosen(result: tuple[str, str] | None) -> None:
             if result is None:
                 return
@@ -560,6 +592,8 @@ class ReaderScreen(Screen):
         self.app.push_screen(BookmarksScreen(self.session.bookmarks, self.article.text), chosen)
 
     def action_export(self) -> None:
+        from tui.ui.screens.export import ExportScreen
+
         stem = self.article.path.stem if self.article.path is not None else None
         self.app.push_screen(ExportScreen(stem), self._export_chosen)
 
@@ -625,6 +659,9 @@ class ReaderScreen(Screen):
         self.view.focus()
 
     def action_switch_tab(self) -> None:
+        if not self.side_ready:
+            self.app.bell()
+            return
         tabs = self.query_one(TabbedContent)
         tabs.active = "tab-notes" if tabs.active == "tab-facts" else "tab-facts"
         self.remove_class("-no-panel")
@@ -647,7 +684,7 @@ class ReaderScreen(Screen):
 
     def action_toggle_focus(self) -> None:
         """Article -> the side panel's open tab -> article."""
-        if not self.view.has_focus:
+        if not self.view.has_focus or not self.side_ready:
             self.view.focus()
             return
         self.remove_class("-no-panel")
@@ -659,7 +696,7 @@ class ReaderScreen(Screen):
     def action_toggle_panel(self) -> None:
         hidden = not self.has_class("-no-panel")
         self.set_class(hidden, "-no-panel")
-        if hidden and self.query_one(FactsPanel).has_focus:
+        if hidden and not self.view.has_focus:
             self.view.focus()
 
     def _sentence_at(self, offset: int) -> tuple[int, int] | None:
@@ -672,6 +709,9 @@ class ReaderScreen(Screen):
         return None
 
     def action_sentence_facts(self) -> None:
+        if not self.side_ready:
+            self.app.bell()
+            return
         sentence = self._sentence_at(self.view.cursor)
         if self.facts is None or sentence is None:
             self.app.bell()
@@ -685,7 +725,7 @@ class ReaderScreen(Screen):
     @on(FactsPanel.FactChosen)
     def fact_chosen(self, event: FactsPanel.FactChosen) -> None:
         fact: Fact = event.fact
-        if isinstance(fact, EntityFact) and fact.mentions:
+        if fact.kind == "entity" and fact.mentions:
             spans = [tuple(m) for m in fact.mentions]
             sentences = [self._sentence_at(start) or tuple(fact.sentence) for start, _ in spans]
             self.view.show_spans(spans, sentences, fact.label)

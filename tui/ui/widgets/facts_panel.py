@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.binding import Binding
@@ -17,7 +18,9 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from tui.core.document import inert
-from tui.core.facts import ClaimFact, DateFact, EntityFact, Fact, Facts, NumberFact, RelationFact
+
+if TYPE_CHECKING:  # the facts package is imported by whoever computes facts, after the first paint
+    from tui.core.facts.model import DateFact, Fact, Facts
 
 SECTIONS = (
     ("entity", "Entities"),
@@ -80,7 +83,7 @@ def date_text(fact: DateFact) -> str:
 
 def fact_label(fact: Fact) -> Text:
     """One short row for ``fact``; all of it plain text."""
-    if isinstance(fact, EntityFact):
+    if fact.kind == "entity":
         row = Text.assemble((inert(fact.text), "bold"), " ", (inert(fact.label), "dim"))
         row.append(f" ×{len(fact.mentions)}", style="dim")
         if fact.aliases:
@@ -88,18 +91,18 @@ def fact_label(fact: Fact) -> Text:
         if fact.role:
             row.append(f" · {inert(fact.role)}", style="italic")
         return row
-    if isinstance(fact, DateFact):
+    if fact.kind == "date":
         return Text.assemble((inert(date_text(fact)), "bold"), "  ", inert(fact.text))
-    if isinstance(fact, NumberFact):
+    if fact.kind == "number":
         amount = QUALIFIERS.get(fact.qualifier or "", fact.qualifier or "") + _number(fact.value)
         if fact.value_max is not None:
             amount += f"–{_number(fact.value_max)}"
         if fact.unit:
             amount += f" {fact.unit}"
         return Text.assemble((inert(amount), "bold"), "  ", (inert(fact.text), "dim"))
-    if isinstance(fact, ClaimFact):
+    if fact.kind == "claim":
         return Text.assemble((inert(fact.speaker), "bold"), f" {inert(fact.verb)}: ", inert(fact.content))
-    if isinstance(fact, RelationFact):
+    if fact.kind == "relation":
         row = Text.assemble(
             (inert(fact.subject), "bold"), f" — {inert(fact.predicate)} — ", (inert(fact.object), "bold")
         )
@@ -113,7 +116,7 @@ def fact_label(fact: Fact) -> Text:
     return Text(inert(fact.text))
 
 
-class FactsPanel(Tree[Fact | str]):
+class FactsPanel(Tree["Fact | str"]):
     """Sections of facts; up/down or j/k move, enter goes to a fact or folds a section."""
 
     BINDINGS = [
@@ -197,7 +200,7 @@ class FactsPanel(Tree[Fact | str]):
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
         event.stop()
         node: TreeNode = event.node
-        if isinstance(node.data, Fact):
+        if node.data is not None and not isinstance(node.data, str):
             self.post_message(self.FactChosen(node.data))
 
     def action_walk(self, direction: int) -> None:
