@@ -64,11 +64,11 @@ def test_the_key_names_the_pipeline_and_changes_with_its_files(tmp_path: Path) -
     from tui.core.nlp.cache import _files_digest
 
     (tmp_path / "meta.json").write_text(json.dumps({"name": "x", "version": "1.0.0"}))
-    (tmp_path / "config.cfg").write_text("[nlp]\npipeline = [\"ner\"]\n")
+    (tmp_path / "config.cfg").write_text('[nlp]\npipeline = ["ner"]\n')
     first = pipeline_key(str(tmp_path))
     assert first is not None and first.startswith("x:1.0.0:")
     _files_digest.cache_clear()  # computed once per process; a new process sees the change
-    (tmp_path / "config.cfg").write_text("[nlp]\npipeline = [\"tok2vec\", \"ner\"]\n")
+    (tmp_path / "config.cfg").write_text('[nlp]\npipeline = ["tok2vec", "ner"]\n')
     assert pipeline_key(str(tmp_path)) != first
     assert pipeline_key(RULES_MODEL).startswith(RULES_MODEL) and "spacy" in pipeline_key(RULES_MODEL)
     assert pipeline_key(None) is not None  # the bundled pipeline, hashed by content

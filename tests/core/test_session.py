@@ -102,3 +102,13 @@ def test_reading_position_and_bookmarks_are_kept_per_document(tmp_path: Path) ->
         session = open_session(store)
         assert session.position() == 45
         assert [b.offset for b in session.bookmarks] == [70]
+
+
+def test_bookmarks_follow_an_edited_file_by_the_words_they_were_set_at(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "db.json") as store:
+        session = open_session(store)
+        mark = session.bookmark(TEXT.index("Ia berharap"), "Ia berharap panen naik.")
+    edited = "JAKARTA - " + TEXT
+    with Store.open(tmp_path / "db.json") as store:
+        (moved,) = open_session(store, edited).bookmarks
+        assert moved.id == mark.id and moved.offset == edited.index("Ia berharap")

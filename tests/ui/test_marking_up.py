@@ -221,3 +221,26 @@ async def test_export_from_the_app_writes_the_file_and_says_where(
     assert str(written.name) in message and "1 annotation" in message
     data = json.loads(written.read_text(encoding="utf-8"))
     assert "http://www.w3.org/ns/anno.jsonld" in json.dumps(data["@context"])
+
+
+async def test_the_restored_place_is_on_screen(article: Path, tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    article.write_text("\n\n".join([article.read_text(encoding="utf-8")] * 4), encoding="utf-8")
+    async with reader(article, size=(100, 24), db=db) as (app, pilot):
+        await pilot.press("G", "k", "k")
+        place = view_of(app).cursor
+    async with reader(article, size=(100, 24), db=db) as (app, pilot):
+        view = view_of(app)
+        await wait_until(pilot, lambda: view.cursor == place)
+        row = view.wrapped.row_of(view.cursor)
+        assert view.scroll_offset.y <= row < view.scroll_offset.y + view.size.height
+
+
+async def test_an_action_message_survives_the_end_of_the_selection(article: Path) -> None:
+    async with reader(article, size=WIDE) as (app, pilot):
+        await select_words(pilot, "Kremlin", 1)
+        await pilot.press("h", "5")
+        await pilot.pause()
+        assert status_text(app) == "highlighted in orange (u undoes)"
+        await pilot.press("m", "m")
+        assert status_text(app).startswith("already bookmarked here")

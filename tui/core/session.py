@@ -52,6 +52,8 @@ class DocumentSession:
             current.append(ann)
         if changed:
             store.save_many(changed)
+        if document.path:
+            _carry_bookmarks(store, text, document)
         session = cls(store, text, document, current, store.bookmarks(document.sha256))
         session.moved = sum(1 for a in current if a.status == "moved")
         session.orphaned = sum(1 for a in current if a.status == "orphaned")
@@ -202,6 +204,22 @@ class DocumentSession:
 
     def _sort(self) -> None:
         self.annotations.sort(key=lambda a: (a.status == "orphaned", a.start, a.end, a.created))
+
+
+def _carry_bookmarks(store: Store, text: str, document: DocumentRef) -> None:
+    """Bring bookmarks made on other versions of this file to this text.
+
+    A bookmark remembers the words it was set at (its label): it moves to where they are now if
+    they occur once, and stays with its old version otherwise (nothing is deleted).
+    """
+    for ref in store.documents():
+        if ref.path != document.path or ref.sha256 == document.sha256:
+            continue
+        for mark in store.bookmarks(ref.sha256):
+            where = text.find(mark.label) if mark.label else -1
+            if where == -1 or text.find(mark.label, where + 1) != -1:
+                continue
+            store.restore_bookmark(Bookmark(mark.id, document, where, mark.label, mark.created))
 
 
 def _kind_name(kind: str) -> str:

@@ -63,6 +63,7 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
         max-width: 95%;
         height: auto;
         max-height: 95%;
+        overflow-y: auto;
         padding: 0 1;
         background: $panel;
         border: tall $accent;

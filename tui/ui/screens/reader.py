@@ -37,6 +37,10 @@ ENTITY_LABELS = ("PERSON", "ORG", "LOC", "DATE", "TIME", "MONEY", "PERCENT", "QU
 """Labels offered when the reader adds or relabels an entity (number keys 1-9 pick one)."""
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _document_of(article: Article) -> DocumentRef:
     return DocumentRef(article.sha256, str(article.path) if article.path is not None else "", article.title)
 
@@ -120,6 +124,7 @@ class ReaderScreen(Screen):
         self.model_entities: list[Entity] | None = None
         self._view: ArticleView | None = None
         self.side_ready = False
+        self._selection_shown = False
         self.session: DocumentSession = DocumentSession(Store.memory(), article.text, _document_of(article))
 
     def compose(self) -> ComposeResult:
@@ -396,18 +401,21 @@ class ReaderScreen(Screen):
             self.app.notify(inert(f"annotations unavailable: {exc}"), severity="error", markup=False)
             return
         self.refresh_annotations()
-        if self.session.moved or self.session.orphaned:
-            message = f"{self.session.moved} annotation(s) moved with the edited text"
-            if self.session.orphaned:
-                message += f"; {self.session.orphaned} not found (listed under Notes, r re-attaches)"
-            self.app.notify(message, title="Annotations", markup=False)
+        parts = []
+        if self.session.moved:
+            parts.append(f"{_count(self.session.moved, 'annotation')} moved with the edited text")
+        if self.session.orphaned:
+            parts.append(f"{_count(self.session.orphaned, 'annotation')} not found in it (listed under Notes)")
+        if parts:
+            self.app.notify("; ".join(parts), title="Annotations", markup=False)
         position = self.session.position()
         if position:
-            self.call_after_refresh(self.view.move_cursor, position, center=True)
+            self.view.go_to(position)
 
     def say(self, message: str | Text) -> None:
         """A message in the status line that stays until the cursor moves on."""
         self._entity_shown = False
+        self._selection_shown = False
         self.query_one(StatusBar).show_message(message)
 
     def on_unmount(self) -> None:
@@ -569,6 +577,9 @@ class ReaderScreen(Screen):
 
     def action_bookmark(self) -> None:
         cursor = self.view.cursor
+        if any(b.offset == cursor for b in self.session.bookmarks):
+            self.say("already bookmarked here (' lists the bookmarks)")
+            return
         line_end = self.article.text.find("\n", cursor)
         label = " ".join(self.article.text[cursor : line_end if line_end != -1 else None].split())[:60]
         if self._safely(lambda: self.session.bookmark(cursor, label)):
@@ -670,12 +681,12 @@ class ReaderScreen(Screen):
     @on(ArticleView.SelectionChanged)
     def selection_changed(self, event: ArticleView.SelectionChanged) -> None:
         if event.span is None:
-            self.say("")
-        else:
-            size = event.span[1] - event.span[0]
-            self.say(
-                f"selected {size} character{'s' if size != 1 else ''} · h highlight · a note · e entity · esc cancel"
-            )
+            if self._selection_shown:  # not a message an action put there since
+                self.say("")
+            return
+        size = event.span[1] - event.span[0]
+        self.say(f"selected {_count(size, 'character')} · h highlight · a note · e entity · esc cancel")
+        self._selection_shown = True
 
     # ----------------------------------------------------------------------------- facts
 

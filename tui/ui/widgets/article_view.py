@@ -164,6 +164,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._walk_sentences: list[tuple[int, int]] = []
         self._walk_label = ""
         self.selection_anchor: int | None = None
+        self._pending_offset: int | None = None
         self._press: int | None = None
         self._dragged = False
         self._sentence_starts: list[int] | None = None
@@ -211,6 +212,17 @@ class ArticleView(ScrollView, can_focus=True):
         self._relayout(self.scrollable_content_region.width)
         if first:
             self._announce_cursor()
+            if self._pending_offset is not None:
+                # Once the new scroll range is in place: a restored place must be on screen.
+                self.call_after_refresh(self.move_cursor, self._pending_offset, center=True)
+                self._pending_offset = None
+
+    def go_to(self, offset: int) -> None:
+        """Put the cursor on ``offset`` and show it, now or, before the first layout, right after it."""
+        if self.wrapped is None:
+            self._pending_offset = offset
+        else:
+            self.move_cursor(offset, center=True)
 
     def notify_style_update(self) -> None:
         self._styles.clear()
@@ -357,7 +369,7 @@ class ArticleView(ScrollView, can_focus=True):
     def _scroll_to_row(self, row: int, *, center: bool = False) -> None:
         height = self.scrollable_content_region.height
         top = self.scroll_offset.y
-        if center and not (top <= row < top + height):
+        if center and not (top <= row < top + height) and height > 0:
             self.scroll_to(y=max(0, row - height // 3), animate=False, immediate=True)
         elif row < top:
             self.scroll_to(y=row, animate=False, immediate=True)

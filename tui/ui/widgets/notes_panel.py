@@ -75,8 +75,8 @@ class NotesPanel(OptionList):
             self.add_option(Option(Text("No annotations yet: v selects, h highlights, a adds a note.", "dim")))
             return
         self.add_options([Option(annotation_row(a)) for a in annotations])
-        if highlighted in self.ids:
-            self.highlighted = self.ids.index(highlighted)
+        # A row is always highlighted, so enter, e, d and r act at once.
+        self.highlighted = self.ids.index(highlighted) if highlighted in self.ids else 0
 
     def _request(self, action: str) -> None:
         if self.highlighted is not None and self.ids:
