@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -14,7 +15,9 @@ from textual.screen import Screen
 from tui.core.document import Article, ArticleError, find_articles, inert, load_article
 from tui.core.nlp.cache import EntityCache
 from tui.core.nlp.engine import NlpEngine
-from tui.core.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from tui.core.store import Store
 from tui.ui.screens.help import HelpScreen, binding_rows
 from tui.ui.screens.library import LibraryScreen
 from tui.ui.screens.reader import ReaderScreen, SearchBar
@@ -41,7 +44,7 @@ class SorotApp(App[None]):
         articles: list[Path] | None = None,
         engine: NlpEngine | None = None,
         store: Store | None = None,
-        store_warnings: list[str] | None = None,
+        db: str | Path | None = None,
     ) -> None:
         super().__init__()
         if article is None and directory is None:
@@ -50,12 +53,20 @@ class SorotApp(App[None]):
         self.directory = directory
         self.articles = articles or []
         self.engine = engine if engine is not None else NlpEngine()
-        self.store = store if store is not None else Store.memory()
-        self.store_warnings = list(store_warnings or []) + list(self.store.warnings)
+        self._store = store
+        self.db = db
+
+    @property
+    def store(self) -> Store:
+        """The annotation store, opened on first use (after the first paint); its warnings (a
+        corrupt file kept aside, a directory that cannot be written) become notifications."""
+        if self._store is None:
+            self._store, warnings = open_store(self.db)
+            for warning in [*warnings, *self._store.warnings]:
+                self.notify(inert(warning), title="Annotations", severity="warning", timeout=10, markup=False)
+        return self._store
 
     def on_mount(self) -> None:
-        for warning in self.store_warnings:
-            self.notify(inert(warning), title="Annotations", severity="warning", timeout=10, markup=False)
         if self.directory is not None:
             self.push_screen(LibraryScreen(self.directory, self.articles))
             # Load the pipeline while the reader picks an article (a reader screen starts it
@@ -67,7 +78,8 @@ class SorotApp(App[None]):
 
     def on_unmount(self) -> None:
         self.engine.close()
-        self.store.close()
+        if self._store is not None:
+            self._store.close()
 
     def open_article(self, path: Path, *, can_go_back: bool = False) -> None:
         """Open ``path`` in a reader screen; a file that cannot be read gives a notification."""
@@ -160,10 +172,9 @@ def make_app(
     article = None if target.is_dir() else load_article(target)
     articles = find_articles(target) if article is None else None
     engine = NlpEngine(model, in_process=in_process, cache=cache)
-    store, warnings = open_store(db)
     if article is None:
-        return SorotApp(directory=target, articles=articles, engine=engine, store=store, store_warnings=warnings)
-    return SorotApp(article, engine=engine, store=store, store_warnings=warnings)
+        return SorotApp(directory=target, articles=articles, engine=engine, db=db)
+    return SorotApp(article, engine=engine, db=db)
 
 
 def open_store(db: str | Path | None = None) -> tuple[Store, list[str]]:
@@ -172,6 +183,8 @@ def open_store(db: str | Path | None = None) -> tuple[Store, list[str]]:
     A store that cannot be written still lets the reader read: annotations are then kept in
     memory for the session, and the warning says why.
     """
+    from tui.core.store import Store, StoreError
+
     try:
         return Store.open(db), []
     except StoreError as exc:

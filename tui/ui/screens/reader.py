@@ -16,19 +16,18 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
-from tui.core.annotations import DocumentRef
 from tui.core.document import Article, inert
 from tui.core.entities import Entity
 from tui.core.nlp import PipelineError
-from tui.core.session import DocumentSession
-from tui.core.store import Store, StoreError
 from tui.ui.widgets.article_view import HIGHLIGHT_COLOURS, ArticleView
 from tui.ui.widgets.facts_panel import FactsPanel
 from tui.ui.widgets.legend import Legend
 from tui.ui.widgets.notes_panel import NotesPanel
 
 if TYPE_CHECKING:
+    from tui.core.annotations import DocumentRef
     from tui.core.facts.model import Fact, Facts
+    from tui.core.session import DocumentSession
     from tui.ui.screens.annotate import NoteResult
     from tui.ui.screens.export import ExportChoice
 from tui.ui.widgets.status_bar import NlpIndicator, StatusBar
@@ -42,6 +41,8 @@ def _count(n: int, noun: str) -> str:
 
 
 def _document_of(article: Article) -> DocumentRef:
+    from tui.core.annotations import DocumentRef
+
     return DocumentRef(article.sha256, str(article.path) if article.path is not None else "", article.title)
 
 
@@ -125,7 +126,7 @@ class ReaderScreen(Screen):
         self._view: ArticleView | None = None
         self.side_ready = False
         self._selection_shown = False
-        self.session: DocumentSession = DocumentSession(Store.memory(), article.text, _document_of(article))
+        self._session: DocumentSession | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.article)
@@ -147,7 +148,6 @@ class ReaderScreen(Screen):
     def on_mount(self) -> None:
         self.query_one(SearchBar).display = False
         self.view.focus()
-        self.open_session()
         self.call_after_refresh(self.mount_side)
         # Start the NLP only once the text is painted: the reader never waits on the model.
         self.call_after_refresh(self.find_entities)
@@ -380,6 +380,7 @@ class ReaderScreen(Screen):
         await tabs.add_pane(TabPane("Facts", FactsPanel(id="facts"), id="tab-facts"))
         await tabs.add_pane(TabPane("Notes", NotesPanel(id="notes"), id="tab-notes"))
         self.side_ready = True
+        self.open_session()
         self.refresh_annotations()
         if self.facts is not None:
             self.query_one(FactsPanel).show_facts(self.facts)
@@ -390,15 +391,27 @@ class ReaderScreen(Screen):
 
     # ----------------------------------------------------------------------------- annotations
 
+    @property
+    def session(self) -> DocumentSession:
+        """This document's annotations; opened on first use, after the first paint (the store's
+        imports and file cost more than the paint should wait for)."""
+        if self._session is None:
+            self.open_session()
+        assert self._session is not None
+        return self._session
+
     def open_session(self) -> None:
         """This document's annotations, bookmarks and reading position from the app's store."""
-        store = getattr(self.app, "store", None)
-        if store is None:
+        from tui.core.session import DocumentSession
+        from tui.core.store import Store, StoreError
+
+        if self._session is not None:
             return
         try:
-            self.session = DocumentSession.open(store, self.article.text, _document_of(self.article))
+            self._session = DocumentSession.open(self.app.store, self.article.text, _document_of(self.article))
         except (StoreError, OSError) as exc:
             self.app.notify(inert(f"annotations unavailable: {exc}"), severity="error", markup=False)
+            self._session = DocumentSession(Store.memory(), self.article.text, _document_of(self.article))
             return
         self.refresh_annotations()
         parts = []
@@ -410,7 +423,8 @@ class ReaderScreen(Screen):
             self.app.notify("; ".join(parts), title="Annotations", markup=False)
         position = self.session.position()
         if position:
-            self.view.go_to(position)
+            # After the side panel's layout has settled: the article's height may just have changed.
+            self.call_after_refresh(self.view.go_to, position)
 
     def say(self, message: str | Text) -> None:
         """A message in the status line that stays until the cursor moves on."""
@@ -423,11 +437,13 @@ class ReaderScreen(Screen):
 
     def save_position(self) -> None:
         view = self._view  # also on unmount, when the screen's widgets are already gone
-        if view is not None:
+        if view is not None and self._session is not None:
             self._safely(lambda: self.session.save_position(view.cursor))
 
     def _safely(self, change):
         """Run a store change; a failure (disk full, a lock held too long) is a notification."""
+        from tui.core.store import StoreError
+
         try:
             return change()
         except (StoreError, OSError, KeyError, ValueError) as exc:
