@@ -45,6 +45,10 @@ def _pipeline(model: str | None):
         return _pipelines[model]
 
 
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _one_line(exc: BaseException) -> str:
     if isinstance(exc, PipelineError):
         return str(exc)
@@ -180,7 +184,7 @@ class NlpEngine:
         key = self._key()
         if key is None:
             return None
-        return self.cache.get(text, hashlib.sha256(text.encode("utf-8")).hexdigest(), key)
+        return self.cache.get(text, _sha256(text), key)
 
     def find_entities(
         self,
@@ -192,12 +196,13 @@ class NlpEngine:
 
         Returns what was found so far if ``cancelled()`` becomes true; a complete result is cached.
         """
-        if (hit := self.cached(text)) is not None:
+        key = self._key()
+        digest = _sha256(text) if key is not None else ""
+        if key is not None and (hit := self.cache.get(text, digest, key)) is not None:
             return hit.entities
         entities = self._find(text, progress, cancelled)
-        key = self._key()
         if key is not None and not cancelled() and self._language is not None:
-            self.cache.put(hashlib.sha256(text.encode("utf-8")).hexdigest(), key, self._language, entities)
+            self.cache.put(digest, key, self._language, entities)
         return entities
 
     def _find(

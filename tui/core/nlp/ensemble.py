@@ -35,7 +35,7 @@ ENSEMBLES = ("joint", "model-first", "rules-first")
 MODEL_SPANS = "sorot_model_ents"
 
 
-def _label(span: Span) -> str:
+def span_label(span: Span) -> str:
     return LABEL_ALIASES.get(span.label_, span.label_)
 
 
@@ -61,7 +61,7 @@ class ModelCandidates:
         self.gaz = gazetteer
 
     def __call__(self, doc: Doc) -> Doc:
-        ents = [e for e in doc.ents if _label(e) in NAME_LABELS]  # sorted, non-overlapping
+        ents = [e for e in doc.ents if span_label(e) in NAME_LABELS]  # sorted, non-overlapping
         starts = [e.start for e in ents]
         kept = [c for c in candidates(doc) if not (c.id_ in SHAPE_RULES and self._splits(c, ents, starts))]
         # Candidates by token, so that each model entity looks only at the ones it touches.
@@ -69,7 +69,7 @@ class ModelCandidates:
         for c in kept:
             for i in range(c.start, c.end):
                 by_token[i].append(c)
-        names = [s for s in [*ents, *kept] if _label(s) == "PERSON" and len(s) >= 2]
+        names = [s for s in [*ents, *kept] if span_label(s) == "PERSON" and len(s) >= 2]
         name_parts = {t.text for span in names for t in span if t.text[:1].isupper() and not is_acronym(t)}
         spans = []
         for e in ents:
@@ -80,7 +80,7 @@ class ModelCandidates:
                 continue  # titles are not part of a name ("Kanselir Jerman"): the rules split them off
             if e.start > 0 and doc[e.start - 1].lower_ in NOT_PLACE_AFTER:
                 continue  # "bahasa Inggris" is a language; some corpora tag it as a place
-            label = _label(e)
+            label = span_label(e)
             if len(e) == 1 and label != "PERSON" and e.text in name_parts and not self.gaz.is_place(e.text):
                 label = "PERSON"
             spans.append(Span(doc, e.start, e.end, label=label, span_id=self.rule))
@@ -92,7 +92,7 @@ class ModelCandidates:
     def _extends(rule: Span, model: Span) -> bool:
         """True when ``rule`` is a PERSON that holds ``model`` (a PERSON too) and more name words."""
         return (
-            _label(rule) == _label(model) == "PERSON"
+            span_label(rule) == span_label(model) == "PERSON"
             and rule.start <= model.start
             and model.end <= rule.end
             and len(rule) > len(model)

@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from tui.core.nlp import LABEL_ALIASES
 from tui.core.nlp.corpora import CORPORA, DEFAULT_DATA_DIR, LABELS, REPO_ROOT, Sentence, available_corpora, read_split
-from tui.core.nlp.ensemble import ENSEMBLES, add_rules
+from tui.core.nlp.ensemble import ENSEMBLES, add_rules, span_label
 
 GOLD_PATH = REPO_ROOT / "tests" / "data" / "000_509a6613fde4a62d.gold.json"
 ALL = "ALL"
@@ -93,17 +92,13 @@ def bio_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _label(span: Span) -> str:
-    return LABEL_ALIASES.get(span.label_, span.label_)
-
-
 def evaluate_sentences(nlp: Language, sentences: Sequence[Sentence]) -> dict[str, Score]:
     """PERSON/ORG/LOC scores of ``nlp`` on gold-tokenised sentences (the tokenizer is bypassed)."""
     gold, pred = [], []
     docs = (Doc(nlp.vocab, words=s.words, spaces=s.spaces) for s in sentences)
     for i, (sentence, doc) in enumerate(zip(sentences, nlp.pipe(docs, batch_size=256), strict=True)):
         gold.extend((i, start, end, label) for start, end, label in bio_spans(sentence.tags))
-        pred.extend((i, e.start, e.end, _label(e)) for e in doc.ents)
+        pred.extend((i, e.start, e.end, span_label(e)) for e in doc.ents)
     return score_spans(gold, pred, LABELS)
 
 
@@ -113,7 +108,7 @@ def evaluate_article(nlp: Language, text: str, gold: dict) -> dict[str, dict]:
     ``unscored`` counts the predicted labels the gold file does not annotate (ORDINAL, TIME, ...).
     """
     doc = nlp(text)
-    pred = [(e.start_char, e.end_char, _label(e)) for e in doc.ents]
+    pred = [(e.start_char, e.end_char, span_label(e)) for e in doc.ents]
     names = [(g["start"], g["end"], g["label"]) for g in gold["entities"]]
     expressions = [(g["start"], g["end"], g["label"]) for g in gold.get("dates", []) + gold.get("numbers", [])]
     # Only the labels the gold file annotates are scored; the others are counted for the reader.

@@ -730,7 +730,7 @@ class ReaderScreen(Screen):
         if self.facts is None:
             return None
         sentences = self.facts.sentences
-        index = bisect_right([start for start, _ in sentences], offset) - 1
+        index = bisect_right(sentences, offset, key=lambda sentence: sentence[0]) - 1
         if index >= 0 and sentences[index][0] <= offset <= sentences[index][1]:
             return tuple(sentences[index])
         return None
