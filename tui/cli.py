@@ -9,7 +9,6 @@ summaries to stderr, and every error is one line on stderr with a non-zero exit.
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import os
 import sys
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from tui import __version__
-from tui.core.document import ArticleError, inert, load_article
+from tui.core.document import ArticleError, inert, load_article, sample_article_path
 from tui.core.nlp import DEFAULT_MODEL, RULES_MODEL
 
 COMMANDS = ("extract", "export", "import")
@@ -268,16 +267,23 @@ def run_reader(argv: list[str]) -> int:
     args = reader_parser().parse_args(argv)
     if (problem := _model_error(args.model)) is not None:
         return fail(problem, 2)
+    from tui.core.nlp.engine import NlpEngine
+
+    target = Path(args.path) if args.path is not None else sample_article_path()
+    try:
+        article = None if target.is_dir() else load_article(target)
+    except ArticleError as exc:
+        return fail(str(exc))
+    engine = NlpEngine(args.model, cache=entity_cache())
+    if article is not None:
+        # The pipeline starts loading now, in a child process on the other core, while the
+        # interface is imported and drawn: a first open gets its entities and facts sooner.
+        # (Looking in the entity cache first would cost the first paint more than the child.)
+        engine.start()
     from tui.ui.app import make_app
 
-    options = {}
-    if args.db is not None:
-        if "db" in inspect.signature(make_app).parameters:
-            options["db"] = args.db
-        else:
-            os.environ["SOROT_DB"] = args.db  # the app opens the default database, which this names
     try:
-        app = make_app(args.path, model=args.model, cache=entity_cache(), **options)
+        app = make_app(target, engine=engine, article=article, db=args.db)
     except ArticleError as exc:
         return fail(str(exc))
     app.run()

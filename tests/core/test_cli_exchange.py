@@ -354,24 +354,23 @@ class _FakeApp:
         pass
 
 
-@pytest.mark.parametrize("accepts_db", [True, False])
-def test_the_readers_db_option_reaches_the_app(accepts_db: bool, monkeypatch, tmp_path: Path) -> None:
+def test_the_reader_gets_the_db_option_and_an_engine_already_loading(monkeypatch, tmp_path: Path) -> None:
     import tui.ui.app
+    from tui.core.nlp import engine as engine_module
 
     calls: list[dict] = []
-    if accepts_db:
+    started: list[bool] = []
 
-        def make_app(path=None, *, model=None, cache=None, db=None):
-            calls.append({"path": path, "db": db})
-            return _FakeApp()
-    else:
-
-        def make_app(path=None, *, model=None, cache=None):  # type: ignore[misc]
-            calls.append({"path": path, "db": os.environ.get("SOROT_DB")})
-            return _FakeApp()
+    def make_app(path=None, *, db=None, engine=None, article=None, **_):
+        calls.append({"path": str(path), "db": db, "engine": engine is not None, "article": article.title})
+        return _FakeApp()
 
     monkeypatch.setattr(tui.ui.app, "make_app", make_app)
+    monkeypatch.setattr(engine_module.NlpEngine, "start", lambda self: started.append(True))
     monkeypatch.setenv("SOROT_DB", str(tmp_path / "other.json"))
+    article = tmp_path / "article.txt"
+    article.write_text("Judul\n\nIsi berita.", encoding="utf-8")
     db = str(tmp_path / "notes.json")
-    assert cli.main(["article.txt", "--db", db]) == 0
-    assert calls == [{"path": "article.txt", "db": db}]
+    assert cli.main([str(article), "--db", db]) == 0
+    assert calls == [{"path": str(article), "db": db, "engine": True, "article": "Judul"}]
+    assert started == [True]  # the pipeline starts loading before the interface is imported

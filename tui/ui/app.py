@@ -164,14 +164,22 @@ def make_app(
     in_process: bool = False,
     cache: EntityCache | None = None,
     db: str | Path | None = None,
+    engine: NlpEngine | None = None,
+    article: Article | None = None,
 ) -> SorotApp:
-    """Build the app for ``path`` (a file, a directory or ``None`` for the sample); raises ``ArticleError``."""
+    """Build the app for ``path`` (a file, a directory or ``None`` for the sample); raises ``ArticleError``.
+
+    A caller that has read the file already passes it as ``article``, and may pass an ``engine``
+    it started (``model``, ``in_process`` and ``cache`` then go unused).
+    """
     from tui.core.document import sample_article_path
 
     target = Path(path) if path is not None else sample_article_path()
-    article = None if target.is_dir() else load_article(target)
+    if article is None and not target.is_dir():
+        article = load_article(target)
     articles = find_articles(target) if article is None else None
-    engine = NlpEngine(model, in_process=in_process, cache=cache)
+    if engine is None:
+        engine = NlpEngine(model, in_process=in_process, cache=cache)
     if article is None:
         return SorotApp(directory=target, articles=articles, engine=engine, db=db)
     return SorotApp(article, engine=engine, db=db)

@@ -56,21 +56,26 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
 
 
+def _lower_priority(pid: int) -> None:
+    """Give the child the lowest CPU priority: it uses what the host leaves (the other core of a
+    two-core machine, or this one while the reader waits for a key), so the reader's start-up and
+    keys come before the entities, and a first open still gets them as early as the CPU allows."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, 19)
+    except (AttributeError, OSError):  # not on this platform, or not allowed: run at normal priority
+        pass
+
+
 def _serve(conn, model: str | None) -> None:
     """The child: load the pipeline, say so, then answer ``(id, kind, payload)`` requests.
 
     ``("entities", (text, offset))`` runs the pipeline; ``("facts", (text, entities))`` extracts facts.
     """
     # The parent owns the terminal: anything a library prints here would land on the reader's
-    # screen, so stdout and stderr go nowhere. And the child yields the CPU to the parent: the
-    # reader's keys come before the entities on a two-core machine.
+    # screen, so stdout and stderr go nowhere.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
-    try:
-        os.nice(5)
-    except OSError:
-        pass
     try:
         conn.send(("ready", str(_pipeline(model).lang)))
     except Exception as exc:  # noqa: BLE001 - any failure is reported to the parent as one line
@@ -109,6 +114,8 @@ class NlpEngine:
         self.cache = cache
         self._cache_key: str | None = None
         self._lock = threading.Lock()
+        self._lookup_lock = threading.Lock()
+        self._last_lookup: tuple[str, str, CachedResult | None] | None = None
         self._started = False
         self._closed = False
         self._ready = threading.Event()
@@ -138,6 +145,7 @@ class NlpEngine:
             self._process = context.Process(target=_serve, args=(child, self.model), name="sorot-nlp", daemon=True)
             self._process.start()
             child.close()
+            _lower_priority(self._process.pid)
             self._conn = parent
         threading.Thread(target=self._await_child, name="sorot-nlp-ready", daemon=True).start()
 
@@ -181,10 +189,21 @@ class NlpEngine:
 
     def cached(self, text: str) -> CachedResult | None:
         """The language and entities this pipeline found in ``text`` before, if the cache has them."""
-        key = self._key()
-        if key is None:
-            return None
-        return self.cache.get(text, _sha256(text), key)
+        return self._lookup(text)[1]
+
+    def _lookup(self, text: str) -> tuple[str, CachedResult | None]:
+        """``text``'s sha256 ("" without a cache) and its cached result; the last answer is kept,
+        so a reader's check and ``find_entities`` hash and read the text once."""
+        with self._lookup_lock:
+            if self._last_lookup is not None and self._last_lookup[0] is text:
+                return self._last_lookup[1:]
+            key = self._key()
+            if key is None:
+                return "", None
+            digest = _sha256(text)
+            hit = self.cache.get(text, digest, key)
+            self._last_lookup = (text, digest, hit)
+            return digest, hit
 
     def find_entities(
         self,
@@ -196,13 +215,14 @@ class NlpEngine:
 
         Returns what was found so far if ``cancelled()`` becomes true; a complete result is cached.
         """
-        key = self._key()
-        digest = _sha256(text) if key is not None else ""
-        if key is not None and (hit := self.cache.get(text, digest, key)) is not None:
+        digest, hit = self._lookup(text)
+        if hit is not None:
             return hit.entities
         entities = self._find(text, progress, cancelled)
-        if key is not None and not cancelled() and self._language is not None:
-            self.cache.put(digest, key, self._language, entities)
+        if digest and not cancelled() and self._language is not None:
+            self.cache.put(digest, self._key(), self._language, entities)
+            with self._lookup_lock:
+                self._last_lookup = (text, digest, CachedResult(self._language, entities))
         return entities
 
     def _find(

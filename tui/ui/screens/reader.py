@@ -218,6 +218,8 @@ class ReaderScreen(Screen):
                 entities = cached.entities
             else:
                 self.post_message(self.NlpProgressed("loading NLP model"))
+                import tui.core.facts  # noqa: F401 - while the model loads, not after the entities
+
                 engine.language(cancelled)
                 self.post_message(self.NlpProgressed("finding entities"))
                 entities = engine.find_entities(text, progress, cancelled)
