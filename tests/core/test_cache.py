@@ -125,4 +125,3 @@ def test_a_cancelled_run_is_not_cached(english_model: Path, tmp_path: Path) -> N
     assert engine.cached(TEXT) is None
     engine.find_entities(TEXT)
     assert engine.cached(TEXT) is not None
-
