@@ -23,18 +23,18 @@ def test_every_change_is_saved_and_can_be_undone_and_redone(tmp_path: Path) -> N
         session.edit(note.id, note="Presiden ke-7", tags=["tokoh", "politik"])
         highlight = session.annotate(32, 41, "highlight", colour="yellow")
         assert [a.id for a in store.annotations_for(session.document.sha256)] == [note.id, highlight.id]
-        assert session.undo() == "highlight added"
+        assert session.undo() == "highlighted “bendungan” in yellow"
         assert store.get(highlight.id) is None
-        assert session.undo() == "note changed"
+        assert session.undo() == "changed note on “Joko Widodo”"
         assert store.get(note.id).note == "siapa?"
-        assert session.redo() == "note changed"
+        assert session.redo() == "changed note on “Joko Widodo”"
         assert store.get(note.id).note == "Presiden ke-7" and store.get(note.id).tags == ("tokoh", "politik")
         session.delete(note.id)
         assert store.get(note.id) is None and session.annotations == []
         session.undo()
         assert store.get(note.id).note == "Presiden ke-7"
         assert set(session.tags()) == {"tokoh", "politik"}  # for completing tags
-        assert session.can_redo and session.redo() == "note deleted" and store.get(note.id) is None
+        assert session.can_redo and session.redo() == "deleted note on “Joko Widodo”" and store.get(note.id) is None
 
 
 def test_a_new_change_after_undo_drops_the_redo_history(tmp_path: Path) -> None:
@@ -43,7 +43,7 @@ def test_a_new_change_after_undo_drops_the_redo_history(tmp_path: Path) -> None:
         session.annotate(9, 20, "highlight")
         session.undo()
         session.annotate(45, 56, "highlight")
-        assert session.redo() is None and session.undo() == "highlight added" and session.undo() is None
+        assert session.redo() is None and session.undo() == "highlighted “Jawa Tengah”" and session.undo() is None
 
 
 def test_entity_corrections_change_the_entities_shown() -> None:
@@ -64,6 +64,70 @@ def test_entity_corrections_change_the_entities_shown() -> None:
     ]
     session.undo()
     assert ("bendungan", "FAC") not in [(e.text, e.label) for e in session.corrected(model)]
+
+
+def test_rejecting_an_entity_the_reader_added_takes_the_addition_back(tmp_path: Path) -> None:
+    model = [Entity(9, 20, "PERSON", "Joko Widodo"), Entity(50, 56, "LOC", "Tengah")]
+    with Store.open(tmp_path / "db.json") as store:
+        session = open_session(store)
+        before = store.all_annotations()
+        added = session.annotate(45, 56, "entity-add", label="LOC")  # "Jawa Tengah" over the model's "Tengah"
+        session.annotate(45, 56, "entity-relabel", label="GPE")
+        assert ("Jawa Tengah", "GPE") in [(e.text, e.label) for e in session.corrected(model)]
+        assert session.reject_entity(45, 56, "GPE") is None
+        # Nothing stacks up: the store and the entities are as if the entity had never been added.
+        assert store.all_annotations() == before and session.annotations == []
+        assert session.corrected(model) == model
+        assert session.undo() == "removed entity “Jawa Tengah” (GPE)"  # one step brings both back
+        assert {a.kind for a in store.all_annotations()} == {"entity-add", "entity-relabel"}
+        assert ("Jawa Tengah", "GPE") in [(e.text, e.label) for e in session.corrected(model)]
+        assert session.redo() == "removed entity “Jawa Tengah” (GPE)"
+        assert store.all_annotations() == [] and session.corrected(model) == model
+        session.undo()
+        assert store.get(added.id) == added
+        # A pipeline's entity is still rejected with a record of its own.
+        rejection = session.reject_entity(9, 20, "PERSON")
+        assert rejection is not None and rejection.kind == "entity-reject"
+        assert session.undo() == "rejected entity “Joko Widodo” (PERSON)"
+
+
+def test_a_failing_store_leaves_a_rejected_addition_whole() -> None:
+    store = Store.memory()
+    session = open_session(store)
+    session.annotate(45, 56, "entity-add", label="LOC")
+    session.annotate(45, 56, "entity-relabel", label="GPE")
+    real_delete, calls = store.delete, []
+
+    def delete_once(annotation_id: str):
+        calls.append(annotation_id)
+        if len(calls) > 1:
+            raise OSError("disk full")
+        return real_delete(annotation_id)
+
+    store.delete = delete_once
+    try:
+        session.reject_entity(45, 56, "GPE")
+    except OSError:
+        pass
+    else:
+        raise AssertionError("the store's failure was swallowed")
+    store.delete = real_delete
+    assert {a.kind for a in store.all_annotations()} == {"entity-add", "entity-relabel"}
+    assert {a.kind for a in session.annotations} == {"entity-add", "entity-relabel"}
+    assert session.undo() == "relabelled “Jawa Tengah” as GPE"  # the failed change left no step
+
+
+def test_undo_descriptions_say_what_changed_in_plain_words() -> None:
+    session = open_session(Store.memory())
+    note = session.annotate(0, len(TEXT), "note", note="semua")
+    assert session.undo() == "added note on “Presiden Joko Widodo meresmikan…”"
+    session.redo()
+    session.delete(note.id)
+    session.annotate(45, 56, "entity-add", label="LOC")
+    session.bookmark(70, "Ia berharap")
+    assert session.undo() == "added bookmark “Ia berharap”"
+    assert session.undo() == "added entity “Jawa Tengah” (LOC)"
+    assert session.undo().startswith("deleted note on “Presiden")
 
 
 def test_reopening_an_edited_article_finds_notes_moved_and_orphaned(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from rich.text import Text
 from tests.ui.conftest import reader, status_text, view_of, wait_until
 from tui.core.facts import ClaimFact, DateFact, EntityFact, Facts, RelationFact
 from tui.ui.screens.reader import ReaderScreen
-from tui.ui.widgets.facts_panel import FactsPanel, date_text, fact_label
+from tui.ui.widgets.facts_panel import KIND_NAMES, FactsPanel, date_text, fact_label
 
 WIDE = (140, 40)
 
@@ -206,3 +206,41 @@ async def test_an_article_without_facts_says_so(tmp_path: Path) -> None:
     async with reader(path, size=WIDE) as (app, pilot):
         await wait_for_facts(pilot)
         assert "no facts found" in rows(panel_of(app))
+
+
+async def test_fact_kinds_read_capitalised_in_the_panel_and_the_status_line() -> None:
+    async with reader(size=WIDE) as (app, pilot):
+        await wait_for_facts(pilot)
+        facts: Facts = app.screen.facts
+        date = facts.timeline()[0]
+        view = view_of(app)
+        view.move_cursor(date.start)
+        await pilot.press("i")  # one sentence's facts, of mixed kinds: each row says its kind
+        here = rows(panel_of(app))[1:]
+        assert here and all(line.strip().split(":")[0] in KIND_NAMES.values() for line in here), here
+        assert any(line.strip().startswith(f"Date: {date_text(date)}") for line in here)
+        panel = panel_of(app)
+        await move_to(pilot, panel, lambda f: f is date)
+        await pilot.press("enter")
+        assert status_text(app).endswith(" · Date · 1/1")
+        assert date.kind == "date" and facts.to_json()[0]["kind"] == "entity"  # the JSON keeps its kinds
+
+
+async def test_a_row_too_long_for_the_panel_ends_with_an_ellipsis() -> None:
+    async with reader(size=WIDE) as (app, pilot):
+        await wait_for_facts(pilot)
+        await pilot.pause()
+        panel = panel_of(app)
+
+        def lines() -> list[str]:
+            return [panel.render_line(y).text.rstrip() for y in range(panel.size.height)]
+
+        width = panel.scrollable_content_region.width
+        assert panel.virtual_size.width <= width  # nothing hidden off to the right
+        putin = next(line for line in lines() if "Vladimir Putin" in line)
+        assert putin.endswith("…") and len(putin) <= width, putin
+        assert all(len(line) <= width for line in lines())
+        # Under the article on a narrow terminal the panel is wider: the same row is whole again.
+        await pilot.resize_terminal(100, 40)
+        await pilot.pause()
+        assert any("Vladimir Putin" in line and line.endswith("· Presiden Rusia") for line in lines())

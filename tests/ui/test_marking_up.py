@@ -79,7 +79,10 @@ async def test_highlight_undo_and_redo(article: Path, tmp_path: Path) -> None:
         assert (highlight.kind, highlight.colour, highlight.quote.exact) == ("highlight", "green", "Korea Selatan")
         await pilot.press("u")
         assert stored(db) == [] and view_of(app).annotations == []
-        assert status_text(app) == "undo: highlight added"
+        assert status_text(app) == "Undone: highlighted “Korea Selatan” in green"
+        await pilot.press("ctrl+r")
+        assert status_text(app) == "Redone: highlighted “Korea Selatan” in green"
+        await pilot.press("u")
         await pilot.press("ctrl+r")
         assert [a.id for a in stored(db)] == [highlight.id]
         await pilot.press("u", "u")
@@ -244,3 +247,116 @@ async def test_an_action_message_survives_the_end_of_the_selection(article: Path
         assert status_text(app) == "highlighted in orange (u undoes)"
         await pilot.press("m", "m")
         assert status_text(app).startswith("already bookmarked here")
+
+
+async def test_the_label_picker_offers_every_label_digits_for_nine_and_typing_for_the_rest(article: Path) -> None:
+    from tui.core.entities import PIPELINE_LABELS
+
+    async with reader(article, size=WIDE) as (app, pilot):
+        view = view_of(app)
+        kremlin = view.text.index("Kremlin")
+        view.move_cursor(kremlin)
+        await pilot.press("l")
+        picker = app.screen
+        assert isinstance(picker, ChoiceScreen)
+        assert [value for value, _ in picker.choices] == list(PIPELINE_LABELS)  # ORDINAL too
+        await pilot.press(*"ord", "enter")  # past the ninth: found by typing its name
+        await pilot.pause()
+        assert next(e for e in view.entities if e.start == kremlin).label == "ORDINAL"
+        view.move_cursor(kremlin)
+        await pilot.press("l", "2")  # the first nine keep their digits
+        await pilot.pause()
+        assert next(e for e in view.entities if e.start == kremlin).label == "ORG"
+        await pilot.press("l", "end", "enter")  # and the list scrolls to the last
+        await pilot.pause()
+        assert next(e for e in view.entities if e.start == kremlin).label == PIPELINE_LABELS[-1]
+
+
+async def test_the_label_picker_offers_the_labels_another_pipeline_found(tmp_path: Path, english_model: Path) -> None:
+    path = tmp_path / "en.txt"
+    path.write_text("Ada Lovelace wrote to Babbage from London.\n", encoding="utf-8")
+    async with reader(path, model=str(english_model)) as (app, pilot):
+        view = view_of(app)
+        view.move_cursor(view.text.index("Babbage"))
+        await pilot.press("l")
+        choices = [value for value, _ in app.screen.choices]
+        assert "GPE" in choices and choices.index("GPE") > choices.index("ORDINAL")
+        await pilot.press(*"gp", "enter")
+        await pilot.pause()
+        assert next(e for e in view.entities if e.text == "Babbage").label == "GPE"
+
+
+async def test_rejecting_an_entity_the_reader_added_takes_the_addition_back(article: Path, tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    async with reader(article, size=WIDE, db=db) as (app, pilot):
+        view = view_of(app)
+        before = list(view.entities)
+        await select_words(pilot, "menjelang pertemuan", 2)
+        await pilot.press("e", "3")
+        await pilot.pause()
+        start = view.text.index("menjelang pertemuan")
+        assert any(e.start == start and e.label == "LOC" for e in view.entities)
+        await pilot.press("l", "1")  # relabelled too: PERSON
+        await pilot.pause()
+        assert {a.kind for a in stored(db)} == {"entity-add", "entity-relabel"}
+        view.move_cursor(start + 2)
+        await pilot.press("x")
+        await pilot.pause()
+        assert stored(db) == [] and view.entities == before  # as if it had never been added
+        await pilot.press("u")  # one change: both records come back
+        await pilot.pause()
+        assert status_text(app) == "Undone: removed entity “menjelang pertemuan” (PERSON)"
+        assert {a.kind for a in stored(db)} == {"entity-add", "entity-relabel"}
+        await pilot.press("u")
+        assert status_text(app) == "Undone: relabelled “menjelang pertemuan” as PERSON"
+        await pilot.press("u")
+        assert status_text(app) == "Undone: added entity “menjelang pertemuan” (LOC)"
+        assert stored(db) == []
+
+
+async def test_undo_messages_quote_the_article_as_plain_text(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("Banjir di [bold]Kali[/bold] Krukut\x1b[31m kemarin.\n", encoding="utf-8")
+    async with reader(path, size=WIDE) as (app, pilot):
+        view = view_of(app)
+        view.move_cursor(0)
+        await pilot.press("v", *["right"] * (view.text.index(" kemarin")))
+        await pilot.press("e", "3", "u")
+        await pilot.pause()
+        message = app.screen.query_one("#status-message").render()
+        assert str(message) == "Undone: added entity “Banjir di [bold]Kali[/bold] Krukut␛[31m” (LOC)"
+        assert "\x1b" not in str(message)
+
+
+async def test_escape_in_a_changed_note_asks_before_discarding_it(article: Path, tmp_path: Path) -> None:
+    from tui.ui.screens.annotate import ConfirmScreen
+
+    db = tmp_path / "db.json"
+    async with reader(article, size=WIDE, db=db) as (app, pilot):
+        await select_words(pilot, "Kremlin", 1)
+        await pilot.press("a", "escape")  # nothing typed: closes at once
+        assert not isinstance(app.screen, (NoteScreen, ConfirmScreen))
+        await select_words(pilot, "Kremlin", 1)
+        await pilot.press("a", *"catatan panjang", "escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")  # the focused, safe answer: keep editing
+        assert isinstance(app.screen, NoteScreen)
+        assert app.screen.query_one("#note").text == "catatan panjang"
+        await pilot.press("escape", "n")
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press("escape", "y")  # discard
+        assert not isinstance(app.screen, (NoteScreen, ConfirmScreen))
+        assert stored(db) == []
+        # Editing a saved note: changing only its tags counts too, and an unchanged one closes at once.
+        await select_words(pilot, "Kremlin", 1)
+        await pilot.press("a", *"isi", "tab", *"politik", "ctrl+s")
+        await pilot.pause()
+        view_of(app).move_cursor(view_of(app).text.index("Kremlin"))
+        await pilot.press("a", "escape")
+        assert not isinstance(app.screen, (NoteScreen, ConfirmScreen))
+        await pilot.press("a", "tab", *", rusia", "escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.click("#yes")
+        assert not isinstance(app.screen, (NoteScreen, ConfirmScreen))
+        (note,) = stored(db)
+        assert (note.note, note.tags) == ("isi", ("politik",))

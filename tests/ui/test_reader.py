@@ -294,3 +294,58 @@ async def test_a_narrow_legend_says_how_many_labels_do_not_fit() -> None:
         await pilot.pause()
         assert all(chip.display for chip in chips)
         assert str(app.screen.query_one(".legend-more").render()) == ""
+
+
+async def test_legend_numbers_stay_the_same_after_relabelling(tmp_path: Path) -> None:
+    from collections import Counter
+
+    from tui.core.entities import PIPELINE_LABELS
+
+    async with reader(size=(160, 40), db=tmp_path / "db.json") as (app, pilot):
+        view, legend = view_of(app), app.screen.query_one(Legend)
+        numbers = {chip.label: chip.number for chip in legend.query(LegendChip)}
+        assert sorted(numbers.values()) == list(range(1, len(numbers) + 1))
+
+        async def relabel(entity, label: str) -> None:
+            view.move_cursor(entity.start)
+            await pilot.press("l", *label.lower(), "enter")
+            await pilot.pause()
+
+        # Make the counts change places: by counts, two labels would swap numbers.
+        counts = Counter(e.label for e in view.entities)
+        ranked = sorted(counts, key=lambda label: (-counts[label], label))
+        higher, lower = min(zip(ranked, ranked[1:]), key=lambda pair: counts[pair[0]] - counts[pair[1]])
+        for entity in [e for e in view.entities if e.label == higher][: counts[higher] - counts[lower] + 1]:
+            await relabel(entity, lower)
+        # And bring in a label the article did not have: it gets the next number.
+        new = next(label for label in PIPELINE_LABELS if label not in counts)
+        await relabel(next(e for e in view.entities if e.label == lower), new)
+        after = {chip.label: chip.number for chip in legend.query(LegendChip)}
+        assert after == {**{label: n for label, n in numbers.items() if label in after}, new: len(numbers) + 1}
+        await pilot.press(str(numbers[lower]))
+        assert lower in view.hidden_labels
+
+
+async def test_escape_clears_the_status_line_of_the_entity_walked_to() -> None:
+    async with reader() as (app, pilot):
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert "·" in status_text(app) and "2/" in status_text(app)
+        await pilot.press("escape")
+        assert status_text(app) == ""
+
+
+async def test_the_help_key_column_is_as_wide_as_its_keys_and_descriptions_wrap() -> None:
+    from textual.geometry import Region
+
+    async with reader(size=(50, 40)) as (app, pilot):
+        await pilot.press("question_mark")
+        body = app.screen.query_one("#help-body Static")
+        width = body.size.width
+        lines = [strip.text.rstrip() for strip in body.render_lines(Region(0, 0, width, body.size.height))]
+        down = next(line for line in lines if "Cursor down a line" in line)  # on one line, not wrapped
+        column = down.index("Cursor")
+        assert column <= width // 3 + 2  # the keys take at most a third of the width
+        descriptions = " ".join(" ".join(line[column:] for line in lines).split())
+        assert "…" not in descriptions  # every description whole: wrapped, not cut
+        for _, _, description in app.screen.rows:
+            assert " ".join(description.split()) in descriptions, description

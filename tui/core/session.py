@@ -97,11 +97,7 @@ class DocumentSession:
         ann = make_annotation(self.text, start, end, kind, document=self.document, **fields)
         self.store.add(ann)
         self._put(ann)
-        self._record(
-            f"{_kind_name(kind)} added",
-            undo=lambda: self._remove(ann.id),
-            redo=lambda: self._restore(ann),
-        )
+        self._record(_added(ann), undo=lambda: self._remove(ann.id), redo=lambda: self._restore(ann))
         return ann
 
     def edit(self, annotation_id: str, **changes: object) -> Annotation:
@@ -114,18 +110,41 @@ class DocumentSession:
         new = old.edited(**changes)
         self.store.restore(new)
         self._put(new)
-        self._record(
-            f"{_kind_name(old.kind)} changed", undo=lambda: self._restore(old), redo=lambda: self._restore(new)
-        )
+        verb = "re-attached" if start is not None and end is not None else "changed"
+        self._record(f"{verb} {_describe(new)}", undo=lambda: self._restore(old), redo=lambda: self._restore(new))
         return new
 
     def delete(self, annotation_id: str) -> Annotation:
         old = self._get(annotation_id)
         self._remove(annotation_id)
-        self._record(
-            f"{_kind_name(old.kind)} deleted", undo=lambda: self._restore(old), redo=lambda: self._remove(old.id)
-        )
+        self._record(f"deleted {_describe(old)}", undo=lambda: self._restore(old), redo=lambda: self._remove(old.id))
         return old
+
+    def reject_entity(self, start: int, end: int, label: str = "") -> Annotation | None:
+        """Say the entity on ``start``..``end`` is not one, as one undoable change.
+
+        An entity the reader added is taken back: its ``entity-add`` goes, with the relabellings
+        made on its span since, and the store is as if it had never been added (returns None). A
+        pipeline's entity gets an ``entity-reject`` (returned).
+        """
+        added = [a for a in self.placed() if a.kind == "entity-add" and (a.start, a.end) == (start, end)]
+        if not added:
+            return self.annotate(start, end, "entity-reject", label=label)
+        since = min(a.created for a in added)
+        relabels = [
+            a
+            for a in self.placed()
+            if a.kind == "entity-relabel" and (a.start, a.end) == (start, end) and a.created >= since
+        ]
+        removed = [*added, *relabels]
+        self._remove_all(removed)
+        shown = _with_label(_quoted(self.text[start:end]), label or added[-1].label)
+        self._record(
+            f"removed entity {shown}",
+            undo=lambda: self._restore_all(removed),
+            redo=lambda: self._remove_all(removed),
+        )
+        return None
 
     def bookmark(self, offset: int, label: str = "") -> Bookmark:
         """Bookmark ``offset`` (the same place twice gives the same bookmark, and no undo step)."""
@@ -135,7 +154,7 @@ class DocumentSession:
         mark = self.store.add_bookmark(self.document, offset, label)
         self._refresh_bookmarks()
         self._record(
-            "bookmark added",
+            f"added bookmark {_quoted(label)}" if label.strip() else "added bookmark",
             undo=lambda: (self.store.remove_bookmark(mark.id), self._refresh_bookmarks()),
             redo=lambda: (self.store.restore_bookmark(mark), self._refresh_bookmarks()),
         )
@@ -145,27 +164,28 @@ class DocumentSession:
         mark = self.store.remove_bookmark(bookmark_id)
         self._refresh_bookmarks()
         self._record(
-            "bookmark removed",
+            f"removed bookmark {_quoted(mark.label)}" if mark.label.strip() else "removed bookmark",
             undo=lambda: (self.store.restore_bookmark(mark), self._refresh_bookmarks()),
             redo=lambda: (self.store.remove_bookmark(mark.id), self._refresh_bookmarks()),
         )
         return mark
 
     def undo(self) -> str | None:
-        """Take back the last change; what it was, or None when there is nothing to undo."""
+        """Take back the last change; what it was in plain words (``added entity “Kali Krukut”
+        (LOC)``, quoting the article), or None when there is nothing to undo."""
         if not self._undo:
             return None
-        step = self._undo.pop()
-        step.undo()
-        self._redo.append(step)
+        step = self._undo[-1]
+        step.undo()  # a step the store fails to take back stays on the stack
+        self._redo.append(self._undo.pop())
         return step.description
 
     def redo(self) -> str | None:
         if not self._redo:
             return None
-        step = self._redo.pop()
+        step = self._redo[-1]
         step.redo()
-        self._undo.append(step)
+        self._undo.append(self._redo.pop())
         return step.description
 
     def save_position(self, offset: int) -> None:
@@ -199,6 +219,23 @@ class DocumentSession:
         self.store.restore(ann)
         self._put(ann)
 
+    def _remove_all(self, anns: list[Annotation]) -> None:
+        """Remove every one of ``anns``, or (when the store fails half way) none of them."""
+        done: list[Annotation] = []
+        try:
+            for ann in anns:
+                self._remove(ann.id)
+                done.append(ann)
+        except Exception:
+            if done:
+                self._restore_all(done)
+            raise
+
+    def _restore_all(self, anns: list[Annotation]) -> None:
+        self.store.save_many(anns)
+        for ann in anns:
+            self._put(ann)
+
     def _refresh_bookmarks(self) -> None:
         self.bookmarks = self.store.bookmarks(self.document.sha256)
 
@@ -222,11 +259,43 @@ def _carry_bookmarks(store: Store, text: str, document: DocumentRef) -> None:
             store.restore_bookmark(Bookmark(mark.id, document, where, mark.label, mark.created))
 
 
-def _kind_name(kind: str) -> str:
+QUOTE_CHARS = 40
+"""Longest passage quoted in a change's description; longer ones are cut with "…"."""
+
+
+def _quoted(passage: str) -> str:
+    """``“passage”``, on one line and at most ``QUOTE_CHARS`` characters."""
+    flat = " ".join(passage.split())
+    if len(flat) > QUOTE_CHARS:
+        cut = flat[: QUOTE_CHARS - 1]
+        space = cut.rfind(" ")
+        flat = (cut[:space] if space > QUOTE_CHARS // 2 else cut).rstrip() + "…"  # at a word's end if one is near
+    return f"“{flat}”"
+
+
+def _with_label(quoted: str, label: str) -> str:
+    return f"{quoted} ({label})" if label else quoted
+
+
+def _describe(ann: Annotation) -> str:
+    """What ``ann`` is, in a few words: ``note on “…”``, ``entity “Kali Krukut” (LOC)``."""
+    quoted = _quoted(ann.quote.exact)
     return {
-        "highlight": "highlight",
-        "note": "note",
-        "entity-add": "entity",
-        "entity-relabel": "label change",
-        "entity-reject": "entity rejection",
-    }.get(kind, kind)
+        "highlight": f"highlight on {quoted}",
+        "note": f"note on {quoted}",
+        "entity-add": f"entity {_with_label(quoted, ann.label)}",
+        "entity-relabel": f"label {ann.label} on {quoted}" if ann.label else f"label change on {quoted}",
+        "entity-reject": f"rejection of {_with_label(quoted, ann.label)}",
+    }.get(ann.kind, f"{ann.kind} on {quoted}")
+
+
+def _added(ann: Annotation) -> str:
+    """The description of making ``ann``: ``added entity “Kali Krukut” (LOC)``, ``relabelled “X” as ORG``."""
+    quoted = _quoted(ann.quote.exact)
+    if ann.kind == "highlight":
+        return f"highlighted {quoted}" + (f" in {ann.colour}" if ann.colour else "")
+    if ann.kind == "entity-relabel":
+        return f"relabelled {quoted} as {ann.label}" if ann.label else f"relabelled {quoted}"
+    if ann.kind == "entity-reject":
+        return f"rejected entity {_with_label(quoted, ann.label)}"
+    return f"added {_describe(ann)}"

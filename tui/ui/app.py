@@ -127,7 +127,7 @@ class SorotApp(App[None]):
             mouse = [
                 ("Mouse", "click", "Put the cursor there"),
                 ("Mouse", "wheel", "Scroll (the cursor stays on screen)"),
-                ("Mouse", "click a legend label", "Switch its highlighting off / on"),
+                ("Mouse", "click", "On a legend label: switch its highlighting off / on"),
             ]
             self.push_screen(HelpScreen([*binding_rows(self, self._binding_sources()), *mouse]))
 

@@ -12,10 +12,10 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Input, Label, OptionList, TextArea
+from textual.widgets import Button, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from tui.core.document import inert
@@ -28,7 +28,8 @@ def _quote(text: str, limit: int = 160) -> Text:
 
 
 class ChoiceScreen(ModalScreen[str | None]):
-    """Pick one of up to nine values: number keys, or arrows and enter; esc cancels."""
+    """Pick one of a list of values: number keys for the first nine, typing the start of a name,
+    or arrows and enter (the list scrolls); esc cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without choosing")]
 
@@ -36,23 +37,62 @@ class ChoiceScreen(ModalScreen[str | None]):
         """``choices``: (value, shown text) pairs."""
         super().__init__(classes="dialog-screen")
         self.title_text = title
-        self.choices = choices[:9]
+        self.choices = list(choices)
         self.current = current
+        self.typed = ""
+        """What the reader typed to find a choice by its name."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text, style="bold"), classes="dialog-title")
             options = [
-                Option(Text.assemble((f"{n} ", "bold"), inert(shown), (" (now)" if value == self.current else "")))
+                Option(
+                    Text.assemble(
+                        (f"{n} " if n <= 9 else "  ", "bold"),
+                        inert(shown),
+                        " (now)" if value == self.current else "",
+                    )
+                )
                 for n, (value, shown) in enumerate(self.choices, start=1)
             ]
             yield OptionList(*options, id="choices")
-            yield Label(Text("1-9 or enter to choose · esc to cancel", style="dim"))
+            yield Label(self._hint(), id="choice-hint")
+
+    def _hint(self) -> Text:
+        digits = f"1-{min(9, len(self.choices))}" if len(self.choices) > 1 else "1"
+        if self.typed:
+            return Text.assemble(("find: ", "dim"), (inert(self.typed), "bold"), (" · enter to choose · esc", "dim"))
+        return Text(f"{digits} or enter to choose · esc to cancel\ntype a name to find it", style="dim")
 
     def on_key(self, event) -> None:
-        if event.character and event.character.isdigit() and 1 <= int(event.character) <= len(self.choices):
+        character = event.character
+        if character and character.isdigit() and not self.typed:
             event.stop()
-            self.dismiss(self.choices[int(event.character) - 1][0])
+            if 1 <= int(character) <= min(9, len(self.choices)):
+                self.dismiss(self.choices[int(character) - 1][0])
+            else:
+                self.app.bell()
+        elif character and (character.isalnum() or character in "_-") and character.isprintable():
+            event.stop()
+            if not (self.find(self.typed + character) or self.find(character)):
+                self.app.bell()
+        elif event.key == "backspace" and self.typed:
+            event.stop()
+            self.typed = self.typed[:-1]
+            if self.typed:
+                self.find(self.typed)
+            self.query_one("#choice-hint", Label).update(self._hint())
+
+    def find(self, typed: str) -> bool:
+        """Highlight the first choice whose name starts with ``typed`` (any case); False if none does."""
+        wanted = typed.casefold()
+        for index, (value, shown) in enumerate(self.choices):
+            if shown.casefold().startswith(wanted) or value.casefold().startswith(wanted):
+                self.typed = typed
+                self.query_one("#choices", OptionList).highlighted = index
+                self.query_one("#choice-hint", Label).update(self._hint())
+                return True
+        return False
 
     @on(OptionList.OptionSelected, "#choices")
     def chosen(self, event: OptionList.OptionSelected) -> None:
@@ -87,12 +127,48 @@ class TagSuggester(Suggester):
         return None
 
 
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question with two buttons: y says yes, n or esc says no; enter presses the
+    focused button, which is "no" to begin with (the safe answer)."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", tooltip="Yes"),
+        Binding("n,escape", "answer(False)", "No", tooltip="No"),
+    ]
+
+    def __init__(self, question: str, detail: str = "", *, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__(classes="dialog-screen")
+        self.question = question
+        self.detail = detail
+        self.yes, self.no = yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.question, style="bold"), classes="dialog-title")
+            if self.detail:
+                yield Label(Text(self.detail), classes="dialog-quote")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self.yes} (y)", id="yes", variant="error", compact=True)
+                yield Button(f"{self.no} (n)", id="no", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
 class NoteScreen(ModalScreen[NoteResult | None]):
-    """A note (several lines) and comma-separated tags for a passage; ctrl+s saves, esc cancels."""
+    """A note (several lines) and comma-separated tags for a passage; ctrl+s saves, esc cancels
+    (asking first when the note or its tags were changed)."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", tooltip="Save the note and its tags"),
-        Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
+        Binding("escape", "cancel", "Cancel", tooltip="Close without saving (asks first if anything was typed)"),
     ]
 
     def __init__(self, quote: str, *, note: str = "", tags: tuple[str, ...] = (), known_tags: list[str] = ()) -> None:
@@ -125,8 +201,26 @@ class NoteScreen(ModalScreen[NoteResult | None]):
     def action_save(self) -> None:
         self.dismiss(NoteResult(self.query_one("#note", TextArea).text, self.query_one("#tags", Input).value))
 
+    @property
+    def changed(self) -> bool:
+        """Whether the note or the tags differ from what the dialog opened with."""
+        note = self.query_one("#note", TextArea).text
+        tags = self.query_one("#tags", Input).value
+        return note != self.note or [t.strip() for t in tags.split(",") if t.strip()] != list(self.tags)
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self.changed:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        question = ConfirmScreen(
+            "Discard the changes to this note?", "What was typed here is not saved.", yes="Discard", no="Keep editing"
+        )
+        self.app.push_screen(question, answered)
 
 
 class BookmarksScreen(ModalScreen[tuple[str, str] | None]):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,8 +25,17 @@ def binding_rows(app, sources: list[tuple[str, list[Binding]]]) -> list[tuple[st
                 if key not in keys:
                     keys.append(key)
         for description, keys in keys_by_description.items():
-            rows.append((group, " ".join(keys), description))
+            rows.append((group, _joined(keys), description))
     return rows
+
+
+def _joined(keys: list[str]) -> str:
+    """Keys for one row: ``j ↓``; a run of digits as ``1 … 9``, keeping the key column narrow."""
+    if len(keys) > 2 and all(k.isdigit() and len(k) == 1 for k in keys):
+        numbers = [int(k) for k in keys]
+        if numbers == list(range(numbers[0], numbers[-1] + 1)):
+            return f"{keys[0]} … {keys[-1]}"
+    return " ".join(keys)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -44,18 +55,34 @@ class HelpScreen(ModalScreen[None]):
         self.query_one("#help-body", VerticalScroll).scroll_relative(y=rows, animate=False)
 
     def compose(self) -> ComposeResult:
-        table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False)
-        table.add_column("keys", style="bold", no_wrap=True)
-        table.add_column("does")
-        group = None
-        for row_group, keys, description in self.rows:
-            if row_group != group:
-                if group is not None:
-                    table.add_row("", "")
-                table.add_row(Text(row_group, style="underline"), "")
-                group = row_group
-            table.add_row(Text(keys), Text(description))
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Sorot keys"
             body.border_subtitle = "esc closes"
-            yield Static(table)
+            yield Static(HelpTable(self.rows))
+
+
+class HelpTable:
+    """The rows as a two-column table laid out for the width it is drawn in: the key column as wide
+    as its widest keys (group titles stand on lines of their own, outside it), at most a third of
+    the width (longer key lists wrap), and the descriptions wrapping in the rest."""
+
+    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
+        self.rows = rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        widest = max((cell_len(keys) for _, keys, _ in self.rows), default=0)
+        key_width = max(1, min(widest, width // 3))
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for group, keys, description in self.rows:
+            groups.setdefault(group, []).append((keys, description))
+        for number, (group, rows) in enumerate(groups.items()):
+            if number:
+                yield Text()
+            yield Text(group, style="underline")
+            table = Table.grid(padding=(0, 2, 0, 0))
+            table.add_column("keys", style="bold", width=key_width, overflow="fold")
+            table.add_column("does", ratio=1, overflow="fold")
+            for keys, description in rows:
+                table.add_row(Text(keys), Text(description))
+            yield table

@@ -17,10 +17,10 @@ from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from tui.core.document import Article, inert
-from tui.core.entities import Entity
+from tui.core.entities import PIPELINE_LABELS, Entity, label_order
 from tui.core.nlp import PipelineError
 from tui.ui.widgets.article_view import HIGHLIGHT_COLOURS, ArticleView
-from tui.ui.widgets.facts_panel import FactsPanel
+from tui.ui.widgets.facts_panel import FactsPanel, kind_name
 from tui.ui.widgets.legend import Legend
 from tui.ui.widgets.notes_panel import NotesPanel
 
@@ -31,9 +31,6 @@ if TYPE_CHECKING:
     from tui.ui.screens.annotate import NoteResult
     from tui.ui.screens.export import ExportChoice
 from tui.ui.widgets.status_bar import NlpIndicator, StatusBar
-
-ENTITY_LABELS = ("PERSON", "ORG", "LOC", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL")
-"""Labels offered when the reader adds or relabels an entity (number keys 1-9 pick one)."""
 
 
 def _count(n: int, noun: str) -> str:
@@ -301,8 +298,9 @@ class ReaderScreen(Screen):
         self.query_one(StatusBar).show_message(Text(f"{label} {state}"))
 
     def action_toggle_label_number(self, number: int) -> None:
-        if 1 <= number <= len(self.labels):
-            self.toggle_label(self.labels[number - 1])
+        label = self.query_one(Legend).label_numbered(number)
+        if label is not None:
+            self.toggle_label(label)
         else:
             self.app.bell()
 
@@ -328,6 +326,11 @@ class ReaderScreen(Screen):
         message = Text.assemble((inert(entity.text), "bold"), f" · {inert(entity.label)} · {event.index}/{event.total}")
         self.query_one(StatusBar).show_message(message)
         self._entity_shown = True
+
+    @on(ArticleView.Cleared)
+    def article_cleared(self) -> None:
+        """Esc in the article: the status line's message (an entity, a match, a result) goes too."""
+        self.say("")
 
     @on(ArticleView.SearchStepped)
     def search_stepped(self, event: ArticleView.SearchStepped) -> None:
@@ -539,11 +542,18 @@ class ReaderScreen(Screen):
         )
         self.app.push_screen(screen, written)
 
+    def entity_labels(self) -> list[str]:
+        """Labels the reader can give an entity: every one Sorot's pipeline produces, then any other
+        this article shows (another pipeline's GPE or NORP, a label given by hand), in the fixed order."""
+        seen = {e.label for e in [*(self.model_entities or ()), *self.view.entities]}
+        seen.update(a.label for a in self.session.annotations if a.kind.startswith("entity") and a.label)
+        return [*PIPELINE_LABELS, *sorted(seen - set(PIPELINE_LABELS), key=label_order)]
+
     def _pick_label(self, title: str, current: str | None, then) -> None:
         from tui.ui.screens.annotate import ChoiceScreen
 
-        labels = list(dict.fromkeys([*ENTITY_LABELS, *(label for label in self.labels if label not in ENTITY_LABELS)]))
-        self.app.push_screen(ChoiceScreen(title, [(lb, lb) for lb in labels[:9]], current=current), then)
+        choices = [(label, label) for label in self.entity_labels()]
+        self.app.push_screen(ChoiceScreen(title, choices, current=current), then)
 
     def action_add_entity(self) -> None:
         span = self.view.selection or self.view.word_at(self.view.cursor)
@@ -577,21 +587,28 @@ class ReaderScreen(Screen):
             self.app.bell()
             self.say("no entity under the cursor")
             return
-        if self._safely(lambda: self.session.annotate(entity.start, entity.end, "entity-reject", label=entity.label)):
+        # An entity the reader added is taken back (reject_entity returns None then), a model's rejected.
+        if self._safely(lambda: self.session.reject_entity(entity.start, entity.end, entity.label) or True):
             self._done(Text.assemble((inert(entity.text), "bold"), " is not an entity (u undoes)"), entities=True)
 
-    def _after_history(self, description: str | None, verb: str) -> None:
-        if description is None:
+    def _history(self, verb: str) -> None:
+        """Undo or redo; the status line says what in plain words ("Undone: added entity “X” (LOC)")."""
+        session = self.session
+        if not (session.can_undo if verb == "undo" else session.can_redo):
             self.app.bell()
             self.say(f"nothing to {verb}")
             return
-        self._done(f"{verb}: {description}", entities=True)
+        description = self._safely(session.undo if verb == "undo" else session.redo)
+        if description is not None:  # else the store failed, and a notification said so
+            # The description quotes the article: plain text, control characters made inert.
+            done = "Undone" if verb == "undo" else "Redone"
+            self._done(Text(f"{done}: {inert(description)}"), entities=True)
 
     def action_undo(self) -> None:
-        self._after_history(self._safely(self.session.undo), "undo")
+        self._history("undo")
 
     def action_redo(self) -> None:
-        self._after_history(self._safely(self.session.redo), "redo")
+        self._history("redo")
 
     def action_bookmark(self) -> None:
         cursor = self.view.cursor
@@ -759,7 +776,7 @@ class ReaderScreen(Screen):
             sentences = [self._sentence_at(start) or tuple(fact.sentence) for start, _ in spans]
             self.view.show_spans(spans, sentences, fact.label)
         else:
-            label = getattr(fact, "label", fact.kind)
+            label = getattr(fact, "label", None) or kind_name(fact.kind)
             self.view.show_spans([(fact.start, fact.end)], [tuple(fact.sentence)], label)
 
     @on(FactsPanel.WalkRequested)

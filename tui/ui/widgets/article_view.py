@@ -88,7 +88,7 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("N", "previous_match", "Prev match", show=False, tooltip="Previous search match"),
         Binding(
             "escape", "clear_search", "Clear highlights", show=False,
-            tooltip="Clear the search highlights and the fact's sentence and mentions",
+            tooltip="Clear the search highlights, the fact's sentence and mentions, and the status message",
         ),
     ]  # fmt: skip
 
@@ -139,6 +139,9 @@ class ArticleView(ScrollView, can_focus=True):
         def __init__(self, query: str, index: int, total: int) -> None:
             super().__init__()
             self.query, self.index, self.total = query, index, total
+
+    class Cleared(Message):
+        """Esc cleared the search, the fact's spans and the entity in focus (not a selection)."""
 
     def __init__(self, article: Article, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -736,3 +739,4 @@ class ArticleView(ScrollView, can_focus=True):
         self.refresh()
         if had_search:
             self.post_message(self.SearchStepped("", 0, 0))
+        self.post_message(self.Cleared())

@@ -29,6 +29,8 @@ SECTIONS = (
     ("claim", "Who said what"),
     ("relation", "Relations"),
 )
+KIND_NAMES = {"entity": "Entity", "date": "Date", "number": "Number", "claim": "Claim", "relation": "Relation"}
+"""How a fact's kind reads in the panel (``sorot extract --json`` keeps the lower-case kinds)."""
 QUALIFIERS = {">": "more than ", ">=": "at least ", "<": "less than ", "<=": "at most ", "~": "about "}
 
 
@@ -79,6 +81,11 @@ def date_text(fact: DateFact) -> str:
         anchor = "the article's date" if (fact.anchor or "article") == "article" else "an event"
         return f"{words} {direction} {anchor}"
     return "relative"
+
+
+def kind_name(kind: str) -> str:
+    """A fact kind as a reader sees it: "date" -> "Date"."""
+    return KIND_NAMES.get(kind) or kind.replace("_", " ").capitalize()
 
 
 def fact_label(fact: Fact) -> Text:
@@ -164,8 +171,9 @@ class FactsPanel(Tree["Fact | str"]):
         if sentence is not None:
             here = [f for f in facts.all() if tuple(f.sentence) == tuple(sentence)]
             node = self.root.add(Text(f"This sentence ({len(here)}) · esc shows all", style="bold"), data="here")
-            for fact in here:
-                node.add_leaf(fact_label(fact), data=fact)
+            for fact in here:  # kinds mixed: each row says which it is
+                row = Text.assemble((f"{kind_name(fact.kind)}: ", "dim"), fact_label(fact))
+                node.add_leaf(row, data=fact)
             node.expand()
             shown += len(here)
         else:
@@ -192,6 +200,24 @@ class FactsPanel(Tree["Fact | str"]):
         for node in self.root.children:
             if isinstance(node.data, str) and node.data != "here":
                 (self._collapsed.discard if node.is_expanded else self._collapsed.add)(node.data)
+
+    def render_label(self, node: TreeNode, base_style, style) -> Text:
+        """A row cut with "…" where the panel ends (a tree would cut it mid-word, and scroll sideways)."""
+        label = super().render_label(node, base_style, style)
+        # Room for the vertical scrollbar is kept whether it shows or not, so the widths never
+        # depend on it (the rows are measured before it appears).
+        room = self.size.width - self.styles.scrollbar_size_vertical - self._indent(node)
+        if room > 0 and label.cell_len > room:
+            label.truncate(room, overflow="ellipsis")
+        return label
+
+    def _indent(self, node: TreeNode) -> int:
+        """Cells of guide lines left of ``node``'s label (the root is not shown)."""
+        depth = 0
+        while node.parent is not None and node.parent is not self.root:
+            depth += 1
+            node = node.parent
+        return depth * self.guide_depth
 
     def show_failure(self, reason: str) -> None:
         self.clear()

@@ -1,4 +1,9 @@
-"""The legend: one chip per entity label present, with its count; a chip toggles its highlighting."""
+"""The legend: one chip per entity label present, with its count; a chip toggles its highlighting.
+
+A label's number (the key that toggles it) is given once and kept for the session: the first
+labels are numbered in a fixed order (``tui.core.entities.LABELS``), a label that appears later
+(a relabelled entity) gets the next free number, and one that is gone keeps its number.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tui.core.document import inert
-from tui.core.entities import Entity
+from tui.core.entities import Entity, label_order
 from tui.ui.widgets.article_view import KNOWN_LABELS
 
 
@@ -34,7 +39,7 @@ class LegendChip(Static):
 
 
 class Legend(Horizontal):
-    """Labels present in the article, most frequent first."""
+    """Labels present in the article, by their number (which stays the same for the session)."""
 
     class LabelToggled(Message):
         """The reader asked to switch ``label``'s highlighting off or on."""
@@ -46,6 +51,9 @@ class Legend(Horizontal):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.labels: list[str] = []
+        """The labels present, by number."""
+        self.numbers: dict[str, int] = {}
+        """Every label numbered so far in this session, present or not."""
 
     def compose(self):
         yield Static(Text("entities: finding…", style="dim"), classes="legend-note")
@@ -57,15 +65,21 @@ class Legend(Horizontal):
 
     def show_entities(self, entities: list[Entity], hidden: frozenset[str]) -> None:
         counts = Counter(entity.label for entity in entities)
-        self.labels = [label for label, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+        for label in sorted(set(counts) - set(self.numbers), key=label_order):
+            self.numbers[label] = len(self.numbers) + 1
+        self.labels = sorted(counts, key=self.numbers.__getitem__)
         if not entities:
             self.show_note("no entities found")
             return
         self.remove_children()
-        chips = [LegendChip(number, label, counts[label]) for number, label in enumerate(self.labels, 1)]
+        chips = [LegendChip(self.numbers[label], label, counts[label]) for label in self.labels]
         self.mount_all([*chips, Static(classes="legend-more")])
         self.show_hidden(hidden)
         self.call_after_refresh(self._fit)
+
+    def label_numbered(self, number: int) -> str | None:
+        """The label present in the article that ``number`` toggles, if any."""
+        return next((label for label in self.labels if self.numbers[label] == number), None)
 
     def on_resize(self) -> None:
         self._fit()

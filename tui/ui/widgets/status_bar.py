@@ -45,4 +45,7 @@ class StatusBar(Horizontal):
         self.query_one("#position", Static).update(Text(f"¶ {paragraph}/{paragraphs} · {percent}%"))
 
     def show_message(self, message: Text | str) -> None:
-        self.query_one("#status-message", Static).update(message if isinstance(message, Text) else Text(message))
+        """``message`` (a str is plain text, never markup) on one line, cut with "…" if too long."""
+        text = message.copy() if isinstance(message, Text) else Text(message)
+        text.no_wrap, text.overflow = True, "ellipsis"
+        self.query_one("#status-message", Static).update(text)
