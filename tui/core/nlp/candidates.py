@@ -7,6 +7,9 @@ that made it, and the rule's tier and priority settle overlaps.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from spacy.attrs import ORTH
 from spacy.tokens import Doc, Span, Token
 
 CANDIDATES = "sorot_candidates"
@@ -63,6 +66,12 @@ def add_candidate(doc: Doc, start: int, end: int, label: str, rule: str) -> Span
     return span
 
 
+def token_texts(doc: Doc, attr: int = ORTH) -> list[str]:
+    """Every token's text, or another string attribute such as ``LOWER``, without a ``Token`` each."""
+    strings = doc.vocab.strings
+    return [strings[key] for key in doc.to_array(attr).tolist()]
+
+
 def candidates(doc: Doc) -> list[Span]:
     return list(doc.spans[CANDIDATES]) if CANDIDATES in doc.spans else []
 
@@ -73,7 +82,12 @@ def rank(span: Span) -> tuple[int, int]:
 
 def is_name_token(tok: Token) -> bool:
     """Capitalised word with lower-case letters: ``Widodo``, ``O'Brien``, ``McDonald`` (not ``KPK``)."""
-    text = tok.text
+    return is_name_text(tok.text)
+
+
+@lru_cache(maxsize=100_000)
+def is_name_text(text: str) -> bool:
+    """``is_name_token`` of a token's text."""
     return (
         len(text) >= 2
         and text[0].isupper()
@@ -85,7 +99,11 @@ def is_name_token(tok: Token) -> bool:
 
 def is_acronym(tok: Token) -> bool:
     """All-caps word of 2 to 6 letters: ``KPK``, ``AS``, ``BMKG``."""
-    text = tok.text
+    return is_acronym_text(tok.text)
+
+
+def is_acronym_text(text: str) -> bool:
+    """``is_acronym`` of a token's text."""
     return 2 <= len(text) <= 6 and text.isalpha() and text.isupper()
 
 

@@ -18,9 +18,10 @@ from tui.core.nlp.candidates import (
     STRONG,
     WEAK,
     candidates,
-    is_acronym,
-    is_name_token,
+    is_acronym_text,
+    is_name_text,
     rank,
+    token_texts,
 )
 from tui.core.nlp.gazetteer import Gazetteer, load_gazetteer
 
@@ -46,15 +47,16 @@ class Consistency:
 
     def __call__(self, doc: Doc) -> Doc:
         cands = candidates(doc)
+        words = token_texts(doc)
         taken: dict[int, Span] = {}
         picked = self._select([s for s in cands if rank(s)[0] == STRONG], taken)
         if self.acronyms:
-            picked += self._acronyms(doc, picked, taken)
-        picked += self._propagate(doc, picked, taken, "consistency")
+            picked += self._acronyms(doc, words, picked, taken)
+        picked += self._propagate(doc, words, picked, taken, "consistency")
         weak = self._select([s for s in cands if rank(s)[0] == WEAK], taken)
         picked = [s for s in picked if taken.get(s.start) is s]  # drop spans a name took over
         picked += weak
-        picked += self._propagate(doc, weak, taken, "weak_consistency")
+        picked += self._propagate(doc, words, weak, taken, "weak_consistency")
         doc.ents = sorted(
             {(s.start, s.end): s for s in picked if taken.get(s.start) is s}.values(), key=lambda s: s.start
         )
@@ -87,16 +89,17 @@ class Consistency:
             taken[i] = new
         return new
 
-    def _acronyms(self, doc: Doc, picked: list[Span], taken: dict[int, Span]) -> list[Span]:
+    def _acronyms(self, doc: Doc, words: list[str], picked: list[Span], taken: dict[int, Span]) -> list[Span]:
         added = []
         # "Komisi Pemberantasan Korupsi (KPK)": the bracketed short form of a name.
         for span in picked:
-            if span.label_ not in NAME_LABELS or span.end + 2 >= len(doc):
+            end = span.end
+            if end + 2 >= len(words) or words[end] != "(" or words[end + 2] != ")" or span.label_ not in NAME_LABELS:
                 continue
-            open_, short, close = doc[span.end], doc[span.end + 1], doc[span.end + 2]
-            if open_.text == "(" and close.text == ")" and short.text[:1] == span.text[:1]:
-                if (is_acronym(short) or is_name_token(short)) and short.i not in taken:
-                    new = self._claim(doc, short.i, short.i + 1, span.label_, "initials", taken)
+            short = words[end + 1]
+            if short[:1] == words[span.start][:1] and (is_acronym_text(short) or is_name_text(short)):
+                if end + 1 not in taken:
+                    new = self._claim(doc, end + 1, end + 2, span.label_, "initials", taken)
                     if new is not None:
                         added.append(new)
         # Initials of a multi-word place or organisation of this document: "AS" after
@@ -104,24 +107,27 @@ class Consistency:
         by_initials: dict[str, set[str]] = {}
         for span in picked:
             if span.label_ in {"LOC", "ORG"} and len(span) >= 2:
-                letters = "".join(t.text[0] for t in span if t.text[0].isupper())
+                letters = "".join(w[0] for w in words[span.start : span.end] if w[0].isupper())
                 if len(letters) >= 2:
                     by_initials.setdefault(letters, set()).add(span.label_)
-        for tok in doc:
-            labels = by_initials.get(tok.text)
-            if labels and len(labels) == 1 and is_acronym(tok) and tok.i not in taken:
-                new = self._claim(doc, tok.i, tok.i + 1, next(iter(labels)), "initials", taken)
+        if not by_initials:
+            return added
+        for i, word in enumerate(words):
+            labels = by_initials.get(word)
+            if labels and len(labels) == 1 and is_acronym_text(word) and i not in taken:
+                new = self._claim(doc, i, i + 1, next(iter(labels)), "initials", taken)
                 if new is not None:
                     added.append(new)
         return added
 
-    def _keys(self, spans: list[Span]) -> dict[tuple[str, ...], str]:
+    def _keys(self, texts: list[str], spans: list[Span]) -> dict[tuple[str, ...], str]:
+        """Word sequences of ``spans`` (token ``texts`` of the doc) and name parts -> their label."""
         full: dict[tuple[str, ...], set[str]] = {}
         parts: dict[tuple[str, ...], set[str]] = {}
         for span in spans:
             if span.label_ not in NAME_LABELS:
                 continue
-            words = tuple(t.text for t in span)
+            words = tuple(texts[span.start : span.end])
             full.setdefault(words, set()).add(span.label_)
             if self.name_parts and span.label_ == "PERSON":
                 # "Joko Widodo" -> "Widodo"; "Lee Jae Myung" -> "Jae Myung", "Myung".
@@ -147,18 +153,21 @@ class Consistency:
                 keys.pop(words, None)
         return keys
 
-    def _propagate(self, doc: Doc, source: list[Span], taken: dict[int, Span], rule: str) -> list[Span]:
-        keys = self._keys(source)
+    def _propagate(
+        self, doc: Doc, words: list[str], source: list[Span], taken: dict[int, Span], rule: str
+    ) -> list[Span]:
+        keys = self._keys(words, source)
         if not keys:
             return []
         longest = min(_MAX_KEY, max(len(k) for k in keys))
-        words = [t.text for t in doc]
+        first_words = {k[0] for k in keys}
         added = []
         i = 0
-        while i < len(doc):
+        while i < len(words):
             step = 1
-            if is_name_token(doc[i]) or is_acronym(doc[i]):
-                for n in range(min(longest, len(doc) - i), 0, -1):
+            word = words[i]
+            if word in first_words and (is_name_text(word) or is_acronym_text(word)):
+                for n in range(min(longest, len(words) - i), 0, -1):
                     label = keys.get(tuple(words[i : i + n]))
                     if label is None:
                         continue

@@ -14,11 +14,12 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from tui.core.nlp import LABEL_ALIASES
-from tui.core.nlp.candidates import CANDIDATES, NAME_LABELS, candidates, is_acronym, is_name_token
+from tui.core.nlp.candidates import CANDIDATES, NAME_LABELS, candidates, is_acronym, is_name_token, token_texts
 from tui.core.nlp.gazetteer import NOT_PLACE_AFTER, Gazetteer, load_gazetteer
 from tui.core.nlp.names import TITLES_LIST
 
@@ -71,14 +72,15 @@ class ModelCandidates:
                 by_token[i].append(c)
         names = [s for s in [*ents, *kept] if span_label(s) == "PERSON" and len(s) >= 2]
         name_parts = {t.text for span in names for t in span if t.text[:1].isupper() and not is_acronym(t)}
+        lowers = token_texts(doc, LOWER)
         spans = []
         for e in ents:
             touching = {id(c): c for i in range(e.start, e.end) for c in by_token.get(i, ())}.values()
             if any(self._extends(c, e) for c in touching):
                 continue  # a rule found the same name with more of it ("Yang Moo Jin" for "Moo Jin")
-            if e[0].lower_ in TITLE_WORDS and touching:
+            if lowers[e.start] in TITLE_WORDS and touching:
                 continue  # titles are not part of a name ("Kanselir Jerman"): the rules split them off
-            if e.start > 0 and doc[e.start - 1].lower_ in NOT_PLACE_AFTER:
+            if e.start > 0 and lowers[e.start - 1] in NOT_PLACE_AFTER:
                 continue  # "bahasa Inggris" is a language; some corpora tag it as a place
             label = span_label(e)
             if len(e) == 1 and label != "PERSON" and e.text in name_parts and not self.gaz.is_place(e.text):

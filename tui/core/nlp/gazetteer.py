@@ -18,7 +18,7 @@ from spacy.lang.id.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from tui.core.nlp.candidates import add_candidate, is_name_token, sentence_initial
+from tui.core.nlp.candidates import add_candidate, is_name_token, sentence_initial, token_texts
 
 DATA_PATH = Path(__file__).with_name("data") / "gazetteer.json"
 
@@ -125,7 +125,7 @@ class GazetteerMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         names = self.gazetteer.names
-        words = [t.text for t in doc]
+        words = token_texts(doc)
         n = len(words)
         i = 0
         while i < n:

@@ -7,11 +7,13 @@ names; they hold no names themselves.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from spacy.attrs import LOWER
 from spacy.lang.id.stop_words import STOP_WORDS
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from tui.core.nlp.candidates import (
@@ -23,6 +25,7 @@ from tui.core.nlp.candidates import (
     is_name_token,
     rank,
     sentence_initial,
+    token_texts,
 )
 from tui.core.nlp.gazetteer import Gazetteer, load_gazetteer
 
@@ -59,6 +62,7 @@ CAPITALISED_TITLES = frozenset({"kepala", "anggota"})
 HONORIFICS = frozenset("bapak ibu pak bu tuan nyonya ny nona saudara sdr".split())
 # Ministers are also called by a "Men-" abbreviation of their portfolio: Mendagri, Menkeu, Mensos.
 MINISTER_ABBREVIATION = r"^Men[a-z]{2,7}$"
+_MINISTER = re.compile(MINISTER_ABBREVIATION)
 
 # Words that follow a title as part of the office, not of the name: "Menteri Keuangan",
 # "Jaksa Agung Muda", "Presiden Republik". Nouns ending in -an that are ordinary words
@@ -156,6 +160,31 @@ def make_names(
     return NameRules(nlp, load_gazetteer(data_path), unknown_subject, max_name_tokens)
 
 
+def phrase_table(phrases: Iterable[str]) -> dict[str, list[tuple[str, ...]]]:
+    """Phrases of space-separated words, by their first word."""
+    table: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        words = tuple(phrase.split())
+        table.setdefault(words[0], []).append(words)
+    return table
+
+
+def phrase_matches(words: list[str], table: dict[str, list[tuple[str, ...]]]) -> list[tuple[int, int]]:
+    """``(start, end)`` of every occurrence of a phrase of ``table`` in ``words``, overlaps included.
+
+    What a spaCy ``Matcher`` with one ``[{"LOWER": word}, ...]`` pattern per phrase finds in a doc
+    whose lower-case token texts are ``words``, without trying every pattern at every token.
+    """
+    found = []
+    n = len(words)
+    for start, word in enumerate(words):
+        for phrase in table.get(word, ()):
+            end = start + len(phrase)
+            if end <= n and (len(phrase) == 1 or tuple(words[start:end]) == phrase):
+                found.append((start, end))
+    return found
+
+
 @dataclass
 class _Known:
     """Strong candidates so far: where each starts and ends, and which tokens they cover."""
@@ -175,11 +204,8 @@ class NameRules:
         self.gaz = gazetteer
         self.unknown_subject = unknown_subject
         self.max_name = max_name_tokens
-        self.titles = Matcher(nlp.vocab)
-        self.titles.add("TITLE", [[{"LOWER": w} for w in t.split()] for t in TITLES_LIST])
-        self.titles.add("MINISTER", [[{"TEXT": {"REGEX": MINISTER_ABBREVIATION}}]])
-        self.org_heads = Matcher(nlp.vocab)
-        self.org_heads.add("ORG_HEAD", [[{"LOWER": w} for w in t.split()] for t in ORG_HEADS_LIST])
+        self.titles = phrase_table(TITLES_LIST)
+        self.org_heads = phrase_table(ORG_HEADS_LIST)
         self.calendar = gazetteer.months | gazetteer.days
 
     # -- token tests -------------------------------------------------------------------------
@@ -222,17 +248,18 @@ class NameRules:
     # -- the component -----------------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
+        texts, lowers = token_texts(doc), token_texts(doc, LOWER)
         known = self._known_spans(doc)
-        titles = self._titles(doc, known)
+        titles = self._titles(doc, known, lowers)
         self._trim_into_titles(doc, titles)
         known = self._known_spans(doc)
         title_end = {s: e for s, e in titles}
         in_title = {i for s, e in titles for i in range(s, e)}
 
-        orgs = self._org_heads(doc, known, in_title)
-        orgs += self._org_tails(doc)
-        locs = self._loc_heads(doc, known, in_title)
-        appositions = self._acronym_appositions(doc, known)
+        orgs = self._org_heads(doc, known, in_title, lowers)
+        orgs += self._org_tails(doc, texts)
+        locs = self._loc_heads(doc, known, in_title, lowers)
+        appositions = self._acronym_appositions(doc, known, texts)
         # "Kantor berita Jepang, NHK, ...": the phrase before the acronym describes the
         # organisation, the acronym names it; the description is no entity of its own.
         apposition_commas = {k - 1 for k in appositions}
@@ -259,8 +286,8 @@ class NameRules:
             add_candidate(doc, s, e, "PERSON", rule)
 
         known = self._known_spans(doc)
-        self._reporting_subjects(doc, known, in_title)
-        self._attributions(doc, known, in_title)
+        self._reporting_subjects(doc, known, in_title, lowers)
+        self._attributions(doc, known, in_title, lowers)
         return doc
 
     @staticmethod
@@ -271,23 +298,26 @@ class NameRules:
         for span in candidates(doc):
             if rank(span)[0] != STRONG:
                 continue
-            if span.end - span.start > end_at.get(span.start, 0) - span.start:
-                end_at[span.start] = span.end
-                label_at[span.start] = span.label_
-            for k in range(span.start, span.end):
+            start, end, label = span.start, span.end, span.label_
+            if end - start > end_at.get(start, 0) - start:
+                end_at[start] = end
+                label_at[start] = label
+            for k in range(start, end):
                 old = span_at.get(k)
-                if old is None or old[1] - old[0] < len(span):
-                    span_at[k] = (span.start, span.end, span.label_)
+                if old is None or old[1] - old[0] < end - start:
+                    span_at[k] = (start, end, label)
         return _Known(end_at, label_at, span_at)
 
-    def _titles(self, doc: Doc, known: _Known) -> list[tuple[int, int]]:
+    def _titles(self, doc: Doc, known: _Known, lowers: list[str]) -> list[tuple[int, int]]:
         spans = []
-        for match_id, s, e in self.titles(doc):
-            if self.titles.vocab.strings[match_id] == "MINISTER" and self._ordinary(doc[s]):
-                continue  # "Menurut", "Menara": words, not a minister's abbreviation
-            if doc[s].lower_ in CAPITALISED_TITLES and not is_name_token(doc[s]):
+        for s, e in phrase_matches(lowers, self.titles):
+            if lowers[s] in CAPITALISED_TITLES and not is_name_token(doc[s]):
                 continue
             spans.append((s, e))
+        for s, low in enumerate(lowers):
+            # "Mendagri", "Menkeu"; not "Menurut" or "Menara", which are words.
+            if low.startswith("men") and _MINISTER.search(doc[s].text) and not self._ordinary(doc[s]):
+                spans.append((s, s + 1))
         spans.sort(key=lambda se: (se[0], -(se[1] - se[0])))
         out: list[tuple[int, int]] = []
         last_end = 0
@@ -323,8 +353,8 @@ class NameRules:
                 kept.append(Span(doc, title_end, span.end, label=span.label_, span_id=span.id_))
         doc.spans[CANDIDATES] = kept
 
-    def _org_heads(self, doc: Doc, known: _Known, in_title: set[int]) -> list[tuple[int, int]]:
-        spans = sorted(((s, e) for _, s, e in self.org_heads(doc)), key=lambda se: (se[0], -(se[1] - se[0])))
+    def _org_heads(self, doc: Doc, known: _Known, in_title: set[int], lowers: list[str]) -> list[tuple[int, int]]:
+        spans = sorted(phrase_matches(lowers, self.org_heads), key=lambda se: (se[0], -(se[1] - se[0])))
         head_starts = {s for s, _ in spans}
         out: list[tuple[int, int]] = []
         last_end = 0
@@ -366,27 +396,24 @@ class NameRules:
             last_end = j
         return out
 
-    def _org_tails(self, doc: Doc) -> list[tuple[int, int]]:
+    def _org_tails(self, doc: Doc, texts: list[str]) -> list[tuple[int, int]]:
         out = []
-        for tok in doc:
-            if tok.text not in ORG_TAILS or tok.i == 0:
-                continue
-            start = tok.i
-            while start - 1 >= 0 and tok.i - start < 4 and self._org_token(doc[start - 1]):
+        for tail in [i for i, text in enumerate(texts) if text in ORG_TAILS and i > 0]:
+            start = tail
+            while start - 1 >= 0 and tail - start < 4 and self._org_token(doc[start - 1]):
                 start -= 1
-            while start < tok.i and self._drop_leading(doc, start, tok.i):
+            while start < tail and self._drop_leading(doc, start, tail):
                 start += 1
-            if start < tok.i:
-                out.append((start, tok.i + 1))
+            if start < tail:
+                out.append((start, tail + 1))
         return out
 
-    def _loc_heads(self, doc: Doc, known: _Known, in_title: set[int]) -> list[tuple[int, int]]:
+    def _loc_heads(self, doc: Doc, known: _Known, in_title: set[int], lowers: list[str]) -> list[tuple[int, int]]:
         out = []
         n = len(doc)
         i = 0
         while i < n:
-            tok = doc[i]
-            head = tok.lower_ in LOC_HEADS and (is_name_token(tok) or tok.lower_ in LOWERCASE_LOC_HEADS)
+            head = lowers[i] in LOC_HEADS and (is_name_token(doc[i]) or lowers[i] in LOWERCASE_LOC_HEADS)
             if (
                 head
                 and i not in in_title
@@ -423,16 +450,14 @@ class NameRules:
                 initials.add("".join(t.text[0] for t in doc[s:e] if t.text[0].isupper()))
         return initials
 
-    def _acronym_appositions(self, doc: Doc, known: _Known) -> list[int]:
+    def _acronym_appositions(self, doc: Doc, known: _Known, texts: list[str]) -> list[int]:
         """Acronyms set off by commas after a descriptive noun phrase: "Kantor berita Jepang, NHK, ..."."""
         out = []
         n = len(doc)
         place_initials = None
-        for tok in doc:
-            k = tok.i
-            if not is_acronym(tok) or tok.text in ROMAN_NUMERALS or k < 2 or k + 2 >= n or k in known.span_at:
-                continue
-            if doc[k - 1].text != "," or doc[k + 1].text != ",":
+        for k in [k for k in range(2, n - 2) if texts[k - 1] == "," and texts[k + 1] == ","]:
+            tok = doc[k]
+            if not is_acronym(tok) or tok.text in ROMAN_NUMERALS or k in known.span_at:
                 continue
             nxt = doc[k + 2]
             if not nxt.is_lower or nxt.lower_ in {"dan", "serta", "atau", "maupun"}:
@@ -598,11 +623,9 @@ class NameRules:
             return None
         return "PERSON"
 
-    def _reporting_subjects(self, doc: Doc, known: _Known, in_title: set[int]) -> None:
-        for verb in doc:
-            if verb.lower_ not in REPORTING_VERBS:
-                continue
-            k = verb.i - 1
+    def _reporting_subjects(self, doc: Doc, known: _Known, in_title: set[int], lowers: list[str]) -> None:
+        for verb in [i for i, low in enumerate(lowers) if low in REPORTING_VERBS]:
+            k = verb - 1
             while k >= 0 and doc[k].lower_ in SUBJECT_ADVERBS:
                 k -= 1
             end = k + 1
@@ -632,14 +655,12 @@ class NameRules:
             if label:
                 add_candidate(doc, start, end, label, "reporting_subject")
 
-    def _attributions(self, doc: Doc, known: _Known, in_title: set[int]) -> None:
+    def _attributions(self, doc: Doc, known: _Known, in_title: set[int], lowers: list[str]) -> None:
         n = len(doc)
-        for verb in doc:
-            if verb.lower_ not in ATTRIBUTION_VERBS or verb.i == 0 or verb.i + 1 >= n:
+        for verb in [i for i, low in enumerate(lowers) if low in ATTRIBUTION_VERBS and 0 < i < n - 1]:
+            if not (doc[verb - 1].text == "," or doc[verb - 1].text in _QUOTES):
                 continue
-            if not (doc[verb.i - 1].text == "," or doc[verb.i - 1].text in _QUOTES):
-                continue
-            start = verb.i + 1
+            start = verb + 1
             end = self._name_run(doc, start, in_title, {})
             if end == start or any(i in known.span_at or i in in_title for i in range(start, end)):
                 continue

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
+from spacy.attrs import ORTH
 from spacy.lang.id.lex_attrs import _num_words
 from spacy.lang.id.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
+from spacy.vocab import Vocab
 
 from tui.core.nlp.candidates import add_candidate, sentence_initial
 from tui.core.nlp.gazetteer import Gazetteer, load_gazetteer
@@ -61,6 +64,141 @@ NOT_COUNTED = frozenset("tewas hilang luka selamat lainnya sisanya sekaligus".sp
 _VERB_PREFIX = re.compile(r"^(me|ber|ter|di)[a-z]{3,}")
 
 
+class SparseMatcher:
+    """A spaCy ``Matcher`` that skips the parts of a doc where none of its patterns can match.
+
+    spaCy's ``Matcher`` starts every pattern at every token; with this component's hundred-odd
+    patterns that is most of its time, though few stretches of a text can hold a match. A match
+    is a run of tokens that pattern tokens can match ("relevant" tokens), and holds a token for
+    each of its pattern's required pattern tokens (those without ``?`` or ``*``). So the matcher
+    runs over a shorter copy of the doc: the runs of relevant tokens that hold a token matching
+    an "anchor" (one required pattern token per pattern, the rarest in the doc), each after a
+    placeholder token that no pattern token matches, and one at the end if the doc goes on. At a
+    placeholder the matcher does what it does at the first irrelevant token after a run (every
+    pattern fails there), so it finds the same matches in the same order; their positions are
+    mapped back.
+
+    Which pattern tokens a lexeme matches is asked of spaCy (matchers of the pattern tokens on
+    their own) and kept per lexeme. Patterns may only test a token's own text (``ORTH``,
+    ``LOWER``, regexes, ``IS_DIGIT``...) and use the operators ``?``, ``+`` and ``*``: the copy
+    has the doc's lexemes but no other annotation.
+    """
+
+    PLACEHOLDER = "\x00"
+    LEXICAL = frozenset({"ORTH", "TEXT", "LOWER", "LENGTH", "SHAPE", "PREFIX", "SUFFIX", "IS_ALPHA", "IS_DIGIT"})
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+        self.matcher = Matcher(vocab)
+        self._token_specs: list[dict] = []  # the distinct pattern tokens, operators left out
+        self._patterns: list[tuple[frozenset[int], frozenset[int]]] = []  # (required, all) pattern tokens
+        self._tokens_of: dict[int, frozenset[int]] = {}  # lexeme -> the pattern tokens it matches
+        self._probe = Matcher(vocab)  # each pattern token alone, under its number
+        self._screen = Matcher(vocab)  # any pattern token, in fewer patterns
+
+    def add(self, key: str, patterns: list[list[dict]], greedy: str | None = None) -> None:
+        for pattern in patterns:
+            required, every = set(), set()
+            for spec in pattern:
+                attrs = {k: v for k, v in spec.items() if k != "OP"}
+                if spec.get("OP") not in {None, "?", "+", "*"} or not attrs or not set(attrs) <= self.LEXICAL:
+                    raise ValueError(f"{key}: a pattern token the sparse matcher cannot skip over: {spec}")
+                if attrs not in self._token_specs:
+                    self._token_specs.append(attrs)
+                    self._probe.add(str(len(self._token_specs) - 1), [[attrs]])
+                every.add(self._token_specs.index(attrs))
+                if spec.get("OP") in {None, "+"}:
+                    required.add(self._token_specs.index(attrs))
+            self._patterns.append((frozenset(required), frozenset(every)))
+        self.matcher.add(key, patterns, greedy=greedy)
+        self._screen = Matcher(self.vocab)
+        self._screen.add("ANY", self._screen_patterns())
+        self._tokens_of.clear()
+        if self._learn([self.vocab.strings.add(self.PLACEHOLDER)]):
+            raise ValueError(f"{key}: a pattern matches the placeholder token {self.PLACEHOLDER!r}")
+
+    def _screen_patterns(self) -> list[list[dict]]:
+        """One-token patterns that match what any pattern token matches: texts tested for equality
+        or membership go in one ``IN`` per attribute (most of the hundred are such)."""
+        texts: dict[str, set[str]] = {}
+        patterns = []
+        for attrs in self._token_specs:
+            (attr, value), *more = attrs.items()
+            if not more and attr in {"ORTH", "TEXT", "LOWER"} and isinstance(value, str):
+                texts.setdefault(attr, set()).add(value)
+            elif not more and attr in {"ORTH", "TEXT", "LOWER"} and isinstance(value, dict) and list(value) == ["IN"]:
+                texts.setdefault(attr, set()).update(value["IN"])
+            else:
+                patterns.append([attrs])
+        return patterns + [[{attr: {"IN": sorted(values)}}] for attr, values in texts.items()]
+
+    def _learn(self, orths: list[int]) -> bool:
+        """Record which pattern tokens the lexemes ``orths`` match; True if any matches one."""
+        strings = self.vocab.strings
+        screened = sorted({i for _, i, _ in self._screen(Doc(self.vocab, words=[strings[o] for o in orths]))})
+        found: dict[int, set[int]] = {}
+        if screened:
+            for key, i, _ in self._probe(Doc(self.vocab, words=[strings[orths[i]] for i in screened])):
+                found.setdefault(screened[i], set()).add(int(strings[key]))
+        for i, orth in enumerate(orths):
+            self._tokens_of[orth] = frozenset(found.get(i, ()))
+        return bool(found)
+
+    def _anchors(self, counts: Counter) -> set[int]:
+        """Pattern tokens such that every match holds a token matching one of them.
+
+        For each pattern, the required pattern token that the fewest tokens of this doc match
+        (none: the pattern cannot match here); a pattern of optional tokens alone needs them all.
+        """
+        anchors: set[int] = set()
+        for required, every in self._patterns:
+            if required:
+                anchors.add(min(required, key=lambda token_id: counts[token_id]))
+            else:
+                anchors |= every
+        return anchors
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """``(match_id, start, end)`` as ``Matcher.__call__`` returns them."""
+        orths = doc.to_array(ORTH).tolist()
+        tokens_of = self._tokens_of
+        frequency = Counter(orths)
+        new = [orth for orth in frequency if orth not in tokens_of]
+        if new:
+            self._learn(new)
+        counts: Counter = Counter()
+        for orth, n in frequency.items():
+            for token_id in tokens_of[orth]:
+                counts[token_id] += n
+        anchors = self._anchors(counts)
+        anchor_lexemes = {orth for orth in frequency if not anchors.isdisjoint(tokens_of[orth])}
+
+        strings = self.vocab.strings
+        words: list[str] = []
+        where: list[int] = []  # position in ``doc`` of each word (-1: the placeholder)
+        n = len(orths)
+        end = 0
+        for i in [i for i, orth in enumerate(orths) if orth in anchor_lexemes]:
+            if i < end:
+                continue  # in the run kept already
+            start, end = i, i + 1
+            while start > 0 and tokens_of[orths[start - 1]]:
+                start -= 1
+            while end < n and tokens_of[orths[end]]:
+                end += 1
+            words.append(self.PLACEHOLDER)
+            where.append(-1)
+            words.extend(strings[orth] for orth in orths[start:end])
+            where.extend(range(start, end))
+        if not words:
+            return []
+        if end < n:
+            words.append(self.PLACEHOLDER)
+            where.append(-1)
+        short = Doc(self.vocab, words=words)
+        return [(key, where[a], where[b - 1] + 1) for key, a, b in self.matcher(short)]
+
+
 @Language.factory(
     "sorot_numbers",
     default_config={"labels": list(NUMERIC_LABELS), "max_clause_tokens": 8, "data_path": None},
@@ -81,7 +219,7 @@ class NumberRules:
         self.gaz = gaz
         self.labels = labels
         self.max_clause = max_clause_tokens
-        self.matcher = Matcher(nlp.vocab)
+        self.matcher = SparseMatcher(nlp.vocab)
         for key, patterns in self._patterns(gaz).items():
             if key.split("_")[0] in labels:
                 self.matcher.add(key, patterns, greedy="LONGEST")

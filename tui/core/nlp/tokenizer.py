@@ -11,6 +11,12 @@ from disk. That made loading the trained pipeline take about 4 s.
 other exceptions as real special cases, and does not serialise its rules: they come from spaCy's
 own Indonesian data each time, so a saved pipeline cannot go stale against them. A test checks
 that tokenization equals spaCy's on the corpora, the sample article and the exceptions themselves.
+
+It is also faster on long texts. spaCy caches the tokens of each whitespace-separated chunk, but
+stops adding to the cache for the rest of a text once a special case occurs in it (a newline is
+one), so in an article nearly every chunk goes through the prefix, suffix and infix regexes, which
+take most of the tokenizer's time. ``AffixSearch`` keeps their answers per string, and finds
+prefixes with ``match`` instead of ``search`` (see ``anchored_prefix_search``).
 """
 
 from __future__ import annotations
@@ -22,8 +28,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import srsly
+from spacy.attrs import ORTH
 from spacy.lang.id import Indonesian
-from spacy.symbols import ORTH
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
@@ -32,6 +38,9 @@ from spacy.vocab import Vocab
 TOKENIZER_NAME = "sorot.id_tokenizer.v1"
 _VERSION = 1
 _HYPHENATED = re.compile(r"\w+(?:-\w+)+")
+AFFIX_CACHE_SIZE = 20_000
+"""Strings whose prefix, suffix and infix matches are kept, each (a 50,000-word text has some 8,000;
+a full cache holds a few megabytes)."""
 
 
 class HyphenWords:
@@ -51,6 +60,90 @@ class HyphenWords:
         if string in self.words:
             return True
         return self.fallback(string) if self.fallback is not None else None
+
+
+def top_level_branches(pattern: str) -> list[str]:
+    """The alternatives of ``pattern`` at its top level: ``"^a|b(c|d)"`` -> ``["^a", "b(c|d)"]``."""
+    branches: list[str] = []
+    depth, start, i, in_class = 0, 0, 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 1  # the escaped character is a literal
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            # A "]" first in a class ("[]a]", "[^]a]") is a literal, not the end of the class.
+            if pattern.startswith("^", i + 1):
+                i += 1
+            if pattern.startswith("]", i + 1):
+                i += 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            branches.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    branches.append(pattern[start:])
+    return branches
+
+
+def anchored_prefix_search(regex: re.Pattern) -> Callable[[str], re.Match | None]:
+    """A function that returns what ``regex.search`` returns, for a regex from ``compile_prefix_regex``.
+
+    That regex is ``^piece1|^piece2|...``: ``search`` tries all pieces at every position of the
+    string although they can only match at its start, which costs several microseconds per
+    string; ``match`` tries the start alone. A piece with a "|" of its own at its top level
+    (spaCy's HTML tags: ``<(b|i)/>|<a(...)>``) leaves its second half unanchored; only those
+    halves are then searched for after the start.
+    """
+    if regex.flags & re.MULTILINE:
+        return regex.search  # "^" also matches after a newline
+    unanchored = [branch for branch in top_level_branches(regex.pattern) if not branch.startswith("^")]
+    rest = re.compile("|".join(unanchored), regex.flags).search if unanchored else None
+
+    def search(string: str) -> re.Match | None:
+        found = regex.match(string)
+        if found is None and rest is not None:
+            found = rest(string, 1)
+        return found
+
+    return search
+
+
+class AffixSearch:
+    """A prefix, suffix or infix callback for spaCy's tokenizer that remembers its answers per string.
+
+    ``kind`` is ``"prefix"``, ``"suffix"`` or ``"infix"``; the callback is the bound method
+    ``find``: ``regex.search(string)`` for prefixes and suffixes, ``regex.finditer(string)`` as
+    a tuple for infixes. Pickles as its regex and kind (with an empty cache).
+    """
+
+    def __init__(self, regex: re.Pattern, kind: str) -> None:
+        self.regex = regex
+        self.kind = kind
+        self.pattern = regex.pattern  # what spaCy's own serialisation would read
+        if kind == "prefix":
+            compute = anchored_prefix_search(regex)
+        elif kind == "suffix":
+            compute = regex.search
+        elif kind == "infix":
+
+            def compute(string: str, finditer=regex.finditer) -> tuple[re.Match, ...]:
+                return tuple(finditer(string))
+
+        else:
+            raise ValueError(f"kind must be prefix, suffix or infix, got {kind!r}")
+        self._cached = lru_cache(maxsize=AFFIX_CACHE_SIZE)(compute)
+
+    def find(self, string: str) -> re.Match | tuple[re.Match, ...] | None:
+        return self._cached(string)
+
+    def __reduce__(self):
+        return type(self), (self.regex, self.kind)
 
 
 def split_exceptions(exceptions: dict[str, list[dict]]) -> tuple[dict[str, list[dict]], list[str]]:
@@ -87,16 +180,18 @@ def merge_hyphen_words(doc: Doc, words: frozenset[str], longest: int = 9) -> Non
     every word in ``words`` is split at a hyphen, so every match contains one.
     """
     n = len(doc)
-    texts = [t.text for t in doc]
+    strings = doc.vocab.strings
+    orths = doc.to_array(ORTH).tolist()
+    hyphen = strings["-"]
     widest, heads = _shape(words)
     found: set[tuple[int, int]] = set()
-    for a in range(n - 2):
-        # A match starts with a word's first part followed by the hyphen the infix rule split off.
-        if texts[a + 1] != "-" or texts[a] not in heads:
+    # A match starts with a word's first part followed by the hyphen the infix rule split off.
+    for a in [i - 1 for i in range(1, n - 1) if orths[i] == hyphen]:
+        joined = strings[orths[a]]
+        if joined not in heads:
             continue
-        joined = texts[a]
         for b in range(a + 1, min(n, a + longest)):
-            joined += texts[b]
+            joined += strings[orths[b]]
             if len(joined) > widest:
                 break
             if joined in words:
@@ -128,9 +223,9 @@ class SorotTokenizer(Tokenizer):
         tokenizer = cls(
             vocab,
             rules=special,
-            prefix_search=compile_prefix_regex(defaults.prefixes).search,
-            suffix_search=compile_suffix_regex(defaults.suffixes).search,
-            infix_finditer=compile_infix_regex(defaults.infixes).finditer,
+            prefix_search=AffixSearch(compile_prefix_regex(defaults.prefixes), "prefix").find,
+            suffix_search=AffixSearch(compile_suffix_regex(defaults.suffixes), "suffix").find,
+            infix_finditer=AffixSearch(compile_infix_regex(defaults.infixes), "infix").find,
             token_match=HyphenWords(words, fallback).match,
             url_match=defaults.url_match,
         )
