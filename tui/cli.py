@@ -23,6 +23,11 @@ from tui.core.nlp import DEFAULT_MODEL, RULES_MODEL
 
 COMMANDS = ("extract", "export", "import")
 
+EARLY_START_CHARS = 200_000
+"""Up to this length, an article's pipeline starts loading before the interface is drawn. A longer
+one takes the NLP many seconds anyway, and its first paint (which the early start slows by about
+0.1 s on two cores) comes first: the reader starts the pipeline once the text is on screen."""
+
 DB_HELP = "the annotation database (default: $SOROT_DB, else sorot.json in your user data directory)"
 MODEL_HELP = "an installed spaCy pipeline to use instead of the built-in Indonesian one"
 
@@ -275,7 +280,7 @@ def run_reader(argv: list[str]) -> int:
     except ArticleError as exc:
         return fail(str(exc))
     engine = NlpEngine(args.model, cache=entity_cache())
-    if article is not None:
+    if article is not None and len(article.text) <= EARLY_START_CHARS:
         # The pipeline starts loading now, in a child process on the other core, while the
         # interface is imported and drawn: a first open gets its entities and facts sooner.
         # (Looking in the entity cache first would cost the first paint more than the child.)

@@ -354,7 +354,8 @@ class _FakeApp:
         pass
 
 
-def test_the_reader_gets_the_db_option_and_an_engine_already_loading(monkeypatch, tmp_path: Path) -> None:
+@pytest.mark.parametrize("long", [False, True])
+def test_the_reader_gets_the_db_option_and_an_engine_already_loading(long: bool, monkeypatch, tmp_path: Path) -> None:
     import tui.ui.app
     from tui.core.nlp import engine as engine_module
 
@@ -369,8 +370,11 @@ def test_the_reader_gets_the_db_option_and_an_engine_already_loading(monkeypatch
     monkeypatch.setattr(engine_module.NlpEngine, "start", lambda self: started.append(True))
     monkeypatch.setenv("SOROT_DB", str(tmp_path / "other.json"))
     article = tmp_path / "article.txt"
-    article.write_text("Judul\n\nIsi berita.", encoding="utf-8")
+    body = "Isi berita. " * (cli.EARLY_START_CHARS // 12 + 1) if long else "Isi berita."
+    article.write_text(f"Judul\n\n{body}", encoding="utf-8")
     db = str(tmp_path / "notes.json")
     assert cli.main([str(article), "--db", db]) == 0
     assert calls == [{"path": str(article), "db": db, "engine": True, "article": "Judul"}]
-    assert started == [True]  # the pipeline starts loading before the interface is imported
+    # A short article's pipeline starts loading before the interface is imported; a long one's
+    # once its text is on screen (the reader starts it then).
+    assert started == ([] if long else [True])
