@@ -68,12 +68,17 @@ def main() -> int:
         print(f"generated {big.stat().st_size / 1e6:.1f} MB article with {big.read_text().count(chr(10))} paragraphs")
         # Each run is a first open: no cached entities (the NLP child works while PageDown is
         # timed) and an annotation database of its own (no restored reading position).
-        fresh = f"env SOROT_CACHE_DIR=off SOROT_DB={tmp}/db.json {sorot}"
+        # (A shared database would restore the last run's reading position, away from the marker.)
+        fresh = f"env SOROT_CACHE_DIR=off SOROT_DB={tmp}/db-{{run}}.json {sorot}"
         cases = [("sorot sample", f"{fresh} {sample_article_path()}"), ("sorot 5MB", f"{fresh} {big}")]
         if shutil.which("less"):
             cases.append(("less 5MB", f"less {big}"))
+        runs_done = 0
         for name, command in cases:
-            runs = [measure(args.timing_tool, command) for _ in range(args.runs)]
+            runs = []
+            for _ in range(args.runs):
+                runs_done += 1
+                runs.append(measure(args.timing_tool, command.replace("{run}", str(runs_done))))
             for run in runs:
                 print(f"  {name}: " + " ".join(f"{k}={v:g}" for k, v in run.items()))
             median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
