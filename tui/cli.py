@@ -285,14 +285,17 @@ def run_reader(argv: list[str]) -> int:
         # interface is imported and drawn: a first open gets its entities and facts sooner.
         # (Looking in the entity cache first would cost the first paint more than the child.)
         engine.start()
-    from tui.ui.app import make_app
-
     try:
-        app = make_app(target, engine=engine, article=article, db=args.db)
-    except ArticleError as exc:
-        return fail(str(exc))
-    app.run()
-    return app.return_code or 0
+        from tui.ui.app import make_app
+
+        try:
+            app = make_app(target, engine=engine, article=article, db=args.db)
+        except ArticleError as exc:
+            return fail(str(exc))
+        app.run()
+        return app.return_code or 0
+    finally:
+        engine.close()  # the app closes it too; this covers a failure before the app ran
 
 
 def _command(name: str) -> Callable[[list[str]], int]:

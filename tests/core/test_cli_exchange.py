@@ -368,6 +368,8 @@ def test_the_reader_gets_the_db_option_and_an_engine_already_loading(long: bool,
 
     monkeypatch.setattr(tui.ui.app, "make_app", make_app)
     monkeypatch.setattr(engine_module.NlpEngine, "start", lambda self: started.append(True))
+    closed: list[bool] = []
+    monkeypatch.setattr(engine_module.NlpEngine, "close", lambda self: closed.append(True))
     monkeypatch.setenv("SOROT_DB", str(tmp_path / "other.json"))
     article = tmp_path / "article.txt"
     body = "Isi berita. " * (cli.EARLY_START_CHARS // 12 + 1) if long else "Isi berita."
@@ -378,3 +380,4 @@ def test_the_reader_gets_the_db_option_and_an_engine_already_loading(long: bool,
     # A short article's pipeline starts loading before the interface is imported; a long one's
     # once its text is on screen (the reader starts it then).
     assert started == ([] if long else [True])
+    assert closed == [True]  # whatever happens to the app, the child does not outlive the reader

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -87,3 +90,17 @@ def test_facts_of_a_long_article_come_from_the_child_and_match_the_ones_made_her
         engine.close()
     assert facts == extract_facts(text, entities)
     assert len(facts.claims) > 1000 and facts.entities[0].text == "Joko Widodo"
+
+
+def test_the_child_ignores_a_ctrl_c_typed_while_the_reader_starts(english_model: Path) -> None:
+    # A ctrl+c reaches every process of the terminal's group: before the interface takes the
+    # keyboard, the child would die of it and print its traceback over the reader's screen.
+    engine = NlpEngine(str(english_model))
+    try:
+        engine.start()
+        os.kill(engine._process.pid, signal.SIGINT)
+        time.sleep(0.3)
+        assert engine._process.is_alive()
+        assert [e.text for e in engine.find_entities(TEXT)][:2] == ["Ada Lovelace", "Babbage"]
+    finally:
+        engine.close()

@@ -15,7 +15,13 @@ from tui.core.nlp.corpora import CORPORA, DEFAULT_DATA_DIR, available_corpora, r
 from tui.core.nlp.names import ORG_HEADS_LIST, TITLES_LIST, phrase_matches, phrase_table
 from tui.core.nlp.numbers import NumberRules, SparseMatcher
 from tui.core.nlp.rules import build_rule_pipeline
-from tui.core.nlp.tokenizer import TOKENIZER_NAME, anchored_prefix_search, top_level_branches
+from tui.core.nlp.tokenizer import (
+    AFFIX_CACHE_LONGEST,
+    TOKENIZER_NAME,
+    AffixSearch,
+    anchored_prefix_search,
+    top_level_branches,
+)
 
 ODD_TEXTS = [
     "",
@@ -112,3 +118,14 @@ def test_the_sparse_matcher_takes_only_patterns_it_can_run_on_a_copy(nlp) -> Non
     plain = Matcher(nlp.vocab)
     plain.add("AB", [[{"LOWER": "a", "OP": "?"}, {"LOWER": "b", "OP": "*"}]], greedy="LONGEST")
     assert matcher(doc) == plain(doc)
+
+
+def test_the_affix_caches_keep_words_but_not_long_tokens() -> None:
+    # spaCy asks again for each shorter string while it strips a long token's affixes: cached,
+    # "((((…))))" would hold memory quadratic in its length.
+    search = AffixSearch(compile_prefix_regex(Indonesian.Defaults.prefixes), "prefix")
+    assert search.find("(Jakarta") is not None and search.find("Jakarta") is None
+    assert search._cached.cache_info().currsize == 2
+    long = "(" * (AFFIX_CACHE_LONGEST + 1)
+    assert search.find(long).group() == "("
+    assert search._cached.cache_info().currsize == 2

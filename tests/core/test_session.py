@@ -91,6 +91,20 @@ def test_rejecting_an_entity_the_reader_added_takes_the_addition_back(tmp_path: 
         assert session.undo() == "rejected entity “Joko Widodo” (PERSON)"
 
 
+def test_rejecting_an_entity_added_over_a_pipeline_entity_leaves_no_entity(tmp_path: Path) -> None:
+    model = [Entity(45, 56, "LOC", "Jawa Tengah")]
+    with Store.open(tmp_path / "db.json") as store:
+        session = open_session(store)
+        session.annotate(45, 56, "entity-add", label="ORG")
+        assert [(e.text, e.label) for e in session.corrected(model)] == [("Jawa Tengah", "ORG")]
+        rejection = session.reject_entity(45, 56, "ORG", pipeline_has_span=True)
+        # Taking the addition back would show the pipeline's LOC again: the span is rejected instead.
+        assert rejection is not None and rejection.kind == "entity-reject"
+        assert session.corrected(model) == []
+        session.undo()
+        assert [(e.text, e.label) for e in session.corrected(model)] == [("Jawa Tengah", "ORG")]
+
+
 def test_a_failing_store_leaves_a_rejected_addition_whole() -> None:
     store = Store.memory()
     session = open_session(store)

@@ -120,15 +120,19 @@ class DocumentSession:
         self._record(f"deleted {_describe(old)}", undo=lambda: self._restore(old), redo=lambda: self._remove(old.id))
         return old
 
-    def reject_entity(self, start: int, end: int, label: str = "") -> Annotation | None:
+    def reject_entity(
+        self, start: int, end: int, label: str = "", *, pipeline_has_span: bool = False
+    ) -> Annotation | None:
         """Say the entity on ``start``..``end`` is not one, as one undoable change.
 
         An entity the reader added is taken back: its ``entity-add`` goes, with the relabellings
-        made on its span since, and the store is as if it had never been added (returns None). A
-        pipeline's entity gets an ``entity-reject`` (returned).
+        made on its span since, and the store is as if it had never been added (returns None).
+        A pipeline's entity gets an ``entity-reject`` (returned), and so does an added one on the
+        very span of a pipeline's entity (``pipeline_has_span``), which taking the addition back
+        would show again.
         """
         added = [a for a in self.placed() if a.kind == "entity-add" and (a.start, a.end) == (start, end)]
-        if not added:
+        if not added or pipeline_has_span:
             return self.annotate(start, end, "entity-reject", label=label)
         since = min(a.created for a in added)
         relabels = [

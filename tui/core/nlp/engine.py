@@ -16,8 +16,10 @@ import hashlib
 import itertools
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from multiprocessing import resource_tracker
 from typing import TYPE_CHECKING
 
@@ -54,6 +56,21 @@ def _one_line(exc: BaseException) -> str:
         return str(exc)
     lines = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+
+
+@contextmanager
+def _child_ignores_ctrl_c():
+    """Start the child with SIGINT ignored (a spawned Python keeps it so): a ctrl+c typed while it
+    starts, before the host's interface takes the keyboard, would print its traceback over the
+    terminal. The parent stops the child itself. Only the main thread can set signal handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _lower_priority(pid: int) -> None:
@@ -143,7 +160,8 @@ class NlpEngine:
             context = multiprocessing.get_context("spawn")
             parent, child = context.Pipe()
             self._process = context.Process(target=_serve, args=(child, self.model), name="sorot-nlp", daemon=True)
-            self._process.start()
+            with _child_ignores_ctrl_c():
+                self._process.start()
             child.close()
             _lower_priority(self._process.pid)
             self._conn = parent

@@ -38,6 +38,8 @@ from spacy.vocab import Vocab
 TOKENIZER_NAME = "sorot.id_tokenizer.v1"
 _VERSION = 1
 _HYPHENATED = re.compile(r"\w+(?:-\w+)+")
+AFFIX_CACHE_LONGEST = 64
+"""Longer strings are not cached (words are shorter; see ``AffixSearch.find``)."""
 AFFIX_CACHE_SIZE = 20_000
 """Strings whose prefix, suffix and infix matches are kept, each (a 50,000-word text has some 8,000;
 a full cache holds a few megabytes)."""
@@ -137,9 +139,14 @@ class AffixSearch:
 
         else:
             raise ValueError(f"kind must be prefix, suffix or infix, got {kind!r}")
+        self._compute = compute
         self._cached = lru_cache(maxsize=AFFIX_CACHE_SIZE)(compute)
 
     def find(self, string: str) -> re.Match | tuple[re.Match, ...] | None:
+        # spaCy strips affixes a character at a time, asking again for each shorter string: kept
+        # for a long token ("((((...))))"), they would hold memory quadratic in its length.
+        if len(string) > AFFIX_CACHE_LONGEST:
+            return self._compute(string)
         return self._cached(string)
 
     def __reduce__(self):

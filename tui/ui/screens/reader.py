@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -588,7 +589,9 @@ class ReaderScreen(Screen):
             self.say("no entity under the cursor")
             return
         # An entity the reader added is taken back (reject_entity returns None then), a model's rejected.
-        if self._safely(lambda: self.session.reject_entity(entity.start, entity.end, entity.label) or True):
+        found = any((e.start, e.end) == (entity.start, entity.end) for e in self.model_entities or ())
+        reject = partial(self.session.reject_entity, entity.start, entity.end, entity.label, pipeline_has_span=found)
+        if self._safely(lambda: reject() or True):
             self._done(Text.assemble((inert(entity.text), "bold"), " is not an entity (u undoes)"), entities=True)
 
     def _history(self, verb: str) -> None:
