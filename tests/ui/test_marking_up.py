@@ -344,7 +344,11 @@ async def test_escape_in_a_changed_note_asks_before_discarding_it(article: Path,
         assert app.screen.query_one("#note").text == "catatan panjang"
         await pilot.press("escape", "n")
         assert isinstance(app.screen, NoteScreen)
-        await pilot.press("escape", "y")  # discard
+        await pilot.press("escape", "y", "a")  # no letter discards: words typed on after esc are safe
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert app.screen.query_one("#note").text == "catatan panjang"
+        await pilot.press("escape", "shift+tab", "enter")  # the Discard button
         assert not isinstance(app.screen, (NoteScreen, ConfirmScreen))
         assert stored(db) == []
         # Editing a saved note: changing only its tags counts too, and an unchanged one closes at once.

@@ -128,13 +128,11 @@ class TagSuggester(Suggester):
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question with two buttons: y says yes, n or esc says no; enter presses the
-    focused button, which is "no" to begin with (the safe answer)."""
+    """A yes/no question with two buttons; n or esc says no, and enter presses the focused button,
+    which is "no" to begin with (the safe answer). Yes takes its button (shift+tab, then enter, or
+    a click): no single letter says yes, so words typed on after a stray esc cannot."""
 
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", tooltip="Yes"),
-        Binding("n,escape", "answer(False)", "No", tooltip="No"),
-    ]
+    BINDINGS = [Binding("n,escape", "answer(False)", "No", tooltip="No")]
 
     def __init__(self, question: str, detail: str = "", *, yes: str = "Yes", no: str = "No") -> None:
         super().__init__(classes="dialog-screen")
@@ -148,7 +146,7 @@ class ConfirmScreen(ModalScreen[bool]):
             if self.detail:
                 yield Label(Text(self.detail), classes="dialog-quote")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self.yes} (y)", id="yes", variant="error", compact=True)
+                yield Button(self.yes, id="yes", variant="error", compact=True)
                 yield Button(f"{self.no} (n)", id="no", variant="primary", compact=True)
 
     def on_mount(self) -> None:
