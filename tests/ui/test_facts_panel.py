@@ -7,9 +7,9 @@ from pathlib import Path
 from rich.text import Text
 
 from tests.ui.conftest import reader, status_text, view_of, wait_until
-from tui.core.facts import ClaimFact, DateFact, EntityFact, Facts, RelationFact
+from tui.core.facts import FACT_KINDS, ClaimFact, DateFact, EntityFact, Facts, RelationFact
 from tui.ui.screens.reader import ReaderScreen
-from tui.ui.widgets.facts_panel import KIND_NAMES, FactsPanel, date_text, fact_label
+from tui.ui.widgets.facts_panel import FactsPanel, date_text, fact_label, kind_name
 
 WIDE = (140, 40)
 
@@ -217,7 +217,9 @@ async def test_fact_kinds_read_capitalised_in_the_panel_and_the_status_line() ->
         view.move_cursor(date.start)
         await pilot.press("i")  # one sentence's facts, of mixed kinds: each row says its kind
         here = rows(panel_of(app))[1:]
-        assert here and all(line.strip().split(":")[0] in KIND_NAMES.values() for line in here), here
+        kinds = {kind_name(kind) for kind in FACT_KINDS}
+        assert kinds == {"Entity", "Date", "Number", "Claim", "Relation"}
+        assert here and all(line.strip().split(":")[0] in kinds for line in here), here
         assert any(line.strip().startswith(f"Date: {date_text(date)}") for line in here)
         panel = panel_of(app)
         await move_to(pilot, panel, lambda f: f is date)

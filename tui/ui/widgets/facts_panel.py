@@ -29,8 +29,6 @@ SECTIONS = (
     ("claim", "Who said what"),
     ("relation", "Relations"),
 )
-KIND_NAMES = {"entity": "Entity", "date": "Date", "number": "Number", "claim": "Claim", "relation": "Relation"}
-"""How a fact's kind reads in the panel (``sorot extract --json`` keeps the lower-case kinds)."""
 QUALIFIERS = {">": "more than ", ">=": "at least ", "<": "less than ", "<=": "at most ", "~": "about "}
 
 
@@ -84,8 +82,8 @@ def date_text(fact: DateFact) -> str:
 
 
 def kind_name(kind: str) -> str:
-    """A fact kind as a reader sees it: "date" -> "Date"."""
-    return KIND_NAMES.get(kind) or kind.replace("_", " ").capitalize()
+    """A fact kind as a reader sees it: "date" -> "Date" (``sorot extract --json`` keeps "date")."""
+    return kind.replace("_", " ").capitalize()
 
 
 def fact_label(fact: Fact) -> Text:
