@@ -12,6 +12,7 @@ from spacy.matcher import Matcher
 from spacy.util import compile_prefix_regex
 
 from tui.core.nlp.corpora import CORPORA, DEFAULT_DATA_DIR, available_corpora, read_split
+from tui.core.nlp.gazetteer import load_gazetteer
 from tui.core.nlp.names import ORG_HEADS_LIST, TITLES_LIST, phrase_matches, phrase_table
 from tui.core.nlp.numbers import NumberRules, SparseMatcher
 from tui.core.nlp.rules import build_rule_pipeline
@@ -41,10 +42,43 @@ def nlp():
     return build_rule_pipeline()
 
 
+def number_sentences() -> list[str]:
+    """Sentences full of dates, times, money, quantities and counts, made from the gazetteer's own
+    months, days, units and currencies: enough matches for these tests without the corpora."""
+    gaz = load_gazetteer()
+    days, months, month_abbr = sorted(gaz.days), sorted(gaz.months), sorted(gaz.month_abbr)
+    units, date_units, currencies = sorted(gaz.quantity_units), sorted(gaz.date_units), sorted(gaz.currency_codes)
+    amounts = ["3", "10.000", "2,5", "tiga", "dua puluh", "sekitar 40", "lebih dari 12", "ribuan"]
+    templates = [
+        "Pada {day} ({n}/{m}/2014) pukul 10.{n}0 WIB, sejak {month} {year} dan {amount} {unit} di akhir {year}.",
+        "Sebanyak {amount} orang, {amount} kali, {amount} persen atau Rp{amount} triliun dan {cur} {amount} juta.",
+        "{amount} {date_unit} lalu, tahun {year}, bulan {month}, {n} {month_abbr} {year}, kuartal ke{ord} {year}.",
+        "Harga naik {amount} % menjadi US$ {amount} miliar; {amount} {unit} per {date_unit}, yang ke-{n}.",
+    ]
+    out = []
+    for i in range(600):
+        out.append(
+            templates[i % len(templates)].format(
+                day=days[i % len(days)],
+                month=months[i % len(months)],
+                month_abbr=month_abbr[i % len(month_abbr)],
+                n=1 + i % 28,
+                m=1 + i % 12,
+                year=1990 + i % 40,
+                amount=amounts[i % len(amounts)],
+                unit=units[i % len(units)],
+                date_unit=date_units[i % len(date_units)],
+                cur=currencies[i % len(currencies)],
+                ord=["dua", "tiga", "empat"][i % 3],
+            )
+        )
+    return out
+
+
 @pytest.fixture(scope="module")
 def texts(sample_path: Path) -> list[str]:
     article = sample_path.read_text(encoding="utf-8")
-    found = [article, "\n\n".join([article] * 5), *ODD_TEXTS]
+    found = [article, "\n\n".join([article] * 5), *ODD_TEXTS, " ".join(number_sentences())]
     specs = available_corpora(DEFAULT_DATA_DIR, CORPORA)
     for spec in specs:
         sentences, _ = read_split(DEFAULT_DATA_DIR, spec, "dev")
