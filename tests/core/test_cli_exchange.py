@@ -349,6 +349,18 @@ def test_importing_the_same_file_twice_adds_nothing(flood: dict, sorot: Run) -> 
     assert len(stored(fresh)) == 5
 
 
+def test_importing_an_older_export_does_not_bring_back_what_was_deleted_since(flood: dict, sorot: Run) -> None:
+    backup = flood["tmp"] / "cadangan.jsonl"
+    assert sorot("export", "-f", "jsonl", "--db", flood["db"], "-o", backup).returncode == 0
+    gone = flood["annotations"][1]
+    with Store.open(flood["db"]) as store:
+        store.delete(gone.id)
+    result = sorot("import", backup, "--db", flood["db"])
+    assert result.returncode == 0, result.stderr
+    assert "0 new, 0 updated, 4 already there, 1 deleted here since (left deleted)" in result.stderr
+    assert gone.id not in {a["id"] for a in stored(flood["db"])} and len(stored(flood["db"])) == 4
+
+
 def test_import_into_the_default_database(flood: dict, sorot: Run, tmp_path: Path) -> None:
     jsonl = flood["tmp"] / "notes.jsonl"
     assert sorot("export", "-f", "jsonl", "--db", flood["db"], "-o", jsonl).returncode == 0
