@@ -478,38 +478,33 @@ def test_read_only_opening_of_an_old_file_migrates_in_memory_only(db: Path) -> N
 # --- several writers: the newest version wins, deletions are remembered ---------------------------
 
 
-def test_an_older_version_never_replaces_a_newer_one(db: Path) -> None:
-    first, second = Store.open(db), Store.open(db)
-    try:
+@pytest.fixture
+def two(db: Path):
+    """Two stores on one file, as two sorot processes; the first holds an annotation the second has read."""
+    with Store.open(db) as first, Store.open(db) as second:
         ann = note(TEXT, "Joko Widodo", note="asli")
         first.add(ann)
-        seen = second.get(ann.id)
-        newer = first.edit(ann.id, note="diperbarui")[1]
-        assert second.save_many([replace(seen, status="moved")]) == [ann.id]  # second's stale copy, re-anchored
-        assert first.get(ann.id) == newer and second.get(ann.id) == newer
-    finally:
-        first.close()
-        second.close()
+        yield first, second, second.get(ann.id)
 
 
-def test_a_deletion_is_remembered_against_older_versions(db: Path) -> None:
-    first, second = Store.open(db), Store.open(db)
-    try:
-        ann = note(TEXT, "Joko Widodo", note="asli")
-        first.add(ann)
-        seen = second.get(ann.id)
-        first.delete(ann.id)
-        assert second.save_many([seen]) == [ann.id]
-        assert second.merge([seen]) == store_module.MergeResult(deleted=1)  # an old export imported again
-        assert first.get(ann.id) is None and len(first) == 0
-        with pytest.raises(KeyError, match="deleted"):
-            second.edit(ann.id, note="terlambat")
-        later = seen.edited(note="ditulis setelah penghapusan", updated="2100-01-01T00:00:00.000Z")
-        assert second.merge([later]) == store_module.MergeResult(added=1)  # newer than the deletion: it wins
-        assert first.get(ann.id) == later
-    finally:
-        first.close()
-        second.close()
+def test_an_older_version_never_replaces_a_newer_one(two) -> None:
+    first, second, seen = two
+    newer = first.edit(seen.id, note="diperbarui")[1]
+    assert second.save_many([replace(seen, status="moved")]) == [seen.id]  # second's stale copy, re-anchored
+    assert first.get(seen.id) == newer and second.get(seen.id) == newer
+
+
+def test_a_deletion_is_remembered_against_older_versions(two) -> None:
+    first, second, seen = two
+    first.delete(seen.id)
+    assert second.save_many([seen]) == [seen.id]
+    assert second.merge([seen]) == store_module.MergeResult(deleted=1)  # an old export imported again
+    assert first.get(seen.id) is None and len(first) == 0
+    with pytest.raises(KeyError, match="deleted"):
+        second.edit(seen.id, note="terlambat")
+    later = seen.edited(note="ditulis setelah penghapusan", updated="2100-01-01T00:00:00.000Z")
+    assert second.merge([later]) == store_module.MergeResult(added=1)  # newer than the deletion: it wins
+    assert first.get(seen.id) == later
 
 
 def test_undoing_ones_own_deletion_brings_the_annotation_back(store: Store) -> None:

@@ -10,24 +10,15 @@ import shutil
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.ui.conftest import reader, view_of, wait_until
 from tui.core.annotations import DocumentRef, make_annotation
-from tui.core.document import load_article, sample_article_path
+from tui.core.document import load_article
 from tui.core.exchange import run_export
 from tui.core.store import Store
 from tui.ui.screens.annotate import NoteScreen
 from tui.ui.widgets.notes_panel import NotesPanel
 
 WIDE = (140, 40)
-
-
-@pytest.fixture
-def article(tmp_path: Path) -> Path:
-    path = tmp_path / "berita.txt"
-    shutil.copy(sample_article_path(), path)
-    return path
 
 
 def ref(path: Path) -> DocumentRef:
