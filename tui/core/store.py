@@ -766,12 +766,6 @@ class Store:
 
     # -- other processes ------------------------------------------------------------------------
 
-    @property
-    def generation(self) -> int:
-        """A number that changes whenever the data this store holds changes (its own writes, or
-        another process's seen by a read); it does not read the file."""
-        return self._storage.generation
-
     @_synchronised
     def refresh(self) -> int:
         """Read the file again if another process changed it (a stat when it did not); returns
