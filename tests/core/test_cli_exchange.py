@@ -12,9 +12,11 @@ import io
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,7 @@ from spacy.tokens import DocBin
 from tui import cli
 from tui.core.annotations import Annotation, DocumentRef, make_annotation
 from tui.core.export import FORMATS
+from tui.core.session import DocumentSession
 from tui.core.store import Store
 
 FLOOD = (
@@ -52,10 +55,10 @@ def sorot(tmp_path: Path) -> Run:
     """``python -m tui ARGS`` with its own entity cache and a default database that does not exist."""
     env = {**os.environ, "SOROT_CACHE_DIR": str(tmp_path / "cache"), "SOROT_DB": str(tmp_path / "default.json")}
 
-    def run(*args: str | Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    def run(*args: str | Path, stdin: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "tui", *map(str, args)],
-            capture_output=True, text=True, encoding="utf-8", input=stdin, env=env, timeout=120,
+            capture_output=True, text=True, encoding="utf-8", input=stdin, env=env, timeout=timeout,
         )  # fmt: skip
 
     return run
@@ -76,6 +79,7 @@ def flood(tmp_path: Path) -> dict:
     ]
     db = tmp_path / "sorot.json"
     with Store.open(db) as store:
+        store.document_opened(doc)  # the reader opened the file with this database
         store.save_many(annotations)
     return {"article": article, "db": db, "annotations": annotations, "tmp": tmp_path}
 
@@ -243,6 +247,77 @@ def test_a_closed_pipe_ends_the_export_quietly(tmp_path: Path, sorot: Run) -> No
     assert result.stderr.decode().split() == ["141"]  # no traceback, no message: just the pipe's status
 
 
+def test_doc_export_finds_the_annotations_from_the_original_and_from_an_edited_copy(flood: dict, sorot: Run) -> None:
+    """The reader opened the article, then a copy of it, then the copy after it was edited."""
+    copy = flood["tmp"] / "salinan" / "banjir.txt"
+    copy.parent.mkdir()
+    shutil.copy(flood["article"], copy)
+    edited = "PEMBARUAN: air mulai surut pada Selasa siang.\n\n" + FLOOD
+    with Store.open(flood["db"]) as store:
+        DocumentSession.open(store, FLOOD, DocumentRef.for_text(FLOOD, str(copy), "Banjir"))
+        copy.write_text(edited, encoding="utf-8")
+        DocumentSession.open(store, edited, DocumentRef.for_text(edited, str(copy), "Banjir"))
+
+    for path, status in ((flood["article"], "ok"), (copy, "moved")):
+        result = sorot("export", "-f", "jsonl", "--db", flood["db"], "--doc", path)
+        assert result.returncode == 0, result.stderr
+        records = [json.loads(line) for line in result.stdout.splitlines()]
+        assert len(records) == 5 and {r["status"] for r in records} == {status}, path
+        text = path.read_text(encoding="utf-8")
+        assert all(text[r["position"]["start"] : r["position"]["end"]] == r["quote"]["exact"] for r in records)
+
+
+# -- export reads only the files the reader opened -------------------------------------------------
+
+SECRET = (
+    "Catatan rapat redaksi minggu ini tentang jadwal liputan banjir di Semarang dan sekitarnya.\n"
+    "Kata sandi server: hunter2-rahasia. Jangan dibagikan ke siapa pun.\n"
+)
+
+
+def test_a_path_named_by_an_import_is_never_read_by_export(tmp_path: Path, sorot: Run, english_model: Path) -> None:
+    """An annotation file says its document is the user's secrets (and another a FIFO): export
+    must not copy the secret into its output, nor hang on the FIFO."""
+    secret = tmp_path / "creds.txt"
+    secret.write_text(SECRET, encoding="utf-8")
+    fifo = tmp_path / "pipa.txt"
+    os.mkfifo(fifo)
+    lines = []
+    for path in (secret, fifo):
+        doc = DocumentRef.for_text(SECRET, str(path), "Catatan")
+        ann = annotate(SECRET, doc, "Catatan rapat", "entity-add", label="PERSON")
+        lines.append(json.dumps({**ann.to_dict(), "id": ann.id + path.stem}))
+    hostile = tmp_path / "hostile.jsonl"
+    hostile.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "db.json"
+    assert sorot("import", hostile, "--db", db).returncode == 0
+
+    outputs = {"w3c": None, "jsonl": None, "md": None, "prodigy": None, "spacy": "out.spacy", "brat": "brat"}
+    for fmt, name in outputs.items():
+        out = ["-o", tmp_path / name] if name else []
+        result = sorot("export", "-f", fmt, "--db", db, "--model", english_model, *out, timeout=30)
+        assert result.returncode == 0, result.stderr
+        written = b"".join(p.read_bytes() for p in (tmp_path / name).rglob("*") if p.is_file()) if name else b""
+        assert b"hunter2" not in written + result.stdout.encode() + result.stderr.encode(), fmt
+    # What the import said is exported as stored: the annotations are there, the file's text is not.
+    assert len(sorot("export", "-f", "jsonl", "--db", db).stdout.splitlines()) == 2
+    assert not [p for p in (tmp_path / "brat").iterdir() if p.suffix == ".txt"]
+
+
+def test_export_reads_a_file_only_where_the_reader_opened_it(flood: dict, sorot: Run, tmp_path: Path) -> None:
+    """The same annotations, with the path in their records changed by hand: export anchors them in
+    the file the reader opened, never in the file the record names."""
+    other = tmp_path / "lain.txt"
+    other.write_text("Teks lain yang tidak pernah dibuka di pembaca.\n", encoding="utf-8")
+    with Store.open(flood["db"]) as store:
+        store.save_many(replace(a, document=replace(a.document, path=str(other))) for a in flood["annotations"])
+    result = sorot("export", "-f", "w3c", "--db", flood["db"])
+    assert result.returncode == 0, result.stderr
+    assert "orphan" not in result.stderr
+    sources = {item["target"]["source"] for item in w3c_items(result.stdout)}
+    assert "tidak pernah dibuka" not in result.stdout and len(sources) == 1
+
+
 # -- import ------------------------------------------------------------------------------------------
 
 
@@ -272,6 +347,18 @@ def test_importing_the_same_file_twice_adds_nothing(flood: dict, sorot: Run) -> 
         assert result.returncode == 0, result.stderr
     assert "from standard input: 0 new, 0 updated, 5 already there" in result.stderr
     assert len(stored(fresh)) == 5
+
+
+def test_importing_an_older_export_does_not_bring_back_what_was_deleted_since(flood: dict, sorot: Run) -> None:
+    backup = flood["tmp"] / "cadangan.jsonl"
+    assert sorot("export", "-f", "jsonl", "--db", flood["db"], "-o", backup).returncode == 0
+    gone = flood["annotations"][1]
+    with Store.open(flood["db"]) as store:
+        store.delete(gone.id)
+    result = sorot("import", backup, "--db", flood["db"])
+    assert result.returncode == 0, result.stderr
+    assert "0 new, 0 updated, 4 already there, 1 deleted here since (left deleted)" in result.stderr
+    assert gone.id not in {a["id"] for a in stored(flood["db"])} and len(stored(flood["db"])) == 4
 
 
 def test_import_into_the_default_database(flood: dict, sorot: Run, tmp_path: Path) -> None:

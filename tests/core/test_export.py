@@ -95,6 +95,8 @@ def library(tmp_path: Path) -> dict:
     ]
     db = tmp_path / "sorot.json"
     with Store.open(db) as store:
+        for ref in (dam_ref, rice_ref):
+            store.document_opened(ref)  # the reader opened both files with this database
         store.save_many(annotations)
     return {"db": db, "dam": dam, "rice": rice, "annotations": annotations, "tmp": tmp_path}
 

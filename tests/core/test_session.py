@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from tui.core.annotations import DocumentRef
 from tui.core.entities import Entity
 from tui.core.session import DocumentSession
-from tui.core.store import Store
+from tui.core.store import Store, StoreError
 
 TEXT = "Presiden Joko Widodo meresmikan bendungan di Jawa Tengah pada Senin.\n\nIa berharap panen naik."
 
@@ -84,7 +87,7 @@ def test_rejecting_an_entity_the_reader_added_takes_the_addition_back(tmp_path: 
         assert session.redo() == "removed entity “Jawa Tengah” (GPE)"
         assert store.all_annotations() == [] and session.corrected(model) == model
         session.undo()
-        assert store.get(added.id) == added
+        assert replace(store.get(added.id), updated=added.updated) == added  # put back: a change, stamped now
         # A pipeline's entity is still rejected with a record of its own.
         rejection = session.reject_entity(9, 20, "PERSON")
         assert rejection is not None and rejection.kind == "entity-reject"
@@ -190,3 +193,83 @@ def test_bookmarks_follow_an_edited_file_by_the_words_they_were_set_at(tmp_path:
     with Store.open(tmp_path / "db.json") as store:
         (moved,) = open_session(store, edited).bookmarks
         assert moved.id == mark.id and moved.offset == edited.index("Ia berharap")
+
+
+# --- copies: one text at several paths ------------------------------------------------------------
+
+
+def test_a_copy_shows_the_annotations_and_never_takes_them_from_the_original(tmp_path: Path) -> None:
+    original, copy = "/berita/bendungan.txt", "/salinan/bendungan.txt"
+    with Store.open(tmp_path / "db.json") as store:
+        note = open_session(store, TEXT, original).annotate(9, 20, "note", note="siapa?")
+        unedited = open_session(store, TEXT, copy)
+        assert [(a.id, a.start, a.status) for a in unedited.placed()] == [(note.id, 9, "ok")]
+        assert store.get(note.id).document.path == original  # opening the copy took nothing
+
+        edited = "Pembaruan: bendungan diresmikan.\n\n" + TEXT
+        in_copy = open_session(store, edited, copy)
+        (moved,) = in_copy.placed()
+        assert moved.status == "moved" and edited[moved.start : moved.end] == "Joko Widodo"
+        assert store.get(note.id) == note  # still on the original's text, where it was made
+
+        (kept,) = open_session(store, TEXT, original).placed()
+        assert (kept.id, kept.start, kept.status) == (note.id, 9, "ok")
+
+        # A note edited in the edited copy: the note changes everywhere, the anchor stays on its text.
+        in_copy.edit(note.id, note="Presiden ke-7")
+        assert store.get(note.id).note == "Presiden ke-7" and store.get(note.id).document == note.document
+        (shown,) = in_copy.placed()
+        assert shown.note == "Presiden ke-7" and edited[shown.start : shown.end] == "Joko Widodo"
+        (back,) = open_session(store, TEXT, original).placed()
+        assert back.note == "Presiden ke-7" and back.start == 9
+
+
+def test_a_file_edited_in_place_takes_its_annotations_along(tmp_path: Path) -> None:
+    """No copy keeps the old text: the annotations move to the new one and are saved there."""
+    with Store.open(tmp_path / "db.json") as store:
+        note = open_session(store).annotate(9, 20, "note", note="siapa?")
+        edited = "Pembaruan.\n\n" + TEXT
+        open_session(store, edited)
+        saved = store.get(note.id)
+        assert saved.document.sha256 == DocumentRef.for_text(edited).sha256 and saved.status == "moved"
+        assert edited[saved.start : saved.end] == "Joko Widodo"
+
+
+# --- two readers on one database --------------------------------------------------------------------
+
+
+def test_two_readers_keep_each_others_edits_and_deletions(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "db.json") as mine, Store.open(tmp_path / "db.json") as theirs:
+        here = open_session(mine)
+        who = here.annotate(9, 20, "note", note="siapa?")
+        dam = here.annotate(32, 41, "highlight", colour="yellow")
+        there = open_session(theirs)
+        there.edit(who.id, note="Presiden ke-7")  # the other reader rewrites the note...
+        here.edit(who.id, tags=["tokoh"])  # ...while this one, not knowing, tags it
+        assert (mine.get(who.id).note, mine.get(who.id).tags) == ("Presiden ke-7", ("tokoh",))
+
+        there.delete(dam.id)  # the other reader deletes the highlight...
+        with pytest.raises(StoreError, match="deleted"):
+            here.edit(dam.id, colour="green")  # ...so changing it here cannot bring it back
+        assert mine.get(dam.id) is None and dam.id not in [a.id for a in here.annotations]
+
+        here.undo()  # the tags: only this reader's own change is taken back
+        assert (mine.get(who.id).note, mine.get(who.id).tags) == ("Presiden ke-7", ())
+
+
+def test_a_session_picks_up_what_other_processes_added_changed_and_deleted(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "db.json") as mine, Store.open(tmp_path / "db.json") as theirs:
+        here = open_session(mine)
+        kept = here.annotate(9, 20, "note", note="siapa?")
+        gone = here.annotate(32, 41, "highlight")
+        assert here.sync() is False  # nothing changed elsewhere
+        there = open_session(theirs)
+        added = there.annotate(45, 56, "highlight", colour="green")
+        there.edit(kept.id, note="Presiden ke-7")
+        there.delete(gone.id)
+        mark = there.bookmark(70, "Ia berharap")
+        assert here.sync() is True
+        assert [(a.id, a.note) for a in here.annotations] == [(kept.id, "Presiden ke-7"), (added.id, "")]
+        assert here.bookmarks == [mark]
+        here.undo()  # this reader's last change (the highlight) is still its own to undo
+        assert mine.get(gone.id) is None

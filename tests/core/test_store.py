@@ -10,6 +10,8 @@ import signal
 import stat
 import sys
 import time
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import platformdirs
@@ -143,10 +145,11 @@ def test_update_returns_the_previous_version_for_undo(store: Store) -> None:
     previous = store.update(changed)
     assert previous == ann
     assert store.get(ann.id) == changed
-    store.restore(previous)  # undo
-    assert store.get(ann.id) == ann
-    store.restore(changed)  # redo
-    assert store.get(ann.id) == changed
+    undone = store.restore(previous)  # undo: a change of its own, stamped after the one it undoes
+    assert store.get(ann.id) == undone and replace(undone, updated=ann.updated) == ann
+    assert undone.updated > changed.updated
+    redone = store.restore(changed)  # redo
+    assert store.get(ann.id) == redone and replace(redone, updated=changed.updated) == changed
     with pytest.raises(KeyError):
         store.update(note(TEXT, "Senin pagi"))
 
@@ -158,8 +161,8 @@ def test_delete_returns_the_annotation_and_restore_puts_it_back(store: Store) ->
     removed = store.delete(gone.id)
     assert removed == gone
     assert store.annotations_for(DOC.sha256) == [keep]
-    store.restore(removed)
-    assert store.annotations_for(DOC.sha256) == [keep, gone]
+    back = store.restore(removed)
+    assert store.annotations_for(DOC.sha256) == [keep, back] and back.id == gone.id
     with pytest.raises(KeyError):
         store.delete("no-such-id")
 
@@ -472,72 +475,230 @@ def test_read_only_opening_of_an_old_file_migrates_in_memory_only(db: Path) -> N
     assert sorted(p.name for p in db.parent.iterdir()) == ["sorot.json"]
 
 
+# --- several writers: the newest version wins, deletions are remembered ---------------------------
+
+
+@pytest.fixture
+def two(db: Path):
+    """Two stores on one file, as two sorot processes; the first holds an annotation the second has read."""
+    with Store.open(db) as first, Store.open(db) as second:
+        ann = note(TEXT, "Joko Widodo", note="asli")
+        first.add(ann)
+        yield first, second, second.get(ann.id)
+
+
+def test_an_older_version_never_replaces_a_newer_one(two) -> None:
+    first, second, seen = two
+    newer = first.edit(seen.id, note="diperbarui")[1]
+    assert second.save_many([replace(seen, status="moved")]) == [seen.id]  # second's stale copy, re-anchored
+    assert first.get(seen.id) == newer and second.get(seen.id) == newer
+
+
+def test_a_deletion_is_remembered_against_older_versions(two) -> None:
+    first, second, seen = two
+    first.delete(seen.id)
+    assert second.save_many([seen]) == [seen.id]
+    assert second.merge([seen]) == store_module.MergeResult(deleted=1)  # an old export imported again
+    assert first.get(seen.id) is None and len(first) == 0
+    with pytest.raises(KeyError, match="deleted"):
+        second.edit(seen.id, note="terlambat")
+    later = seen.edited(note="ditulis setelah penghapusan", updated="2100-01-01T00:00:00.000Z")
+    assert second.merge([later]) == store_module.MergeResult(added=1)  # newer than the deletion: it wins
+    assert first.get(seen.id) == later
+
+
+def test_undoing_ones_own_deletion_brings_the_annotation_back(store: Store) -> None:
+    ann = note(TEXT, "Joko Widodo", note="catatan")
+    store.add(ann)
+    removed = store.delete(ann.id)
+    restored = store.restore(removed)
+    assert store.get(ann.id) == restored and restored.updated > ann.updated
+    assert replace(restored, updated=ann.updated) == ann
+
+
+def test_an_edit_applies_to_the_stored_version(store: Store) -> None:
+    ann = note(TEXT, "Joko Widodo", note="asli", tags=["a"])
+    store.add(ann)
+    store.save_many([ann.edited(tags=("dari", "impor"))])
+    previous, current = store.edit(ann.id, note="baru")
+    assert previous.tags == ("dari", "impor") and current.tags == ("dari", "impor") and current.note == "baru"
+    assert current.updated >= previous.updated and store.get(ann.id) == current
+
+
 # --- processes -----------------------------------------------------------------------------------
 
 
-def _writer(path: str, tag: str, count: int, start: multiprocessing.synchronize.Event) -> None:
-    start.wait()
-    with Store.open(path, lock_timeout=30) as s:
-        for n in range(count):
-            s.add(note(TEXT, "Joko Widodo", tags=[tag], note=f"{tag} {n}"))
+# Each process edits, deletes, restores and adds annotations, and also writes back stale versions
+# (what a reader that re-anchored an old read saves) and imports old exports. After each change
+# returns it logs it (an "intent" line first, so a change cut short by a kill is known). The
+# judge orders each annotation's acknowledged changes by time (``updated``, or the tombstone's)
+# and counts as lost a write missing at the end or replaced by an older version before the next
+# edit, and as resurrected a deleted annotation back at the end or found by the next edit.
+CHANGES = ["add", "edit", "edit", "edit", "delete", "restore", "stale", "import"]
 
 
-@pytest.mark.filterwarnings(FORK_WARNING)
-def test_two_processes_writing_at_once_lose_nothing(db: Path) -> None:
-    Store.open(db).close()
+def _churn(path: str, log: str, seed: int, changes: int | None, start=None) -> None:
+    """Make ``changes`` random changes (None: until killed), logging each one acknowledged."""
+    rng = random.Random(seed)
+    if start is not None:
+        start.wait()
+    with Store.open(path, lock_timeout=60) as s, open(log, "a", encoding="utf-8") as out:
+
+        def say(*fields: str) -> None:
+            out.write("\t".join(fields) + "\n")
+            out.flush()
+
+        known = {a.id: a for a in s.annotations_for(DOC.sha256)}  # versions read here: they go stale
+        deleted: list[Annotation] = []
+        n = 0
+        while changes is None or n < changes:
+            n += 1
+            change = rng.choice(CHANGES)
+            if change == "add" or not known:
+                begin = rng.randrange(0, len(TEXT) - 30)
+                ann = make_annotation(TEXT, begin, begin + 20, document=DOC, note=f"{seed} add {n}")
+                say("intent", ann.id)
+                s.add(ann)
+                known[ann.id] = ann
+                say("write", ann.id, ann.updated, ann.note, "add", "")
+            elif change == "edit":
+                ann_id = rng.choice(list(known))
+                say("intent", ann_id)
+                try:
+                    before, known[ann_id] = s.edit(ann_id, note=f"{seed} edit {n}")
+                except KeyError:
+                    say("refused", ann_id)  # deleted meanwhile: an edit cannot bring it back
+                    continue
+                say("write", ann_id, known[ann_id].updated, known[ann_id].note, "edit", before.updated)
+            elif change == "delete":
+                ann_id = rng.choice(list(known))
+                say("intent", ann_id)
+                try:
+                    deleted.append(s.delete(ann_id))
+                except KeyError:
+                    say("refused", ann_id)
+                    continue
+                when = s.deleted_at(ann_id)  # None if another process brought it back just now
+                say("delete", ann_id, when or "") if when else say("refused", ann_id)
+            elif change == "restore" and deleted:  # undo of this process's own deletion
+                ann = deleted.pop(rng.randrange(len(deleted)))
+                say("intent", ann.id)
+                known[ann.id] = back = s.restore(ann)
+                say("write", ann.id, back.updated, back.note, "restore", "")
+            elif change == "stale":  # often a version of something deleted since, as a reader may hold
+                ann = rng.choice(deleted) if deleted and rng.random() < 0.5 else known[rng.choice(list(known))]
+                s.save_many([replace(ann, status="moved")])
+            elif change == "import":
+                s.merge(known[i] for i in rng.sample(list(known), min(5, len(known))))
+
+
+def _log_initial(store: Store, log: Path) -> None:
+    with open(log, "w", encoding="utf-8") as out:
+        for ann in store.all_annotations():
+            out.write(f"write\t{ann.id}\t{ann.updated}\t{ann.note}\tadd\t\n")
+
+
+def _judge(db: Path, logs: list[Path]) -> dict[str, int]:
+    """Compare the database with the logs; logs are in the order their processes ran (a kill loop)."""
+    changes: dict[str, list[tuple[str, bool, str, str, str, int]]] = {}
+    cut_short: dict[str, set[int]] = {}  # id -> the logs whose change to it was cut short by a kill
+    counts: Counter[str] = Counter()
+    for number, log in enumerate(logs):
+        text = log.read_text(encoding="utf-8") if log.exists() else ""  # killed before it opened its log
+        lines = [line.split("\t") for line in text.split("\n")[:-1]]  # a cut-off last line was not acknowledged
+        if lines and lines[-1][0] == "intent":
+            cut_short.setdefault(lines[-1][1], set()).add(number)
+        for kind, ann_id, *rest in lines:
+            counts[kind] += 1
+            if kind == "write":
+                stamp, note, how, before = rest
+                changes.setdefault(ann_id, []).append((stamp, False, note, how, before, number))
+            elif kind == "delete":
+                changes.setdefault(ann_id, []).append((rest[0], True, "", "delete", "", number))
+    with Store.open(db) as s:
+        stored = {a.id: a for a in s.all_annotations()}
+    lost = resurrected = judged = 0
+    for ann_id, history in changes.items():
+        history.sort()  # by time; on a tie the deletion comes last (it wins)
+        cuts = cut_short.get(ann_id, set())
+        for last, change in zip(history, history[1:]):
+            if any(last[5] <= cut < change[5] for cut in cuts) or change[3] != "edit":
+                continue  # a change cut short may have come between: either state is right
+            resurrected += last[1]  # an edit found it although it was deleted since its last write
+            lost += not last[1] and change[4] != last[0]  # an edit found an older version than the last write
+        stamp, deletion, note, _, _, number = history[-1]
+        if any(cut >= number for cut in cuts):
+            continue  # its last change was cut short: either outcome is right
+        judged += 1
+        if deletion:
+            resurrected += ann_id in stored
+        else:
+            ann = stored.get(ann_id)
+            lost += ann is None or (ann.updated, ann.note) != (stamp, note)
+    return {
+        "writes": counts["write"],
+        "deletions": counts["delete"],
+        "refused": counts["refused"],
+        "judged": judged,
+        "lost": lost,
+        "resurrected": resurrected,
+    }
+
+
+def _concurrent_writers(db: Path, processes: int, changes: int, pool: int) -> dict[str, int]:
+    with Store.open(db) as s:
+        s.merge(note(TEXT, "Joko Widodo", note=f"awal {i}") for i in range(pool))
+        _log_initial(s, db.parent / "log-initial")
     start = CONTEXT.Event()
-    count = 40
-    writers = [CONTEXT.Process(target=_writer, args=(str(db), tag, count, start)) for tag in ("satu", "dua")]
+    logs = [db.parent / f"log-{n}" for n in range(processes)]
+    writers = [
+        CONTEXT.Process(target=_churn, args=(str(db), str(log), n, changes, start)) for n, log in enumerate(logs)
+    ]
     for w in writers:
         w.start()
     start.set()
     for w in writers:
-        w.join(60)
+        w.join(600)
         assert w.exitcode == 0
-    with Store.open(db) as s:
-        anns = s.annotations_for(DOC.sha256)
-    assert len(anns) == 2 * count
-    for tag in ("satu", "dua"):
-        assert sorted(a.note for a in anns if a.tags == (tag,)) == sorted(f"{tag} {n}" for n in range(count))
-
-
-def _write_until_killed(path: str, report: str, seed: int) -> None:
-    """Save annotations one by one; after each save returns, record its id (flushed)."""
-    rng = random.Random(seed)
-    with Store.open(path) as s, open(report, "a", encoding="utf-8") as out:
-        while True:
-            start = rng.randrange(0, len(TEXT) - 30)
-            ann = make_annotation(
-                TEXT, start, start + rng.randrange(1, 30), document=DOC, note="x" * rng.randrange(200)
-            )
-            s.add(ann)
-            out.write(ann.id + "\n")
-            out.flush()
+    return _judge(db, [db.parent / "log-initial", *logs])
 
 
 @pytest.mark.filterwarnings(FORK_WARNING)
-def test_kill_9_at_random_moments_loses_no_returned_write(db: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("processes", "changes", "pool"),
+    [pytest.param(2, 60, 20, id="small"), pytest.param(4, 500, 200, id="large", marks=pytest.mark.slow)],
+)
+def test_processes_changing_the_same_annotations_at_once_lose_nothing_and_resurrect_nothing(
+    db: Path, processes: int, changes: int, pool: int
+) -> None:
+    figures = _concurrent_writers(db, processes, changes, pool)
+    print(f"\n{processes} processes x {changes} changes on {pool} shared annotations: {figures}")
+    assert figures["writes"] > pool and figures["deletions"] > 0 and figures["judged"] > pool
+    assert figures["lost"] == 0 and figures["resurrected"] == 0
+
+
+@pytest.mark.filterwarnings(FORK_WARNING)
+@pytest.mark.parametrize("kills", [pytest.param(25, id="small"), pytest.param(200, id="large", marks=pytest.mark.slow)])
+def test_kill_9_at_random_moments_loses_no_returned_write(db: Path, tmp_path: Path, kills: int) -> None:
     rng = random.Random(20240605)
     with Store.open(db) as s:  # a realistic size, so that kills land inside writes too
-        s.merge(make_annotation(TEXT, i % 200, i % 200 + 20, document=OTHER, note="isi") for i in range(1500))
-    report = tmp_path / "returned.txt"
-    kills = mid_write = 0
-    for round_ in range(25):
-        child = CONTEXT.Process(target=_write_until_killed, args=(str(db), str(report), round_))
+        s.merge(make_annotation(OTHER_TEXT, i % 50, i % 50 + 20, document=OTHER, note=f"isi {i}") for i in range(1500))
+        s.merge(note(TEXT, "Joko Widodo", note=f"awal {i}") for i in range(30))  # what the processes change
+        _log_initial(s, tmp_path / "log-initial")
+    logs = [tmp_path / "log-initial"]
+    mid_write = 0
+    for round_ in range(kills):
+        logs.append(tmp_path / f"log-{round_}")
+        child = CONTEXT.Process(target=_churn, args=(str(db), str(logs[-1]), round_, None))
         child.start()
-        time.sleep(rng.uniform(0.02, 0.3))
+        time.sleep(rng.uniform(0.02, 0.3))  # the moment of the kill is what is random here
         os.kill(child.pid, signal.SIGKILL)
         child.join(10)
         assert child.exitcode == -signal.SIGKILL
-        kills += 1
         mid_write += bool(list(db.parent.glob(".sorot.json.*.tmp")))
         data = json.loads(db.read_bytes())  # the file parses after every kill
         assert data["meta"]["1"]["schema"] == SCHEMA
-    returned = [line for line in report.read_text().split("\n")[:-1]]  # a cut-off last line was not returned
-    with Store.open(db) as s:
-        stored = {a.id for a in s.annotations_for(DOC.sha256)}
-        assert len(s) == 1500 + len(stored)
-    lost = set(returned) - stored
-    print(f"\nkill loop: {len(returned)} writes returned, {kills} kills, {mid_write} inside a write, {len(lost)} lost")
-    assert kills == 25 and len(returned) > 25
-    assert not lost
+    figures = _judge(db, logs)
+    print(f"\nkill loop: {kills} kills, {mid_write} inside a write, {figures}")
+    assert figures["writes"] > 1500 + kills and figures["deletions"] > 0
+    assert figures["lost"] == 0 and figures["resurrected"] == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import tempfile
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from tui.core.document import sample_article_path
 from tui.core.nlp.engine import NlpEngine
 from tui.ui.app import SorotApp, make_app
 from tui.ui.screens.reader import ReaderScreen
@@ -78,6 +80,14 @@ class GatedEngine(NlpEngine):
     def language(self, cancelled=lambda: False) -> str:
         self.gate.wait(30)
         return super().language(cancelled)
+
+
+@pytest.fixture
+def article(tmp_path: Path) -> Path:
+    """A copy of the sample article the test may edit."""
+    path = tmp_path / "berita.txt"
+    shutil.copy(sample_article_path(), path)
+    return path
 
 
 @pytest.fixture

@@ -3,26 +3,16 @@ quit, come back and find everything where it was, also after the article was edi
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.ui.conftest import reader, status_text, view_of, wait_until
-from tui.core.document import sample_article_path
 from tui.core.store import Store
 from tui.ui.screens.annotate import BookmarksScreen, ChoiceScreen, NoteScreen
 from tui.ui.widgets.notes_panel import NotesPanel
 
 WIDE = (140, 40)
-
-
-@pytest.fixture
-def article(tmp_path: Path) -> Path:
-    """A copy of the sample article the test may edit."""
-    path = tmp_path / "berita.txt"
-    shutil.copy(sample_article_path(), path)
-    return path
 
 
 def stored(db: Path) -> list:

@@ -1,10 +1,12 @@
 """``sorot export`` and ``sorot import`` without the argument parsing: gather, anchor, write, merge.
 
 Export reads the database read-only and anchors each document's annotations in the file as it is
-now (the file named by ``--doc``, or every annotated file the database knows): annotations made
-on an older version are re-anchored first, and those that cannot be found are exported as
-orphans and listed in the warnings. The output is built whole before it is written, and files
-are replaced atomically, so a failed export leaves no half-written file.
+now (the file named by ``--doc``, or for every annotated text a file the reader opened it at):
+annotations made on an older version are re-anchored first, and those that cannot be found are
+exported as orphans and listed in the warnings. A path written in an annotation (an import may
+have put any path there) is never opened, nor is anything but a regular file. The output is
+built whole before it is written, and files are replaced atomically, so a failed export leaves
+no half-written file.
 
 Import validates the whole file before it touches the database, then merges by id in one write
 (:meth:`Store.merge`): importing the same file twice adds nothing.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Collection, Sequence
@@ -81,14 +84,15 @@ class ImportReport:
     unchanged: int = 0
     documents: int = 0
     warnings: list[str] = field(default_factory=list)
+    deleted: int = 0  # deleted in the database after the imported version: left deleted
 
     def summary(self) -> str:
-        total = self.added + self.updated + self.unchanged
+        total = self.added + self.updated + self.unchanged + self.deleted
         return (
             f"imported {total} annotation{'s' * (total != 1)} on {self.documents} "
             f"document{'s' * (self.documents != 1)} from {inert(self.source)}: {self.added} new, "
             f"{self.updated} updated, {self.unchanged} already there"
-        )
+        ) + (f", {self.deleted} deleted here since (left deleted)" if self.deleted else "")
 
 
 # --- export ---------------------------------------------------------------------------------------
@@ -194,21 +198,23 @@ def _title(article: Article, annotations: list[Annotation]) -> str:
 
 
 def _all_bundles(store: Store) -> list[ExportItem]:
-    """Every annotated document: anchored in its file when the file can be read, else as stored."""
+    """Every annotated document: anchored in a file the reader opened its text at (the one where
+    it was found last first) when one can still be read, else as stored."""
+    by_text: dict[str, list[Annotation]] = {}
+    for ann in store.all_annotations():
+        by_text.setdefault(ann.document.sha256, []).append(ann)
     by_file: dict[str, list[Annotation]] = {}
     by_sha: dict[str, list[Annotation]] = {}
     articles: dict[str, Article | None] = {}
-    for ann in store.all_annotations():
-        path = ann.document.path
-        if path and path not in articles:
-            try:
-                articles[path] = load_article(path)
-            except ArticleError:
-                articles[path] = None
-        if path and articles[path] is not None:
-            by_file.setdefault(path, []).append(ann)
+    for sha, anns in by_text.items():
+        for path in store.paths_of(sha):
+            if path not in articles:
+                articles[path] = _read_known(path)
+            if articles[path] is not None:
+                by_file.setdefault(path, []).extend(anns)
+                break
         else:
-            by_sha.setdefault(ann.document.sha256, []).append(ann)
+            by_sha[sha] = anns
     items = []
     for path, anns in by_file.items():
         article = articles[path]
@@ -217,6 +223,16 @@ def _all_bundles(store: Store) -> list[ExportItem]:
     for anns in by_sha.values():
         items.append(stored_item(anns[0].document, anns))
     return sorted(items, key=lambda i: (i.document.title, i.document.path, i.document.sha256))
+
+
+def _read_known(path: str) -> Article | None:
+    """The article at a path the reader opened, if it is still a regular file that reads."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None  # a FIFO would block, a device never end
+        return load_article(path)
+    except (OSError, ArticleError):
+        return None
 
 
 def _with_entities(fmt: str, items: list[ExportItem], model: str | None, find: EntityFinder | None) -> list[ExportItem]:
@@ -343,4 +359,4 @@ def run_import(
     except StoreError as exc:
         raise ExchangeError(str(exc)) from None
     documents = len({a.document.sha256 for a in annotations})
-    return ImportReport(name, result.added, result.updated, result.unchanged, documents, warnings)
+    return ImportReport(name, result.added, result.updated, result.unchanged, documents, warnings, result.deleted)

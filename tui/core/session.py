@@ -1,21 +1,32 @@
 """One open document's annotations and bookmarks, as the reader changes them, with undo and redo.
 
-``DocumentSession.open(store, text, document)`` re-anchors what the store holds for the
-document (also annotations made on an older version of the same file), saves the new positions
-and statuses, and from then on every change goes to the store at once and onto the undo stack.
-The UI keeps no annotation state of its own: it reads ``annotations`` and ``bookmarks`` here.
+``DocumentSession.open(store, text, document)`` records that the reader found this text at this
+path, re-anchors what the store holds for the document (also annotations made on other texts
+found at the same path: older versions of the file), saves the new positions and statuses, and
+from then on every change goes to the store at once and onto the undo stack. The UI keeps no
+annotation state of its own: it reads ``annotations`` and ``bookmarks`` here.
+
+One text can live at several paths (a copy of an article). An annotation belongs to the text it
+was made on: opening an unedited copy shows it and changes nothing; an edited copy shows it
+re-anchored without saving it there while that text is still the one found at another path (the
+original keeps it). Only a file edited in place, whose old text is nowhere else, takes its
+annotations along. Changes are sent as deltas: an edit changes those fields of the stored
+version, whoever wrote it last, and :meth:`DocumentSession.sync` takes in what other processes
+changed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from tui.core.annotations import Annotation, DocumentRef, make_annotation, reanchor
 from tui.core.entities import Entity
-from tui.core.store import Bookmark, Store
+from tui.core.store import Bookmark, Store, StoreError
 
 ENTITY_KINDS = ("entity-add", "entity-relabel", "entity-reject")
+DELETED_ELSEWHERE = "the annotation was deleted elsewhere (another sorot, or an import)"
 
 
 @dataclass
@@ -38,27 +49,64 @@ class DocumentSession:
     orphaned: int = 0
     _undo: list[_Step] = field(default_factory=list)
     _redo: list[_Step] = field(default_factory=list)
+    _base: dict[str, Annotation] = field(default_factory=dict)  # id -> the stored version shown
+    _seen: int = -1  # the store's count of outside changes when the session last looked
 
     @classmethod
     def open(cls, store: Store, text: str, document: DocumentRef) -> DocumentSession:
-        """The document's annotations, re-anchored in ``text``; moved and orphaned ones are saved so."""
+        """The document's annotations, re-anchored in ``text``; moved and orphaned ones are saved
+        so, unless the text they were made on is still the one found at another path."""
+        if document.path and not store.read_only:
+            store.document_opened(document)
+        session = cls(store, text, document)
+        session._seen = store.refresh()
         stored = store.annotations_for(document.sha256, document.path or None)
-        anchored = reanchor(stored, text)
-        current, changed = [], []
-        for item in anchored:
-            ann = item.rebased(text, document)
-            if ann != item.annotation:
-                changed.append(ann)
-            current.append(ann)
+        elsewhere = {
+            sha
+            for sha in {a.document.sha256 for a in stored} - {document.sha256}
+            if any(path != document.path for path in store.paths_of(sha, current_only=True))
+        }
+        changed = []
+        for ann, shown in session._placed(stored):
+            if shown != ann and ann.document.sha256 not in elsewhere:
+                changed.append(shown)
+                ann = shown
+            session._base[ann.id] = ann
+            session.annotations.append(shown)
         if changed:
             store.save_many(changed)
         if document.path:
             _carry_bookmarks(store, text, document)
-        session = cls(store, text, document, current, store.bookmarks(document.sha256))
-        session.moved = sum(1 for a in current if a.status == "moved")
-        session.orphaned = sum(1 for a in current if a.status == "orphaned")
+        session.bookmarks = store.bookmarks(document.sha256)
+        session.moved = sum(1 for a in session.annotations if a.status == "moved")
+        session.orphaned = sum(1 for a in session.annotations if a.status == "orphaned")
         session._sort()
         return session
+
+    def behind(self) -> bool:
+        """Whether other processes changed the store since the session last looked; a stat of
+        the file when they did not, a parse of it when they did (call it off the UI thread)."""
+        return self.store.refresh() != self._seen
+
+    def sync(self) -> bool:
+        """Take in what other processes changed since the session last looked (annotations
+        added, changed or deleted; bookmarks); True when anything shown changed. Costs a stat
+        of the file when nothing did."""
+        seen = self.store.refresh()
+        if seen == self._seen:
+            return False
+        self._seen = seen
+        stored = self.store.annotations_for(self.document.sha256, self.document.path or None)
+        shown = {a.id: a for a in self.annotations}
+        fresh = [a for a in stored if self._base.get(a.id) != a or a.id not in shown]
+        gone = set(self._base).difference(a.id for a in stored)
+        for ann_id in gone:
+            self._forget(ann_id)
+        self._show_all(fresh)
+        bookmarks = self.store.bookmarks(self.document.sha256)
+        changed = bool(fresh or gone) or bookmarks != self.bookmarks
+        self.bookmarks = bookmarks
+        return changed
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -96,28 +144,39 @@ class DocumentSession:
         """Add an annotation of ``text[start:end]`` (``note``, ``tags``, ``label``, ``colour``)."""
         ann = make_annotation(self.text, start, end, kind, document=self.document, **fields)
         self.store.add(ann)
+        self._base[ann.id] = ann
         self._put(ann)
-        self._record(_added(ann), undo=lambda: self._remove(ann.id), redo=lambda: self._restore(ann))
+        self._record(_added(ann), undo=lambda: self._remove(ann), redo=lambda: self._restore(ann))
         return ann
 
-    def edit(self, annotation_id: str, **changes: object) -> Annotation:
-        """Change an annotation's note, tags, label or colour (or re-attach it: ``start``/``end``)."""
+    def edit(self, annotation_id: str, **changes: Any) -> Annotation:
+        """Change an annotation's note, tags, label or colour (or re-attach it: ``start``/``end``).
+
+        Only the fields named change, in the version stored now: another process's change to
+        the others is kept. An annotation re-anchored from another text stays on that text;
+        re-attaching it moves it to this one. Raises :class:`StoreError` if it was deleted
+        elsewhere meanwhile (it then leaves the session).
+        """
         old = self._get(annotation_id)
         start, end = changes.pop("start", None), changes.pop("end", None)
         if start is not None and end is not None:
             fresh = make_annotation(self.text, int(start), int(end), old.kind, document=self.document)
             changes.update(position=fresh.position, quote=fresh.quote, document=self.document, status="ok")
-        new = old.edited(**changes)
-        self.store.restore(new)
-        self._put(new)
+        before = self._change(annotation_id, changes)
+        undo = {name: getattr(before, name) for name in changes}
+        new = self._get(annotation_id)
         verb = "re-attached" if start is not None and end is not None else "changed"
-        self._record(f"{verb} {_describe(new)}", undo=lambda: self._restore(old), redo=lambda: self._restore(new))
+        self._record(
+            f"{verb} {_describe(new)}",
+            undo=lambda: self._change(annotation_id, undo),
+            redo=lambda: self._change(annotation_id, changes),
+        )
         return new
 
     def delete(self, annotation_id: str) -> Annotation:
         old = self._get(annotation_id)
-        self._remove(annotation_id)
-        self._record(f"deleted {_describe(old)}", undo=lambda: self._restore(old), redo=lambda: self._remove(old.id))
+        removed = self._remove(old)
+        self._record(f"deleted {_describe(old)}", undo=lambda: self._restore(removed), redo=lambda: self._remove(old))
         return old
 
     def reject_entity(
@@ -140,8 +199,7 @@ class DocumentSession:
             for a in self.placed()
             if a.kind == "entity-relabel" and (a.start, a.end) == (start, end) and a.created >= since
         ]
-        removed = [*added, *relabels]
-        self._remove_all(removed)
+        removed = self._remove_all([*added, *relabels])
         shown = _with_label(_quoted(self.text[start:end]), label or added[-1].label)
         self._record(
             f"removed entity {shown}",
@@ -209,36 +267,76 @@ class DocumentSession:
         for ann in self.annotations:
             if ann.id == annotation_id:
                 return ann
-        raise KeyError(annotation_id)
+        raise StoreError(DELETED_ELSEWHERE)
+
+    def _placed(self, stored: Iterable[Annotation]) -> list[tuple[Annotation, Annotation]]:
+        """Each stored annotation with the version shown in this text: re-anchored here, and
+        re-pointed at this document unless it was made on this very text (it keeps its path)."""
+        out = []
+        for item in reanchor(stored, self.text):
+            ann, shown = item.annotation, item.rebased(self.text, self.document)
+            if ann.document.sha256 == self.document.sha256:
+                shown = replace(shown, document=ann.document)
+            out.append((ann, shown))
+        return out
+
+    def _show_all(self, stored: Iterable[Annotation]) -> None:
+        """Show these stored versions (new or changed) as they sit in this text."""
+        placed = self._placed(stored)
+        if not placed:
+            return
+        ids = {ann.id for ann, _ in placed}
+        self.annotations = [a for a in self.annotations if a.id not in ids]
+        for ann, shown in placed:
+            self._base[ann.id] = ann
+            self.annotations.append(shown)
+        self._sort()
 
     def _put(self, ann: Annotation) -> None:
         self.annotations = [a for a in self.annotations if a.id != ann.id] + [ann]
         self._sort()
 
-    def _remove(self, annotation_id: str) -> None:
-        self.store.delete(annotation_id)
+    def _forget(self, annotation_id: str) -> None:
+        self._base.pop(annotation_id, None)
         self.annotations = [a for a in self.annotations if a.id != annotation_id]
 
-    def _restore(self, ann: Annotation) -> None:
-        self.store.restore(ann)
-        self._put(ann)
+    def _change(self, annotation_id: str, changes: dict[str, Any]) -> Annotation:
+        """Apply ``changes`` to the stored version and show the result; returns the version before."""
+        try:
+            before, after = self.store.edit(annotation_id, **changes)
+        except KeyError:
+            self._forget(annotation_id)
+            raise StoreError(DELETED_ELSEWHERE) from None
+        self._show_all([after])
+        return before
 
-    def _remove_all(self, anns: list[Annotation]) -> None:
-        """Remove every one of ``anns``, or (when the store fails half way) none of them."""
+    def _remove(self, ann: Annotation) -> Annotation:
+        """Delete an annotation; returns the version deleted (what undo puts back)."""
+        try:
+            removed = self.store.delete(ann.id)
+        except KeyError:  # deleted elsewhere already: it is gone, as asked
+            removed = self._base.get(ann.id, ann)
+        self._forget(ann.id)
+        return removed
+
+    def _restore(self, ann: Annotation) -> None:
+        self._show_all([self.store.restore(ann)])
+
+    def _remove_all(self, anns: list[Annotation]) -> list[Annotation]:
+        """Remove every one of ``anns``, or (when the store fails half way) none of them; returns
+        the versions removed."""
         done: list[Annotation] = []
         try:
             for ann in anns:
-                self._remove(ann.id)
-                done.append(ann)
+                done.append(self._remove(ann))
         except Exception:
             if done:
                 self._restore_all(done)
             raise
+        return done
 
     def _restore_all(self, anns: list[Annotation]) -> None:
-        self.store.save_many(anns)
-        for ann in anns:
-            self._put(ann)
+        self._show_all(self.store.restore_many(anns))
 
     def _refresh_bookmarks(self) -> None:
         self.bookmarks = self.store.bookmarks(self.document.sha256)

@@ -12,11 +12,17 @@ with care:
   (``NAME.corrupt-YYYYMMDD-HHMMSS``), the reason goes to :attr:`Store.warnings`, and an empty
   database takes its place;
 * the file carries a schema version (table ``meta``); older files are migrated, after a copy of
-  the old file is kept beside it.
+  the old file is kept beside it;
+* several processes write deltas: a version of an annotation replaces a stored one only when it
+  is not older (``updated``), and a deletion leaves a tombstone (table ``deleted``) that older
+  versions cannot get past, so one process never undoes another's edit or deletion;
+* table ``documents`` records which text (sha256) the reader found at which path: the only
+  paths export reads a document from (a path inside an annotation is metadata, maybe imported).
 
 The file is a valid TinyDB database (tables ``annotations``, ``positions``, ``bookmarks``,
-``meta``) written one record per line. Each record keeps the line it was read from or written
-as, so saving one annotation into a database of 10,000 serialises one record, not 10,000.
+``documents``, ``deleted``, ``meta``) written one record per line. Each record keeps the line it
+was read from or written as, so saving one annotation into a database of 10,000 serialises one
+record, not 10,000.
 """
 
 from __future__ import annotations
@@ -32,8 +38,8 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
@@ -50,6 +56,7 @@ SCHEMA = 1
 ENV_VAR = "SOROT_DB"
 DB_NAME = "sorot.json"
 ANNOTATIONS, POSITIONS, BOOKMARKS, META = "annotations", "positions", "bookmarks", "meta"
+DOCUMENTS, DELETED = "documents", "deleted"
 _META_KEY = "1"
 
 # Keeping the last file open stops its inode being reused, so a replaced file is always noticed.
@@ -417,6 +424,7 @@ class MergeResult:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    deleted: int = 0  # deleted in this database after the version offered was made: not brought back
 
 
 class _Index:
@@ -427,13 +435,14 @@ class _Index:
         self.annotations: Mapping[str, Any] = data.get(ANNOTATIONS, {})
         self.by_id: dict[str, str] = {}
         self.by_sha: dict[str, dict[str, None]] = {}  # dicts as ordered sets: O(1) removal
+        self.by_path: dict[str, dict[str, None]] = {}  # the path each annotation names (metadata)
         self.damaged = 0
         for key, record in self.annotations.items():
             self._add(key, record)
         self._next_key: int | None = None
         self._tags: list[tuple[str, int]] | None = None
-        self.set_table(POSITIONS, data.get(POSITIONS, {}))
-        self.set_table(BOOKMARKS, data.get(BOOKMARKS, {}))
+        for name in (POSITIONS, BOOKMARKS, DOCUMENTS, DELETED):
+            self.set_table(name, data.get(name, {}))
 
     @property
     def next_key(self) -> int:
@@ -443,13 +452,36 @@ class _Index:
         return self._next_key
 
     def set_table(self, name: str, table: Mapping[str, Any]) -> None:
-        """Take the new state of a small table (positions, bookmarks): those are cheap to redo."""
+        """Take the new state of a small table (positions, bookmarks, documents, tombstones): those
+        are cheap to redo."""
         if name == POSITIONS:
             self.positions = table
             self.position_by_sha = {_sha_of(r): k for k, r in table.items() if _sha_of(r)}
         elif name == BOOKMARKS:
             self.bookmarks = table
             self.bookmark_by_id = {r.get("id"): k for k, r in table.items()}
+        elif name == DOCUMENTS:
+            self.documents = table
+            self.document_key: dict[tuple[str, str], str] = {}
+            self.latest_at: dict[str, tuple[str, str]] = {}  # path -> (opened, sha256) of the text there now
+            self.seen_at: dict[str, list[tuple[str, str]]] = {}  # sha256 -> [(opened, path)]
+            self.texts_at: dict[str, list[str]] = {}  # path -> the sha256 of each text found there
+            for key, r in table.items():
+                sha, path, opened = r.get("sha256"), r.get("path"), str(r.get("opened", ""))
+                if not (isinstance(sha, str) and isinstance(path, str) and sha and path):
+                    continue  # damaged: left in the file, not used
+                self.document_key[(sha, path)] = key
+                self.latest_at[path] = max(self.latest_at.get(path, ("", "")), (opened, sha))
+                self.seen_at.setdefault(sha, []).append((opened, path))
+                self.texts_at.setdefault(path, []).append(sha)
+        elif name == DELETED:
+            self.tombstones = table
+            self.tombstone_by_id = {r["id"]: k for k, r in table.items() if isinstance(r.get("id"), str)}
+
+    def deleted_at(self, annotation_id: str) -> str | None:
+        """When the annotation was deleted, if it is deleted (its tombstone's time)."""
+        key = self.tombstone_by_id.get(annotation_id)
+        return None if key is None else str(self.tombstones[key].get("deleted", ""))
 
     def patch_annotations(
         self, table: Mapping[str, Any], before: Mapping[str, Any], changes: Mapping[str, Any]
@@ -468,25 +500,30 @@ class _Index:
 
     def _add(self, key: str, record: Any) -> None:
         try:
-            sha = record["document"]["sha256"]
+            document = record["document"]
+            sha, path = document["sha256"], document.get("path")
+            hash(sha)
             self.by_id[record["id"]] = key
-        except (KeyError, TypeError):
+        except (KeyError, TypeError, AttributeError):
             self.damaged += 1  # it stays in the file, untouched; the store reports it
             return
-        keys = self.by_sha.get(sha)
-        if keys is None:
-            self.by_sha[sha] = {key: None}
-        else:
-            keys[key] = None
+        for lookup, value in ((self.by_sha, sha), (self.by_path, path if isinstance(path, str) else "")):
+            keys = lookup.get(value)
+            if keys is None:
+                lookup[value] = {key: None}
+            else:
+                keys[key] = None
 
     def _remove(self, key: str, record: Any) -> None:
         try:
-            sha = record["document"]["sha256"]
+            document = record["document"]
+            sha, path = document["sha256"], document.get("path")
             if self.by_id.get(record["id"]) == key:
                 del self.by_id[record["id"]]
-        except (KeyError, TypeError):
+        except (KeyError, TypeError, AttributeError):
             return
         self.by_sha.get(sha, {}).pop(key, None)
+        self.by_path.get(path if isinstance(path, str) else "", {}).pop(key, None)
 
     def tag_counts(self) -> list[tuple[str, int]]:
         if self._tags is None:
@@ -533,6 +570,7 @@ class Store:
         self._thread_lock = threading.RLock()
         self._index: _Index | None = None
         self._index_generation = -1
+        self._reloads = 0  # times the data was read afresh (another process wrote, or first use)
 
     # -- opening --------------------------------------------------------------------------------
 
@@ -689,34 +727,51 @@ class Store:
             if self._index is None or self._index_generation != self._storage.generation:
                 self._index = _Index(data)
                 self._index_generation = self._storage.generation
+                self._reloads += 1
             return self._index
 
     def _commit(self, name: str, changes: Mapping[str, Mapping[str, Any] | None]) -> None:
-        """Write ``changes`` (key -> record, or None to remove) to one table: one atomic write.
+        """Write ``changes`` (key -> record, or None to remove) to one table: one atomic write."""
+        self._commit_tables({name: changes})
+
+    def _commit_tables(self, changes_by_table: Mapping[str, Mapping[str, Mapping[str, Any] | None]]) -> None:
+        """Write changes to several tables (name -> key -> record or None) in one atomic write.
 
         Called inside :meth:`_writing`. The cached state is copied, not changed, so a failed
         write leaves it as the file still is.
         """
         index = self._current()
         tables = dict(self._storage.read() or {})
-        table = dict(tables.get(name, {}))
-        before = {key: table.get(key) for key in changes}
-        for key, record in changes.items():
-            if record is None:
-                table.pop(key, None)
-            else:
-                table[key] = record
-        tables[name] = table
+        before: dict[str, dict[str, Any]] = {}
+        for name, changes in changes_by_table.items():
+            table = dict(tables.get(name, {}))
+            before[name] = {key: table.get(key) for key in changes}
+            for key, record in changes.items():
+                if record is None:
+                    table.pop(key, None)
+                else:
+                    table[key] = record
+            tables[name] = table
         tables.setdefault(META, {_META_KEY: {"schema": SCHEMA}})  # even if the file was deleted meanwhile
         generation = self._storage.generation
         self._storage.write(tables)
         if self._storage.generation != generation + 1:  # pragma: no cover - storages bump once per write
             return
-        if name == ANNOTATIONS:
-            index.patch_annotations(table, before, changes)
-        else:
-            index.set_table(name, table)
+        for name, changes in changes_by_table.items():
+            if name == ANNOTATIONS:
+                index.patch_annotations(tables[name], before[name], changes)
+            else:
+                index.set_table(name, tables[name])
         self._index_generation = self._storage.generation
+
+    # -- other processes ------------------------------------------------------------------------
+
+    @_synchronised
+    def refresh(self) -> int:
+        """Read the file again if another process changed it (a stat when it did not); returns
+        a count that changes each time data written by another process was read."""
+        self._current()
+        return self._reloads
 
     # -- annotations ----------------------------------------------------------------------------
 
@@ -732,11 +787,16 @@ class Store:
 
     @_synchronised
     def add(self, annotation: Annotation) -> Annotation:
-        """Save a new annotation. Raises ``ValueError`` if its id is already stored."""
+        """Save a new annotation. Raises ``ValueError`` if its id is already stored, or was
+        deleted after this version was made."""
         with self._writing() as index:
             if annotation.id in index.by_id:
                 raise ValueError(f"annotation {annotation.id} already exists")
-            self._commit(ANNOTATIONS, {str(index.next_key): annotation.to_dict()})
+            if _buried(index, annotation):
+                raise ValueError(f"annotation {annotation.id} was deleted")
+            self._commit_tables(
+                {ANNOTATIONS: {str(index.next_key): annotation.to_dict()}, **_unburied(index, [annotation.id])}
+            )
         return annotation
 
     @_synchronised
@@ -751,42 +811,100 @@ class Store:
         return previous
 
     @_synchronised
+    def edit(self, annotation_id: str, **changes: Any) -> tuple[Annotation, Annotation]:
+        """Change some fields of the annotation as it is stored now, whoever wrote it last:
+        changes made by other processes to the other fields are kept. Returns the version
+        before and the one after. Raises ``KeyError`` if it is not stored (deleted, maybe
+        by another process: the message says so)."""
+        with self._writing() as index:
+            key = index.by_id.get(annotation_id)
+            if key is None:
+                deleted = index.deleted_at(annotation_id) is not None
+                raise KeyError(f"annotation {annotation_id} was deleted" if deleted else annotation_id)
+            previous = Annotation.from_dict(index.annotations[key])
+            current = previous.edited(**changes, updated=_stamp_after(previous.updated))
+            self._commit(ANNOTATIONS, {key: current.to_dict()})
+        return previous, current
+
+    @_synchronised
     def delete(self, annotation_id: str) -> Annotation:
-        """Remove an annotation; returns it, so that :meth:`restore` can undo the deletion."""
+        """Remove an annotation, leaving a tombstone that older versions of it cannot get past;
+        returns it, so that :meth:`restore` can undo the deletion."""
         with self._writing() as index:
             key = index.by_id.get(annotation_id)
             if key is None:
                 raise KeyError(annotation_id)
             removed = Annotation.from_dict(index.annotations[key])
-            self._commit(ANNOTATIONS, {key: None})
+            tomb = index.tombstone_by_id.get(annotation_id) or str(_next_key(index.tombstones))
+            tombstone = {"id": annotation_id, "deleted": _stamp_after(removed.updated)}
+            self._commit_tables({ANNOTATIONS: {key: None}, DELETED: {tomb: tombstone}})
         return removed
 
-    def restore(self, annotation: Annotation) -> None:
-        """Put back exactly this version of an annotation, stored or not (undo and redo)."""
-        self.save_many([annotation])
+    def restore(self, annotation: Annotation) -> Annotation:
+        """Put this version back, stored or deleted (undo and redo): a new change, so it is
+        stamped later than anything stored for its id. Returns it as stored."""
+        return self.restore_many([annotation])[0]
 
     @_synchronised
-    def save_many(self, annotations: Iterable[Annotation]) -> None:
-        """Store each annotation as given, adding or replacing by id, in one write."""
-        records = {a.id: a.to_dict() for a in annotations}
-        if records:
-            with self._writing() as index:
-                self._commit(ANNOTATIONS, _keyed(index, records))
+    def restore_many(self, annotations: Iterable[Annotation]) -> list[Annotation]:
+        """:meth:`restore` for several annotations, in one write."""
+        annotations = list(annotations)
+        if not annotations:
+            return []
+        with self._writing() as index:
+            stamped = []
+            for ann in annotations:
+                key = index.by_id.get(ann.id)
+                stored = str(index.annotations[key].get("updated", "")) if key is not None else ""
+                stamped.append(replace(ann, updated=_stamp_after(ann.updated, stored, index.deleted_at(ann.id) or "")))
+            records = {a.id: a.to_dict() for a in stamped}
+            self._commit_tables({ANNOTATIONS: _keyed(index, records), **_unburied(index, records)})
+        return stamped
+
+    @_synchronised
+    def save_many(self, annotations: Iterable[Annotation]) -> list[str]:
+        """Store each annotation as given, adding or replacing by id, in one write, unless a
+        newer version is stored (``updated`` later) or it was deleted after this version was
+        made. Returns the ids of those not written."""
+        latest: dict[str, Annotation] = {}
+        for ann in annotations:
+            if ann.id not in latest or ann.updated >= latest[ann.id].updated:
+                latest[ann.id] = ann
+        if not latest:
+            return []
+        with self._writing() as index:
+            records: dict[str, dict[str, Any]] = {}
+            superseded = []
+            for ann in latest.values():
+                key = index.by_id.get(ann.id)
+                if key is not None and ann.updated < str(index.annotations[key].get("updated", "")):
+                    superseded.append(ann.id)
+                elif key is None and _buried(index, ann):
+                    superseded.append(ann.id)
+                else:
+                    records[ann.id] = ann.to_dict()
+            if records:
+                self._commit_tables({ANNOTATIONS: _keyed(index, records), **_unburied(index, records)})
+        return superseded
 
     @_synchronised
     def merge(self, annotations: Iterable[Annotation]) -> MergeResult:
         """Import annotations by id, in one write: new ones are added, a stored one is replaced
-        only by a version updated later, and importing the same file twice changes nothing."""
+        only by a version updated later, one deleted here is brought back only by a version
+        updated after the deletion, and importing the same file twice changes nothing."""
         incoming: dict[str, Annotation] = {}
         for ann in annotations:
             if ann.id not in incoming or ann.updated > incoming[ann.id].updated:
                 incoming[ann.id] = ann
-        added = updated = unchanged = 0
+        added = updated = unchanged = deleted = 0
         with self._writing() as index:
             records: dict[str, dict[str, Any]] = {}
             for ann in incoming.values():
                 key = index.by_id.get(ann.id)
                 record = ann.to_dict()
+                if key is None and _buried(index, ann):
+                    deleted += 1
+                    continue
                 if key is None:
                     added += 1
                 elif index.annotations[key] != record and ann.updated > str(index.annotations[key].get("updated")):
@@ -796,20 +914,28 @@ class Store:
                     continue
                 records[ann.id] = record
             if records:
-                self._commit(ANNOTATIONS, _keyed(index, records))
-        return MergeResult(added, updated, unchanged)
+                self._commit_tables({ANNOTATIONS: _keyed(index, records), **_unburied(index, records)})
+        return MergeResult(added, updated, unchanged, deleted)
+
+    @_synchronised
+    def deleted_at(self, annotation_id: str) -> str | None:
+        """When the annotation was deleted (its tombstone's time), or None if it was not."""
+        return self._current().deleted_at(annotation_id)
 
     @_synchronised
     def annotations_for(self, sha256: str, path: str | None = None) -> list[Annotation]:
         """A document's annotations in document order (start, end, then creation).
 
-        With ``path``, annotations made on other versions of the same file are included too:
-        their offsets are for that older text, so pass them through ``reanchor`` first.
+        With ``path``, annotations made on other texts found at that path are included too
+        (older versions of the file, as the reader saw them there, or as the annotations say):
+        their offsets are for that other text, so pass them through ``reanchor`` first.
         """
         index = self._current()
-        keys = list(index.by_sha.get(sha256, ()))
+        keys = dict.fromkeys(index.by_sha.get(sha256, ()))
         if path:
-            keys += [k for k, r in index.annotations.items() if _path_of(r) == path and _sha_of(r) != sha256]
+            for sha in index.texts_at.get(path, ()):
+                keys.update(index.by_sha.get(sha, {}))
+            keys.update(index.by_path.get(path, {}))
         return sorted(self._parse(index.annotations[k] for k in keys), key=_document_order)
 
     @_synchronised
@@ -857,6 +983,39 @@ class Store:
         message = f"{count} stored annotation(s) are damaged and were skipped (still kept in the file)"
         if count and message not in self.warnings:
             self.warnings.append(message)
+
+    # -- documents: which text the reader found at which path ----------------------------------
+
+    @_synchronised
+    def document_opened(self, document: DocumentRef) -> None:
+        """Remember that the reader found ``document``'s text at its path (nothing without one).
+
+        Export reads a document's text only from such paths. Writes only when that path held
+        another text before (or none): opening the same file again costs no write.
+        """
+        if not document.path:
+            return
+        with self._writing() as index:
+            latest = index.latest_at.get(document.path)
+            if latest is not None and latest[1] == document.sha256:
+                return
+            key = index.document_key.get((document.sha256, document.path)) or str(_next_key(index.documents))
+            record = {
+                "sha256": document.sha256,
+                "path": document.path,
+                "title": document.title,
+                "opened": _stamp_after(latest[0] if latest else ""),
+            }
+            self._commit(DOCUMENTS, {key: record})
+
+    @_synchronised
+    def paths_of(self, sha256: str, *, current_only: bool = False) -> list[str]:
+        """The paths where the reader found this text, most recent first: first those where it
+        is the last text found there, then (unless ``current_only``) the others."""
+        index = self._current()
+        seen = [path for _, path in sorted(index.seen_at.get(sha256, ()), reverse=True)]
+        current = [path for path in seen if index.latest_at[path][1] == sha256]
+        return current if current_only else current + [path for path in seen if path not in current]
 
     # -- reading positions ----------------------------------------------------------------------
 
@@ -934,6 +1093,36 @@ class Store:
                 with _quiet(ValueError, KeyError, TypeError):
                     out.append(Bookmark.from_dict(record))
         return sorted(out, key=lambda b: (b.offset, b.created))
+
+
+def _buried(index: _Index, annotation: Annotation) -> bool:
+    """Whether the annotation was deleted after this version of it was made."""
+    deleted = index.deleted_at(annotation.id)
+    return deleted is not None and annotation.updated <= deleted
+
+
+def _unburied(index: _Index, ids: Iterable[str]) -> dict[str, dict[str, None]]:
+    """The change that removes these annotations' tombstones (they are stored again)."""
+    keys = {index.tombstone_by_id[i]: None for i in ids if i in index.tombstone_by_id}
+    return {DELETED: keys} if keys else {}
+
+
+def _stamp_after(*stamps: str) -> str:
+    """Now, or one millisecond after the latest of ``stamps`` if the clock is not past it (a
+    time imported from another machine): a change is always newer than what it replaces."""
+    now = now_iso()
+    latest = max(stamps, default="")
+    if now > latest:
+        return now
+    try:
+        moment = datetime.fromisoformat(latest.replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        later = (moment + timedelta(milliseconds=1)).astimezone(timezone.utc)
+    except (ValueError, OverflowError):
+        return latest  # not a time: as late as it, at least (ties go to the stored side)
+    stamp = later.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return stamp if stamp > latest else latest
 
 
 def _keyed(index: _Index, records: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -1032,11 +1221,6 @@ def _schema_of(data: Mapping[str, Any]) -> int | None:
 def _next_key(table: Mapping[str, Any]) -> int:
     """The next free TinyDB document id (ids are decimal strings in the file)."""
     return max((int(k) for k in table if k.isdigit()), default=0) + 1
-
-
-def _path_of(record: Mapping[str, Any]) -> str | None:
-    doc = record.get("document")
-    return doc.get("path") if isinstance(doc, Mapping) else None
 
 
 def _sha_of(record: Mapping[str, Any]) -> str | None:
