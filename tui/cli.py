@@ -12,14 +12,18 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib.util import find_spec
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from tui import __version__
 from tui.core.document import ArticleError, inert, load_article, sample_article_path
 from tui.core.nlp import DEFAULT_MODEL, RULES_MODEL
+
+if TYPE_CHECKING:
+    from tui.core.entities import Entity
+    from tui.core.facts import Fact
 
 COMMANDS = ("extract", "export", "import")
 
@@ -151,7 +155,9 @@ def run_extract(argv: list[str]) -> int:
     from tui.core.nlp import PipelineError
     from tui.core.nlp.engine import NlpEngine
 
-    engine = NlpEngine(args.model, in_process=True, cache=entity_cache())
+    # The pipeline runs in a child process that ends before the facts are read: spaCy and the
+    # pipeline (140 MB) are not held while the facts of a long article take their own memory.
+    engine = NlpEngine(args.model, cache=entity_cache(), background=False)
     try:
         if (cached := engine.cached(article.text)) is not None:
             language, entities = cached
@@ -160,19 +166,37 @@ def run_extract(argv: list[str]) -> int:
             language = engine.language()
     except PipelineError as exc:
         return fail(str(exc))
-    result = {
-        "document": {
-            "path": str(article.path),
-            "sha256": article.sha256,
-            "chars": len(article.text),
-            "language": language,
-        },
-        "entities": [entity.to_json() for entity in entities],
-        "facts": extract_facts(article.text, entities).to_json(),
+    finally:
+        engine.close()
+    document = {
+        "path": str(article.path),
+        "sha256": article.sha256,
+        "chars": len(article.text),
+        "language": language,
     }
-    json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    facts = extract_facts(article.text, entities)  # before any output: a failure prints nothing on stdout
+    write_extract_json(sys.stdout, document, entities, facts.all())
     return 0
+
+
+def write_extract_json(out: IO[str], document: dict, entities: Iterable[Entity], facts: Iterable[Fact]) -> None:
+    """``{"document": ..., "entities": [...], "facts": [...]}`` byte for byte as ``json.dump(...,
+    indent=2)`` writes it, one record at a time: the million records of a 20 MB article never
+    exist as dicts all at once (they took 200 MB)."""
+    out.write('{\n  "document": ' + _json(document, 2))
+    for key, records in (("entities", entities), ("facts", facts)):
+        out.write(f',\n  "{key}": [')
+        empty = True
+        for record in records:
+            out.write(("\n    " if empty else ",\n    ") + _json(record.to_json(), 4))
+            empty = False
+        out.write("]" if empty else "\n  ]")
+    out.write("\n}\n")
+
+
+def _json(value: object, depth: int) -> str:
+    # A JSON string never holds a raw line break, so every one is the indenter's.
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + " " * depth)
 
 
 class _PipeClosed(Exception):
