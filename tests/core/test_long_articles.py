@@ -149,6 +149,7 @@ def test_extract_runs_the_pipeline_in_a_process_that_ends_before_the_facts(
         return real(text, entities)
 
     monkeypatch.setattr(tui.core.facts, "extract_facts", extract_facts)
+    monkeypatch.setattr(engine_module, "_pipelines", {})  # what other tests loaded in this process
     monkeypatch.setenv("SOROT_CACHE_DIR", "off")
     path = tmp_path / "berita.txt"
     path.write_text("Ada Lovelace menulis kepada Babbage dari London.\n", encoding="utf-8")
