@@ -9,8 +9,8 @@ Each run tokenizes every document with ``nlp.make_doc`` and hands it to the pipe
 one after another, timing each; the whole pipeline's rate is words (tokens) per second of that
 sum, on one process. For each set, a freshly loaded pipeline's first run (its caches empty, as
 for the first article a reader opens) and the median of ``--runs`` more; then the rate of
-``find_entities``, which feeds a text to ``nlp.pipe`` in pieces of 50,000 characters as Sorot
-does. ``--profile NAME`` runs cProfile over one component (or ``tokenizer``) on the same
+``find_entities``, which feeds a text to the pipeline in pieces of 50,000 characters, one at a
+time, as Sorot does. ``--profile NAME`` runs cProfile over one component (or ``tokenizer``) on the same
 documents instead.
 """
 

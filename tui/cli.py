@@ -12,14 +12,27 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib.util import find_spec
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from tui import __version__
-from tui.core.document import ArticleError, inert, load_article, sample_article_path
+from tui.core.document import (
+    MAX_ARTICLE_BYTES,
+    STDIN,
+    ArticleError,
+    format_size,
+    inert,
+    load_article,
+    parse_size,
+    sample_article_path,
+)
 from tui.core.nlp import DEFAULT_MODEL, RULES_MODEL
+
+if TYPE_CHECKING:
+    from tui.core.entities import Entity
+    from tui.core.facts import Fact
 
 COMMANDS = ("extract", "export", "import")
 
@@ -30,6 +43,24 @@ one takes the NLP many seconds anyway, and its first paint (which the early star
 
 DB_HELP = "the annotation database (default: $SOROT_DB, else sorot.json in your user data directory)"
 MODEL_HELP = "an installed spaCy pipeline to use instead of the built-in Indonesian one"
+SIZE_HELP = "bytes, or K, M, G (powers of 1024), e.g. 100M"
+
+
+def _size(value: str) -> int:
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _add_max_size(parser: argparse.ArgumentParser, what: str = "article", default: int = MAX_ARTICLE_BYTES) -> None:
+    parser.add_argument(
+        "--max-size",
+        type=_size,
+        default=default,
+        metavar="SIZE",
+        help=f"the largest {what} to read (default {format_size(default)}): {SIZE_HELP}",
+    )
 
 
 def _model_error(model: str | None) -> str | None:
@@ -53,9 +84,12 @@ def reader_parser() -> argparse.ArgumentParser:
         epilog="Headless: sorot extract PATH --json, sorot export --format FORMAT, sorot import FILE "
         "(see sorot COMMAND --help).",
     )
-    parser.add_argument("path", nargs="?", help="a .txt or .md article, or a directory of them")
+    parser.add_argument(
+        "path", nargs="?", help="a .txt or .md article, a directory of them, or - to read one from standard input"
+    )
     parser.add_argument("--model", metavar="NAME_OR_PATH", help=MODEL_HELP)
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
+    _add_max_size(parser)
     parser.add_argument("--version", action="version", version=f"sorot {__version__}")
     return parser
 
@@ -64,9 +98,10 @@ def extract_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sorot extract", description="Print an article's entities without starting the reader."
     )
-    parser.add_argument("path", help="a .txt or .md article")
+    parser.add_argument("path", help="a .txt or .md article; - reads it from standard input")
     parser.add_argument("--json", action="store_true", help="print JSON (the only format so far; the default)")
     parser.add_argument("--model", metavar="NAME_OR_PATH", help=MODEL_HELP)
+    _add_max_size(parser)
     return parser
 
 
@@ -113,10 +148,13 @@ def export_parser() -> argparse.ArgumentParser:
         metavar="PERSON,ORG,LOC",
         help="spacy, prodigy and brat: keep only these entity labels",
     )
+    _add_max_size(parser, "article file (--doc, and the files of the documents exported)")
     return parser
 
 
 def import_parser() -> argparse.ArgumentParser:
+    from tui.core.exchange import MAX_IMPORT_BYTES
+
     parser = argparse.ArgumentParser(
         prog="sorot import",
         description="Add the annotations of a w3c (JSON-LD) or jsonl export to the database. The whole file "
@@ -125,6 +163,7 @@ def import_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("file", metavar="FILE", help="a file written by sorot export -f w3c or jsonl; - reads stdin")
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
+    _add_max_size(parser, "file", MAX_IMPORT_BYTES)
     return parser
 
 
@@ -144,14 +183,16 @@ def run_extract(argv: list[str]) -> int:
     if (problem := _model_error(args.model)) is not None:
         return fail(problem, 2)
     try:
-        article = load_article(args.path)
+        article = load_article(args.path, args.max_size)
     except ArticleError as exc:
         return fail(str(exc))
     from tui.core.facts import extract_facts
     from tui.core.nlp import PipelineError
     from tui.core.nlp.engine import NlpEngine
 
-    engine = NlpEngine(args.model, in_process=True, cache=entity_cache())
+    # The pipeline runs in a child process that ends before the facts are read: spaCy and the
+    # pipeline (140 MB) are not held while the facts of a long article take their own memory.
+    engine = NlpEngine(args.model, cache=entity_cache(), background=False)
     try:
         if (cached := engine.cached(article.text)) is not None:
             language, entities = cached
@@ -160,19 +201,37 @@ def run_extract(argv: list[str]) -> int:
             language = engine.language()
     except PipelineError as exc:
         return fail(str(exc))
-    result = {
-        "document": {
-            "path": str(article.path),
-            "sha256": article.sha256,
-            "chars": len(article.text),
-            "language": language,
-        },
-        "entities": [entity.to_json() for entity in entities],
-        "facts": extract_facts(article.text, entities).to_json(),
+    finally:
+        engine.close()
+    document = {
+        "path": str(article.path) if article.path is not None else STDIN,
+        "sha256": article.sha256,
+        "chars": len(article.text),
+        "language": language,
     }
-    json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    facts = extract_facts(article.text, entities)  # before any output: a failure prints nothing on stdout
+    write_extract_json(sys.stdout, document, entities, facts.all())
     return 0
+
+
+def write_extract_json(out: IO[str], document: dict, entities: Iterable[Entity], facts: Iterable[Fact]) -> None:
+    """``{"document": ..., "entities": [...], "facts": [...]}`` byte for byte as ``json.dump(...,
+    indent=2)`` writes it, one record at a time: the million records of a 20 MB article never
+    exist as dicts all at once (they took 200 MB)."""
+    out.write('{\n  "document": ' + _json(document, 2))
+    for key, records in (("entities", entities), ("facts", facts)):
+        out.write(f',\n  "{key}": [')
+        empty = True
+        for record in records:
+            out.write(("\n    " if empty else ",\n    ") + _json(record.to_json(), 4))
+            empty = False
+        out.write("]" if empty else "\n  ]")
+    out.write("\n}\n")
+
+
+def _json(value: object, depth: int) -> str:
+    # A JSON string never holds a raw line break, so every one is the indenter's.
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + " " * depth)
 
 
 class _PipeClosed(Exception):
@@ -235,6 +294,7 @@ def run_export_command(argv: list[str]) -> int:
             model=args.model,
             labels=args.labels,
             stdout=_Stdout(sys.stdout.buffer),  # type: ignore[arg-type]
+            max_bytes=args.max_size,
         )
     except ExchangeError as exc:
         return fail(str(exc))
@@ -251,7 +311,7 @@ def run_import_command(argv: list[str]) -> int:
     from tui.core.exchange import ExchangeError, run_import
 
     try:
-        report = run_import(args.file, _db_path(args.db))
+        report = run_import(args.file, _db_path(args.db), max_bytes=args.max_size)
     except ExchangeError as exc:
         return fail(str(exc))
     for warning in report.warnings:
@@ -268,6 +328,19 @@ def entity_cache():
     return EntityCache(directory) if directory is not None else None
 
 
+def _keys_from_the_terminal() -> None:
+    """After ``sorot -`` read the article from standard input, read keys from the terminal instead
+    (as ``less`` does): the controlling terminal becomes file descriptor 0."""
+    try:
+        fd = os.open("/dev/tty", os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        raise ArticleError("standard input held the article, and there is no terminal to read keys from") from None
+    try:
+        os.dup2(fd, 0)
+    finally:
+        os.close(fd)
+
+
 def run_reader(argv: list[str]) -> int:
     args = reader_parser().parse_args(argv)
     if (problem := _model_error(args.model)) is not None:
@@ -276,7 +349,11 @@ def run_reader(argv: list[str]) -> int:
 
     target = Path(args.path) if args.path is not None else sample_article_path()
     try:
-        article = None if target.is_dir() else load_article(target)
+        if args.path == STDIN:
+            article = load_article(STDIN, args.max_size)
+            _keys_from_the_terminal()
+        else:
+            article = None if target.is_dir() else load_article(target, args.max_size)
     except ArticleError as exc:
         return fail(str(exc))
     engine = NlpEngine(args.model, cache=entity_cache())
@@ -289,7 +366,7 @@ def run_reader(argv: list[str]) -> int:
         from tui.ui.app import make_app
 
         try:
-            app = make_app(target, engine=engine, article=article, db=args.db)
+            app = make_app(target, engine=engine, article=article, db=args.db, max_bytes=args.max_size)
         except ArticleError as exc:
             return fail(str(exc))
         app.run()

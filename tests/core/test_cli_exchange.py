@@ -422,7 +422,7 @@ def test_import_of_a_file_that_is_not_there(tmp_path: Path, sorot: Run) -> None:
     result = sorot("import", tmp_path / "hilang.jsonl", "--db", tmp_path / "db.json")
     assert result.returncode == 1
     (line,) = result.stderr.splitlines()
-    assert "hilang.jsonl" in line and "cannot read" in line
+    assert "hilang.jsonl" in line and "no such file" in line
 
 
 def test_usage_errors_exit_2(sorot: Run) -> None:

@@ -155,3 +155,138 @@ async def test_quitting_while_the_child_is_busy_exits_at_once(tmp_path: Path, en
         await pilot.press("q")
     assert time.perf_counter() - started < 3
     assert not app.engine._process.is_alive()
+
+
+async def test_an_article_over_the_size_limit_in_a_directory_gives_a_notification(tmp_path: Path) -> None:
+    # A sparse 100 GB file: listed with its size; opening it is refused from that size, not read.
+    with (tmp_path / "a-raksasa.txt").open("wb") as handle:
+        handle.write(b"Berita Raksasa\n\nIsinya panjang sekali.\n")
+        handle.truncate(100 * 1024**3)
+    (tmp_path / "b-biasa.txt").write_text("Berita Biasa\n\nIsi biasa di Bandung.\n", encoding="utf-8")
+    async with reader(tmp_path) as (app, pilot):
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        (message,) = [n.message for n in app._notifications]
+        assert message == f"{tmp_path / 'a-raksasa.txt'}: more than 64 MB (107,374,182,400 bytes); raise --max-size"
+        await pilot.press("j", "enter")
+        assert isinstance(app.screen, ReaderScreen) and app.screen.article.title == "Berita Biasa"
+
+
+async def test_max_size_of_the_reader_applies_to_the_articles_of_its_list(tmp_path: Path) -> None:
+    from tui.ui.app import make_app
+
+    path = tmp_path / "berita.txt"
+    path.write_text("Berita\n\n" + "Isi berita di Bandung. " * 100, encoding="utf-8")
+    app = make_app(tmp_path, in_process=True, db=tmp_path / "sorot.json", max_bytes=1024)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert [n.message for n in app._notifications] == [
+            f"{path}: more than 1 kB ({path.stat().st_size:,} bytes); raise --max-size"
+        ]
+
+
+def _run_in_a_terminal(args: list[str], stdin: bytes, marker: bytes, env: dict[str, str]) -> tuple[int, bytes]:
+    """``sorot ARGS`` with ``stdin`` piped in and a pseudo-terminal as its controlling terminal (as
+    in ``curl ... | sorot -``): waits until ``marker`` is on screen, types ``q``, returns the exit
+    status and everything it painted."""
+    import fcntl
+    import os
+    import pty
+    import select
+    import struct
+    import subprocess
+    import sys
+    import termios
+    import time
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui", *args],
+        stdin=subprocess.PIPE,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,
+        preexec_fn=lambda: fcntl.ioctl(1, termios.TIOCSCTTY, 0),  # the pty becomes its terminal
+        env=env,
+    )
+    os.close(slave)
+    process.stdin.write(stdin)
+    process.stdin.close()
+    painted, deadline, typed = b"", time.monotonic() + 60, False
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # the program exited and closed the terminal
+                    break
+                if not chunk:
+                    break
+                painted += chunk
+            if not typed and marker in painted:
+                os.write(master, b"q")
+                typed = True
+            if process.poll() is not None and not ready:
+                break
+        return process.wait(10), painted
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(master)
+
+
+def test_sorot_dash_reads_the_article_from_a_pipe_and_keys_from_the_terminal(
+    tmp_path: Path, english_model: Path
+) -> None:
+    import os
+
+    env = {**os.environ, "TERM": "xterm-256color", "SOROT_DB": str(tmp_path / "sorot.json")}
+    article = "Berita dari Pipa\n\nAda Lovelace menulis dari London.\n"
+    code, painted = _run_in_a_terminal(["-", "--model", str(english_model)], article.encode(), b"Lovelace", env)
+    assert b"Berita dari Pipa" in painted
+    assert code == 0, painted[-2000:]
+
+
+def test_sorot_dash_without_a_terminal_is_one_line() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "-"],
+        input=b"Judul\n\nIsi berita.\n",
+        capture_output=True,
+        start_new_session=True,  # no controlling terminal, as under cron or a CI runner
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.decode() == (
+        "sorot: standard input held the article, and there is no terminal to read keys from\n"
+    )
+
+
+async def test_an_article_from_standard_input_keeps_its_highlights_by_its_text(tmp_path: Path) -> None:
+    import io
+
+    from tui.core.document import load_article
+    from tui.core.nlp.engine import NlpEngine
+    from tui.ui.app import SorotApp
+
+    piped = b"Berita dari Pipa\n\nPresiden Joko Widodo tiba di Bandung pada Senin pagi.\n"
+    db = tmp_path / "sorot.json"
+    for visit in (1, 2):
+        article = load_article("-", stdin=io.BytesIO(piped))
+        assert article.path is None and article.title == "Berita dari Pipa"
+        app = SorotApp(article, engine=NlpEngine(in_process=True), db=db)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for_nlp(pilot)
+            view = view_of(app)
+            if visit == 1:
+                view.move_cursor(view.text.index("Bandung"))
+                await pilot.press("h", "1")
+                await pilot.pause()
+            assert [a.quote.exact for a in view.annotations] == ["Bandung"]  # saved, then found again

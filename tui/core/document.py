@@ -9,13 +9,24 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
+import stat
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import IO
 
 ARTICLE_SUFFIXES = (".txt", ".md")
+MAX_ARTICLE_BYTES = 64 * 1024 * 1024
+"""The largest article Sorot reads by default (64 MB); ``--max-size`` changes it."""
+STDIN = "-"
+"""The name that stands for standard input, as in ``curl ... | sorot extract -``."""
+STDIN_NAME = "standard input"
+_RAISE = "raise --max-size"
+_READ_CHUNK = 1024 * 1024
 MAX_TITLE_CHARS = 100
 MAX_TITLE_WORDS = 16
 SAMPLE_NAME = "000_509a6613fde4a62d.txt"
@@ -36,7 +47,7 @@ _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 
 
 class ArticleError(Exception):
-    """A file cannot be opened as an article. The message is one line, fit to show the user."""
+    """A file cannot be read, or opened as an article. The message is one line, fit to show the user."""
 
 
 @dataclass(frozen=True)
@@ -73,21 +84,114 @@ def article_from_text(text: str, path: Path | None = None, encoding: str = "utf-
     )
 
 
-def load_article(path: str | Path) -> Article:
-    """Read a ``.txt`` or ``.md`` file; raise ``ArticleError`` with a one-line reason otherwise."""
-    path = Path(path)
-    if not path.exists():
-        raise ArticleError(f"{path}: no such file or directory")
-    if path.is_dir():
-        raise ArticleError(f"{path}: is a directory, not an article")
+def load_article(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES, *, stdin: IO[bytes] | None = None) -> Article:
+    """Read a ``.txt`` or ``.md`` file of at most ``max_bytes`` (``"-"``: standard input, or
+    ``stdin`` when given, giving an article without ``path``); raise ``ArticleError`` with a
+    one-line reason otherwise."""
+    from_stdin = str(path) == STDIN
+    data = read_input(path, max_bytes, stdin=stdin)
+    name = STDIN_NAME if from_stdin else Path(path)
+    if from_stdin and not data:
+        raise ArticleError(f"{name}: nothing to read (it is empty)")
+    text, encoding = decode_bytes(data, name)
+    if not text.strip():
+        raise ArticleError(f"{name}: the file is empty")
+    return article_from_text(text, None if from_stdin else Path(path), encoding)
+
+
+def read_input(
+    source: str | os.PathLike[str], max_bytes: int = MAX_ARTICLE_BYTES, *, stdin: IO[bytes] | None = None
+) -> bytes:
+    """The bytes of the file ``source`` (``"-"``: standard input, or ``stdin`` when given), at most
+    ``max_bytes`` of them; anything else raises ``ArticleError`` with one line.
+
+    A regular file larger than ``max_bytes`` is refused from its size, before it is read. A FIFO
+    and standard input are read as they come (waiting for a writer, as ``cat`` does) and refused
+    as soon as they pass ``max_bytes``. Devices, sockets and anything else that is not a file are
+    refused without being opened: ``/dev/zero`` never ends, and opening some devices acts on them.
+    """
+    if str(source) == STDIN:
+        if stdin is None and sys.stdin is None:
+            raise ArticleError(f"{STDIN_NAME}: not available (closed)")
+        return _read_bounded(stdin if stdin is not None else sys.stdin.buffer, max_bytes, STDIN_NAME)
+    path = Path(source)
     try:
-        data = path.read_bytes()
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise ArticleError(f"{path}: no such file or directory") from None
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    text, encoding = decode_bytes(data, path)
-    if not text.strip():
-        raise ArticleError(f"{path}: the file is empty")
-    return article_from_text(text, path, encoding)
+    if stat.S_ISDIR(mode):
+        raise ArticleError(f"{path}: is a directory, not a file")
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        raise ArticleError(f"{path}: not a regular file ({_kind(mode)})")
+    # A FIFO's open waits for a writer, as it should; a regular file's must not, should the path
+    # have become a FIFO or a device since the stat (what was opened is checked again below).
+    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | (0 if stat.S_ISFIFO(mode) else getattr(os, "O_NONBLOCK", 0))
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    with open(fd, "rb", buffering=0) as handle:
+        opened = os.fstat(fd)
+        if stat.S_IFMT(opened.st_mode) != stat.S_IFMT(mode):
+            raise ArticleError(f"{path}: not a regular file ({_kind(opened.st_mode)})")
+        if stat.S_ISREG(opened.st_mode) and opened.st_size > max_bytes:
+            raise ArticleError(f"{path}: more than {format_size(max_bytes)} ({opened.st_size:,} bytes); {_RAISE}")
+        return _read_bounded(handle, max_bytes, str(path))
+
+
+def _kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISREG, "a regular file"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((kind for test, kind in kinds if test(mode)), "an unknown kind of file")
+
+
+def _read_bounded(stream: IO[bytes], max_bytes: int, name: str) -> bytes:
+    """Up to ``max_bytes`` from ``stream``; one byte more is an error (the rest is never read)."""
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        while chunk := stream.read(min(_READ_CHUNK, max_bytes + 1 - total)):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes:
+                raise ArticleError(f"{name}: more than {format_size(max_bytes)}; {_RAISE}")
+    except OSError as exc:
+        raise ArticleError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    return b"".join(chunks)
+
+
+_UNITS = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+_SIZE = re.compile(r"\s*(\d+(?:\.\d*)?)\s*(?:([KMGT])(?:I?B)?|B)?\s*", re.IGNORECASE)
+
+
+def parse_size(value: str) -> int:
+    """Bytes from ``"64M"``, ``"1G"``, ``"500k"``, ``"2.5MB"``, ``"1GiB"`` or ``"1048576"`` (K, M, G, T
+    are powers of 1024, as for ``head -c``); ``ValueError`` with a one-line reason otherwise."""
+    match = _SIZE.fullmatch(value)
+    if match is None:
+        raise ValueError(f"{value!r} is not a size: give bytes, or a number with K, M or G (e.g. 100M)")
+    unit = match.group(2)
+    size = int(float(match.group(1)) * (_UNITS[unit.upper()] if unit else 1))
+    if size < 1:
+        raise ValueError(f"{value!r}: the size must be at least one byte")
+    return size
+
+
+def format_size(num_bytes: int) -> str:
+    """``67108864`` as ``"64 MB"``, ``1536`` as ``"1.5 kB"`` (powers of 1024, as ``parse_size`` reads them)."""
+    for unit, name in (("T", "TB"), ("G", "GB"), ("M", "MB"), ("K", "kB")):
+        if num_bytes >= _UNITS[unit]:
+            value = num_bytes / _UNITS[unit]
+            return f"{value:.0f} {name}" if value == int(value) else f"{value:.1f} {name}"
+    return f"{num_bytes} byte{'s' * (num_bytes != 1)}"
 
 
 def decode_bytes(data: bytes, path: Path | str = "input") -> tuple[str, str]:

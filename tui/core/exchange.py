@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO
 
 from tui.core.annotations import Annotation, DocumentRef
-from tui.core.document import Article, ArticleError, inert, load_article
+from tui.core.document import MAX_ARTICLE_BYTES, Article, ArticleError, inert, load_article, read_input
 from tui.core.entities import Entity
 from tui.core.export import (
     FORMATS,
@@ -36,7 +36,6 @@ from tui.core.export import (
     describe,
     document_item,
     export,
-    import_annotations,
     parse_annotations,
     stored_item,
     usable_items,
@@ -46,6 +45,9 @@ from tui.core.store import Store, StoreError
 
 EntityFinder = Callable[[str], Sequence[Entity]]
 _QUOTE_CHARS = 60
+MAX_IMPORT_BYTES = 256 * 1024 * 1024
+"""The largest file ``sorot import`` reads by default (256 MB: about 200,000 annotations as W3C
+JSON-LD, 450,000 as JSON Lines); ``--max-size`` changes it."""
 
 
 class ExchangeError(Exception):
@@ -108,14 +110,15 @@ def run_export(
     labels: Collection[str] | None = None,
     find: EntityFinder | None = None,
     stdout: IO[bytes] | None = None,
+    max_bytes: int = MAX_ARTICLE_BYTES,
 ) -> ExportReport:
     """Export the database's annotations (or ``doc_path``'s only) in ``fmt`` to ``out``.
 
     Without ``out`` the text formats go to ``stdout`` (default: the process's standard output,
     as UTF-8); ``spacy`` needs a file and ``brat`` a directory. ``find`` gives the model's
     entities of a text (default: the ``model`` pipeline, through the entity cache); ``labels``
-    keeps only those entity labels in the training formats and brat. Raises
-    :class:`ExchangeError` with a one-line message.
+    keeps only those entity labels in the training formats and brat; article files over
+    ``max_bytes`` are not read. Raises :class:`ExchangeError` with a one-line message.
     """
     spec = FORMATS.get(fmt)
     if spec is None:
@@ -129,11 +132,11 @@ def run_export(
         with Store.open(db_path, read_only=True) as store:
             warnings = list(store.warnings)
             if doc_path is not None:
-                items = [_document_bundle(store, _load(doc_path), Path(doc_path))]
+                items = [_document_bundle(store, _load(doc_path, max_bytes), Path(doc_path))]
                 if not items[0].annotations:
                     warnings.append(f"{inert(str(doc_path))}: no annotations for this document in the database")
             else:
-                items = _all_bundles(store)
+                items = _all_bundles(store, max_bytes)
                 if not items:
                     warnings.append(f"{inert(str(store.path))}: no annotations to export")
     except StoreError as exc:
@@ -173,9 +176,9 @@ def _check_destination(out: Path, output: str) -> None:
         raise ExchangeError(f"cannot write in {inert(str(parent))}: the directory is not writable")
 
 
-def _load(doc_path: str | os.PathLike[str]) -> Article:
+def _load(doc_path: str | os.PathLike[str], max_bytes: int) -> Article:
     try:
-        return load_article(doc_path)
+        return load_article(doc_path, max_bytes)
     except ArticleError as exc:
         raise ExchangeError(str(exc)) from None
 
@@ -197,7 +200,7 @@ def _title(article: Article, annotations: list[Annotation]) -> str:
     return (same or [a.document.title for a in annotations if a.document.title] or [article.title])[0]
 
 
-def _all_bundles(store: Store) -> list[ExportItem]:
+def _all_bundles(store: Store, max_bytes: int = MAX_ARTICLE_BYTES) -> list[ExportItem]:
     """Every annotated document: anchored in a file the reader opened its text at (the one where
     it was found last first) when one can still be read, else as stored."""
     by_text: dict[str, list[Annotation]] = {}
@@ -209,7 +212,7 @@ def _all_bundles(store: Store) -> list[ExportItem]:
     for sha, anns in by_text.items():
         for path in store.paths_of(sha):
             if path not in articles:
-                articles[path] = _read_known(path)
+                articles[path] = _read_known(path, max_bytes)
             if articles[path] is not None:
                 by_file.setdefault(path, []).extend(anns)
                 break
@@ -225,12 +228,12 @@ def _all_bundles(store: Store) -> list[ExportItem]:
     return sorted(items, key=lambda i: (i.document.title, i.document.path, i.document.sha256))
 
 
-def _read_known(path: str) -> Article | None:
+def _read_known(path: str, max_bytes: int) -> Article | None:
     """The article at a path the reader opened, if it is still a regular file that reads."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return None  # a FIFO would block, a device never end
-        return load_article(path)
+        return load_article(path, max_bytes)
     except (OSError, ArticleError):
         return None
 
@@ -335,20 +338,21 @@ def run_import(
     db_path: str | os.PathLike[str] | None = None,
     *,
     stdin: IO[bytes] | None = None,
+    max_bytes: int = MAX_IMPORT_BYTES,
 ) -> ImportReport:
-    """Import ``w3c`` or ``jsonl`` from the file ``source`` (``"-"``: standard input) into the
-    database. Nothing is written unless the whole input is valid; raises :class:`ExchangeError`
-    with a one-line message naming the bad lines or items."""
+    """Import ``w3c`` or ``jsonl`` from the file ``source`` (``"-"``: standard input) of at most
+    ``max_bytes`` into the database. Nothing is written unless the whole input is valid; raises
+    :class:`ExchangeError` with a one-line message naming the bad lines or items."""
     name = "standard input" if str(source) == "-" else str(source)
     try:
-        if str(source) == "-":
-            raw = (stdin if stdin is not None else sys.stdin.buffer).read()
-            try:
-                annotations = parse_annotations(raw.decode("utf-8-sig"))
-            except UnicodeDecodeError as exc:
-                raise AnnotationImportError([f"not UTF-8 text (byte {exc.start})"]) from None
-        else:
-            annotations = import_annotations(Path(source))
+        raw = read_input(source, max_bytes, stdin=stdin)
+    except ArticleError as exc:
+        raise ExchangeError(inert(str(exc))) from None
+    try:
+        try:
+            annotations = parse_annotations(raw.decode("utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise AnnotationImportError([f"not UTF-8 text (byte {exc.start})"]) from None
     except AnnotationImportError as exc:
         prefix = "" if str(exc).startswith(str(source)) else f"{name}: "
         raise ExchangeError(inert(prefix + str(exc))) from None

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.markup import escape
 from textual.screen import Screen
 
-from tui.core.document import Article, ArticleError, find_articles, inert, load_article
+from tui.core.document import MAX_ARTICLE_BYTES, Article, ArticleError, find_articles, inert, load_article
 from tui.core.nlp.cache import EntityCache
 from tui.core.nlp.engine import NlpEngine
 
@@ -45,6 +45,7 @@ class SorotApp(App[None]):
         engine: NlpEngine | None = None,
         store: Store | None = None,
         db: str | Path | None = None,
+        max_bytes: int = MAX_ARTICLE_BYTES,
     ) -> None:
         super().__init__()
         if article is None and directory is None:
@@ -55,6 +56,8 @@ class SorotApp(App[None]):
         self.engine = engine if engine is not None else NlpEngine()
         self._store = store
         self.db = db
+        self.max_bytes = max_bytes
+        """The largest article opened from the list (``--max-size``)."""
 
     @property
     def store(self) -> Store:
@@ -84,7 +87,7 @@ class SorotApp(App[None]):
     def open_article(self, path: Path, *, can_go_back: bool = False) -> None:
         """Open ``path`` in a reader screen; a file that cannot be read gives a notification."""
         try:
-            article = load_article(path)
+            article = load_article(path, self.max_bytes)
         except ArticleError as exc:
             self.notify(inert(str(exc)), title="Cannot open", severity="error", markup=False)
             return
@@ -166,23 +169,25 @@ def make_app(
     db: str | Path | None = None,
     engine: NlpEngine | None = None,
     article: Article | None = None,
+    max_bytes: int = MAX_ARTICLE_BYTES,
 ) -> SorotApp:
     """Build the app for ``path`` (a file, a directory or ``None`` for the sample); raises ``ArticleError``.
 
     A caller that has read the file already passes it as ``article``, and may pass an ``engine``
-    it started (``model``, ``in_process`` and ``cache`` then go unused).
+    it started (``model``, ``in_process`` and ``cache`` then go unused). Articles larger than
+    ``max_bytes`` are refused, on the command line and from the article list.
     """
     from tui.core.document import sample_article_path
 
     target = Path(path) if path is not None else sample_article_path()
     if article is None and not target.is_dir():
-        article = load_article(target)
+        article = load_article(target, max_bytes)
     articles = find_articles(target) if article is None else None
     if engine is None:
         engine = NlpEngine(model, in_process=in_process, cache=cache)
     if article is None:
-        return SorotApp(directory=target, articles=articles, engine=engine, db=db)
-    return SorotApp(article, engine=engine, db=db)
+        return SorotApp(directory=target, articles=articles, engine=engine, db=db, max_bytes=max_bytes)
+    return SorotApp(article, engine=engine, db=db, max_bytes=max_bytes)
 
 
 def open_store(db: str | Path | None = None) -> tuple[Store, list[str]]:

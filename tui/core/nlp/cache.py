@@ -128,13 +128,17 @@ class EntityCache:
 
     def put(self, text_sha256: str, key: str, language: str, entities: list[Entity]) -> None:
         """Store what was found; a cache that cannot be written is simply not used."""
-        data = {"language": language, "entities": [[e.start, e.end, e.label] for e in entities]}
         tmp = None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(data, f, separators=(",", ":"))
+                # Row by row (what json.dump with these separators writes): the rows of half a
+                # million entities are never all in memory as lists.
+                f.write(f'{{"language":{json.dumps(language)},"entities":[')
+                for n, e in enumerate(entities):
+                    f.write(f"{',' if n else ''}[{e.start},{e.end},{json.dumps(e.label)}]")
+                f.write("]}")
             os.replace(tmp, self._path(text_sha256, key))
         except OSError:
             if tmp is not None:

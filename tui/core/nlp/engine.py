@@ -121,13 +121,22 @@ class NlpEngine:
     """Loads a spaCy pipeline once, off the caller's thread, and finds entities with it.
 
     ``in_process=False`` (the default) uses a child process; ``True`` uses a thread of this one.
+    The child runs at the lowest CPU priority, behind an interface, unless ``background=False``.
     With a ``cache``, results are kept by text and pipeline, and ``cached`` answers without
     loading anything. ``language`` and ``find_entities`` block, so call them from a worker thread.
     """
 
-    def __init__(self, model: str | None = None, *, in_process: bool = False, cache: EntityCache | None = None) -> None:
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        in_process: bool = False,
+        cache: EntityCache | None = None,
+        background: bool = True,
+    ) -> None:
         self.model = model
         self.in_process = in_process
+        self.background = background
         self.cache = cache
         self._cache_key: str | None = None
         self._lock = threading.Lock()
@@ -163,7 +172,8 @@ class NlpEngine:
             with _child_ignores_ctrl_c():
                 self._process.start()
             child.close()
-            _lower_priority(self._process.pid)
+            if self.background:
+                _lower_priority(self._process.pid)
             self._conn = parent
         threading.Thread(target=self._await_child, name="sorot-nlp-ready", daemon=True).start()
 

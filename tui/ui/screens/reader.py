@@ -703,7 +703,9 @@ class ReaderScreen(Screen):
 
         doc = self.article.path if choice.scope == "document" else None
         try:
-            report = run_export(choice.format, self.app.store.path, doc, choice.path, find=find)
+            report = run_export(
+                choice.format, self.app.store.path, doc, choice.path, find=find, max_bytes=self.app.max_bytes
+            )
         except ExchangeError as exc:
             self.app.call_from_thread(
                 self.app.notify, inert(str(exc)), title="Export failed", severity="error", markup=False
