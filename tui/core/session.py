@@ -36,6 +36,7 @@ class DocumentSession:
     bookmarks: list[Bookmark] = field(default_factory=list)
     moved: int = 0
     orphaned: int = 0
+    damaged: int = 0  # stored records naming this document that are not annotations: skipped, kept
     _undo: list[_Step] = field(default_factory=list)
     _redo: list[_Step] = field(default_factory=list)
 
@@ -57,6 +58,7 @@ class DocumentSession:
         session = cls(store, text, document, current, store.bookmarks(document.sha256))
         session.moved = sum(1 for a in current if a.status == "moved")
         session.orphaned = sum(1 for a in current if a.status == "orphaned")
+        session.damaged = store.damaged_for(document.sha256, document.path or None)
         session._sort()
         return session
 
