@@ -279,7 +279,7 @@ def run_export_command(argv: list[str]) -> int:
     from tui.core.export import FORMATS
 
     db = _db_path(args.db)
-    if not db.exists():
+    if not db.exists() and not db.is_symlink():  # a link to nothing: the store says so
         how = "check --db" if args.db is not None else "annotate in the reader first, or give --db PATH"
         return fail(f"no annotation database at {db} ({how})")
     if args.labels is not None and not FORMATS[args.format].needs_entities:

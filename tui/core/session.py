@@ -47,6 +47,7 @@ class DocumentSession:
     bookmarks: list[Bookmark] = field(default_factory=list)
     moved: int = 0
     orphaned: int = 0
+    damaged: int = 0  # stored records naming this document that are not annotations: skipped, kept
     _undo: list[_Step] = field(default_factory=list)
     _redo: list[_Step] = field(default_factory=list)
     _base: dict[str, Annotation] = field(default_factory=dict)  # id -> the stored version shown
@@ -80,6 +81,7 @@ class DocumentSession:
         session.bookmarks = store.bookmarks(document.sha256)
         session.moved = sum(1 for a in session.annotations if a.status == "moved")
         session.orphaned = sum(1 for a in session.annotations if a.status == "orphaned")
+        session.damaged = store.damaged_for(document.sha256, document.path or None)
         session._sort()
         return session
 

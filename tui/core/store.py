@@ -6,11 +6,19 @@ with care:
 * every write goes to a temporary file in the same directory, is fsynced, and renamed over the
   database (then the directory is fsynced): a crash or ``kill -9`` leaves the old file or the
   new one, never half of one;
+* a database path that is a symbolic link is followed once, at opening: the lock, the
+  temporary files and any file put aside live beside the link's target, and saves replace the
+  target, so the link stays a link (a link to nothing is refused);
 * every read-modify-write holds a file lock (``NAME.lock``, via ``filelock``) and re-reads the
-  file first, so two ``sorot`` processes on one database do not lose each other's writes;
-* a file that is not JSON, or not a Sorot database, is renamed aside untouched
-  (``NAME.corrupt-YYYYMMDD-HHMMSS``), the reason goes to :attr:`Store.warnings`, and an empty
-  database takes its place;
+  file first, so two ``sorot`` processes on one database do not lose each other's writes. The
+  lock's timeout counts time in which the database did not change: no save is refused while
+  other processes keep saving (see :class:`_WriterLock`);
+* a file that is not JSON, or not a Sorot database (nested too deeply, a record id that is not a
+  number, a schema version that makes no sense...), is renamed aside untouched
+  (``NAME.corrupt-YYYYMMDD-HHMMSS``), the reason goes to :attr:`Store.warnings` in one line that
+  never quotes the file, and an empty database takes its place;
+* a record that is not what its table holds (an annotation that is a list, a position given as
+  text...) is skipped, counted in one warning, and kept in the file as it was;
 * the file carries a schema version (table ``meta``); older files are migrated, after a copy of
   the old file is kept beside it;
 * several processes write deltas: a version of an annotation replaces a stored one only when it
@@ -18,6 +26,9 @@ with care:
   versions cannot get past, so one process never undoes another's edit or deletion;
 * table ``documents`` records which text (sha256) the reader found at which path: the only
   paths export reads a document from (a path inside an annotation is metadata, maybe imported).
+
+A database that cannot be written (a read-only file, directory or mount; a lock file that cannot
+be created) raises :class:`NotWritableError` at once; it can still be opened ``read_only``.
 
 The file is a valid TinyDB database (tables ``annotations``, ``positions``, ``bookmarks``,
 ``documents``, ``deleted``, ``meta``) written one record per line. Each record keeps the line it
@@ -33,8 +44,10 @@ import json
 import os
 import queue
 import shutil
+import sys
 import tempfile
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
@@ -48,7 +61,7 @@ from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage, Storage
 
-from tui.core.annotations import Annotation, DocumentRef, new_id, now_iso
+from tui.core.annotations import KINDS, STATUSES, Annotation, DocumentRef, new_id, now_iso
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -72,6 +85,11 @@ class StoreError(Exception):
 
 class CorruptDatabaseError(StoreError):
     """The file is not JSON, or not a TinyDB database."""
+
+
+class NotWritableError(StoreError):
+    """Annotations cannot be saved in this database (read-only file, directory or mount, no lock
+    file); it may still be opened ``read_only``."""
 
 
 def default_db_path(env: Mapping[str, str] | None = None) -> Path:
@@ -128,6 +146,34 @@ class _Record(dict):
         self._line = None
         return super().__ior__(other)
 
+    def _encoded(self) -> str:
+        return _encode(self)
+
+
+class _KeptValue(_Record):
+    """A record that is not a JSON object (a list, a string, a number...), as a damaged file may hold.
+
+    To the store it is an empty record, which every table skips as damaged; to the file it is
+    its value, written back as it was read. It equals another kept value of the same value.
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        super().__init__()
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _KeptValue) and self.value == other.value
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def _encoded(self) -> str:
+        return _encode(self.value)
+
 
 class AtomicJSONStorage(Storage):
     """A TinyDB storage that writes atomically and re-reads only when the file has changed.
@@ -135,14 +181,15 @@ class AtomicJSONStorage(Storage):
     ``read`` returns the data parsed last time unless the file on disk is another one (device,
     inode, size or mtime differ); an open handle on the file last seen keeps its inode from being
     reused, so a replaced file is always noticed. Records must not be changed in place below
-    the top level (TinyDB does not): a changed nested list would not reach the file.
+    the top level (TinyDB does not): a changed nested list would not reach the file. A ``path``
+    that is a symbolic link is resolved once, here: :attr:`path` is the file really written.
     """
 
     def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False, lock_timeout: float = 10.0) -> None:
         super().__init__()
-        self.path = Path(path)
+        self.path = _follow_link(Path(path))
         self.read_only = read_only
-        self.lock: FileLock | None = None if read_only else FileLock(f"{self.path}.lock", timeout=lock_timeout)
+        self.lock: _WriterLock | None = None if read_only else _WriterLock(self.path, lock_timeout)
         self.generation = 0  # bumped whenever the data read() returns is a new state
         self._data: dict[str, dict[str, Any]] | None = None
         self._sig: tuple[int, int, int, int] | None = None
@@ -241,6 +288,119 @@ class AtomicJSONStorage(Storage):
         self._hold(handle, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
 
 
+# --- the lock ---------------------------------------------------------------------------------
+
+_POLL = 0.05  # seconds between two tries at a lock another process holds (filelock's default)
+
+
+class _WriterLock:
+    """The database's file lock (``NAME.lock``, a :class:`filelock.FileLock`), with an honest timeout.
+
+    filelock tries a lock every 50 ms, and a process saving back to back takes it again within
+    microseconds of letting it go: a waiting process can miss every gap for as long as the other
+    goes on, and a timeout counted from the first try then refuses a save although nobody held
+    the lock that long. Here the timeout counts time without progress: whenever the database
+    file changes (a save replaces it), the clock starts again. A save is refused only after
+    ``timeout`` seconds in which the lock stayed taken and nobody saved anything: a process
+    stuck, or stopped, while holding it. (A waiter is not promised its turn before a process
+    that keeps saving pauses: the benchmark ``store_contention.py`` prints the longest wait.)
+
+    A lock file that cannot be created or opened raises :class:`NotWritableError` at once, not
+    after the timeout. Reentrant within a thread; other threads wait for the hold to end.
+    """
+
+    def __init__(self, database: Path, timeout: float) -> None:
+        self.database = database
+        self.path = f"{database}.lock"
+        self.timeout = timeout
+        self._lock = FileLock(self.path)  # asked for single tries only: the waiting is done here
+        self._mutex = threading.RLock()
+        self._depth = 0
+
+    def __enter__(self) -> _WriterLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def acquire(self, *, wait: bool = True) -> bool:
+        """Take the lock (waiting as the class says); with ``wait=False``, only if it is free now."""
+        self._mutex.acquire()
+        if self._depth:
+            self._depth += 1
+            return True
+        try:
+            taken = self._take(wait)
+        except BaseException:
+            self._mutex.release()
+            raise
+        if not taken:
+            self._mutex.release()
+            return False
+        self._depth = 1
+        return True
+
+    def release(self) -> None:
+        try:
+            if self._depth == 1:
+                self._lock.release()
+        finally:
+            self._depth -= 1
+            self._mutex.release()
+
+    def _take(self, wait: bool) -> bool:
+        deadline = time.monotonic() + self.timeout
+        progress = _file_state(self.database)
+        while True:
+            try:
+                self._lock.acquire(blocking=False)
+                return True
+            except Timeout:
+                pass
+            except OSError as exc:
+                raise NotWritableError(_lock_file_error(self.path, exc)) from None
+            if not wait:
+                return False
+            if not os.path.lexists(self.path) and (problem := lock_file_problem(self.path)) is not None:
+                raise NotWritableError(problem)  # it was removed, and cannot be made again
+            now = time.monotonic()
+            state = _file_state(self.database)
+            if state != progress:
+                progress, deadline = state, now + self.timeout
+            elif now >= deadline:
+                raise StoreError(
+                    f"{self.database} is busy: another process has held its lock for {self.timeout:g} s "
+                    "without saving anything"
+                )
+            time.sleep(min(_POLL, deadline - now))
+
+
+def lock_file_problem(lock_path: str) -> str | None:
+    """Why the lock file at ``lock_path`` cannot be created or opened for locking (None: it can,
+    and now exists). A lock file is never followed if it is a symbolic link."""
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    except OSError as exc:
+        return _lock_file_error(lock_path, exc)
+    os.close(fd)
+    return None
+
+
+def _lock_file_error(lock_path: str, exc: OSError) -> str:
+    verb = "open" if os.path.lexists(lock_path) else "create"
+    return f"cannot {verb} the lock file {lock_path}: {exc.strerror or exc}"
+
+
+def _file_state(path: Path) -> tuple[int, int, int] | None:
+    """What changes whenever a process saves the database (a save replaces the file)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 class _CountingMemoryStorage(MemoryStorage):
     """TinyDB's memory storage, with the generation counter the store's index needs."""
 
@@ -267,16 +427,14 @@ def _serialise_chunks(data: Mapping[str, Mapping[str, Any]]) -> list[bytes]:
     chunks = [b"{\n"]
     for n, (name, table) in enumerate(data.items()):
         # Only new or changed records are encoded: this is what makes a save into 10,000 quick.
-        stale = [k for k, r in table.items() if type(r) is not _Record or r._line is None or r._key != k]
+        stale = [k for k, r in table.items() if not isinstance(r, _Record) or r._line is None or r._key != k]
         for key in stale:
             record = table[key]
-            if not isinstance(record, dict):
-                raise TypeError(f"table {name!r}: a record must be a dict, not {type(record).__name__}")
-            if type(record) is not _Record:
-                record = _Record(record)
+            if not isinstance(record, _Record):
+                record = _Record(record) if isinstance(record, dict) else _KeptValue(record)
                 table[key] = record  # type: ignore[index]  # an existing key: the dict is not resized
             record._key = str(key)
-            record._line = f"{_encode(str(key))}:{_encode(record)}".encode("ascii")
+            record._line = f"{_encode(str(key))}:{record._encoded()}".encode("ascii")
         if n:
             chunks.append(b",\n")
         chunks.append(f"{_encode(str(name))}:{{".encode("ascii"))
@@ -289,7 +447,11 @@ def _serialise_chunks(data: Mapping[str, Mapping[str, Any]]) -> list[bytes]:
 
 
 def parse_database(raw: bytes) -> dict[str, dict[str, Any]]:
-    """Parse a database file; raises :class:`CorruptDatabaseError` saying why it is not one."""
+    """Parse a database file; raises :class:`CorruptDatabaseError` saying why it is not one.
+
+    The reason is one line and never quotes the file. A record that is not a JSON object is
+    kept as a :class:`_KeptValue`: it is the store's to skip, not a reason to refuse the file.
+    """
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -300,7 +462,7 @@ def parse_database(raw: bytes) -> dict[str, dict[str, Any]]:
     gc.disable()
     try:
         data = _parse_lines(text, raw)
-    except (ValueError, IndexError, StopIteration):
+    except (ValueError, IndexError, StopIteration, RecursionError):
         data = None
     finally:
         if gc_was_enabled:
@@ -309,13 +471,22 @@ def parse_database(raw: bytes) -> dict[str, dict[str, Any]]:
         return data  # the line parser takes only tables of records
     try:  # written by something else (or by hand): the plain parser decides
         data = json.loads(text)
+    except RecursionError:
+        raise CorruptDatabaseError("is nested too deeply to read") from None
     except ValueError as exc:
+        if "integer string conversion" in str(exc):
+            raise CorruptDatabaseError(
+                f"holds a number too long to read (over {sys.get_int_max_str_digits()} digits)"
+            ) from None
         raise CorruptDatabaseError(f"is not valid JSON ({exc})") from None
     if not isinstance(data, dict):
         raise CorruptDatabaseError(f"is JSON but not a database (a {type(data).__name__} at the top)")
     for name, table in data.items():
-        if not isinstance(table, dict) or not all(isinstance(r, dict) for r in table.values()):
-            raise CorruptDatabaseError(f"is JSON but not a TinyDB database ({name!r} is not a table of records)")
+        if not isinstance(table, dict):
+            raise CorruptDatabaseError(f"is JSON but not a TinyDB database ({_shown(name)} is not a table of records)")
+        for key, record in table.items():
+            if not isinstance(record, dict):
+                table[key] = _KeptValue(record)
     return data
 
 
@@ -359,9 +530,9 @@ def _parse_lines(text: str, raw: bytes) -> dict[str, dict[str, Any]] | None:
                         return None
                     colon -= 1
                 record, r_end = _scan(line, colon + 2)
-                if r_end != len(line) - more or type(record) is not dict:
+                if r_end != len(line) - more:
                     return None
-                record = _Record(record)
+                record = _Record(record) if type(record) is dict else _KeptValue(record)
                 record._key = key
                 record._line = raw_lines[i][:-1] if more else raw_lines[i]
                 table[key] = record
@@ -405,16 +576,17 @@ class Bookmark:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Bookmark:
-        offset = data.get("offset")
+        """Parse :meth:`to_dict` output; raises ``ValueError`` (or ``KeyError``, ``TypeError``,
+        ``AttributeError`` for a record of the wrong shape)."""
+        offset, ident = data.get("offset"), data.get("id")
         if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
-            raise ValueError(f"bookmark: bad offset {offset!r}")
-        return cls(
-            str(data["id"]),
-            DocumentRef.from_dict(data["document"]),
-            offset,
-            str(data.get("label") or ""),
-            str(data.get("created") or ""),
-        )
+            raise ValueError("bookmark: bad offset")
+        if not isinstance(ident, str) or not ident:
+            raise ValueError("bookmark: no id")
+        label, created = data.get("label"), data.get("created")
+        if not all(value is None or isinstance(value, str) for value in (label, created)):
+            raise ValueError("bookmark: label and time must be text")
+        return cls(ident, DocumentRef.from_dict(data["document"]), offset, label or "", created or "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -428,7 +600,11 @@ class MergeResult:
 
 
 class _Index:
-    """Lookups over the current data: rebuilt when another process wrote, patched after our writes."""
+    """Lookups over the current data: rebuilt when another process wrote, patched after our writes.
+
+    Only sound records are indexed; a damaged one (see :func:`_is_annotation`) is counted,
+    skipped by every read, and never written over: it stays in the file as it is.
+    """
 
     def __init__(self, data: Mapping[str, Mapping[str, Any]] | None) -> None:
         data = data or {}
@@ -436,7 +612,7 @@ class _Index:
         self.by_id: dict[str, str] = {}
         self.by_sha: dict[str, dict[str, None]] = {}  # dicts as ordered sets: O(1) removal
         self.by_path: dict[str, dict[str, None]] = {}  # the path each annotation names (metadata)
-        self.damaged = 0
+        self.damaged: dict[str, None] = {}  # keys of annotation records that are not annotations
         for key, record in self.annotations.items():
             self._add(key, record)
         self._next_key: int | None = None
@@ -456,10 +632,22 @@ class _Index:
         are cheap to redo."""
         if name == POSITIONS:
             self.positions = table
-            self.position_by_sha = {_sha_of(r): k for k, r in table.items() if _sha_of(r)}
+            self.position_by_sha = {}
+            self.damaged_positions = 0
+            for key, record in table.items():
+                if _is_position(record):
+                    self.position_by_sha[record["document"]["sha256"]] = key
+                else:
+                    self.damaged_positions += 1
         elif name == BOOKMARKS:
             self.bookmarks = table
-            self.bookmark_by_id = {r.get("id"): k for k, r in table.items()}
+            self.bookmark_by_id = {}
+            self.damaged_bookmarks = 0
+            for key, record in table.items():
+                try:
+                    self.bookmark_by_id[Bookmark.from_dict(record).id] = key
+                except (ValueError, KeyError, TypeError, AttributeError):
+                    self.damaged_bookmarks += 1
         elif name == DOCUMENTS:
             self.documents = table
             self.document_key: dict[tuple[str, str], str] = {}
@@ -467,21 +655,42 @@ class _Index:
             self.seen_at: dict[str, list[tuple[str, str]]] = {}  # sha256 -> [(opened, path)]
             self.texts_at: dict[str, list[str]] = {}  # path -> the sha256 of each text found there
             for key, r in table.items():
+                if not isinstance(r, dict):
+                    continue  # damaged: left in the file, not used
                 sha, path, opened = r.get("sha256"), r.get("path"), str(r.get("opened", ""))
                 if not (isinstance(sha, str) and isinstance(path, str) and sha and path):
-                    continue  # damaged: left in the file, not used
+                    continue
                 self.document_key[(sha, path)] = key
                 self.latest_at[path] = max(self.latest_at.get(path, ("", "")), (opened, sha))
                 self.seen_at.setdefault(sha, []).append((opened, path))
                 self.texts_at.setdefault(path, []).append(sha)
         elif name == DELETED:
             self.tombstones = table
-            self.tombstone_by_id = {r["id"]: k for k, r in table.items() if isinstance(r.get("id"), str)}
+            self.tombstone_by_id = {
+                r["id"]: k for k, r in table.items() if isinstance(r, dict) and isinstance(r.get("id"), str)
+            }
 
     def deleted_at(self, annotation_id: str) -> str | None:
         """When the annotation was deleted, if it is deleted (its tombstone's time)."""
         key = self.tombstone_by_id.get(annotation_id)
         return None if key is None else str(self.tombstones[key].get("deleted", ""))
+
+    def damage_report(self) -> str | None:
+        """One line saying how many records of each table are damaged, or None."""
+        counts = [
+            (len(self.damaged), "stored annotation"),
+            (self.damaged_bookmarks, "bookmark"),
+            (self.damaged_positions, "reading position"),
+        ]
+        named = [f"{n:,} {what}{'s' * (n != 1)}" for n, what in counts if n]
+        if not named:
+            return None
+        one = sum(n for n, _ in counts) == 1
+        listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+        return (
+            f"{listed} {'is' if one else 'are'} damaged and {'was' if one else 'were'} skipped "
+            "(kept in the file untouched)"
+        )
 
     def patch_annotations(
         self, table: Mapping[str, Any], before: Mapping[str, Any], changes: Mapping[str, Any]
@@ -494,20 +703,18 @@ class _Index:
         for key, new in changes.items():
             if new is not None:
                 self._add(key, new)
-                if self._next_key is not None and key.isdigit():
-                    self._next_key = max(self._next_key, int(key) + 1)
+                number = _doc_id(key)
+                if self._next_key is not None and number is not None:
+                    self._next_key = max(self._next_key, number + 1)
         self._tags = None
 
     def _add(self, key: str, record: Any) -> None:
-        try:
-            document = record["document"]
-            sha, path = document["sha256"], document.get("path")
-            hash(sha)
-            self.by_id[record["id"]] = key
-        except (KeyError, TypeError, AttributeError):
-            self.damaged += 1  # it stays in the file, untouched; the store reports it
+        if not _is_annotation(record):
+            self.damaged[key] = None
             return
-        for lookup, value in ((self.by_sha, sha), (self.by_path, path if isinstance(path, str) else "")):
+        document = record["document"]
+        self.by_id[record["id"]] = key
+        for lookup, value in ((self.by_sha, document["sha256"]), (self.by_path, document.get("path") or "")):
             keys = lookup.get(value)
             if keys is None:
                 lookup[value] = {key: None}
@@ -515,30 +722,81 @@ class _Index:
                 keys[key] = None
 
     def _remove(self, key: str, record: Any) -> None:
-        try:
-            document = record["document"]
-            sha, path = document["sha256"], document.get("path")
-            if self.by_id.get(record["id"]) == key:
-                del self.by_id[record["id"]]
-        except (KeyError, TypeError, AttributeError):
+        if key in self.damaged:
+            del self.damaged[key]
             return
-        self.by_sha.get(sha, {}).pop(key, None)
-        self.by_path.get(path if isinstance(path, str) else "", {}).pop(key, None)
+        document = record["document"]
+        if self.by_id.get(record["id"]) == key:
+            del self.by_id[record["id"]]
+        self.by_sha.get(document["sha256"], {}).pop(key, None)
+        self.by_path.get(document.get("path") or "", {}).pop(key, None)
 
     def tag_counts(self) -> list[tuple[str, int]]:
         if self._tags is None:
             counts: Counter[str] = Counter()
             spelling: dict[str, str] = {}
-            for record in self.annotations.values():
-                tags = record.get("tags")
-                if isinstance(tags, list):
-                    for tag in tags:
-                        if isinstance(tag, str) and tag:
-                            folded = tag.casefold()
-                            spelling.setdefault(folded, tag)
-                            counts[folded] += 1
+            for key, record in self.annotations.items():
+                if key in self.damaged:
+                    continue
+                for tag in record.get("tags", ()):
+                    if tag:
+                        folded = tag.casefold()
+                        spelling.setdefault(folded, tag)
+                        counts[folded] += 1
             self._tags = [(spelling[f], n) for f, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
         return self._tags
+
+
+_KINDS, _STATUSES = frozenset(KINDS), frozenset(STATUSES)
+
+
+def _is_annotation(record: Any) -> bool:
+    """Whether :meth:`Annotation.from_dict` takes ``record``, decided five times faster (a test
+    holds the two together): every record of the file is checked whenever the index is built."""
+    if not isinstance(record, dict):
+        return False
+    get = record.get
+    ident, document, position, quote = get("id"), get("document"), get("position"), get("quote")
+    if not (type(ident) is str and ident and isinstance(document, dict)):
+        return False
+    if not (isinstance(position, dict) and isinstance(quote, dict)):
+        return False
+    kind, status = get("kind"), get("status")
+    if type(kind) is not str or kind not in _KINDS:
+        return False
+    if status is not None and (type(status) is not str or (status and status not in _STATUSES)):
+        return False
+    start, end, exact, sha = position.get("start"), position.get("end"), quote.get("exact"), document.get("sha256")
+    if not (type(start) is int and type(end) is int and 0 <= start <= end):
+        return False
+    if not (type(exact) is str and exact and type(sha) is str and sha):
+        return False
+    if "tags" in record:
+        tags = record["tags"]
+        if type(tags) is not list or not all(type(tag) is str for tag in tags):
+            return False
+    for text in (
+        get("note"),
+        get("label"),
+        get("colour"),
+        get("created"),
+        get("updated"),
+        document.get("path"),
+        document.get("title"),
+        quote.get("prefix"),
+        quote.get("suffix"),
+    ):
+        if text is not None and type(text) is not str:
+            return False
+    return True
+
+
+def _is_position(record: Any) -> bool:
+    document = record.get("document") if isinstance(record, dict) else None
+    if not isinstance(document, dict):
+        return False
+    sha, offset = document.get("sha256"), record.get("offset")
+    return type(sha) is str and bool(sha) and type(offset) is int and offset >= 0
 
 
 def _synchronised(method: _F) -> _F:
@@ -585,27 +843,31 @@ class Store:
     ) -> Store:
         """Open (creating, migrating or replacing a corrupt one as needed) the database at ``path``.
 
-        ``path`` defaults to :func:`default_db_path`. Raises :class:`StoreError` when the
-        database cannot be written (``read_only=True`` opens it for reading only, without a lock)
-        or was written by a newer Sorot.
+        ``path`` defaults to :func:`default_db_path`; a symbolic link is followed to its target.
+        Raises :class:`NotWritableError` at once when annotations cannot be saved there
+        (``read_only=True`` opens it for reading only, without a lock), and :class:`StoreError`
+        when it was written by a newer Sorot, or (read-only) is not a usable database.
+        ``lock_timeout`` is how long a save waits for a lock held by a process that saves nothing.
         """
         db_path = Path(path).expanduser() if path is not None else default_db_path(env)
-        if db_path.is_dir():
+        target = _follow_link(db_path)
+        if target.is_dir():
             raise StoreError(f"{db_path} is a directory, not an annotation database")
         if not read_only:
             try:
-                db_path.parent.mkdir(parents=True, exist_ok=True)
+                target.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"cannot create {db_path.parent}: {exc.strerror or exc}") from None
-            if not os.access(db_path.parent, os.W_OK | os.X_OK):
-                raise StoreError(f"cannot save annotations in {db_path.parent}: the directory is not writable")
-            if db_path.exists() and not os.access(db_path, os.W_OK):
-                raise StoreError(f"{db_path} is read-only: annotations cannot be saved")
-        storage = AtomicJSONStorage(db_path, read_only=read_only, lock_timeout=lock_timeout)
+                raise NotWritableError(f"cannot create {target.parent}: {exc.strerror or exc}") from None
+            problem = unwritable_reason(target)
+            if problem is not None:
+                raise NotWritableError(problem)
+        storage = AtomicJSONStorage(target, read_only=read_only, lock_timeout=lock_timeout)
         store = cls(TinyDB(storage=lambda: storage), storage, db_path)
         try:
             store._prepare()
-            store._report_damaged(store._current().damaged)
+            damage = store._current().damage_report()
+            if damage:
+                store.warnings.append(damage)
         except BaseException:
             store.close()
             raise
@@ -618,6 +880,17 @@ class Store:
         storage.write({META: {_META_KEY: {"schema": SCHEMA}}})
         return cls(TinyDB(storage=lambda: storage), storage, None)
 
+    def in_memory(self) -> Store:
+        """A memory store holding what this one holds now, with its warnings: what the app
+        shows of a database it cannot write (changes then last for the session only)."""
+        with self._thread_lock:
+            data = self._storage.read() or {}
+            storage = _CountingMemoryStorage()
+            storage.write({META: {_META_KEY: {"schema": SCHEMA}}, **{name: dict(t) for name, t in data.items()}})
+            copy = Store(TinyDB(storage=lambda: storage), storage, None)
+            copy.warnings = list(self.warnings)
+            return copy
+
     def close(self) -> None:
         self._db.close()
 
@@ -628,35 +901,58 @@ class Store:
         self.close()
 
     def _prepare(self) -> None:
-        """Check the file under the lock: create it, migrate it, or put a corrupt one aside."""
+        """Make the file ready: create it, migrate it, or put an unusable one aside.
+
+        A file that is ready needs no lock (a save replaces it whole, so a read sees one save or
+        the next): opening does not wait for another process's save. Anything to change is
+        decided again under the lock, on the file as it is then.
+        """
         storage = self._storage
         assert isinstance(storage, AtomicJSONStorage)
-        with self._locked():
-            if not storage.read_only:
+        if storage.lock is not None and storage.lock.acquire(wait=False):
+            try:  # temporaries are only ever a lock holder's: with the lock free, they are a dead writer's
                 _remove_stale_temporaries(storage.path)
-            try:
-                data = storage.read()
-            except CorruptDatabaseError as exc:
-                if storage.read_only:
-                    raise StoreError(f"{storage.path} {exc}") from None
-                self._put_aside(str(exc))
-                data = None
-            schema = _schema_of(data) if data else SCHEMA
-            if schema is None:
-                if storage.read_only:
-                    raise StoreError(f"{storage.path} is not a Sorot database")
-                self._put_aside("is a TinyDB file of something else, not Sorot's")
-                data = None
-            elif schema > SCHEMA:
-                raise StoreError(
-                    f"{storage.path} was written by a newer Sorot (schema {schema}, this one reads up to "
-                    f"{SCHEMA}); it was left untouched"
-                )
-            elif schema < SCHEMA:
-                self._migrate(data or {}, schema)
-                return
-            if not data and not storage.read_only:
+            finally:
+                storage.lock.release()
+        state, detail = self._examine()
+        if state == "ready":
+            return
+        if storage.read_only:
+            if state == "unusable":
+                raise StoreError(f"{storage.path} {detail}")
+            if state == "old":
+                self._migrate(detail)
+            return
+        with self._locked():
+            state, detail = self._examine()
+            if state == "unusable":
+                self._put_aside(detail)
+                state = "missing"
+            if state == "missing":
                 storage.write({META: {_META_KEY: {"schema": SCHEMA}}})
+            elif state == "old":
+                self._migrate(detail)
+
+    def _examine(self) -> tuple[str, Any]:
+        """What the file is now: ``ready``, ``missing`` (or empty), ``old`` (its schema) or
+        ``unusable`` (the reason). A file from a newer Sorot raises :class:`StoreError`."""
+        storage = self._storage
+        try:
+            data = storage.read()
+        except CorruptDatabaseError as exc:
+            return "unusable", str(exc)
+        if not data:
+            return "missing", None
+        try:
+            schema = _schema_of(data)
+        except CorruptDatabaseError as exc:
+            return "unusable", str(exc)
+        if schema > SCHEMA:
+            raise StoreError(
+                f"{self.path} was written by a newer Sorot (schema {schema}, this one reads up to "
+                f"{SCHEMA}); it was left untouched"
+            )
+        return ("old", schema) if schema < SCHEMA else ("ready", None)
 
     def _put_aside(self, reason: str) -> None:
         """Rename the unusable file out of the way, byte for byte as it was."""
@@ -670,27 +966,29 @@ class Store:
             raise StoreError(f"{storage.path} {reason}, and cannot be moved aside: {exc.strerror or exc}") from None
         self.warnings.append(f"{storage.path.name} {reason}: kept it as {aside.name} and started a new database")
 
-    def _migrate(self, data: dict[str, dict[str, Any]], schema: int) -> None:
+    def _migrate(self, schema: int) -> None:
+        """Upgrade the file from ``schema``, in memory first; a copy of the old file is kept
+        beside it before the new one is written (read-only: in memory only)."""
         storage = self._storage
         assert isinstance(storage, AtomicJSONStorage)
-        backup = None
-        if not storage.read_only:
-            backup = _free_name(storage.path, f".schema{schema}-backup")
-            try:
-                shutil.copy2(storage.path, backup)
-            except OSError as exc:
-                raise StoreError(f"cannot keep a copy of {storage.path} before upgrading it: {exc}") from None
-        migrated = json.loads(serialise_database(data))  # a deep copy: the cached state stays as read
+        # A deep copy (the cached state stays as read), in which records that are not objects stay kept values.
+        migrated = parse_database(serialise_database(storage.read() or {}))
+        old = schema
         while schema < SCHEMA:
             migrated, skipped = MIGRATIONS[schema](migrated)
             if skipped:
                 self.warnings.append(f"{skipped} record(s) could not be upgraded from schema {schema}; kept as is")
             schema += 1
-        if backup is None:
+        if storage.read_only:
             storage.replace_data(migrated)
-        else:
-            storage.write(migrated)
-            self.warnings.append(f"upgraded {storage.path.name} to schema {SCHEMA}; the old file is {backup.name}")
+            return
+        backup = _free_name(storage.path, f".schema{old}-backup")
+        try:
+            shutil.copy2(storage.path, backup)
+        except OSError as exc:
+            raise StoreError(f"cannot keep a copy of {storage.path} before upgrading it: {exc}") from None
+        storage.write(migrated)
+        self.warnings.append(f"upgraded {storage.path.name} to schema {SCHEMA}; the old file is {backup.name}")
 
     # -- internals ------------------------------------------------------------------------------
 
@@ -701,17 +999,8 @@ class Store:
             if lock is None:
                 yield
                 return
-            try:
-                lock.acquire()
-            except Timeout:
-                raise StoreError(f"{self.path} is busy: another sorot has held it for {lock.timeout:g} s") from None
-            except OSError as exc:
-                reason = exc.strerror or str(exc)
-                raise StoreError(f"cannot lock {self.path}: {reason} (is the directory read-only?)") from None
-            try:
+            with lock:
                 yield
-            finally:
-                lock.release()
 
     @contextmanager
     def _writing(self) -> Iterator[_Index]:
@@ -783,7 +1072,9 @@ class Store:
 
     @_synchronised
     def __len__(self) -> int:
-        return len(self._current().annotations)
+        """How many annotations the store holds (damaged records, skipped, not counted)."""
+        index = self._current()
+        return len(index.annotations) - len(index.damaged)
 
     @_synchronised
     def add(self, annotation: Annotation) -> Annotation:
@@ -939,9 +1230,21 @@ class Store:
         return sorted(self._parse(index.annotations[k] for k in keys), key=_document_order)
 
     @_synchronised
+    def damaged_for(self, sha256: str, path: str | None = None) -> int:
+        """How many damaged records (skipped, kept in the file) name this document, as
+        :meth:`annotations_for` with the same arguments would have listed them."""
+        index = self._current()
+        return sum(
+            1
+            for key in index.damaged
+            if _sha_of(record := index.annotations[key]) == sha256 or (path and _path_of(record) == path)
+        )
+
+    @_synchronised
     def all_annotations(self) -> list[Annotation]:
         """Every annotation, grouped by document (title, path) and in document order within each."""
-        anns = self._parse(self._current().annotations.values())
+        index = self._current()
+        anns = self._parse(r for k, r in index.annotations.items() if k not in index.damaged)
         return sorted(anns, key=lambda a: (a.document.title, a.document.path, a.document.sha256, *_document_order(a)))
 
     def orphans(self) -> list[Annotation]:
@@ -959,30 +1262,23 @@ class Store:
         """Every document with annotations, a reading position or bookmarks, sorted by title."""
         index = self._current()
         refs: dict[str, DocumentRef] = {}
-        for table in (index.positions, index.bookmarks, index.annotations):
-            for record in table.values():
-                try:
-                    ref = DocumentRef.from_dict(record["document"])
-                except (KeyError, TypeError, ValueError, AttributeError):
-                    continue
-                refs.setdefault(ref.sha256, ref)
+        sound = [
+            *(index.positions[k] for k in index.position_by_sha.values()),
+            *(index.bookmarks[k] for k in index.bookmark_by_id.values()),
+            *(r for k, r in index.annotations.items() if k not in index.damaged),
+        ]
+        for record in sound:
+            try:
+                ref = DocumentRef.from_dict(record["document"])
+            except ValueError:  # a position's document may lack a path or title of the right type
+                continue
+            refs.setdefault(ref.sha256, ref)
         return sorted(refs.values(), key=lambda r: (r.title, r.path, r.sha256))
 
-    def _parse(self, records: Iterable[Mapping[str, Any]]) -> list[Annotation]:
-        out = []
-        broken = 0
-        for record in records:
-            try:
-                out.append(Annotation.from_dict(record))
-            except (ValueError, KeyError, TypeError, AttributeError):
-                broken += 1  # left in the file untouched: never drop what we do not understand
-        self._report_damaged(broken)
-        return out
-
-    def _report_damaged(self, count: int) -> None:
-        message = f"{count} stored annotation(s) are damaged and were skipped (still kept in the file)"
-        if count and message not in self.warnings:
-            self.warnings.append(message)
+    @staticmethod
+    def _parse(records: Iterable[Mapping[str, Any]]) -> list[Annotation]:
+        """Annotations from records the index found sound (the damaged are counted there, once)."""
+        return [Annotation.from_dict(record) for record in records]
 
     # -- documents: which text the reader found at which path ----------------------------------
 
@@ -1039,17 +1335,11 @@ class Store:
         index = self._current()
         key = index.position_by_sha.get(sha256)
         if key is not None:
-            offset = index.positions[key].get("offset")
-            return offset if isinstance(offset, int) and offset >= 0 else None
+            return index.positions[key]["offset"]
         if path:
-            same = [
-                r
-                for r in index.positions.values()
-                if isinstance(r.get("document"), dict) and r["document"].get("path") == path
-            ]
+            same = [r for r in index.positions.values() if _is_position(r) and r["document"].get("path") == path]
             if same:
-                offset = max(same, key=lambda r: str(r.get("updated", ""))).get("offset")
-                return offset if isinstance(offset, int) and offset >= 0 else None
+                return max(same, key=lambda r: str(r.get("updated", "")))["offset"]
         return None
 
     # -- bookmarks ------------------------------------------------------------------------------
@@ -1087,12 +1377,9 @@ class Store:
     @_synchronised
     def bookmarks(self, sha256: str) -> list[Bookmark]:
         """A document's bookmarks in document order."""
-        out = []
-        for record in self._current().bookmarks.values():
-            if _sha_of(record) == sha256:
-                with _quiet(ValueError, KeyError, TypeError):
-                    out.append(Bookmark.from_dict(record))
-        return sorted(out, key=lambda b: (b.offset, b.created))
+        index = self._current()
+        marks = (Bookmark.from_dict(index.bookmarks[key]) for key in index.bookmark_by_id.values())
+        return sorted((b for b in marks if b.document.sha256 == sha256), key=lambda b: (b.offset, b.created))
 
 
 def _buried(index: _Index, annotation: Annotation) -> bool:
@@ -1157,7 +1444,7 @@ def _migrate_v0(data: dict[str, dict[str, Any]]) -> tuple[dict[str, dict[str, An
     for table in (POSITIONS, BOOKMARKS):
         records = {}
         for key, old in data.get(table, {}).items():
-            if "sha256" in old and "document" not in old:
+            if "sha256" in old and "document" not in old:  # (a record that is not an object has no keys)
                 new = {k: v for k, v in old.items() if k not in ("sha256", "path", "title")}
                 new["document"] = {"sha256": old["sha256"], "path": old.get("path", ""), "title": old.get("title", "")}
                 if table == BOOKMARKS:
@@ -1195,8 +1482,12 @@ def _annotation_from_v0(old: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _iso_from_epoch(value: Any) -> str:
+    """An epoch time as ISO 8601; a time that is no time (out of range, NaN, not a number) is ""."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        moment = datetime.fromtimestamp(value, timezone.utc)
+        try:
+            moment = datetime.fromtimestamp(value, timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return ""
         return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     return value if isinstance(value, str) else ""
 
@@ -1207,25 +1498,95 @@ MIGRATIONS: dict[int, Callable[[dict[str, dict[str, Any]]], tuple[dict[str, dict
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _schema_of(data: Mapping[str, Any]) -> int | None:
-    """The file's schema: from ``meta``, 0 for a Sorot file from before it, None if not Sorot's."""
+_NEWEST_SCHEMA_THERE_COULD_BE = 1000  # a higher version is nonsense, not a newer Sorot's
+_MAX_ID_DIGITS = 18  # TinyDB counts its ids up from 1: a longer one is not an id
+
+
+def _schema_of(data: Mapping[str, Mapping[str, Any]]) -> int:
+    """The file's schema (0 for a Sorot file from before ``meta``). Raises
+    :class:`CorruptDatabaseError` for a file TinyDB could not read, or that is not Sorot's."""
+    for name, table in data.items():
+        if not _ids_are_numbers(table):
+            raise CorruptDatabaseError(f"is not a TinyDB database (a record id in {_shown(name)} is not a number)")
     meta = data.get(META)
     if meta:
-        schema = next(iter(meta.values()), {}).get("schema")
-        return schema if isinstance(schema, int) and not isinstance(schema, bool) else None
+        record = meta.get(_META_KEY, next(iter(meta.values())))
+        if "schema" not in record:
+            raise CorruptDatabaseError("is a TinyDB file of something else, not Sorot's")
+        schema = record["schema"]
+        if type(schema) is not int or not 0 <= schema <= _NEWEST_SCHEMA_THERE_COULD_BE:
+            raise CorruptDatabaseError("has a schema version that makes no sense")
+        return schema
     if any(name in data for name in (ANNOTATIONS, POSITIONS, BOOKMARKS)):
         return 0
-    return None
+    raise CorruptDatabaseError("is a TinyDB file of something else, not Sorot's")
+
+
+def _ids_are_numbers(table: Mapping[str, Any]) -> bool:
+    """Whether every key is a TinyDB document id as TinyDB writes them (ASCII digits)."""
+    if not table:
+        return True
+    joined = "".join(table)  # one check over all keys: 100,000 of them take a millisecond
+    lengths = [len(key) for key in table]
+    return joined.isascii() and joined.isdigit() and min(lengths) > 0 and max(lengths) <= _MAX_ID_DIGITS
+
+
+def _doc_id(key: str) -> int | None:
+    """The TinyDB document id a table key stands for, or None if it is not one."""
+    return int(key) if key.isascii() and key.isdigit() and len(key) <= _MAX_ID_DIGITS else None
 
 
 def _next_key(table: Mapping[str, Any]) -> int:
     """The next free TinyDB document id (ids are decimal strings in the file)."""
-    return max((int(k) for k in table if k.isdigit()), default=0) + 1
+    return max((n for n in map(_doc_id, table) if n is not None), default=0) + 1
 
 
-def _sha_of(record: Mapping[str, Any]) -> str | None:
-    doc = record.get("document")
+def _shown(name: str) -> str:
+    """A table name as a message may quote it: escaped, and short."""
+    return repr(name if len(name) <= 40 else name[:40] + "…")
+
+
+def _follow_link(path: Path) -> Path:
+    """The file a database path stands for: itself, or the target of a symbolic link, resolved
+    once. A link to nothing is an error rather than a new database: its target is most likely
+    on a drive not mounted, or a synced folder moved, and a new file there would split the notes."""
+    if not os.path.islink(path):
+        return path
+    try:
+        return Path(os.path.realpath(path, strict=True))
+    except FileNotFoundError:
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "a file"
+        raise StoreError(f"{path} is a symbolic link to {target}, which does not exist") from None
+    except OSError as exc:
+        raise StoreError(f"{path} is a symbolic link that cannot be followed ({exc.strerror or exc})") from None
+
+
+def unwritable_reason(path: Path) -> str | None:
+    """Why annotations cannot be saved in the database at ``path`` (a link's target), or None.
+
+    The one place the store decides: the directory must take new files (the temporary file of
+    each save, the lock), the file must be writable for its owner's sake even though a save
+    replaces it (``chmod a-w`` says "do not change this"), and the lock file must be creatable.
+    """
+    directory = path.parent
+    if not os.access(directory, os.W_OK | os.X_OK):
+        return f"cannot save annotations in {directory}: the directory is not writable"
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        return f"{path} is read-only: annotations cannot be saved"
+    return lock_file_problem(f"{path}.lock")
+
+
+def _sha_of(record: Any) -> str | None:
+    doc = record.get("document") if isinstance(record, Mapping) else None
     return doc.get("sha256") if isinstance(doc, Mapping) else None
+
+
+def _path_of(record: Any) -> str | None:
+    doc = record.get("document") if isinstance(record, Mapping) else None
+    return doc.get("path") if isinstance(doc, Mapping) else None
 
 
 def _document_order(annotation: Annotation) -> tuple[int, int, str, str]:

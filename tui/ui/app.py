@@ -191,14 +191,29 @@ def make_app(
 
 
 def open_store(db: str | Path | None = None) -> tuple[Store, list[str]]:
-    """The annotation store at ``db`` (default: ``$SOROT_DB``, else the user's data directory).
+    """The annotation store at ``db`` (default: ``$SOROT_DB``, else the user's data directory),
+    and what the reader must be told about it.
 
-    A store that cannot be written still lets the reader read: annotations are then kept in
-    memory for the session, and the warning says why.
+    A database that cannot be written (a read-only file, directory or mount, a lock file that
+    cannot be created) is shown as it is, read-only: its annotations are copied into memory,
+    where the reader's changes last for the session. A database that cannot be opened at all
+    leaves an empty store in memory. Each case is one warning saying why.
     """
-    from tui.core.store import Store, StoreError
+    from tui.core.store import NotWritableError, Store, StoreError
 
     try:
         return Store.open(db), []
+    except NotWritableError as exc:
+        reason = str(exc)
     except StoreError as exc:
-        return Store.memory(), [f"annotations will not be saved: {exc}"]
+        return Store.memory(), [f"annotations will not be saved: {exc}; they are kept in memory for this session"]
+    try:
+        with Store.open(db, read_only=True) as saved:
+            shown = saved.in_memory()
+    except StoreError as exc:
+        reason += f"; nor can it be read: {exc}"
+        shown = Store.memory()
+    if not (count := len(shown)):
+        return shown, [f"annotations will not be saved: {reason}; they are kept in memory for this session"]
+    listed = "its annotation is shown" if count == 1 else f"its {count:,} annotations are shown"
+    return shown, [f"opened read-only: {reason}; {listed}, and changes last for this session only (not saved)"]

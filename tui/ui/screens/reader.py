@@ -497,8 +497,9 @@ class ReaderScreen(Screen):
         self.view.set_annotations(self.session.placed())
         if self.side_ready:
             self.query_one(NotesPanel).show_annotations(self.session.annotations)
-            count = len(self.session.annotations)
-            self.query_one(TabbedContent).get_tab("tab-notes").label = f"Notes ({count})" if count else "Notes"
+            count, damaged = len(self.session.annotations), self.session.damaged
+            label = f"Notes ({count}, {damaged} damaged)" if damaged else f"Notes ({count})" if count else "Notes"
+            self.query_one(TabbedContent).get_tab("tab-notes").label = label
         if entities:
             self.show_entities()
 
