@@ -9,7 +9,6 @@ summaries to stderr, and every error is one line on stderr with a non-zero exit.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -170,8 +169,9 @@ def run_extract(argv: list[str]) -> int:
         "entities": [entity.to_json() for entity in entities],
         "facts": extract_facts(article.text, entities).to_json(),
     }
-    json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    from tui.core.export import json_text  # control characters in the article escaped, as in exports
+
+    sys.stdout.write(json_text(result, indent=2) + "\n")
     return 0
 
 
