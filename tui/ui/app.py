@@ -7,12 +7,14 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.markup import escape
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from tui.core.document import Article, ArticleError, find_articles, inert, load_article
+from tui.core.document import Article, ArticleError, find_articles, inert, inert_lines, load_article
 from tui.core.nlp.cache import EntityCache
 from tui.core.nlp.engine import NlpEngine
 
@@ -75,6 +77,31 @@ class SorotApp(App[None]):
         else:
             assert self.article is not None
             self.push_screen(ReaderScreen(self.article))
+
+    # ----------------------------------------------------------------------------- terminal safety
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A notification, its control characters shown as symbols whoever wrote it (messages
+        quote file names, notes and labels; a notification keeps its line breaks)."""
+        super().notify(inert_lines(message), title=inert(title), severity=severity, timeout=timeout, markup=markup)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste):
+            # Pasted text goes into inputs and the note editor, which would show it raw.
+            event.text = inert_lines(event.text)
+        await super().on_event(event)
+
+    def copy_to_clipboard(self, text: str) -> None:
+        # What ctrl+v pastes back into an input comes from here, not through a Paste event.
+        super().copy_to_clipboard(inert_lines(text))
 
     def on_unmount(self) -> None:
         self.engine.close()
@@ -150,9 +177,10 @@ class SorotApp(App[None]):
         for label in screen.labels:
             # The palette reads titles as markup, and labels come from whatever pipeline is loaded.
             state = "Show" if label in view.hidden_labels else "Hide"
+            shown = escape(inert(label))
             yield SystemCommand(
-                f"{state} {escape(label)} highlighting",
-                f"Switch {escape(label)} highlighting on or off",
+                f"{state} {shown} highlighting",
+                f"Switch {shown} highlighting on or off",
                 partial(screen.toggle_label, label),
             )
 

@@ -1,12 +1,15 @@
 """Dialogs for marking up an article: pick one of a few choices, write a note with tags, bookmarks.
 
 Everything shown here comes from the reader or the article (quotes, notes, tags, labels): it is
-passed as ``rich.text.Text`` or with ``markup=False``, never as markup.
+passed as ``rich.text.Text`` or with ``markup=False``, never as markup, and its control characters
+are shown as symbols (:func:`~tui.core.document.inert`), in the note editor too.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from rich.text import Text
 from textual import on
@@ -18,8 +21,12 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
-from tui.core.document import inert
+from tui.core.document import inert, inert_lines
 from tui.core.store import Bookmark
+
+RESTORE_LIMIT = 2_000
+"""Characters of an edited stretch of a note compared to put its control characters back (longer
+stretches would make saving slow; their control characters are saved as the symbols shown)."""
 
 
 def _quote(text: str, limit: int = 160) -> Text:
@@ -36,7 +43,7 @@ class ChoiceScreen(ModalScreen[str | None]):
     def __init__(self, title: str, choices: list[tuple[str, str]], *, current: str | None = None) -> None:
         """``choices``: (value, shown text) pairs."""
         super().__init__(classes="dialog-screen")
-        self.title_text = title
+        self.title_text = inert(title)
         self.choices = list(choices)
         self.current = current
         self.typed = ""
@@ -104,8 +111,29 @@ class ChoiceScreen(ModalScreen[str | None]):
 
 @dataclass(frozen=True)
 class NoteResult:
+    """What the note dialog saves: the note and its tags, with the control characters of a note
+    being edited where the reader left them."""
+
     note: str
-    tags: str
+    tags: tuple[str, ...]
+
+
+def restore_hidden(original: str, shown: str, edited: str) -> str:
+    """``edited``, the editor's text that began as ``shown`` (``original`` with its control
+    characters shown as symbols, one for one), with the original characters back wherever the
+    reader left the text as it was: only what they changed takes what they typed."""
+    if edited == shown:
+        return original
+    if shown == original or len(shown) != len(original):
+        return edited
+    head = len(os.path.commonprefix([shown, edited]))
+    tail = len(os.path.commonprefix([shown[head:][::-1], edited[head:][::-1]]))
+    was, now = shown[head : len(shown) - tail], edited[head : len(edited) - tail]
+    middle = now
+    if max(len(was), len(now)) <= RESTORE_LIMIT:
+        pieces = SequenceMatcher(None, was, now, autojunk=False).get_opcodes()
+        middle = "".join(original[head + i : head + j] if op == "equal" else now[k:m] for op, i, j, k, m in pieces)
+    return original[:head] + middle + original[len(original) - tail :]
 
 
 class TagSuggester(Suggester):
@@ -136,8 +164,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def __init__(self, question: str, detail: str = "", *, yes: str = "Yes", no: str = "No") -> None:
         super().__init__(classes="dialog-screen")
-        self.question = question
-        self.detail = detail
+        self.question = inert(question)
+        self.detail = inert(detail)
         self.yes, self.no = yes, no
 
     def compose(self) -> ComposeResult:
@@ -160,9 +188,31 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
+def split_tags(value: str, known: list[str]) -> list[str]:
+    """Tags typed as comma-separated text; one of the ``known`` tags that holds a comma (imported
+    from another tool) is kept whole where it still stands."""
+    with_commas = sorted((tag for tag in known if "," in tag), key=len, reverse=True)
+    tags, rest = [], value
+    while rest.strip():
+        rest = rest.lstrip()
+        whole = next((t for t in with_commas if rest.startswith(t) and rest[len(t) :].lstrip()[:1] in ("", ",")), None)
+        if whole is not None:
+            tag, rest = whole, rest[len(whole) :].lstrip().removeprefix(",")
+        else:
+            tag, _, rest = rest.partition(",")
+        if tag.strip():
+            tags.append(tag.strip())
+    return tags
+
+
 class NoteScreen(ModalScreen[NoteResult | None]):
     """A note (several lines) and comma-separated tags for a passage; ctrl+s saves, esc cancels
-    (asking first when the note or its tags were changed)."""
+    (asking first when the note or its tags were changed).
+
+    The note and tags are shown with their control characters as symbols (``␛``), like the
+    article. Saving a note as it was gives back the note as it was; in an edited one the control
+    characters the reader did not touch stay (:func:`restore_hidden`).
+    """
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", tooltip="Save the note and its tags"),
@@ -173,19 +223,28 @@ class NoteScreen(ModalScreen[NoteResult | None]):
         super().__init__(classes="dialog-screen")
         self.quote = quote
         self.note = note
-        self.tags = tags
-        self.known_tags = list(known_tags)
+        self.tags = tuple(tags)
+        self.known_tags = [inert(tag) for tag in known_tags]
+        self.shown_note = ""
+        """The note as the editor first held it (its control characters as symbols)."""
+        self.shown_tags = [inert(tag) for tag in self.tags]
+        self.tags_value = ", ".join(self.shown_tags)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-wide"):
             yield Label(Text("Note", style="bold"), classes="dialog-title")
             yield Label(_quote(self.quote), classes="dialog-quote")
-            yield TextArea(self.note, id="note", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+            area = TextArea(
+                inert_lines(self.note), id="note", soft_wrap=True, show_line_numbers=False, tab_behavior="focus"
+            )
+            self.shown_note = area.text
+            yield area
             yield Input(
-                ", ".join(self.tags),
+                self.tags_value,
                 placeholder="tags, comma-separated (→ completes a tag used before)",
                 id="tags",
                 suggester=TagSuggester(self.known_tags),
+                select_on_focus=False,  # tab to the tags, then type: adds to them, replaces none
             )
             yield Label(Text("ctrl+s save · esc cancel · tab next field", style="dim"))
 
@@ -196,15 +255,24 @@ class NoteScreen(ModalScreen[NoteResult | None]):
     def tags_done(self) -> None:
         self.action_save()
 
+    def typed_tags(self) -> list[str] | None:
+        """The tags as typed, or None when they are those the dialog opened with (which may hold
+        commas, from an import, so that their text split at commas would not give them back)."""
+        value = self.query_one("#tags", Input).value
+        typed = split_tags(value, self.shown_tags)
+        return None if value == self.tags_value or typed == self.shown_tags else typed
+
     def action_save(self) -> None:
-        self.dismiss(NoteResult(self.query_one("#note", TextArea).text, self.query_one("#tags", Input).value))
+        note = restore_hidden(self.note, self.shown_note, self.query_one("#note", TextArea).text)
+        typed = self.typed_tags()
+        as_stored = {inert(tag): tag for tag in self.tags}
+        tags = self.tags if typed is None else tuple(as_stored.get(tag, tag) for tag in typed)
+        self.dismiss(NoteResult(note, tags))
 
     @property
     def changed(self) -> bool:
         """Whether the note or the tags differ from what the dialog opened with."""
-        note = self.query_one("#note", TextArea).text
-        tags = self.query_one("#tags", Input).value
-        return note != self.note or [t.strip() for t in tags.split(",") if t.strip()] != list(self.tags)
+        return self.query_one("#note", TextArea).text != self.shown_note or self.typed_tags() is not None
 
     def action_cancel(self) -> None:
         if not self.changed:
