@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 
 from tui.core.nlp.engine import NlpEngine
@@ -83,3 +84,17 @@ class GatedEngine(NlpEngine):
 @pytest.fixture
 def gated_engine() -> GatedEngine:
     return GatedEngine()
+
+
+async def burst(pilot: Pilot, *keys: str) -> None:
+    """Type ``keys`` as one burst, as key repeat or a laggy SSH link delivers them: every key event
+    is queued before the app handles the first (``pilot.press`` waits for the app between keys)."""
+    app = pilot.app
+    for key in keys:
+        character = key if len(key) == 1 else {"space": " ", "tab": "\t", "enter": "\r"}.get(key)
+        name = {",": "comma", " ": "space", "/": "slash", "'": "apostrophe"}.get(key, key)
+        event = events.Key(name, character)
+        event.set_sender(app)
+        app.post_message(event)
+    await pilot.pause()
+    await pilot.pause()

@@ -3,6 +3,10 @@
 Everything shown here comes from the reader or the article (quotes, notes, tags, labels): it is
 passed as ``rich.text.Text`` or with ``markup=False``, never as markup, and its control characters
 are shown as symbols (:func:`~tui.core.document.inert`), in the note editor too.
+
+Keys typed faster than the app draws (key repeat, a slow SSH link) land where the reader meant
+them (see :mod:`tui.ui.keys`): a dialog closes once, and a key that reaches a dialog or a field
+after it lost the focus goes on to where the focus is now.
 """
 
 from __future__ import annotations
@@ -10,10 +14,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import TypeVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -23,6 +29,9 @@ from textual.widgets.option_list import Option
 
 from tui.core.document import inert, inert_lines
 from tui.core.store import Bookmark
+from tui.ui.keys import retype
+
+ResultType = TypeVar("ResultType")
 
 RESTORE_LIMIT = 2_000
 """Characters of an edited stretch of a note compared to put its control characters back (longer
@@ -34,7 +43,17 @@ def _quote(text: str, limit: int = 160) -> Text:
     return Text(f"“{flat[:limit]}{'…' if len(flat) > limit else ''}”", style="italic")
 
 
-class ChoiceScreen(ModalScreen[str | None]):
+class Dialog(ModalScreen[ResultType]):
+    """A modal dialog that closes once: a second answer typed ahead (two number keys arriving
+    together) is not a second dismissal, which would close the screen below it."""
+
+    def dismiss(self, result: ResultType | None = None) -> AwaitComplete:
+        if not self.is_active:
+            return AwaitComplete.nothing()
+        return super().dismiss(result)
+
+
+class ChoiceScreen(Dialog[str | None]):
     """Pick one of a list of values: number keys for the first nine, typing the start of a name,
     or arrows and enter (the list scrolls); esc cancels."""
 
@@ -71,7 +90,10 @@ class ChoiceScreen(ModalScreen[str | None]):
             return Text.assemble(("find: ", "dim"), (inert(self.typed), "bold"), (" · enter to choose · esc", "dim"))
         return Text(f"{digits} or enter to choose · esc to cancel\ntype a name to find it", style="dim")
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
+        if not self.is_active:  # typed after the choice was made: the screen below has it
+            retype(self.app, event)
+            return
         character = event.character
         if character and character.isdigit() and not self.typed:
             event.stop()
@@ -155,7 +177,7 @@ class TagSuggester(Suggester):
         return None
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     """A yes/no question with two buttons; n or esc says no, and enter presses the focused button,
     which is "no" to begin with (the safe answer). Yes takes its button (shift+tab, then enter, or
     a click): no single letter says yes, so words typed on after a stray esc cannot."""
@@ -205,7 +227,39 @@ def split_tags(value: str, known: list[str]) -> list[str]:
     return tags
 
 
-class NoteScreen(ModalScreen[NoteResult | None]):
+class _DialogField:
+    """For the text fields of a dialog, where a burst of keys must not end up in the wrong field
+    (the keys typed after a tab went into the field being left): a field acts on the dialog's keys
+    itself, at once, and a key reaching a field that has lost the focus goes on to where it is now."""
+
+    DIALOG_KEYS: dict[str, str] = {}
+    """Key -> action of the dialog, run by the field itself."""
+
+    def on_key(self, event: events.Key) -> None:
+        if self.app.focused is not self:
+            retype(self.app, event)
+        elif (action := self.DIALOG_KEYS.get(event.key)) is not None:
+            event.stop()
+            event.prevent_default()
+            getattr(self.screen, f"action_{action}")()
+
+
+_NOTE_KEYS = {"tab": "next_field", "shift+tab": "previous_field", "ctrl+s": "save", "escape": "cancel"}
+
+
+class NoteArea(_DialogField, TextArea):
+    """The note's text."""
+
+    DIALOG_KEYS = _NOTE_KEYS
+
+
+class TagsInput(_DialogField, Input):
+    """The note's tags; enter saves."""
+
+    DIALOG_KEYS = {**_NOTE_KEYS, "enter": "save"}
+
+
+class NoteScreen(Dialog[NoteResult | None]):
     """A note (several lines) and comma-separated tags for a passage; ctrl+s saves, esc cancels
     (asking first when the note or its tags were changed).
 
@@ -234,12 +288,12 @@ class NoteScreen(ModalScreen[NoteResult | None]):
         with Vertical(classes="dialog dialog-wide"):
             yield Label(Text("Note", style="bold"), classes="dialog-title")
             yield Label(_quote(self.quote), classes="dialog-quote")
-            area = TextArea(
+            area = NoteArea(
                 inert_lines(self.note), id="note", soft_wrap=True, show_line_numbers=False, tab_behavior="focus"
             )
             self.shown_note = area.text
             yield area
-            yield Input(
+            yield TagsInput(
                 self.tags_value,
                 placeholder="tags, comma-separated (→ completes a tag used before)",
                 id="tags",
@@ -251,9 +305,16 @@ class NoteScreen(ModalScreen[NoteResult | None]):
     def on_mount(self) -> None:
         self.query_one("#note", TextArea).focus()
 
-    @on(Input.Submitted, "#tags")
-    def tags_done(self) -> None:
-        self.action_save()
+    def on_key(self, event: events.Key) -> None:
+        if self.focused is None and self.is_active:  # typed ahead of the dialog's opening
+            self.set_focus(self.query_one("#note", TextArea))
+            retype(self.app, event)
+
+    def action_next_field(self) -> None:
+        self.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.focus_previous()
 
     def typed_tags(self) -> list[str] | None:
         """The tags as typed, or None when they are those the dialog opened with (which may hold
@@ -289,7 +350,7 @@ class NoteScreen(ModalScreen[NoteResult | None]):
         self.app.push_screen(question, answered)
 
 
-class BookmarksScreen(ModalScreen[tuple[str, str] | None]):
+class BookmarksScreen(Dialog[tuple[str, str] | None]):
     """The document's bookmarks: enter jumps to one, d deletes it. Returns ("go"|"delete", id)."""
 
     BINDINGS = [
