@@ -3,6 +3,7 @@ each lands where the reader meant it, and none crashes the app."""
 
 from __future__ import annotations
 
+import random
 import shutil
 from pathlib import Path
 
@@ -10,24 +11,15 @@ import pytest
 from textual.command import CommandList
 
 from tests.ui.conftest import burst, reader, view_of
+from tests.ui.test_marking_up import WIDE, stored
 from tui.core.document import sample_article_path
-from tui.core.store import Store
 from tui.ui.screens.reader import ReaderScreen
 from tui.ui.widgets.legend import Legend
-
-WIDE = (140, 40)
 
 
 @pytest.fixture
 def article(tmp_path: Path) -> Path:
-    path = tmp_path / "berita.txt"
-    shutil.copy(sample_article_path(), path)
-    return path
-
-
-def stored(db: Path) -> list:
-    with Store.open(db) as store:
-        return store.all_annotations()
+    return Path(shutil.copy(sample_article_path(), tmp_path / "berita.txt"))
 
 
 @pytest.mark.parametrize("key", ["h", "e", "l"])
@@ -100,3 +92,30 @@ async def test_keys_typed_with_the_key_that_opens_the_note_dialog_land_in_it(art
         (note, highlight) = sorted(stored(db), key=lambda a: a.kind != "note")
         assert (note.note, note.tags) == ("abc", ("x", "y"))
         assert highlight.colour == "green"
+
+
+# Keys of the reader and its dialogs, typed at random in bursts. Not q, which quits; nor ctrl+p,
+# whose palette offers Quit to a random enter; nor E, whose dialog writes files.
+FUZZ_KEYS = [
+    *"haelx12345jkvwmtudbnipgG", "tab", "shift+tab", "escape", "enter", "pageup", "pagedown",
+    "apostrophe", "ctrl+r", "down", "up", "right", "left", "question_mark", "ctrl+s", "space", "slash",
+]  # fmt: skip
+
+
+async def type_at_random(article: Path, seed: int, bursts: int) -> None:
+    rng = random.Random(seed)
+    async with reader(article, size=(120, 36)) as (app, pilot):
+        for _ in range(bursts):
+            keys = [rng.choice(FUZZ_KEYS) for _ in range(rng.randint(2, 12))]
+            await burst(pilot, *keys)
+            assert app.is_running and isinstance(app.screen_stack[1], ReaderScreen), keys
+
+
+async def test_random_bursts_of_keys_never_crash_or_close_the_reader(article: Path) -> None:
+    await type_at_random(article, seed=0, bursts=20)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(1, 11))
+async def test_random_bursts_of_keys_never_crash_or_close_the_reader_at_length(article: Path, seed: int) -> None:
+    await type_at_random(article, seed=seed, bursts=60)
