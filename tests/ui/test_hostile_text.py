@@ -97,6 +97,16 @@ async def test_an_imported_note_is_shown_inert_in_notes_and_in_its_editor_and_ke
         assert edited.note == "Penting: " + HOSTILE + "\nbaris dua"
         assert edited.tags == (*note.tags, "baru")
 
+        # Completing a tag used before gives that tag as stored, not its symbols.
+        view.move_cursor(view.text.index("Jakarta"))
+        await pilot.press("a", *"isi", "tab", *"ta", "right")
+        assert app.screen.query_one("#tags").value == "tag␛[5m"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        with Store.open(db) as store:
+            (second,) = [a for a in store.all_annotations() if a.note == "isi"]
+        assert second.tags == ("tag\x1b[5m",)
+
 
 async def test_labels_in_the_picker_the_status_line_and_the_palette_are_inert(article: Path, tmp_path: Path) -> None:
     db = tmp_path / "db.json"

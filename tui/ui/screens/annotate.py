@@ -278,7 +278,8 @@ class NoteScreen(Dialog[NoteResult | None]):
         self.quote = quote
         self.note = note
         self.tags = tuple(tags)
-        self.known_tags = [inert(tag) for tag in known_tags]
+        self.known_tags = list(known_tags)
+        """Tags used on other annotations, as stored (offered, shown inert, to complete a tag)."""
         self.shown_note = ""
         """The note as the editor first held it (its control characters as symbols)."""
         self.shown_tags = [inert(tag) for tag in self.tags]
@@ -297,7 +298,7 @@ class NoteScreen(Dialog[NoteResult | None]):
                 self.tags_value,
                 placeholder="tags, comma-separated (→ completes a tag used before)",
                 id="tags",
-                suggester=TagSuggester(self.known_tags),
+                suggester=TagSuggester([inert(tag) for tag in self.known_tags]),
                 select_on_focus=False,  # tab to the tags, then type: adds to them, replaces none
             )
             yield Label(Text("ctrl+s save · esc cancel · tab next field", style="dim"))
@@ -326,7 +327,7 @@ class NoteScreen(Dialog[NoteResult | None]):
     def action_save(self) -> None:
         note = restore_hidden(self.note, self.shown_note, self.query_one("#note", TextArea).text)
         typed = self.typed_tags()
-        as_stored = {inert(tag): tag for tag in self.tags}
+        as_stored = {inert(tag): tag for tag in [*self.known_tags, *self.tags]}  # a tag as shown -> as stored
         tags = self.tags if typed is None else tuple(as_stored.get(tag, tag) for tag in typed)
         self.dismiss(NoteResult(note, tags))
 
