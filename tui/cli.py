@@ -9,7 +9,6 @@ summaries to stderr, and every error is one line on stderr with a non-zero exit.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -230,8 +229,10 @@ def write_extract_json(out: IO[str], document: dict, entities: Iterable[Entity],
 
 
 def _json(value: object, depth: int) -> str:
+    from tui.core.export import json_text  # control characters in the article escaped, as in exports
+
     # A JSON string never holds a raw line break, so every one is the indenter's.
-    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + " " * depth)
+    return json_text(value, indent=2).replace("\n", "\n" + " " * depth)
 
 
 class _PipeClosed(Exception):

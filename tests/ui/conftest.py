@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 
 from tui.core.document import sample_article_path
@@ -93,3 +94,27 @@ def article(tmp_path: Path) -> Path:
 @pytest.fixture
 def gated_engine() -> GatedEngine:
     return GatedEngine()
+
+
+# Key names for the characters that have one, as a terminal reports them.
+_NAMED = {",": "comma", " ": "space", "/": "slash", "'": "apostrophe", "?": "question_mark", "\t": "tab", "\r": "enter"}
+_CHARACTERS = {name: character for character, name in _NAMED.items()}
+
+
+async def burst(pilot: Pilot, *keys: str) -> None:
+    """Type ``keys`` (characters or key names) as one burst, as key repeat or a laggy SSH link
+    delivers them: every key event is queued before the app handles the first (``pilot.press``
+    waits for the app between keys, so it never shows what a burst does)."""
+    app = pilot.app
+    for key in keys:
+        name = _NAMED.get(key, key)
+        character = _CHARACTERS.get(name, key if len(key) == 1 else None)
+        event = events.Key(name, character)
+        event.set_sender(app)
+        app.post_message(event)
+    # A key typed ahead may be delivered again (tui.ui.keys.retype): wait until no message is left.
+    for _ in range(100):
+        await pilot.pause()
+        pumps = [app, *(node for screen in app.screen_stack for node in screen.walk_children(with_self=True))]
+        if all(pump._message_queue.empty() for pump in pumps):
+            break

@@ -320,3 +320,12 @@ _INERT[ord("\n")] = ord(" ")
 def inert(text: str) -> str:
     """``text`` with control characters replaced one-for-one by visible symbols (newlines become spaces)."""
     return text.translate(_INERT)
+
+
+_INERT_LINES = {code: symbol for code, symbol in _INERT.items() if chr(code) not in "\t\n"}
+
+
+def inert_lines(text: str) -> str:
+    """``text`` with control characters made inert as by :func:`inert`, except tabs and newlines,
+    which stay: for text kept in several lines (a note in its editor, a text export)."""
+    return text.translate(_INERT_LINES)

@@ -16,7 +16,9 @@ formats (:data:`FORMATS`):
 
 :func:`import_annotations` reads ``w3c`` and ``jsonl`` back, validating everything before it
 returns anything. Notes, tags, quotes and titles are untrusted: they are written as data (escaped
-for Markdown, neutralised as spreadsheet formulas) and never interpreted.
+for Markdown, neutralised as spreadsheet formulas) and never interpreted, and no control character
+reaches a terminal that shows an export: the JSON formats escape them (``\u001b``), CSV and
+Markdown show them as the reader's own symbols (``␛``; tabs and line breaks stay).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from tui.core.annotations import Anchored, Annotation, DocumentRef, reanchor
+from tui.core.document import inert_lines
 from tui.core.entities import Entity
 from tui.core.nlp import LABEL_ALIASES
 
@@ -439,7 +442,7 @@ def w3c_collection(annotations: Sequence[Annotation]) -> dict[str, Any]:
 
 
 def write_w3c(items: Iterable[ExportItem], out: IO[str]) -> None:
-    out.write(_dumps(w3c_collection([a for item in items for a in item.annotations]), indent=2) + "\n")
+    out.write(json_text(w3c_collection([a for item in items for a in item.annotations]), indent=2) + "\n")
 
 
 # --- JSONL, CSV, Markdown -----------------------------------------------------------------------
@@ -448,7 +451,7 @@ def write_w3c(items: Iterable[ExportItem], out: IO[str]) -> None:
 def write_jsonl(items: Iterable[ExportItem], out: IO[str]) -> None:
     for item in items:
         for ann in item.annotations:
-            out.write(_dumps(ann.to_dict()) + "\n")
+            out.write(json_text(ann.to_dict()) + "\n")
 
 
 def write_csv(items: Iterable[ExportItem], out: IO[str]) -> None:
@@ -476,6 +479,9 @@ def write_csv(items: Iterable[ExportItem], out: IO[str]) -> None:
 
 
 def _cell(value: str) -> str:
+    # A cell may hold tabs and line breaks (LF or CSV's own CRLF); any other control character is
+    # shown as its symbol, so a CSV read in a terminal sets no title and no clipboard.
+    value = "\r\n".join(inert_lines(part) for part in value.split("\r\n"))
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
@@ -511,8 +517,9 @@ _MD_LIST_NUMBER = re.compile(r"^(\d+)([.)])")
 
 
 def _md_line(text: str) -> str:
-    """One line of untrusted text as literal Markdown: specials escaped, nothing starts a block."""
-    text = _MD_SPECIAL.sub(r"\\\1", text.strip())
+    """One line of untrusted text as literal Markdown: specials escaped, nothing starts a block,
+    control characters shown as symbols."""
+    text = _MD_SPECIAL.sub(r"\\\1", inert_lines(text.strip()))
     if text[:1] in ("+", "-", "="):
         return "\\" + text
     return _MD_LIST_NUMBER.sub(r"\1\\\2", text)
@@ -621,7 +628,7 @@ def write_prodigy(items: Iterable[ExportItem], out: IO[str], labels: Collection[
             "answer": "accept",
             "meta": {"source": describe(item.document), "title": item.document.title, "sha256": item.document.sha256},
         }
-        out.write(_dumps(task) + "\n")
+        out.write(json_text(task) + "\n")
 
 
 # --- brat standoff --------------------------------------------------------------------------------
@@ -965,9 +972,17 @@ def _kind_from(motivation: Any, label: str) -> str:
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def _dumps(data: Any, indent: int | None = None) -> str:
-    """JSON with readable non-ASCII; escaped when the text holds lone surrogates UTF-8 cannot carry."""
-    text = json.dumps(data, ensure_ascii=False, indent=indent)
+# JSON escapes the C0 controls but not DEL, the C1 controls (U+009B is a terminal's CSI) or the
+# bidirectional overrides; they can only stand inside strings, where their escapes read back the same.
+_JSON_ESCAPES = {
+    code: f"\\u{code:04x}" for code in (0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
+
+
+def json_text(data: Any, indent: int | None = None) -> str:
+    """JSON with readable non-ASCII but every control character escaped (the output may be read in
+    a terminal); all ASCII when the text holds lone surrogates UTF-8 cannot carry."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent).translate(_JSON_ESCAPES)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -6,24 +6,53 @@ from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandList, CommandPalette
 from textual.markup import escape
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from tui.core.document import MAX_ARTICLE_BYTES, Article, ArticleError, find_articles, inert, load_article
+from tui.core.document import MAX_ARTICLE_BYTES, Article, ArticleError, find_articles, inert, inert_lines, load_article
 from tui.core.nlp.cache import EntityCache
 from tui.core.nlp.engine import NlpEngine
 
 if TYPE_CHECKING:
     from tui.core.store import Store
+from tui.ui.keys import retype
 from tui.ui.screens.help import HelpScreen, binding_rows
 from tui.ui.screens.library import LibraryScreen
 from tui.ui.screens.reader import ReaderScreen, SearchBar
 from tui.ui.widgets.article_view import ArticleView
 from tui.ui.widgets.facts_panel import FactsPanel
 from tui.ui.widgets.notes_panel import NotesPanel
+
+
+class Palette(CommandPalette):
+    """Textual's command palette, whose PageUp / PageDown wait for its list to be laid out.
+
+    Typed at once after ctrl+p, they reached the list while it was still hidden, with options but
+    no lines (``OptionList._update_lines`` skips a list with no size), and Textual's
+    ``OptionList._move_page`` failed with ``KeyError: 0``. A page key before the list is on screen
+    now does nothing, as it would on an empty list.
+    """
+
+    BINDINGS = [
+        Binding("pagedown", "page(1)", "Next page", show=False),
+        Binding("pageup", "page(-1)", "Previous page", show=False),
+    ]
+
+    def action_page(self, direction: int) -> None:
+        commands = self.query_one(CommandList)
+        if not commands.scrollable_content_region or not commands.option_count:
+            return
+        if direction > 0:
+            commands.action_page_down()
+        else:
+            commands.action_page_up()
 
 
 class SorotApp(App[None]):
@@ -58,6 +87,8 @@ class SorotApp(App[None]):
         self.db = db
         self.max_bytes = max_bytes
         """The largest article opened from the list (``--max-size``)."""
+        self._typed_on: WeakKeyDictionary[events.Key, Screen] = WeakKeyDictionary()
+        """The screen that was active when each key in flight was typed."""
 
     @property
     def store(self) -> Store:
@@ -78,6 +109,43 @@ class SorotApp(App[None]):
         else:
             assert self.article is not None
             self.push_screen(ReaderScreen(self.article))
+
+    # ----------------------------------------------------------------------------- terminal safety
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A notification, its control characters shown as symbols whoever wrote it (messages
+        quote file names, notes and labels; a notification keeps its line breaks)."""
+        super().notify(inert_lines(message), title=inert(title), severity=severity, timeout=timeout, markup=markup)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste):
+            # Pasted text goes into inputs and the note editor, which would show it raw.
+            event.text = inert_lines(event.text)
+        elif isinstance(event, events.Key):
+            if not event.is_forwarded:
+                self._typed_on[event] = self.screen
+            elif self._typed_on.pop(event, self.screen) is not self.screen:
+                # Typed ahead of a dialog opening or closing: Textual handed the key to the screen
+                # focused when it arrived, and looks its binding up only now, on the new screen.
+                retype(self, event)
+                return
+        await super().on_event(event)
+
+    def copy_to_clipboard(self, text: str) -> None:
+        # What ctrl+v pastes back into an input comes from here, not through a Paste event.
+        super().copy_to_clipboard(inert_lines(text))
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
 
     def on_unmount(self) -> None:
         self.engine.close()
@@ -153,9 +221,10 @@ class SorotApp(App[None]):
         for label in screen.labels:
             # The palette reads titles as markup, and labels come from whatever pipeline is loaded.
             state = "Show" if label in view.hidden_labels else "Hide"
+            shown = escape(inert(label))
             yield SystemCommand(
-                f"{state} {escape(label)} highlighting",
-                f"Switch {escape(label)} highlighting on or off",
+                f"{state} {shown} highlighting",
+                f"Switch {shown} highlighting on or off",
                 partial(screen.toggle_label, label),
             )
 

@@ -1,16 +1,25 @@
 """Dialogs for marking up an article: pick one of a few choices, write a note with tags, bookmarks.
 
 Everything shown here comes from the reader or the article (quotes, notes, tags, labels): it is
-passed as ``rich.text.Text`` or with ``markup=False``, never as markup.
+passed as ``rich.text.Text`` or with ``markup=False``, never as markup, and its control characters
+are shown as symbols (:func:`~tui.core.document.inert`), in the note editor too.
+
+Keys typed faster than the app draws (key repeat, a slow SSH link) land where the reader meant
+them (see :mod:`tui.ui.keys`): a dialog closes once, and a key that reaches a dialog or a field
+after it lost the focus goes on to where the focus is now.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import TypeVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -18,8 +27,15 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
-from tui.core.document import inert
+from tui.core.document import inert, inert_lines
 from tui.core.store import Bookmark
+from tui.ui.keys import retype
+
+ResultType = TypeVar("ResultType")
+
+RESTORE_LIMIT = 2_000
+"""Characters of an edited stretch of a note compared to put its control characters back (longer
+stretches would make saving slow; their control characters are saved as the symbols shown)."""
 
 
 def _quote(text: str, limit: int = 160) -> Text:
@@ -27,7 +43,17 @@ def _quote(text: str, limit: int = 160) -> Text:
     return Text(f"“{flat[:limit]}{'…' if len(flat) > limit else ''}”", style="italic")
 
 
-class ChoiceScreen(ModalScreen[str | None]):
+class Dialog(ModalScreen[ResultType]):
+    """A modal dialog that closes once: a second answer typed ahead (two number keys arriving
+    together) is not a second dismissal, which would close the screen below it."""
+
+    def dismiss(self, result: ResultType | None = None) -> AwaitComplete:
+        if not self.is_active:
+            return AwaitComplete.nothing()
+        return super().dismiss(result)
+
+
+class ChoiceScreen(Dialog[str | None]):
     """Pick one of a list of values: number keys for the first nine, typing the start of a name,
     or arrows and enter (the list scrolls); esc cancels."""
 
@@ -36,7 +62,7 @@ class ChoiceScreen(ModalScreen[str | None]):
     def __init__(self, title: str, choices: list[tuple[str, str]], *, current: str | None = None) -> None:
         """``choices``: (value, shown text) pairs."""
         super().__init__(classes="dialog-screen")
-        self.title_text = title
+        self.title_text = inert(title)
         self.choices = list(choices)
         self.current = current
         self.typed = ""
@@ -64,7 +90,10 @@ class ChoiceScreen(ModalScreen[str | None]):
             return Text.assemble(("find: ", "dim"), (inert(self.typed), "bold"), (" · enter to choose · esc", "dim"))
         return Text(f"{digits} or enter to choose · esc to cancel\ntype a name to find it", style="dim")
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
+        if not self.is_active:  # typed after the choice was made: the screen below has it
+            retype(self.app, event)
+            return
         character = event.character
         if character and character.isdigit() and not self.typed:
             event.stop()
@@ -104,8 +133,29 @@ class ChoiceScreen(ModalScreen[str | None]):
 
 @dataclass(frozen=True)
 class NoteResult:
+    """What the note dialog saves: the note and its tags, with the control characters of a note
+    being edited where the reader left them."""
+
     note: str
-    tags: str
+    tags: tuple[str, ...]
+
+
+def restore_hidden(original: str, shown: str, edited: str) -> str:
+    """``edited``, the editor's text that began as ``shown`` (``original`` with its control
+    characters shown as symbols, one for one), with the original characters back wherever the
+    reader left the text as it was: only what they changed takes what they typed."""
+    if edited == shown:
+        return original
+    if shown == original or len(shown) != len(original):
+        return edited
+    head = len(os.path.commonprefix([shown, edited]))
+    tail = len(os.path.commonprefix([shown[head:][::-1], edited[head:][::-1]]))
+    was, now = shown[head : len(shown) - tail], edited[head : len(edited) - tail]
+    middle = now
+    if max(len(was), len(now)) <= RESTORE_LIMIT:
+        pieces = SequenceMatcher(None, was, now, autojunk=False).get_opcodes()
+        middle = "".join(original[head + i : head + j] if op == "equal" else now[k:m] for op, i, j, k, m in pieces)
+    return original[:head] + middle + original[len(original) - tail :]
 
 
 class TagSuggester(Suggester):
@@ -127,7 +177,7 @@ class TagSuggester(Suggester):
         return None
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     """A yes/no question with two buttons; n or esc says no, and enter presses the focused button,
     which is "no" to begin with (the safe answer). Yes takes its button (shift+tab, then enter, or
     a click): no single letter says yes, so words typed on after a stray esc cannot."""
@@ -136,8 +186,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def __init__(self, question: str, detail: str = "", *, yes: str = "Yes", no: str = "No") -> None:
         super().__init__(classes="dialog-screen")
-        self.question = question
-        self.detail = detail
+        self.question = inert(question)
+        self.detail = inert(detail)
         self.yes, self.no = yes, no
 
     def compose(self) -> ComposeResult:
@@ -160,9 +210,63 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class NoteScreen(ModalScreen[NoteResult | None]):
+def split_tags(value: str, known: list[str]) -> list[str]:
+    """Tags typed as comma-separated text; one of the ``known`` tags that holds a comma (imported
+    from another tool) is kept whole where it still stands."""
+    with_commas = sorted((tag for tag in known if "," in tag), key=len, reverse=True)
+    tags, rest = [], value
+    while rest.strip():
+        rest = rest.lstrip()
+        whole = next((t for t in with_commas if rest.startswith(t) and rest[len(t) :].lstrip()[:1] in ("", ",")), None)
+        if whole is not None:
+            tag, rest = whole, rest[len(whole) :].lstrip().removeprefix(",")
+        else:
+            tag, _, rest = rest.partition(",")
+        if tag.strip():
+            tags.append(tag.strip())
+    return tags
+
+
+class _DialogField:
+    """For the text fields of a dialog, where a burst of keys must not end up in the wrong field
+    (the keys typed after a tab went into the field being left): a field acts on the dialog's keys
+    itself, at once, and a key reaching a field that has lost the focus goes on to where it is now."""
+
+    DIALOG_KEYS: dict[str, str] = {}
+    """Key -> action of the dialog, run by the field itself."""
+
+    def on_key(self, event: events.Key) -> None:
+        if self.app.focused is not self:
+            retype(self.app, event)
+        elif (action := self.DIALOG_KEYS.get(event.key)) is not None:
+            event.stop()
+            event.prevent_default()
+            getattr(self.screen, f"action_{action}")()
+
+
+_NOTE_KEYS = {"tab": "next_field", "shift+tab": "previous_field", "ctrl+s": "save", "escape": "cancel"}
+
+
+class NoteArea(_DialogField, TextArea):
+    """The note's text."""
+
+    DIALOG_KEYS = _NOTE_KEYS
+
+
+class TagsInput(_DialogField, Input):
+    """The note's tags; enter saves."""
+
+    DIALOG_KEYS = {**_NOTE_KEYS, "enter": "save"}
+
+
+class NoteScreen(Dialog[NoteResult | None]):
     """A note (several lines) and comma-separated tags for a passage; ctrl+s saves, esc cancels
-    (asking first when the note or its tags were changed)."""
+    (asking first when the note or its tags were changed).
+
+    The note and tags are shown with their control characters as symbols (``␛``), like the
+    article. Saving a note as it was gives back the note as it was; in an edited one the control
+    characters the reader did not touch stay (:func:`restore_hidden`).
+    """
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", tooltip="Save the note and its tags"),
@@ -173,38 +277,64 @@ class NoteScreen(ModalScreen[NoteResult | None]):
         super().__init__(classes="dialog-screen")
         self.quote = quote
         self.note = note
-        self.tags = tags
+        self.tags = tuple(tags)
         self.known_tags = list(known_tags)
+        """Tags used on other annotations, as stored (offered, shown inert, to complete a tag)."""
+        self.shown_note = ""
+        """The note as the editor first held it (its control characters as symbols)."""
+        self.shown_tags = [inert(tag) for tag in self.tags]
+        self.tags_value = ", ".join(self.shown_tags)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-wide"):
             yield Label(Text("Note", style="bold"), classes="dialog-title")
             yield Label(_quote(self.quote), classes="dialog-quote")
-            yield TextArea(self.note, id="note", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
-            yield Input(
-                ", ".join(self.tags),
+            area = NoteArea(
+                inert_lines(self.note), id="note", soft_wrap=True, show_line_numbers=False, tab_behavior="focus"
+            )
+            self.shown_note = area.text
+            yield area
+            yield TagsInput(
+                self.tags_value,
                 placeholder="tags, comma-separated (→ completes a tag used before)",
                 id="tags",
-                suggester=TagSuggester(self.known_tags),
+                suggester=TagSuggester([inert(tag) for tag in self.known_tags]),
+                select_on_focus=False,  # tab to the tags, then type: adds to them, replaces none
             )
             yield Label(Text("ctrl+s save · esc cancel · tab next field", style="dim"))
 
     def on_mount(self) -> None:
         self.query_one("#note", TextArea).focus()
 
-    @on(Input.Submitted, "#tags")
-    def tags_done(self) -> None:
-        self.action_save()
+    def on_key(self, event: events.Key) -> None:
+        if self.focused is None and self.is_active:  # typed ahead of the dialog's opening
+            self.set_focus(self.query_one("#note", TextArea))
+            retype(self.app, event)
+
+    def action_next_field(self) -> None:
+        self.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.focus_previous()
+
+    def typed_tags(self) -> list[str] | None:
+        """The tags as typed, or None when they are those the dialog opened with (which may hold
+        commas, from an import, so that their text split at commas would not give them back)."""
+        value = self.query_one("#tags", Input).value
+        typed = split_tags(value, self.shown_tags)
+        return None if value == self.tags_value or typed == self.shown_tags else typed
 
     def action_save(self) -> None:
-        self.dismiss(NoteResult(self.query_one("#note", TextArea).text, self.query_one("#tags", Input).value))
+        note = restore_hidden(self.note, self.shown_note, self.query_one("#note", TextArea).text)
+        typed = self.typed_tags()
+        as_stored = {inert(tag): tag for tag in [*self.known_tags, *self.tags]}  # a tag as shown -> as stored
+        tags = self.tags if typed is None else tuple(as_stored.get(tag, tag) for tag in typed)
+        self.dismiss(NoteResult(note, tags))
 
     @property
     def changed(self) -> bool:
         """Whether the note or the tags differ from what the dialog opened with."""
-        note = self.query_one("#note", TextArea).text
-        tags = self.query_one("#tags", Input).value
-        return note != self.note or [t.strip() for t in tags.split(",") if t.strip()] != list(self.tags)
+        return self.query_one("#note", TextArea).text != self.shown_note or self.typed_tags() is not None
 
     def action_cancel(self) -> None:
         if not self.changed:
@@ -221,7 +351,7 @@ class NoteScreen(ModalScreen[NoteResult | None]):
         self.app.push_screen(question, answered)
 
 
-class BookmarksScreen(ModalScreen[tuple[str, str] | None]):
+class BookmarksScreen(Dialog[tuple[str, str] | None]):
     """The document's bookmarks: enter jumps to one, d deletes it. Returns ("go"|"delete", id)."""
 
     BINDINGS = [

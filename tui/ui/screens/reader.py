@@ -554,9 +554,7 @@ class ReaderScreen(Screen):
         def written(result: NoteResult | None) -> None:
             if result is None:
                 return
-            note = self._safely(
-                lambda: self.session.annotate(*span, "note", note=result.note, tags=result.tags.split(","))
-            )
+            note = self._safely(lambda: self.session.annotate(*span, "note", note=result.note, tags=result.tags))
             if note:
                 self._done("note saved (u undoes)")
 
@@ -571,9 +569,11 @@ class ReaderScreen(Screen):
             return
 
         def written(result: NoteResult | None) -> None:
-            if result is not None and self._safely(
-                lambda: self.session.edit(ann.id, note=result.note, tags=result.tags.split(","))
-            ):
+            if result is None:
+                return
+            if (result.note, result.tags) == (ann.note, ann.tags):
+                self.say("note unchanged")  # nothing rewritten: the stored note keeps its time and bytes
+            elif self._safely(lambda: self.session.edit(ann.id, note=result.note, tags=result.tags)):
                 self._done("note saved (u undoes)")
 
         screen = NoteScreen(

@@ -7,6 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from tui.core.document import inert
+
 
 class NlpIndicator(Static):
     """A word on what the NLP is doing ("⋯ finding entities 40%"), then the entity count.
@@ -28,8 +30,8 @@ class NlpIndicator(Static):
 
     def render(self) -> Text:
         if self.busy:
-            return Text.assemble(("⋯ ", "bold"), self.message)
-        return Text(self.message)
+            return Text.assemble(("⋯ ", "bold"), inert(self.message))
+        return Text(inert(self.message))
 
 
 class StatusBar(Horizontal):
@@ -45,7 +47,13 @@ class StatusBar(Horizontal):
         self.query_one("#position", Static).update(Text(f"¶ {paragraph}/{paragraphs} · {percent}%"))
 
     def show_message(self, message: Text | str) -> None:
-        """``message`` (a str is plain text, never markup) on one line, cut with "…" if too long."""
-        text = message.copy() if isinstance(message, Text) else Text(message)
+        """``message`` (a str is plain text, never markup) on one line, cut with "…" if too long.
+
+        Messages quote the article, labels and notes: their control characters are shown as
+        symbols here, whoever wrote the message (one for one, so a Text keeps its styles)."""
+        if isinstance(message, Text):
+            text = Text(inert(message.plain), style=message.style, spans=list(message.spans), end="")
+        else:
+            text = Text(inert(message))
         text.no_wrap, text.overflow = True, "ellipsis"
         self.query_one("#status-message", Static).update(text)
