@@ -60,6 +60,7 @@ def hostile(tmp_path: Path) -> dict:
     entity = annotate(FLOOD, doc, "Kali Garang", "entity-add", label="LOC\x1b]0;x\x07")
     db = tmp_path / "sorot.json"
     with Store.open(db) as store:
+        store.document_opened(doc)  # as the reader does: export reads the article only from such a path
         store.save_many([note, entity])
     return {"db": db, "note": note, "tmp": tmp_path}
 
