@@ -25,11 +25,13 @@ from tui.core.annotations import Annotation, DocumentRef
 from tui.core.document import Article, ArticleError, inert, load_article
 from tui.core.entities import Entity
 from tui.core.export import (
+    DEFAULT_LIMITS,
     FORMATS,
     AnnotationImportError,
     ExportError,
     ExportItem,
     ExportResult,
+    ImportLimits,
     describe,
     document_item,
     export,
@@ -319,20 +321,21 @@ def run_import(
     db_path: str | os.PathLike[str] | None = None,
     *,
     stdin: IO[bytes] | None = None,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> ImportReport:
     """Import ``w3c`` or ``jsonl`` from the file ``source`` (``"-"``: standard input) into the
-    database. Nothing is written unless the whole input is valid; raises :class:`ExchangeError`
-    with a one-line message naming the bad lines or items."""
+    database. Nothing is written unless the whole input is valid and within ``limits``; raises
+    :class:`ExchangeError` with a one-line message naming the bad lines or items, or the limit."""
     name = "standard input" if str(source) == "-" else str(source)
     try:
         if str(source) == "-":
             raw = (stdin if stdin is not None else sys.stdin.buffer).read()
             try:
-                annotations = parse_annotations(raw.decode("utf-8-sig"))
+                annotations = parse_annotations(raw.decode("utf-8-sig"), limits)
             except UnicodeDecodeError as exc:
                 raise AnnotationImportError([f"not UTF-8 text (byte {exc.start})"]) from None
         else:
-            annotations = import_annotations(Path(source))
+            annotations = import_annotations(Path(source), limits)
     except AnnotationImportError as exc:
         prefix = "" if str(exc).startswith(str(source)) else f"{name}: "
         raise ExchangeError(inert(prefix + str(exc))) from None
