@@ -48,6 +48,11 @@ def status_text(app: SorotApp) -> str:
     return str(app.screen.query_one("#status-message").render())
 
 
+def panel_text(widget) -> str:
+    """The visible lines of a Line API widget (the Notes list) as plain text."""
+    return "\n".join(widget.render_line(y).text.rstrip() for y in range(widget.size.height))
+
+
 @asynccontextmanager
 async def reader(
     path: str | Path | None = None,
