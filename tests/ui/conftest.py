@@ -70,6 +70,7 @@ async def reader(
     async with app.run_test(size=size) as pilot:
         if wait and isinstance(app.screen, ReaderScreen):
             await wait_for_nlp(pilot)
+            await wait_until(pilot, lambda: app.screen.annotations_ready)  # read in a thread
         yield app, pilot
 
 
