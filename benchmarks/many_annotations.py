@@ -37,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.reader_latency import make_big_article  # noqa: E402
 from tui.core.annotations import DocumentRef, make_annotation  # noqa: E402
 from tui.core.document import load_article, sample_article_path  # noqa: E402
 
@@ -48,21 +49,9 @@ LABELS = ("PERSON", "ORG", "LOC")
 
 def make_article(kind: str, directory: Path) -> Path:
     """The sample article, or a long one made of its paragraphs, numbered and repeated."""
-    sample = sample_article_path()
     if kind == "sample":
-        return sample
-    paragraphs = [p for p in sample.read_text(encoding="utf-8").split("\n") if p.strip()]
-    out, total, n = [], 0, 0
-    while total < LONG_BYTES:
-        text = paragraphs[n % len(paragraphs)]
-        if n >= len(paragraphs):
-            text = f"{text} (Bagian {n // len(paragraphs) + 1}.)"
-        out.append(text)
-        total += len(text.encode("utf-8")) + 2
-        n += 1
-    path = directory / "panjang.txt"
-    path.write_text("\n\n".join(out) + "\n", encoding="utf-8")
-    return path
+        return sample_article_path()
+    return make_big_article(directory / "panjang.txt", LONG_BYTES)
 
 
 def build_database(article_path: Path, count: int, db: Path) -> None:

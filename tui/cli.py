@@ -15,11 +15,14 @@ import sys
 from collections.abc import Callable
 from importlib.util import find_spec
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from tui import __version__
 from tui.core.document import ArticleError, inert, load_article, sample_article_path
 from tui.core.nlp import DEFAULT_MODEL, RULES_MODEL
+
+if TYPE_CHECKING:
+    from tui.core.export import ImportLimits
 
 COMMANDS = ("extract", "export", "import")
 
@@ -117,6 +120,8 @@ def export_parser() -> argparse.ArgumentParser:
 
 
 def _at_least_one(most: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number from 1 (to ``most``), "100,000" or "100_000" written too."""
+
     def parse(value: str) -> int:
         try:
             number = int(value.replace("_", "").replace(",", ""))
@@ -178,7 +183,7 @@ def import_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _import_limits(args: argparse.Namespace):
+def _import_limits(args: argparse.Namespace) -> ImportLimits:
     """The limits the import options ask for; ``--no-limits`` wins over the two it lifts."""
     from dataclasses import replace
 
