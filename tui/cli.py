@@ -31,6 +31,7 @@ from tui.core.nlp import DEFAULT_MODEL, RULES_MODEL
 
 if TYPE_CHECKING:
     from tui.core.entities import Entity
+    from tui.core.export import ImportLimits
     from tui.core.facts import Fact
 
 COMMANDS = ("extract", "export", "import")
@@ -151,19 +152,103 @@ def export_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _at_least_one(most: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number from 1 (to ``most``), "100,000" or "100_000" written too."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value.replace("_", "").replace(",", ""))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+        if number < 1 or (most is not None and number > most):
+            raise argparse.ArgumentTypeError(f"give a number from 1 to {most:,}" if most else "give a number above 0")
+        return number
+
+    return parse
+
+
 def import_parser() -> argparse.ArgumentParser:
-    from tui.core.exchange import MAX_IMPORT_BYTES
+    from tui.core.export import DEFAULT_LIMITS as LIMITS
+    from tui.core.export import MAX_DEPTH, MAX_IMPORT_BYTES, MAX_INT_DIGITS
 
     parser = argparse.ArgumentParser(
         prog="sorot import",
         description="Add the annotations of a w3c (JSON-LD) or jsonl export to the database. The whole file "
-        "is checked first: if any line or item is invalid, nothing is imported. Annotations already "
-        "there (by id) are kept, or replaced by a later-updated version: importing twice adds nothing.",
+        "is checked first: if any line or item is invalid, or the file is past a limit below, nothing is "
+        "imported. Annotations already there (by id) are kept, or replaced by a later-updated version: "
+        "importing twice adds nothing.",
+        epilog="A backup bigger than the limits imports whole with --no-limits (or the limits raised).",
     )
     parser.add_argument("file", metavar="FILE", help="a file written by sorot export -f w3c or jsonl; - reads stdin")
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
-    _add_max_size(parser, "file", MAX_IMPORT_BYTES)
+    limits = parser.add_argument_group("limits (a file past one is refused with a line saying which)")
+    limits.add_argument(
+        "--max-annotations",
+        type=_at_least_one(),
+        metavar="N",
+        help=f"annotations in one file (default {LIMITS.annotations:,}); reading stops at the first one too many",
+    )
+    limits.add_argument(
+        "--max-text-chars",
+        type=_at_least_one(),
+        metavar="N",
+        help=f"characters in a note, a quote, a title or another text of an annotation, and in its tags together "
+        f"(default {LIMITS.text_chars:,})",
+    )
+    limits.add_argument(
+        "--max-depth",
+        type=_at_least_one(MAX_DEPTH),
+        metavar="N",
+        help=f"levels of nesting in the JSON (default {LIMITS.depth}, at most {MAX_DEPTH}; Sorot's exports nest 7)",
+    )
+    limits.add_argument(
+        "--max-int-digits",
+        type=_at_least_one(MAX_INT_DIGITS),
+        metavar="N",
+        help=f"digits in a number (default {LIMITS.int_digits}, at most {MAX_INT_DIGITS:,})",
+    )
+    limits.add_argument(
+        "--max-size",
+        type=_size,
+        metavar="SIZE",
+        help=f"the largest file to read (default {format_size(MAX_IMPORT_BYTES)}, none with --no-limits): {SIZE_HELP}",
+    )
+    limits.add_argument(
+        "--no-limits",
+        action="store_true",
+        help="no limit on the size of the file, the number of annotations or the length of their texts, whatever "
+        "--max-annotations and --max-text-chars say: to restore a full backup",
+    )
     return parser
+
+
+def _import_limits(args: argparse.Namespace) -> ImportLimits:
+    """The limits the import options ask for; ``--no-limits`` wins over the two it lifts."""
+    from dataclasses import replace
+
+    from tui.core.export import DEFAULT_LIMITS
+
+    given = {
+        name: value
+        for name, value in (
+            ("annotations", args.max_annotations),
+            ("text_chars", args.max_text_chars),
+            ("depth", args.max_depth),
+            ("int_digits", args.max_int_digits),
+        )
+        if value is not None
+    }
+    limits = replace(DEFAULT_LIMITS, **given)
+    return limits.lifted() if args.no_limits else limits
+
+
+def _import_bytes(args: argparse.Namespace) -> int:
+    """The largest file ``sorot import`` reads: ``--max-size``, else any size with ``--no-limits``."""
+    from tui.core.export import MAX_IMPORT_BYTES
+
+    if args.max_size is not None:
+        return args.max_size
+    return sys.maxsize if args.no_limits else MAX_IMPORT_BYTES
 
 
 def fail(message: str, code: int = 1) -> int:
@@ -312,7 +397,7 @@ def run_import_command(argv: list[str]) -> int:
     from tui.core.exchange import ExchangeError, run_import
 
     try:
-        report = run_import(args.file, _db_path(args.db), max_bytes=args.max_size)
+        report = run_import(args.file, _db_path(args.db), max_bytes=_import_bytes(args), limits=_import_limits(args))
     except ExchangeError as exc:
         return fail(str(exc))
     for warning in report.warnings:

@@ -51,6 +51,11 @@ def status_text(app: SorotApp) -> str:
     return str(app.screen.query_one("#status-message").render())
 
 
+def panel_text(widget) -> str:
+    """The visible lines of a Line API widget (the Notes list) as plain text."""
+    return "\n".join(widget.render_line(y).text.rstrip() for y in range(widget.size.height))
+
+
 @asynccontextmanager
 async def reader(
     path: str | Path | None = None,
@@ -68,6 +73,7 @@ async def reader(
     async with app.run_test(size=size) as pilot:
         if wait and isinstance(app.screen, ReaderScreen):
             await wait_for_nlp(pilot)
+            await wait_until(pilot, lambda: app.screen.annotations_ready)  # read in a thread
         yield app, pilot
 
 

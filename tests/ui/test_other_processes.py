@@ -10,7 +10,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from tests.ui.conftest import reader, view_of, wait_until
+from tests.ui.conftest import panel_text, reader, view_of, wait_until
 from tui.core.annotations import DocumentRef, make_annotation
 from tui.core.document import load_article
 from tui.core.exchange import run_export
@@ -33,8 +33,7 @@ def passage(path: Path, words: str, **fields):
 
 
 def notes_shown(screen) -> list[str]:
-    notes = screen.query_one(NotesPanel)
-    return [str(notes.get_option_at_index(i).prompt) for i in range(notes.option_count)]
+    return panel_text(screen.query_one(NotesPanel)).splitlines()
 
 
 async def test_what_another_process_writes_shows_in_the_open_reader(article: Path, tmp_path: Path) -> None:

@@ -28,11 +28,14 @@ from tui.core.annotations import Annotation, DocumentRef
 from tui.core.document import MAX_ARTICLE_BYTES, Article, ArticleError, inert, load_article, read_input
 from tui.core.entities import Entity
 from tui.core.export import (
+    DEFAULT_LIMITS,
     FORMATS,
+    MAX_IMPORT_BYTES,
     AnnotationImportError,
     ExportError,
     ExportItem,
     ExportResult,
+    ImportLimits,
     describe,
     document_item,
     export,
@@ -45,9 +48,6 @@ from tui.core.store import Store, StoreError
 
 EntityFinder = Callable[[str], Sequence[Entity]]
 _QUOTE_CHARS = 60
-MAX_IMPORT_BYTES = 256 * 1024 * 1024
-"""The largest file ``sorot import`` reads by default (256 MB: about 200,000 annotations as W3C
-JSON-LD, 450,000 as JSON Lines); ``--max-size`` changes it."""
 
 
 class ExchangeError(Exception):
@@ -339,10 +339,12 @@ def run_import(
     *,
     stdin: IO[bytes] | None = None,
     max_bytes: int = MAX_IMPORT_BYTES,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> ImportReport:
     """Import ``w3c`` or ``jsonl`` from the file ``source`` (``"-"``: standard input) of at most
-    ``max_bytes`` into the database. Nothing is written unless the whole input is valid; raises
-    :class:`ExchangeError` with a one-line message naming the bad lines or items."""
+    ``max_bytes`` into the database. Nothing is written unless the whole input is valid and within
+    ``limits``; raises :class:`ExchangeError` with a one-line message naming the bad lines or
+    items, or the limit."""
     name = "standard input" if str(source) == "-" else str(source)
     try:
         raw = read_input(source, max_bytes, stdin=stdin)
@@ -350,9 +352,11 @@ def run_import(
         raise ExchangeError(inert(str(exc))) from None
     try:
         try:
-            annotations = parse_annotations(raw.decode("utf-8-sig"))
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise AnnotationImportError([f"not UTF-8 text (byte {exc.start})"]) from None
+        del raw  # the text is all that is needed from here: do not hold the file twice
+        annotations = parse_annotations(text, limits)
     except AnnotationImportError as exc:
         prefix = "" if str(exc).startswith(str(source)) else f"{name}: "
         raise ExchangeError(inert(prefix + str(exc))) from None

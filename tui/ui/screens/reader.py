@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import gc
+import threading
 from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -20,15 +26,16 @@ from textual.worker import get_current_worker
 from tui.core.document import Article, inert
 from tui.core.entities import PIPELINE_LABELS, Entity, label_order
 from tui.core.nlp import PipelineError
-from tui.ui.widgets.article_view import HIGHLIGHT_COLOURS, ArticleView
+from tui.ui.widgets.article_view import HIGHLIGHT_COLOURS, ArticleView, Marks, marks_of
 from tui.ui.widgets.facts_panel import FactsPanel, kind_name
 from tui.ui.widgets.legend import Legend
-from tui.ui.widgets.notes_panel import NotesPanel
+from tui.ui.widgets.notes_panel import NotesLayout, NotesPanel, notes_layout
 
 if TYPE_CHECKING:
-    from tui.core.annotations import DocumentRef
+    from tui.core.annotations import Annotation, DocumentRef
     from tui.core.facts.model import Fact, Facts
     from tui.core.session import DocumentSession
+    from tui.ui.app import SorotApp
     from tui.ui.screens.annotate import NoteResult
     from tui.ui.screens.export import ExportChoice
 from tui.ui.widgets.status_bar import NlpIndicator, StatusBar
@@ -44,6 +51,61 @@ def _document_of(article: Article) -> DocumentRef:
     from tui.core.annotations import DocumentRef
 
     return DocumentRef(article.sha256, str(article.path.resolve()) if article.path is not None else "", article.title)
+
+
+@contextmanager
+def _collector_kept_off() -> Iterator[None]:
+    """Read a big database without Python's cyclic garbage collector running over it as it grows.
+
+    Each full collection walks every object alive: with 100,000 annotations read, a million of
+    them, for half a second during which the interface (on the same interpreter) stands still,
+    and the load set off five. What the load makes stays alive as long as the document is open,
+    so it is frozen out of the collector's walks once made (and let back on leaving the reader).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+def _with_annotations(action):
+    """An action on the annotations: while they are still being read (a big database), a bell and a
+    word instead of a wait."""
+
+    @functools.wraps(action)
+    def guarded(self: ReaderScreen, *args, **kwargs):
+        if self.session_now() is None:
+            self.app.bell()
+            self.say("annotations are still loading")
+            return None
+        return action(self, *args, **kwargs)
+
+    return guarded
+
+
+ANNOTATIONS_AT_ONCE = 2_000
+"""Up to this many annotations, a change shows at once; more are laid out in a thread first."""
+ANNOTATIONS_WAIT_SECONDS = 0.5
+"""How long a key that acts on annotations waits for them to be read before saying they are not yet."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Laidout:
+    """A document's annotations laid out for the article (placed ones) and for the Notes list."""
+
+    marks: Marks
+    notes: NotesLayout
+
+
+def _lay_out(annotations: list[Annotation], notes_width: int) -> _Laidout:
+    """How ``annotations`` (all of a document's, orphans last) fall in the article and in a Notes list
+    ``notes_width`` cells wide: pure, so a thread can do it for many."""
+    placed = [a for a in annotations if a.status != "orphaned"]
+    return _Laidout(marks_of(placed), notes_layout(annotations, notes_width))
 
 
 SEARCH_AS_YOU_TYPE_CHARS = 500_000
@@ -135,6 +197,12 @@ class ReaderScreen(Screen):
         self.side_ready = False
         self._selection_shown = False
         self._session: DocumentSession | None = None
+        self._opening = False
+        self._opened = threading.Event()
+        self._opened_as: DocumentSession | Exception | None = None
+        self._opened_laid_out: _Laidout | None = None
+        self._notes_panel: NotesPanel | None = None
+        self._left = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.article)
@@ -289,8 +357,10 @@ class ReaderScreen(Screen):
         """The pipeline's entities with the reader's corrections: in the view, legend and facts."""
         if self.model_entities is None:
             return
-        entities = self.session.corrected(self.model_entities)
-        corrected = {(a.start, a.end) for a in self.session.placed() if a.kind in ("entity-add", "entity-relabel")}
+        session = self._session  # the reader's corrections apply once they are read (session_opened)
+        entities = session.corrected(self.model_entities) if session is not None else self.model_entities
+        placed = session.placed() if session is not None else []
+        corrected = {(a.start, a.end) for a in placed if a.kind in ("entity-add", "entity-relabel")}
         self.view.set_entities(entities, corrected)
         self.query_one(Legend).show_entities(entities, self.view.hidden_labels)
         count = len(entities)
@@ -397,10 +467,12 @@ class ReaderScreen(Screen):
         tabs = TabbedContent(id="side-tabs")
         await self.query_one("#side").mount(tabs)
         await tabs.add_pane(TabPane("Facts", FactsPanel(id="facts"), id="tab-facts"))
-        await tabs.add_pane(TabPane("Notes", NotesPanel(id="notes"), id="tab-notes"))
+        self._notes_panel = NotesPanel(id="notes")
+        await tabs.add_pane(TabPane("Notes", self._notes_panel, id="tab-notes"))
         self.side_ready = True
         self.open_session()
-        self.refresh_annotations()
+        if self._session is not None:
+            self.refresh_annotations()
         if self.facts is not None:
             self.query_one(FactsPanel).show_facts(self.facts)
 
@@ -410,30 +482,84 @@ class ReaderScreen(Screen):
 
     # ----------------------------------------------------------------------------- annotations
 
+    class SessionOpened(Message):
+        """The document's annotations are read and placed (posted from the thread that opened them)."""
+
+    @property
+    def annotations_ready(self) -> bool:
+        """Whether the document's annotations have been read and shown."""
+        return self._session is not None
+
     @property
     def session(self) -> DocumentSession:
-        """This document's annotations; opened on first use, after the first paint (the store's
-        imports and file cost more than the paint should wait for)."""
+        """This document's annotations. They are opened in a thread after the first paint (see
+        :meth:`open_session`); asked for before they are ready, this waits for them."""
+        session = self.session_now(wait=None)
+        assert session is not None
+        return session
+
+    def session_now(self, wait: float | None = ANNOTATIONS_WAIT_SECONDS) -> DocumentSession | None:
+        """The session, waiting at most ``wait`` seconds (None: as long as it takes) for the thread
+        reading it; None if it is not ready by then."""
         if self._session is None:
             self.open_session()
-        assert self._session is not None
+            if self._opened.wait(wait):
+                self._adopt_session()
         return self._session
 
     def open_session(self) -> None:
-        """This document's annotations, bookmarks and reading position from the app's store."""
-        from tui.core.session import DocumentSession
-        from tui.core.store import Store, StoreError
+        """Open this document's annotations, bookmarks and reading position from the app's store, in
+        a thread: with 100,000 annotations, reading and placing them takes seconds that the text, the
+        keys and the facts must not wait on. :class:`SessionOpened` says when they are ready."""
+        if self._session is None and not self._opening:
+            self._opening = True
+            self._open_session_in_thread(self.app)
 
-        if self._session is not None:
-            return
+    @work(thread=True, group="session")
+    def _open_session_in_thread(self, app: SorotApp) -> None:
+        from tui.core.session import DocumentSession
+        from tui.core.store import StoreError
+
         try:
-            self._session = DocumentSession.open(self.app.store, self.article.text, _document_of(self.article))
+            with _collector_kept_off():
+                session = DocumentSession.open(app.store, self.article.text, _document_of(self.article))
+                self._opened_laid_out = _lay_out(list(session.annotations), self._notes_width())
+                self._opened_as = session
         except (StoreError, OSError) as exc:
-            self.app.notify(inert(f"annotations unavailable: {exc}"), severity="error", markup=False)
+            self._opened_as = exc
+        finally:
+            self._opened.set()
+            if self._left:
+                gc.unfreeze()  # the reader closed while this was read: nothing here is kept
+        self.post_message(self.SessionOpened())
+
+    def _notes_width(self) -> int:
+        """The Notes list's width of text (read by threads too: a plain attribute, no layout query)."""
+        panel = self._notes_panel
+        return panel.laid_out_width if panel is not None else 0
+
+    @on(SessionOpened)
+    def session_opened(self) -> None:
+        if self._session is None:
+            self._adopt_session()
+
+    def _adopt_session(self) -> None:
+        """Take the session the thread opened: show its annotations, say what moved, go to the place."""
+        from tui.core.session import ENTITY_KINDS, DocumentSession
+        from tui.core.store import Store
+
+        opened = self._opened_as
+        if not isinstance(opened, DocumentSession):
+            self.app.notify(inert(f"annotations unavailable: {opened}"), severity="error", markup=False)
             self._session = DocumentSession(Store.memory(), self.article.text, _document_of(self.article))
+            self.refresh_annotations()
             return
+        self._session = opened
+        # Entities shown before the annotations were read are shown again with the reader's corrections.
+        corrections = any(a.kind in ENTITY_KINDS for a in opened.annotations)
+        self.refresh_annotations(entities=corrections, laid_out=self._opened_laid_out)
+        self._opened_laid_out = None
         self.set_interval(STORE_POLL_SECONDS, self.watch_store)
-        self.refresh_annotations()
         parts = []
         if self.session.moved:
             parts.append(f"{_count(self.session.moved, 'annotation')} moved with the edited text")
@@ -477,6 +603,8 @@ class ReaderScreen(Screen):
 
     def on_unmount(self) -> None:
         self.save_position()
+        self._left = True
+        gc.unfreeze()  # what this document held may now be garbage: let the collector see it again
 
     def save_position(self) -> None:
         view = self._view  # also on unmount, when the screen's widgets are already gone
@@ -493,15 +621,42 @@ class ReaderScreen(Screen):
             self.app.notify(inert(f"not saved: {exc}"), title="Annotations", severity="error", markup=False)
             return None
 
-    def refresh_annotations(self, *, entities: bool = False) -> None:
-        self.view.set_annotations(self.session.placed())
+    def refresh_annotations(self, *, entities: bool = False, laid_out: _Laidout | None = None) -> None:
+        """Show the session's annotations in the article and the Notes tab (and, with ``entities``,
+        the entities as corrected). Up to :data:`ANNOTATIONS_AT_ONCE` are laid out at once; more
+        in a thread (half a second for 100,000), the old ones staying on screen meanwhile."""
+        if laid_out is None:
+            annotations = list(self.session.annotations)  # a copy: the session sorts its own in place
+            if len(annotations) > ANNOTATIONS_AT_ONCE:
+                self._lay_out_in_thread(annotations, entities)
+                return
+            laid_out = _lay_out(annotations, self._notes_width())
+        self.view.show_marks(laid_out.marks)
         if self.side_ready:
-            self.query_one(NotesPanel).show_annotations(self.session.annotations)
-            count, damaged = len(self.session.annotations), self.session.damaged
-            label = f"Notes ({count}, {damaged} damaged)" if damaged else f"Notes ({count})" if count else "Notes"
+            self.query_one(NotesPanel).show_annotations(laid_out.notes.annotations, laid_out.notes)
+            count, damaged = len(laid_out.notes.ids), self.session.damaged
+            label = f"Notes ({count:,}, {damaged:,} damaged)" if damaged else f"Notes ({count:,})" if count else "Notes"
             self.query_one(TabbedContent).get_tab("tab-notes").label = label
         if entities:
             self.show_entities()
+
+    @work(thread=True, exclusive=True, group="annotations")
+    def _lay_out_in_thread(self, annotations: list[Annotation], entities: bool) -> None:
+        laid_out = _lay_out(annotations, self._notes_width())
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.AnnotationsLaidOut(laid_out, entities))
+
+    class AnnotationsLaidOut(Message):
+        """Annotations laid out in a thread, ready to show (see :meth:`refresh_annotations`)."""
+
+        def __init__(self, laid_out: _Laidout, entities: bool) -> None:
+            super().__init__()
+            self.laid_out = laid_out
+            self.entities = entities
+
+    @on(AnnotationsLaidOut)
+    def annotations_laid_out(self, event: AnnotationsLaidOut) -> None:
+        self.refresh_annotations(entities=event.entities, laid_out=event.laid_out)
 
     def target(self) -> tuple[int, int] | None:
         """What an action applies to: the selection, else the entity under the cursor, else the word."""
@@ -522,6 +677,7 @@ class ReaderScreen(Screen):
         self.refresh_annotations(entities=entities)
         self.say(message)
 
+    @_with_annotations
     def action_highlight(self) -> None:
         from tui.ui.screens.annotate import ChoiceScreen
 
@@ -537,6 +693,7 @@ class ReaderScreen(Screen):
 
         self.app.push_screen(ChoiceScreen("Highlight colour", choices), chosen)
 
+    @_with_annotations
     def action_annotate(self) -> None:
         from tui.ui.screens.annotate import NoteScreen
 
@@ -594,6 +751,7 @@ class ReaderScreen(Screen):
         choices = [(label, label) for label in self.entity_labels()]
         self.app.push_screen(ChoiceScreen(title, choices, current=current), then)
 
+    @_with_annotations
     def action_add_entity(self) -> None:
         span = self.view.selection or self.view.word_at(self.view.cursor)
         if span is None:
@@ -606,6 +764,7 @@ class ReaderScreen(Screen):
 
         self._pick_label("Label of the new entity", None, chosen)
 
+    @_with_annotations
     def action_relabel_entity(self) -> None:
         entity = self.entity_at_cursor()
         if entity is None:
@@ -620,6 +779,7 @@ class ReaderScreen(Screen):
 
         self._pick_label(f"New label for {inert(entity.text)}", entity.label, chosen)
 
+    @_with_annotations
     def action_reject_entity(self) -> None:
         entity = self.entity_at_cursor()
         if entity is None:
@@ -645,12 +805,15 @@ class ReaderScreen(Screen):
             done = "Undone" if verb == "undo" else "Redone"
             self._done(Text(f"{done}: {inert(description)}"), entities=True)
 
+    @_with_annotations
     def action_undo(self) -> None:
         self._history("undo")
 
+    @_with_annotations
     def action_redo(self) -> None:
         self._history("redo")
 
+    @_with_annotations
     def action_bookmark(self) -> None:
         cursor = self.view.cursor
         if any(b.offset == cursor for b in self.session.bookmarks):
@@ -661,6 +824,7 @@ class ReaderScreen(Screen):
         if self._safely(lambda: self.session.bookmark(cursor, label)):
             self.say(f"bookmark {len(self.session.bookmarks)} set (' lists them)")
 
+    @_with_annotations
     def action_bookmarks(self) -> None:
         from tui.ui.screens.annotate import BookmarksScreen
 
@@ -678,6 +842,7 @@ class ReaderScreen(Screen):
 
         self.app.push_screen(BookmarksScreen(self.session.bookmarks, self.article.text), chosen)
 
+    @_with_annotations
     def action_export(self) -> None:
         from tui.ui.screens.export import ExportScreen
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
@@ -26,6 +27,7 @@ from tui.core.annotations import Annotation
 from tui.core.document import Article, inert
 from tui.core.entities import Entity
 from tui.ui.layout import Layout, column_of, offset_at, wrap_article
+from tui.ui.overlays import Overlay, overlay
 
 MEASURE = 80
 """Widest row of text, in cells: a comfortable reading measure."""
@@ -41,6 +43,29 @@ _WORD = re.compile(r"\w+(?:[.,'’-]\w+)*")
 HIGHLIGHT_COLOURS = ("yellow", "green", "blue", "pink", "orange")
 """The colours a reader can highlight with (drawn as coloured underlined text, not as a background,
 so that they never look like an entity)."""
+
+
+def _mark_style(annotation: Annotation) -> str:
+    """The component class a highlight or note is drawn in (a colour Sorot does not know, as from
+    another tool's import, is drawn yellow)."""
+    if annotation.kind == "note":
+        return "article-view--note"
+    return f"highlight--{annotation.colour if annotation.colour in HIGHLIGHT_COLOURS else 'yellow'}"
+
+
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """The reader's placed annotations in the order they are drawn, and how they fall on the text."""
+
+    annotations: list[Annotation]
+    overlay: Overlay
+
+
+def marks_of(annotations: Iterable[Annotation]) -> Marks:
+    """Lay annotations out for :meth:`ArticleView.show_marks`: pure, so a thread can do it for many."""
+    ordered = sorted(annotations, key=lambda a: (a.start, a.end))
+    spans = [(a.start, a.end, _mark_style(a)) for a in ordered if a.kind in ("note", "highlight")]
+    return Marks(ordered, overlay(spans))
 
 
 def label_class(label: str) -> str:
@@ -172,8 +197,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._dragged = False
         self._sentence_starts: list[int] | None = None
         self.annotations: list[Annotation] = []
-        self._annotation_starts: list[int] = []
-        self._longest_annotation = 0
+        self._overlay = Overlay()
+        self._combined: dict[tuple[str, ...], Style] = {}
         self.corrected: frozenset[tuple[int, int]] = frozenset()
         self._styles: dict[str, Style] = {}
         self._has_heading = self._first_paragraph_is_title()
@@ -229,6 +254,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         self._styles.clear()
+        self._combined.clear()
         super().notify_style_update()
 
     def _style(self, name: str) -> Style:
@@ -261,10 +287,8 @@ class ArticleView(ScrollView, can_focus=True):
         # Spans may begin on an earlier row: clamp to this row (Rich reads negative offsets from the end).
         for entity in self._entities_between(start, end):
             line.stylize(self._style(label_class(entity.label)), max(0, entity.start - start), entity.end - start)
-        for ann in self._annotations_between(start, end):
-            name = "article-view--note" if ann.kind == "note" else f"highlight--{ann.colour or 'yellow'}"
-            if ann.kind in ("note", "highlight"):
-                line.stylize(self._style(name), max(0, ann.start - start), ann.end - start)
+        for run_start, run_end, names in self._overlay.between(start, end):
+            line.stylize(self._styles_of(names), max(0, run_start - start), run_end - start)
         for entity in self._entities_between(start, end):
             if (entity.start, entity.end) in self.corrected:
                 line.stylize(self._style("article-view--corrected"), max(0, entity.start - start), entity.end - start)
@@ -297,13 +321,6 @@ class ArticleView(ScrollView, can_focus=True):
         high = bisect_left(self._shown_starts, end)
         return [e for e in self._shown[low:high] if e.end > start]
 
-    def _annotations_between(self, start: int, end: int) -> list[Annotation]:
-        if not self.annotations:
-            return []
-        low = bisect_left(self._annotation_starts, start - self._longest_annotation)
-        high = bisect_left(self._annotation_starts, end)
-        return [a for a in self.annotations[low:high] if a.end > start]
-
     def _walk_between(self, start: int, end: int) -> list[tuple[int, int]]:
         if not self.walk:
             return []
@@ -325,12 +342,23 @@ class ArticleView(ScrollView, can_focus=True):
         self.corrected = frozenset(corrected)
         self._refilter()
 
-    def set_annotations(self, annotations: list[Annotation]) -> None:
+    def set_annotations(self, annotations: Iterable[Annotation]) -> None:
         """Draw these (placed) annotations over the text."""
-        self.annotations = sorted(annotations, key=lambda a: (a.start, a.end))
-        self._annotation_starts = [a.start for a in self.annotations]
-        self._longest_annotation = max((a.end - a.start for a in self.annotations), default=0)
+        self.show_marks(marks_of(annotations))
+
+    def show_marks(self, marks: Marks) -> None:
+        """Draw annotations laid out beforehand by :func:`marks_of` (in a thread, for many)."""
+        self.annotations = marks.annotations
+        self._overlay = marks.overlay
         self.refresh()
+
+    def _styles_of(self, names: tuple[str, ...]) -> Style:
+        """The component styles ``names`` combined, the last on top (one ``stylize`` per run)."""
+        style = self._combined.get(names)
+        if style is None:
+            style = Style.combine(self._style(name) for name in names)
+            self._combined[names] = style
+        return style
 
     def watch_hidden_labels(self) -> None:
         self._refilter()

@@ -1,12 +1,30 @@
-"""The reader's annotations in document order (orphans last): enter goes to one, keys edit them."""
+"""The reader's annotations in document order (orphans last): enter goes to one, keys edit them.
+
+A list drawn with Textual's Line API: only the rows on screen are ever built, so an article
+with 100,000 annotations lists them as fast as one with ten. Each annotation takes two to six
+lines: what it is, then its quote and its note (up to two lines each, the second ending in "…"
+when cut), then its tags; how many follows from the annotation and the width alone, so the
+list's layout is a running sum, not a rendering of every row.
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import accumulate
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from tui.core.annotations import Annotation
 from tui.core.document import inert
@@ -18,11 +36,18 @@ KIND_MARKS = {
     "entity-relabel": "~ label",
     "entity-reject": "✗ not an entity",
 }
+EMPTY = "No annotations yet: v selects, h highlights, a adds a note."
+LOADING = "Loading annotations…"
+_PADDING = 1  # blank cells each side of a row
+_QUOTE_CHARS = 120
+_NOTE_CHARS = 200
+_CACHED_ROWS = 256
 
 
 def annotation_row(ann: Annotation) -> Text:
-    """Two lines: what it is and the quoted passage; then the note and tags when there are any."""
-    quote = inert(" ".join(ann.quote.exact.split()))
+    """What it is, then the quoted passage, then the note and the tags when there are any: one line
+    each (the list folds or cuts them to its width). Inert text, never markup."""
+    quote = inert(" ".join(ann.quote.exact[: _QUOTE_CHARS * 4].split()))
     head = Text(KIND_MARKS.get(ann.kind, ann.kind), style="bold")
     if ann.label:
         head.append(f" {inert(ann.label)}")
@@ -32,15 +57,61 @@ def annotation_row(ann: Annotation) -> Text:
         head.append("  not found in this text: r re-attaches to the selection", style="bold red")
     elif ann.status == "moved":
         head.append("  moved", style="dim")
-    row = Text.assemble(head, "\n", (f"“{quote[:120]}{'…' if len(quote) > 120 else ''}”", "italic"))
+    row = Text.assemble(head, "\n", (f"“{quote[:_QUOTE_CHARS]}{'…' if len(quote) > _QUOTE_CHARS else ''}”", "italic"))
     if ann.note:
-        row.append("\n" + inert(" ".join(ann.note.split()))[:200])
+        row.append("\n" + inert(" ".join(ann.note[: _NOTE_CHARS * 4].split()))[:_NOTE_CHARS])
     if ann.tags:
         row.append("\n" + " ".join(f"#{inert(t)}" for t in ann.tags), style="dim")
     return row
 
 
-class NotesPanel(OptionList):
+def _lines_of(text_length: int, width: int) -> int:
+    """Lines given to a quote or note of ``text_length`` characters: one if it fits, else two."""
+    return 1 if text_length <= width else 2
+
+
+def row_height(ann: Annotation, width: int) -> int:
+    """How many lines ``ann`` takes at ``width`` cells of text, from its lengths alone (the quote's
+    two marks included); its drawing fills exactly these lines."""
+    height = 1 + _lines_of(min(len(ann.quote.exact), _QUOTE_CHARS + 1) + 2, width)
+    if ann.note:
+        height += _lines_of(min(len(ann.note), _NOTE_CHARS), width)
+    return height + bool(ann.tags)
+
+
+@dataclass(frozen=True, slots=True)
+class NotesLayout:
+    """Where each annotation's row starts in the list at a width: ``tops[i]`` is row ``i``'s first
+    line, ``tops[-1]`` the list's height."""
+
+    annotations: list[Annotation]
+    ids: list[str]
+    width: int
+    tops: list[int]
+
+
+def notes_layout(annotations: Sequence[Annotation], width: int) -> NotesLayout:
+    """Lay the rows out for ``width`` cells of text: pure, so a thread can do it for many."""
+    annotations = list(annotations)
+    tops = [0, *accumulate(row_height(a, width) for a in annotations)]
+    return NotesLayout(annotations, [a.id for a in annotations], width, tops)
+
+
+class _List(ScrollView, can_focus=True):
+    """The keys every list has (the help lists only the panel's own, as for Textual's lists)."""
+
+    BINDINGS = [
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("enter", "select", "Go to the annotation", show=False),
+    ]
+
+
+class NotesPanel(_List):
     """Annotations of the open document; posts what the reader wants done with one."""
 
     BINDINGS = [
@@ -51,6 +122,22 @@ class NotesPanel(OptionList):
         Binding("r", "reattach", "Re-attach", tooltip="Attach the highlighted annotation to the selected passage"),
         Binding("escape", "leave", "Article", show=False, tooltip="Back to the article"),
     ]
+    COMPONENT_CLASSES = {"notes-panel--highlighted", "notes-panel--hint"}
+    DEFAULT_CSS = """
+    NotesPanel {
+        overflow-x: hidden;
+        & > .notes-panel--highlighted {
+            color: $foreground;
+            background: $block-cursor-blurred-background;
+        }
+        &:focus > .notes-panel--highlighted {
+            color: $block-cursor-foreground;
+            background: $block-cursor-background;
+            text-style: $block-cursor-text-style;
+        }
+        & > .notes-panel--hint { color: $text-muted; }
+    }
+    """
 
     class Requested(Message):
         """``action`` ("go", "edit", "delete", "reattach") on the annotation ``annotation_id``."""
@@ -65,25 +152,198 @@ class NotesPanel(OptionList):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.annotations: list[Annotation] = []
         self.ids: list[str] = []
+        self._highlighted: int | None = None
+        self._tops: list[int] = [0]  # the first line of each row, then the total
+        self._laid_out_width = -1
+        self._hint = LOADING
+        self._rows: dict[tuple[int, bool], list[Strip]] = {}
 
-    def show_annotations(self, annotations: list[Annotation]) -> None:
-        highlighted = self.ids[self.highlighted] if self.highlighted is not None and self.ids else None
-        self.clear_options()
-        self.ids = [a.id for a in annotations]
-        if not annotations:
-            self.add_option(Option(Text("No annotations yet: v selects, h highlights, a adds a note.", "dim")))
+    # ----------------------------------------------------------------------------- data in
+
+    def show_annotations(self, annotations: Sequence[Annotation], layout: NotesLayout | None = None) -> None:
+        """List these annotations (in the order given); the highlighted one stays highlighted.
+
+        ``layout`` is their :func:`notes_layout`, made beforehand (in a thread, for many); it is
+        made here when it is not given or was made for another width.
+        """
+        kept = self.highlighted_id
+        self.annotations = list(annotations) if layout is None else layout.annotations
+        if layout is None or layout.width != self.text_width:
+            layout = notes_layout(self.annotations, self.text_width)
+        self.ids = layout.ids
+        self._hint = EMPTY
+        self._apply(layout)
+        if not self.ids:
+            self._highlighted = None
+        else:
+            index = self._index_of(kept) if kept is not None else None
+            self._highlighted = index if index is not None else min(self._highlighted or 0, len(self.ids) - 1)
+        self.refresh()
+
+    @property
+    def highlighted_id(self) -> str | None:
+        return self.ids[self._highlighted] if self._highlighted is not None and self.ids else None
+
+    @property
+    def highlighted(self) -> int | None:
+        """The index of the highlighted annotation (None when there are none)."""
+        return self._highlighted
+
+    @highlighted.setter
+    def highlighted(self, index: int | None) -> None:
+        if not self.ids:
+            self._highlighted = None
             return
-        self.add_options([Option(annotation_row(a)) for a in annotations])
-        # A row is always highlighted, so enter, e, d and r act at once.
-        self.highlighted = self.ids.index(highlighted) if highlighted in self.ids else 0
+        old = self._highlighted
+        self._highlighted = None if index is None else max(0, min(index, len(self.ids) - 1))
+        for row in (old, self._highlighted):
+            if row is not None:
+                self._refresh_row(row)
+        self._scroll_to_highlighted()
+
+    def _index_of(self, annotation_id: str) -> int | None:
+        try:
+            return self.ids.index(annotation_id)
+        except ValueError:
+            return None
+
+    # ----------------------------------------------------------------------------- layout
+
+    @property
+    def laid_out_width(self) -> int:
+        """The width of text the rows were last laid out for (0 before the first layout): a plain
+        attribute, which other threads may read (the widget's region they may not)."""
+        return max(0, self._laid_out_width)
+
+    @property
+    def text_width(self) -> int:
+        """Cells of text in a row."""
+        return max(4, self.scrollable_content_region.width - 2 * _PADDING)
+
+    def _relayout(self) -> None:
+        """Lay the rows out again if the width changed."""
+        if self.text_width != self._laid_out_width:
+            self._apply(notes_layout(self.annotations, self.text_width))
+
+    def _apply(self, layout: NotesLayout) -> None:
+        self._laid_out_width = layout.width
+        self._tops = layout.tops if self.annotations else [0, 1]  # no annotations: one line, the hint
+        self._rows.clear()
+        self.virtual_size = Size(self.scrollable_content_region.width, self._tops[-1])
+
+    def notify_style_update(self) -> None:
+        self._rows.clear()  # focus changes the highlighted row's colours
+        super().notify_style_update()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._relayout()
+        self._scroll_to_highlighted()
+
+    def _scroll_to_highlighted(self) -> None:
+        row = self._highlighted
+        if row is None or not self.is_mounted:
+            return
+        top, bottom = self._tops[row], self._tops[row + 1]
+        self.scroll_to_region(
+            Region(0, top, self.scrollable_content_region.width, bottom - top),
+            animate=False,
+            force=True,
+            immediate=True,
+        )
+
+    def _refresh_row(self, row: int) -> None:
+        self._rows.pop((row, True), None)
+        self._rows.pop((row, False), None)
+        top, bottom = self._tops[row], self._tops[row + 1]
+        self.refresh(Region(0, top - self.scroll_offset.y, self.size.width, bottom - top))
+
+    # ----------------------------------------------------------------------------- drawing
+
+    def render_line(self, y: int) -> Strip:
+        self._relayout()
+        width = self.scrollable_content_region.width
+        line = self.scroll_offset.y + y
+        base = self.rich_style
+        if line >= self._tops[-1]:
+            return Strip.blank(width, base)
+        if not self.annotations:
+            hint = _cut(Text(self._hint, style=self._style("notes-panel--hint")), self.text_width)
+            return self._strip([Segment(" " * _PADDING), *hint.render(self.app.console)], base, width)
+        row = bisect_right(self._tops, line) - 1
+        return self._row_strips(row)[line - self._tops[row]]
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(name, partial=True)
+
+    def _row_strips(self, row: int) -> list[Strip]:
+        highlighted = row == self._highlighted
+        key = (row, highlighted)
+        strips = self._rows.get(key)
+        if strips is not None:
+            return strips
+        if len(self._rows) >= _CACHED_ROWS:
+            self._rows.clear()
+        ann = self.annotations[row]
+        width = self.scrollable_content_region.width
+        text_width = self.text_width
+        style = self.rich_style + self._style("notes-panel--highlighted") if highlighted else self.rich_style
+        head, quote, *rest = annotation_row(ann).split("\n", allow_blank=True)  # (inert: no other breaks)
+        console = self.app.console
+        lines = [_cut(head, text_width)]
+        quote_lines = _lines_of(min(len(ann.quote.exact), _QUOTE_CHARS + 1) + 2, text_width)
+        lines += _fold(quote, text_width, quote_lines, console)
+        if ann.note:
+            note = rest.pop(0)
+            lines += _fold(note, text_width, _lines_of(min(len(ann.note), _NOTE_CHARS), text_width), console)
+        if ann.tags:
+            lines.append(_cut(rest[0], text_width))
+        strips = [self._strip([Segment(" " * _PADDING), *text.render(console)], style, width) for text in lines]
+        self._rows[key] = strips
+        return strips
+
+    @staticmethod
+    def _strip(segments: list[Segment], style: Style, width: int) -> Strip:
+        return Strip(Segment.apply_style(segments, style)).extend_cell_length(width, style).crop(0, width)
+
+    # ----------------------------------------------------------------------------- keys
+
+    def action_cursor_down(self) -> None:
+        if self.ids:
+            self.highlighted = (self._highlighted or 0) + 1 if self._highlighted is not None else 0
+
+    def action_cursor_up(self) -> None:
+        if self.ids:
+            self.highlighted = max(0, (self._highlighted or 0) - 1)
+
+    def _page(self, direction: int) -> None:
+        if not self.ids:
+            return
+        row = self._highlighted or 0
+        target_line = self._tops[row] + direction * max(1, self.scrollable_content_region.height)
+        target = bisect_right(self._tops, max(0, target_line)) - 1
+        self.highlighted = max(0, min(len(self.ids) - 1, target if target != row else row + direction))
+
+    def action_page_down(self) -> None:
+        self._page(1)
+
+    def action_page_up(self) -> None:
+        self._page(-1)
+
+    def action_first(self) -> None:
+        if self.ids:
+            self.highlighted = 0
+
+    def action_last(self) -> None:
+        if self.ids:
+            self.highlighted = len(self.ids) - 1
 
     def _request(self, action: str) -> None:
-        if self.highlighted is not None and self.ids:
-            self.post_message(self.Requested(action, self.ids[self.highlighted]))
+        if self._highlighted is not None and self.ids:
+            self.post_message(self.Requested(action, self.ids[self._highlighted]))
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
+    def action_select(self) -> None:
         self._request("go")
 
     def action_edit(self) -> None:
@@ -97,3 +357,41 @@ class NotesPanel(OptionList):
 
     def action_leave(self) -> None:
         self.post_message(self.Left())
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or not self.ids:
+            return
+        line = self.scroll_offset.y + offset.y
+        if line >= self._tops[-1]:
+            return
+        self.highlighted = bisect_right(self._tops, line) - 1
+        self._request("go")
+
+
+def _cut(text: Text, width: int) -> Text:
+    """One line of ``width`` cells at most, ending in "…" when cut."""
+    text = text.copy()
+    text.truncate(width, overflow="ellipsis")
+    return text
+
+
+def _fold(text: Text, width: int, lines: int, console: Console) -> list[Text]:
+    """``text`` on exactly ``lines`` lines of ``width`` cells, word-wrapped, the last ending in "…"
+    when it does not all fit (a blank line when it takes fewer)."""
+    if lines == 1 or cell_len(text.plain) <= width:
+        return [_cut(text, width)] + [Text("")] * (lines - 1)
+    wrapped = text.wrap(console, width)
+    out = [line.copy() for line in wrapped[:lines]]
+    if len(wrapped) > lines:
+        last = out[-1]
+        last.rstrip()
+        if last.cell_len >= width:
+            last.truncate(width - 1)
+        last.append("…")
+    while len(out) < lines:
+        out.append(Text(""))
+    for line in out:
+        line.truncate(width, overflow="ellipsis")
+        line.end = ""
+    return out
