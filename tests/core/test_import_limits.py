@@ -19,9 +19,17 @@ from pathlib import Path
 import pytest
 
 import tui.core.export as export_module
+from tui.cli import _import_bytes, import_parser
 from tui.core.annotations import Annotation, DocumentRef, make_annotation
 from tui.core.exchange import ExchangeError, run_import
-from tui.core.export import DEFAULT_LIMITS, AnnotationImportError, ImportLimits, parse_annotations, w3c_collection
+from tui.core.export import (
+    DEFAULT_LIMITS,
+    MAX_IMPORT_BYTES,
+    AnnotationImportError,
+    ImportLimits,
+    parse_annotations,
+    w3c_collection,
+)
 from tui.core.store import Store
 
 TEXT = (
@@ -216,6 +224,26 @@ def test_a_backup_over_the_limits_imports_whole_with_the_flags(tmp_path: Path, s
     assert raised.returncode == 0 and "12 new" in raised.stderr
     again = sorot("import", backup, "--db", tmp_path / "other.json", "--max-annotations", "1", "--no-limits")
     assert again.returncode == 0 and "12 new" in again.stderr
+
+
+def test_no_limits_also_lifts_the_file_size_cap_unless_max_size_is_given(tmp_path: Path, sorot: Run) -> None:
+    backup = tmp_path / "cadangan.jsonl"
+    backup.write_text(jsonl(notes(3)), encoding="utf-8")
+    size = backup.stat().st_size
+    small = str(size - 1)
+    refused = one_line(sorot("import", backup, "--db", tmp_path / "a.json", "--max-size", small))
+    assert refused.startswith(f"sorot: {backup}: more than ") and "raise --max-size" in refused
+    # --no-limits with an explicit --max-size keeps that size; without one, any size reads.
+    kept = sorot("import", backup, "--db", tmp_path / "b.json", "--no-limits", "--max-size", small)
+    assert kept.returncode == 1 and "raise --max-size" in kept.stderr
+    lifted = sorot("import", backup, "--db", tmp_path / "c.json", "--no-limits")
+    assert lifted.returncode == 0 and "3 new" in lifted.stderr
+    # The cap each command line asks for (a file over the 256 MB default is too big to make here).
+    caps = {
+        args: _import_bytes(import_parser().parse_args(["x.jsonl", *args]))
+        for args in [(), ("--no-limits",), ("--no-limits", "--max-size", "1M")]
+    }
+    assert caps == {(): MAX_IMPORT_BYTES, ("--no-limits",): sys.maxsize, ("--no-limits", "--max-size", "1M"): 1 << 20}
 
 
 def test_import_help_documents_every_limit_and_its_default(sorot: Run) -> None:
