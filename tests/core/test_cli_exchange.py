@@ -15,7 +15,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import pytest
 import spacy
 from spacy.tokens import DocBin
 
+from tests.core.conftest import Run
 from tui import cli
 from tui.core.annotations import Annotation, DocumentRef, make_annotation
 from tui.core.export import FORMATS
@@ -42,26 +42,10 @@ ROADS = "Sejumlah jalan utama ditutup sejak pagi karena genangan setinggi lutut 
 NOTE = 'Angka "resmi"? Cek lagi, bandingkan\ndengan data kecamatan'
 TEXT_FORMATS = [name for name, spec in FORMATS.items() if spec.output == "text"]
 
-Run = Callable[..., subprocess.CompletedProcess[str]]
-
 
 def annotate(text: str, doc: DocumentRef, passage: str, kind: str = "highlight", **kwargs) -> Annotation:
     start = text.index(passage)
     return make_annotation(text, start, start + len(passage), kind, document=doc, **kwargs)
-
-
-@pytest.fixture
-def sorot(tmp_path: Path) -> Run:
-    """``python -m tui ARGS`` with its own entity cache and a default database that does not exist."""
-    env = {**os.environ, "SOROT_CACHE_DIR": str(tmp_path / "cache"), "SOROT_DB": str(tmp_path / "default.json")}
-
-    def run(*args: str | Path, stdin: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "tui", *map(str, args)],
-            capture_output=True, text=True, encoding="utf-8", input=stdin, env=env, timeout=timeout,
-        )  # fmt: skip
-
-    return run
 
 
 @pytest.fixture

@@ -11,9 +11,6 @@ says how many, once, wherever they are read from.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -90,20 +87,6 @@ def one_line(message: str) -> None:
 
 def files_in(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.iterdir())
-
-
-@pytest.fixture
-def sorot(tmp_path: Path):
-    """``python -m tui ARGS``, as a user runs it."""
-    env = {**os.environ, "SOROT_CACHE_DIR": str(tmp_path / "cache")}
-
-    def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "tui", *map(str, args)],
-            capture_output=True, text=True, encoding="utf-8", env=env, timeout=120,
-        )  # fmt: skip
-
-    return run
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.test_cli_exchange import FLOOD, TEXT_FORMATS, Run, annotate
+from tests.core.conftest import Run
+from tests.core.test_cli_exchange import FLOOD, TEXT_FORMATS, annotate
 from tui.core.annotations import DocumentRef
 from tui.core.store import Store
 

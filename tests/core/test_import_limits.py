@@ -10,15 +10,14 @@ Nothing is ever half imported.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import tui.core.export as export_module
+from tests.core.conftest import Run
 from tui.cli import _import_bytes, import_parser
 from tui.core.annotations import Annotation, DocumentRef, make_annotation
 from tui.core.exchange import ExchangeError, run_import
@@ -38,21 +37,6 @@ TEXT = (
     "Penanggulangan Bencana mencatat ratusan rumah rusak berat dan ribuan warga mengungsi.\n"
 )
 DOC = DocumentRef.for_text(TEXT, "/berita/gempa.txt", "Gempa mengguncang Cianjur")
-
-Run = Callable[..., subprocess.CompletedProcess[str]]
-
-
-@pytest.fixture
-def sorot(tmp_path: Path) -> Run:
-    env = {**os.environ, "SOROT_CACHE_DIR": str(tmp_path / "cache"), "SOROT_DB": str(tmp_path / "default.json")}
-
-    def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "tui", *map(str, args)],
-            capture_output=True, text=True, encoding="utf-8", env=env, timeout=120,
-        )  # fmt: skip
-
-    return run
 
 
 def notes(n: int, note: str = "cek") -> list[Annotation]:
