@@ -619,6 +619,16 @@ def test_an_edit_applies_to_the_stored_version(store: Store) -> None:
 # --- processes -----------------------------------------------------------------------------------
 
 
+def _start_together(processes: list, start) -> None:
+    """Start the processes, let them go at once (``start``), and wait for each to succeed."""
+    for process in processes:
+        process.start()
+    start.set()
+    for process in processes:
+        process.join(600)
+        assert process.exitcode == 0
+
+
 def _writer(path: str, tag: str, count: int, report: str, start: multiprocessing.synchronize.Event) -> None:
     """Save ``count`` notes, deleting every fifth again; write the ids kept and deleted to ``report``."""
     start.wait()
@@ -648,12 +658,7 @@ def test_processes_writing_at_once_lose_nothing_and_resurrect_nothing(
         CONTEXT.Process(target=_writer, args=(str(db), tag, count, str(report), start))
         for tag, report in zip(tags, reports)
     ]
-    for w in processes:
-        w.start()
-    start.set()
-    for w in processes:
-        w.join(600)
-        assert w.exitcode == 0
+    _start_together(processes, start)
     with Store.open(db) as s:
         stored = {a.id for a in s.annotations_for(DOC.sha256)}
     kept = {i for r in reports for i in json.loads(r.read_text())["kept"]}
@@ -822,12 +827,7 @@ def _concurrent_writers(db: Path, processes: int, changes: int, pool: int) -> di
     writers = [
         CONTEXT.Process(target=_churn, args=(str(db), str(log), n, changes, start)) for n, log in enumerate(logs)
     ]
-    for w in writers:
-        w.start()
-    start.set()
-    for w in writers:
-        w.join(600)
-        assert w.exitcode == 0
+    _start_together(writers, start)
     return _judge(db, [db.parent / "log-initial", *logs])
 
 
