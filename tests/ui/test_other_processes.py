@@ -107,3 +107,46 @@ async def test_a_copy_of_an_annotated_article_shows_its_annotations_and_leaves_t
     for path in (article, copy):
         report = run_export("jsonl", db, path, out)
         assert report.annotations == 1 and report.orphans == 0, report.warnings
+
+
+async def test_a_note_edited_here_while_another_reader_tags_it_keeps_both(article: Path, tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    note = passage(article, "Kremlin mengkonfirmasi", kind="note", note="awal", tags=["satu"])
+    with Store.open(db) as store:
+        store.add(note)
+    async with reader(article, size=WIDE, db=db, wait=False) as (app, pilot):
+        view = view_of(app)
+        await wait_until(pilot, lambda: [a.id for a in view.annotations] == [note.id])
+        view.move_cursor(note.start)
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.screen, NoteScreen))
+        with Store.open(db) as other:  # another reader adds a tag while this note is being edited
+            other.edit(note.id, tags=["satu", "dua"])
+        await pilot.press("end", *" lagi", "tab", *", tiga", "ctrl+s")
+        await wait_until(pilot, lambda: not isinstance(app.screen, NoteScreen))
+    with Store.open(db) as store:
+        saved = store.get(note.id)
+    assert saved is not None and saved.note == "awal lagi" and saved.tags == ("satu", "dua", "tiga")
+
+
+async def test_a_note_deleted_elsewhere_while_it_is_edited_here_is_saved_as_a_new_note(
+    article: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "db.json"
+    note = passage(article, "Kremlin mengkonfirmasi", kind="note", note="awal")
+    with Store.open(db) as store:
+        store.add(note)
+    async with reader(article, size=WIDE, db=db, wait=False) as (app, pilot):
+        view = view_of(app)
+        await wait_until(pilot, lambda: [a.id for a in view.annotations] == [note.id])
+        view.move_cursor(note.start)
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.screen, NoteScreen))
+        with Store.open(db) as other:
+            other.delete(note.id)
+        await pilot.press("end", *" lagi", "ctrl+s")
+        await wait_until(pilot, lambda: not isinstance(app.screen, NoteScreen))
+        await wait_until(pilot, lambda: [a.note for a in view.annotations] == ["awal lagi"])
+    with Store.open(db) as store:
+        (kept,) = store.annotations_for(note.document.sha256)
+    assert kept.id != note.id and (kept.start, kept.end, kept.note) == (note.start, note.end, "awal lagi")

@@ -152,7 +152,8 @@ class DocumentSession:
         return ann
 
     def edit(self, annotation_id: str, **changes: Any) -> Annotation:
-        """Change an annotation's note, tags, label or colour (or re-attach it: ``start``/``end``).
+        """Change an annotation's note, tags, label or colour (or re-attach it: ``start``/``end``;
+        ``add_tags`` / ``remove_tags`` change its tags as they are stored now).
 
         Only the fields named change, in the version stored now: another process's change to
         the others is kept. An annotation re-anchored from another text stays on that text;
@@ -165,7 +166,9 @@ class DocumentSession:
             fresh = make_annotation(self.text, int(start), int(end), old.kind, document=self.document)
             changes.update(position=fresh.position, quote=fresh.quote, document=self.document, status="ok")
         before = self._change(annotation_id, changes)
-        undo = {name: getattr(before, name) for name in changes}
+        undo = {name: getattr(before, name) for name in changes if name not in ("add_tags", "remove_tags")}
+        if "add_tags" in changes or "remove_tags" in changes:
+            undo["tags"] = before.tags
         new = self._get(annotation_id)
         verb = "re-attached" if start is not None and end is not None else "changed"
         self._record(
@@ -174,6 +177,10 @@ class DocumentSession:
             redo=lambda: self._change(annotation_id, changes),
         )
         return new
+
+    def deleted_elsewhere(self, annotation_id: str) -> bool:
+        """Whether another process (or an import) deleted this annotation since the session read it."""
+        return self.store.deleted_at(annotation_id) is not None
 
     def delete(self, annotation_id: str) -> Annotation:
         old = self._get(annotation_id)

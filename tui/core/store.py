@@ -1102,17 +1102,24 @@ class Store:
         return previous
 
     @_synchronised
-    def edit(self, annotation_id: str, **changes: Any) -> tuple[Annotation, Annotation]:
+    def edit(
+        self, annotation_id: str, *, add_tags: Iterable[str] = (), remove_tags: Iterable[str] = (), **changes: Any
+    ) -> tuple[Annotation, Annotation]:
         """Change some fields of the annotation as it is stored now, whoever wrote it last:
-        changes made by other processes to the other fields are kept. Returns the version
-        before and the one after. Raises ``KeyError`` if it is not stored (deleted, maybe
-        by another process: the message says so)."""
+        changes made by other processes to the other fields are kept, and ``add_tags`` /
+        ``remove_tags`` (ignoring case) change the tags stored now, so two readers each adding a
+        tag keep both. Returns the version before and the one after. Raises ``KeyError`` if it
+        is not stored (deleted, maybe by another process: the message says so)."""
         with self._writing() as index:
             key = index.by_id.get(annotation_id)
             if key is None:
                 deleted = index.deleted_at(annotation_id) is not None
                 raise KeyError(f"annotation {annotation_id} was deleted" if deleted else annotation_id)
             previous = Annotation.from_dict(index.annotations[key])
+            add_tags, remove_tags = tuple(add_tags), {tag.casefold() for tag in remove_tags}
+            if add_tags or remove_tags:
+                kept = [tag for tag in changes.get("tags", previous.tags) if tag.casefold() not in remove_tags]
+                changes["tags"] = [*kept, *add_tags]  # normalised by edited(): a tag already there stays once
             current = previous.edited(**changes, updated=_stamp_after(previous.updated))
             self._commit(ANNOTATIONS, {key: current.to_dict()})
         return previous, current

@@ -45,6 +45,19 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+def _note_changes(ann: Annotation, result: NoteResult) -> dict[str, object]:
+    """What the note dialog changed, and only that: the note if it was edited, the tags added and
+    removed (ignoring case), so that another reader's change to the rest is kept."""
+    changes: dict[str, object] = {}
+    if result.note != ann.note:
+        changes["note"] = result.note
+    before, after = {tag.casefold() for tag in ann.tags}, {tag.casefold() for tag in result.tags}
+    if before != after:
+        changes["add_tags"] = [tag for tag in result.tags if tag.casefold() not in before]
+        changes["remove_tags"] = [tag for tag in ann.tags if tag.casefold() not in after]
+    return changes
+
+
 def _document_of(article: Article) -> DocumentRef:
     """The document as the store knows it: its text's sha256 and the file's absolute path (the
     same file opened from another directory is the same path; a copy elsewhere is another)."""
@@ -728,9 +741,15 @@ class ReaderScreen(Screen):
         def written(result: NoteResult | None) -> None:
             if result is None:
                 return
-            if (result.note, result.tags) == (ann.note, ann.tags):
+            changes = _note_changes(ann, result)
+            if not changes:
                 self.say("note unchanged")  # nothing rewritten: the stored note keeps its time and bytes
-            elif self._safely(lambda: self.session.edit(ann.id, note=result.note, tags=result.tags)):
+            elif ann.status != "orphaned" and self._safely(lambda: self.session.deleted_elsewhere(ann.id)):
+                # Deleted in another window while this one was being written: what was written is kept.
+                new = partial(self.session.annotate, ann.start, ann.end, "note", note=result.note, tags=result.tags)
+                if self._safely(new):
+                    self._done("the note was deleted elsewhere: saved what you wrote as a new note (u undoes)")
+            elif self._safely(lambda: self.session.edit(ann.id, **changes)):
                 self._done("note saved (u undoes)")
 
         screen = NoteScreen(
