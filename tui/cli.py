@@ -427,6 +427,15 @@ def _keys_from_the_terminal() -> None:
         os.close(fd)
 
 
+def _draws_on_a_terminal() -> bool:
+    """Whether standard error, where Textual draws the interface, is a terminal (else the screen's
+    escape codes would go into a file or a pipe)."""
+    try:
+        return os.isatty(sys.__stderr__.fileno())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 def run_reader(argv: list[str]) -> int:
     args = reader_parser().parse_args(argv)
     if (problem := _model_error(args.model)) is not None:
@@ -455,6 +464,9 @@ def run_reader(argv: list[str]) -> int:
             app = make_app(target, engine=engine, article=article, db=args.db, max_bytes=args.max_size)
         except ArticleError as exc:
             return fail(str(exc))
+        if not _draws_on_a_terminal():
+            return fail("the reader draws on the terminal through standard error, which is redirected here; "
+                        "for output to a file or a pipe use sorot extract or sorot export")  # fmt: skip
         app.run()
         return app.return_code or 0
     finally:

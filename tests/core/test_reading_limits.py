@@ -107,7 +107,7 @@ def test_extract_stops_reading_a_fifo_at_the_size_limit(fifo: Path) -> None:
     writer = EndlessWriter(fifo)
     writer.start()
     line = one_line_error(sorot("extract", fifo, "--max-size", "64K"))
-    assert line == f"sorot: {fifo}: more than 64 kB; raise --max-size"
+    assert line == f"sorot: {fifo}: more than 64 KiB; raise --max-size"
     writer.join(10)
     # The reader went away after the limit: the writer met a closed pipe long before its safety net.
     assert writer.broken and writer.written < 16 * 1024**2
@@ -135,7 +135,7 @@ def test_extract_dash_refuses_standard_input_past_the_limit() -> None:
     body = (ARTICLE * 100).encode("utf-8")
     assert len(body) > 2048
     line = one_line_error(sorot("extract", "-", "--max-size", "2K", stdin=body))
-    assert line == "sorot: standard input: more than 2 kB; raise --max-size"
+    assert line == "sorot: standard input: more than 2 KiB; raise --max-size"
 
 
 def test_empty_standard_input_is_one_line() -> None:
@@ -153,14 +153,14 @@ def test_a_file_over_the_default_limit_is_refused_from_its_size(tmp_path: Path) 
         handle.truncate(100 * 1024**3)
     for command in (["extract", path], [path]):
         line = one_line_error(sorot(*command))
-        assert line == f"sorot: {path}: more than 64 MB (107,374,182,400 bytes); raise --max-size"
+        assert line == f"sorot: {path}: more than 64 MiB (107,374,182,400 bytes); raise --max-size"
 
 
 def test_max_size_raises_and_lowers_the_limit(tmp_path: Path, english_model: Path) -> None:
     path = tmp_path / "berita.txt"
     path.write_text(ARTICLE * 40, encoding="utf-8")  # about 3.4 kB
     line = one_line_error(sorot("extract", path, "--max-size", "3k"))
-    assert line == f"sorot: {path}: more than 3 kB ({path.stat().st_size:,} bytes); raise --max-size"
+    assert line == f"sorot: {path}: more than 3 KiB ({path.stat().st_size:,} bytes); raise --max-size"
     assert sorot("extract", path, "--max-size", "1M", "--model", english_model, capped=False).returncode == 0
 
 
@@ -184,11 +184,11 @@ def test_import_refuses_a_device_a_fifo_past_its_limit_and_standard_input_past_i
     writer = EndlessWriter(fifo)
     writer.start()
     line = one_line_error(sorot("import", fifo, "--db", db, "--max-size", "1M"))
-    assert line == f"sorot: {fifo}: more than 1 MB; raise --max-size"
+    assert line == f"sorot: {fifo}: more than 1 MiB; raise --max-size"
     writer.join(10)
     assert writer.broken
     line = one_line_error(sorot("import", "-", "--db", db, "--max-size", "1k", stdin=b"{}\n" * 2000))
-    assert line == "sorot: standard input: more than 1 kB; raise --max-size"
+    assert line == "sorot: standard input: more than 1 KiB; raise --max-size"
     assert not db.exists()  # nothing was imported, not even an empty database made
 
 
@@ -213,7 +213,7 @@ def test_export_reads_documents_within_its_max_size(tmp_path: Path) -> None:
     with Store.open(db) as store:
         store.save_many([make_annotation(text, 0, 9, "highlight", document=doc)])
     line = one_line_error(sorot("export", "-f", "jsonl", "--db", db, "--doc", path, "--max-size", "2k"))
-    assert line == f"sorot: {path}: more than 2 kB ({path.stat().st_size:,} bytes); raise --max-size"
+    assert line == f"sorot: {path}: more than 2 KiB ({path.stat().st_size:,} bytes); raise --max-size"
     result = sorot("export", "-f", "jsonl", "--db", db, "--doc", path, "--max-size", "1M", capped=False)
     assert result.returncode == 0 and len(result.stdout.splitlines()) == 1
 
@@ -241,7 +241,7 @@ def test_a_stream_is_read_no_further_than_one_byte_past_the_limit() -> None:
             return b"a" * size
 
     stream = Endless()
-    with pytest.raises(ArticleError, match="^standard input: more than 1 MB; raise --max-size$"):
+    with pytest.raises(ArticleError, match="^standard input: more than 1 MiB; raise --max-size$"):
         load_article("-", 1024**2, stdin=stream)
     assert stream.given == 1024**2 + 1
 
@@ -258,7 +258,7 @@ def test_sizes_read_as_head_c_reads_them() -> None:
         1024**2,
         100,
     ]
-    assert format_size(MAX_ARTICLE_BYTES) == "64 MB" and format_size(1536) == "1.5 kB"
+    assert format_size(MAX_ARTICLE_BYTES) == "64 MiB" and format_size(1024) == "1 KiB" and format_size(2987) == "2,987 bytes"
     for bad in ("", "M", "1Q", "-1", "0"):
         with pytest.raises(ValueError):
             parse_size(bad)

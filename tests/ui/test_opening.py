@@ -168,7 +168,7 @@ async def test_an_article_over_the_size_limit_in_a_directory_gives_a_notificatio
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
         (message,) = [n.message for n in app._notifications]
-        assert message == f"{tmp_path / 'a-raksasa.txt'}: more than 64 MB (107,374,182,400 bytes); raise --max-size"
+        assert message == f"{tmp_path / 'a-raksasa.txt'}: more than 64 MiB (107,374,182,400 bytes); raise --max-size"
         await pilot.press("j", "enter")
         assert isinstance(app.screen, ReaderScreen) and app.screen.article.title == "Berita Biasa"
 
@@ -184,7 +184,7 @@ async def test_max_size_of_the_reader_applies_to_the_articles_of_its_list(tmp_pa
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
         assert [n.message for n in app._notifications] == [
-            f"{path}: more than 1 kB ({path.stat().st_size:,} bytes); raise --max-size"
+            f"{path}: more than 1 KiB ({path.stat().st_size:,} bytes); raise --max-size"
         ]
 
 
@@ -266,6 +266,25 @@ def test_sorot_dash_without_a_terminal_is_one_line() -> None:
     assert result.returncode == 1
     assert result.stderr.decode() == (
         "sorot: standard input held the article, and there is no terminal to read keys from\n"
+    )
+
+
+def test_the_reader_with_standard_error_redirected_is_one_line_not_escape_codes_in_a_file(
+    sample_path: Path, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    # Textual draws on standard error: `sorot berita.txt 2> log` would fill the log with the screen.
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", str(sample_path), "--db", str(tmp_path / "db.json")],
+        capture_output=True,
+        timeout=60,
+    )
+    assert result.returncode == 1 and result.stdout == b""
+    assert result.stderr.decode() == (
+        "sorot: the reader draws on the terminal through standard error, which is redirected here; "
+        "for output to a file or a pipe use sorot extract or sorot export\n"
     )
 
 

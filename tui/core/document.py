@@ -186,12 +186,12 @@ def parse_size(value: str) -> int:
 
 
 def format_size(num_bytes: int) -> str:
-    """``67108864`` as ``"64 MB"``, ``1536`` as ``"1.5 kB"`` (powers of 1024, as ``parse_size`` reads them)."""
-    for unit, name in (("T", "TB"), ("G", "GB"), ("M", "MB"), ("K", "kB")):
-        if num_bytes >= _UNITS[unit]:
-            value = num_bytes / _UNITS[unit]
-            return f"{value:.0f} {name}" if value == int(value) else f"{value:.1f} {name}"
-    return f"{num_bytes} byte{'s' * (num_bytes != 1)}"
+    """``67108864`` as ``"64 MiB"``, ``1024`` as ``"1 KiB"`` (the units ``parse_size`` reads as
+    64M and 1K); a size that is no whole number of them in bytes: ``"2,987 bytes"``."""
+    for unit in ("T", "G", "M", "K"):
+        if num_bytes >= _UNITS[unit] and num_bytes % _UNITS[unit] == 0:
+            return f"{num_bytes // _UNITS[unit]:,} {unit}iB"
+    return f"{num_bytes:,} byte{'s' * (num_bytes != 1)}"
 
 
 def decode_bytes(data: bytes, path: Path | str = "input") -> tuple[str, str]:
