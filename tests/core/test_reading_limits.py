@@ -258,7 +258,7 @@ def test_sizes_read_as_head_c_reads_them() -> None:
         1024**2,
         100,
     ]
-    assert format_size(MAX_ARTICLE_BYTES) == "64 MiB" and format_size(1024) == "1 KiB" and format_size(2987) == "2,987 bytes"
+    assert (format_size(MAX_ARTICLE_BYTES), format_size(1024), format_size(2987)) == ("64 MiB", "1 KiB", "2,987 bytes")
     for bad in ("", "M", "1Q", "-1", "0"):
         with pytest.raises(ValueError):
             parse_size(bad)
