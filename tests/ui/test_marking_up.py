@@ -79,6 +79,22 @@ async def test_highlight_undo_and_redo(article: Path, tmp_path: Path) -> None:
         assert status_text(app) == "nothing to undo"
 
 
+async def test_highlighting_a_highlighted_passage_again_changes_its_colour(article: Path, tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    async with reader(article, size=WIDE, db=db) as (app, pilot):
+        await select_words(pilot, "Korea Selatan dan", 2)
+        await pilot.press("h", "2")
+        await pilot.pause()
+        await select_words(pilot, "Korea Selatan dan", 2)
+        await pilot.press("h", "3")
+        await pilot.pause()
+        (highlight,) = stored(db)
+        assert (highlight.colour, highlight.quote.exact) == ("blue", "Korea Selatan")
+        assert status_text(app) == "highlight now blue (u undoes)"
+        await pilot.press("u")
+        assert [a.colour for a in stored(db)] == ["green"]
+
+
 async def test_entity_corrections_change_the_highlights_and_the_facts(article: Path, tmp_path: Path) -> None:
     db = tmp_path / "db.json"
     async with reader(article, size=WIDE, db=db) as (app, pilot):

@@ -699,12 +699,20 @@ class ReaderScreen(Screen):
             self.app.bell()
             return
         choices = [(colour, colour) for colour in HIGHLIGHT_COLOURS]
+        # The same passage highlighted again changes its colour: one highlight, not two stacked.
+        existing = next((a for a in self.session.placed() if a.kind == "highlight" and (a.start, a.end) == span), None)
 
         def chosen(colour: str | None) -> None:
-            if colour and self._safely(lambda: self.session.annotate(*span, "highlight", colour=colour)):
+            if not colour or (existing is not None and colour == existing.colour):
+                return
+            if existing is not None:
+                if self._safely(lambda: self.session.edit(existing.id, colour=colour)):
+                    self._done(f"highlight now {colour} (u undoes)")
+            elif self._safely(lambda: self.session.annotate(*span, "highlight", colour=colour)):
                 self._done(f"highlighted in {colour} (u undoes)")
 
-        self.app.push_screen(ChoiceScreen("Highlight colour", choices), chosen)
+        current = existing.colour if existing is not None else None
+        self.app.push_screen(ChoiceScreen("Highlight colour", choices, current=current), chosen)
 
     @_with_annotations
     def action_annotate(self) -> None:
