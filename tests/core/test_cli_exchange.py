@@ -438,6 +438,7 @@ def test_the_reader_gets_the_db_option_and_an_engine_already_loading(long: bool,
         return _FakeApp()
 
     monkeypatch.setattr(tui.ui.app, "make_app", make_app)
+    monkeypatch.setattr(cli, "_draws_on_a_terminal", lambda: True)  # CI runs without a terminal
     monkeypatch.setattr(engine_module.NlpEngine, "start", lambda self: started.append(True))
     closed: list[bool] = []
     monkeypatch.setattr(engine_module.NlpEngine, "close", lambda self: closed.append(True))
