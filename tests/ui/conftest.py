@@ -107,6 +107,16 @@ _NAMED = {",": "comma", " ": "space", "/": "slash", "'": "apostrophe", "?": "que
 _CHARACTERS = {name: character for character, name in _NAMED.items()}
 
 
+def burst_one(pilot: Pilot, key: str) -> None:
+    """Queue one key as the terminal sends it, without waiting for the app."""
+    app = pilot.app
+    name = _NAMED.get(key, key)
+    character = _CHARACTERS.get(name, key if len(key) == 1 else None)
+    event = events.Key(name, character)
+    event.set_sender(app)
+    app.post_message(event)
+
+
 async def burst(pilot: Pilot, *keys: str) -> None:
     """Type ``keys`` (characters or key names) as one burst, as key repeat or a laggy SSH link
     delivers them: every key event is queued before the app handles the first (``pilot.press``

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.command import CommandList
 
-from tests.ui.conftest import burst, reader, view_of
+from tests.ui.conftest import burst, burst_one, reader, view_of
 from tests.ui.test_marking_up import WIDE, stored
 from tui.core.document import sample_article_path
 from tui.ui.screens.reader import ReaderScreen
@@ -119,3 +119,28 @@ async def test_random_bursts_of_keys_never_crash_or_close_the_reader(article: Pa
 @pytest.mark.parametrize("seed", range(1, 11))
 async def test_random_bursts_of_keys_never_crash_or_close_the_reader_at_length(article: Path, seed: int) -> None:
     await type_at_random(article, seed=seed, bursts=60)
+
+
+async def typed_with_gaps(pilot, rng: random.Random, *keys: str) -> None:
+    """Type ``keys`` with a random number of event-loop turns (0 to 12) between them: some keys
+    arrive while the one before is still on its way, some after it took effect."""
+    import asyncio
+
+    for key in keys:
+        for _ in range(rng.randint(0, 12)):
+            await asyncio.sleep(0)
+        burst_one(pilot, key)
+    await burst(pilot)
+
+
+@pytest.mark.parametrize("seed", range(12))
+async def test_note_keys_typed_with_random_gaps_land_in_their_fields(article: Path, tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    db = tmp_path / "db.json"
+    async with reader(article, size=WIDE, db=db) as (app, pilot):
+        view = view_of(app)
+        view.move_cursor(view.text.index("Kremlin"))
+        await typed_with_gaps(pilot, rng, "a", *"abc", "tab", *"x,y", "ctrl+s", "j")
+        assert isinstance(app.screen, ReaderScreen)
+        (note,) = stored(db)
+        assert (note.note, note.tags) == ("abc", ("x", "y"))

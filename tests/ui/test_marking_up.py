@@ -57,6 +57,26 @@ async def test_a_note_with_tags_is_saved_listed_and_back_after_a_restart(article
         assert app.screen.query_one("#tags").value == "politik"
 
 
+async def test_editing_a_note_adds_to_its_end_and_a_tag_after_its_tags(article: Path, tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    async with reader(article, size=WIDE, db=db) as (app, pilot):
+        await select_words(pilot, "Kremlin", 1)
+        await pilot.press("a", *"Dikonfirmasi", "tab", *"politik", "ctrl+s")
+        await pilot.pause()
+        view_of(app).move_cursor(view_of(app).text.index("Kremlin"))
+        await pilot.press("a")
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press(*" resmi", "tab")
+        tags = app.screen.query_one("#tags")
+        assert (tags.value, tags.cursor_position) == ("politik, ", len("politik, "))
+        await pilot.press("shift+tab")  # left without a new tag: the separator goes again
+        assert tags.value == "politik"
+        await pilot.press("tab", *"rus", "ctrl+s")
+        await pilot.pause()
+        (note,) = stored(db)
+        assert (note.note, note.tags) == ("Dikonfirmasi resmi", ("politik", "rus"))
+
+
 async def test_highlight_undo_and_redo(article: Path, tmp_path: Path) -> None:
     db = tmp_path / "db.json"
     async with reader(article, size=WIDE, db=db) as (app, pilot):

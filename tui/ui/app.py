@@ -22,7 +22,7 @@ from tui.core.nlp.engine import NlpEngine
 
 if TYPE_CHECKING:
     from tui.core.store import Store
-from tui.ui.keys import retype
+from tui.ui.keys import TypedKeys, retype
 from tui.ui.screens.help import HelpScreen, binding_rows
 from tui.ui.screens.library import LibraryScreen
 from tui.ui.screens.reader import ReaderScreen, SearchBar
@@ -87,6 +87,8 @@ class SorotApp(App[None]):
         self.db = db
         self.max_bytes = max_bytes
         """The largest article opened from the list (``--max-size``)."""
+        self.typed_keys = TypedKeys(self)
+        """Keys from the terminal, delivered one at a time in the order typed (:mod:`tui.ui.keys`)."""
         self._typed_on: WeakKeyDictionary[events.Key, Screen] = WeakKeyDictionary()
         """The screen that was active when each key in flight was typed."""
 
@@ -131,12 +133,22 @@ class SorotApp(App[None]):
             event.text = inert_lines(event.text)
         elif isinstance(event, events.Key):
             if not event.is_forwarded:
+                if not self.typed_keys.is_due(event):  # from the terminal: delivered in turn
+                    self.typed_keys.arrived(event)
+                    return
                 self._typed_on[event] = self.screen
-            elif self._typed_on.pop(event, self.screen) is not self.screen:
-                # Typed ahead of a dialog opening or closing: Textual handed the key to the screen
-                # focused when it arrived, and looks its binding up only now, on the new screen.
+                target = self.focused or self.screen
+                await super().on_event(event)  # passes it to the focused widget, or runs a priority binding
+                self.typed_keys.sent(event, target)
+                return
+            if self._typed_on.pop(event, self.screen) is not self.screen:
+                # The screen changed under the key (a dialog a worker opened, say): its binding
+                # would be looked up on the new screen. It goes to the new screen instead.
                 retype(self, event)
                 return
+            await super().on_event(event)
+            self.typed_keys.handled(event)
+            return
         await super().on_event(event)
 
     def copy_to_clipboard(self, text: str) -> None:

@@ -1,21 +1,152 @@
 """Keys typed ahead: a burst (key repeat, a slow SSH link, fast typing) lands where it was meant.
 
 Textual hands each key to the widget focused when the key arrives, and runs the key's binding
-only once the key has bubbled back up to the app. In a burst, every key has arrived before the
-first one's binding has opened a dialog, moved the focus or closed a dialog, so the keys after it
-reached the old screen or the old field. The app (``SorotApp.on_event``) and the dialogs' fields
-(:mod:`tui.ui.screens.annotate`) notice such a key and :func:`retype` it.
+only once the key has bubbled back up to the app. In a burst, the keys after one that opens a
+dialog, moves the focus or closes a dialog reached the old screen or the old field; and a key
+delivered again from there went to the end of the queue, behind keys typed after it ("abc" typed
+into a note while it opened came out "bca").
+
+:class:`TypedKeys` delivers the keys one at a time, in the order they were typed: the next only
+when the one before has been handled (a widget stopped it, or it bubbled up to the app and its
+binding ran), and only after the screen then on top has handled what was already waiting for it
+(a dialog that has just opened has mounted and focused its first field). A key that still lands
+somewhere it was not meant for (a field that lost the focus, a screen no longer on top) is
+:func:`retype`\\ d: taken back and delivered again before any key typed after it.
 """
 
 from __future__ import annotations
 
+from collections import deque
+from time import monotonic
+from typing import TYPE_CHECKING
+
 from textual import events
-from textual.app import App
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.message_pump import MessagePump
+
+STUCK_AFTER = 2.0
+"""Seconds after which a key still not handled no longer holds back the keys after it (a handler
+that takes this long, or a key lost with a widget removed before it got there)."""
+
+_WATCH_EVERY = 0.25
+
+
+class TypedKeys:
+    """The keys from the terminal, held in a queue and delivered one at a time (see the module).
+
+    The app calls :meth:`arrived` for a key from the terminal, asks :meth:`is_due` whether a key
+    is the one due now, calls :meth:`sent` once it has passed a key due now to its widget (or run
+    a priority binding for it) and :meth:`handled` once a key has bubbled back up to it.
+    """
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.waiting: deque[events.Key] = deque()
+        """Keys typed and not yet delivered, oldest first."""
+        self.current: events.Key | None = None
+        """The key delivered and not yet handled."""
+        self.at: MessagePump | None = None
+        """Where the current key is now (the widget, or a parent it bubbled to)."""
+        self.since = 0.0
+
+    @property
+    def busy(self) -> bool:
+        return self.current is not None or bool(self.waiting)
+
+    def arrived(self, key: events.Key) -> None:
+        self.waiting.append(key)
+        self._next()
+
+    def is_due(self, key: events.Key) -> bool:
+        return key is self.current and self.at is None
+
+    def again(self, key: events.Key) -> None:
+        """Take ``key`` back (it landed where it was not meant) and deliver it again, before any
+        key typed after it."""
+        self.waiting.appendleft(key)
+        if key is self.current:
+            self.current = self.at = None
+        self._next()
+
+    def sent(self, key: events.Key, target: MessagePump) -> None:
+        """The app has handed ``key`` to ``target`` (or handled it itself, if not forwarded)."""
+        if key is not self.current:
+            return
+        if not key.is_forwarded:  # a priority binding took it
+            self._done(key)
+            return
+        self.at = target
+        if not target.call_later(self._follow, key, target):
+            self._done(key)
+
+    def handled(self, key: events.Key) -> None:
+        """``key`` has bubbled up to the app, which has run its binding (if any)."""
+        if key is self.current:
+            self._done(key)
+
+    # ------------------------------------------------------------------------------ internals
+
+    def _next(self) -> None:
+        if self.current is not None or not self.waiting:
+            return
+        typed = self.waiting.popleft()
+        key = events.Key(typed.key, typed.character)
+        key.set_sender(self.app)
+        self.current, self.at, self.since = key, None, monotonic()
+        # Through the screen on top: a dialog that has just opened mounts and focuses its first
+        # field first (what is queued for it comes before this).
+        try:
+            screen = self.app.screen
+        except Exception:  # no screen yet (or any more): straight to the app
+            screen = None
+        if screen is None or not screen.call_later(self.app.post_message, key):
+            self.app.post_message(key)
+        self.app.set_timer(_WATCH_EVERY, self._watch, name="typed keys")
+
+    def _follow(self, key: events.Key, node: MessagePump) -> None:
+        """Runs at ``node`` after it has handled ``key``: did the key stop there, or go on up?"""
+        if key is not self.current:
+            return
+        parent = node._parent
+        went_up = (
+            key.bubble
+            and not key._stop_propagation
+            and parent is not None
+            and getattr(node, "is_parent_active", False)
+            and getattr(node, "is_attached", False)
+        )
+        if not went_up:
+            self._done(key)
+        elif parent is not self.app:  # the app calls handled() after the key's binding
+            self.at = parent
+            if not parent.call_later(self._follow, key, parent):
+                self._done(key)
+
+    def _done(self, key: events.Key) -> None:
+        if key is self.current:
+            self.current = self.at = None
+            self._next()
+
+    def _watch(self) -> None:
+        key, at = self.current, self.at
+        if key is None:
+            return
+        gone = at is not None and (at._closing or at._closed or not at.is_running)
+        if gone or monotonic() - self.since > STUCK_AFTER:
+            self._done(key)
+        else:
+            self.app.set_timer(_WATCH_EVERY, self._watch, name="typed keys")
 
 
 def retype(app: App, event: events.Key) -> None:
     """Take ``event`` from where it landed and deliver it again, as if typed now: to where the
-    focus is after the keys before it took effect."""
+    focus is after the keys before it took effect, and before the keys typed after it."""
     event.stop()
     event.prevent_default()
-    app.post_message(events.Key(event.key, event.character))
+    typed_keys: TypedKeys | None = getattr(app, "typed_keys", None)
+    if typed_keys is None:
+        app.post_message(events.Key(event.key, event.character))
+    else:
+        typed_keys.again(event)

@@ -254,9 +254,20 @@ class NoteArea(_DialogField, TextArea):
 
 
 class TagsInput(_DialogField, Input):
-    """The note's tags; enter saves."""
+    """The note's tags; enter saves. Tabbing to tags already there starts a new one after them
+    (", " is added, and taken away again on leaving the field if nothing was typed after it)."""
 
     DIALOG_KEYS = {**_NOTE_KEYS, "enter": "save"}
+    SEPARATOR = ", "
+
+    def on_focus(self) -> None:
+        if self.value.strip() and not self.value.rstrip().endswith(","):
+            self.value = self.value.rstrip() + self.SEPARATOR
+        self.cursor_position = len(self.value)
+
+    def on_blur(self) -> None:
+        if self.value.endswith(self.SEPARATOR):
+            self.value = self.value.removesuffix(self.SEPARATOR)
 
 
 class NoteScreen(Dialog[NoteResult | None]):
@@ -304,7 +315,9 @@ class NoteScreen(Dialog[NoteResult | None]):
             yield Label(Text("ctrl+s save · esc cancel · tab next field", style="dim"))
 
     def on_mount(self) -> None:
-        self.query_one("#note", TextArea).focus()
+        note = self.query_one("#note", TextArea)
+        note.move_cursor(note.document.end)  # an existing note is added to, at its end
+        note.focus()
 
     def on_key(self, event: events.Key) -> None:
         if self.focused is None and self.is_active:  # typed ahead of the dialog's opening
