@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import sys
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from tests.ui.conftest import panel_text, reader, view_of, wait_until
@@ -109,20 +110,27 @@ async def test_a_copy_of_an_annotated_article_shows_its_annotations_and_leaves_t
         assert report.annotations == 1 and report.orphans == 0, report.warnings
 
 
-async def test_a_note_edited_here_while_another_reader_tags_it_keeps_both(article: Path, tmp_path: Path) -> None:
-    db = tmp_path / "db.json"
-    note = passage(article, "Kremlin mengkonfirmasi", kind="note", note="awal", tags=["satu"])
-    with Store.open(db) as store:
-        store.add(note)
+@asynccontextmanager
+async def editing(article: Path, db: Path, note):
+    """A reader on ``db`` with ``note`` (already stored) open in the note dialog."""
     async with reader(article, size=WIDE, db=db, wait=False) as (app, pilot):
         view = view_of(app)
         await wait_until(pilot, lambda: [a.id for a in view.annotations] == [note.id])
         view.move_cursor(note.start)
         await pilot.press("a")
         await wait_until(pilot, lambda: isinstance(app.screen, NoteScreen))
+        yield app, pilot
+
+
+async def test_a_note_edited_here_while_another_reader_tags_it_keeps_both(article: Path, tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    note = passage(article, "Kremlin mengkonfirmasi", kind="note", note="awal", tags=["satu"])
+    with Store.open(db) as store:
+        store.add(note)
+    async with editing(article, db, note) as (app, pilot):
         with Store.open(db) as other:  # another reader adds a tag while this note is being edited
             other.edit(note.id, tags=["satu", "dua"])
-        await pilot.press("end", *" lagi", "tab", *", tiga", "ctrl+s")
+        await pilot.press(*" lagi", "tab", *"tiga", "ctrl+s")
         await wait_until(pilot, lambda: not isinstance(app.screen, NoteScreen))
     with Store.open(db) as store:
         saved = store.get(note.id)
@@ -136,17 +144,12 @@ async def test_a_note_deleted_elsewhere_while_it_is_edited_here_is_saved_as_a_ne
     note = passage(article, "Kremlin mengkonfirmasi", kind="note", note="awal")
     with Store.open(db) as store:
         store.add(note)
-    async with reader(article, size=WIDE, db=db, wait=False) as (app, pilot):
-        view = view_of(app)
-        await wait_until(pilot, lambda: [a.id for a in view.annotations] == [note.id])
-        view.move_cursor(note.start)
-        await pilot.press("a")
-        await wait_until(pilot, lambda: isinstance(app.screen, NoteScreen))
+    async with editing(article, db, note) as (app, pilot):
         with Store.open(db) as other:
             other.delete(note.id)
-        await pilot.press("end", *" lagi", "ctrl+s")
+        await pilot.press(*" lagi", "ctrl+s")
         await wait_until(pilot, lambda: not isinstance(app.screen, NoteScreen))
-        await wait_until(pilot, lambda: [a.note for a in view.annotations] == ["awal lagi"])
+        await wait_until(pilot, lambda: [a.note for a in view_of(app).annotations] == ["awal lagi"])
     with Store.open(db) as store:
         (kept,) = store.annotations_for(note.document.sha256)
     assert kept.id != note.id and (kept.start, kept.end, kept.note) == (note.start, note.end, "awal lagi")
