@@ -128,9 +128,9 @@ async def burst(pilot: Pilot, *keys: str) -> None:
         event = events.Key(name, character)
         event.set_sender(app)
         app.post_message(event)
-    # A key typed ahead may be delivered again (tui.ui.keys.retype): wait until no message is left.
+    # Keys are handed on one at a time (tui.ui.keys): wait until every one is handled.
     for _ in range(100):
         await pilot.pause()
         pumps = [app, *(node for screen in app.screen_stack for node in screen.walk_children(with_self=True))]
-        if all(pump._message_queue.empty() for pump in pumps):
+        if all(pump._message_queue.empty() for pump in pumps) and not app.typed_keys.busy:
             break

@@ -3,6 +3,7 @@ each lands where the reader meant it, and none crashes the app."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 import shutil
 from pathlib import Path
@@ -94,6 +95,16 @@ async def test_keys_typed_with_the_key_that_opens_the_note_dialog_land_in_it(art
         assert highlight.colour == "green"
 
 
+async def typed_with_gaps(pilot, rng: random.Random, *keys: str) -> None:
+    """Type ``keys`` with a random number of event-loop turns (0 to 12) between them: some keys
+    arrive while the one before is still on its way, some after it took effect."""
+    for key in keys:
+        for _ in range(rng.randint(0, 12)):
+            await asyncio.sleep(0)
+        burst_one(pilot, key)
+    await burst(pilot)
+
+
 # Keys of the reader and its dialogs, typed at random in bursts. Not q, which quits; nor ctrl+p,
 # whose palette offers Quit to a random enter; nor E, whose dialog writes files.
 FUZZ_KEYS = [
@@ -107,8 +118,12 @@ async def type_at_random(article: Path, seed: int, bursts: int) -> None:
     async with reader(article, size=(120, 36)) as (app, pilot):
         for _ in range(bursts):
             keys = [rng.choice(FUZZ_KEYS) for _ in range(rng.randint(2, 12))]
-            await burst(pilot, *keys)
+            if rng.random() < 0.5:
+                await burst(pilot, *keys)
+            else:
+                await typed_with_gaps(pilot, rng, *keys)
             assert app.is_running and isinstance(app.screen_stack[1], ReaderScreen), keys
+            assert not app.typed_keys.busy, keys  # every key handled, none left holding the others back
 
 
 async def test_random_bursts_of_keys_never_crash_or_close_the_reader(article: Path) -> None:
@@ -119,18 +134,6 @@ async def test_random_bursts_of_keys_never_crash_or_close_the_reader(article: Pa
 @pytest.mark.parametrize("seed", range(1, 11))
 async def test_random_bursts_of_keys_never_crash_or_close_the_reader_at_length(article: Path, seed: int) -> None:
     await type_at_random(article, seed=seed, bursts=60)
-
-
-async def typed_with_gaps(pilot, rng: random.Random, *keys: str) -> None:
-    """Type ``keys`` with a random number of event-loop turns (0 to 12) between them: some keys
-    arrive while the one before is still on its way, some after it took effect."""
-    import asyncio
-
-    for key in keys:
-        for _ in range(rng.randint(0, 12)):
-            await asyncio.sleep(0)
-        burst_one(pilot, key)
-    await burst(pilot)
 
 
 @pytest.mark.parametrize("seed", range(12))
