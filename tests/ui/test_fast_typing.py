@@ -57,12 +57,13 @@ async def test_note_text_tab_and_tags_typed_in_one_burst_land_in_their_fields(ar
         assert isinstance(app.screen, ReaderScreen)
         (note,) = stored(db)
         assert (note.note, note.tags) == ("abc", ("x", "y"))
-        # Back and forth, and keys typed after the dialog closed go to the reader.
+        # Back and forth (each return to the tags starts a new tag), and keys typed after the
+        # dialog closed go to the reader.
         view.move_cursor(view.text.index("Pyongyang"))
         await pilot.press("a")
         await burst(pilot, *"d", "tab", *"p", "shift+tab", *"e", "tab", *"q", "enter", "g")
         assert isinstance(app.screen, ReaderScreen)
-        assert sorted((a.note, a.tags) for a in stored(db)) == [("abc", ("x", "y")), ("de", ("pq",))]
+        assert sorted((a.note, a.tags) for a in stored(db)) == [("abc", ("x", "y")), ("de", ("p", "q"))]
         assert view.cursor == 0  # g: the top of the article
 
 
