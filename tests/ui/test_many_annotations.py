@@ -17,13 +17,15 @@ import pytest
 from rich.text import Text
 from textual.widgets import TabbedContent
 
+import tui.ui.screens.reader as reader_module
 import tui.ui.widgets.notes_panel as notes_module
-from tests.ui.conftest import panel_text, screen_text, status_text, view_of, wait_for_nlp, wait_until
+from tests.ui.conftest import burst_one, panel_text, screen_text, status_text, view_of, wait_for_nlp, wait_until
 from tui.core.annotations import Annotation, DocumentRef, make_annotation
 from tui.core.document import load_article
 from tui.core.nlp.engine import NlpEngine
 from tui.core.store import Store
 from tui.ui.app import SorotApp
+from tui.ui.screens.reader import ReaderScreen
 from tui.ui.widgets.notes_panel import NotesPanel
 
 WIDE = (130, 36)
@@ -80,16 +82,61 @@ async def test_the_text_pages_before_the_annotations_are_read(sample_path: Path,
         assert view.scroll_offset.y > top
         await pilot.press("t")
         assert "Loading annotations" in panel_text(app.screen.query_one(NotesPanel))
-        await pilot.press("escape", "h")  # highlight the word under the cursor: not yet
-        assert status_text(app) == "annotations are still loading"
+        await pilot.press("escape", "h")  # highlight the word under the cursor: once they are read
+        assert status_text(app) == "annotations are loading: this goes on once they are read"
+        burst_one(pilot, "2")  # typed for the colour picker, not yet open: held, not a legend toggle
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen) and view.hidden_labels == set()
 
         store.gate.set()
-        await wait_until(pilot, lambda: app.screen.annotations_ready)
-        assert len(view.annotations) == 300
-        assert notes_tab(app) == "Notes (300)"
-        await pilot.press("h", "2")
         await wait_until(pilot, lambda: len(view.annotations) == 301)
-        assert status_text(app) == "highlighted in green (u undoes)"
+        assert notes_tab(app) == "Notes (301)"
+        assert isinstance(app.screen, ReaderScreen) and status_text(app) == "highlighted in green (u undoes)"
+        assert not app.typed_keys.busy
+
+
+async def test_a_note_typed_while_the_annotations_load_goes_into_the_note(sample_path: Path, tmp_path: Path) -> None:
+    db = database(tmp_path, annotations_on(sample_path, 30))
+    store = GatedStore.open(db)
+    store.gate = threading.Event()
+    app = SorotApp(load_article(sample_path), engine=NlpEngine(None, in_process=True), store=store)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for_nlp(pilot)
+        view = view_of(app)
+        view.move_cursor(view.text.index("Kremlin"))
+        for key in ["a", *"Eba", "tab", *"esai", "ctrl+s", "j"]:  # E would export, b page up, s ...
+            burst_one(pilot, key)
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen) and view.cursor == view.text.index("Kremlin")
+        store.gate.set()
+        await wait_until(pilot, lambda: len(view.annotations) == 31)
+        await wait_until(pilot, lambda: not app.typed_keys.busy)
+        (note,) = [a for a in view.annotations if a.kind == "note" and a.note == "Eba"]
+        assert note.tags == ("esai",) and note.quote.exact == "Kremlin"
+        assert isinstance(app.screen, ReaderScreen) and view.cursor > view.text.index("Kremlin")  # j
+
+
+async def test_keys_held_for_annotations_that_never_come_are_dropped(
+    sample_path: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(reader_module, "ANNOTATIONS_HOLD_SECONDS", 0.3)
+    db = database(tmp_path, annotations_on(sample_path, 30))
+    store = GatedStore.open(db)
+    store.gate = threading.Event()
+    app = SorotApp(load_article(sample_path), engine=NlpEngine(None, in_process=True), store=store)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for_nlp(pilot)
+        view = view_of(app)
+        for key in ["a", *"Eb", "G"]:
+            burst_one(pilot, key)
+        await wait_until(pilot, lambda: status_text(app) == "annotations are still loading: try again in a moment")
+        assert not app.typed_keys.busy
+        assert isinstance(app.screen, ReaderScreen) and view.cursor == 0  # no export, no paging
+        await pilot.press("G")  # keys typed now are the reader's again
+        assert view.cursor > 0
+        store.gate.set()
+        await wait_until(pilot, lambda: app.screen.annotations_ready)
+        assert isinstance(app.screen, ReaderScreen)  # the note given up does not open later
 
 
 async def test_a_row_draws_each_kind_of_mark_once_however_many_overlap(

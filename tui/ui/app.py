@@ -136,6 +136,8 @@ class SorotApp(App[None]):
                 if not self.typed_keys.is_due(event):  # from the terminal: delivered in turn
                     self.typed_keys.arrived(event)
                     return
+                if not self.screen_stack:  # the app is closing
+                    return
                 self._typed_on[event] = self.screen
                 target = self.focused or self.screen
                 await super().on_event(event)  # passes it to the focused widget, or runs a priority binding

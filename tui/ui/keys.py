@@ -17,6 +17,7 @@ somewhere it was not meant for (a field that lost the focus, a screen no longer 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from time import monotonic
 from typing import TYPE_CHECKING
 
@@ -50,10 +51,26 @@ class TypedKeys:
         self.at: MessagePump | None = None
         """Where the current key is now (the widget, or a parent it bubbled to)."""
         self.since = 0.0
+        self.held_until: float | None = None
+        """While set (a monotonic time), no key is delivered: see :meth:`hold`."""
 
     @property
     def busy(self) -> bool:
         return self.current is not None or bool(self.waiting)
+
+    def hold(self, seconds: float, on_timeout: Callable[[], None]) -> None:
+        """Deliver no more keys until :meth:`release`. For a key whose action must wait for
+        something (the annotations of a big database being read): what is typed after it is meant
+        for what it opens, not for the screen under it. After ``seconds``, ``on_timeout`` runs and
+        the keys typed meanwhile are dropped (a note's text would otherwise run as commands)."""
+        self.held_until = monotonic() + seconds
+        self._on_timeout = on_timeout
+        self.app.set_timer(seconds, self._hold_expired, name="typed keys held")
+
+    def release(self) -> None:
+        if self.held_until is not None:
+            self.held_until = None
+            self._next()
 
     def arrived(self, key: events.Key) -> None:
         self.waiting.append(key)
@@ -88,12 +105,20 @@ class TypedKeys:
 
     # ------------------------------------------------------------------------------ internals
 
+    def _hold_expired(self) -> None:
+        if self.held_until is not None and monotonic() >= self.held_until:
+            self._on_timeout()
+            self.waiting.clear()
+            self.release()
+
     def _next(self) -> None:
-        if self.current is not None or not self.waiting:
+        if self.current is not None or not self.waiting or self.held_until is not None:
             return
         typed = self.waiting.popleft()
         key = events.Key(typed.key, typed.character)
-        key.set_sender(self.app)
+        # No sender, as a key from the terminal has: Textual stops a message at its sender's child
+        # ("parent is sender"), which would hide whether the key went on up to the app.
+        key._sender = None
         self.current, self.at, self.since = key, None, monotonic()
         # Through the screen on top: a dialog that has just opened mounts and focuses its first
         # field first (what is queued for it comes before this).

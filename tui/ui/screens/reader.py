@@ -6,7 +6,7 @@ import functools
 import gc
 import threading
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -86,14 +86,17 @@ def _collector_kept_off() -> Iterator[None]:
 
 
 def _with_annotations(action):
-    """An action on the annotations: while they are still being read (a big database), a bell and a
-    word instead of a wait."""
+    """An action on the annotations: while they are still being read (a big database), it waits for
+    them, and so do the keys typed after it (a note's text, a picker's number), which are meant
+    for what it opens; after :data:`ANNOTATIONS_HOLD_SECONDS`, a bell and a word instead."""
 
     @functools.wraps(action)
     def guarded(self: ReaderScreen, *args, **kwargs):
         if self.session_now() is None:
-            self.app.bell()
-            self.say("annotations are still loading")
+            self._waiting_actions.append(functools.partial(action, self, *args, **kwargs))
+            if len(self._waiting_actions) == 1:
+                self.app.typed_keys.hold(ANNOTATIONS_HOLD_SECONDS, self._annotations_too_slow)
+            self.say("annotations are loading: this goes on once they are read")
             return None
         return action(self, *args, **kwargs)
 
@@ -104,6 +107,8 @@ ANNOTATIONS_AT_ONCE = 2_000
 """Up to this many annotations, a change shows at once; more are laid out in a thread first."""
 ANNOTATIONS_WAIT_SECONDS = 0.5
 """How long a key that acts on annotations waits for them to be read before saying they are not yet."""
+ANNOTATIONS_HOLD_SECONDS = 15.0
+"""How long such a key, and the keys typed after it, wait for them before being given up."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +221,8 @@ class ReaderScreen(Screen):
         self._opened_laid_out: _Laidout | None = None
         self._notes_panel: NotesPanel | None = None
         self._left = False
+        self._waiting_actions: list[Callable[[], object]] = []
+        """Actions on the annotations asked for while they were being read (:func:`_with_annotations`)."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.article)
@@ -566,6 +573,7 @@ class ReaderScreen(Screen):
             self.app.notify(inert(f"annotations unavailable: {opened}"), severity="error", markup=False)
             self._session = DocumentSession(Store.memory(), self.article.text, _document_of(self.article))
             self.refresh_annotations()
+            self._run_waiting_actions()
             return
         self._session = opened
         # Entities shown before the annotations were read are shown again with the reader's corrections.
@@ -581,9 +589,23 @@ class ReaderScreen(Screen):
         if parts:
             self.app.notify("; ".join(parts), title="Annotations", markup=False)
         position = self.session.position()
-        if position:
+        if position and not self._waiting_actions:
             # After the side panel's layout has settled: the article's height may just have changed.
             self.call_after_refresh(self.view.go_to, position)
+        self._run_waiting_actions()
+
+    def _run_waiting_actions(self) -> None:
+        """Run what was asked for while the annotations were read, then the keys typed after it."""
+        actions, self._waiting_actions = self._waiting_actions, []
+        for action in actions:
+            action()
+        if actions:
+            self.app.typed_keys.release()
+
+    def _annotations_too_slow(self) -> None:
+        self._waiting_actions.clear()
+        self.app.bell()
+        self.say("annotations are still loading: try again in a moment")
 
     @work(thread=True, exclusive=True, group="store-watch")
     def watch_store(self) -> None:
@@ -617,6 +639,9 @@ class ReaderScreen(Screen):
     def on_unmount(self) -> None:
         self.save_position()
         self._left = True
+        if self._waiting_actions:  # left before the annotations were read: the keys go on
+            self._waiting_actions.clear()
+            self.app.typed_keys.release()
         gc.unfreeze()  # what this document held may now be garbage: let the collector see it again
 
     def save_position(self) -> None:
