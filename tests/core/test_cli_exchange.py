@@ -13,6 +13,8 @@ import json
 import os
 import shlex
 import shutil
+import socket
+import stat
 import subprocess
 import sys
 from dataclasses import replace
@@ -158,6 +160,58 @@ def test_labels_on_a_format_without_entities_is_a_warning(flood: dict, sorot: Ru
     assert result.returncode == 0
     assert "--labels applies to spacy, prodigy and brat only" in result.stderr
     assert len(result.stdout.splitlines()) == 5
+
+
+def test_o_writes_into_a_fifo_or_a_device_and_through_a_link_never_replacing_them(flood: dict, sorot: Run) -> None:
+    """``-o`` naming a FIFO, ``/dev/null`` or a link was replaced by a regular file (as root,
+    ``-o /dev/null`` replaced the system's)."""
+    tmp = flood["tmp"]
+    args = ["export", "-f", "jsonl", "--db", flood["db"]]
+    expected = sorot(*args).stdout
+    fifo = tmp / "out.fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE, text=True)
+    done = sorot(*args, "-o", fifo)
+    assert done.returncode == 0, done.stderr
+    assert reader.communicate(timeout=30)[0] == expected
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+    try:  # a /dev/null of the test's own: a failure must not replace the system's
+        os.mknod(tmp / "null", 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except OSError:
+        pass  # no device nodes here (not root): the FIFO above stands for them
+    else:
+        assert sorot(*args, "-o", tmp / "null").returncode == 0
+        assert (tmp / "null").is_char_device()
+
+    target, link = tmp / "notes.jsonl", tmp / "latest.jsonl"
+    target.write_text("old", encoding="utf-8")
+    link.symlink_to(target.name)
+    assert sorot(*args, "-o", link).returncode == 0
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == expected
+
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(tmp / "sock"))
+        refused = sorot(*args, "-o", tmp / "sock")
+    assert refused.returncode == 1
+    assert refused.stderr.strip().endswith("not a regular file (a socket)") and refused.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", ["export", "import"])
+def test_a_database_on_a_device_is_one_line(command: str, flood: dict, sorot: Run) -> None:
+    """``--db /dev/zero`` was read until memory ran out."""
+    args = ["export", "-f", "jsonl"] if command == "export" else ["import", flood["tmp"] / "in.jsonl"]
+    if command == "import":
+        (flood["tmp"] / "in.jsonl").write_text(sorot("export", "-f", "jsonl", "--db", flood["db"]).stdout)
+    zero = flood["tmp"] / "zero"
+    try:  # a /dev/zero of the test's own: a failure must not replace the system's
+        os.mknod(zero, 0o666 | stat.S_IFCHR, os.makedev(1, 5))
+    except OSError:
+        pytest.skip("cannot make a device node here")
+    done = sorot(*args, "--db", zero)
+    assert done.returncode == 1 and done.stderr.count("\n") == 1
+    assert f"{zero} is not a regular file (a character device)" in done.stderr
+    assert zero.is_char_device()
 
 
 def test_doc_export_follows_a_passage_when_text_is_inserted_above_it(flood: dict, sorot: Run) -> None:

@@ -472,7 +472,68 @@ def test_a_path_that_is_a_directory_is_refused(tmp_path: Path) -> None:
         Store.open(tmp_path)
 
 
+def null_device(path: Path) -> Path:
+    """A character device like /dev/null at ``path`` (skips where device nodes cannot be made)."""
+    try:
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except (PermissionError, AttributeError, OSError) as exc:
+        pytest.skip(f"cannot make a device node: {exc}")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "link to a device"])
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_path_that_is_a_fifo_or_a_device_is_refused_and_left_as_it_is(
+    tmp_path: Path, kind: str, read_only: bool
+) -> None:
+    """``--db /dev/null`` (or a link to it) was read as an empty database and replaced by a file;
+    ``/dev/zero`` was read until memory ran out, a FIFO waited for a writer forever."""
+    path = tmp_path / "notes.json"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        device = null_device(tmp_path / "null")  # never the system's /dev/null: a failure would replace it
+        if kind == "link to a device":
+            path.symlink_to(device)
+        else:
+            path = device
+    with pytest.raises(StoreError, match="is not a regular file") as error:
+        Store.open(path, read_only=read_only, lock_timeout=1.0)
+    assert "\n" not in str(error.value)
+    assert ("a FIFO" if kind == "fifo" else "a character device") in str(error.value)
+    assert not os.path.lexists(f"{os.path.realpath(path)}.lock")
+    assert stat.S_ISFIFO(os.stat(path).st_mode) if kind == "fifo" else Path(path).is_char_device()
+
+
+def test_a_database_that_became_a_fifo_is_not_replaced(db: Path) -> None:
+    with Store.open(db) as s:
+        s.add(note(TEXT, "Joko Widodo"))
+        db.unlink()
+        os.mkfifo(db)
+        with pytest.raises(StoreError, match="regular file"):
+            s.add(note(TEXT, "Senin pagi"))
+    assert stat.S_ISFIFO(os.lstat(db).st_mode)
+
+
 # --- read-only places ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("what", ["file", "directory"])
+def test_chmod_a_w_makes_the_database_read_only_even_for_root(db: Path, what: str) -> None:
+    """Root, whom permissions do not stop, is held to ``chmod a-w`` too: it says "do not change this"."""
+    with Store.open(db) as s:
+        s.add(note(TEXT, "Joko Widodo"))
+    before = db.read_bytes()
+    target = db if what == "file" else db.parent
+    target.chmod(0o444 if what == "file" else 0o555)
+    try:
+        with pytest.raises(store_module.NotWritableError, match="read-only" if what == "file" else "not writable"):
+            Store.open(db)
+        with Store.open(db, read_only=True) as s:
+            assert len(s) == 1
+    finally:
+        target.chmod(0o644 if what == "file" else 0o755)
+    assert db.read_bytes() == before
 
 
 def refuse_writes_to(monkeypatch: pytest.MonkeyPatch, *paths: Path) -> None:
@@ -517,12 +578,20 @@ def test_a_read_only_file_gives_a_clear_error_and_is_left_alone(db: Path, monkey
 
 
 @pytest.mark.skipif(not PROC, reason="needs /proc, where no file can be created")
-def test_a_lock_file_that_cannot_be_created_is_said_at_once() -> None:
-    """``--db /proc/x.json``: the lock cannot exist there; say so, not "busy" after the lock timeout."""
-    with pytest.raises(StoreError, match="cannot create the lock file /proc/sorot-test.json.lock") as error:
+def test_a_place_where_no_file_can_be_created_is_said_at_once() -> None:
+    """``--db /proc/x.json``: neither the file nor its lock can exist there; say so at once, not
+    "busy" after the lock timeout."""
+    with pytest.raises(store_module.NotWritableError, match="cannot save annotations in /proc") as error:
         Store.open("/proc/sorot-test.json", lock_timeout=1.0)
-    assert "No such file or directory" in str(error.value) and "\n" not in str(error.value)
-    assert isinstance(error.value, store_module.NotWritableError)
+    assert "\n" not in str(error.value)
+
+
+def test_a_lock_file_that_cannot_be_made_is_said_at_once(db: Path) -> None:
+    db.parent.mkdir()
+    Path(f"{db}.lock").mkdir()  # in the lock file's place, something that cannot be locked
+    with pytest.raises(store_module.NotWritableError, match=f"cannot open the lock file {db}.lock") as error:
+        Store.open(db, lock_timeout=1.0)
+    assert "\n" not in str(error.value)
 
 
 def test_a_failed_write_is_reported_and_changes_nothing(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

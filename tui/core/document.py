@@ -124,7 +124,7 @@ def read_input(
     if stat.S_ISDIR(mode):
         raise ArticleError(f"{path}: is a directory, not a file")
     if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
-        raise ArticleError(f"{path}: not a regular file ({_kind(mode)})")
+        raise ArticleError(f"{path}: not a regular file ({file_kind(mode)})")
     # A FIFO's open waits for a writer, as it should; a regular file's must not, should the path
     # have become a FIFO or a device since the stat (what was opened is checked again below).
     flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | (0 if stat.S_ISFIFO(mode) else getattr(os, "O_NONBLOCK", 0))
@@ -135,13 +135,14 @@ def read_input(
     with open(fd, "rb", buffering=0) as handle:
         opened = os.fstat(fd)
         if stat.S_IFMT(opened.st_mode) != stat.S_IFMT(mode):
-            raise ArticleError(f"{path}: not a regular file ({_kind(opened.st_mode)})")
+            raise ArticleError(f"{path}: not a regular file ({file_kind(opened.st_mode)})")
         if stat.S_ISREG(opened.st_mode) and opened.st_size > max_bytes:
             raise ArticleError(f"{path}: more than {format_size(max_bytes)} ({opened.st_size:,} bytes); {_RAISE}")
         return _read_bounded(handle, max_bytes, str(path))
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a file of ``os.stat`` mode ``mode`` is, in words ("a FIFO", "a character device")."""
     kinds = (
         (stat.S_ISREG, "a regular file"),
         (stat.S_ISFIFO, "a FIFO"),

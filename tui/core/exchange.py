@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO
 
 from tui.core.annotations import Annotation, DocumentRef
-from tui.core.document import MAX_ARTICLE_BYTES, Article, ArticleError, inert, load_article, read_input
+from tui.core.document import MAX_ARTICLE_BYTES, Article, ArticleError, file_kind, inert, load_article, read_input
 from tui.core.entities import Entity
 from tui.core.export import (
     DEFAULT_LIMITS,
@@ -171,6 +171,8 @@ def _check_destination(out: Path, output: str) -> None:
             raise ExchangeError(f"{inert(str(out))} is a file: brat writes a directory")
     elif out.is_dir():
         raise ExchangeError(f"{inert(str(out))} is a directory: give a file name")
+    elif out.exists() and not out.is_file():  # a FIFO or a device is written into (write_output)
+        return
     parent = out.parent if output != "directory" or not out.exists() else out
     if parent.exists() and not os.access(parent, os.W_OK | os.X_OK):
         raise ExchangeError(f"cannot write in {inert(str(parent))}: the directory is not writable")
@@ -291,13 +293,32 @@ def _write(
         bom = "\ufeff" if fmt == "csv" and out is not None else ""
         data = (bom + text.getvalue()).encode("utf-8", "replace")
     if out is not None:
-        write_atomic(Path(out), data)
+        write_output(Path(out), data)
         return result
     sink = stdout if stdout is not None else sys.stdout.buffer
     sys.stdout.flush()
     sink.write(data)
     sink.flush()
     return result
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write an export to ``path``. A regular file (or a new one) is replaced atomically, through a
+    symbolic link (the link stays); a FIFO or a character device (``/dev/stdout``, a terminal,
+    ``/dev/null``) is written into as it is, never replaced by a file; anything else is refused."""
+    try:
+        mode = os.stat(path).st_mode  # through links
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise ExchangeError(f"cannot write {inert(str(path))}: {exc.strerror or exc}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        if not (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
+            raise ExchangeError(f"cannot write {inert(str(path))}: not a regular file ({file_kind(mode)})")
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return
+    write_atomic(Path(os.path.realpath(path)) if os.path.islink(path) else path, data)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -44,6 +44,7 @@ import json
 import os
 import queue
 import shutil
+import stat
 import sys
 import tempfile
 import threading
@@ -62,6 +63,7 @@ from tinydb import TinyDB
 from tinydb.storages import MemoryStorage, Storage
 
 from tui.core.annotations import KINDS, STATUSES, Annotation, DocumentRef, new_id, now_iso
+from tui.core.document import file_kind
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -197,14 +199,20 @@ class AtomicJSONStorage(Storage):
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
-            handle = open(self.path, "rb")  # noqa: SIM115 - kept open as _held on success
+            # Without waiting, should the file have become a FIFO since it was opened (checked below).
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
         except FileNotFoundError:
             if self._sig is not None or self._data:
                 self.forget()
             return None
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot read ({exc.strerror or exc})") from None
+        handle = open(fd, "rb")  # noqa: SIM115 - kept open as _held on success
         st = os.fstat(handle.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            handle.close()
+            kind = file_kind(st.st_mode)
+            raise StoreError(f"{self.path} is not a regular file ({kind}), not an annotation database")
         sig = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
         if sig == self._sig:
             handle.close()
@@ -275,6 +283,8 @@ class AtomicJSONStorage(Storage):
             handle.flush()
             os.fsync(fd)
             st = os.fstat(fd)
+            if not stat.S_ISREG(_mode(self.path, stat.S_IFREG)):  # become a device or a FIFO meanwhile
+                raise StoreError(f"{self.path} is no longer a regular file: not replaced")
             os.replace(tmp, self.path)
         except BaseException as exc:
             handle.close()
@@ -390,6 +400,14 @@ def lock_file_problem(lock_path: str) -> str | None:
 def _lock_file_error(lock_path: str, exc: OSError) -> str:
     verb = "open" if os.path.lexists(lock_path) else "create"
     return f"cannot {verb} the lock file {lock_path}: {exc.strerror or exc}"
+
+
+def _mode(path: Path, missing: int) -> int:
+    """``path``'s mode (not following a link), or ``missing`` if there is no such file."""
+    try:
+        return os.lstat(path).st_mode
+    except FileNotFoundError:
+        return missing
 
 
 def _file_state(path: Path) -> tuple[int, int, int] | None:
@@ -853,6 +871,9 @@ class Store:
         target = _follow_link(db_path)
         if target.is_dir():
             raise StoreError(f"{db_path} is a directory, not an annotation database")
+        if target.exists() and not target.is_file():  # a device or a FIFO is never read nor replaced
+            kind = file_kind(target.stat().st_mode)
+            raise StoreError(f"{db_path} is not a regular file ({kind}), not an annotation database")
         if not read_only:
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -1571,6 +1592,15 @@ def _follow_link(path: Path) -> Path:
         raise StoreError(f"{path} is a symbolic link that cannot be followed ({exc.strerror or exc})") from None
 
 
+def _no_write_bits(path: Path) -> bool:
+    """Whether no one may write ``path`` by its mode (``chmod a-w``), which root, whom the
+    permissions do not stop, is held to as well: the owner said "do not change this"."""
+    try:
+        return not os.stat(path).st_mode & 0o222
+    except OSError:
+        return False
+
+
 def unwritable_reason(path: Path) -> str | None:
     """Why annotations cannot be saved in the database at ``path`` (a link's target), or None.
 
@@ -1579,9 +1609,9 @@ def unwritable_reason(path: Path) -> str | None:
     replaces it (``chmod a-w`` says "do not change this"), and the lock file must be creatable.
     """
     directory = path.parent
-    if not os.access(directory, os.W_OK | os.X_OK):
+    if not os.access(directory, os.W_OK | os.X_OK) or _no_write_bits(directory):
         return f"cannot save annotations in {directory}: the directory is not writable"
-    if os.path.exists(path) and not os.access(path, os.W_OK):
+    if os.path.exists(path) and (not os.access(path, os.W_OK) or _no_write_bits(path)):
         return f"{path} is read-only: annotations cannot be saved"
     return lock_file_problem(f"{path}.lock")
 
