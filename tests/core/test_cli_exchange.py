@@ -390,13 +390,32 @@ def test_importing_the_same_file_twice_adds_nothing(flood: dict, sorot: Run) -> 
 def test_importing_an_older_export_does_not_bring_back_what_was_deleted_since(flood: dict, sorot: Run) -> None:
     backup = flood["tmp"] / "cadangan.jsonl"
     assert sorot("export", "-f", "jsonl", "--db", flood["db"], "-o", backup).returncode == 0
-    gone = flood["annotations"][1]
+    gone, edited = flood["annotations"][1], flood["annotations"][0]
     with Store.open(flood["db"]) as store:
         store.delete(gone.id)
+        store.edit(edited.id, tags=["diperbarui"])
     result = sorot("import", backup, "--db", flood["db"])
     assert result.returncode == 0, result.stderr
-    assert "0 new, 0 updated, 4 already there, 1 deleted here since (left deleted)" in result.stderr
+    assert (
+        "0 new, 0 updated, 3 already there, 1 older than the version here (kept), 1 deleted here since (left deleted)"
+        in result.stderr
+    )
     assert gone.id not in {a["id"] for a in stored(flood["db"])} and len(stored(flood["db"])) == 4
+    assert next(a for a in stored(flood["db"]) if a["id"] == edited.id)["tags"] == ["diperbarui"]
+
+
+def test_an_id_given_twice_in_one_import_is_said(flood: dict, sorot: Run) -> None:
+    lines = sorot("export", "-f", "jsonl", "--db", flood["db"]).stdout.splitlines()
+    twice = json.loads(lines[0]) | {"tags": ["salinan"]}  # the same id and time, another content
+    source = flood["tmp"] / "ganda.jsonl"
+    source.write_text("\n".join([*lines, json.dumps(twice)]) + "\n", encoding="utf-8")
+    result = sorot("import", source, "--db", flood["tmp"] / "baru.json")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "1 annotation given again under an id used before in the file: only the most recently updated "
+        "version of each is imported" in result.stderr
+    )
+    assert "imported 5 annotations on 1 document" in result.stderr
 
 
 def test_import_into_the_default_database(flood: dict, sorot: Run, tmp_path: Path) -> None:

@@ -87,14 +87,17 @@ class ImportReport:
     documents: int = 0
     warnings: list[str] = field(default_factory=list)
     deleted: int = 0  # deleted in the database after the imported version: left deleted
+    older: int = 0  # changed in the database after the imported version: the database's kept
 
     def summary(self) -> str:
-        total = self.added + self.updated + self.unchanged + self.deleted
+        total = self.added + self.updated + self.unchanged + self.deleted + self.older
         return (
-            f"imported {total} annotation{'s' * (total != 1)} on {self.documents} "
-            f"document{'s' * (self.documents != 1)} from {inert(self.source)}: {self.added} new, "
-            f"{self.updated} updated, {self.unchanged} already there"
-        ) + (f", {self.deleted} deleted here since (left deleted)" if self.deleted else "")
+            f"imported {total:,} annotation{'s' * (total != 1)} on {self.documents:,} "
+            f"document{'s' * (self.documents != 1)} from {inert(self.source)}: {self.added:,} new, "
+            f"{self.updated:,} updated, {self.unchanged:,} already there"
+            + (f", {self.older:,} older than the version here (kept)" if self.older else "")
+            + (f", {self.deleted:,} deleted here since (left deleted)" if self.deleted else "")
+        )
 
 
 # --- export ---------------------------------------------------------------------------------------
@@ -388,4 +391,11 @@ def run_import(
     except StoreError as exc:
         raise ExchangeError(str(exc)) from None
     documents = len({a.document.sha256 for a in annotations})
-    return ImportReport(name, result.added, result.updated, result.unchanged, documents, warnings, result.deleted)
+    if result.repeated:
+        warnings.append(
+            f"{name}: {result.repeated:,} annotation{'s' * (result.repeated != 1)} given again under an id "
+            "used before in the file: only the most recently updated version of each is imported"
+        )
+    return ImportReport(
+        name, result.added, result.updated, result.unchanged, documents, warnings, result.deleted, result.older
+    )

@@ -615,6 +615,8 @@ class MergeResult:
     updated: int = 0
     unchanged: int = 0
     deleted: int = 0  # deleted in this database after the version offered was made: not brought back
+    older: int = 0  # changed here since the version offered was made: the version here kept
+    repeated: int = 0  # offered more than once (the same id): only the newest taken
 
 
 class _Index:
@@ -1212,10 +1214,13 @@ class Store:
         only by a version updated later, one deleted here is brought back only by a version
         updated after the deletion, and importing the same file twice changes nothing."""
         incoming: dict[str, Annotation] = {}
+        repeated = 0
         for ann in annotations:
+            if ann.id in incoming:
+                repeated += 1
             if ann.id not in incoming or ann.updated > incoming[ann.id].updated:
                 incoming[ann.id] = ann
-        added = updated = unchanged = deleted = 0
+        added = updated = unchanged = deleted = older = 0
         with self._writing() as index:
             records: dict[str, dict[str, Any]] = {}
             for ann in incoming.values():
@@ -1226,15 +1231,18 @@ class Store:
                     continue
                 if key is None:
                     added += 1
-                elif index.annotations[key] != record and ann.updated > str(index.annotations[key].get("updated")):
+                elif index.annotations[key] == record:
+                    unchanged += 1
+                    continue
+                elif ann.updated > str(index.annotations[key].get("updated")):
                     updated += 1
                 else:
-                    unchanged += 1
+                    older += 1
                     continue
                 records[ann.id] = record
             if records:
                 self._commit_tables({ANNOTATIONS: _keyed(index, records), **_unburied(index, records)})
-        return MergeResult(added, updated, unchanged, deleted)
+        return MergeResult(added, updated, unchanged, deleted, older, repeated)
 
     @_synchronised
     def deleted_at(self, annotation_id: str) -> str | None:
