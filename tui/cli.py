@@ -43,7 +43,7 @@ one takes the NLP many seconds anyway, and its first paint (which the early star
 
 DB_HELP = "the annotation database (default: $SOROT_DB, else sorot.json in your user data directory)"
 MODEL_HELP = "an installed spaCy pipeline to use instead of the built-in Indonesian one"
-SIZE_HELP = "bytes, or K, M, G (powers of 1024), e.g. 100M"
+SIZE_HELP = "bytes, or K, M, G, T (powers of 1024), e.g. 100M"
 
 
 def _size(value: str) -> int:
@@ -211,7 +211,8 @@ def import_parser() -> argparse.ArgumentParser:
         "--max-size",
         type=_size,
         metavar="SIZE",
-        help=f"the largest file to read (default {format_size(MAX_IMPORT_BYTES)}, none with --no-limits): {SIZE_HELP}",
+        help=f"the largest file to read (default {format_size(MAX_IMPORT_BYTES)}; --no-limits lifts the default, "
+        f"not a --max-size given with it): {SIZE_HELP}",
     )
     limits.add_argument(
         "--no-limits",

@@ -259,6 +259,7 @@ def test_sizes_read_as_head_c_reads_them() -> None:
         100,
     ]
     assert (format_size(MAX_ARTICLE_BYTES), format_size(1024), format_size(2987)) == ("64 MiB", "1 KiB", "2,987 bytes")
+    assert (format_size(parse_size("1.5M")), format_size(parse_size("2T"))) == ("1.5 MiB", "2 TiB")
     for bad in ("", "M", "1Q", "-1", "0"):
         with pytest.raises(ValueError):
             parse_size(bad)

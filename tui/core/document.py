@@ -178,7 +178,7 @@ def parse_size(value: str) -> int:
     are powers of 1024, as for ``head -c``); ``ValueError`` with a one-line reason otherwise."""
     match = _SIZE.fullmatch(value)
     if match is None:
-        raise ValueError(f"{value!r} is not a size: give bytes, or a number with K, M or G (e.g. 100M)")
+        raise ValueError(f"{value!r} is not a size: give bytes, or a number with K, M, G or T (e.g. 100M)")
     unit = match.group(2)
     size = int(float(match.group(1)) * (_UNITS[unit.upper()] if unit else 1))
     if size < 1:
@@ -187,11 +187,15 @@ def parse_size(value: str) -> int:
 
 
 def format_size(num_bytes: int) -> str:
-    """``67108864`` as ``"64 MiB"``, ``1024`` as ``"1 KiB"`` (the units ``parse_size`` reads as
-    64M and 1K); a size that is no whole number of them in bytes: ``"2,987 bytes"``."""
+    """``67108864`` as ``"64 MiB"``, ``1572864`` as ``"1.5 MiB"``, ``1024`` as ``"1 KiB"`` (the
+    units ``parse_size`` reads as 64M, 1.5M and 1K); a size that is no whole number of tenths of
+    them in bytes: ``"2,987 bytes"``."""
     for unit in ("T", "G", "M", "K"):
-        if num_bytes >= _UNITS[unit] and num_bytes % _UNITS[unit] == 0:
-            return f"{num_bytes // _UNITS[unit]:,} {unit}iB"
+        size = _UNITS[unit]
+        if num_bytes >= size and num_bytes % size == 0:
+            return f"{num_bytes // size:,} {unit}iB"
+        if num_bytes >= size and (num_bytes * 10) % size == 0:
+            return f"{num_bytes * 10 // size / 10:,} {unit}iB"
     return f"{num_bytes:,} byte{'s' * (num_bytes != 1)}"
 
 

@@ -1070,9 +1070,10 @@ def _decoder(limits: ImportLimits) -> json.JSONDecoder:
 
 
 def _too_deep(limits: ImportLimits) -> str:
+    levels = f"{limits.depth} level{'s' * (limits.depth != 1)}"
     if limits.depth >= MAX_DEPTH:
-        return f"nested more than {limits.depth} levels deep (the most an import can read)"
-    return f"nested more than {limits.depth} levels deep (--max-depth N raises it, up to {MAX_DEPTH})"
+        return f"nested more than {levels} deep (the most an import can read)"
+    return f"nested more than {levels} deep (--max-depth N raises it, up to {MAX_DEPTH})"
 
 
 def _check_depth(value: Any, text: str, start: int, end: int, depth: int, limits: ImportLimits) -> None:
