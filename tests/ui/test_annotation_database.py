@@ -11,7 +11,7 @@ from textual.widgets import TabbedContent
 
 from tests.core.test_damaged_databases import DAMAGE, DAMAGED_FILES, SECRET, with_damaged_records
 from tests.core.test_store import PROC, refuse_writes_to
-from tests.ui.conftest import reader, view_of, wait_until
+from tests.ui.conftest import reader, status_text, view_of, wait_until
 from tests.ui.test_marking_up import WIDE
 from tui.core.annotations import DocumentRef, make_annotation
 from tui.core.document import load_article
@@ -94,19 +94,26 @@ async def test_a_read_only_database_is_shown_read_only(
         assert message.startswith("opened read-only: ") and "its annotation is shown" in message
         assert "not saved" in message and "\n" not in message
         assert view_of(app).annotations == [saved] and notes_label(app) == "Notes (1)"
+        assert store_state(app) == "read-only"  # in the status line, after the notification has gone
         await highlight(pilot, "Pyongyang")
         assert len(view_of(app).annotations) == 2  # kept for the session
+        assert status_text(app).endswith("(u undoes) · read-only: kept for this session only")
     assert sorted((p.name, p.read_bytes()) for p in db.parent.iterdir()) == before
 
 
+def store_state(app) -> str:
+    return str(app.screen.query_one("#store-state").render()).strip()
+
+
 @pytest.mark.skipif(not PROC, reason="needs /proc, where no file can be created")
-async def test_a_database_where_no_lock_file_can_be_made_is_said_at_once(article: Path) -> None:
+async def test_a_database_where_no_file_can_be_made_is_said_at_once(article: Path) -> None:
     """``--db /proc/x.json``: the reason, not "busy" after the lock timeout; annotations in memory."""
     async with reader(article, size=WIDE, db="/proc/sorot-test.json", wait=False) as (app, pilot):
         await opened(pilot)
         (message,) = messages(app)
-        assert "cannot create the lock file /proc/sorot-test.json.lock" in message
+        assert "cannot save annotations in /proc: the directory is not writable" in message
         assert "kept in memory for this session" in message and "busy" not in message
+        assert store_state(app) == "not saved"
         await highlight(pilot, "Kremlin")
         assert [a.quote.exact for a in view_of(app).annotations] == ["Kremlin"]
 

@@ -87,6 +87,9 @@ class SorotApp(App[None]):
         self.db = db
         self.max_bytes = max_bytes
         """The largest article opened from the list (``--max-size``)."""
+        self.not_saved: str | None = None
+        """Why the reader's changes are not saved (the database is read-only, or could not be
+        opened), shown in the status line for as long as the app runs; None when they are."""
         self.typed_keys = TypedKeys(self)
         """Keys from the terminal, delivered one at a time in the order typed (:mod:`tui.ui.keys`)."""
         self._typed_on: WeakKeyDictionary[events.Key, Screen] = WeakKeyDictionary()
@@ -98,6 +101,8 @@ class SorotApp(App[None]):
         corrupt file kept aside, a directory that cannot be written) become notifications."""
         if self._store is None:
             self._store, warnings = open_store(self.db)
+            if self._store.path is None:  # in memory: the file is read-only, or could not be opened
+                self.not_saved = "read-only" if any(w.startswith("opened read-only") for w in warnings) else "not saved"
             for warning in [*warnings, *self._store.warnings]:
                 self.notify(inert(warning), title="Annotations", severity="warning", timeout=10, markup=False)
         return self._store

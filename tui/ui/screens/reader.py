@@ -572,10 +572,13 @@ class ReaderScreen(Screen):
         if not isinstance(opened, DocumentSession):
             self.app.notify(inert(f"annotations unavailable: {opened}"), severity="error", markup=False)
             self._session = DocumentSession(Store.memory(), self.article.text, _document_of(self.article))
+            self.app.not_saved = self.app.not_saved or "not saved"
+            self.query_one(StatusBar).show_store_state(self.app.not_saved)
             self.refresh_annotations()
             self._run_waiting_actions()
             return
         self._session = opened
+        self.query_one(StatusBar).show_store_state(self.app.not_saved)
         # Entities shown before the annotations were read are shown again with the reader's corrections.
         corrections = any(a.kind in ENTITY_KINDS for a in opened.annotations)
         self.refresh_annotations(entities=corrections, laid_out=self._opened_laid_out)
@@ -710,9 +713,11 @@ class ReaderScreen(Screen):
         cursor = self.view.cursor
         return next((e for e in self.view.entities if e.start <= cursor < e.end), None)
 
-    def _done(self, message: str, *, entities: bool = False) -> None:
+    def _done(self, message: str | Text, *, entities: bool = False) -> None:
         self.view.cancel_selection()
         self.refresh_annotations(entities=entities)
+        if self.app.not_saved:
+            message = Text.assemble(message, f" · {self.app.not_saved}: kept for this session only")
         self.say(message)
 
     @_with_annotations

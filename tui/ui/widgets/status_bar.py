@@ -40,11 +40,16 @@ class StatusBar(Horizontal):
     def compose(self) -> ComposeResult:
         yield Static(id="position")
         yield Static(id="status-message")
+        yield Static(id="store-state")
         yield NlpIndicator(id="nlp-status")
 
     def show_position(self, paragraph: int, paragraphs: int, row: int, rows: int) -> None:
         percent = 100 if rows <= 1 else round(100 * row / (rows - 1))
         self.query_one("#position", Static).update(Text(f"¶ {paragraph}/{paragraphs} · {percent}%"))
+
+    def show_store_state(self, state: str | None) -> None:
+        """Why changes are not saved ("read-only"), shown until the app ends; None: they are."""
+        self.query_one("#store-state", Static).update(Text(f"{state} " if state else ""))
 
     def show_message(self, message: Text | str) -> None:
         """``message`` (a str is plain text, never markup) on one line, cut with "…" if too long.
