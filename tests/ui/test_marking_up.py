@@ -374,7 +374,9 @@ async def test_escape_in_a_changed_note_asks_before_discarding_it(article: Path,
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
         assert app.screen.query_one("#note").text == "catatan panjang"
-        await pilot.press("escape", "shift+tab", "enter")  # the Discard button
+        await pilot.press("escape", "left", "right", "enter")  # ← → go between the buttons: back on Keep
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press("escape", "left", "enter")  # the Discard button
         assert not isinstance(app.screen, (NoteScreen, ConfirmScreen))
         assert stored(db) == []
         # Editing a saved note: changing only its tags counts too, and an unchanged one closes at once.

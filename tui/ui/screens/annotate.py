@@ -179,10 +179,13 @@ class TagSuggester(Suggester):
 
 class ConfirmScreen(Dialog[bool]):
     """A yes/no question with two buttons; n or esc says no, and enter presses the focused button,
-    which is "no" to begin with (the safe answer). Yes takes its button (shift+tab, then enter, or
-    a click): no single letter says yes, so words typed on after a stray esc cannot."""
+    which is "no" to begin with (the safe answer). Yes takes its button (← or shift+tab, then
+    enter, or a click): no single letter says yes, so words typed on after a stray esc cannot."""
 
-    BINDINGS = [Binding("n,escape", "answer(False)", "No", tooltip="No")]
+    BINDINGS = [
+        Binding("n,escape", "answer(False)", "No", tooltip="No"),
+        Binding("left,right", "other_button", "Other button", show=False),
+    ]
 
     def __init__(self, question: str, detail: str = "", *, yes: str = "Yes", no: str = "No") -> None:
         super().__init__(classes="dialog-screen")
@@ -198,9 +201,13 @@ class ConfirmScreen(Dialog[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes, id="yes", variant="error", compact=True)
                 yield Button(f"{self.no} (n)", id="no", variant="primary", compact=True)
+            yield Label(Text(f"← → choose · enter presses it · n or esc: {self.no.lower()}", style="dim"))
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
+
+    def action_other_button(self) -> None:
+        self.query_one("#no" if self.focused is self.query_one("#yes") else "#yes", Button).focus()
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
