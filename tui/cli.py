@@ -43,6 +43,8 @@ one takes the NLP many seconds anyway, and its first paint (which the early star
 
 DB_HELP = "the annotation database (default: $SOROT_DB, else sorot.json in your user data directory)"
 MODEL_HELP = "an installed spaCy pipeline to use instead of the built-in Indonesian one"
+FORMAT_ALIASES = {"jsonld": "w3c", "json-ld": "w3c"}
+"""Other names for export formats: the file suffix of W3C Web Annotation JSON-LD."""
 SIZE_HELP = "bytes, or K, M, G, T (powers of 1024), e.g. 100M"
 
 
@@ -129,7 +131,13 @@ def export_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--format", "-f", required=True, choices=list(FORMATS), metavar="FORMAT", help="one of: " + ", ".join(FORMATS)
+        "--format",
+        "-f",
+        required=True,
+        type=lambda name: FORMAT_ALIASES.get(name, name),
+        choices=list(FORMATS),
+        metavar="FORMAT",
+        help="one of: " + ", ".join(FORMATS) + " (jsonld is w3c)",
     )
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     parser.add_argument(

@@ -197,6 +197,11 @@ def test_o_writes_into_a_fifo_or_a_device_and_through_a_link_never_replacing_the
     assert refused.stderr.strip().endswith("not a regular file (a socket)") and refused.stderr.count("\n") == 1
 
 
+def test_jsonld_names_the_w3c_format_as_its_files_are_named(flood: dict, sorot: Run) -> None:
+    w3c, jsonld = (sorot("export", "-f", name, "--db", flood["db"]) for name in ("w3c", "jsonld"))
+    assert jsonld.returncode == 0 and jsonld.stdout == w3c.stdout and "as w3c" in jsonld.stderr
+
+
 @pytest.mark.parametrize("command", ["export", "import"])
 def test_a_database_on_a_device_is_one_line(command: str, flood: dict, sorot: Run) -> None:
     """``--db /dev/zero`` was read until memory ran out."""
