@@ -1,6 +1,6 @@
 """How soon an open reader shows what another process wrote to its annotation database.
 
-    python benchmarks/other_processes.py [--annotations 10000] [--documents 100] [--trials 10]
+    python benchmarks/other_processes.py [--annotations 10000] [--documents 100] [--on-open 20] [--trials 10]
 
 Builds a database like ``store_latency.py``'s (annotations over generated news-like documents)
 plus the sample article with a few annotations, opens the sample's session as the reader does,
@@ -109,6 +109,9 @@ def main() -> int:
     parser.add_argument("--documents", type=int, default=100)
     parser.add_argument("--trials", type=int, default=10)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--on-open", type=int, default=20, metavar="N", help="annotations on the open document (default 20)"
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     docs = make_documents(args.documents, rng)
@@ -120,9 +123,12 @@ def main() -> int:
         path = Path(tmp) / "sorot.json"
         with Store.open(path) as store:
             store.merge(random_annotation(docs, rng) for _ in range(args.annotations))
-            store.merge(note_on(text, ref, rng) for _ in range(20))
+            store.merge(note_on(text, ref, rng) for _ in range(args.on_open))
         size = path.stat().st_size
-        print(f"database: {args.annotations} annotations over {args.documents} documents, {size / 1e6:.1f} MB")
+        print(
+            f"database: {args.annotations} annotations over {args.documents} documents and {args.on_open} on the "
+            f"open one, {size / 1e6:.1f} MB"
+        )
         core_figures(path, text, ref, rng, args.trials)
         asyncio.run(app_figures(path, article, ref, rng, args.trials))
     return 0

@@ -257,6 +257,31 @@ def test_two_readers_keep_each_others_edits_and_deletions(tmp_path: Path) -> Non
         assert (mine.get(who.id).note, mine.get(who.id).tags) == ("Presiden ke-7", ())
 
 
+def test_a_sync_parses_only_the_records_another_process_changed(tmp_path: Path, monkeypatch) -> None:
+    """The whole file is read again after another process saves; its 20,000 unchanged annotations
+    were parsed again too, on the reader's UI thread (0.7 s)."""
+    from tui.core import annotations as annotations_module
+
+    with Store.open(tmp_path / "db.json") as mine, Store.open(tmp_path / "db.json") as theirs:
+        there = open_session(theirs)
+        for start in range(0, 60, 3):
+            there.annotate(start, start + 2, "highlight")
+        here = open_session(mine)  # the reader opens the document with its annotations
+        edited = there.edit(here.annotations[4].id, colour="green")
+        added = there.annotate(45, 56, "note", note="baru")
+        parsed: list[str] = []
+        real = annotations_module.Annotation.from_dict.__func__
+
+        def counting(cls, data):
+            parsed.append(data["id"])
+            return real(cls, data)
+
+        monkeypatch.setattr(annotations_module.Annotation, "from_dict", classmethod(counting))
+        assert here.sync() is True
+        assert sorted(parsed) == sorted([edited.id, added.id])
+        assert {a.id: a for a in here.annotations} == {a.id: a for a in theirs.annotations_for(here.document.sha256)}
+
+
 def test_a_session_picks_up_what_other_processes_added_changed_and_deleted(tmp_path: Path) -> None:
     with Store.open(tmp_path / "db.json") as mine, Store.open(tmp_path / "db.json") as theirs:
         here = open_session(mine)

@@ -100,7 +100,7 @@ class DocumentSession:
         self._seen = seen
         stored = self.store.annotations_for(self.document.sha256, self.document.path or None)
         shown = {a.id: a for a in self.annotations}
-        fresh = [a for a in stored if self._base.get(a.id) != a or a.id not in shown]
+        fresh = [a for a in stored if ((base := self._base.get(a.id)) is not a and base != a) or a.id not in shown]
         gone = set(self._base).difference(a.id for a in stored)
         for ann_id in gone:
             self._forget(ann_id)
