@@ -175,9 +175,12 @@ def test_merge_imports_by_id_and_twice_is_the_same_as_once(store: Store) -> None
     assert store.merge([a, b]) == store_module.MergeResult(unchanged=2)
     newer = a.edited(note="diperbarui di mesin lain", updated="2100-01-01T00:00:00.000Z")
     older = b.edited(note="versi lama", updated="2000-01-01T00:00:00.000Z")
-    assert store.merge([newer, older]) == store_module.MergeResult(updated=1, unchanged=1)
+    assert store.merge([newer, older]) == store_module.MergeResult(updated=1, older=1)
     assert store.get(a.id) == newer and store.get(b.id) == b
     assert len(store) == 2
+    again = newer.edited(note="sekali lagi", updated="2100-01-02T00:00:00.000Z")
+    assert store.merge([newer, again, newer]) == store_module.MergeResult(updated=1, repeated=2)
+    assert store.get(a.id) == again
 
 
 def test_tags_for_completion_most_used_first(store: Store) -> None:
