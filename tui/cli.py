@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from importlib.util import find_spec
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -445,7 +446,47 @@ def _draws_on_a_terminal() -> bool:
         return False
 
 
+@contextmanager
+def _keys_as_typed() -> Iterator[Callable[[], None]]:
+    """While Sorot starts (0.8 s of imports before the interface takes the terminal), the terminal
+    hands keys on as typed, as the interface will: without line editing, and without turning
+    enter into ctrl+j or taking ctrl+s as "pause output" (a note typed ahead lost its save key).
+    Yields the function that gives the terminal its own mode back, called just before the
+    interface starts (which then saves that mode and restores it on suspend and on exit), and
+    on leaving in any case. Nothing is done when standard input is not a terminal."""
+    try:
+        import termios
+
+        fd = sys.stdin.fileno()
+        before = termios.tcgetattr(fd)
+    except (ImportError, AttributeError, ValueError, OSError):
+        yield lambda: None
+        return
+    except termios.error:
+        yield lambda: None
+        return
+    typed = termios.tcgetattr(fd)
+    typed[3] &= ~(termios.ECHO | termios.ICANON | termios.IEXTEN)  # lflag; ctrl+c still stops the start
+    typed[0] &= ~(termios.IXON | termios.IXOFF | termios.ICRNL | termios.INLCR | termios.IGNCR)  # iflag
+
+    def restore() -> None:
+        with suppress(termios.error):
+            termios.tcsetattr(fd, termios.TCSANOW, before)  # TCSANOW: keys typed ahead are kept
+
+    with suppress(termios.error):
+        termios.tcsetattr(fd, termios.TCSANOW, typed)
+    try:
+        yield restore
+    finally:
+        restore()
+
+
 def run_reader(argv: list[str]) -> int:
+    with _keys_as_typed() as terminal_as_it_was:
+        return _run_reader(argv, terminal_as_it_was)
+
+
+def _run_reader(argv: list[str], terminal_as_it_was: Callable[[], None]) -> int:
     args = reader_parser().parse_args(argv)
     if (problem := _model_error(args.model)) is not None:
         return fail(problem, 2)
@@ -476,6 +517,7 @@ def run_reader(argv: list[str]) -> int:
         if not _draws_on_a_terminal():
             return fail("the reader draws on the terminal through standard error, which is redirected here; "
                         "for output to a file or a pipe use sorot extract or sorot export")  # fmt: skip
+        terminal_as_it_was()
         app.run()
         return app.return_code or 0
     finally:

@@ -312,3 +312,60 @@ async def test_an_article_from_standard_input_keeps_its_highlights_by_its_text(t
                 await pilot.press("h", "1")
                 await pilot.pause()
             assert [a.quote.exact for a in view.annotations] == ["Bandung"]  # saved, then found again
+
+
+def test_keys_typed_while_sorot_starts_reach_the_reader_as_typed(tmp_path: Path, english_model: Path) -> None:
+    """A note typed before the interface had taken the terminal lost its save key: the terminal,
+    still in its own mode, turned enter into ctrl+j and took ctrl+s as "pause output". From its
+    first moments the reader has the terminal hand keys on as typed."""
+    import fcntl
+    import os
+    import pty
+    import select
+    import struct
+    import subprocess
+    import sys
+    import termios
+    import time
+
+    from tui.core.store import Store
+
+    article = tmp_path / "berita.txt"
+    article.write_text("Banjir di Semarang\n\nKali Garang meluap pada Senin pagi.\n", encoding="utf-8")
+    db = tmp_path / "sorot.json"
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    own_mode = termios.tcgetattr(slave)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui", str(article), "--db", str(db), "--model", str(english_model)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,
+        preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),
+        env={**os.environ, "TERM": "xterm-256color"},
+    )
+    os.close(slave)
+    painted, typed_ahead, deadline = b"", None, time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline and b"note saved" not in painted:
+            if typed_ahead is None and not termios.tcgetattr(master)[3] & termios.ICANON:
+                typed_ahead = b"\x1b[?1049h" not in painted  # before the interface took the screen?
+                os.write(master, b"a" + b"zz" + b"\t" + b"tt" + b"\r")  # enter in the tags saves
+            ready, _, _ = select.select([master], [], [], 0.01)
+            if ready:
+                try:
+                    painted += os.read(master, 65536)
+                except OSError:
+                    break
+        os.write(master, b"q")
+        assert process.wait(30) == 0
+        assert typed_ahead, "the terminal handed keys on as typed only once the interface had started"
+        with Store.open(db) as store:
+            assert [(a.note, a.tags) for a in store.all_annotations()] == [("zz", ("tt",))]
+        # The terminal's own mode is back once it quits.
+        assert termios.tcgetattr(master)[3] == own_mode[3] and termios.tcgetattr(master)[0] == own_mode[0]
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(master)
