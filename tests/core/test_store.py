@@ -539,6 +539,22 @@ def test_chmod_a_w_makes_the_database_read_only_even_for_root(db: Path, what: st
     assert db.read_bytes() == before
 
 
+def test_a_database_made_read_only_while_open_is_not_saved_over(db: Path) -> None:
+    """A save replaces the file, which needs only the directory's permission: a chmod a-w made
+    while the reader had the database open was ignored (by root and everyone else)."""
+    with Store.open(db) as s:
+        s.add(note(TEXT, "Joko Widodo"))
+        before = db.read_bytes()
+        db.chmod(0o444)
+        try:
+            with pytest.raises(StoreError, match="read-only now") as error:
+                s.add(note(TEXT, "Senin pagi"))
+            assert "\n" not in str(error.value)
+        finally:
+            db.chmod(0o644)
+    assert db.read_bytes() == before
+
+
 def refuse_writes_to(monkeypatch: pytest.MonkeyPatch, *paths: Path) -> None:
     """What ``chmod a-w`` (or a read-only mount) does to ``paths``, also for root, whom chmod does not stop."""
     real_access = os.access

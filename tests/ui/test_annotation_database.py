@@ -97,7 +97,7 @@ async def test_a_read_only_database_is_shown_read_only(
         assert store_state(app) == "read-only"  # in the status line, after the notification has gone
         await highlight(pilot, "Pyongyang")
         assert len(view_of(app).annotations) == 2  # kept for the session
-        assert status_text(app).endswith("(u undoes) · read-only: kept for this session only")
+        assert status_text(app).endswith("(u undoes) · not saved")
     assert sorted((p.name, p.read_bytes()) for p in db.parent.iterdir()) == before
 
 

@@ -25,6 +25,7 @@ from tui.core.document import load_article
 from tui.core.nlp.engine import NlpEngine
 from tui.core.store import Store
 from tui.ui.app import SorotApp
+from tui.ui.screens.annotate import NoteScreen
 from tui.ui.screens.reader import ReaderScreen
 from tui.ui.widgets.notes_panel import NotesPanel
 
@@ -114,6 +115,20 @@ async def test_a_note_typed_while_the_annotations_load_goes_into_the_note(sample
         (note,) = [a for a in view.annotations if a.kind == "note" and a.note == "Eba"]
         assert note.tags == ("esai",) and note.quote.exact == "Kremlin"
         assert isinstance(app.screen, ReaderScreen) and view.cursor > view.text.index("Kremlin")  # j
+
+
+async def test_the_word_about_loading_goes_once_the_annotations_are_read(sample_path: Path, tmp_path: Path) -> None:
+    store = GatedStore.open(database(tmp_path, annotations_on(sample_path, 30)))
+    store.gate = threading.Event()
+    app = SorotApp(load_article(sample_path), engine=NlpEngine(None, in_process=True), store=store)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for_nlp(pilot)
+        await pilot.press("a")
+        assert status_text(app) == "annotations are loading: this goes on once they are read"
+        store.gate.set()
+        await wait_until(pilot, lambda: isinstance(app.screen, NoteScreen))
+        await pilot.press("escape")  # nothing typed: closed at once, nothing said
+        assert isinstance(app.screen, ReaderScreen) and status_text(app) == ""
 
 
 async def test_keys_held_for_annotations_that_never_come_are_dropped(

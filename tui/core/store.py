@@ -231,6 +231,8 @@ class AtomicJSONStorage(Storage):
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only, changes are not saved")
+        if _no_write_bits(self.path):  # made read-only since it was opened: a save would replace it
+            raise StoreError(f"{self.path} is read-only now (chmod a-w): not saved")
         with self.lock or nullcontext():
             self._replace(_serialise_chunks(data))
         self._data = data

@@ -201,7 +201,7 @@ class ConfirmScreen(Dialog[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes, id="yes", variant="error", compact=True)
                 yield Button(f"{self.no} (n)", id="no", variant="primary", compact=True)
-            yield Label(Text(f"← → choose · enter presses it · n or esc: {self.no.lower()}", style="dim"))
+            yield Label(Text(f"← → choose · n, esc: {self.no.lower()}", style="dim"))
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

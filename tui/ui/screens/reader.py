@@ -600,6 +600,8 @@ class ReaderScreen(Screen):
     def _run_waiting_actions(self) -> None:
         """Run what was asked for while the annotations were read, then the keys typed after it."""
         actions, self._waiting_actions = self._waiting_actions, []
+        if actions:
+            self.say("")  # no longer "annotations are loading"
         for action in actions:
             action()
         if actions:
@@ -716,8 +718,10 @@ class ReaderScreen(Screen):
     def _done(self, message: str | Text, *, entities: bool = False) -> None:
         self.view.cancel_selection()
         self.refresh_annotations(entities=entities)
-        if self.app.not_saved:
-            message = Text.assemble(message, f" · {self.app.not_saved}: kept for this session only")
+        if self.app.not_saved:  # the status line says why ("read-only"); a change says it is not saved
+            if isinstance(message, str):
+                message = message.replace("note saved", "note kept for this session")
+            message = Text.assemble(message, " · not saved")
         self.say(message)
 
     @_with_annotations
