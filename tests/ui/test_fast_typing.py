@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from textual.command import CommandList
 
-from tests.ui.conftest import burst, burst_one, reader, view_of
+from tests.ui.conftest import burst, burst_one, reader, status_text, view_of
 from tests.ui.test_marking_up import WIDE, stored
 from tui.core.document import sample_article_path
 from tui.ui.screens.reader import ReaderScreen
@@ -148,3 +149,14 @@ async def test_note_keys_typed_with_random_gaps_land_in_their_fields(article: Pa
         assert isinstance(app.screen, ReaderScreen)
         (note,) = stored(db)
         assert (note.note, note.tags) == ("abc", ("x", "y"))
+
+
+@pytest.mark.parametrize("seed", range(6))
+async def test_keys_typed_after_enter_in_the_search_go_to_the_article(article: Path, seed: int) -> None:
+    """``/ putin enter n`` searched for "putinn": the key after enter reached the search bar."""
+    async with reader(article, size=WIDE) as (app, pilot):
+        view = view_of(app)
+        total = len(re.findall("putin", view.text, re.IGNORECASE))
+        await typed_with_gaps(pilot, random.Random(seed), "slash", *"putin", "enter", "n")
+        assert app.focused is view
+        assert status_text(app) == f"2 of {total} for putin"

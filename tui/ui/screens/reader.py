@@ -163,7 +163,12 @@ class SearchBar(Input):
 
     def action_cancel(self) -> None:
         self.value = ""
-        self.post_message(self.Submitted(self, ""))
+        self.screen.end_search("")
+
+    async def action_submit(self) -> None:
+        # At once, not through a Submitted message: the keys typed after enter (n for the next
+        # match) are the article's, and are handed on as soon as this key is done (tui.ui.keys).
+        self.screen.end_search(self.value)
 
 
 class ReaderScreen(Screen):
@@ -466,15 +471,15 @@ class ReaderScreen(Screen):
         else:
             self._search_timer = self.set_timer(SEARCH_PAUSE_SECONDS, lambda: self.view.search(event.value))
 
-    @on(Input.Submitted, "#search")
-    def search_done(self, event: Input.Submitted) -> None:
+    def end_search(self, value: str) -> None:
+        """Enter (``value``: the matches kept) or escape (``""``: cleared) in the search bar."""
         if self._search_timer is not None:
             self._search_timer.stop()
-            if event.value != self.view.query:
-                self.view.search(event.value)
+            if value != self.view.query:
+                self.view.search(value)
         bar = self.query_one(SearchBar)
         bar.display = False
-        if not event.value:
+        if not value:
             self.view.action_clear_search()
         self.view.end_search_typing()
         self.view.focus()
