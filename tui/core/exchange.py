@@ -133,6 +133,9 @@ def run_export(
         _check_destination(Path(out), spec.output)
     try:
         with Store.open(db_path, read_only=True) as store:
+            if out is not None:
+                _not_an_input(Path(out), store.path, "the database being exported")
+                _not_an_input(Path(out), doc_path, "the article being exported")
             warnings = list(store.warnings)
             if doc_path is not None:
                 items = [_document_bundle(store, _load(doc_path, max_bytes), Path(doc_path))]
@@ -144,6 +147,10 @@ def run_export(
                     warnings.append(f"{inert(str(store.path))}: no annotations to export")
     except StoreError as exc:
         raise ExchangeError(str(exc)) from None
+    if out is not None:
+        for item in items:
+            if item.text is not None and item.document.path:
+                _not_an_input(Path(out), item.document.path, "an article being exported")
     items = _with_entities(fmt, items, model, find)
     for item in usable_items(fmt, items)[0]:
         for ann in item.orphans:
@@ -166,6 +173,17 @@ def run_export(
         result.moved,
         warnings,
     )
+
+
+def _not_an_input(out: Path, source: str | os.PathLike[str] | None, what: str) -> None:
+    """Refuse to write the export over what it is read from (``-o`` naming the database, through
+    a link or not, would replace the annotations by their CSV)."""
+    try:
+        same = source is not None and os.path.samefile(out, source)
+    except OSError:  # one of them is not there: not the same file
+        same = False
+    if same:
+        raise ExchangeError(f"-o {inert(str(out))} is {what}: give another file")
 
 
 def _check_destination(out: Path, output: str) -> None:
