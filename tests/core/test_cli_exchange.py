@@ -426,6 +426,30 @@ def test_importing_an_older_export_does_not_bring_back_what_was_deleted_since(fl
     assert next(a for a in stored(flood["db"]) if a["id"] == edited.id)["tags"] == ["diperbarui"]
 
 
+def test_imported_times_are_read_as_times_not_as_text(flood: dict, sorot: Run) -> None:
+    """``updated`` was compared as text: "…:23Z" beat "…:23.394Z", and "zzz" beat every time."""
+    db, tmp = flood["db"], flood["tmp"]
+    stored_first = json.loads(sorot("export", "-f", "jsonl", "--db", db).stdout.splitlines()[0])
+    stamp = "2026-12-07T03:46:23.394Z"
+    with Store.open(db) as store:
+        store.update(Annotation.from_dict(stored_first | {"updated": stamp}))
+
+    def imported(**fields) -> tuple[int, str]:
+        source = tmp / "satu.jsonl"
+        source.write_text(json.dumps(stored_first | fields) + "\n", encoding="utf-8")
+        done = sorot("import", source, "--db", db)
+        return done.returncode, done.stderr
+
+    code, err = imported(updated="zzz", note="sampah")
+    assert code == 1 and "item 1: updated 'zzz' is not a date and time (ISO 8601)" in err
+    code, err = imported(updated="2026-12-07T03:46:23Z", note="lebih lama")  # 0.394 s older
+    assert code == 0 and "1 older than the version here (kept)" in err
+    code, err = imported(updated="2026-12-07T12:46:23.394+09:00", note="sama")  # the same instant, in Tokyo
+    assert code == 0 and "1 updated" in err  # not older: a different version of that time replaces it
+    saved = next(a for a in stored(db) if a["id"] == stored_first["id"])
+    assert (saved["note"], saved["updated"]) == ("sama", stamp)
+
+
 def test_an_id_given_twice_in_one_import_is_said(flood: dict, sorot: Run) -> None:
     lines = sorot("export", "-f", "jsonl", "--db", flood["db"]).stdout.splitlines()
     twice = json.loads(lines[0]) | {"tags": ["salinan"]}  # the same id and time, another content

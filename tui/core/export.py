@@ -33,6 +33,7 @@ import urllib.parse
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from itertools import islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -1125,14 +1126,35 @@ def _types(data: Mapping[str, Any]) -> list[str]:
 
 
 def annotation_from_json(item: Any) -> Annotation:
-    """One annotation from a Sorot record (``jsonl``) or a W3C annotation; ``ValueError`` says why not."""
+    """One annotation from a Sorot record (``jsonl``) or a W3C annotation; ``ValueError`` says why not.
+    Its times are given as Sorot writes them (:func:`_utc_time`): the newest version of an
+    annotation wins an import, and that is told by comparing them."""
     if not isinstance(item, dict):
         raise ValueError(f"expected an annotation object, found a JSON {type(item).__name__}")
     if "target" in item or "Annotation" in _types(item):
-        return from_w3c(item)
-    if {"document", "position", "quote", "kind"} & item.keys():
-        return Annotation.from_dict(item)
-    raise ValueError("neither a W3C annotation (no target) nor a Sorot annotation (no document)")
+        ann = from_w3c(item)
+    elif {"document", "position", "quote", "kind"} & item.keys():
+        ann = Annotation.from_dict(item)
+    else:
+        raise ValueError("neither a W3C annotation (no target) nor a Sorot annotation (no document)")
+    created, updated = _utc_time(ann.created, "created"), _utc_time(ann.updated, "updated")
+    return ann if (created, updated) == (ann.created, ann.updated) else replace(ann, created=created, updated=updated)
+
+
+def _utc_time(value: str, name: str) -> str:
+    """An imported time (ISO 8601, any offset; none is UTC) as Sorot writes times: UTC, to the
+    millisecond, ``2025-01-31T08:15:02.123Z``, so that they compare as text in time order
+    ("...:23Z" was later than "...:23.394Z", and "zzz" later than any time). Empty stays empty."""
+    if not value:
+        return value
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        raise ValueError(f"{name} {shown!r} is not a date and time (ISO 8601)") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def from_w3c(item: Mapping[str, Any]) -> Annotation:

@@ -1217,14 +1217,14 @@ class Store:
     @_synchronised
     def merge(self, annotations: Iterable[Annotation]) -> MergeResult:
         """Import annotations by id, in one write: new ones are added, a stored one is replaced
-        only by a version updated later, one deleted here is brought back only by a version
+        only by a different version updated no earlier, one deleted here is brought back only by a version
         updated after the deletion, and importing the same file twice changes nothing."""
         incoming: dict[str, Annotation] = {}
         repeated = 0
         for ann in annotations:
             if ann.id in incoming:
                 repeated += 1
-            if ann.id not in incoming or ann.updated > incoming[ann.id].updated:
+            if ann.id not in incoming or ann.updated >= incoming[ann.id].updated:  # a tie: the later line
                 incoming[ann.id] = ann
         added = updated = unchanged = deleted = older = 0
         with self._writing() as index:
@@ -1240,7 +1240,7 @@ class Store:
                 elif index.annotations[key] == record:
                     unchanged += 1
                     continue
-                elif ann.updated > str(index.annotations[key].get("updated")):
+                elif ann.updated >= str(index.annotations[key].get("updated")):  # not older: it replaces
                     updated += 1
                 else:
                     older += 1
