@@ -4,6 +4,7 @@ one notification says what happened to the annotations, in one line, quoting not
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,42 @@ async def test_a_read_only_database_is_shown_read_only(
         assert len(view_of(app).annotations) == 2  # kept for the session
         assert status_text(app).endswith("(u undoes) · not saved")
     assert sorted((p.name, p.read_bytes()) for p in db.parent.iterdir()) == before
+
+
+@pytest.mark.parametrize("how", ["chmod a-w", "a FIFO in its place"])
+async def test_a_database_that_stops_taking_saves_while_open_keeps_the_change_in_memory(
+    article: Path, tmp_path: Path, how: str
+) -> None:
+    """A highlight made after the database had been made read-only (or replaced by a FIFO) was
+    dropped with a notification per write; it is kept for the session, and the file untouched."""
+    db = tmp_path / "db.json"
+    async with reader(article, size=WIDE, db=db, wait=False) as (app, pilot):
+        await opened(pilot)
+        await highlight(pilot, "Kremlin")
+        await wait_until(pilot, lambda: db.exists())
+        if how == "chmod a-w":
+            db.chmod(0o444)
+        else:
+            db.rename(tmp_path / "aside.json")
+            os.mkfifo(db)
+        saved = db if how == "chmod a-w" else tmp_path / "aside.json"
+
+        def on_disk() -> tuple[list[str], bytes]:
+            return sorted(p.name for p in tmp_path.iterdir()), saved.read_bytes()
+
+        kept = on_disk()
+        try:
+            await highlight(pilot, "Pyongyang")
+            assert sorted(a.quote.exact for a in view_of(app).annotations) == ["Kremlin", "Pyongyang"]
+            (message,) = messages(app)
+            assert message.startswith("not saved: ") and message.endswith("kept in memory until you quit")
+            assert store_state(app) == "not saved" and status_text(app).endswith("· not saved")
+            await pilot.press("u")  # undo works on the copy in memory
+            assert [a.quote.exact for a in view_of(app).annotations] == ["Kremlin"]
+        finally:
+            if how == "chmod a-w":
+                db.chmod(0o644)
+    assert on_disk() == kept
 
 
 def store_state(app) -> str:

@@ -90,6 +90,20 @@ class DocumentSession:
         the file when they did not, a parse of it when they did (call it off the UI thread)."""
         return self.store.refresh() != self._seen
 
+    def keep_in_memory(self) -> None:
+        """Go on in memory, the database no longer taking saves (made read-only, or replaced by
+        something that is not a file, since it was opened): what the session holds now and every
+        change from now on last until it ends. The file is left as it is."""
+        try:
+            memory = self.store.in_memory()
+        except StoreError:  # it cannot be read either: what this session holds
+            memory = Store.memory()
+            memory.save_many(self.annotations)
+            for mark in self.bookmarks:
+                memory.restore_bookmark(mark)
+        self.store = memory
+        self._seen = memory.refresh()
+
     def sync(self) -> bool:
         """Take in what other processes changed since the session last looked (annotations
         added, changed or deleted; bookmarks); True when anything shown changed. Costs a stat

@@ -209,10 +209,10 @@ class AtomicJSONStorage(Storage):
             raise StoreError(f"{self.path}: cannot read ({exc.strerror or exc})") from None
         handle = open(fd, "rb")  # noqa: SIM115 - kept open as _held on success
         st = os.fstat(handle.fileno())
-        if not stat.S_ISREG(st.st_mode):
+        if not stat.S_ISREG(st.st_mode):  # become a FIFO or a device since it was opened
             handle.close()
             kind = file_kind(st.st_mode)
-            raise StoreError(f"{self.path} is not a regular file ({kind}), not an annotation database")
+            raise NotWritableError(f"{self.path} is not a regular file ({kind}), not an annotation database")
         sig = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
         if sig == self._sig:
             handle.close()
@@ -232,7 +232,7 @@ class AtomicJSONStorage(Storage):
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only, changes are not saved")
         if _no_write_bits(self.path):  # made read-only since it was opened: a save would replace it
-            raise StoreError(f"{self.path} is read-only now (chmod a-w): not saved")
+            raise NotWritableError(f"{self.path} is read-only now (chmod a-w)")
         with self.lock or nullcontext():
             self._replace(_serialise_chunks(data))
         self._data = data
@@ -286,7 +286,7 @@ class AtomicJSONStorage(Storage):
             os.fsync(fd)
             st = os.fstat(fd)
             if not stat.S_ISREG(_mode(self.path, stat.S_IFREG)):  # become a device or a FIFO meanwhile
-                raise StoreError(f"{self.path} is no longer a regular file: not replaced")
+                raise NotWritableError(f"{self.path} is no longer a regular file")
             os.replace(tmp, self.path)
         except BaseException as exc:
             handle.close()

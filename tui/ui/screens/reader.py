@@ -7,7 +7,7 @@ import gc
 import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -660,11 +661,28 @@ class ReaderScreen(Screen):
             self._safely(lambda: self.session.save_position(view.cursor))
 
     def _safely(self, change):
-        """Run a store change; a failure (disk full, a lock held too long) is a notification."""
-        from tui.core.store import StoreError
+        """Run a store change; a failure (disk full, a lock held too long) is a notification. A
+        database that no longer takes saves at all (made read-only, replaced by a FIFO) leaves
+        this article's annotations in memory, where the change is made, for the session."""
+        from tui.core.store import NotWritableError, StoreError
 
         try:
             return change()
+        except NotWritableError as exc:
+            if self._session is None or self._session.store.path is None:
+                self.app.notify(inert(f"not saved: {exc}"), title="Annotations", severity="error", markup=False)
+                return None
+            self._session.keep_in_memory()
+            self.app.not_saved = "not saved"
+            with suppress(NoMatches):  # also when the reader is closing (its position saved)
+                self.query_one(StatusBar).show_store_state(self.app.not_saved)
+            self.app.notify(
+                inert(f"not saved: {exc}; this article's annotations are kept in memory until you quit"),
+                title="Annotations",
+                severity="error",
+                markup=False,
+            )
+            return self._safely(change)
         except (StoreError, OSError, KeyError, ValueError) as exc:
             self.app.notify(inert(f"not saved: {exc}"), title="Annotations", severity="error", markup=False)
             return None
