@@ -68,11 +68,16 @@ class GatedStore(Store):
         return super().annotations_for(sha256, path)
 
 
-async def test_the_text_pages_before_the_annotations_are_read(sample_path: Path, tmp_path: Path) -> None:
-    db = database(tmp_path, annotations_on(sample_path, 300))
-    store = GatedStore.open(db)
+def gated_reader(sample_path: Path, tmp_path: Path, count: int) -> tuple[SorotApp, GatedStore]:
+    """A reader on the sample with ``count`` annotations, which it reads once the test opens the
+    store's gate."""
+    store = GatedStore.open(database(tmp_path, annotations_on(sample_path, count)))
     store.gate = threading.Event()
-    app = SorotApp(load_article(sample_path), engine=NlpEngine(None, in_process=True), store=store)
+    return SorotApp(load_article(sample_path), engine=NlpEngine(None, in_process=True), store=store), store
+
+
+async def test_the_text_pages_before_the_annotations_are_read(sample_path: Path, tmp_path: Path) -> None:
+    app, store = gated_reader(sample_path, tmp_path, 300)
     async with app.run_test(size=WIDE) as pilot:
         await wait_for_nlp(pilot)
         view = view_of(app)
@@ -97,10 +102,7 @@ async def test_the_text_pages_before_the_annotations_are_read(sample_path: Path,
 
 
 async def test_a_note_typed_while_the_annotations_load_goes_into_the_note(sample_path: Path, tmp_path: Path) -> None:
-    db = database(tmp_path, annotations_on(sample_path, 30))
-    store = GatedStore.open(db)
-    store.gate = threading.Event()
-    app = SorotApp(load_article(sample_path), engine=NlpEngine(None, in_process=True), store=store)
+    app, store = gated_reader(sample_path, tmp_path, 30)
     async with app.run_test(size=WIDE) as pilot:
         await wait_for_nlp(pilot)
         view = view_of(app)
@@ -118,9 +120,7 @@ async def test_a_note_typed_while_the_annotations_load_goes_into_the_note(sample
 
 
 async def test_the_word_about_loading_goes_once_the_annotations_are_read(sample_path: Path, tmp_path: Path) -> None:
-    store = GatedStore.open(database(tmp_path, annotations_on(sample_path, 30)))
-    store.gate = threading.Event()
-    app = SorotApp(load_article(sample_path), engine=NlpEngine(None, in_process=True), store=store)
+    app, store = gated_reader(sample_path, tmp_path, 30)
     async with app.run_test(size=WIDE) as pilot:
         await wait_for_nlp(pilot)
         await pilot.press("a")
@@ -135,10 +135,7 @@ async def test_keys_held_for_annotations_that_never_come_are_dropped(
     sample_path: Path, tmp_path: Path, monkeypatch
 ) -> None:
     monkeypatch.setattr(reader_module, "ANNOTATIONS_HOLD_SECONDS", 0.3)
-    db = database(tmp_path, annotations_on(sample_path, 30))
-    store = GatedStore.open(db)
-    store.gate = threading.Event()
-    app = SorotApp(load_article(sample_path), engine=NlpEngine(None, in_process=True), store=store)
+    app, store = gated_reader(sample_path, tmp_path, 30)
     async with app.run_test(size=WIDE) as pilot:
         await wait_for_nlp(pilot)
         view = view_of(app)
