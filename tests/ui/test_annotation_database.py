@@ -99,6 +99,8 @@ async def test_a_read_only_database_is_shown_read_only(
         await highlight(pilot, "Pyongyang")
         assert len(view_of(app).annotations) == 2  # kept for the session
         assert status_text(app).endswith("(u undoes) · not saved")
+        await pilot.press("m")
+        assert status_text(app) == "bookmark 1 set (' lists them) · not saved"
     assert sorted((p.name, p.read_bytes()) for p in db.parent.iterdir()) == before
 
 

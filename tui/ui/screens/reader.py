@@ -741,7 +741,12 @@ class ReaderScreen(Screen):
     def _done(self, message: str | Text, *, entities: bool = False) -> None:
         self.view.cancel_selection()
         self.refresh_annotations(entities=entities)
-        if self.app.not_saved:  # the status line says why ("read-only"); a change says it is not saved
+        self._say_changed(message)
+
+    def _say_changed(self, message: str | Text) -> None:
+        """Say what a change did, and, when the database does not take saves, that it is not saved
+        (the status line says why: "read-only")."""
+        if self.app.not_saved:
             if isinstance(message, str):
                 message = message.replace("note saved", "note kept for this session")
             message = Text.assemble(message, " · not saved")
@@ -906,7 +911,7 @@ class ReaderScreen(Screen):
         line_end = self.article.text.find("\n", cursor)
         label = " ".join(self.article.text[cursor : line_end if line_end != -1 else None].split())[:60]
         if self._safely(lambda: self.session.bookmark(cursor, label)):
-            self.say(f"bookmark {len(self.session.bookmarks)} set (' lists them)")
+            self._say_changed(f"bookmark {len(self.session.bookmarks)} set (' lists them)")
 
     @_with_annotations
     def action_bookmarks(self) -> None:
@@ -922,7 +927,7 @@ class ReaderScreen(Screen):
             if action == "go":
                 self.view.move_cursor(min(mark.offset, len(self.article.text)), center=True)
             elif self._safely(lambda: self.session.remove_bookmark(bookmark_id)):
-                self.say("bookmark deleted (u undoes)")
+                self._say_changed("bookmark deleted (u undoes)")
 
         self.app.push_screen(BookmarksScreen(self.session.bookmarks, self.article.text), chosen)
 
