@@ -297,3 +297,20 @@ def test_a_passage_found_once_with_one_side_of_its_context_intact_moves_with_a_n
     # Both sides rewritten: the same words elsewhere are a look-alike, not the passage.
     other = "Kemarin di kota Solo, Joko Widodo tidak hadir karena hujan turun sejak pagi hari."
     assert reanchor([ann], other)[0].status == "orphaned"
+
+
+def test_every_kind_says_what_it_is_in_each_place_that_shows_it() -> None:
+    """One registry of kinds: a kind added without its W3C motivation, name or list mark, or two
+    kinds sharing a name or a mark, fails here rather than in an export or the Notes list."""
+    from tui.core.annotations import ENTITY_KINDS, KINDS, Kind
+
+    assert KINDS == tuple(kind.value for kind in Kind) and set(ENTITY_KINDS) <= set(KINDS)
+    w3c_motivations = {
+        "assessing", "bookmarking", "classifying", "commenting", "describing", "editing", "highlighting",
+        "identifying", "linking", "moderating", "questioning", "replying", "tagging",
+    }  # fmt: skip
+    for kind in Kind:
+        assert kind.motivation in w3c_motivations, kind
+        assert kind.display_name and kind.mark, kind
+        assert kind.corrects_entities == kind.value.startswith("entity-"), kind
+    assert len({kind.display_name for kind in Kind}) == len({kind.mark for kind in Kind}) == len(Kind)

@@ -21,13 +21,13 @@ from spacy.vocab import Vocab
 
 from tests.core.test_training import write_corpora
 from tui.core.annotations import Anchored, Annotation, DocumentRef, make_annotation
+from tui.core.corrections import corrected_entities
 from tui.core.entities import Entity
 from tui.core.exchange import ExchangeError, ExportReport, run_export, run_import
 from tui.core.export import (
     FORMATS,
     W3C_CONTEXT,
     AnnotationImportError,
-    corrected_entities,
     document_item,
     export,
     import_annotations,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.ui.conftest import reader, view_of
-from tui.ui.widgets.article_view import KNOWN_LABELS
+from tui.core.entities import LABELS
 
 
 def _luminance(color) -> float:
@@ -31,9 +31,9 @@ async def test_every_label_colour_is_readable_and_distinct_from_the_page(theme: 
         view._styles.clear()
         page = view.rich_style
         backgrounds = set()
-        for label in (*KNOWN_LABELS, "OTHER"):
+        for label in (*LABELS, "OTHER"):
             style = view._style(f"entity--{label}")
             assert style.bgcolor is not None and style.bgcolor != page.bgcolor, label
             assert contrast(page.color, style.bgcolor) >= 4.5, (theme, label)
             backgrounds.add(style.bgcolor.triplet)
-        assert len(backgrounds) == len(KNOWN_LABELS) + 1  # one colour per label
+        assert len(backgrounds) == len(LABELS) + 1  # one colour per label

@@ -19,9 +19,47 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from difflib import SequenceMatcher
+from enum import Enum
 from typing import Any
 
-KINDS = ("highlight", "note", "entity-add", "entity-relabel", "entity-reject")
+
+class Kind(str, Enum):
+    """The kinds of annotation: the one place that says what each is. An annotation stores its
+    kind as the member's value (plain text, ``"entity-add"``); what depends on the kind is read
+    from the member, so a new kind is one more member here and nothing else to keep in step.
+
+    Each carries its W3C Web Annotation ``motivation`` (what the ``w3c`` export writes; a
+    rejection reads as ``editing``, ``sorot:kind`` telling it from a relabel), its
+    ``display_name`` (the CSV/Markdown heading and brat's type), its ``mark`` in the Notes list,
+    and whether it ``corrects_entities`` (applied to the model's entities by
+    :mod:`tui.core.corrections`).
+    """
+
+    motivation: str
+    display_name: str
+    mark: str
+    corrects_entities: bool
+
+    def __new__(cls, value: str, motivation: str, display_name: str, mark: str, corrects_entities: bool) -> Kind:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.motivation = motivation
+        member.display_name = display_name
+        member.mark = mark
+        member.corrects_entities = corrects_entities
+        return member
+
+    HIGHLIGHT = ("highlight", "highlighting", "Highlight", "▍ highlight", False)
+    NOTE = ("note", "commenting", "Note", "✎ note", False)
+    ENTITY_ADD = ("entity-add", "classifying", "Entity added", "+ entity", True)
+    ENTITY_RELABEL = ("entity-relabel", "editing", "Entity relabelled", "~ label", True)
+    ENTITY_REJECT = ("entity-reject", "editing", "Entity rejected", "✗ not an entity", True)
+
+
+KINDS = tuple(kind.value for kind in Kind)
+"""Every kind's stored name, in the order above."""
+ENTITY_KINDS = frozenset(kind.value for kind in Kind if kind.corrects_entities)
+"""The kinds that correct the model's entities."""
 STATUSES = ("ok", "moved", "orphaned")
 CONTEXT_CHARS = 32
 # Weighted similarity of quote and context an anchor needs. Below it a passage is a look-alike.

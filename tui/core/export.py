@@ -11,7 +11,7 @@ formats (:data:`FORMATS`):
 * ``csv``: one row per annotation, for spreadsheets;
 * ``md``: a Markdown report per document, annotations in reading order;
 * ``spacy`` / ``prodigy``: training data, each document with the model's entities as the reader
-  corrected them (:func:`corrected_entities`);
+  corrected them (:func:`tui.core.corrections.corrected_entities`);
 * ``brat``: a directory of standoff ``.txt``/``.ann`` pairs plus ``annotation.conf``.
 
 :func:`import_annotations` reads ``w3c`` and ``jsonl`` back, validating everything before it
@@ -38,7 +38,8 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from tui.core.annotations import Anchored, Annotation, DocumentRef, reanchor
+from tui.core.annotations import ENTITY_KINDS, Anchored, Annotation, DocumentRef, Kind, reanchor
+from tui.core.corrections import corrected_entities
 from tui.core.document import ArticleError, inert_lines, read_input
 from tui.core.entities import Entity
 from tui.core.nlp import LABEL_ALIASES
@@ -52,13 +53,6 @@ SOROT_NS = "https://sorot.invalid/ns#"
 """The namespace of Sorot's own JSON-LD terms (``.invalid``: a name that never resolves)."""
 CONTEXT: list[Any] = [W3C_CONTEXT, {"sorot": SOROT_NS}]
 
-MOTIVATIONS = {
-    "highlight": "highlighting",
-    "note": "commenting",
-    "entity-add": "classifying",
-    "entity-relabel": "editing",
-    "entity-reject": "editing",
-}
 # For annotations made by other W3C tools, which carry no ``sorot:kind``.
 _KIND_OF_MOTIVATION = {
     "highlighting": "highlight",
@@ -71,14 +65,6 @@ _KIND_OF_MOTIVATION = {
     "questioning": "note",
     "assessing": "note",
 }
-KIND_NAMES = {
-    "highlight": "Highlight",
-    "note": "Note",
-    "entity-add": "Entity added",
-    "entity-relabel": "Entity relabelled",
-    "entity-reject": "Entity rejected",
-}
-ENTITY_KINDS = ("entity-add", "entity-relabel", "entity-reject")
 CSV_COLUMNS = (
     "document",
     "title",
@@ -233,52 +219,6 @@ def wants_entities(fmt: str, item: ExportItem) -> bool:
     return fmt == "brat" or item.has_corrections
 
 
-# --- entity corrections -----------------------------------------------------------------------
-
-
-def corrected_entities(
-    entities: Iterable[Entity], annotations: Iterable[Annotation | Anchored], text: str | None = None
-) -> list[Entity]:
-    """The model's ``entities`` as the reader corrected them, in document order.
-
-    Corrections apply oldest first (by ``updated``): ``entity-add`` puts an entity on its span
-    and drops the entities it overlaps; ``entity-relabel`` gives the entity on exactly its span
-    the new label (or adds one when the model has none there); ``entity-reject`` removes the
-    entity on exactly its span (only one of its ``label``, when it names one). Positions are the
-    annotations' own, or the anchored ones for :class:`Anchored`; orphans are ignored. Entity
-    texts come from ``text`` when given, else from the quotes. Labels are spaCy's usual names.
-    """
-    spans: dict[tuple[int, int], Entity] = {(e.start, e.end): e for e in entities}
-    corrections = []
-    for item in annotations:
-        if isinstance(item, Anchored):
-            if item.start is None or item.end is None or item.orphaned:
-                continue
-            ann, start, end = item.annotation, item.start, item.end
-        else:
-            if item.status == "orphaned":
-                continue
-            ann, start, end = item, item.start, item.end
-        if ann.kind in ENTITY_KINDS and end > start and (text is None or end <= len(text)):
-            corrections.append((ann.updated or ann.created, ann.created, ann.id, ann, start, end))
-    for *_, ann, start, end in sorted(corrections, key=lambda c: c[:3]):
-        label = LABEL_ALIASES.get(ann.label, ann.label)
-        covered = text[start:end] if text is not None else ann.quote.exact
-        existing = spans.get((start, end))
-        if ann.kind == "entity-reject":
-            if existing is not None and (not label or existing.label == label):
-                del spans[(start, end)]
-        elif not label:
-            continue  # an add or relabel without a label says nothing to train on
-        elif ann.kind == "entity-relabel" and existing is not None:
-            spans[(start, end)] = replace(existing, label=label)
-        else:
-            for span in [s for s in spans if s[0] < end and start < s[1]]:
-                del spans[span]
-            spans[(start, end)] = Entity(start, end, label, covered)
-    return sorted(spans.values())
-
-
 # --- dispatch -------------------------------------------------------------------------------------
 
 
@@ -419,7 +359,7 @@ def to_w3c(ann: Annotation) -> dict[str, Any]:
         target["sorot:path"] = ann.document.path
     if ann.document.title:
         target["sorot:title"] = ann.document.title
-    out: dict[str, Any] = {"id": annotation_iri(ann.id), "type": "Annotation", "motivation": MOTIVATIONS[ann.kind]}
+    out: dict[str, Any] = {"id": annotation_iri(ann.id), "type": "Annotation", "motivation": Kind(ann.kind).motivation}
     if ann.created:
         out["created"] = ann.created
     if ann.updated:
@@ -502,7 +442,7 @@ def write_markdown(items: Iterable[ExportItem], out: IO[str]) -> None:
         summary = f"{len(anns)} annotation{'s' * (len(anns) != 1)}"
         out.write(f"- {summary}" + (f", {orphans} orphaned" if orphans else "") + "\n")
         for i, ann in enumerate(anns, 1):
-            heading = KIND_NAMES[ann.kind]
+            heading = Kind(ann.kind).display_name
             if ann.label:
                 heading += f": {_md_line(ann.label)}"
             where = "(orphaned)" if ann.status == "orphaned" else f"· characters {ann.start}–{ann.end}"
@@ -688,7 +628,7 @@ def brat_standoff(item: ExportItem, labels: Collection[str] | None = None, types
         if ann.status == "orphaned" or ann.kind == "entity-reject":
             continue
         if ann.kind in ("highlight", "note"):
-            tid = textbound(KIND_NAMES[ann.kind], ann.start, ann.end)
+            tid = textbound(Kind(ann.kind).display_name, ann.start, ann.end)
         else:
             tid = by_span.get((ann.start, ann.end))  # the corrected entity carries the note
         remark = _BRAT_ONE_LINE.sub(" ", ann.note + (f" [tags: {', '.join(ann.tags)}]" if ann.tags else "")).strip()

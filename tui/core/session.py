@@ -22,10 +22,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tui.core.annotations import CONTEXT_CHARS, Anchored, Annotation, DocumentRef, make_annotation, reanchor
+from tui.core.corrections import corrected_entities
 from tui.core.entities import Entity
 from tui.core.store import Bookmark, Store, StoreError
 
-ENTITY_KINDS = ("entity-add", "entity-relabel", "entity-reject")
 DELETED_ELSEWHERE = "the annotation was deleted elsewhere (another sorot, or an import)"
 
 
@@ -139,8 +139,6 @@ class DocumentSession:
 
     def corrected(self, entities: Iterable[Entity]) -> list[Entity]:
         """The pipeline's entities with this reader's corrections applied."""
-        from tui.core.export import corrected_entities
-
         return corrected_entities(entities, self.placed(), self.text)
 
     def tags(self) -> list[str]:

@@ -24,6 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
+from tui.core.annotations import Annotation, Kind
 from tui.core.document import Article, inert
 from tui.core.entities import PIPELINE_LABELS, Entity, label_order
 from tui.core.nlp import PipelineError
@@ -33,7 +34,7 @@ from tui.ui.widgets.legend import Legend
 from tui.ui.widgets.notes_panel import NotesLayout, NotesPanel, notes_layout
 
 if TYPE_CHECKING:
-    from tui.core.annotations import Annotation, DocumentRef
+    from tui.core.annotations import DocumentRef
     from tui.core.facts.model import Fact, Facts
     from tui.core.session import DocumentSession
     from tui.ui.app import SorotApp
@@ -386,7 +387,7 @@ class ReaderScreen(Screen):
         session = self._session  # the reader's corrections apply once they are read (session_opened)
         entities = session.corrected(self.model_entities) if session is not None else self.model_entities
         placed = session.placed() if session is not None else []
-        corrected = {(a.start, a.end) for a in placed if a.kind in ("entity-add", "entity-relabel")}
+        corrected = {(a.start, a.end) for a in placed if a.kind in (Kind.ENTITY_ADD, Kind.ENTITY_RELABEL)}
         self.view.set_entities(entities, corrected)
         self.query_one(Legend).show_entities(entities, self.view.hidden_labels)
         count = len(entities)
@@ -571,7 +572,8 @@ class ReaderScreen(Screen):
 
     def _adopt_session(self) -> None:
         """Take the session the thread opened: show its annotations, say what moved, go to the place."""
-        from tui.core.session import ENTITY_KINDS, DocumentSession
+        from tui.core.annotations import ENTITY_KINDS
+        from tui.core.session import DocumentSession
         from tui.core.store import Store
 
         opened = self._opened_as

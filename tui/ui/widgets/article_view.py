@@ -25,17 +25,12 @@ from textual.strip import Strip
 
 from tui.core.annotations import Annotation
 from tui.core.document import Article, inert
-from tui.core.entities import Entity
+from tui.core.entities import LABELS, Entity
 from tui.ui.layout import Layout, column_of, offset_at, wrap_article
 from tui.ui.overlays import Overlay, overlay
 
 MEASURE = 80
 """Widest row of text, in cells: a comfortable reading measure."""
-
-KNOWN_LABELS = (
-    "PERSON", "ORG", "LOC", "GPE", "NORP", "EVENT", "FAC", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE",
-    "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY",
-)  # fmt: skip
 
 
 _WORD = re.compile(r"\w+(?:[.,'’-]\w+)*")
@@ -70,7 +65,7 @@ def marks_of(annotations: Iterable[Annotation]) -> Marks:
 
 def label_class(label: str) -> str:
     """The component class that colours ``label`` (labels outside spaCy's usual set share one)."""
-    return f"entity--{label if label in KNOWN_LABELS else 'OTHER'}"
+    return f"entity--{label if label in LABELS else 'OTHER'}"
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -130,7 +125,7 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--note",
         "article-view--corrected",
         *(f"highlight--{colour}" for colour in HIGHLIGHT_COLOURS),
-        *(f"entity--{label}" for label in (*KNOWN_LABELS, "OTHER")),
+        *(f"entity--{label}" for label in (*LABELS, "OTHER")),
     }
 
     hidden_labels: reactive[frozenset[str]] = reactive(frozenset(), init=False)

@@ -15,15 +15,14 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tui.core.document import inert
-from tui.core.entities import Entity, label_order
-from tui.ui.widgets.article_view import KNOWN_LABELS
+from tui.core.entities import LABELS, Entity, label_order
 
 
 class LegendChip(Static):
     """``1 PERSON 17``: clicking it switches that label's highlighting off or on."""
 
     def __init__(self, number: int, label: str, count: int) -> None:
-        css_label = label if label in KNOWN_LABELS else "OTHER"
+        css_label = label if label in LABELS else "OTHER"
         super().__init__(classes=f"legend-chip -{css_label}")
         self.label = label
         self.number = number

@@ -26,16 +26,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.core.annotations import Annotation
+from tui.core.annotations import Annotation, Kind
 from tui.core.document import inert
 
-KIND_MARKS = {
-    "highlight": "▍ highlight",
-    "note": "✎ note",
-    "entity-add": "+ entity",
-    "entity-relabel": "~ label",
-    "entity-reject": "✗ not an entity",
-}
 EMPTY = "No annotations yet: v selects, h highlights, a adds a note."
 LOADING = "Loading annotations…"
 _PADDING = 1  # blank cells each side of a row
@@ -48,7 +41,7 @@ def annotation_row(ann: Annotation) -> Text:
     """What it is, then the quoted passage, then the note and the tags when there are any: one line
     each (the list folds or cuts them to its width). Inert text, never markup."""
     quote = inert(" ".join(ann.quote.exact[: _QUOTE_CHARS * 4].split()))
-    head = Text(KIND_MARKS.get(ann.kind, ann.kind), style="bold")
+    head = Text(Kind(ann.kind).mark, style="bold")
     if ann.label:
         head.append(f" {inert(ann.label)}")
     if ann.kind == "highlight" and ann.colour:
