@@ -42,7 +42,9 @@ def test_a_damaged_cache_file_is_a_miss_not_an_error(tmp_path: Path, content: st
 def test_an_unwritable_cache_is_silently_unused(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
-    EntityCache(blocker / "cache").put(sha(TEXT), "k", "en", [])  # no exception
+    cache = EntityCache(blocker / "cache")  # under a file: the directory cannot be made
+    cache.put(sha(TEXT), "k", "en", [Entity(0, 3, "PERSON", "Ada")])  # no exception
+    assert cache.get(TEXT, sha(TEXT), "k") is None and sorted(tmp_path.iterdir()) == [blocker]
 
 
 def test_the_oldest_results_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

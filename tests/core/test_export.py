@@ -514,5 +514,18 @@ def test_doc_export_of_a_missing_file_is_a_one_line_error(library: dict) -> None
         run_export("w3c", library["db"], doc_path=library["tmp"] / "hilang.txt")
 
 
-def test_every_format_is_covered() -> None:
-    assert set(FORMATS) == {"w3c", "jsonl", "csv", "md", "spacy", "prodigy", "brat"}
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_every_format_writes_the_library_and_is_in_the_readme(fmt: str, library: dict) -> None:
+    """Each format of the table exports (a format added to it without a writer fails here), and
+    README lists it."""
+    spec = FORMATS[fmt]
+    out = library["tmp"] / f"out{spec.suffix}" if spec.output != "text" else None
+    if out is None:
+        text, report = exported(fmt, library["db"])
+        assert text.strip()
+    else:
+        report = run_export(fmt, library["db"], out=out, find=find)
+        assert out.is_dir() and any(out.iterdir()) if spec.output == "directory" else out.stat().st_size > 0
+    assert report.annotations > 0
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"sorot export -f {fmt} " in readme

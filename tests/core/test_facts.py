@@ -619,8 +619,9 @@ def test_pipeline_spans_the_rules_do_not_know_are_kept_and_wider_ones_win() -> N
 def test_odd_input_gives_no_error(text: str) -> None:
     bogus = [Entity(0, len(text), "PERSON", text)] if text.strip() else []
     facts = extract_facts(text, bogus)
-    for fact in facts.all():
-        assert text[fact.start : fact.end] == fact.text
+    found = list(facts.all())
+    assert all(text[fact.start : fact.end] == fact.text for fact in found)
+    assert bool(found) == bool(bogus)  # the entity given is a fact; nothing is made up of nothing
 
 
 def test_the_facts_core_imports_neither_spacy_nor_textual() -> None:

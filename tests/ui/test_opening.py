@@ -141,8 +141,8 @@ async def test_the_nlp_child_process_works_inside_the_running_app(tmp_path: Path
     assert not process.is_alive()  # quitting stops the child
 
 
-async def test_quitting_while_the_child_is_busy_exits_at_once(tmp_path: Path, english_model: Path) -> None:
-    import time
+async def test_quitting_while_the_child_is_busy_stops_it_at_once(tmp_path: Path, english_model: Path) -> None:
+    import signal
 
     from tui.ui.app import make_app
 
@@ -151,10 +151,9 @@ async def test_quitting_while_the_child_is_busy_exits_at_once(tmp_path: Path, en
     app = make_app(path, model=str(english_model))
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until(pilot, lambda: "finding entities" in app.screen.query_one("#nlp-status").message)
-        started = time.perf_counter()
         await pilot.press("q")
-    assert time.perf_counter() - started < 3
-    assert not app.engine._process.is_alive()
+    # Stopped in the middle of its work (terminated), not left to finish it: quitting is at once.
+    assert not app.engine._process.is_alive() and app.engine._process.exitcode == -signal.SIGTERM
 
 
 async def test_an_article_over_the_size_limit_in_a_directory_gives_a_notification(tmp_path: Path) -> None:
