@@ -246,3 +246,34 @@ async def test_a_row_too_long_for_the_panel_ends_with_an_ellipsis() -> None:
         await pilot.resize_terminal(100, 40)
         await pilot.pause()
         assert any("Vladimir Putin" in line and line.endswith("· Presiden Rusia") for line in lines())
+
+
+async def test_a_fault_in_a_fact_rule_is_one_line_and_the_reader_goes_on(monkeypatch) -> None:
+    import tui.core.facts
+
+    def faulty(text, entities):
+        raise ZeroDivisionError("division by zero in a rule")
+
+    monkeypatch.setattr(tui.core.facts, "extract_facts", faulty)
+    async with reader(size=WIDE) as (app, pilot):
+        await wait_until(pilot, lambda: any("no facts:" in row for row in rows(panel_of(app))))
+        (row,) = rows(panel_of(app))
+        assert row == "no facts: fact extraction failed: ZeroDivisionError: division by zero in a rule"
+        assert [n.title for n in app._notifications] == ["Facts"]
+        await pilot.press("j")
+        assert app.is_running and isinstance(app.screen, ReaderScreen)
+
+
+async def test_a_worker_failing_unexpectedly_is_one_line_and_never_ends_the_app(monkeypatch) -> None:
+    from tui.core.nlp.engine import NlpEngine
+
+    def broken(self, text, entities, cancelled=lambda: False):
+        raise RuntimeError("a bug\nover two lines")
+
+    monkeypatch.setattr(NlpEngine, "find_facts", broken)
+    async with reader(size=WIDE) as (app, pilot):
+        await wait_until(pilot, lambda: any("no facts:" in row for row in rows(panel_of(app))))
+        (message,) = [n.message for n in app._notifications]
+        assert message == "facts could not be computed: RuntimeError: a bug over two lines"
+        await pilot.press("j")
+        assert app.is_running and isinstance(app.screen, ReaderScreen)

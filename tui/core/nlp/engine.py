@@ -290,7 +290,10 @@ class NlpEngine:
         from tui.core.facts import extract_facts  # 80 ms of imports the reader's first paint need not wait for
 
         if self.in_process or len(text) <= FACTS_HERE_CHARS:
-            return extract_facts(text, entities)
+            try:
+                return extract_facts(text, entities)
+            except Exception as exc:  # noqa: BLE001 - a fault in a fact rule: one line, as from the child
+                raise PipelineError(f"fact extraction failed: {_one_line(exc)}") from exc
         try:
             self.language(cancelled)
         except PipelineError:

@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.core.annotations import Annotation, Kind
 from tui.core.document import Article, inert
@@ -300,7 +300,7 @@ class ReaderScreen(Screen):
     class StoreChanged(Message):
         """Another process changed the annotation database (posted from the polling thread)."""
 
-    @work(thread=True, exclusive=True, group="nlp")
+    @work(thread=True, exclusive=True, group="nlp", exit_on_error=False)
     def find_entities(self) -> None:
         """Runs in a thread; talks to the screen only by posting messages (thread-safe)."""
         worker = get_current_worker()
@@ -336,7 +336,7 @@ class ReaderScreen(Screen):
         if not cancelled():
             self.post_message(self.EntitiesFound(entities))
 
-    @work(thread=True, exclusive=True, group="facts")
+    @work(thread=True, exclusive=True, group="facts", exit_on_error=False)
     def find_facts(self, entities: list[Entity]) -> None:
         """Facts of the article with these (corrected) entities; runs in a thread, posts the result."""
         worker = get_current_worker()
@@ -368,6 +368,21 @@ class ReaderScreen(Screen):
         self.facts = event.facts
         if (panel := self.panel(FactsPanel)) is not None:
             panel.show_facts(event.facts)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed with an error nobody expected (a bug, say, in a fact rule): one
+        line, and the reader goes on (its workers never end the app)."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        what = {"facts": "facts could not be computed", "nlp": "entities could not be found"}.get(
+            event.worker.group, f"{event.worker.group} failed"
+        )
+        detail = " ".join(str(error).split())[:200] if error is not None else ""
+        reason = f"{what}: {type(error).__name__}" + (f": {detail}" if detail else "")
+        if event.worker.group == "facts" and (panel := self.panel(FactsPanel)) is not None:
+            panel.show_failure(reason)
+        self.app.notify(inert(reason), title="Sorot", severity="error", markup=False)
 
     @on(FactsFailed)
     def facts_failed(self, event: FactsFailed) -> None:
@@ -542,7 +557,7 @@ class ReaderScreen(Screen):
             self._opening = True
             self._open_session_in_thread(self.app)
 
-    @work(thread=True, group="session")
+    @work(thread=True, group="session", exit_on_error=False)
     def _open_session_in_thread(self, app: SorotApp) -> None:
         from tui.core.session import DocumentSession
         from tui.core.store import StoreError
@@ -620,7 +635,7 @@ class ReaderScreen(Screen):
         self.app.bell()
         self.say("annotations are still loading: try again in a moment")
 
-    @work(thread=True, exclusive=True, group="store-watch")
+    @work(thread=True, exclusive=True, group="store-watch", exit_on_error=False)
     def watch_store(self) -> None:
         """Whether another process wrote to the database: in a thread, since a changed file is
         parsed again here (0.1-0.3 s for a 6 MB file of 10,000 annotations)."""
@@ -708,7 +723,7 @@ class ReaderScreen(Screen):
         if entities:
             self.show_entities()
 
-    @work(thread=True, exclusive=True, group="annotations")
+    @work(thread=True, exclusive=True, group="annotations", exit_on_error=False)
     def _lay_out_in_thread(self, annotations: list[Annotation], entities: bool) -> None:
         laid_out = _lay_out(annotations, self._notes_width())
         if not get_current_worker().is_cancelled:
@@ -948,7 +963,7 @@ class ReaderScreen(Screen):
             return
         self.run_export(choice)
 
-    @work(thread=True, group="export")
+    @work(thread=True, group="export", exit_on_error=False)
     def run_export(self, choice: ExportChoice) -> None:
         """Export in a thread (the training formats may run the NLP on other documents)."""
         from tui.core.exchange import ExchangeError, run_export
