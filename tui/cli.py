@@ -280,9 +280,9 @@ def run_extract(argv: list[str]) -> int:
         article = load_article(args.path, args.max_size)
     except ArticleError as exc:
         return fail(str(exc))
+    from tui.core.analysis.engine import NlpEngine
     from tui.core.facts import extract_facts
     from tui.core.nlp import PipelineError
-    from tui.core.nlp.engine import NlpEngine
 
     # The pipeline runs in a child process that ends before the facts are read: spaCy and the
     # pipeline (140 MB) are not held while the facts of a long article take their own memory.
@@ -418,7 +418,7 @@ def run_import_command(argv: list[str]) -> int:
 
 def entity_cache():
     """The on-disk cache of found entities (``SOROT_CACHE_DIR``; ``off`` disables it)."""
-    from tui.core.nlp.cache import EntityCache, default_cache_dir
+    from tui.core.analysis.cache import EntityCache, default_cache_dir
 
     directory = default_cache_dir()
     return EntityCache(directory) if directory is not None else None
@@ -490,7 +490,7 @@ def _run_reader(argv: list[str], terminal_as_it_was: Callable[[], None]) -> int:
     args = reader_parser().parse_args(argv)
     if (problem := _model_error(args.model)) is not None:
         return fail(problem, 2)
-    from tui.core.nlp.engine import NlpEngine
+    from tui.core.analysis.engine import NlpEngine
 
     target = Path(args.path) if args.path is not None else sample_article_path()
     try:

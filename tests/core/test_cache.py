@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from tui.core.analysis.cache import EntityCache, default_cache_dir, pipeline_key
+from tui.core.analysis.engine import NlpEngine
 from tui.core.entities import Entity
 from tui.core.nlp import RULES_MODEL, PipelineError
-from tui.core.nlp.cache import EntityCache, default_cache_dir, pipeline_key
-from tui.core.nlp.engine import NlpEngine
 
 TEXT = "Ada Lovelace met Babbage in London."
 
@@ -48,7 +48,7 @@ def test_an_unwritable_cache_is_silently_unused(tmp_path: Path) -> None:
 
 
 def test_the_oldest_results_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("tui.core.nlp.cache.MAX_FILES", 3)
+    monkeypatch.setattr("tui.core.analysis.cache.MAX_FILES", 3)
     cache = EntityCache(tmp_path)
     for i in range(5):
         cache.put(sha(str(i)), "k", "en", [])
@@ -63,7 +63,7 @@ def test_the_cache_directory_follows_the_environment(tmp_path: Path) -> None:
 
 
 def test_the_key_names_the_pipeline_and_changes_with_its_files(tmp_path: Path) -> None:
-    from tui.core.nlp.cache import _files_digest
+    from tui.core.analysis.cache import _files_digest
 
     (tmp_path / "meta.json").write_text(json.dumps({"name": "x", "version": "1.0.0"}))
     (tmp_path / "config.cfg").write_text('[nlp]\npipeline = ["ner"]\n')

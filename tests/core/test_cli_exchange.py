@@ -547,7 +547,7 @@ class _FakeApp:
 @pytest.mark.parametrize("long", [False, True])
 def test_the_reader_gets_the_db_option_and_an_engine_already_loading(long: bool, monkeypatch, tmp_path: Path) -> None:
     import tui.ui.app
-    from tui.core.nlp import engine as engine_module
+    from tui.core.analysis import engine as engine_module
 
     calls: list[dict] = []
     started: list[bool] = []

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tui.core.analysis.engine import NlpEngine
 from tui.core.nlp import PipelineError
-from tui.core.nlp.engine import NlpEngine
 
 TEXT = "Ada Lovelace wrote to Babbage from London.\n" * 3
 
@@ -71,9 +71,9 @@ def test_close_stops_the_child_and_later_calls_fail_cleanly(english_model: Path)
 
 
 def test_facts_of_a_long_article_come_from_the_child_and_match_the_ones_made_here(english_model: Path) -> None:
+    from tui.core.analysis.engine import FACTS_HERE_CHARS
     from tui.core.entities import Entity
     from tui.core.facts import extract_facts
-    from tui.core.nlp.engine import FACTS_HERE_CHARS
 
     sentence = "Presiden Joko Widodo mengatakan bahwa 10 persen warga Jakarta pindah pada tahun 2024.\n"
     text = sentence * (FACTS_HERE_CHARS // len(sentence) + 2)

@@ -19,9 +19,9 @@ import spacy
 from spacy.language import Language
 from spacy.util import minibatch
 
+from tui.core.analysis.engine import NlpEngine
 from tui.core.entities import Entity
 from tui.core.nlp import CHUNK_CHARS, find_entities, split_for_nlp
-from tui.core.nlp.engine import NlpEngine
 
 PARAGRAPH = "Ada Lovelace menulis surat kepada Babbage dari London pada tahun 1843.\n"
 # Four pieces or more: every piece but the first is read while an earlier one could still be alive.
@@ -79,7 +79,7 @@ def test_each_piece_is_freed_before_the_next_one_goes_through_the_pipeline(count
 
 def test_the_exports_engine_also_reads_one_piece_at_a_time(counting_nlp: Language, monkeypatch) -> None:
     # `sorot extract` and the spacy/prodigy/brat exports run the pipeline in this process.
-    from tui.core.nlp import engine as engine_module
+    from tui.core.analysis import engine as engine_module
 
     monkeypatch.setitem(engine_module._pipelines, "counting", counting_nlp)
     engine = NlpEngine("counting", in_process=True)
@@ -139,7 +139,7 @@ def test_extract_runs_the_pipeline_in_a_process_that_ends_before_the_facts(
 
     import tui.core.facts
     from tui.cli import main
-    from tui.core.nlp import engine as engine_module
+    from tui.core.analysis import engine as engine_module
 
     children_at_facts = []
     real = tui.core.facts.extract_facts
@@ -159,7 +159,7 @@ def test_extract_runs_the_pipeline_in_a_process_that_ends_before_the_facts(
 
 
 def test_the_entity_cache_file_is_written_row_by_row_in_the_same_format(tmp_path: Path) -> None:
-    from tui.core.nlp.cache import EntityCache
+    from tui.core.analysis.cache import EntityCache
 
     entities = [Entity(0, 3, "PERSON", "Ada"), Entity(10, 16, 'A"B', "London")]
     EntityCache(tmp_path).put("0" * 64, "key", "en", entities)

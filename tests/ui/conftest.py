@@ -14,8 +14,8 @@ import pytest
 from textual import events
 from textual.pilot import Pilot
 
+from tui.core.analysis.engine import NlpEngine
 from tui.core.document import sample_article_path
-from tui.core.nlp.engine import NlpEngine
 from tui.ui.app import SorotApp, make_app
 from tui.ui.screens.reader import ReaderScreen
 from tui.ui.widgets.article_view import ArticleView

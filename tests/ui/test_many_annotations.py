@@ -20,9 +20,9 @@ from textual.widgets import TabbedContent
 import tui.ui.screens.reader as reader_module
 import tui.ui.widgets.notes_panel as notes_module
 from tests.ui.conftest import burst_one, panel_text, screen_text, status_text, view_of, wait_for_nlp, wait_until
+from tui.core.analysis.engine import NlpEngine
 from tui.core.annotations import Annotation, DocumentRef, make_annotation
 from tui.core.document import load_article
-from tui.core.nlp.engine import NlpEngine
 from tui.core.store import Store
 from tui.ui.app import SorotApp
 from tui.ui.screens.annotate import NoteScreen

@@ -293,8 +293,8 @@ def test_the_reader_with_standard_error_redirected_is_one_line_not_escape_codes_
 async def test_an_article_from_standard_input_keeps_its_highlights_by_its_text(tmp_path: Path) -> None:
     import io
 
+    from tui.core.analysis.engine import NlpEngine
     from tui.core.document import load_article
-    from tui.core.nlp.engine import NlpEngine
     from tui.ui.app import SorotApp
 
     piped = b"Berita dari Pipa\n\nPresiden Joko Widodo tiba di Bandung pada Senin pagi.\n"

@@ -268,9 +268,9 @@ def _with_entities(fmt: str, items: list[ExportItem], model: str | None, find: E
         return items
     if find is not None:
         return _found(items, needed, find)
+    from tui.core.analysis.cache import EntityCache, default_cache_dir
+    from tui.core.analysis.engine import NlpEngine
     from tui.core.nlp import PipelineError
-    from tui.core.nlp.cache import EntityCache, default_cache_dir
-    from tui.core.nlp.engine import NlpEngine
 
     directory = default_cache_dir()
     engine = NlpEngine(model, in_process=True, cache=EntityCache(directory) if directory is not None else None)

@@ -16,9 +16,9 @@ from textual.markup import escape
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from tui.core.analysis.cache import EntityCache
+from tui.core.analysis.engine import NlpEngine
 from tui.core.document import MAX_ARTICLE_BYTES, Article, ArticleError, find_articles, inert, inert_lines, load_article
-from tui.core.nlp.cache import EntityCache
-from tui.core.nlp.engine import NlpEngine
 
 if TYPE_CHECKING:
     from tui.core.store import Store

@@ -46,8 +46,11 @@ def default_cache_dir(env: Mapping[str, str] = os.environ) -> Path | None:
 @cache
 def _sources_digest() -> str:
     """Hash of Sorot's NLP code: the rule components are part of every Sorot pipeline's output."""
+    import tui.core.nlp
+
+    code = Path(tui.core.nlp.__file__).parent
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")) + sorted((Path(__file__).parent / "data").glob("*")):
+    for path in sorted(code.glob("*.py")) + sorted((code / "data").glob("*")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -27,8 +27,8 @@ from tui.core.entities import Entity
 
 if TYPE_CHECKING:
     from tui.core.facts import Facts
+from tui.core.analysis.cache import CachedResult, EntityCache, pipeline_key
 from tui.core.nlp import PipelineError, doc_entities, find_entities, load_pipeline, split_for_nlp
-from tui.core.nlp.cache import CachedResult, EntityCache, pipeline_key
 
 FACTS_HERE_CHARS = 100_000
 """Facts of articles up to this long are extracted in the caller's thread, longer ones in the child."""

@@ -1,0 +1,72 @@
+"""The layering, read from the source (imports inside functions included): the core never imports
+Textual; ``nlp`` never imports ``facts`` (``analysis`` is where they meet); ``facts`` never imports
+spaCy; the UI reaches the core only through public names, never a private module or name."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+TUI = Path(__file__).resolve().parents[2] / "tui"
+
+
+def modules(package: str) -> list[Path]:
+    return sorted((TUI.parent / package.replace(".", "/")).rglob("*.py"))
+
+
+def imports(path: Path) -> Iterator[tuple[str, list[str], int]]:
+    """(module, names imported from it, line) for every import in ``path``, however deep."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, [], node.lineno
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.module, [alias.name for alias in node.names], node.lineno
+
+
+def under(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+@pytest.mark.parametrize(
+    ("package", "forbidden"),
+    [
+        ("tui.core", "textual"),
+        ("tui.core", "tui.ui"),
+        ("tui.core.nlp", "tui.core.facts"),
+        ("tui.core.nlp", "tui.core.analysis"),
+        ("tui.core.facts", "spacy"),
+        ("tui.core.facts", "tui.core.nlp"),
+    ],
+)
+def test_a_package_never_imports_what_sits_above_or_beside_it(package: str, forbidden: str) -> None:
+    found = [
+        f"{path.relative_to(TUI.parent)}:{line} imports {module}"
+        for path in modules(package)
+        for module, _, line in imports(path)
+        if under(module, forbidden)
+    ]
+    assert found == []
+
+
+def test_the_ui_reaches_the_core_only_through_public_names() -> None:
+    found = []
+    for path in [*modules("tui.ui"), TUI / "cli.py"]:
+        for module, names, line in imports(path):
+            if not under(module, "tui.core"):
+                continue
+            private = [part for part in module.split(".") if part.startswith("_")]
+            private += [name for name in names if name.startswith("_")]
+            if private:
+                found.append(f"{path.relative_to(TUI.parent)}:{line} {module}: {', '.join(private)}")
+    assert found == []
+
+
+def test_the_checks_see_the_imports_they_judge() -> None:
+    """Guards the guard: a lazy import inside a function is seen (the engine's import of the facts)."""
+    engine = TUI / "core" / "analysis" / "engine.py"
+    assert any(under(module, "tui.core.facts") for module, _, _ in imports(engine))
+    assert modules("tui.core.nlp") and modules("tui.core.facts") and modules("tui.ui")
