@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.message_pump import MessagePump
 
+    from tui.ui.app import SorotApp
+
 STUCK_AFTER = 2.0
 """Seconds after which a key still not handled no longer holds back the keys after it (a handler
 that takes this long, or a key lost with a widget removed before it got there)."""
@@ -53,6 +55,9 @@ class TypedKeys:
         self.since = 0.0
         self.held_until: float | None = None
         """While set (a monotonic time), no key is delivered: see :meth:`hold`."""
+        self._on_timeout: Callable[[], None] = lambda: None
+        self._watching = False
+        """Whether the watch timer runs (one at a time, however many keys are delivered)."""
 
     @property
     def busy(self) -> bool:
@@ -128,7 +133,9 @@ class TypedKeys:
             screen = None
         if screen is None or not screen.call_later(self.app.post_message, key):
             self.app.post_message(key)
-        self.app.set_timer(_WATCH_EVERY, self._watch, name="typed keys")
+        if not self._watching:
+            self._watching = True
+            self.app.set_timer(_WATCH_EVERY, self._watch, name="typed keys")
 
     def _follow(self, key: events.Key, node: MessagePump) -> None:
         """Runs at ``node`` after it has handled ``key``: did the key stop there, or go on up?"""
@@ -155,23 +162,21 @@ class TypedKeys:
             self._next()
 
     def _watch(self) -> None:
+        """Every :data:`_WATCH_EVERY` seconds while a key is on its way: is it stuck?"""
         key, at = self.current, self.at
-        if key is None:
-            return
-        gone = at is not None and (at._closing or at._closed or not at.is_running)
-        if gone or monotonic() - self.since > STUCK_AFTER:
-            self._done(key)
+        if key is not None:
+            gone = at is not None and (at._closing or at._closed or not at.is_running)
+            if gone or monotonic() - self.since > STUCK_AFTER:
+                self._done(key)
+        if self.current is None:
+            self._watching = False
         else:
             self.app.set_timer(_WATCH_EVERY, self._watch, name="typed keys")
 
 
-def retype(app: App, event: events.Key) -> None:
+def retype(app: SorotApp, event: events.Key) -> None:
     """Take ``event`` from where it landed and deliver it again, as if typed now: to where the
     focus is after the keys before it took effect, and before the keys typed after it."""
     event.stop()
     event.prevent_default()
-    typed_keys: TypedKeys | None = getattr(app, "typed_keys", None)
-    if typed_keys is None:
-        app.post_message(events.Key(event.key, event.character))
-    else:
-        typed_keys.again(event)
+    app.typed_keys.again(event)
