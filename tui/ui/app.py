@@ -100,9 +100,7 @@ class SorotApp(App[None]):
         """The annotation store, opened on first use (after the first paint); its warnings (a
         corrupt file kept aside, a directory that cannot be written) become notifications."""
         if self._store is None:
-            self._store, warnings = open_store(self.db)
-            if self._store.path is None:  # in memory: the file is read-only, or could not be opened
-                self.not_saved = "read-only" if any(w.startswith("opened read-only") for w in warnings) else "not saved"
+            self._store, warnings, self.not_saved = open_store(self.db)
             for warning in [*warnings, *self._store.warnings]:
                 self.notify(inert(warning), title="Annotations", severity="warning", timeout=10, markup=False)
         return self._store
@@ -278,9 +276,10 @@ def make_app(
     return SorotApp(article, engine=engine, db=db, max_bytes=max_bytes)
 
 
-def open_store(db: str | Path | None = None) -> tuple[Store, list[str]]:
+def open_store(db: str | Path | None = None) -> tuple[Store, list[str], str | None]:
     """The annotation store at ``db`` (default: ``$SOROT_DB``, else the user's data directory),
-    and what the reader must be told about it.
+    what the reader must be told about it, and why its changes are not saved (``"read-only"``,
+    ``"not saved"``; None when they are).
 
     A database that cannot be written (a read-only file, directory or mount, a lock file that
     cannot be created) is shown as it is, read-only: its annotations are copied into memory,
@@ -289,12 +288,15 @@ def open_store(db: str | Path | None = None) -> tuple[Store, list[str]]:
     """
     from tui.core.store import NotWritableError, Store, StoreError
 
+    def in_memory(store: Store, why: object) -> tuple[Store, list[str], str]:
+        return store, [f"annotations will not be saved: {why}; they are kept in memory for this session"], "not saved"
+
     try:
-        return Store.open(db), []
+        return Store.open(db), [], None
     except NotWritableError as exc:
         reason = str(exc)
     except StoreError as exc:
-        return Store.memory(), [f"annotations will not be saved: {exc}; they are kept in memory for this session"]
+        return in_memory(Store.memory(), exc)
     try:
         with Store.open(db, read_only=True) as saved:
             shown = saved.in_memory()
@@ -302,6 +304,7 @@ def open_store(db: str | Path | None = None) -> tuple[Store, list[str]]:
         reason += f"; nor can it be read: {exc}"
         shown = Store.memory()
     if not (count := len(shown)):
-        return shown, [f"annotations will not be saved: {reason}; they are kept in memory for this session"]
+        return in_memory(shown, reason)
     listed = "its annotation is shown" if count == 1 else f"its {count:,} annotations are shown"
-    return shown, [f"opened read-only: {reason}; {listed}, and changes last for this session only (not saved)"]
+    warning = f"opened read-only: {reason}; {listed}, and changes last for this session only (not saved)"
+    return shown, [warning], "read-only"

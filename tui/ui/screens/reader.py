@@ -595,8 +595,7 @@ class ReaderScreen(Screen):
         if not isinstance(opened, DocumentSession):
             self.app.notify(inert(f"annotations unavailable: {opened}"), severity="error", markup=False)
             self._session = DocumentSession(Store.memory(), self.article.text, _document_of(self.article))
-            self.app.not_saved = self.app.not_saved or "not saved"
-            self.query_one(StatusBar).show_store_state(self.app.not_saved)
+            self._not_saved_from_now()
             self.refresh_annotations()
             self._run_waiting_actions()
             return
@@ -623,12 +622,12 @@ class ReaderScreen(Screen):
     def _run_waiting_actions(self) -> None:
         """Run what was asked for while the annotations were read, then the keys typed after it."""
         actions, self._waiting_actions = self._waiting_actions, []
-        if actions:
-            self.say("")  # no longer "annotations are loading"
+        if not actions:
+            return
+        self.say("")  # no longer "annotations are loading"
         for action in actions:
             action()
-        if actions:
-            self.app.typed_keys.release()
+        self.app.typed_keys.release()
 
     def _annotations_too_slow(self) -> None:
         self._waiting_actions.clear()
@@ -690,9 +689,7 @@ class ReaderScreen(Screen):
                 self.app.notify(inert(f"not saved: {exc}"), title="Annotations", severity="error", markup=False)
                 return None
             self._session.keep_in_memory()
-            self.app.not_saved = "not saved"
-            with suppress(NoMatches):  # also when the reader is closing (its position saved)
-                self.query_one(StatusBar).show_store_state(self.app.not_saved)
+            self._not_saved_from_now()
             self.app.notify(
                 inert(f"not saved: {exc}; this article's annotations are kept in memory until you quit"),
                 title="Annotations",
@@ -703,6 +700,12 @@ class ReaderScreen(Screen):
         except (StoreError, OSError, KeyError, ValueError) as exc:
             self.app.notify(inert(f"not saved: {exc}"), title="Annotations", severity="error", markup=False)
             return None
+
+    def _not_saved_from_now(self) -> None:
+        """This session's annotations live in memory from now on: the status line says so."""
+        self.app.not_saved = self.app.not_saved or "not saved"
+        with suppress(NoMatches):  # also when the reader is closing (its position saved)
+            self.query_one(StatusBar).show_store_state(self.app.not_saved)
 
     def refresh_annotations(self, *, entities: bool = False, laid_out: _Laidout | None = None) -> None:
         """Show the session's annotations in the article and the Notes tab (and, with ``entities``,
