@@ -131,11 +131,12 @@ def run_export(
         raise ExchangeError(f"--format {fmt} writes {what}: give -o {'FILE' + spec.suffix if spec.suffix else 'DIR'}")
     if out is not None:
         _check_destination(Path(out), spec.output)
+    written = _file_id(out) if out is not None else None  # an -o already there: never one of the inputs
     try:
         with Store.open(db_path, read_only=True) as store:
-            if out is not None:
-                _not_an_input(Path(out), store.path, "the database being exported")
-                _not_an_input(Path(out), doc_path, "the article being exported")
+            if written is not None:
+                _not_an_input(written, out, store.path, "the database being exported")
+                _not_an_input(written, out, doc_path, "the article being exported")
             warnings = list(store.warnings)
             if doc_path is not None:
                 items = [_document_bundle(store, _load(doc_path, max_bytes), Path(doc_path))]
@@ -147,10 +148,10 @@ def run_export(
                     warnings.append(f"{inert(str(store.path))}: no annotations to export")
     except StoreError as exc:
         raise ExchangeError(str(exc)) from None
-    if out is not None:
+    if written is not None:
         for item in items:
             if item.text is not None and item.document.path:
-                _not_an_input(Path(out), item.document.path, "an article being exported")
+                _not_an_input(written, out, item.document.path, "an article being exported")
     items = _with_entities(fmt, items, model, find)
     for item in usable_items(fmt, items)[0]:
         for ann in item.orphans:
@@ -175,14 +176,21 @@ def run_export(
     )
 
 
-def _not_an_input(out: Path, source: str | os.PathLike[str] | None, what: str) -> None:
-    """Refuse to write the export over what it is read from (``-o`` naming the database, through
-    a link or not, would replace the annotations by their CSV)."""
+def _file_id(path: str | os.PathLike[str] | None) -> tuple[int, int] | None:
+    """The file ``path`` names (through links), as device and inode; None if there is none."""
     try:
-        same = source is not None and os.path.samefile(out, source)
-    except OSError:  # one of them is not there: not the same file
-        same = False
-    if same:
+        st = os.stat(path) if path is not None else None
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if st is not None else None
+
+
+def _not_an_input(
+    written: tuple[int, int], out: str | os.PathLike[str], source: str | os.PathLike[str] | None, what: str
+) -> None:
+    """Refuse to write the export (``out``, the file ``written``) over what it is read from (``-o``
+    naming the database, through a link or not, would replace the annotations by their CSV)."""
+    if _file_id(source) == written:
         raise ExchangeError(f"-o {inert(str(out))} is {what}: give another file")
 
 

@@ -211,8 +211,7 @@ class AtomicJSONStorage(Storage):
         st = os.fstat(handle.fileno())
         if not stat.S_ISREG(st.st_mode):  # become a FIFO or a device since it was opened
             handle.close()
-            kind = file_kind(st.st_mode)
-            raise NotWritableError(f"{self.path} is not a regular file ({kind}), not an annotation database")
+            raise NotWritableError(_not_a_database(self.path, st.st_mode))
         sig = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
         if sig == self._sig:
             handle.close()
@@ -402,6 +401,10 @@ def lock_file_problem(lock_path: str) -> str | None:
 def _lock_file_error(lock_path: str, exc: OSError) -> str:
     verb = "open" if os.path.lexists(lock_path) else "create"
     return f"cannot {verb} the lock file {lock_path}: {exc.strerror or exc}"
+
+
+def _not_a_database(path: str | os.PathLike[str], mode: int) -> str:
+    return f"{path} is not a regular file ({file_kind(mode)}), not an annotation database"
 
 
 def _mode(path: Path, missing: int) -> int:
@@ -880,8 +883,7 @@ class Store:
         if target.is_dir():
             raise StoreError(f"{db_path} is a directory, not an annotation database")
         if target.exists() and not target.is_file():  # a device or a FIFO is never read nor replaced
-            kind = file_kind(target.stat().st_mode)
-            raise StoreError(f"{db_path} is not a regular file ({kind}), not an annotation database")
+            raise StoreError(_not_a_database(db_path, target.stat().st_mode))
         if not read_only:
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
