@@ -642,3 +642,13 @@ def test_kinds_and_ids() -> None:
     assert [f.kind for f in facts.all()] == ["entity", "entity", "date", "number", "claim", "relation"]
     assert [f.id for f in facts.all()] == ["e1", "e2", "d1", "n1", "c1", "r1"]
     assert isinstance(facts.relations[0], RelationFact) and facts.get("r1") is facts.relations[0]
+
+
+def test_the_sentence_at_an_offset_includes_its_end_and_not_the_gap() -> None:
+    text = "Budi datang ke Jakarta.  Ia pulang Senin."
+    found = facts_of(text, Budi="PERSON", Jakarta="LOC")
+    first, second = found.sentences
+    assert found.sentence_at(0) == tuple(first) and found.sentence_at(first[1]) == tuple(first)
+    assert found.sentence_at(second[0]) == tuple(second) and found.sentence_at(len(text)) == tuple(second)
+    assert found.sentence_at(first[1] + 1) is None  # between the two sentences
+    assert Facts().sentence_at(0) is None

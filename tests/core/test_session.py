@@ -298,3 +298,43 @@ def test_a_session_picks_up_what_other_processes_added_changed_and_deleted(tmp_p
         assert here.bookmarks == [mark]
         here.undo()  # this reader's last change (the highlight) is still its own to undo
         assert mine.get(gone.id) is None
+
+
+def test_the_corrections_in_place_and_the_spans_drawn_as_the_readers_own(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "db.json") as store:
+        session = open_session(store)
+        session.annotate(9, 20, "highlight")
+        add = session.annotate(45, 56, "entity-add", label="LOC")
+        session.annotate(62, 67, "entity-relabel", label="DATE")
+        session.reject_entity(0, 8, "PERSON", pipeline_has_span=True)
+        assert session.corrections() == [
+            (0, 8, "entity-reject", "PERSON"),
+            (45, 56, "entity-add", "LOC"),
+            (62, 67, "entity-relabel", "DATE"),
+        ]
+        assert session.corrected_spans() == {(45, 56), (62, 67)}  # a rejection is not drawn at all
+        assert session.entity_labels() == {"PERSON", "LOC", "DATE"}
+        session.delete(add.id)
+        assert (45, 56) not in session.corrected_spans()
+
+
+def test_a_bookmark_is_named_by_the_rest_of_its_line(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "db.json") as store:
+        session = open_session(store)
+        mark = session.bookmark(9)
+        assert mark.label == "Joko Widodo meresmikan bendungan di Jawa Tengah pada Senin."
+        assert session.bookmark(TEXT.index("Ia"), "panen").label == "panen"
+        last = session.bookmark(len(TEXT) - 5)
+        assert last.label == "naik."
+
+
+def test_the_same_file_from_another_directory_is_the_same_document(tmp_path: Path, monkeypatch) -> None:
+    from tui.core.document import load_article
+    from tui.core.session import document_of
+
+    path = tmp_path / "berita.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    here = document_of(load_article(Path("berita.txt")))
+    elsewhere = document_of(load_article(path))
+    assert here == elsewhere and here.path == str(path.resolve()) and here.sha256 == load_article(path).sha256

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from rich.text import Text
 
-from tests.ui.conftest import reader, status_text, view_of, wait_until
+from tests.ui.conftest import notifications, reader, status_text, view_of, wait_until
 from tui.core.facts import FACT_KINDS, ClaimFact, DateFact, EntityFact, Facts, RelationFact
+from tui.ui.messages import FactChosen
 from tui.ui.screens.reader import ReaderScreen
 from tui.ui.widgets.facts_panel import FactsPanel, date_text, fact_label, kind_name
 
@@ -103,7 +104,7 @@ async def test_every_fact_lands_inside_its_sentence() -> None:
         screen: ReaderScreen = app.screen
         view = view_of(app)
         for fact in screen.facts.all():
-            screen.post_message(FactsPanel.FactChosen(fact))
+            screen.post_message(FactChosen(fact))
             await pilot.pause()
             start, end = view.sentence_span
             assert start <= view.cursor <= end, fact
@@ -259,7 +260,7 @@ async def test_a_fault_in_a_fact_rule_is_one_line_and_the_reader_goes_on(monkeyp
         await wait_until(pilot, lambda: any("no facts:" in row for row in rows(panel_of(app))))
         (row,) = rows(panel_of(app))
         assert row == "no facts: fact extraction failed: ZeroDivisionError: division by zero in a rule"
-        assert [n.title for n in app._notifications] == ["Facts"]
+        assert [n.title for n in notifications(app)] == ["Facts"]
         await pilot.press("j")
         assert app.is_running and isinstance(app.screen, ReaderScreen)
 
@@ -273,7 +274,7 @@ async def test_a_worker_failing_unexpectedly_is_one_line_and_never_ends_the_app(
     monkeypatch.setattr(NlpEngine, "find_facts", broken)
     async with reader(size=WIDE) as (app, pilot):
         await wait_until(pilot, lambda: any("no facts:" in row for row in rows(panel_of(app))))
-        (message,) = [n.message for n in app._notifications]
+        (message,) = [n.message for n in notifications(app)]
         assert message == "facts could not be computed: RuntimeError: a bug over two lines"
         await pilot.press("j")
         assert app.is_running and isinstance(app.screen, ReaderScreen)

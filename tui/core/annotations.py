@@ -269,7 +269,7 @@ def make_annotation(
     return Annotation(
         id=id or new_id(),
         document=document or DocumentRef.for_text(text),
-        kind=kind,
+        kind=Kind(kind).value,  # stored as plain text, a member given or its name
         position=TextPosition(start, end),
         quote=TextQuote.at(text, start, end),
         note=note,

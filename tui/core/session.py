@@ -19,12 +19,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tui.core.annotations import CONTEXT_CHARS, Anchored, Annotation, DocumentRef, make_annotation, reanchor
+from tui.core.annotations import CONTEXT_CHARS, Anchored, Annotation, DocumentRef, Kind, make_annotation, reanchor
 from tui.core.corrections import corrected_entities
 from tui.core.entities import Entity
 from tui.core.store import Bookmark, Store, StoreError
+
+if TYPE_CHECKING:
+    from tui.core.document import Article
+
+BOOKMARK_LABEL_CHARS = 60
+"""A bookmark is named by the text from its place to the end of the line, cut to this many characters."""
+
+
+def document_of(article: Article) -> DocumentRef:
+    """The document as the store knows it: its text's sha256 and the file's absolute path (the
+    same file opened from another directory is the same path; a copy elsewhere is another)."""
+    path = str(article.path.resolve()) if article.path is not None else ""
+    return DocumentRef(article.sha256, path, article.title)
 
 DELETED_ELSEWHERE = "the annotation was deleted elsewhere (another sorot, or an import)"
 
@@ -141,6 +154,19 @@ class DocumentSession:
         """The pipeline's entities with this reader's corrections applied."""
         return corrected_entities(entities, self.placed(), self.text)
 
+    def corrections(self) -> list[tuple[int, int, str, str]]:
+        """The entity corrections in place, as (start, end, kind, label): when they change, so do
+        the entities shown and their facts."""
+        return [(a.start, a.end, a.kind, a.label) for a in self.placed() if Kind(a.kind).corrects_entities]
+
+    def corrected_spans(self) -> frozenset[tuple[int, int]]:
+        """Where the reader added an entity or changed its label (drawn as the reader's own)."""
+        return frozenset((a.start, a.end) for a in self.placed() if a.kind in (Kind.ENTITY_ADD, Kind.ENTITY_RELABEL))
+
+    def entity_labels(self) -> set[str]:
+        """Every label the reader's corrections give."""
+        return {a.label for a in self.annotations if Kind(a.kind).corrects_entities and a.label}
+
     def tags(self) -> list[str]:
         return self.store.tags()
 
@@ -229,11 +255,15 @@ class DocumentSession:
         )
         return None
 
-    def bookmark(self, offset: int, label: str = "") -> Bookmark:
-        """Bookmark ``offset`` (the same place twice gives the same bookmark, and no undo step)."""
+    def bookmark(self, offset: int, label: str | None = None) -> Bookmark:
+        """Bookmark ``offset`` (the same place twice gives the same bookmark, and no undo step),
+        named ``label`` or, by default, by the text from there to the end of its line."""
         existing = next((b for b in self.bookmarks if b.offset == offset), None)
         if existing is not None:
             return existing
+        if label is None:
+            line_end = self.text.find("\n", offset)
+            label = " ".join(self.text[offset : line_end if line_end != -1 else None].split())[:BOOKMARK_LABEL_CHARS]
         mark = self.store.add_bookmark(self.document, offset, label)
         self._refresh_bookmarks()
         self._record(

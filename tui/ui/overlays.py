@@ -7,6 +7,9 @@ runs, each carrying the distinct styles that cover it in the order they were app
 one wins where two styles set the same attribute, as drawing them one after the other would).
 A row then finds its runs by bisection and applies at most one style per kind of mark.
 
+:func:`lay_out` does the whole of a document's annotations at once: their marks in the article
+(:func:`marks_of`) and their rows in the Notes list (:func:`tui.ui.notes_layout.notes_layout`).
+
 Pure Python, no Textual: computed off the UI thread for a big database.
 """
 
@@ -17,6 +20,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from heapq import heappop, heappush
 from operator import itemgetter
+
+from tui.core.annotations import Annotation, Kind
+from tui.ui.notes_layout import NotesLayout, notes_layout
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,3 +95,46 @@ def overlay(spans: Iterable[tuple[int, int, str]]) -> Overlay:
             last_run = run
         last_end = high
     return Overlay(starts, ends, styles)
+
+
+HIGHLIGHT_COLOURS = ("yellow", "green", "blue", "pink", "orange")
+"""The colours a reader can highlight with (drawn as coloured underlined text, not as a background,
+so that they never look like an entity)."""
+
+
+def mark_style(annotation: Annotation) -> str:
+    """The component class a highlight or note is drawn in (a colour Sorot does not know, as from
+    another tool's import, is drawn yellow)."""
+    if annotation.kind == Kind.NOTE:
+        return "article-view--note"
+    return f"highlight--{annotation.colour if annotation.colour in HIGHLIGHT_COLOURS else 'yellow'}"
+
+
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """The reader's placed annotations in the order they are drawn, and how they fall on the text."""
+
+    annotations: list[Annotation]
+    overlay: Overlay
+
+
+def marks_of(annotations: Iterable[Annotation]) -> Marks:
+    """Lay annotations out for ``ArticleView.show_marks``: pure, so a thread can do it for many."""
+    ordered = sorted(annotations, key=lambda a: (a.start, a.end))
+    spans = [(a.start, a.end, mark_style(a)) for a in ordered if a.kind in (Kind.NOTE, Kind.HIGHLIGHT)]
+    return Marks(ordered, overlay(spans))
+
+
+@dataclass(frozen=True, slots=True)
+class Laidout:
+    """A document's annotations laid out for the article (placed ones) and for the Notes list."""
+
+    marks: Marks
+    notes: NotesLayout
+
+
+def lay_out(annotations: list[Annotation], notes_width: int) -> Laidout:
+    """How ``annotations`` (all of a document's, orphans last) fall in the article and in a Notes list
+    ``notes_width`` cells wide."""
+    placed = [a for a in annotations if a.status != "orphaned"]
+    return Laidout(marks_of(placed), notes_layout(annotations, notes_width))

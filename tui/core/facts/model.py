@@ -7,6 +7,7 @@ Every fact satisfies ``text == article[start:end]`` and ``sentence[0] <= start <
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar
@@ -257,6 +258,16 @@ class Facts:
         if not self._by_id:
             self._by_id.update((fact.id, fact) for fact in self.all())
         return self._by_id.get(fact_id)
+
+    def sentence_at(self, offset: int) -> tuple[int, int] | None:
+        """The sentence ``[start, end)`` that ``offset`` falls in (its end included: a cursor just
+        after a sentence's last character is still in it), or None between sentences."""
+        sentences = self.sentences
+        index = bisect_right(sentences, offset, key=lambda sentence: sentence[0]) - 1
+        if index >= 0 and sentences[index][0] <= offset <= sentences[index][1]:
+            start, end = sentences[index]
+            return start, end
+        return None
 
     def timeline(self) -> list[DateFact]:
         """Date facts with a calendar value in chronological order, then the others in document order.

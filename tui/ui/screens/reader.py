@@ -6,11 +6,12 @@ import functools
 import gc
 import threading
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -18,7 +19,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
-from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
@@ -28,19 +28,42 @@ from tui.core.annotations import Annotation, Kind
 from tui.core.document import Article, inert
 from tui.core.entities import PIPELINE_LABELS, Entity, label_order
 from tui.core.nlp import PipelineError
-from tui.ui.widgets.article_view import HIGHLIGHT_COLOURS, ArticleView, Marks, marks_of
+from tui.ui.messages import (
+    AnnotationsLaidOut,
+    Cleared,
+    CursorMoved,
+    EntitiesFound,
+    EntityJumped,
+    FactChosen,
+    FactsFailed,
+    FactsFound,
+    LabelToggled,
+    NlpFailed,
+    NlpProgressed,
+    NoteRequested,
+    PanelLeft,
+    Saved,
+    SearchStepped,
+    SelectionChanged,
+    SessionOpened,
+    StoreChanged,
+    WalkRequested,
+)
+from tui.ui.overlays import HIGHLIGHT_COLOURS, Laidout, lay_out
+from tui.ui.widgets.article_view import ArticleView
 from tui.ui.widgets.facts_panel import FactsPanel, kind_name
 from tui.ui.widgets.legend import Legend
-from tui.ui.widgets.notes_panel import NotesLayout, NotesPanel, notes_layout
+from tui.ui.widgets.notes_panel import NotesPanel
+from tui.ui.widgets.status_bar import NlpIndicator, StatusBar
 
 if TYPE_CHECKING:
-    from tui.core.annotations import DocumentRef
-    from tui.core.facts.model import Fact, Facts
+    from tui.core.facts.model import Facts
     from tui.core.session import DocumentSession
     from tui.ui.app import SorotApp
     from tui.ui.screens.annotate import NoteResult
     from tui.ui.screens.export import ExportChoice
-from tui.ui.widgets.status_bar import NlpIndicator, StatusBar
+
+T = TypeVar("T")
 
 
 def _count(n: int, noun: str) -> str:
@@ -58,14 +81,6 @@ def _note_changes(ann: Annotation, result: NoteResult) -> dict[str, object]:
         changes["add_tags"] = [tag for tag in result.tags if tag.casefold() not in before]
         changes["remove_tags"] = [tag for tag in ann.tags if tag.casefold() not in after]
     return changes
-
-
-def _document_of(article: Article) -> DocumentRef:
-    """The document as the store knows it: its text's sha256 and the file's absolute path (the
-    same file opened from another directory is the same path; a copy elsewhere is another)."""
-    from tui.core.annotations import DocumentRef
-
-    return DocumentRef(article.sha256, str(article.path.resolve()) if article.path is not None else "", article.title)
 
 
 @contextmanager
@@ -88,17 +103,20 @@ def _collector_kept_off() -> Iterator[None]:
 
 
 def _with_annotations(action):
-    """An action on the annotations: while they are still being read (a big database), it waits for
-    them, and so do the keys typed after it (a note's text, a picker's number), which are meant
-    for what it opens; after :data:`ANNOTATIONS_HOLD_SECONDS`, a bell and a word instead."""
+    """An action on the annotations: while they are still being read (a big database), or while the
+    last change is being saved, it waits, and so do the keys typed after it (a note's text, a
+    picker's number), which are meant for what it opens; after :data:`ANNOTATIONS_HOLD_SECONDS`,
+    a bell and a word instead."""
 
     @functools.wraps(action)
     def guarded(self: ReaderScreen, *args, **kwargs):
-        if self.session_now() is None:
+        if self._saving or self.session_now() is None:
             self._waiting_actions.append(functools.partial(action, self, *args, **kwargs))
             if len(self._waiting_actions) == 1:
                 self.app.typed_keys.hold(ANNOTATIONS_HOLD_SECONDS, self._annotations_too_slow)
-            self.say("annotations are loading: this goes on once they are read")
+            if self._session is None:
+                self.say("annotations are loading: this goes on once they are read")
+                self._said_loading = True
             return None
         return action(self, *args, **kwargs)
 
@@ -113,34 +131,18 @@ ANNOTATIONS_HOLD_SECONDS = 15.0
 """How long such a key, and the keys typed after it, wait for them before being given up."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Laidout:
-    """A document's annotations laid out for the article (placed ones) and for the Notes list."""
-
-    marks: Marks
-    notes: NotesLayout
-
-
-def _lay_out(annotations: list[Annotation], notes_width: int) -> _Laidout:
-    """How ``annotations`` (all of a document's, orphans last) fall in the article and in a Notes list
-    ``notes_width`` cells wide: pure, so a thread can do it for many."""
-    placed = [a for a in annotations if a.status != "orphaned"]
-    return _Laidout(marks_of(placed), notes_layout(annotations, notes_width))
-
-
 SEARCH_AS_YOU_TYPE_CHARS = 500_000
 """Articles shorter than this are searched on every keystroke; longer ones after a pause."""
 SEARCH_PAUSE_SECONDS = 0.25
 NARROW_COLUMNS = 110
 """Below this width the facts panel goes under the article instead of beside it."""
+SAVE_AT_ONCE_SECONDS = 0.05
+"""A change saved within this is shown before the next key is read; a slower save goes on in its thread."""
+SAVE_FINISH_SECONDS = 30.0
+"""How long leaving the reader waits for a change being saved (a lock held by another process)."""
 STORE_POLL_SECONDS = 0.5
 """How often the reader looks whether another process changed the annotation database (a stat
 of the file when nothing changed; terminals in tmux send no focus events to wait for)."""
-
-
-def _corrections(session: DocumentSession) -> list[tuple[int, int, str, str]]:
-    """The entity corrections shown: when they change, so do the entities and the facts."""
-    return [(a.start, a.end, a.kind, a.label) for a in session.placed() if a.kind.startswith("entity")]
 
 
 class TitleBar(Static):
@@ -210,6 +212,11 @@ class ReaderScreen(Screen):
         Binding("backspace", "back", "Articles", key_display="⌫", tooltip="Back to the article list"),
     ]  # fmt: skip
 
+    if TYPE_CHECKING:
+
+        @property
+        def app(self) -> SorotApp: ...  # the app this screen runs in, typed as Sorot's
+
     def __init__(self, article: Article, *, can_go_back: bool = False) -> None:
         super().__init__()
         self.article = article
@@ -225,11 +232,17 @@ class ReaderScreen(Screen):
         self._opening = False
         self._opened = threading.Event()
         self._opened_as: DocumentSession | Exception | None = None
-        self._opened_laid_out: _Laidout | None = None
+        self._opened_laid_out: Laidout | None = None
         self._notes_panel: NotesPanel | None = None
         self._left = False
         self._waiting_actions: list[Callable[[], object]] = []
-        """Actions on the annotations asked for while they were being read (:func:`_with_annotations`)."""
+        """Actions on the annotations asked for while they were being read or saved (:func:`_with_annotations`)."""
+        self._said_loading = False
+        self._saves: deque[tuple[Callable[[], Any], Callable[[Any], object]]] = deque()
+        """Changes to the annotations not yet saved, the first being saved (:meth:`_save`)."""
+        self._saver: ThreadPoolExecutor | None = None
+        self._saving_now: Future[tuple[Any, str | None, bool]] | None = None
+        self._entities_after_save = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.article)
@@ -262,44 +275,6 @@ class ReaderScreen(Screen):
 
     # ----------------------------------------------------------------------------- NLP
 
-    class NlpProgressed(Message):
-        """The NLP moved on: ``message`` says how far (posted from the worker thread)."""
-
-        def __init__(self, message: str) -> None:
-            super().__init__()
-            self.message = message
-
-    class EntitiesFound(Message):
-        """The NLP finished the article (posted from the worker thread)."""
-
-        def __init__(self, entities: list[Entity]) -> None:
-            super().__init__()
-            self.entities = entities
-
-    class FactsFound(Message):
-        """The facts of the article, ready after its entities (posted from the worker thread)."""
-
-        def __init__(self, facts: Facts) -> None:
-            super().__init__()
-            self.facts = facts
-
-    class FactsFailed(Message):
-        """Fact extraction failed; ``reason`` is one line for the user."""
-
-        def __init__(self, reason: str) -> None:
-            super().__init__()
-            self.reason = reason
-
-    class NlpFailed(Message):
-        """The pipeline could not load or run; ``reason`` is one line for the user."""
-
-        def __init__(self, reason: str) -> None:
-            super().__init__()
-            self.reason = reason
-
-    class StoreChanged(Message):
-        """Another process changed the annotation database (posted from the polling thread)."""
-
     @work(thread=True, exclusive=True, group="nlp", exit_on_error=False)
     def find_entities(self) -> None:
         """Runs in a thread; talks to the screen only by posting messages (thread-safe)."""
@@ -316,25 +291,25 @@ class ReaderScreen(Screen):
             percent = 100 * done // total
             if done < total and percent >= shown[0] + 5:
                 shown[0] = percent
-                self.post_message(self.NlpProgressed(f"finding entities {percent}%"))
+                self.post_message(NlpProgressed(f"finding entities {percent}%"))
 
         try:
             # Entities found before show at once, and the pipeline is not even loaded for them.
             if (cached := engine.cached(text)) is not None:
                 entities = cached.entities
             else:
-                self.post_message(self.NlpProgressed("loading NLP model"))
+                self.post_message(NlpProgressed("loading NLP model"))
                 import tui.core.facts  # noqa: F401 - while the model loads, not after the entities
 
                 engine.language(cancelled)
-                self.post_message(self.NlpProgressed("finding entities"))
+                self.post_message(NlpProgressed("finding entities"))
                 entities = engine.find_entities(text, progress, cancelled)
         except PipelineError as exc:
             if not cancelled():
-                self.post_message(self.NlpFailed(str(exc)))
+                self.post_message(NlpFailed(str(exc)))
             return
         if not cancelled():
-            self.post_message(self.EntitiesFound(entities))
+            self.post_message(EntitiesFound(entities))
 
     @work(thread=True, exclusive=True, group="facts", exit_on_error=False)
     def find_facts(self, entities: list[Entity]) -> None:
@@ -348,10 +323,10 @@ class ReaderScreen(Screen):
             facts = self.app.engine.find_facts(self.article.text, entities, cancelled)
         except PipelineError as exc:
             if not cancelled():
-                self.post_message(self.FactsFailed(str(exc)))
+                self.post_message(FactsFailed(str(exc)))
             return
         if facts is not None and not cancelled():
-            self.post_message(self.FactsFound(facts))
+            self.post_message(FactsFound(facts))
 
     @on(NlpProgressed)
     def nlp_progressed(self, event: NlpProgressed) -> None:
@@ -399,11 +374,12 @@ class ReaderScreen(Screen):
         """The pipeline's entities with the reader's corrections: in the view, legend and facts."""
         if self.model_entities is None:
             return
+        if self._saving:  # the session is being changed in the save thread: shown once it is saved
+            self._entities_after_save = True
+            return
         session = self._session  # the reader's corrections apply once they are read (session_opened)
         entities = session.corrected(self.model_entities) if session is not None else self.model_entities
-        placed = session.placed() if session is not None else []
-        corrected = {(a.start, a.end) for a in placed if a.kind in (Kind.ENTITY_ADD, Kind.ENTITY_RELABEL)}
-        self.view.set_entities(entities, corrected)
+        self.view.set_entities(entities, session.corrected_spans() if session is not None else ())
         self.query_one(Legend).show_entities(entities, self.view.hidden_labels)
         count = len(entities)
         self.query_one(NlpIndicator).set_state(f"{count} entit{'y' if count == 1 else 'ies'}", busy=False)
@@ -430,14 +406,14 @@ class ReaderScreen(Screen):
         else:
             self.app.bell()
 
-    @on(Legend.LabelToggled)
-    def label_clicked(self, event: Legend.LabelToggled) -> None:
+    @on(LabelToggled)
+    def label_clicked(self, event: LabelToggled) -> None:
         self.toggle_label(event.label)
 
     # ----------------------------------------------------------------------------- status
 
-    @on(ArticleView.CursorMoved)
-    def cursor_moved(self, event: ArticleView.CursorMoved) -> None:
+    @on(CursorMoved)
+    def cursor_moved(self, event: CursorMoved) -> None:
         starts = self.view.paragraph_starts
         paragraph = max(1, bisect_right(starts, event.offset))
         status = self.query_one(StatusBar)
@@ -446,20 +422,20 @@ class ReaderScreen(Screen):
             status.show_message("")  # the cursor left the entity the message was about
             self._entity_shown = False
 
-    @on(ArticleView.EntityJumped)
-    def entity_jumped(self, event: ArticleView.EntityJumped) -> None:
+    @on(EntityJumped)
+    def entity_jumped(self, event: EntityJumped) -> None:
         entity = event.entity
         message = Text.assemble((inert(entity.text), "bold"), f" · {inert(entity.label)} · {event.index}/{event.total}")
         self.query_one(StatusBar).show_message(message)
         self._entity_shown = True
 
-    @on(ArticleView.Cleared)
+    @on(Cleared)
     def article_cleared(self) -> None:
         """Esc in the article: the status line's message (an entity, a match, a result) goes too."""
         self.say("")
 
-    @on(ArticleView.SearchStepped)
-    def search_stepped(self, event: ArticleView.SearchStepped) -> None:
+    @on(SearchStepped)
+    def search_stepped(self, event: SearchStepped) -> None:
         self._entity_shown = False
         if not event.query:
             self.query_one(StatusBar).show_message("")
@@ -524,9 +500,6 @@ class ReaderScreen(Screen):
 
     # ----------------------------------------------------------------------------- annotations
 
-    class SessionOpened(Message):
-        """The document's annotations are read and placed (posted from the thread that opened them)."""
-
     @property
     def annotations_ready(self) -> bool:
         """Whether the document's annotations have been read and shown."""
@@ -559,13 +532,13 @@ class ReaderScreen(Screen):
 
     @work(thread=True, group="session", exit_on_error=False)
     def _open_session_in_thread(self, app: SorotApp) -> None:
-        from tui.core.session import DocumentSession
+        from tui.core.session import DocumentSession, document_of
         from tui.core.store import StoreError
 
         try:
             with _collector_kept_off():
-                session = DocumentSession.open(app.store, self.article.text, _document_of(self.article))
-                self._opened_laid_out = _lay_out(list(session.annotations), self._notes_width())
+                session = DocumentSession.open(app.store, self.article.text, document_of(self.article))
+                self._opened_laid_out = lay_out(list(session.annotations), self._notes_width())
                 self._opened_as = session
         except (StoreError, OSError) as exc:
             self._opened_as = exc
@@ -573,7 +546,7 @@ class ReaderScreen(Screen):
             self._opened.set()
             if self._left:
                 gc.unfreeze()  # the reader closed while this was read: nothing here is kept
-        self.post_message(self.SessionOpened())
+        self.post_message(SessionOpened())
 
     def _notes_width(self) -> int:
         """The Notes list's width of text (read by threads too: a plain attribute, no layout query)."""
@@ -587,14 +560,13 @@ class ReaderScreen(Screen):
 
     def _adopt_session(self) -> None:
         """Take the session the thread opened: show its annotations, say what moved, go to the place."""
-        from tui.core.annotations import ENTITY_KINDS
-        from tui.core.session import DocumentSession
+        from tui.core.session import DocumentSession, document_of
         from tui.core.store import Store
 
         opened = self._opened_as
         if not isinstance(opened, DocumentSession):
             self.app.notify(inert(f"annotations unavailable: {opened}"), severity="error", markup=False)
-            self._session = DocumentSession(Store.memory(), self.article.text, _document_of(self.article))
+            self._session = DocumentSession(Store.memory(), self.article.text, document_of(self.article))
             self._not_saved_from_now()
             self.refresh_annotations()
             self._run_waiting_actions()
@@ -602,7 +574,7 @@ class ReaderScreen(Screen):
         self._session = opened
         self.query_one(StatusBar).show_store_state(self.app.not_saved)
         # Entities shown before the annotations were read are shown again with the reader's corrections.
-        corrections = any(a.kind in ENTITY_KINDS for a in opened.annotations)
+        corrections = bool(opened.corrections())
         self.refresh_annotations(entities=corrections, laid_out=self._opened_laid_out)
         self._opened_laid_out = None
         self.set_interval(STORE_POLL_SECONDS, self.watch_store)
@@ -620,19 +592,23 @@ class ReaderScreen(Screen):
         self._run_waiting_actions()
 
     def _run_waiting_actions(self) -> None:
-        """Run what was asked for while the annotations were read, then the keys typed after it."""
-        actions, self._waiting_actions = self._waiting_actions, []
-        if not actions:
+        """Run what was asked for while the annotations were read or saved, one by one until one
+        saves a change (the rest wait for that save), then the keys typed after them."""
+        if not self._waiting_actions:
             return
-        self.say("")  # no longer "annotations are loading"
-        for action in actions:
-            action()
-        self.app.typed_keys.release()
+        if self._said_loading:
+            self.say("")  # no longer "annotations are loading"
+            self._said_loading = False
+        while self._waiting_actions and not self._saving:
+            self._waiting_actions.pop(0)()
+        if not self._waiting_actions:
+            self.app.typed_keys.release()
 
     def _annotations_too_slow(self) -> None:
         self._waiting_actions.clear()
         self.app.bell()
-        self.say("annotations are still loading: try again in a moment")
+        doing = "saving" if self._saving else "loading"
+        self.say(f"annotations are still {doing}: try again in a moment")
 
     @work(thread=True, exclusive=True, group="store-watch", exit_on_error=False)
     def watch_store(self) -> None:
@@ -646,16 +622,18 @@ class ReaderScreen(Screen):
         except (StoreError, OSError):
             return  # the file is being replaced or unreadable: the next look tells
         if behind and not get_current_worker().is_cancelled:
-            self.post_message(self.StoreChanged())
+            self.post_message(StoreChanged())
 
     @on(StoreChanged)
     def store_changed(self) -> None:
         """Show what other processes added, changed or deleted; the selection, the cursor and any
         open dialog stay as they are."""
+        if self._saving:
+            return  # a change of this reader's is being saved: the next look tells
         session = self.session
-        before = _corrections(session)
+        before = session.corrections()
         if self._safely(session.sync):
-            self.refresh_annotations(entities=_corrections(session) != before)
+            self.refresh_annotations(entities=session.corrections() != before)
 
     def say(self, message: str | Text) -> None:
         """A message in the status line that stays until the cursor moves on."""
@@ -664,6 +642,7 @@ class ReaderScreen(Screen):
         self.query_one(StatusBar).show_message(message)
 
     def on_unmount(self) -> None:
+        self._finish_saving()
         self.save_position()
         self._left = True
         if self._waiting_actions:  # left before the annotations were read: the keys go on
@@ -676,30 +655,111 @@ class ReaderScreen(Screen):
         if view is not None and self._session is not None:
             self._safely(lambda: self.session.save_position(view.cursor))
 
-    def _safely(self, change):
-        """Run a store change; a failure (disk full, a lock held too long) is a notification. A
-        database that no longer takes saves at all (made read-only, replaced by a FIFO) leaves
-        this article's annotations in memory, where the change is made, for the session."""
+    # ----------------------------------------------------------------------------- saving
+
+    def _safely(self, change: Callable[[], T]) -> T | None:
+        """Run a store change here and now; a failure is a notification (see :meth:`_attempt`)."""
+        result, failure, in_memory = self._attempt(change)
+        self._report(failure, in_memory)
+        return result
+
+    def _attempt(self, change: Callable[[], T]) -> tuple[T | None, str | None, bool]:
+        """Run a store change: its result, what went wrong (disk full, a lock held too long) in one
+        line, and whether the session moved to memory. A database that no longer takes saves at all
+        (made read-only, replaced by a FIFO) leaves this article's annotations in memory, where the
+        change is made, for the session. Safe in the save thread: it touches no widget."""
         from tui.core.store import NotWritableError, StoreError
 
         try:
-            return change()
+            return change(), None, False
         except NotWritableError as exc:
             if self._session is None or self._session.store.path is None:
-                self.app.notify(inert(f"not saved: {exc}"), title="Annotations", severity="error", markup=False)
-                return None
+                return None, f"not saved: {exc}", False
             self._session.keep_in_memory()
-            self._not_saved_from_now()
-            self.app.notify(
-                inert(f"not saved: {exc}; this article's annotations are kept in memory until you quit"),
-                title="Annotations",
-                severity="error",
-                markup=False,
-            )
-            return self._safely(change)
+            kept = f"not saved: {exc}; this article's annotations are kept in memory until you quit"
+            try:
+                return change(), kept, True
+            except (StoreError, OSError, KeyError, ValueError) as again:
+                return None, f"{kept}\nnot saved: {again}", True
         except (StoreError, OSError, KeyError, ValueError) as exc:
-            self.app.notify(inert(f"not saved: {exc}"), title="Annotations", severity="error", markup=False)
-            return None
+            return None, f"not saved: {exc}", False
+
+    def _report(self, failure: str | None, in_memory: bool) -> None:
+        if in_memory:
+            self._not_saved_from_now()
+        if failure:
+            self.app.notify(inert(failure), title="Annotations", severity="error", markup=False)
+
+    @property
+    def _saving(self) -> bool:
+        """Whether a change to the annotations is being saved."""
+        return bool(self._saves)
+
+    def _save(self, change: Callable[[], T], then: Callable[[T], object]) -> None:
+        """Make a change to the annotations in the save thread, then ``then(result)`` here.
+
+        A change is written to the database and waits for the disk (fsync). That takes a few
+        milliseconds, and then it is done before the next key as before; on a slow disk or a
+        network file system it takes long enough to feel, and after :data:`SAVE_AT_ONCE_SECONDS`
+        the reader goes on while the save thread finishes it: the article keeps scrolling, and an
+        action on the annotations asked for meanwhile waits for the save, as do the keys typed
+        after it (:func:`_with_annotations`). Changes are saved one at a time in the order made.
+        A failure is a notification, and ``then`` is not called.
+        """
+        self._saves.append((change, then))
+        if len(self._saves) == 1:
+            self._start_saving()
+
+    def _start_saving(self) -> None:
+        if self._saver is None:
+            self._saver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sorot-save")
+        self._saving_now = future = self._saver.submit(self._attempt_anything, self._saves[0][0])
+        try:
+            outcome = future.result(timeout=SAVE_AT_ONCE_SECONDS)
+        except TimeoutError:
+            future.add_done_callback(lambda done: self.post_message(Saved(*done.result())))
+            return
+        self._saved(*outcome)
+
+    def _attempt_anything(self, change: Callable[[], T]) -> tuple[T | None, str | None, bool]:
+        """:meth:`_attempt`, with a bug said in one line too: the reader goes on."""
+        try:
+            return self._attempt(change)
+        except Exception as exc:
+            return None, f"not saved: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}", False
+
+    @on(Saved)
+    def saved_later(self, event: Saved) -> None:
+        self._saved(event.result, event.failure, event.in_memory)
+
+    def _saved(self, result: object, failure: str | None, in_memory: bool) -> None:
+        """The first change waiting was saved (or failed): say so, then save the next or run what waited."""
+        _, then = self._saves.popleft()
+        self._saving_now = None
+        self._report(failure, in_memory)
+        if result is not None:
+            then(result)
+        if self._entities_after_save:
+            self._entities_after_save = False
+            self.show_entities()
+        if self._saves:
+            self._start_saving()
+        else:
+            self._run_waiting_actions()
+
+    def _finish_saving(self) -> None:
+        """Leaving the reader: the change being saved is let finish, and those after it are saved here."""
+        if self._saving_now is not None:
+            with suppress(TimeoutError):
+                self._saving_now.result(timeout=SAVE_FINISH_SECONDS)
+            self._saves.popleft()
+            self._saving_now = None
+        while self._saves:
+            change, _ = self._saves.popleft()
+            self._safely(change)
+        if self._saver is not None:
+            self._saver.shutdown(wait=False)
+            self._saver = None
 
     def _not_saved_from_now(self) -> None:
         """This session's annotations live in memory from now on: the status line says so."""
@@ -707,7 +767,7 @@ class ReaderScreen(Screen):
         with suppress(NoMatches):  # also when the reader is closing (its position saved)
             self.query_one(StatusBar).show_store_state(self.app.not_saved)
 
-    def refresh_annotations(self, *, entities: bool = False, laid_out: _Laidout | None = None) -> None:
+    def refresh_annotations(self, *, entities: bool = False, laid_out: Laidout | None = None) -> None:
         """Show the session's annotations in the article and the Notes tab (and, with ``entities``,
         the entities as corrected). Up to :data:`ANNOTATIONS_AT_ONCE` are laid out at once; more
         in a thread (half a second for 100,000), the old ones staying on screen meanwhile."""
@@ -716,7 +776,7 @@ class ReaderScreen(Screen):
             if len(annotations) > ANNOTATIONS_AT_ONCE:
                 self._lay_out_in_thread(annotations, entities)
                 return
-            laid_out = _lay_out(annotations, self._notes_width())
+            laid_out = lay_out(annotations, self._notes_width())
         self.view.show_marks(laid_out.marks)
         if self.side_ready:
             self.query_one(NotesPanel).show_annotations(laid_out.notes.annotations, laid_out.notes)
@@ -728,17 +788,9 @@ class ReaderScreen(Screen):
 
     @work(thread=True, exclusive=True, group="annotations", exit_on_error=False)
     def _lay_out_in_thread(self, annotations: list[Annotation], entities: bool) -> None:
-        laid_out = _lay_out(annotations, self._notes_width())
+        laid_out = lay_out(annotations, self._notes_width())
         if not get_current_worker().is_cancelled:
-            self.post_message(self.AnnotationsLaidOut(laid_out, entities))
-
-    class AnnotationsLaidOut(Message):
-        """Annotations laid out in a thread, ready to show (see :meth:`refresh_annotations`)."""
-
-        def __init__(self, laid_out: _Laidout, entities: bool) -> None:
-            super().__init__()
-            self.laid_out = laid_out
-            self.entities = entities
+            self.post_message(AnnotationsLaidOut(laid_out, entities))
 
     @on(AnnotationsLaidOut)
     def annotations_laid_out(self, event: AnnotationsLaidOut) -> None:
@@ -782,16 +834,23 @@ class ReaderScreen(Screen):
             return
         choices = [(colour, colour) for colour in HIGHLIGHT_COLOURS]
         # The same passage highlighted again changes its colour: one highlight, not two stacked.
-        existing = next((a for a in self.session.placed() if a.kind == "highlight" and (a.start, a.end) == span), None)
+        existing = next(
+            (a for a in self.session.placed() if a.kind == Kind.HIGHLIGHT and (a.start, a.end) == span), None
+        )
 
         def chosen(colour: str | None) -> None:
             if not colour or (existing is not None and colour == existing.colour):
                 return
             if existing is not None:
-                if self._safely(lambda: self.session.edit(existing.id, colour=colour)):
-                    self._done(f"highlight now {colour} (u undoes)")
-            elif self._safely(lambda: self.session.annotate(*span, "highlight", colour=colour)):
-                self._done(f"highlighted in {colour} (u undoes)")
+                self._save(
+                    lambda: self.session.edit(existing.id, colour=colour),
+                    lambda _: self._done(f"highlight now {colour} (u undoes)"),
+                )
+            else:
+                self._save(
+                    lambda: self.session.annotate(*span, Kind.HIGHLIGHT, colour=colour),
+                    lambda _: self._done(f"highlighted in {colour} (u undoes)"),
+                )
 
         current = existing.colour if existing is not None else None
         self.app.push_screen(ChoiceScreen("Highlight colour", choices, current=current), chosen)
@@ -802,7 +861,7 @@ class ReaderScreen(Screen):
 
         existing = None
         if self.view.selection is None:
-            existing = next((a for a in self.session.at(self.view.cursor) if a.kind == "note"), None)
+            existing = next((a for a in self.session.at(self.view.cursor) if a.kind == Kind.NOTE), None)
         if existing is not None:
             self.edit_note(existing.id)
             return
@@ -814,9 +873,10 @@ class ReaderScreen(Screen):
         def written(result: NoteResult | None) -> None:
             if result is None:
                 return
-            note = self._safely(lambda: self.session.annotate(*span, "note", note=result.note, tags=result.tags))
-            if note:
-                self._done("note saved (u undoes)")
+            self._save(
+                lambda: self.session.annotate(*span, Kind.NOTE, note=result.note, tags=result.tags),
+                lambda _: self._done("note saved (u undoes)"),
+            )
 
         quote = self.article.text[span[0] : span[1]]
         self.app.push_screen(NoteScreen(quote, known_tags=self._safely(self.session.tags) or []), written)
@@ -834,13 +894,18 @@ class ReaderScreen(Screen):
             changes = _note_changes(ann, result)
             if not changes:
                 self.say("note unchanged")  # nothing rewritten: the stored note keeps its time and bytes
-            elif ann.status != "orphaned" and self._safely(lambda: self.session.deleted_elsewhere(ann.id)):
-                # Deleted in another window while this one was being written: what was written is kept.
-                new = partial(self.session.annotate, ann.start, ann.end, "note", note=result.note, tags=result.tags)
-                if self._safely(new):
-                    self._done("the note was deleted elsewhere: saved what you wrote as a new note (u undoes)")
-            elif self._safely(lambda: self.session.edit(ann.id, **changes)):
-                self._done("note saved (u undoes)")
+                return
+
+            def save() -> str:
+                session = self.session
+                if ann.status != "orphaned" and session.deleted_elsewhere(ann.id):
+                    # Deleted in another window while this one was being written: what was written is kept.
+                    session.annotate(ann.start, ann.end, Kind.NOTE, note=result.note, tags=result.tags)
+                    return "the note was deleted elsewhere: saved what you wrote as a new note (u undoes)"
+                session.edit(ann.id, **changes)
+                return "note saved (u undoes)"
+
+            self._save(save, self._done)
 
         screen = NoteScreen(
             ann.quote.exact, note=ann.note, tags=ann.tags, known_tags=self._safely(self.session.tags) or []
@@ -851,7 +916,7 @@ class ReaderScreen(Screen):
         """Labels the reader can give an entity: every one Sorot's pipeline produces, then any other
         this article shows (another pipeline's GPE or NORP, a label given by hand), in the fixed order."""
         seen = {e.label for e in [*(self.model_entities or ()), *self.view.entities]}
-        seen.update(a.label for a in self.session.annotations if a.kind.startswith("entity") and a.label)
+        seen.update(self.session.entity_labels())
         return [*PIPELINE_LABELS, *sorted(seen - set(PIPELINE_LABELS), key=label_order)]
 
     def _pick_label(self, title: str, current: str | None, then) -> None:
@@ -868,8 +933,11 @@ class ReaderScreen(Screen):
             return
 
         def chosen(label: str | None) -> None:
-            if label and self._safely(lambda: self.session.annotate(*span, "entity-add", label=label)):
-                self._done(f"marked as {label} (u undoes)", entities=True)
+            if label:
+                self._save(
+                    lambda: self.session.annotate(*span, Kind.ENTITY_ADD, label=label),
+                    lambda _: self._done(f"marked as {label} (u undoes)", entities=True),
+                )
 
         self._pick_label("Label of the new entity", None, chosen)
 
@@ -883,8 +951,10 @@ class ReaderScreen(Screen):
 
         def chosen(label: str | None) -> None:
             if label and label != entity.label:
-                if self._safely(lambda: self.session.annotate(entity.start, entity.end, "entity-relabel", label=label)):
-                    self._done(f"{entity.label} → {label} (u undoes)", entities=True)
+                self._save(
+                    lambda: self.session.annotate(entity.start, entity.end, Kind.ENTITY_RELABEL, label=label),
+                    lambda _: self._done(f"{entity.label} → {label} (u undoes)", entities=True),
+                )
 
         self._pick_label(f"New label for {inert(entity.text)}", entity.label, chosen)
 
@@ -898,8 +968,8 @@ class ReaderScreen(Screen):
         # An entity the reader added is taken back (reject_entity returns None then), a model's rejected.
         found = any((e.start, e.end) == (entity.start, entity.end) for e in self.model_entities or ())
         reject = partial(self.session.reject_entity, entity.start, entity.end, entity.label, pipeline_has_span=found)
-        if self._safely(lambda: reject() or True):
-            self._done(Text.assemble((inert(entity.text), "bold"), " is not an entity (u undoes)"), entities=True)
+        said = Text.assemble((inert(entity.text), "bold"), " is not an entity (u undoes)")
+        self._save(lambda: reject() or True, lambda _: self._done(said, entities=True))
 
     def _history(self, verb: str) -> None:
         """Undo or redo; the status line says what in plain words ("Undone: added entity “X” (LOC)")."""
@@ -908,11 +978,12 @@ class ReaderScreen(Screen):
             self.app.bell()
             self.say(f"nothing to {verb}")
             return
-        description = self._safely(session.undo if verb == "undo" else session.redo)
-        if description is not None:  # else the store failed, and a notification said so
-            # The description quotes the article: plain text, control characters made inert.
-            done = "Undone" if verb == "undo" else "Redone"
-            self._done(Text(f"{done}: {inert(description)}"), entities=True)
+        done = "Undone" if verb == "undo" else "Redone"
+        # The description quotes the article: plain text, control characters made inert.
+        self._save(
+            session.undo if verb == "undo" else session.redo,
+            lambda description: self._done(Text(f"{done}: {inert(description)}"), entities=True),
+        )
 
     @_with_annotations
     def action_undo(self) -> None:
@@ -928,10 +999,10 @@ class ReaderScreen(Screen):
         if any(b.offset == cursor for b in self.session.bookmarks):
             self.say("already bookmarked here (' lists the bookmarks)")
             return
-        line_end = self.article.text.find("\n", cursor)
-        label = " ".join(self.article.text[cursor : line_end if line_end != -1 else None].split())[:60]
-        if self._safely(lambda: self.session.bookmark(cursor, label)):
-            self._say_changed(f"bookmark {len(self.session.bookmarks)} set (' lists them)")
+        self._save(
+            lambda: self.session.bookmark(cursor),
+            lambda _: self._say_changed(f"bookmark {len(self.session.bookmarks)} set (' lists them)"),
+        )
 
     @_with_annotations
     def action_bookmarks(self) -> None:
@@ -946,8 +1017,11 @@ class ReaderScreen(Screen):
                 return
             if action == "go":
                 self.view.move_cursor(min(mark.offset, len(self.article.text)), center=True)
-            elif self._safely(lambda: self.session.remove_bookmark(bookmark_id)):
-                self._say_changed("bookmark deleted (u undoes)")
+            else:
+                self._save(
+                    lambda: self.session.remove_bookmark(bookmark_id),
+                    lambda _: self._say_changed("bookmark deleted (u undoes)"),
+                )
 
         self.app.push_screen(BookmarksScreen(self.session.bookmarks, self.article.text), chosen)
 
@@ -991,8 +1065,9 @@ class ReaderScreen(Screen):
             message += "\n" + "\n".join(inert(w) for w in report.warnings[:3])
         self.app.call_from_thread(self.app.notify, message, title="Exported", timeout=8, markup=False)
 
-    @on(NotesPanel.Requested)
-    def note_requested(self, event: NotesPanel.Requested) -> None:
+    @on(NoteRequested)
+    @_with_annotations
+    def note_requested(self, event: NoteRequested) -> None:
         ann = next((a for a in self.session.annotations if a.id == event.annotation_id), None)
         if ann is None:
             return
@@ -1006,20 +1081,20 @@ class ReaderScreen(Screen):
         elif event.action == "edit":
             self.edit_note(ann.id)
         elif event.action == "delete":
-            if self._safely(lambda: self.session.delete(ann.id)):
-                self._done("annotation deleted (u undoes)", entities=ann.kind.startswith("entity"))
+            self._save(
+                lambda: self.session.delete(ann.id),
+                lambda _: self._done("annotation deleted (u undoes)", entities=Kind(ann.kind).corrects_entities),
+            )
         elif event.action == "reattach":
             span = self.view.selection
             if span is None:
                 self.app.bell()
                 self.say("select the passage first (v, then move), then r")
                 return
-            if self._safely(lambda: self.session.edit(ann.id, start=span[0], end=span[1])):
-                self._done("annotation re-attached (u undoes)", entities=ann.kind.startswith("entity"))
-
-    @on(NotesPanel.Left)
-    def notes_left(self) -> None:
-        self.view.focus()
+            self._save(
+                lambda: self.session.edit(ann.id, start=span[0], end=span[1]),
+                lambda _: self._done("annotation re-attached (u undoes)", entities=Kind(ann.kind).corrects_entities),
+            )
 
     def action_switch_tab(self) -> None:
         if not self.side_ready:
@@ -1030,8 +1105,8 @@ class ReaderScreen(Screen):
         self.remove_class("-no-panel")
         (self.query_one(NotesPanel) if tabs.active == "tab-notes" else self.query_one(FactsPanel)).focus()
 
-    @on(ArticleView.SelectionChanged)
-    def selection_changed(self, event: ArticleView.SelectionChanged) -> None:
+    @on(SelectionChanged)
+    def selection_changed(self, event: SelectionChanged) -> None:
         if event.span is None:
             if self._selection_shown:  # not a message an action put there since
                 self.say("")
@@ -1063,13 +1138,7 @@ class ReaderScreen(Screen):
             self.view.focus()
 
     def _sentence_at(self, offset: int) -> tuple[int, int] | None:
-        if self.facts is None:
-            return None
-        sentences = self.facts.sentences
-        index = bisect_right(sentences, offset, key=lambda sentence: sentence[0]) - 1
-        if index >= 0 and sentences[index][0] <= offset <= sentences[index][1]:
-            return tuple(sentences[index])
-        return None
+        return self.facts.sentence_at(offset) if self.facts is not None else None
 
     def action_sentence_facts(self) -> None:
         if not self.side_ready:
@@ -1085,9 +1154,9 @@ class ReaderScreen(Screen):
         panel.show_facts(self.facts, sentence)
         panel.focus()
 
-    @on(FactsPanel.FactChosen)
-    def fact_chosen(self, event: FactsPanel.FactChosen) -> None:
-        fact: Fact = event.fact
+    @on(FactChosen)
+    def fact_chosen(self, event: FactChosen) -> None:
+        fact = event.fact
         if fact.kind == "entity" and fact.mentions:
             spans = [tuple(m) for m in fact.mentions]
             sentences = [self._sentence_at(start) or tuple(fact.sentence) for start, _ in spans]
@@ -1096,15 +1165,16 @@ class ReaderScreen(Screen):
             label = getattr(fact, "label", None) or kind_name(fact.kind)
             self.view.show_spans([(fact.start, fact.end)], [tuple(fact.sentence)], label)
 
-    @on(FactsPanel.WalkRequested)
-    def walk_requested(self, event: FactsPanel.WalkRequested) -> None:
+    @on(WalkRequested)
+    def walk_requested(self, event: WalkRequested) -> None:
         if event.direction > 0:
             self.view.action_next_entity()
         else:
             self.view.action_previous_entity()
 
-    @on(FactsPanel.Left)
+    @on(PanelLeft)
     def panel_left(self) -> None:
+        """Escape in the facts or notes panel."""
         self.view.focus()
 
     # ----------------------------------------------------------------------------- navigation

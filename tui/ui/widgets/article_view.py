@@ -8,9 +8,7 @@ control characters made inert, never parsed as markup.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
@@ -18,7 +16,6 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -27,40 +24,15 @@ from tui.core.annotations import Annotation
 from tui.core.document import Article, inert
 from tui.core.entities import LABELS, Entity
 from tui.ui.layout import Layout, column_of, offset_at, wrap_article
-from tui.ui.overlays import Overlay, overlay
+from tui.ui.messages import Cleared, CursorMoved, EntityJumped, SearchStepped, SelectionChanged
+from tui.ui.overlays import HIGHLIGHT_COLOURS, Marks, Overlay, marks_of
+from tui.ui.spans import Search, Spans, Walk
 
 MEASURE = 80
 """Widest row of text, in cells: a comfortable reading measure."""
 
 
 _WORD = re.compile(r"\w+(?:[.,'’-]\w+)*")
-
-HIGHLIGHT_COLOURS = ("yellow", "green", "blue", "pink", "orange")
-"""The colours a reader can highlight with (drawn as coloured underlined text, not as a background,
-so that they never look like an entity)."""
-
-
-def _mark_style(annotation: Annotation) -> str:
-    """The component class a highlight or note is drawn in (a colour Sorot does not know, as from
-    another tool's import, is drawn yellow)."""
-    if annotation.kind == "note":
-        return "article-view--note"
-    return f"highlight--{annotation.colour if annotation.colour in HIGHLIGHT_COLOURS else 'yellow'}"
-
-
-@dataclass(frozen=True, slots=True)
-class Marks:
-    """The reader's placed annotations in the order they are drawn, and how they fall on the text."""
-
-    annotations: list[Annotation]
-    overlay: Overlay
-
-
-def marks_of(annotations: Iterable[Annotation]) -> Marks:
-    """Lay annotations out for :meth:`ArticleView.show_marks`: pure, so a thread can do it for many."""
-    ordered = sorted(annotations, key=lambda a: (a.start, a.end))
-    spans = [(a.start, a.end, _mark_style(a)) for a in ordered if a.kind in ("note", "highlight")]
-    return Marks(ordered, overlay(spans))
 
 
 def label_class(label: str) -> str:
@@ -130,39 +102,6 @@ class ArticleView(ScrollView, can_focus=True):
 
     hidden_labels: reactive[frozenset[str]] = reactive(frozenset(), init=False)
 
-    class CursorMoved(Message):
-        """The cursor moved; ``row``/``rows`` say where in the article it is."""
-
-        def __init__(self, offset: int, row: int, rows: int, on_focus: bool) -> None:
-            super().__init__()
-            self.offset, self.row, self.rows = offset, row, rows
-            self.on_focus = on_focus
-            """Whether the cursor is still on the entity or match it last jumped to."""
-
-    class EntityJumped(Message):
-        """The cursor landed on an entity, the ``index``-th (1-based) of ``total`` shown."""
-
-        def __init__(self, entity: Entity, index: int, total: int) -> None:
-            super().__init__()
-            self.entity, self.index, self.total = entity, index, total
-
-    class SelectionChanged(Message):
-        """A selection started, grew or ended (``span`` None)."""
-
-        def __init__(self, span: tuple[int, int] | None) -> None:
-            super().__init__()
-            self.span = span
-
-    class SearchStepped(Message):
-        """The search changed or moved: match ``index`` (1-based, 0 for none) of ``total``."""
-
-        def __init__(self, query: str, index: int, total: int) -> None:
-            super().__init__()
-            self.query, self.index, self.total = query, index, total
-
-    class Cleared(Message):
-        """Esc cleared the search, the fact's spans and the entity in focus (not a selection)."""
-
     def __init__(self, article: Article, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.article = article
@@ -172,25 +111,16 @@ class ArticleView(ScrollView, can_focus=True):
         self._goal_column: int | None = None
         self._paging = False
         self.entities: list[Entity] = []
-        self._shown: list[Entity] = []
-        self._shown_starts: list[int] = []
-        self._longest_entity = 0
-        self.match_starts: list[int] = []
-        self.match_index = -1
-        self.query = ""
-        self._search_origin: int | None = None
+        self._shown: Spans[Entity] = Spans()
+        self._search = Search()
         self.focus_span: tuple[int, int] | None = None
         self.sentence_span: tuple[int, int] | None = None
-        # Spans chosen from the facts panel (an entity's mentions, or one fact): ] and [ walk them.
-        self.walk: list[tuple[int, int]] = []
-        self._walk_starts: list[int] = []
-        self._walk_sentences: list[tuple[int, int]] = []
-        self._walk_label = ""
+        self._walk = Walk()
         self.selection_anchor: int | None = None
         self._pending_offset: int | None = None
         self._press: int | None = None
         self._dragged = False
-        self._sentence_starts: list[int] | None = None
+        self._sentence_starts: Spans[int] | None = None
         self.annotations: list[Annotation] = []
         self._overlay = Overlay()
         self._combined: dict[tuple[str, ...], Style] = {}
@@ -198,6 +128,27 @@ class ArticleView(ScrollView, can_focus=True):
         self._styles: dict[str, Style] = {}
         self._has_heading = self._first_paragraph_is_title()
         self.paragraph_starts = [start for start, _ in article.paragraphs]
+        self._paragraphs = Spans.points(self.paragraph_starts)
+
+    @property
+    def query(self) -> str:
+        """The search's query ("" for none)."""
+        return self._search.query
+
+    @property
+    def match_starts(self) -> list[int]:
+        """Where the search's matches start, in text order."""
+        return self._search.found.starts
+
+    @property
+    def match_index(self) -> int:
+        """The match the cursor went to (0-based), or -1."""
+        return self._search.index
+
+    @property
+    def walk(self) -> list[tuple[int, int]]:
+        """The spans chosen from the facts panel, in text order: ] and [ walk them."""
+        return self._walk.spans.items
 
     # ----------------------------------------------------------------------------- layout
 
@@ -280,19 +231,22 @@ class ArticleView(ScrollView, can_focus=True):
         if sentence is not None and sentence[0] < end and sentence[1] > start:
             line.stylize(self._style("article-view--sentence"), max(0, sentence[0] - start), sentence[1] - start)
         # Spans may begin on an earlier row: clamp to this row (Rich reads negative offsets from the end).
-        for entity in self._entities_between(start, end):
+        entities = self._shown.between(start, end)
+        for entity in entities:
             line.stylize(self._style(label_class(entity.label)), max(0, entity.start - start), entity.end - start)
         for run_start, run_end, names in self._overlay.between(start, end):
             line.stylize(self._styles_of(names), max(0, run_start - start), run_end - start)
-        for entity in self._entities_between(start, end):
+        for entity in entities:
             if (entity.start, entity.end) in self.corrected:
                 line.stylize(self._style("article-view--corrected"), max(0, entity.start - start), entity.end - start)
         selection = self.selection
         if selection is not None and selection[0] < end and selection[1] > start:
             line.stylize(self._style("article-view--selection"), max(0, selection[0] - start), selection[1] - start)
-        for mention_start, mention_end in self._walk_between(start, end):
+        for mention_start, mention_end in self._walk.spans.between(start, end):
             line.stylize(self._style("article-view--mention"), max(0, mention_start - start), mention_end - start)
-        for match_start, match_end in self._matches_between(start, end):
+        found = self._search.found
+        for match_start in found.between(start, end):
+            match_end = match_start + len(self._search.query)
             line.stylize(self._style("article-view--match"), max(0, match_start - start), match_end - start)
         if self.focus_span is not None and self.focus_span[0] < end and self.focus_span[1] > start:
             name = "article-view--match-current" if self.match_index >= 0 else "article-view--entity-current"
@@ -308,25 +262,6 @@ class ArticleView(ScrollView, can_focus=True):
         segments.extend(Segment.apply_style(line.render(self.app.console), row_style))
         strip = Strip(segments).extend_cell_length(width, row_style if cursor_row else base)
         return strip.crop(0, width)
-
-    def _entities_between(self, start: int, end: int) -> list[Entity]:
-        # Entities do not overlap and are sorted, so only those starting before ``end`` and
-        # at most ``longest`` before ``start`` can touch the row.
-        low = bisect_left(self._shown_starts, start - self._longest_entity)
-        high = bisect_left(self._shown_starts, end)
-        return [e for e in self._shown[low:high] if e.end > start]
-
-    def _walk_between(self, start: int, end: int) -> list[tuple[int, int]]:
-        if not self.walk:
-            return []
-        high = bisect_left(self._walk_starts, end)
-        return [span for span in self.walk[:high] if span[1] > start]
-
-    def _matches_between(self, start: int, end: int) -> list[tuple[int, int]]:
-        length = len(self.query)
-        low = bisect_left(self.match_starts, start - length)
-        high = bisect_left(self.match_starts, end)
-        return [(a, a + length) for a in self.match_starts[low:high] if a + length > start]
 
     # ----------------------------------------------------------------------------- data in
 
@@ -360,9 +295,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _refilter(self) -> None:
         hidden = self.hidden_labels
-        self._shown = [e for e in self.entities if e.label not in hidden]
-        self._shown_starts = [e.start for e in self._shown]
-        self._longest_entity = max((e.end - e.start for e in self._shown), default=0)
+        self._shown = Spans.of((e for e in self.entities if e.label not in hidden), lambda e: (e.start, e.end))
         if self.focus_span is not None and self.match_index < 0:
             self.focus_span = None
         self.refresh()
@@ -386,7 +319,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._scroll_to_row(row, center=center)
         if self.selection_anchor is not None:
             self.refresh()  # the selection may have grown or shrunk over many rows
-            self.post_message(self.SelectionChanged(self.selection))
+            self.post_message(SelectionChanged(self.selection))
         else:
             self.refresh_line(old_row)  # refresh_line takes rows of the whole article, not of the screen
             self.refresh_line(row)
@@ -406,9 +339,7 @@ class ArticleView(ScrollView, can_focus=True):
         if self.wrapped is not None:
             span = self.focus_span
             on_focus = span is not None and span[0] <= self.cursor < span[1]
-            self.post_message(
-                self.CursorMoved(self.cursor, self.wrapped.row_of(self.cursor), self.wrapped.height, on_focus)
-            )
+            self.post_message(CursorMoved(self.cursor, self.wrapped.row_of(self.cursor), self.wrapped.height, on_focus))
 
     def _move_rows(self, delta: int) -> None:
         assert self.wrapped is not None
@@ -467,16 +398,12 @@ class ArticleView(ScrollView, can_focus=True):
         self.move_cursor(self.wrapped.starts[self.wrapped.nearest_text_row(self.wrapped.height - 1, -1)])
 
     def action_next_paragraph(self) -> None:
-        starts = self.paragraph_starts
-        index = bisect_right(starts, self.cursor)
-        if index < len(starts):
-            self.move_cursor(starts[index])
+        if (index := self._paragraphs.after(self.cursor)) is not None:
+            self.move_cursor(self._paragraphs[index])
 
     def action_previous_paragraph(self) -> None:
-        starts = self.paragraph_starts
-        index = bisect_left(starts, self.cursor) - 1
-        if index >= 0:
-            self.move_cursor(starts[index])
+        if (index := self._paragraphs.before(self.cursor)) is not None:
+            self.move_cursor(self._paragraphs[index])
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         # The cursor never leaves the screen: scrolling (wheel, scrollbar) takes it along.
@@ -554,14 +481,14 @@ class ArticleView(ScrollView, can_focus=True):
             return
         self.selection_anchor = self.cursor
         self.refresh()
-        self.post_message(self.SelectionChanged(self.selection))
+        self.post_message(SelectionChanged(self.selection))
 
     def cancel_selection(self) -> None:
         if self.selection_anchor is None:
             return
         self.selection_anchor = None
         self.refresh()
-        self.post_message(self.SelectionChanged(None))
+        self.post_message(SelectionChanged(None))
 
     def _select_and(self, move: Callable[[], None]) -> None:
         if self.selection_anchor is None:
@@ -609,25 +536,23 @@ class ArticleView(ScrollView, can_focus=True):
                 return match.start(), match.end()
         return None
 
-    def _sentences(self) -> list[int]:
+    def _sentences(self) -> Spans[int]:
         if self._sentence_starts is None:
             from tui.core.facts import split_sentences
 
-            self._sentence_starts = [start for start, _ in split_sentences(self.text)]
+            self._sentence_starts = Spans.points(start for start, _ in split_sentences(self.text))
         return self._sentence_starts
 
     def action_next_sentence(self) -> None:
         starts = self._sentences()
-        index = bisect_right(starts, self.cursor)
-        if index < len(starts):
+        if (index := starts.after(self.cursor)) is not None:
             self.move_cursor(starts[index])
         else:
             self.app.bell()
 
     def action_previous_sentence(self) -> None:
         starts = self._sentences()
-        index = bisect_left(starts, self.cursor) - 1
-        if index >= 0:
+        if (index := starts.before(self.cursor)) is not None:
             self.move_cursor(starts[index])
         else:
             self.app.bell()
@@ -636,130 +561,97 @@ class ArticleView(ScrollView, can_focus=True):
 
     @property
     def shown_entities(self) -> list[Entity]:
-        return self._shown
+        return self._shown.items
 
     def _jump_to_entity(self, index: int) -> None:
         entity = self._shown[index]
-        self.match_index = -1
+        self._search.index = -1
         self.focus_span = (entity.start, entity.end)
         self.move_cursor(entity.start, center=True)
         self.refresh()
-        self.post_message(self.EntityJumped(entity, index + 1, len(self._shown)))
+        self.post_message(EntityJumped(entity, index + 1, len(self._shown)))
 
     def show_spans(
         self, spans: list[tuple[int, int]], sentences: list[tuple[int, int]], label: str, index: int = 0
     ) -> None:
         """Highlight ``spans`` (each inside its sentence) and go to the ``index``-th; ] and [ walk them."""
-        order = sorted(range(len(spans)), key=lambda i: spans[i])
-        self.walk = [spans[i] for i in order]
-        self._walk_starts = [span[0] for span in self.walk]
-        self._walk_sentences = [sentences[i] for i in order]
-        self._walk_label = label
-        self._walk_to(order.index(index) if spans else 0)
+        self._walk = Walk.of(spans, sentences, label)
+        self._walk_to(self._walk.position_of(index) if spans else 0)
 
     def clear_spans(self) -> None:
-        self.walk, self._walk_starts, self._walk_sentences = [], [], []
+        self._walk = Walk()
         self.sentence_span = None
         self.refresh()
 
     def _walk_to(self, index: int) -> None:
-        start, end = self.walk[index]
-        self.sentence_span = self._walk_sentences[index]
-        self.match_index = -1
+        start, end = self._walk.spans[index]
+        self.sentence_span = self._walk.sentences[index]
+        self._search.index = -1
         self.focus_span = (start, end)
         self.move_cursor(start, center=True)
         self.refresh()
-        entity = Entity(start, end, self._walk_label, self.text[start:end])
-        self.post_message(self.EntityJumped(entity, index + 1, len(self.walk)))
+        entity = Entity(start, end, self._walk.label, self.text[start:end])
+        self.post_message(EntityJumped(entity, index + 1, len(self._walk.spans)))
 
     def action_next_entity(self) -> None:
-        if self.walk:
-            index = bisect_right(self._walk_starts, self.cursor)
-            if index < len(self.walk):
-                self._walk_to(index)
-            else:
-                self.app.bell()
-            return
-        index = bisect_right(self._shown_starts, self.cursor)
-        if index < len(self._shown):
-            self._jump_to_entity(index)
-        elif self._shown:
-            self.app.bell()
+        self._step_entity(self._walk.spans.after(self.cursor) if self._walk else self._shown.after(self.cursor))
 
     def action_previous_entity(self) -> None:
-        if self.walk:
-            index = bisect_left(self._walk_starts, self.cursor) - 1
-            if index >= 0:
-                self._walk_to(index)
-            else:
+        self._step_entity(self._walk.spans.before(self.cursor) if self._walk else self._shown.before(self.cursor))
+
+    def _step_entity(self, index: int | None) -> None:
+        """To the ``index``-th span of the walk, or else of the entities shown; a bell at either end."""
+        if index is None:
+            if self._walk or self._shown:
                 self.app.bell()
-            return
-        index = bisect_left(self._shown_starts, self.cursor) - 1
-        if index >= 0:
+        elif self._walk:
+            self._walk_to(index)
+        else:
             self._jump_to_entity(index)
-        elif self._shown:
-            self.app.bell()
 
     # ----------------------------------------------------------------------------- search
 
     def search(self, query: str) -> int:
         """Highlight every match of ``query`` (smart case) and go to the first from where search began."""
-        if self._search_origin is None:
-            self._search_origin = self.cursor
-        self.query = query
-        if query:
-            flags = 0 if any(ch.isupper() for ch in query) else re.IGNORECASE
-            # A literal pattern matches exactly len(query) characters, with or without
-            # IGNORECASE, so the starts alone describe every match.
-            pattern = re.compile(re.escape(query), flags)
-            self.match_starts = [m.start() for m in pattern.finditer(self.text)]
+        first = self._search.find(self.text, query, self.cursor)
+        if first is not None:
+            self._go_to_match(first)
         else:
-            self.match_starts = []
-        if self.match_starts:
-            index = bisect_left(self.match_starts, self._search_origin)
-            self._go_to_match(index % len(self.match_starts))
-        else:
-            self.match_index = -1
             self.focus_span = None
             self.refresh()
-            self.post_message(self.SearchStepped(query, 0, 0))
-        return len(self.match_starts)
+            self.post_message(SearchStepped(query, 0, 0))
+        return len(self._search.found)
 
     def end_search_typing(self) -> None:
         """The query is final: ``n``/``N`` now walk the matches."""
-        self._search_origin = None
+        self._search.origin = None
 
-    def _go_to_match(self, index: int) -> None:
-        self.match_index = index
-        start = self.match_starts[index]
-        self.focus_span = (start, start + len(self.query))
-        self.move_cursor(start, center=True)
+    def _go_to_match(self, index: int | None) -> None:
+        if index is None:
+            return
+        search = self._search
+        search.index = index
+        self.focus_span = search.span(index)
+        self.move_cursor(self.focus_span[0], center=True)
         self.refresh()
-        self.post_message(self.SearchStepped(self.query, index + 1, len(self.match_starts)))
+        self.post_message(SearchStepped(search.query, index + 1, len(search.found)))
 
     def action_next_match(self) -> None:
-        if self.match_starts:
-            index = bisect_right(self.match_starts, self.cursor)
-            self._go_to_match(index % len(self.match_starts))
+        self._go_to_match(self._search.next(self.cursor))
 
     def action_previous_match(self) -> None:
-        if self.match_starts:
-            index = bisect_left(self.match_starts, self.cursor) - 1
-            self._go_to_match(index % len(self.match_starts))
+        self._go_to_match(self._search.previous(self.cursor))
 
     def action_clear_search(self) -> None:
         if self.selection_anchor is not None:
             self.cancel_selection()
             return
-        if self.walk or self.sentence_span is not None:
+        if self._walk or self.sentence_span is not None:
             self.clear_spans()
         had_search = bool(self.query)
-        self.query = ""
-        self.match_starts = []
-        self.match_index = -1
+        self._search = Search()
         self.focus_span = None
-        self._search_origin = None
         self.refresh()
         if had_search:
-            self.post_message(self.SearchStepped("", 0, 0))
-        self.post_message(self.Cleared())
+            self.post_message(SearchStepped("", 0, 0))
+        self.post_message(Cleared())

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from tui.core.document import inert
+from tui.ui.messages import FactChosen, PanelLeft, WalkRequested
 
 if TYPE_CHECKING:  # the facts package is imported by whoever computes facts, after the first paint
     from tui.core.facts.model import DateFact, Fact, Facts
@@ -134,23 +134,6 @@ class FactsPanel(Tree["Fact | str"]):
                 tooltip="Previous mention of the chosen entity"),
     ]  # fmt: skip
 
-    class FactChosen(Message):
-        """Enter on a fact: the article should show it."""
-
-        def __init__(self, fact: Fact) -> None:
-            super().__init__()
-            self.fact = fact
-
-    class Left(Message):
-        """Escape in the panel: focus goes back to the article."""
-
-    class WalkRequested(Message):
-        """] or [ in the panel: the article should go to the next (1) or previous (-1) highlighted span."""
-
-        def __init__(self, direction: int) -> None:
-            super().__init__()
-            self.direction = direction
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(Text("Facts"), id=id)
         self.show_root = False
@@ -225,13 +208,13 @@ class FactsPanel(Tree["Fact | str"]):
         event.stop()
         node: TreeNode = event.node
         if node.data is not None and not isinstance(node.data, str):
-            self.post_message(self.FactChosen(node.data))
+            self.post_message(FactChosen(node.data))
 
     def action_walk(self, direction: int) -> None:
-        self.post_message(self.WalkRequested(direction))
+        self.post_message(WalkRequested(direction))
 
     def action_leave(self) -> None:
         if self.sentence is not None and self.facts is not None:
             self.show_facts(self.facts)
             return
-        self.post_message(self.Left())
+        self.post_message(PanelLeft())

@@ -11,11 +11,11 @@ from collections import Counter
 
 from rich.text import Text
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Static
 
 from tui.core.document import inert
 from tui.core.entities import LABELS, Entity, label_order
+from tui.ui.messages import LabelToggled
 
 
 class LegendChip(Static):
@@ -34,18 +34,11 @@ class LegendChip(Static):
         return Text.assemble((key, "dim"), inert(self.label), f" {self.count}")
 
     def on_click(self) -> None:
-        self.post_message(Legend.LabelToggled(self.label))
+        self.post_message(LabelToggled(self.label))
 
 
 class Legend(Horizontal):
     """Labels present in the article, by their number (which stays the same for the session)."""
-
-    class LabelToggled(Message):
-        """The reader asked to switch ``label``'s highlighting off or on."""
-
-        def __init__(self, label: str) -> None:
-            super().__init__()
-            self.label = label
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -4,15 +4,13 @@ A list drawn with Textual's Line API: only the rows on screen are ever built, so
 with 100,000 annotations lists them as fast as one with ten. Each annotation takes two to six
 lines: what it is, then its quote and its note (up to two lines each, the second ending in "…"
 when cut), then its tags; how many follows from the annotation and the width alone, so the
-list's layout is a running sum, not a rendering of every row.
+list's layout is a running sum (:mod:`tui.ui.notes_layout`), not a rendering of every row.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
-from itertools import accumulate
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -22,72 +20,17 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.core.annotations import Annotation, Kind
-from tui.core.document import inert
+from tui.core.annotations import Annotation
+from tui.ui.messages import NoteRequested, PanelLeft
+from tui.ui.notes_layout import NOTE_CHARS, QUOTE_CHARS, NotesLayout, annotation_row, lines_of, notes_layout
 
 EMPTY = "No annotations yet: v selects, h highlights, a adds a note."
 LOADING = "Loading annotations…"
 _PADDING = 1  # blank cells each side of a row
-_QUOTE_CHARS = 120
-_NOTE_CHARS = 200
 _CACHED_ROWS = 256
-
-
-def annotation_row(ann: Annotation) -> Text:
-    """What it is, then the quoted passage, then the note and the tags when there are any: one line
-    each (the list folds or cuts them to its width). Inert text, never markup."""
-    quote = inert(" ".join(ann.quote.exact[: _QUOTE_CHARS * 4].split()))
-    head = Text(Kind(ann.kind).mark, style="bold")
-    if ann.label:
-        head.append(f" {inert(ann.label)}")
-    if ann.kind == "highlight" and ann.colour:
-        head.append(f" ({inert(ann.colour)})", style="dim")
-    if ann.status == "orphaned":
-        head.append("  not found in this text: r re-attaches to the selection", style="bold red")
-    elif ann.status == "moved":
-        head.append("  moved", style="dim")
-    row = Text.assemble(head, "\n", (f"“{quote[:_QUOTE_CHARS]}{'…' if len(quote) > _QUOTE_CHARS else ''}”", "italic"))
-    if ann.note:
-        row.append("\n" + inert(" ".join(ann.note[: _NOTE_CHARS * 4].split()))[:_NOTE_CHARS])
-    if ann.tags:
-        row.append("\n" + " ".join(f"#{inert(t)}" for t in ann.tags), style="dim")
-    return row
-
-
-def _lines_of(text_length: int, width: int) -> int:
-    """Lines given to a quote or note of ``text_length`` characters: one if it fits, else two."""
-    return 1 if text_length <= width else 2
-
-
-def row_height(ann: Annotation, width: int) -> int:
-    """How many lines ``ann`` takes at ``width`` cells of text, from its lengths alone (the quote's
-    two marks included); its drawing fills exactly these lines."""
-    height = 1 + _lines_of(min(len(ann.quote.exact), _QUOTE_CHARS + 1) + 2, width)
-    if ann.note:
-        height += _lines_of(min(len(ann.note), _NOTE_CHARS), width)
-    return height + bool(ann.tags)
-
-
-@dataclass(frozen=True, slots=True)
-class NotesLayout:
-    """Where each annotation's row starts in the list at a width: ``tops[i]`` is row ``i``'s first
-    line, ``tops[-1]`` the list's height."""
-
-    annotations: list[Annotation]
-    ids: list[str]
-    width: int
-    tops: list[int]
-
-
-def notes_layout(annotations: Sequence[Annotation], width: int) -> NotesLayout:
-    """Lay the rows out for ``width`` cells of text: pure, so a thread can do it for many."""
-    annotations = list(annotations)
-    tops = [0, *accumulate(row_height(a, width) for a in annotations)]
-    return NotesLayout(annotations, [a.id for a in annotations], width, tops)
 
 
 class _List(ScrollView, can_focus=True):
@@ -131,17 +74,6 @@ class NotesPanel(_List):
         & > .notes-panel--hint { color: $text-muted; }
     }
     """
-
-    class Requested(Message):
-        """``action`` ("go", "edit", "delete", "reattach") on the annotation ``annotation_id``."""
-
-        def __init__(self, action: str, annotation_id: str) -> None:
-            super().__init__()
-            self.action = action
-            self.annotation_id = annotation_id
-
-    class Left(Message):
-        """Escape: back to the article."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -285,11 +217,11 @@ class NotesPanel(_List):
         head, quote, *rest = annotation_row(ann).split("\n", allow_blank=True)  # (inert: no other breaks)
         console = self.app.console
         lines = [_cut(head, text_width)]
-        quote_lines = _lines_of(min(len(ann.quote.exact), _QUOTE_CHARS + 1) + 2, text_width)
+        quote_lines = lines_of(min(len(ann.quote.exact), QUOTE_CHARS + 1) + 2, text_width)
         lines += _fold(quote, text_width, quote_lines, console)
         if ann.note:
             note = rest.pop(0)
-            lines += _fold(note, text_width, _lines_of(min(len(ann.note), _NOTE_CHARS), text_width), console)
+            lines += _fold(note, text_width, lines_of(min(len(ann.note), NOTE_CHARS), text_width), console)
         if ann.tags:
             lines.append(_cut(rest[0], text_width))
         strips = [self._strip([Segment(" " * _PADDING), *text.render(console)], style, width) for text in lines]
@@ -334,7 +266,7 @@ class NotesPanel(_List):
 
     def _request(self, action: str) -> None:
         if self._highlighted is not None and self.ids:
-            self.post_message(self.Requested(action, self.ids[self._highlighted]))
+            self.post_message(NoteRequested(action, self.ids[self._highlighted]))
 
     def action_select(self) -> None:
         self._request("go")
@@ -349,7 +281,7 @@ class NotesPanel(_List):
         self._request("reattach")
 
     def action_leave(self) -> None:
-        self.post_message(self.Left())
+        self.post_message(PanelLeft())
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

@@ -1,0 +1,123 @@
+"""A reader on a slow disk (a network file system, a busy laptop): saving a change waits for the
+disk, and the reader must not wait with it. The article keeps moving; what acts on the annotations
+next waits for the save, in order; and leaving saves everything that was asked for."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.ui.conftest import reader, status_text, view_of, wait_until
+from tui.core.store import Store
+from tui.ui.screens.annotate import ChoiceScreen
+
+WIDE = (140, 40)
+
+
+def stored(db: Path) -> list:
+    with Store.open(db) as store:
+        return store.all_annotations()
+
+
+def slow_disk(monkeypatch: pytest.MonkeyPatch, store: Store) -> tuple[threading.Event, threading.Event]:
+    """Make the store's next writes wait for the test: (started, gate). ``started`` is set when a
+    write reaches the disk; it finishes once ``gate`` is set (or after 10 s, so a broken reader
+    fails the test instead of hanging it)."""
+    started, gate = threading.Event(), threading.Event()
+    for name in ("add", "delete", "restore"):
+        real = getattr(store, name)
+
+        def slow(*args, _real=real, **kwargs):
+            started.set()
+            gate.wait(10)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(store, name, slow)
+    return started, gate
+
+
+async def test_the_article_moves_while_a_change_is_saved(
+    article: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "db.json"
+    async with reader(article, size=WIDE, db=db) as (app, pilot):
+        started, gate = slow_disk(monkeypatch, app.store)
+        view = view_of(app)
+        view.move_cursor(view.text.index("Kremlin"))
+        await pilot.press("h", "2")
+        await wait_until(pilot, started.is_set, timeout=10)
+        assert not gate.is_set()
+        before = view.cursor
+        await pilot.press("j", "j")  # the save is still waiting for the disk
+        assert view.cursor != before and not gate.is_set()
+        assert stored(db) == []
+        gate.set()
+        await wait_until(pilot, lambda: len(stored(db)) == 1, timeout=10)
+        await wait_until(pilot, lambda: status_text(app).startswith("highlighted in green"), timeout=10)
+        (highlight,) = stored(db)
+        assert (highlight.colour, highlight.quote.exact) == ("green", "Kremlin")
+        assert [a.id for a in view.annotations] == [highlight.id]
+
+
+async def test_what_follows_a_slow_save_waits_for_it_keys_included(
+    article: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "db.json"
+    async with reader(article, size=WIDE, db=db) as (app, pilot):
+        started, gate = slow_disk(monkeypatch, app.store)
+        view = view_of(app)
+        view.move_cursor(view.text.index("Kremlin"))
+        await pilot.press("h", "2")
+        await wait_until(pilot, started.is_set, timeout=10)
+        # Undo, then another highlight with its colour: they wait for the save, in order; the "3"
+        # is the colour picker's (not label 3 of the legend), once the picker is open.
+        view.move_cursor(view.text.index("Pyongyang"))
+        await pilot.press("u", "h", "3")
+        assert not isinstance(app.screen, ChoiceScreen)  # "h" waits too
+        hidden_before = set(view.hidden_labels)
+        gate.set()
+        await wait_until(pilot, lambda: [(a.quote.exact, a.colour) for a in stored(db)] == [("Pyongyang", "blue")])
+        await pilot.pause()
+        assert set(view.hidden_labels) == hidden_before  # "3" did not switch a label off
+        assert [(a.quote.exact, a.colour) for a in view.annotations] == [("Pyongyang", "blue")]
+
+
+async def test_leaving_during_a_slow_save_keeps_the_change(
+    article: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "db.json"
+    async with reader(article, size=WIDE, db=db) as (app, pilot):
+        started, gate = slow_disk(monkeypatch, app.store)
+        view = view_of(app)
+        view.move_cursor(view.text.index("Kremlin"))
+        await pilot.press("h", "2")
+        await wait_until(pilot, started.is_set, timeout=10)
+        threading.Timer(0.3, gate.set).start()  # the disk answers while the reader is closing
+        await app.action_quit()
+    (highlight,) = stored(db)
+    assert (highlight.colour, highlight.quote.exact) == ("green", "Kremlin")
+
+
+async def test_a_failing_save_is_one_line_and_the_reader_goes_on(
+    article: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "db.json"
+    async with reader(article, size=WIDE, db=db) as (app, pilot):
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("disk\x1b[31m on fire\nreally")
+
+        monkeypatch.setattr(app.store, "add", broken)
+        view = view_of(app)
+        view.move_cursor(view.text.index("Kremlin"))
+        notes: list[str] = []
+        monkeypatch.setattr(app, "notify", lambda message, **kwargs: notes.append(str(message)))
+        await pilot.press("h", "2")
+        await wait_until(pilot, lambda: bool(notes), timeout=10)
+        assert notes == ["not saved: RuntimeError: disk␛[31m on fire really"]
+        monkeypatch.undo()
+        view.move_cursor(view.text.index("Pyongyang"))
+        await pilot.press("h", "3")  # the next change saves as usual
+        await wait_until(pilot, lambda: [a.quote.exact for a in stored(db)] == ["Pyongyang"], timeout=10)
