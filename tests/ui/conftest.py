@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.message import Message
+from textual.notifications import Notification, Notify
 from textual.pilot import Pilot
 
 from tui.core.analysis.engine import NlpEngine
@@ -56,6 +58,26 @@ def panel_text(widget) -> str:
     return "\n".join(widget.render_line(y).text.rstrip() for y in range(widget.size.height))
 
 
+_NOTIFIED: dict[int, list[Notification]] = {}
+
+
+def run(app: SorotApp, **options):
+    """``app.run_test(**options)``, recording every notification the app shows (through Textual's
+    public ``message_hook``) for :func:`notifications`."""
+    shown = _NOTIFIED[id(app)] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, Notify):
+            shown.append(message.notification)
+
+    return app.run_test(message_hook=hook, **options)
+
+
+def notifications(app: SorotApp) -> list[Notification]:
+    """Every notification ``app`` showed so far, in order (also those already timed out)."""
+    return _NOTIFIED[id(app)]
+
+
 @asynccontextmanager
 async def reader(
     path: str | Path | None = None,
@@ -70,7 +92,7 @@ async def reader(
     if db is None:
         db = Path(tempfile.mkdtemp(prefix="sorot-db-")) / "sorot.json"
     app = make_app(path, model=model, in_process=True, db=db)
-    async with app.run_test(size=size) as pilot:
+    async with run(app, size=size) as pilot:
         if wait and isinstance(app.screen, ReaderScreen):
             await wait_for_nlp(pilot)
             await wait_until(pilot, lambda: app.screen.annotations_ready)  # read in a thread

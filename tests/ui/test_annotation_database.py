@@ -12,7 +12,7 @@ from textual.widgets import TabbedContent
 
 from tests.core.test_damaged_databases import DAMAGE, DAMAGED_FILES, SECRET, with_damaged_records
 from tests.core.test_store import PROC, refuse_writes_to
-from tests.ui.conftest import reader, status_text, view_of, wait_until
+from tests.ui.conftest import notifications, reader, status_text, view_of, wait_until
 from tests.ui.test_marking_up import WIDE
 from tui.core.annotations import DocumentRef, make_annotation
 from tui.core.document import load_article
@@ -26,7 +26,7 @@ def document_of(path: Path) -> tuple[str, DocumentRef]:
 
 
 def messages(app) -> list[str]:
-    return [n.message for n in app._notifications if n.title == "Annotations"]
+    return [n.message for n in notifications(app) if n.title == "Annotations"]
 
 
 async def opened(pilot) -> None:

@@ -11,6 +11,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, RadioButton, Select
 
+from tests.ui.conftest import run
 from tui.ui.screens.export import ExportChoice, ExportScreen
 
 
@@ -29,7 +30,7 @@ class Host(App[None]):
 @asynccontextmanager
 async def dialog(tmp_path: Path, stem: str | None = "banjir", **kwargs) -> AsyncIterator[tuple[Host, Pilot]]:
     app = Host(ExportScreen(stem, directory=tmp_path, **kwargs))
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with run(app, size=(100, 32)) as pilot:
         await pilot.pause()
         yield app, pilot
 

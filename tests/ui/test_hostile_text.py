@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual import events
 
-from tests.ui.conftest import reader, status_text, view_of, wait_until
+from tests.ui.conftest import notifications, reader, status_text, view_of, wait_until
 from tui.core.annotations import DocumentRef, make_annotation
 from tui.core.document import load_article
 from tui.core.store import Store
@@ -145,8 +145,8 @@ async def test_bookmarks_pasted_text_and_notifications_are_inert(article: Path) 
 
         # (Toasts are not drawn in tests: what a toast would show is checked instead.)
         app.notify(HOSTILE + "\nline two", title="Impor \x1b]0;x\x07", markup=False)
-        await wait_until(pilot, lambda: bool(app._notifications))
-        (toast,) = list(app._notifications)
+        await wait_until(pilot, lambda: bool(notifications(app)))
+        (toast,) = notifications(app)
         assert (toast.title, toast.message) == ("Impor ␛]0;x␇", SHOWN + "\nline two")
 
 

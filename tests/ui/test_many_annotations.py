@@ -19,7 +19,7 @@ from textual.widgets import TabbedContent
 
 import tui.ui.screens.reader as reader_module
 import tui.ui.widgets.notes_panel as notes_module
-from tests.ui.conftest import burst_one, panel_text, screen_text, status_text, view_of, wait_for_nlp, wait_until
+from tests.ui.conftest import burst_one, panel_text, run, screen_text, status_text, view_of, wait_for_nlp, wait_until
 from tui.core.analysis.engine import NlpEngine
 from tui.core.annotations import Annotation, DocumentRef, make_annotation
 from tui.core.document import load_article
@@ -78,7 +78,7 @@ def gated_reader(sample_path: Path, tmp_path: Path, count: int) -> tuple[SorotAp
 
 async def test_the_text_pages_before_the_annotations_are_read(sample_path: Path, tmp_path: Path) -> None:
     app, store = gated_reader(sample_path, tmp_path, 300)
-    async with app.run_test(size=WIDE) as pilot:
+    async with run(app, size=WIDE) as pilot:
         await wait_for_nlp(pilot)
         view = view_of(app)
         assert "Presiden Rusia, Vladimir Putin" in screen_text(app)
@@ -103,7 +103,7 @@ async def test_the_text_pages_before_the_annotations_are_read(sample_path: Path,
 
 async def test_a_note_typed_while_the_annotations_load_goes_into_the_note(sample_path: Path, tmp_path: Path) -> None:
     app, store = gated_reader(sample_path, tmp_path, 30)
-    async with app.run_test(size=WIDE) as pilot:
+    async with run(app, size=WIDE) as pilot:
         await wait_for_nlp(pilot)
         view = view_of(app)
         view.move_cursor(view.text.index("Kremlin"))
@@ -121,7 +121,7 @@ async def test_a_note_typed_while_the_annotations_load_goes_into_the_note(sample
 
 async def test_the_word_about_loading_goes_once_the_annotations_are_read(sample_path: Path, tmp_path: Path) -> None:
     app, store = gated_reader(sample_path, tmp_path, 30)
-    async with app.run_test(size=WIDE) as pilot:
+    async with run(app, size=WIDE) as pilot:
         await wait_for_nlp(pilot)
         await pilot.press("a")
         assert status_text(app) == "annotations are loading: this goes on once they are read"
@@ -136,7 +136,7 @@ async def test_keys_held_for_annotations_that_never_come_are_dropped(
 ) -> None:
     monkeypatch.setattr(reader_module, "ANNOTATIONS_HOLD_SECONDS", 0.3)
     app, store = gated_reader(sample_path, tmp_path, 30)
-    async with app.run_test(size=WIDE) as pilot:
+    async with run(app, size=WIDE) as pilot:
         await wait_for_nlp(pilot)
         view = view_of(app)
         for key in ["a", *"Eb", "G"]:
@@ -167,7 +167,7 @@ async def test_a_row_draws_each_kind_of_mark_once_however_many_overlap(
     anns.append(make_annotation(text, start + 2, start + 5, "highlight", document=document, colour="green"))
     db = database(tmp_path, anns)
     app = SorotApp(article, engine=NlpEngine(None, in_process=True), db=db)
-    async with app.run_test(size=WIDE) as pilot:
+    async with run(app, size=WIDE) as pilot:
         await wait_until(pilot, lambda: app.screen.annotations_ready and len(view_of(app).annotations) == len(anns))
         view = view_of(app)
         calls = []
@@ -191,7 +191,7 @@ async def test_an_imported_highlight_in_a_colour_sorot_does_not_have_is_drawn(
     kuning = make_annotation(article.text, start, start + 11, "highlight", document=document, colour="kuning")
     db = database(tmp_path, [kuning])
     app = SorotApp(article, engine=NlpEngine(None, in_process=True), db=db)
-    async with app.run_test(size=WIDE) as pilot:
+    async with run(app, size=WIDE) as pilot:
         await wait_until(pilot, lambda: app.screen.annotations_ready)
         await pilot.pause()
         assert "Kim Jong Un" in screen_text(app)
@@ -206,7 +206,7 @@ async def test_the_notes_list_draws_only_the_rows_on_screen(sample_path: Path, t
     real = notes_module.annotation_row
     monkeypatch.setattr(notes_module, "annotation_row", lambda ann: drawn.append(ann.id) or real(ann))
     app = SorotApp(load_article(sample_path), engine=NlpEngine(None, in_process=True), db=db)
-    async with app.run_test(size=WIDE) as pilot:
+    async with run(app, size=WIDE) as pilot:
         await wait_until(pilot, lambda: app.screen.annotations_ready)
         notes = app.screen.query_one(NotesPanel)
         await wait_until(pilot, lambda: len(notes.ids) == 3000)
@@ -227,7 +227,7 @@ async def test_the_notes_list_draws_only_the_rows_on_screen(sample_path: Path, t
 async def test_100000_annotations_open_page_and_list(tmp_path: Path, sample_path: Path) -> None:
     db = database(tmp_path, annotations_on(sample_path, 100_000))
     app = SorotApp(load_article(sample_path), engine=NlpEngine(None, in_process=True), db=db)
-    async with app.run_test(size=WIDE) as pilot:
+    async with run(app, size=WIDE) as pilot:
         await pilot.pause()
         assert "Presiden Rusia, Vladimir Putin" in screen_text(app)
         await wait_until(pilot, lambda: app.screen.annotations_ready, timeout=300)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.conftest import panel_text, reader, status_text, view_of, wait_until
+from tests.ui.conftest import notifications, panel_text, reader, status_text, view_of, wait_until
 from tui.core.store import Store
 from tui.ui.screens.annotate import BookmarksScreen, ChoiceScreen, NoteScreen
 from tui.ui.widgets.notes_panel import NotesPanel
@@ -209,7 +209,7 @@ async def test_a_corrupt_database_is_kept_aside_and_the_app_still_opens(article:
     db = tmp_path / "db.json"
     db.write_text("{ this is not json", encoding="utf-8")
     async with reader(article, size=WIDE, db=db) as (app, pilot):
-        (message,) = [n.message for n in app._notifications]
+        (message,) = [n.message for n in notifications(app)]
         assert message.startswith("db.json is not valid JSON (") and "kept it as db.json.corrupt-" in message
         assert message.endswith("and started a new database")
         await select_words(pilot, "Kremlin", 1)
@@ -224,7 +224,7 @@ async def test_an_unwritable_database_still_lets_the_reader_read(article: Path, 
     blocker = tmp_path / "file"
     blocker.write_text("")
     async with reader(article, size=WIDE, db=blocker / "db.json") as (app, pilot):
-        assert any("will not be saved" in n.message for n in app._notifications)
+        assert any("will not be saved" in n.message for n in notifications(app))
         await select_words(pilot, "Kremlin", 1)
         await pilot.press("h", "1")
         await pilot.pause()
@@ -245,8 +245,8 @@ async def test_export_from_the_app_writes_the_file_and_says_where(
         await pilot.press("E")
         assert isinstance(app.screen, ExportScreen)
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: any(n.title == "Exported" for n in app._notifications))
-        (message,) = [n.message for n in app._notifications if n.title == "Exported"]
+        await wait_until(pilot, lambda: any(n.title == "Exported" for n in notifications(app)))
+        (message,) = [n.message for n in notifications(app) if n.title == "Exported"]
     (written,) = [p for p in tmp_path.iterdir() if p.suffix in (".jsonld", ".json") and p.name != "db.json"]
     assert str(written.name) in message and "1 annotation" in message
     data = json.loads(written.read_text(encoding="utf-8"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import OptionList
 
-from tests.ui.conftest import reader, screen_text, view_of, wait_for_nlp, wait_until
+from tests.ui.conftest import notifications, reader, run, screen_text, view_of, wait_for_nlp, wait_until
 from tui.ui.screens.library import LibraryScreen
 from tui.ui.screens.reader import ReaderScreen, TitleBar
 
@@ -72,7 +72,7 @@ async def test_a_broken_file_in_a_directory_gives_a_notification_not_a_crash(tmp
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notifications(app)]
         assert any("a-kosong.txt" in m and "empty" in m for m in messages)
         painted = "".join(seg.text for strip in app.screen._compositor.render_strips() for seg in strip)
         assert "c-␛]0;HACKED␇.txt" in painted
@@ -97,9 +97,9 @@ async def test_a_pipeline_that_fails_to_load_leaves_the_article_readable(tmp_pat
     path = tmp_path / "a.txt"
     path.write_text("Teks tetap terbaca.\n", encoding="utf-8")
     async with reader(path, model=str(broken), wait=False) as (app, pilot):
-        await wait_until(pilot, lambda: bool(app._notifications))
+        await wait_until(pilot, lambda: bool(notifications(app)))
         assert "Teks tetap terbaca." in screen_text(app)
-        notification = list(app._notifications)[0]
+        notification = notifications(app)[0]
         assert notification.severity == "error"
         assert "\n" not in notification.message
 
@@ -133,7 +133,7 @@ async def test_the_nlp_child_process_works_inside_the_running_app(tmp_path: Path
     path.write_text("Ada Lovelace lived in London.\n", encoding="utf-8")
     app = make_app(path, model=str(english_model))
     assert not app.engine.in_process
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with run(app, size=(100, 30)) as pilot:
         await wait_for_nlp(pilot)
         assert [(e.text, e.label) for e in view_of(app).entities] == [("Ada Lovelace", "PERSON"), ("London", "GPE")]
         process = app.engine._process
@@ -149,7 +149,7 @@ async def test_quitting_while_the_child_is_busy_stops_it_at_once(tmp_path: Path,
     path = tmp_path / "long.txt"
     path.write_text(("Ada Lovelace lived in London. " * 40 + "\n") * 3000, encoding="utf-8")
     app = make_app(path, model=str(english_model))
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with run(app, size=(100, 30)) as pilot:
         await wait_until(pilot, lambda: "finding entities" in app.screen.query_one("#nlp-status").message)
         await pilot.press("q")
     # Stopped in the middle of its work (terminated), not left to finish it: quitting is at once.
@@ -166,7 +166,7 @@ async def test_an_article_over_the_size_limit_in_a_directory_gives_a_notificatio
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
-        (message,) = [n.message for n in app._notifications]
+        (message,) = [n.message for n in notifications(app)]
         assert message == f"{tmp_path / 'a-raksasa.txt'}: more than 64 MiB (107,374,182,400 bytes); raise --max-size"
         await pilot.press("j", "enter")
         assert isinstance(app.screen, ReaderScreen) and app.screen.article.title == "Berita Biasa"
@@ -178,14 +178,14 @@ async def test_max_size_of_the_reader_applies_to_the_articles_of_its_list(tmp_pa
     path = tmp_path / "berita.txt"
     path.write_text("Berita\n\n" + "Isi berita di Bandung. " * 100, encoding="utf-8")
     app = make_app(tmp_path, in_process=True, db=tmp_path / "sorot.json", max_bytes=1024)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with run(app, size=(100, 30)) as pilot:
         await pilot.pause()
         (listed,) = (str(option.prompt) for option in app.screen.query_one(OptionList).options)
         assert f"{path.stat().st_size / 1024:.1f} KiB" in listed  # the units of --max-size
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
-        assert [n.message for n in app._notifications] == [
+        assert [n.message for n in notifications(app)] == [
             f"{path}: more than 1 KiB ({path.stat().st_size:,} bytes); raise --max-size"
         ]
 
@@ -303,7 +303,7 @@ async def test_an_article_from_standard_input_keeps_its_highlights_by_its_text(t
         article = load_article("-", stdin=io.BytesIO(piped))
         assert article.path is None and article.title == "Berita dari Pipa"
         app = SorotApp(article, engine=NlpEngine(in_process=True), db=db)
-        async with app.run_test(size=(100, 30)) as pilot:
+        async with run(app, size=(100, 30)) as pilot:
             await wait_for_nlp(pilot)
             view = view_of(app)
             if visit == 1:

@@ -9,7 +9,7 @@ from textual import events
 from textual.command import CommandList
 from textual.widgets import Input
 
-from tests.ui.conftest import GatedEngine, reader, screen_text, status_text, view_of, wait_for_nlp, wait_until
+from tests.ui.conftest import GatedEngine, reader, run, screen_text, status_text, view_of, wait_for_nlp, wait_until
 from tui.core.document import load_article
 from tui.ui.app import SorotApp
 from tui.ui.screens.help import HelpScreen
@@ -20,7 +20,7 @@ from tui.ui.widgets.status_bar import NlpIndicator
 
 async def test_the_text_is_readable_before_the_entities_arrive(sample_path: Path, gated_engine: GatedEngine) -> None:
     app = SorotApp(load_article(sample_path), engine=gated_engine)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with run(app, size=(100, 30)) as pilot:
         await pilot.pause()
         assert "Presiden Rusia, Vladimir Putin" in screen_text(app)
         indicator = app.screen.query_one(NlpIndicator)
