@@ -12,7 +12,7 @@ with care:
 * every read-modify-write holds a file lock (``NAME.lock``, via ``filelock``) and re-reads the
   file first, so two ``sorot`` processes on one database do not lose each other's writes. The
   lock's timeout counts time in which the database did not change: no save is refused while
-  other processes keep saving (see :class:`_WriterLock`);
+  other processes keep saving (see :class:`~tui.core.store.lock.WriterLock`);
 * a file that is not JSON, or not a Sorot database (nested too deeply, a record id that is not a
   number, a schema version that makes no sense...), is renamed aside untouched
   (``NAME.corrupt-YYYYMMDD-HHMMSS``), the reason goes to :attr:`Store.warnings` in one line that
@@ -39,31 +39,57 @@ record, not 10,000.
 from __future__ import annotations
 
 import functools
-import gc
-import json
 import os
-import queue
 import shutil
-import stat
-import sys
-import tempfile
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, TypeVar
 
 import platformdirs
-from filelock import FileLock, Timeout
 from tinydb import TinyDB
-from tinydb.storages import MemoryStorage, Storage
 
 from tui.core.annotations import KINDS, STATUSES, Annotation, DocumentRef, new_id, now_iso
-from tui.core.document import file_kind
+from tui.core.store.errors import CorruptDatabaseError, NotWritableError, StoreError, shown_table
+from tui.core.store.fileformat import parse_database, serialise_database
+from tui.core.store.lock import lock_file_problem
+from tui.core.store.storage import (
+    AtomicJSONStorage,
+    CountingMemoryStorage,
+    follow_link,
+    not_a_database,
+    remove_stale_temporaries,
+    unwritable_reason,
+)
+
+__all__ = [
+    "ANNOTATIONS",
+    "BOOKMARKS",
+    "DB_NAME",
+    "DELETED",
+    "DOCUMENTS",
+    "ENV_VAR",
+    "META",
+    "MIGRATIONS",
+    "POSITIONS",
+    "SCHEMA",
+    "AtomicJSONStorage",
+    "Bookmark",
+    "CorruptDatabaseError",
+    "MergeResult",
+    "NotWritableError",
+    "Store",
+    "StoreError",
+    "default_db_path",
+    "lock_file_problem",
+    "parse_database",
+    "serialise_database",
+    "unwritable_reason",
+]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -74,25 +100,6 @@ ANNOTATIONS, POSITIONS, BOOKMARKS, META = "annotations", "positions", "bookmarks
 DOCUMENTS, DELETED = "documents", "deleted"
 _META_KEY = "1"
 
-# Keeping the last file open stops its inode being reused, so a replaced file is always noticed.
-# Windows cannot replace a file that is open, and does not reuse file ids that way.
-_HOLD_OPEN = os.name != "nt"
-_encode = json.JSONEncoder(separators=(",", ":")).encode  # ASCII: lone surrogates in notes stay writable
-_scan = json.JSONDecoder().scan_once  # (text, index) -> (value, end); raises StopIteration
-
-
-class StoreError(Exception):
-    """The database cannot be used as asked. The message is one line, fit to show the user."""
-
-
-class CorruptDatabaseError(StoreError):
-    """The file is not JSON, or not a TinyDB database."""
-
-
-class NotWritableError(StoreError):
-    """Annotations cannot be saved in this database (read-only file, directory or mount, no lock
-    file); it may still be opened ``read_only``."""
-
 
 def default_db_path(env: Mapping[str, str] | None = None) -> Path:
     """``$SOROT_DB`` when set, else ``sorot.json`` in the user's data directory."""
@@ -100,479 +107,6 @@ def default_db_path(env: Mapping[str, str] | None = None) -> Path:
     if env.get(ENV_VAR, "").strip():
         return Path(env[ENV_VAR]).expanduser()
     return platformdirs.user_data_path("sorot", appauthor=False) / DB_NAME
-
-
-# --- storage ----------------------------------------------------------------------------------
-
-
-class _Record(dict):
-    """A stored record that remembers its JSON line until something changes it."""
-
-    __slots__ = ("_key", "_line")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._key: str | None = None
-        self._line: bytes | None = None  # the file's line for this record, without its comma
-
-    # TinyDB changes records in place (Table.update calls dict.update): drop the line then.
-    def __setitem__(self, key: Any, value: Any) -> None:
-        self._line = None
-        super().__setitem__(key, value)
-
-    def __delitem__(self, key: Any) -> None:
-        self._line = None
-        super().__delitem__(key)
-
-    def update(self, *args: Any, **kwargs: Any) -> None:
-        self._line = None
-        super().update(*args, **kwargs)
-
-    def pop(self, *args: Any) -> Any:
-        self._line = None
-        return super().pop(*args)
-
-    def popitem(self) -> tuple[Any, Any]:
-        self._line = None
-        return super().popitem()
-
-    def setdefault(self, key: Any, default: Any = None) -> Any:
-        self._line = None
-        return super().setdefault(key, default)
-
-    def clear(self) -> None:
-        self._line = None
-        super().clear()
-
-    def __ior__(self, other: Any) -> _Record:
-        self._line = None
-        return super().__ior__(other)
-
-    def _encoded(self) -> str:
-        return _encode(self)
-
-
-class _KeptValue(_Record):
-    """A record that is not a JSON object (a list, a string, a number...), as a damaged file may hold.
-
-    To the store it is an empty record, which every table skips as damaged; to the file it is
-    its value, written back as it was read. It equals another kept value of the same value.
-    """
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: Any) -> None:
-        super().__init__()
-        self.value = value
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _KeptValue) and self.value == other.value
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def _encoded(self) -> str:
-        return _encode(self.value)
-
-
-class AtomicJSONStorage(Storage):
-    """A TinyDB storage that writes atomically and re-reads only when the file has changed.
-
-    ``read`` returns the data parsed last time unless the file on disk is another one (device,
-    inode, size or mtime differ); an open handle on the file last seen keeps its inode from being
-    reused, so a replaced file is always noticed. Records must not be changed in place below
-    the top level (TinyDB does not): a changed nested list would not reach the file. A ``path``
-    that is a symbolic link is resolved once, here: :attr:`path` is the file really written.
-    """
-
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False, lock_timeout: float = 10.0) -> None:
-        super().__init__()
-        self.path = _follow_link(Path(path))
-        self.read_only = read_only
-        self.lock: _WriterLock | None = None if read_only else _WriterLock(self.path, lock_timeout)
-        self.generation = 0  # bumped whenever the data read() returns is a new state
-        self._data: dict[str, dict[str, Any]] | None = None
-        self._sig: tuple[int, int, int, int] | None = None
-        self._held: BinaryIO | None = None
-
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        try:
-            # Without waiting, should the file have become a FIFO since it was opened (checked below).
-            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-        except FileNotFoundError:
-            if self._sig is not None or self._data:
-                self.forget()
-            return None
-        except OSError as exc:
-            raise StoreError(f"{self.path}: cannot read ({exc.strerror or exc})") from None
-        handle = open(fd, "rb")  # noqa: SIM115 - kept open as _held on success
-        st = os.fstat(handle.fileno())
-        if not stat.S_ISREG(st.st_mode):  # become a FIFO or a device since it was opened
-            handle.close()
-            raise NotWritableError(_not_a_database(self.path, st.st_mode))
-        sig = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-        if sig == self._sig:
-            handle.close()
-            return self._data
-        try:
-            raw = handle.read()
-            data = parse_database(raw) if raw and not raw.isspace() else None
-        except BaseException:
-            handle.close()
-            raise
-        self._hold(handle, sig)
-        self._data = data
-        self.generation += 1
-        return data
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        if self.read_only:
-            raise StoreError(f"{self.path}: opened read-only, changes are not saved")
-        if _no_write_bits(self.path):  # made read-only since it was opened: a save would replace it
-            raise NotWritableError(f"{self.path} is read-only now (chmod a-w)")
-        with self.lock or nullcontext():
-            self._replace(_serialise_chunks(data))
-        self._data = data
-        self.generation += 1
-
-    def replace_data(self, data: dict[str, dict[str, Any]]) -> None:
-        """Use ``data`` as the current state without writing it (a read-only migration)."""
-        self._data = data
-        self.generation += 1
-
-    def forget(self) -> None:
-        """Drop the cached state: the next read parses the file again."""
-        if self._held is not None:
-            self._held.close()
-        self._held = None
-        self._sig = None
-        self._data = None
-        self.generation += 1
-
-    def close(self) -> None:
-        if self._held is not None:
-            self._held.close()
-            self._held = None
-
-    def _hold(self, handle: BinaryIO, sig: tuple[int, int, int, int]) -> None:
-        if self._held is not None:
-            _close_later(self._held)
-        self._sig = sig
-        if _HOLD_OPEN:
-            self._held = handle
-        else:
-            self._held = None
-            handle.close()
-
-    def _replace(self, chunks: list[bytes]) -> None:
-        directory = self.path.parent
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
-        except OSError as exc:
-            self.forget()  # TinyDB changed the cached dict before calling write: it is not on disk
-            raise StoreError(f"cannot save to {directory}: {exc.strerror or exc}") from None
-        handle = os.fdopen(fd, "w+b")
-        try:
-            try:
-                os.fchmod(fd, os.stat(self.path).st_mode & 0o777)
-            except (FileNotFoundError, AttributeError):
-                pass  # a new file keeps mkstemp's private 0600
-            for chunk in chunks:
-                handle.write(chunk)
-            handle.flush()
-            os.fsync(fd)
-            st = os.fstat(fd)
-            if not stat.S_ISREG(_mode(self.path, stat.S_IFREG)):  # become a device or a FIFO meanwhile
-                raise NotWritableError(f"{self.path} is no longer a regular file")
-            os.replace(tmp, self.path)
-        except BaseException as exc:
-            handle.close()
-            with _quiet():
-                os.unlink(tmp)
-            self.forget()
-            if isinstance(exc, OSError):
-                raise StoreError(f"cannot save {self.path}: {exc.strerror or exc}") from None
-            raise
-        _fsync_directory(directory)
-        self._hold(handle, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
-
-
-# --- the lock ---------------------------------------------------------------------------------
-
-_POLL = 0.05  # seconds between two tries at a lock another process holds (filelock's default)
-
-
-class _WriterLock:
-    """The database's file lock (``NAME.lock``, a :class:`filelock.FileLock`), with an honest timeout.
-
-    filelock tries a lock every 50 ms, and a process saving back to back takes it again within
-    microseconds of letting it go: a waiting process can miss every gap for as long as the other
-    goes on, and a timeout counted from the first try then refuses a save although nobody held
-    the lock that long. Here the timeout counts time without progress: whenever the database
-    file changes (a save replaces it), the clock starts again. A save is refused only after
-    ``timeout`` seconds in which the lock stayed taken and nobody saved anything: a process
-    stuck, or stopped, while holding it. (A waiter is not promised its turn before a process
-    that keeps saving pauses: the benchmark ``store_contention.py`` prints the longest wait.)
-
-    A lock file that cannot be created or opened raises :class:`NotWritableError` at once, not
-    after the timeout. Reentrant within a thread; other threads wait for the hold to end.
-    """
-
-    def __init__(self, database: Path, timeout: float) -> None:
-        self.database = database
-        self.path = f"{database}.lock"
-        self.timeout = timeout
-        self._lock = FileLock(self.path)  # asked for single tries only: the waiting is done here
-        self._mutex = threading.RLock()
-        self._depth = 0
-
-    def __enter__(self) -> _WriterLock:
-        self.acquire()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
-
-    def acquire(self, *, wait: bool = True) -> bool:
-        """Take the lock (waiting as the class says); with ``wait=False``, only if it is free now."""
-        self._mutex.acquire()
-        if self._depth:
-            self._depth += 1
-            return True
-        try:
-            taken = self._take(wait)
-        except BaseException:
-            self._mutex.release()
-            raise
-        if not taken:
-            self._mutex.release()
-            return False
-        self._depth = 1
-        return True
-
-    def release(self) -> None:
-        try:
-            if self._depth == 1:
-                self._lock.release()
-        finally:
-            self._depth -= 1
-            self._mutex.release()
-
-    def _take(self, wait: bool) -> bool:
-        deadline = time.monotonic() + self.timeout
-        progress = _file_state(self.database)
-        while True:
-            try:
-                self._lock.acquire(blocking=False)
-                return True
-            except Timeout:
-                pass
-            except OSError as exc:
-                raise NotWritableError(_lock_file_error(self.path, exc)) from None
-            if not wait:
-                return False
-            if not os.path.lexists(self.path) and (problem := lock_file_problem(self.path)) is not None:
-                raise NotWritableError(problem)  # it was removed, and cannot be made again
-            now = time.monotonic()
-            state = _file_state(self.database)
-            if state != progress:
-                progress, deadline = state, now + self.timeout
-            elif now >= deadline:
-                raise StoreError(
-                    f"{self.database} is busy: another process has held its lock for {self.timeout:g} s "
-                    "without saving anything"
-                )
-            time.sleep(min(_POLL, deadline - now))
-
-
-def lock_file_problem(lock_path: str) -> str | None:
-    """Why the lock file at ``lock_path`` cannot be created or opened for locking (None: it can,
-    and now exists). A lock file is never followed if it is a symbolic link."""
-    try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666)
-    except OSError as exc:
-        return _lock_file_error(lock_path, exc)
-    os.close(fd)
-    return None
-
-
-def _lock_file_error(lock_path: str, exc: OSError) -> str:
-    verb = "open" if os.path.lexists(lock_path) else "create"
-    return f"cannot {verb} the lock file {lock_path}: {exc.strerror or exc}"
-
-
-def _not_a_database(path: str | os.PathLike[str], mode: int) -> str:
-    return f"{path} is not a regular file ({file_kind(mode)}), not an annotation database"
-
-
-def _mode(path: Path, missing: int) -> int:
-    """``path``'s mode (not following a link), or ``missing`` if there is no such file."""
-    try:
-        return os.lstat(path).st_mode
-    except FileNotFoundError:
-        return missing
-
-
-def _file_state(path: Path) -> tuple[int, int, int] | None:
-    """What changes whenever a process saves the database (a save replaces the file)."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
-
-
-class _CountingMemoryStorage(MemoryStorage):
-    """TinyDB's memory storage, with the generation counter the store's index needs."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.generation = 0
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        super().write(data)
-        self.generation += 1
-
-
-def serialise_database(data: Mapping[str, Mapping[str, Any]]) -> bytes:
-    """The file's bytes for a TinyDB state: JSON (ASCII), one record per line."""
-    return b"".join(_serialise_chunks(data))
-
-
-def _serialise_chunks(data: Mapping[str, Mapping[str, Any]]) -> list[bytes]:
-    """The database file in a few large pieces, reusing each unchanged record's line.
-
-    Records are wrapped as :class:`_Record` so that the next save reuses their lines. Pieces
-    rather than one string: joining and encoding 5 MB again would copy it several times per save.
-    """
-    chunks = [b"{\n"]
-    for n, (name, table) in enumerate(data.items()):
-        # Only new or changed records are encoded: this is what makes a save into 10,000 quick.
-        stale = [k for k, r in table.items() if not isinstance(r, _Record) or r._line is None or r._key != k]
-        for key in stale:
-            record = table[key]
-            if not isinstance(record, _Record):
-                record = _Record(record) if isinstance(record, dict) else _KeptValue(record)
-                table[key] = record  # type: ignore[index]  # an existing key: the dict is not resized
-            record._key = str(key)
-            record._line = f"{_encode(str(key))}:{record._encoded()}".encode("ascii")
-        if n:
-            chunks.append(b",\n")
-        chunks.append(f"{_encode(str(name))}:{{".encode("ascii"))
-        if table:
-            chunks += [b"\n", b",\n".join([r._line for r in table.values()]), b"\n}"]
-        else:
-            chunks.append(b"}")
-    chunks.append(b"\n}\n" if len(chunks) > 1 else b"}\n")
-    return chunks
-
-
-def parse_database(raw: bytes) -> dict[str, dict[str, Any]]:
-    """Parse a database file; raises :class:`CorruptDatabaseError` saying why it is not one.
-
-    The reason is one line and never quotes the file. A record that is not a JSON object is
-    kept as a :class:`_KeptValue`: it is the store's to skip, not a reason to refuse the file.
-    """
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise CorruptDatabaseError("is not a text file (not UTF-8)") from None
-    # Tens of thousands of small dicts at once: the cyclic GC would run many times over them,
-    # finding nothing to free (a third of the open time). It is switched back on just after.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        data = _parse_lines(text, raw)
-    except (ValueError, IndexError, StopIteration, RecursionError):
-        data = None
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    if data is not None:
-        return data  # the line parser takes only tables of records
-    try:  # written by something else (or by hand): the plain parser decides
-        data = json.loads(text)
-    except RecursionError:
-        raise CorruptDatabaseError("is nested too deeply to read") from None
-    except ValueError as exc:
-        if "integer string conversion" in str(exc):
-            raise CorruptDatabaseError(
-                f"holds a number too long to read (over {sys.get_int_max_str_digits()} digits)"
-            ) from None
-        raise CorruptDatabaseError(f"is not valid JSON ({exc})") from None
-    if not isinstance(data, dict):
-        raise CorruptDatabaseError(f"is JSON but not a database (a {type(data).__name__} at the top)")
-    for name, table in data.items():
-        if not isinstance(table, dict):
-            raise CorruptDatabaseError(f"is JSON but not a TinyDB database ({_shown(name)} is not a table of records)")
-        for key, record in table.items():
-            if not isinstance(record, dict):
-                table[key] = _KeptValue(record)
-    return data
-
-
-def _parse_lines(text: str, raw: bytes) -> dict[str, dict[str, Any]] | None:
-    """Parse the one-record-per-line layout :func:`serialise_database` writes, keeping each line.
-
-    Returns None when the text is laid out otherwise; anything accepted here is valid JSON.
-    """
-    lines = text.split("\n")
-    raw_lines = raw.split(b"\n")  # in step with ``lines``: a newline byte is only ever a newline
-    if lines[0] != "{" or len(raw_lines) != len(lines):
-        return None
-    data: dict[str, dict[str, Any]] = {}
-    i, last = 1, len(lines) - 1
-    while last > 0 and lines[last] == "":
-        last -= 1
-    if lines[last] != "}":
-        return None
-    while i < last:
-        line = lines[i]
-        name, end = _scan(line, 0)
-        if not isinstance(name, str):
-            return None
-        head = line[end:]
-        table: dict[str, Any] = {}
-        if head in (":{}", ":{},"):
-            more = head.endswith(",")
-            i += 1
-        elif head == ":{":
-            i += 1
-            while True:
-                line = lines[i]
-                more = line.endswith(",")
-                if line == "},":
-                    raise ValueError("comma before the end of a table")
-                colon = line.find('":', 1)
-                key = line[1:colon]
-                if line[0] != '"' or not key.isdigit():  # TinyDB's ids are digits: anything else, parse
-                    key, colon = _scan(line, 0)
-                    if not isinstance(key, str) or line[colon : colon + 1] != ":":
-                        return None
-                    colon -= 1
-                record, r_end = _scan(line, colon + 2)
-                if r_end != len(line) - more:
-                    return None
-                record = _Record(record) if type(record) is dict else _KeptValue(record)
-                record._key = key
-                record._line = raw_lines[i][:-1] if more else raw_lines[i]
-                table[key] = record
-                i += 1
-                if not more:
-                    break
-            close = lines[i]
-            if close not in ("}", "},"):
-                return None
-            more = close == "},"
-            i += 1
-        else:
-            return None
-        data[name] = table
-        if more == (i >= last):  # a comma after the last table, or none between two
-            return None
-    return data
 
 
 # --- the store --------------------------------------------------------------------------------
@@ -844,7 +378,7 @@ class Store:
     written (read-only, disk full, lock held too long by another process).
     """
 
-    def __init__(self, db: TinyDB, storage: AtomicJSONStorage | _CountingMemoryStorage, path: Path | None) -> None:
+    def __init__(self, db: TinyDB, storage: AtomicJSONStorage | CountingMemoryStorage, path: Path | None) -> None:
         self._db = db
         self._storage = storage
         self.path = path
@@ -879,11 +413,11 @@ class Store:
         ``lock_timeout`` is how long a save waits for a lock held by a process that saves nothing.
         """
         db_path = Path(path).expanduser() if path is not None else default_db_path(env)
-        target = _follow_link(db_path)
+        target = follow_link(db_path)
         if target.is_dir():
             raise StoreError(f"{db_path} is a directory, not an annotation database")
         if target.exists() and not target.is_file():  # a device or a FIFO is never read nor replaced
-            raise StoreError(_not_a_database(db_path, target.stat().st_mode))
+            raise StoreError(not_a_database(db_path, target.stat().st_mode))
         if not read_only:
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -907,7 +441,7 @@ class Store:
     @classmethod
     def memory(cls) -> Store:
         """A store that keeps nothing on disk (tests, or when no file can be written)."""
-        storage = _CountingMemoryStorage()
+        storage = CountingMemoryStorage()
         storage.write({META: {_META_KEY: {"schema": SCHEMA}}})
         return cls(TinyDB(storage=lambda: storage), storage, None)
 
@@ -916,7 +450,7 @@ class Store:
         shows of a database it cannot write (changes then last for the session only)."""
         with self._thread_lock:
             data = self._storage.read() or {}
-            storage = _CountingMemoryStorage()
+            storage = CountingMemoryStorage()
             storage.write({META: {_META_KEY: {"schema": SCHEMA}}, **{name: dict(t) for name, t in data.items()}})
             copy = Store(TinyDB(storage=lambda: storage), storage, None)
             copy.warnings = list(self.warnings)
@@ -942,7 +476,7 @@ class Store:
         assert isinstance(storage, AtomicJSONStorage)
         if storage.lock is not None and storage.lock.acquire(wait=False):
             try:  # temporaries are only ever a lock holder's: with the lock free, they are a dead writer's
-                _remove_stale_temporaries(storage.path)
+                remove_stale_temporaries(storage.path)
             finally:
                 storage.lock.release()
         state, detail = self._examine()
@@ -1563,7 +1097,7 @@ def _schema_of(data: Mapping[str, Mapping[str, Any]]) -> int:
     :class:`CorruptDatabaseError` for a file TinyDB could not read, or that is not Sorot's."""
     for name, table in data.items():
         if not _ids_are_numbers(table):
-            raise CorruptDatabaseError(f"is not a TinyDB database (a record id in {_shown(name)} is not a number)")
+            raise CorruptDatabaseError(f"is not a TinyDB database (a record id in {shown_table(name)} is not a number)")
     meta = data.get(META)
     if meta:
         record = meta.get(_META_KEY, next(iter(meta.values())))
@@ -1597,53 +1131,6 @@ def _next_key(table: Mapping[str, Any]) -> int:
     return max((n for n in map(_doc_id, table) if n is not None), default=0) + 1
 
 
-def _shown(name: str) -> str:
-    """A table name as a message may quote it: escaped, and short."""
-    return repr(name if len(name) <= 40 else name[:40] + "…")
-
-
-def _follow_link(path: Path) -> Path:
-    """The file a database path stands for: itself, or the target of a symbolic link, resolved
-    once. A link to nothing is an error rather than a new database: its target is most likely
-    on a drive not mounted, or a synced folder moved, and a new file there would split the notes."""
-    if not os.path.islink(path):
-        return path
-    try:
-        return Path(os.path.realpath(path, strict=True))
-    except FileNotFoundError:
-        try:
-            target = os.readlink(path)
-        except OSError:
-            target = "a file"
-        raise StoreError(f"{path} is a symbolic link to {target}, which does not exist") from None
-    except OSError as exc:
-        raise StoreError(f"{path} is a symbolic link that cannot be followed ({exc.strerror or exc})") from None
-
-
-def _no_write_bits(path: Path) -> bool:
-    """Whether no one may write ``path`` by its mode (``chmod a-w``), which root, whom the
-    permissions do not stop, is held to as well: the owner said "do not change this"."""
-    try:
-        return not os.stat(path).st_mode & 0o222
-    except OSError:
-        return False
-
-
-def unwritable_reason(path: Path) -> str | None:
-    """Why annotations cannot be saved in the database at ``path`` (a link's target), or None.
-
-    The one place the store decides: the directory must take new files (the temporary file of
-    each save, the lock), the file must be writable for its owner's sake even though a save
-    replaces it (``chmod a-w`` says "do not change this"), and the lock file must be creatable.
-    """
-    directory = path.parent
-    if not os.access(directory, os.W_OK | os.X_OK) or _no_write_bits(directory):
-        return f"cannot save annotations in {directory}: the directory is not writable"
-    if os.path.exists(path) and (not os.access(path, os.W_OK) or _no_write_bits(path)):
-        return f"{path} is read-only: annotations cannot be saved"
-    return lock_file_problem(f"{path}.lock")
-
-
 def _sha_of(record: Any) -> str | None:
     doc = record.get("document") if isinstance(record, Mapping) else None
     return doc.get("sha256") if isinstance(doc, Mapping) else None
@@ -1665,63 +1152,3 @@ def _free_name(path: Path, suffix: str) -> Path:
         candidate = path.with_name(f"{path.name}{suffix}-{n}")
         n += 1
     return candidate
-
-
-def _remove_stale_temporaries(path: Path) -> None:
-    """Temporary files left by a writer that died mid-write (only a lock holder makes them)."""
-    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
-        with _quiet():
-            tmp.unlink()
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename itself durable; not every platform can open a directory."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-_closing: queue.SimpleQueue[BinaryIO] | None = None
-_closing_guard = threading.Lock()
-
-
-def _close_later(handle: BinaryIO) -> None:
-    """Close a handle on a replaced file off the caller's path: the last close of a replaced
-    multi-megabyte file frees its blocks, which takes milliseconds that a save need not wait for."""
-    global _closing
-    with _closing_guard:
-        if _closing is None:
-            _closing = queue.SimpleQueue()
-            threading.Thread(target=_close_each, args=(_closing,), name="sorot-store-close", daemon=True).start()
-        _closing.put(handle)
-
-
-def _close_each(handles: queue.SimpleQueue[BinaryIO]) -> None:
-    while True:
-        with _quiet():
-            handles.get().close()
-
-
-def _forget_closer() -> None:
-    global _closing
-    _closing = None  # a forked child has no closer thread: it starts its own
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_closer)
-
-
-@contextmanager
-def _quiet(*errors: type[BaseException]) -> Iterator[None]:
-    caught = errors or (OSError,)
-    try:
-        yield
-    except caught:
-        pass
