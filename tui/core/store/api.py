@@ -645,11 +645,13 @@ class Store:
         index = self._current()
         key = index.position_by_sha.get(sha256)
         if key is not None:
-            return index.positions[key]["offset"]
+            offset: int = index.positions[key]["offset"]  # indexed positions are sound: an int
+            return offset
         if path:
             same = [r for r in index.positions.values() if is_position(r) and r["document"].get("path") == path]
             if same:
-                return max(same, key=lambda r: str(r.get("updated", "")))["offset"]
+                latest: int = max(same, key=lambda r: str(r.get("updated", "")))["offset"]
+                return latest
         return None
 
     # -- bookmarks ------------------------------------------------------------------------------

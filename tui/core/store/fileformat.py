@@ -26,16 +26,21 @@ from __future__ import annotations
 import gc
 import json
 import sys
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsKeysAndGetItem
+    from typing_extensions import Self
 
 from tui.core.store.errors import CorruptDatabaseError, shown_table
 
 _encode = json.JSONEncoder(separators=(",", ":")).encode  # ASCII: lone surrogates in notes stay writable
-_scan = json.JSONDecoder().scan_once  # (text, index) -> (value, end); raises StopIteration
+# (text, index) -> (value, end); raises StopIteration. JSONDecoder sets it in __init__, untyped in typeshed.
+_scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
-class _Record(dict):
+class _Record(dict[str, Any]):
     """A stored record that remembers its JSON line until something changes it."""
 
     __slots__ = ("_key", "_line")
@@ -74,7 +79,9 @@ class _Record(dict):
         self._line = None
         super().clear()
 
-    def __ior__(self, other: Any) -> _Record:
+    # The types are exact; mypy holds any __ior__ of a dict subclass to dict.__or__'s generic
+    # overloads, which typeshed's own dict.__ior__ (returning Self) would not pass either.
+    def __ior__(self, other: SupportsKeysAndGetItem[str, Any] | Iterable[tuple[str, Any]]) -> Self:  # type: ignore[misc, override]
         self._line = None
         return super().__ior__(other)
 

@@ -166,7 +166,7 @@ class CountingMemoryStorage(MemoryStorage):
     """TinyDB's memory storage, with the generation counter the store's index needs."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # tinydb's MemoryStorage.__init__ is unannotated
         self.generation = 0
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
