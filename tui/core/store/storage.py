@@ -10,8 +10,8 @@
 * a database path that is a symbolic link is followed once (:func:`follow_link`): the lock,
   the temporary files and any file put aside live beside the link's target, and saves replace
   the target, so the link stays a link (a link to nothing is refused);
-* a file that has become a FIFO or a device, or was made read-only (``chmod a-w``) since it
-  was opened, is never read from nor written over: :class:`NotWritableError`;
+* a file that has become a FIFO or a device since it was opened is neither read nor replaced,
+  and one made read-only since (``chmod a-w``) is not saved over: :class:`NotWritableError`;
 * :func:`unwritable_reason` is the one place that decides whether a database can take saves.
 
 The bytes are laid out by :mod:`.fileformat`. :class:`CountingMemoryStorage` is the same
