@@ -257,7 +257,7 @@ def test_the_quick_soundness_check_agrees_with_the_annotation_model() -> None:
     import random
 
     from tui.core.annotations import Annotation
-    from tui.core.store import _is_annotation
+    from tui.core.store.index import is_annotation
 
     odd = [None, "", "x", "highlight", "orphaned", 0, -1, 7, True, 1.5, float("nan"), [], ["a"], [1], {}, {"a": 1}]
     fields = {
@@ -286,10 +286,10 @@ def test_the_quick_soundness_check_agrees_with_the_annotation_model() -> None:
             accepted = True
         except (ValueError, KeyError, TypeError, AttributeError):
             accepted = False
-        assert _is_annotation(record) == accepted, record
+        assert is_annotation(record) == accepted, record
         agreed[accepted] += 1
     assert min(agreed.values()) > 100  # both answers were exercised
-    assert not _is_annotation(["a", "list"]) and not _is_annotation("text") and not _is_annotation(None)
+    assert not is_annotation(["a", "list"]) and not is_annotation("text") and not is_annotation(None)
 
 
 def test_export_and_import_through_a_link_to_nothing_say_so_in_one_line(tmp_path: Path, sorot) -> None:

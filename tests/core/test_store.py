@@ -32,6 +32,7 @@ from tui.core.store import (
     parse_database,
     serialise_database,
 )
+from tui.core.store import storage as storage_module
 
 PROC = Path("/proc/self").is_dir()
 
@@ -624,7 +625,7 @@ def test_a_failed_write_is_reported_and_changes_nothing(db: Path, monkeypatch: p
         def refuse(*args, **kwargs):
             raise PermissionError(13, "Permission denied")
 
-        monkeypatch.setattr(store_module.tempfile, "mkstemp", refuse)
+        monkeypatch.setattr(storage_module.tempfile, "mkstemp", refuse)  # where the storage finds it
         with pytest.raises(StoreError, match="Permission denied") as error:
             s.add(note(TEXT, "Senin pagi"))
         assert "\n" not in str(error.value)
