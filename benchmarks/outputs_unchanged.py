@@ -121,7 +121,8 @@ def main() -> int:
     options = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="sorot-same-"))
     old_tree = work / "old"
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(old_tree), options.old], check=True)
+    git = ["git", "-C", str(ROOT), "worktree"]
+    subprocess.run([*git, "add", "--detach", "-q", str(old_tree), options.old], check=True)
     try:
         second = work / "menteri.txt"
         second.write_text(SECOND_ARTICLE, encoding="utf-8")
@@ -145,7 +146,7 @@ def main() -> int:
             shutil.copytree(work / "out-new", options.keep / "new", dirs_exist_ok=True)
         return 1 if differ else 0
     finally:
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old_tree)], check=False)
+        subprocess.run([*git, "remove", "--force", str(old_tree)], check=False)
         shutil.rmtree(work, ignore_errors=True)
 
 
