@@ -39,6 +39,7 @@ def document_of(article: Article) -> DocumentRef:
     path = str(article.path.resolve()) if article.path is not None else ""
     return DocumentRef(article.sha256, path, article.title)
 
+
 DELETED_ELSEWHERE = "the annotation was deleted elsewhere (another sorot, or an import)"
 
 
