@@ -65,6 +65,29 @@ def test_the_ui_reaches_the_core_only_through_public_names() -> None:
     assert found == []
 
 
+def facade_packages() -> list[str]:
+    """The core packages whose ``__init__`` lists their public names (``__all__``): the rest of the
+    package is their implementation."""
+    return sorted(
+        ".".join(init.parent.relative_to(TUI.parent).parts)
+        for init in (TUI / "core").rglob("__init__.py")
+        if "__all__" in init.read_text(encoding="utf-8")
+    )
+
+
+def test_the_ui_enters_a_package_with_public_names_only_through_them() -> None:
+    packages = facade_packages()
+    assert {"tui.core.store", "tui.core.facts"} <= set(packages)
+    found = [
+        f"{path.relative_to(TUI.parent)}:{line} imports {module}"
+        for path in [*modules("tui.ui"), TUI / "cli.py"]
+        for module, _, line in imports(path)
+        for package in packages
+        if module.startswith(package + ".")
+    ]
+    assert found == []
+
+
 def test_the_checks_see_the_imports_they_judge() -> None:
     """Guards the guard: a lazy import inside a function is seen (the engine's import of the facts)."""
     engine = TUI / "core" / "analysis" / "engine.py"

@@ -15,7 +15,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from tui.core.entities import Entity
-    from tui.core.facts.model import Fact, Facts
+    from tui.core.facts import Fact, Facts
     from tui.ui.overlays import Laidout
 
 # ----------------------------------------------------------------------------- the article view

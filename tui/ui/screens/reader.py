@@ -57,7 +57,7 @@ from tui.ui.widgets.notes_panel import NotesPanel
 from tui.ui.widgets.status_bar import NlpIndicator, StatusBar
 
 if TYPE_CHECKING:
-    from tui.core.facts.model import Facts
+    from tui.core.facts import Facts
     from tui.core.session import DocumentSession
     from tui.ui.app import SorotApp
     from tui.ui.screens.annotate import NoteResult

@@ -20,7 +20,7 @@ from tui.core.document import inert
 from tui.ui.messages import FactChosen, PanelLeft, WalkRequested
 
 if TYPE_CHECKING:  # the facts package is imported by whoever computes facts, after the first paint
-    from tui.core.facts.model import DateFact, Fact, Facts
+    from tui.core.facts import DateFact, Fact, Facts
 
 SECTIONS = (
     ("entity", "Entities"),
