@@ -73,6 +73,20 @@ def run(app: SorotApp, **options):
     return app.run_test(message_hook=hook, **options)
 
 
+def screen_strips(app: SorotApp, screens=None) -> list:
+    """The strips the screen (or each of ``screens``) is composed into, as the terminal gets them.
+
+    Textual has no public way to read what is on screen as text (``export_screenshot`` gives an
+    SVG), so this is the one place that asks the compositor; a test never does itself."""
+    return [strip for screen in (screens or [app.screen]) for strip in screen._compositor.render_strips()]
+
+
+async def scroll_down(pilot: Pilot, widget, offset: tuple[int, int]) -> None:
+    """The mouse wheel turned down once over ``widget`` at ``offset``: Pilot has clicks and hovers
+    but no wheel, so this is the one place that posts the wheel's event the way Pilot does."""
+    await pilot._post_mouse_events([events.MouseScrollDown], widget, offset=offset)
+
+
 def notifications(app: SorotApp) -> list[Notification]:
     """Every notification ``app`` showed so far, in order (also those already timed out)."""
     return _NOTIFIED[id(app)]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual import events
 
-from tests.ui.conftest import notifications, reader, status_text, view_of, wait_until
+from tests.ui.conftest import notifications, reader, screen_strips, status_text, view_of, wait_until
 from tui.core.annotations import DocumentRef, make_annotation
 from tui.core.document import load_article
 from tui.core.store import Store
@@ -25,19 +25,15 @@ WIDE = (140, 40)
 ARTICLE = "Judul \x1b]0;judul\x07 berita\n\nBanjir melanda Jakarta kemarin. Warga Kampung Melayu mengungsi ke masjid.\n"
 
 
-def painted(app) -> str:
+def painted_text(app) -> str:
     """The text every screen on the stack paints (the terminal's own sequences aside)."""
     return "".join(
-        segment.text
-        for screen in app.screen_stack
-        for strip in screen._compositor.render_strips()
-        for segment in strip
-        if not segment.control
+        segment.text for strip in screen_strips(app, app.screen_stack) for segment in strip if not segment.control
     )
 
 
 def assert_inert(app) -> None:
-    raw = RAW_CONTROL.findall(painted(app))
+    raw = RAW_CONTROL.findall(painted_text(app))
     assert not raw, f"raw control characters painted: {raw!r}"
 
 
@@ -73,7 +69,7 @@ async def test_an_imported_note_is_shown_inert_in_notes_and_in_its_editor_and_ke
     async with reader(article, size=WIDE, db=db) as (app, pilot):
         await pilot.press("t")  # the Notes list
         await pilot.pause()
-        assert "title ␛]0;pwned␇ red" in painted(app)
+        assert "title ␛]0;pwned␇ red" in painted_text(app)
         assert_inert(app)
 
         view = view_of(app)
@@ -117,14 +113,14 @@ async def test_labels_in_the_picker_the_status_line_and_the_palette_are_inert(ar
         await pilot.press("l")
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.pause()
-        assert "LOC␛]0;x␇ (now)" in painted(app)
+        assert "LOC␛]0;x␇ (now)" in painted_text(app)
         assert_inert(app)
         await pilot.press("1")
         await pilot.pause()
         assert status_text(app) == "LOC␛]0;x␇ → PERSON (u undoes)"
         assert_inert(app)
         await pilot.press("u", "ctrl+p")
-        await wait_until(pilot, lambda: "Hide LOC␛]0;x␇ highlighting" in painted(app))
+        await wait_until(pilot, lambda: "Hide LOC␛]0;x␇ highlighting" in painted_text(app))
         assert_inert(app)
 
 
@@ -133,7 +129,7 @@ async def test_bookmarks_pasted_text_and_notifications_are_inert(article: Path) 
         await pilot.press("m", "apostrophe")
         assert isinstance(app.screen, BookmarksScreen)
         await pilot.pause()
-        assert "Judul ␛]0;judul␇ berita" in painted(app)
+        assert "Judul ␛]0;judul␇ berita" in painted_text(app)
         assert_inert(app)
         await pilot.press("escape")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import OptionList
 
-from tests.ui.conftest import notifications, reader, run, screen_text, view_of, wait_for_nlp, wait_until
+from tests.ui.conftest import notifications, reader, run, screen_strips, screen_text, view_of, wait_for_nlp, wait_until
 from tui.ui.screens.library import LibraryScreen
 from tui.ui.screens.reader import ReaderScreen, TitleBar
 
@@ -28,7 +28,7 @@ async def test_markup_and_escape_sequences_in_an_article_are_shown_literally(tmp
         title = app.screen.query_one(TitleBar).render()
         assert "[bold]jahat[@click=app.quit]x␛]0;HACKED␇.txt" in title.plain
         assert title.plain.startswith("Judul ␛[41mMERAH")
-        painted = "".join(seg.text for strip in app.screen._compositor.render_strips() for seg in strip)
+        painted = "".join(seg.text for strip in screen_strips(app) for seg in strip)
         assert "\x1b" not in painted and "\x07" not in painted
         # Clicking the would-be link only moves the cursor: nothing runs, the app keeps going.
         view = view_of(app)
@@ -74,7 +74,7 @@ async def test_a_broken_file_in_a_directory_gives_a_notification_not_a_crash(tmp
         assert isinstance(app.screen, LibraryScreen)
         messages = [n.message for n in notifications(app)]
         assert any("a-kosong.txt" in m and "empty" in m for m in messages)
-        painted = "".join(seg.text for strip in app.screen._compositor.render_strips() for seg in strip)
+        painted = "".join(seg.text for strip in screen_strips(app) for seg in strip)
         assert "c-␛]0;HACKED␇.txt" in painted
         assert "\x1b" not in painted and "\x07" not in painted
 

@@ -5,11 +5,21 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from textual import events
 from textual.command import CommandList
 from textual.widgets import Input
 
-from tests.ui.conftest import GatedEngine, reader, run, screen_text, status_text, view_of, wait_for_nlp, wait_until
+from tests.ui.conftest import (
+    GatedEngine,
+    reader,
+    run,
+    screen_strips,
+    screen_text,
+    scroll_down,
+    status_text,
+    view_of,
+    wait_for_nlp,
+    wait_until,
+)
 from tui.core.document import load_article
 from tui.ui.app import SorotApp
 from tui.ui.screens.help import HelpScreen
@@ -212,7 +222,7 @@ async def test_the_mouse_wheel_scrolls_and_the_cursor_stays_on_screen() -> None:
     async with reader(size=(100, 12)) as (app, pilot):
         view = view_of(app)
         for _ in range(6):
-            await pilot._post_mouse_events([events.MouseScrollDown], view, offset=(10, 3))
+            await scroll_down(pilot, view, (10, 3))
         await pilot.pause()
         assert view.scroll_offset.y > 0
         row = view.wrapped.row_of(view.cursor)
@@ -260,7 +270,7 @@ async def test_after_paging_the_cursor_is_drawn_where_it_is() -> None:
         row_on_screen = view.wrapped.row_of(view.cursor) - view.scroll_offset.y
         top = view.region.y
         text_width = view.scrollable_content_region.width  # leave out the scrollbar
-        strips = app.screen._compositor.render_strips()
+        strips = screen_strips(app)
         painted = [strips[top + y].crop(0, text_width) for y in range(view.size.height)]
         rows_with_cursor = [
             y for y, strip in enumerate(painted) if any(seg.style and seg.style.reverse for seg in strip)
