@@ -49,6 +49,18 @@ def test_spacy_loads_it_without_importing_sorot_first() -> None:
     assert "Joko Widodo" in out.stdout
 
 
+def test_spacy_finds_the_gazetteer_function_without_importing_sorot_first() -> None:
+    # What a config naming "sorot.gazetteer.v1" resolves to in any spaCy program (an entry point).
+    code = (
+        "import sys; from spacy.util import registry\n"
+        "gazetteer = registry.misc.get('sorot.gazetteer.v1')()\n"
+        "print(type(gazetteer).__name__, 'Jakarta' in gazetteer.names)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["Gazetteer", "True"]
+
+
 # Dev-split floors just under today's scores: a retrained or re-tuned pipeline must not quietly regress.
 FLOORS = {"nerui-indolem": 0.87, "idner-news-2k": 0.77, "nergrit-indonlu": 0.71}
 

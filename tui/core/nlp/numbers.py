@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from tui.core.nlp.candidates import add_candidate, sentence_initial
-from tui.core.nlp.gazetteer import Gazetteer, load_gazetteer
+from tui.core.nlp.gazetteer import Gazetteer, gazetteer_config
 
 NUMERIC_LABELS = ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL")
 
@@ -201,17 +201,17 @@ class SparseMatcher:
 
 @Language.factory(
     "sorot_numbers",
-    default_config={"labels": list(NUMERIC_LABELS), "max_clause_tokens": 8, "data_path": None},
+    default_config={"labels": list(NUMERIC_LABELS), "max_clause_tokens": 8, "gazetteer": gazetteer_config()},
 )
 def make_numbers(
-    nlp: Language, name: str, labels: list[str], max_clause_tokens: int, data_path: str | None
+    nlp: Language, name: str, labels: list[str], max_clause_tokens: int, gazetteer: Gazetteer
 ) -> NumberRules:
     unknown = [label for label in labels if label not in NUMERIC_LABELS]
     if unknown:
         raise ValueError(f"[{name}] unknown labels {unknown}; choose from {list(NUMERIC_LABELS)}")
     if not isinstance(max_clause_tokens, int) or not 0 <= max_clause_tokens <= 30:
         raise ValueError(f"[{name}] max_clause_tokens must be an integer from 0 to 30, got {max_clause_tokens!r}")
-    return NumberRules(nlp, load_gazetteer(data_path), frozenset(labels), max_clause_tokens)
+    return NumberRules(nlp, gazetteer, frozenset(labels), max_clause_tokens)
 
 
 class NumberRules:
