@@ -14,7 +14,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 
-from spacy.attrs import LOWER
+from spacy.attrs import LOWER  # type: ignore[import-not-found]  # compiled, no stubs
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 

@@ -125,7 +125,7 @@ GAZETTEER_SECTION = "sorot"
 GAZETTEER_REFERENCE = "${sorot.gazetteer}"
 
 
-@registry.misc(GAZETTEER)
+@registry.misc(GAZETTEER)  # type: ignore[untyped-decorator]  # catalogue has no types
 def configured_gazetteer(path: str | None = None) -> Gazetteer:
     """The gazetteer a pipeline's config names: the data file at ``path``, else the one shipped with Sorot."""
     if path is not None and not Path(path).is_file():

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from spacy.attrs import LOWER
+from spacy.attrs import LOWER  # type: ignore[import-not-found]  # compiled, no stubs
 from spacy.lang.id.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token

@@ -87,7 +87,7 @@ class Stats:
 
     sentences: int = 0
     tokens: int = 0
-    entities: Counter = field(default_factory=Counter)
+    entities: Counter[str] = field(default_factory=Counter)
     repairs: int = 0
     glued: int = 0
 

@@ -99,9 +99,9 @@ def train(
     if corpus not in stats:
         raise ValueError(f"corpus {corpus!r} not available; have {', '.join(stats)}")
     train_path = corpus_dir / corpus / "train.spacy"
-    extra = [Path(p) for p in extra]
-    if extra:
-        train_path = merge_docbins([train_path, *extra], corpus_dir / f"{corpus}+extra" / "train.spacy")
+    extra_paths = [Path(p) for p in extra]
+    if extra_paths:
+        train_path = merge_docbins([train_path, *extra_paths], corpus_dir / f"{corpus}+extra" / "train.spacy")
     settings: dict[str, Any] = {
         "paths.train": str(train_path),
         "paths.dev": str(corpus_dir / corpus / "dev.spacy"),
@@ -114,11 +114,11 @@ def train(
     parts = COMBINED.get(corpus, (corpus,))
     for model in ("model-best", "model-last"):
         if (out_dir / model).is_dir():
-            write_meta(out_dir / model, [SOURCES[p] for p in parts if p in SOURCES], extra, settings)
+            write_meta(out_dir / model, [SOURCES[p] for p in parts if p in SOURCES], extra_paths, settings)
     return out_dir / "model-best"
 
 
-def write_meta(model_dir: Path, sources: list[dict], extra: list[Path], settings: dict[str, Any]) -> None:
+def write_meta(model_dir: Path, sources: list[dict[str, str]], extra: list[Path], settings: dict[str, Any]) -> None:
     """Name the pipeline and record its training data and licences in ``meta.json``."""
     path = model_dir / "meta.json"
     meta = json.loads(path.read_text(encoding="utf-8"))
