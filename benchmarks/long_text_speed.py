@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tui.core.nlp import MODEL_DIR, find_entities, load_pipeline  # noqa: E402
-from tui.core.nlp.corpora import CORPORA, DEFAULT_DATA_DIR, available_corpora, read_split  # noqa: E402
+from tui.core.nlp.training.corpora import CORPORA, DEFAULT_DATA_DIR, available_corpora, read_split  # noqa: E402
 
 SENTENCES_PER_PARAGRAPH = 8
 

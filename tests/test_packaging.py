@@ -39,5 +39,6 @@ def test_the_wheel_ships_the_sample_article_and_package_data(tmp_path: Path) -> 
     entry_text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "sorot = tui.cli:main" in entry_text
     assert "sorot.id_tokenizer.v1 = tui.core.nlp.tokenizer:create_tokenizer" in entry_text
+    assert "sorot.gazetteer.v1 = tui.core.nlp.gazetteer:configured_gazetteer" in entry_text
     sample = zipfile.ZipFile(wheel).read("tui/seeds/000_509a6613fde4a62d.txt")
     assert sample == (ROOT / "seeds" / "000_509a6613fde4a62d.txt").read_bytes()

@@ -176,7 +176,7 @@ def test_spacy_export_limited_to_the_ner_labels(library: dict) -> None:
 
 
 def test_exported_corrections_train_the_pipeline_as_extra_data(library: dict, tmp_path: Path) -> None:
-    from tui.core.nlp.train import train
+    from tui.core.nlp.training.train import train
 
     extra = tmp_path / "koreksi.spacy"
     run_export("spacy", library["db"], out=extra, find=find, labels={"PERSON", "ORG", "LOC"})

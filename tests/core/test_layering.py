@@ -1,6 +1,7 @@
 """The layering, read from the source (imports inside functions included): the core never imports
 Textual; ``nlp`` never imports ``facts`` (``analysis`` is where they meet); ``facts`` never imports
-spaCy; the UI reaches the core only through public names, never a private module or name."""
+spaCy; nothing that runs imports ``nlp.training``, the tools that build the pipeline; the UI
+reaches the core only through public names, never a private module or name."""
 
 from __future__ import annotations
 
@@ -52,6 +53,23 @@ def test_a_package_never_imports_what_sits_above_or_beside_it(package: str, forb
     assert found == []
 
 
+def imports_training(module: str, names: list[str]) -> bool:
+    """Any import of the training tools, ``from tui.core.nlp import training`` included."""
+    return any(under(name, "tui.core.nlp.training") for name in [module, *(f"{module}.{n}" for n in names)])
+
+
+def test_nothing_that_runs_imports_the_training_tools() -> None:
+    """Sorot's runtime (the nlp components, the reader, the CLI) is everything but ``nlp/training``."""
+    runtime = [path for path in modules("tui") if TUI / "core" / "nlp" / "training" not in path.parents]
+    found = [
+        f"{path.relative_to(TUI.parent)}:{line} imports {module}"
+        for path in runtime
+        for module, names, line in imports(path)
+        if imports_training(module, names)
+    ]
+    assert found == []
+
+
 def test_the_ui_reaches_the_core_only_through_public_names() -> None:
     found = []
     for path in [*modules("tui.ui"), TUI / "cli.py"]:
@@ -93,3 +111,6 @@ def test_the_checks_see_the_imports_they_judge() -> None:
     engine = TUI / "core" / "analysis" / "engine.py"
     assert any(under(module, "tui.core.facts") for module, _, _ in imports(engine))
     assert modules("tui.core.nlp") and modules("tui.core.facts") and modules("tui.ui")
+    assert modules("tui.core.nlp.training")
+    assert imports_training("tui.core.nlp", ["training"]) and imports_training("tui.core.nlp.training.train", ["train"])
+    assert not imports_training("tui.core.nlp", ["MODEL_DIR", "trainer"])

@@ -9,9 +9,9 @@ import sys
 import pytest
 
 from tui.core.nlp import MODEL_DIR, load_pipeline
-from tui.core.nlp.corpora import CORPORA, DEFAULT_DATA_DIR, available_corpora, read_split
-from tui.core.nlp.evaluate import ALL, evaluate_sentences
-from tui.core.nlp.package import weights_digest
+from tui.core.nlp.training.corpora import CORPORA, DEFAULT_DATA_DIR, available_corpora, read_split
+from tui.core.nlp.training.evaluate import ALL, evaluate_sentences
+from tui.core.nlp.training.package import weights_digest
 
 META = json.loads((MODEL_DIR / "meta.json").read_text(encoding="utf-8"))
 
@@ -47,6 +47,18 @@ def test_spacy_loads_it_without_importing_sorot_first() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "Joko Widodo" in out.stdout
+
+
+def test_spacy_finds_the_gazetteer_function_without_importing_sorot_first() -> None:
+    # What a config naming "sorot.gazetteer.v1" resolves to in any spaCy program (an entry point).
+    code = (
+        "import sys; from spacy.util import registry\n"
+        "gazetteer = registry.misc.get('sorot.gazetteer.v1')()\n"
+        "print(type(gazetteer).__name__, 'Jakarta' in gazetteer.names)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["Gazetteer", "True"]
 
 
 # Dev-split floors just under today's scores: a retrained or re-tuned pipeline must not quietly regress.

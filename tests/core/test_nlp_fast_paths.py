@@ -11,7 +11,6 @@ from spacy.lang.id import Indonesian
 from spacy.matcher import Matcher
 from spacy.util import compile_prefix_regex
 
-from tui.core.nlp.corpora import CORPORA, DEFAULT_DATA_DIR, available_corpora, read_split
 from tui.core.nlp.gazetteer import load_gazetteer
 from tui.core.nlp.names import ORG_HEADS_LIST, TITLES_LIST, phrase_matches, phrase_table
 from tui.core.nlp.numbers import NumberRules, SparseMatcher
@@ -23,6 +22,7 @@ from tui.core.nlp.tokenizer import (
     anchored_prefix_search,
     top_level_branches,
 )
+from tui.core.nlp.training.corpora import CORPORA, DEFAULT_DATA_DIR, available_corpora, read_split
 
 ODD_TEXTS = [
     "",

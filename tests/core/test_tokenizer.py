@@ -10,8 +10,8 @@ import spacy
 from spacy.lang.id import Indonesian
 from spacy.vocab import Vocab
 
-from tui.core.nlp.corpora import CORPORA, DEFAULT_DATA_DIR, available_corpora, read_split
 from tui.core.nlp.tokenizer import TOKENIZER_NAME, SorotTokenizer, split_exceptions
+from tui.core.nlp.training.corpora import CORPORA, DEFAULT_DATA_DIR, available_corpora, read_split
 
 
 @pytest.fixture(scope="module")

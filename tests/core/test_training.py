@@ -8,8 +8,12 @@ import pytest
 import spacy
 from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
+from thinc.api import Config
 
-from tui.core.nlp.corpora import (
+from tui.core.nlp import MODEL_DIR
+from tui.core.nlp.ensemble import add_rules
+from tui.core.nlp.tokenizer import SorotTokenizer
+from tui.core.nlp.training.corpora import (
     CORPORA,
     DEFAULT_DATA_DIR,
     convert,
@@ -17,17 +21,15 @@ from tui.core.nlp.corpora import (
     parse_conll,
     repair_bio,
 )
-from tui.core.nlp.ensemble import add_rules
-from tui.core.nlp.evaluate import (
+from tui.core.nlp.training.evaluate import (
     Score,
     bio_spans,
     evaluate_article,
     evaluate_sentences,
     score_spans,
 )
-from tui.core.nlp.package import package
-from tui.core.nlp.tokenizer import SorotTokenizer
-from tui.core.nlp.train import train
+from tui.core.nlp.training.package import package
+from tui.core.nlp.training.train import train
 
 HAVE_DATA = all((DEFAULT_DATA_DIR / c.folder).is_dir() for c in CORPORA)
 
@@ -161,6 +163,11 @@ def test_smoke_training_gives_a_loadable_indonesian_pipeline(tmp_path: Path) -> 
     assert {"CC BY 4.0", "MIT"} <= {source["license"] for source in shipped.meta["sources"]}
     doc = shipped("Presiden Joko Widodo berkunjung ke Jakarta pada 24 April 2024.")
     assert ("24 April 2024", "DATE") in [(e.text, e.label_) for e in doc.ents]  # the rules run after the NER
+    # A retrain configures the rules as the shipped pipeline does: one gazetteer, referred to.
+    config, ours = (Config().from_disk(d / "config.cfg", interpolate=False) for d in (tmp_path / "shipped", MODEL_DIR))
+    rules = [name for name in ours["components"] if name.startswith("sorot_")]
+    assert [config["components"][name] for name in rules] == [ours["components"][name] for name in rules]
+    assert config["sorot"] == ours["sorot"]
 
 
 # -- evaluation ----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from tui.core.entities import Entity
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 DEFAULT_MODEL = "sorot-id"
 """Name of the pipeline used when no ``--model`` is given: the trained NER plus rules, shipped in
@@ -88,7 +89,7 @@ def split_for_nlp(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, int
         start = end
 
 
-def doc_entities(doc, offset: int = 0) -> list[Entity]:
+def doc_entities(doc: Doc, offset: int = 0) -> list[Entity]:
     """The entities of a spaCy ``Doc`` made from ``text[offset:...]``, as plain records."""
     return [
         Entity(offset + ent.start_char, offset + ent.end_char, LABEL_ALIASES.get(ent.label_, ent.label_), ent.text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from spacy.attrs import ORTH
+from spacy.attrs import ORTH  # type: ignore[import-not-found]  # compiled, no stubs
 from spacy.tokens import Doc, Span, Token
 
 CANDIDATES = "sorot_candidates"

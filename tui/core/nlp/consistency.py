@@ -23,7 +23,7 @@ from tui.core.nlp.candidates import (
     rank,
     token_texts,
 )
-from tui.core.nlp.gazetteer import Gazetteer, load_gazetteer
+from tui.core.nlp.gazetteer import Gazetteer, gazetteer_config
 
 # Gazetteer matches that a person's name in the same document outranks ("Bima" is a town, but
 # after "Bima Arya" it is him); countries are never given up this way.
@@ -31,12 +31,14 @@ OVERRIDABLE = frozenset({"gazetteer_city", "gazetteer_city_common", "reporting_s
 _MAX_KEY = 6
 
 
-@Language.factory("sorot_consistency", default_config={"name_parts": True, "acronyms": True, "data_path": None})
-def make_consistency(nlp: Language, name: str, name_parts: bool, acronyms: bool, data_path: str | None) -> Consistency:
+@Language.factory(
+    "sorot_consistency", default_config={"name_parts": True, "acronyms": True, "gazetteer": gazetteer_config()}
+)
+def make_consistency(nlp: Language, name: str, name_parts: bool, acronyms: bool, gazetteer: Gazetteer) -> Consistency:
     for key, value in (("name_parts", name_parts), ("acronyms", acronyms)):
         if not isinstance(value, bool):
             raise ValueError(f"[{name}] {key} must be true or false, got {value!r}")
-    return Consistency(load_gazetteer(data_path), name_parts, acronyms)
+    return Consistency(gazetteer, name_parts, acronyms)
 
 
 class Consistency:

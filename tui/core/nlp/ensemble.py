@@ -14,13 +14,13 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 
-from spacy.attrs import LOWER
+from spacy.attrs import LOWER  # type: ignore[import-not-found]  # compiled, no stubs
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from tui.core.nlp import LABEL_ALIASES
 from tui.core.nlp.candidates import CANDIDATES, NAME_LABELS, candidates, is_acronym, is_name_token, token_texts
-from tui.core.nlp.gazetteer import NOT_PLACE_AFTER, Gazetteer, load_gazetteer
+from tui.core.nlp.gazetteer import NOT_PLACE_AFTER, Gazetteer, add_with_gazetteer, gazetteer_config
 from tui.core.nlp.names import TITLES_LIST
 
 # Rules that guess a name's extent from capitalised words around a head word or title. Where the
@@ -40,11 +40,11 @@ def span_label(span: Span) -> str:
     return LABEL_ALIASES.get(span.label_, span.label_)
 
 
-@Language.factory("sorot_model_candidates", default_config={"mode": "joint"})
-def make_model_candidates(nlp: Language, name: str, mode: str) -> ModelCandidates:
+@Language.factory("sorot_model_candidates", default_config={"mode": "joint", "gazetteer": gazetteer_config()})
+def make_model_candidates(nlp: Language, name: str, mode: str, gazetteer: Gazetteer) -> ModelCandidates:
     if mode not in ENSEMBLES:
         raise ValueError(f"[{name}] mode must be one of {', '.join(ENSEMBLES)}, got {mode!r}")
-    return ModelCandidates(mode, load_gazetteer())
+    return ModelCandidates(mode, gazetteer)
 
 
 class ModelCandidates:
@@ -130,9 +130,9 @@ def add_rules(nlp: Language, mode: str = "joint") -> Language:
         raise ValueError(f"ensemble mode must be one of {', '.join(ENSEMBLES)}, got {mode!r}")
     *finders, last = PIPE_NAMES
     for name in finders:
-        nlp.add_pipe(name)
-    nlp.add_pipe("sorot_model_candidates", config={"mode": mode})
-    nlp.add_pipe(last)  # sorot_consistency must see the model's candidates
+        add_with_gazetteer(nlp, name)
+    add_with_gazetteer(nlp, "sorot_model_candidates", {"mode": mode})
+    add_with_gazetteer(nlp, last)  # sorot_consistency must see the model's candidates
     if mode == "model-first":
         nlp.add_pipe("sorot_model_first")
     return nlp

@@ -1,8 +1,20 @@
-"""Place and organisation names from ``data/gazetteer.json`` (see ``build_gazetteer``).
+"""Place and organisation names from ``data/gazetteer.json`` (see ``training/build_gazetteer.py``).
 
 The ``sorot_gazetteer`` component looks names up token by token in a dict keyed by their first
 word: building a spaCy ``PhraseMatcher`` for ten thousand names means creating a ``Doc`` (and its
 lexemes) for each, which alone costs about 0.3 s at start-up; a dict costs a few milliseconds.
+
+Five components read the gazetteer. A pipeline's config names it once, as a registered function,
+and each component refers to that section::
+
+    [sorot.gazetteer]
+    @misc = "sorot.gazetteer.v1"
+    path = null
+
+    [components.sorot_names]
+    gazetteer = ${sorot.gazetteer}
+
+``add_with_gazetteer`` adds a component that way; ``path = null`` is the data shipped with Sorot.
 """
 
 from __future__ import annotations
@@ -13,10 +25,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from spacy.lang.id.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import registry
+from thinc.api import Config
 
 from tui.core.nlp.candidates import add_candidate, is_name_token, sentence_initial, token_texts
 
@@ -70,7 +85,7 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
         data = json.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise FileNotFoundError(
-            f"gazetteer data {file} is missing; run: python -m tui.core.nlp.build_gazetteer"
+            f"gazetteer data {file} is missing; run: python -m tui.core.nlp.training.build_gazetteer"
         ) from None
     names: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
 
@@ -104,16 +119,48 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
     )
 
 
+GAZETTEER = "sorot.gazetteer.v1"
+GAZETTEER_SECTION = "sorot"
+"""The top-level config section that holds ``[sorot.gazetteer]``."""
+GAZETTEER_REFERENCE = "${sorot.gazetteer}"
+
+
+@registry.misc(GAZETTEER)  # type: ignore[untyped-decorator]  # catalogue has no types
+def configured_gazetteer(path: str | None = None) -> Gazetteer:
+    """The gazetteer a pipeline's config names: the data file at ``path``, else the one shipped with Sorot."""
+    if path is not None and not Path(path).is_file():
+        raise ValueError(f"gazetteer path {path!r} is not a file")
+    return load_gazetteer(path)
+
+
+def gazetteer_config(path: str | None = None) -> dict[str, Any]:
+    """The config block that resolves to ``configured_gazetteer(path)``; each component's default."""
+    return {"@misc": GAZETTEER, "path": path}
+
+
+def add_with_gazetteer(nlp: Language, factory: str, config: dict[str, Any] | None = None) -> None:
+    """Add component ``factory``, given the gazetteer ``nlp``'s config names in ``[sorot.gazetteer]``.
+
+    The section is added to the config if it is not there (the shipped data). The component's own
+    config refers to it, so a saved pipeline names the gazetteer once.
+    """
+    block = nlp.config.setdefault(GAZETTEER_SECTION, {}).setdefault("gazetteer", gazetteer_config())
+    nlp.add_pipe(
+        factory,
+        config={**(config or {}), "gazetteer": dict(block)},
+        # What the saved config says; spaCy keeps it instead of the block resolved above.
+        raw_config=Config({"gazetteer": GAZETTEER_REFERENCE}),
+    )
+
+
 @Language.factory(
     "sorot_gazetteer",
-    default_config={"data_path": None, "common_word_cities": True},
+    default_config={"gazetteer": gazetteer_config(), "common_word_cities": True},
 )
-def make_gazetteer(nlp: Language, name: str, data_path: str | None, common_word_cities: bool) -> GazetteerMatcher:
-    if data_path is not None and not Path(data_path).is_file():
-        raise ValueError(f"[{name}] data_path {data_path!r} is not a file")
+def make_gazetteer(nlp: Language, name: str, gazetteer: Gazetteer, common_word_cities: bool) -> GazetteerMatcher:
     if not isinstance(common_word_cities, bool):
         raise ValueError(f"[{name}] common_word_cities must be true or false, got {common_word_cities!r}")
-    return GazetteerMatcher(load_gazetteer(data_path), common_word_cities)
+    return GazetteerMatcher(gazetteer, common_word_cities)
 
 
 class GazetteerMatcher:

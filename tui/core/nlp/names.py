@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from spacy.attrs import LOWER
+from spacy.attrs import LOWER  # type: ignore[import-not-found]  # compiled, no stubs
 from spacy.lang.id.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -27,7 +27,7 @@ from tui.core.nlp.candidates import (
     sentence_initial,
     token_texts,
 )
-from tui.core.nlp.gazetteer import Gazetteer, load_gazetteer
+from tui.core.nlp.gazetteer import Gazetteer, gazetteer_config
 
 # Titles and roles written before a name ("Presiden Joko Widodo", "Menteri Luar Negeri Retno
 # Marsudi"); the title is never part of the PERSON span. Longest title wins.
@@ -148,16 +148,14 @@ VALID_SUBJECT_LABELS = ("ORG", "PERSON", "NONE")
 
 @Language.factory(
     "sorot_names",
-    default_config={"unknown_subject": "PERSON", "max_name_tokens": 4, "data_path": None},
+    default_config={"unknown_subject": "PERSON", "max_name_tokens": 4, "gazetteer": gazetteer_config()},
 )
-def make_names(
-    nlp: Language, name: str, unknown_subject: str, max_name_tokens: int, data_path: str | None
-) -> NameRules:
+def make_names(nlp: Language, name: str, unknown_subject: str, max_name_tokens: int, gazetteer: Gazetteer) -> NameRules:
     if unknown_subject not in VALID_SUBJECT_LABELS:
         raise ValueError(f"[{name}] unknown_subject must be one of {VALID_SUBJECT_LABELS}, got {unknown_subject!r}")
     if not isinstance(max_name_tokens, int) or not 1 <= max_name_tokens <= 8:
         raise ValueError(f"[{name}] max_name_tokens must be an integer from 1 to 8, got {max_name_tokens!r}")
-    return NameRules(nlp, load_gazetteer(data_path), unknown_subject, max_name_tokens)
+    return NameRules(nlp, gazetteer, unknown_subject, max_name_tokens)
 
 
 def phrase_table(phrases: Iterable[str]) -> dict[str, list[tuple[str, ...]]]:

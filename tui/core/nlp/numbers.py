@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Any
 
-from spacy.attrs import ORTH
+from spacy.attrs import ORTH  # type: ignore[import-not-found]  # compiled, no stubs
 from spacy.lang.id.lex_attrs import _num_words
 from spacy.lang.id.stop_words import STOP_WORDS
 from spacy.language import Language
@@ -14,9 +15,12 @@ from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from tui.core.nlp.candidates import add_candidate, sentence_initial
-from tui.core.nlp.gazetteer import Gazetteer, load_gazetteer
+from tui.core.nlp.gazetteer import Gazetteer, gazetteer_config
 
 NUMERIC_LABELS = ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL")
+
+TokenPattern = dict[str, Any]
+"""One token of a spaCy ``Matcher`` pattern: ``{"LOWER": {"IN": [...]}, "OP": "?"}``."""
 
 # Number words from spaCy's Indonesian lexical attributes, with the "se-" forms ("seratus",
 # "sejuta") and the "-an" forms of round numbers ("ribuan" = thousands).
@@ -27,7 +31,7 @@ DAY_OF_MONTH_RE = r"^([1-9]|0[1-9]|[12]\d|3[01])$"
 ORDINAL_RE = rf"^(pertama|ke({_NUM_WORDS}|sebelas|seratus|seribu))$"
 
 # "lebih dari tiga tahun", "sekitar 10 persen": approximations belong to the expression.
-APPROXIMATORS = [
+APPROXIMATORS: list[list[TokenPattern]] = [
     [],
     [{"LOWER": {"IN": ["lebih", "kurang"]}}, {"LOWER": "dari"}],
     [{"LOWER": {"IN": ["sekitar", "hampir", "setidaknya", "sedikitnya", "kira-kira", "sekurangnya"]}}],
@@ -90,13 +94,13 @@ class SparseMatcher:
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
         self.matcher = Matcher(vocab)
-        self._token_specs: list[dict] = []  # the distinct pattern tokens, operators left out
+        self._token_specs: list[TokenPattern] = []  # the distinct pattern tokens, operators left out
         self._patterns: list[tuple[frozenset[int], frozenset[int]]] = []  # (required, all) pattern tokens
         self._tokens_of: dict[int, frozenset[int]] = {}  # lexeme -> the pattern tokens it matches
         self._probe = Matcher(vocab)  # each pattern token alone, under its number
         self._screen = Matcher(vocab)  # any pattern token, in fewer patterns
 
-    def add(self, key: str, patterns: list[list[dict]], greedy: str | None = None) -> None:
+    def add(self, key: str, patterns: list[list[TokenPattern]], greedy: str | None = None) -> None:
         for pattern in patterns:
             required, every = set(), set()
             for spec in pattern:
@@ -117,11 +121,11 @@ class SparseMatcher:
         if self._learn([self.vocab.strings.add(self.PLACEHOLDER)]):
             raise ValueError(f"{key}: a pattern matches the placeholder token {self.PLACEHOLDER!r}")
 
-    def _screen_patterns(self) -> list[list[dict]]:
+    def _screen_patterns(self) -> list[list[TokenPattern]]:
         """One-token patterns that match what any pattern token matches: texts tested for equality
         or membership go in one ``IN`` per attribute (most of the hundred are such)."""
         texts: dict[str, set[str]] = {}
-        patterns = []
+        patterns: list[list[TokenPattern]] = []
         for attrs in self._token_specs:
             (attr, value), *more = attrs.items()
             if not more and attr in {"ORTH", "TEXT", "LOWER"} and isinstance(value, str):
@@ -144,7 +148,7 @@ class SparseMatcher:
             self._tokens_of[orth] = frozenset(found.get(i, ()))
         return bool(found)
 
-    def _anchors(self, counts: Counter) -> set[int]:
+    def _anchors(self, counts: Counter[int]) -> set[int]:
         """Pattern tokens such that every match holds a token matching one of them.
 
         For each pattern, the required pattern token that the fewest tokens of this doc match
@@ -166,7 +170,7 @@ class SparseMatcher:
         new = [orth for orth in frequency if orth not in tokens_of]
         if new:
             self._learn(new)
-        counts: Counter = Counter()
+        counts: Counter[int] = Counter()
         for orth, n in frequency.items():
             for token_id in tokens_of[orth]:
                 counts[token_id] += n
@@ -201,17 +205,17 @@ class SparseMatcher:
 
 @Language.factory(
     "sorot_numbers",
-    default_config={"labels": list(NUMERIC_LABELS), "max_clause_tokens": 8, "data_path": None},
+    default_config={"labels": list(NUMERIC_LABELS), "max_clause_tokens": 8, "gazetteer": gazetteer_config()},
 )
 def make_numbers(
-    nlp: Language, name: str, labels: list[str], max_clause_tokens: int, data_path: str | None
+    nlp: Language, name: str, labels: list[str], max_clause_tokens: int, gazetteer: Gazetteer
 ) -> NumberRules:
     unknown = [label for label in labels if label not in NUMERIC_LABELS]
     if unknown:
         raise ValueError(f"[{name}] unknown labels {unknown}; choose from {list(NUMERIC_LABELS)}")
     if not isinstance(max_clause_tokens, int) or not 0 <= max_clause_tokens <= 30:
         raise ValueError(f"[{name}] max_clause_tokens must be an integer from 0 to 30, got {max_clause_tokens!r}")
-    return NumberRules(nlp, load_gazetteer(data_path), frozenset(labels), max_clause_tokens)
+    return NumberRules(nlp, gazetteer, frozenset(labels), max_clause_tokens)
 
 
 class NumberRules:
@@ -236,22 +240,24 @@ class NumberRules:
         self.money_signs = gaz.currency_symbols | gaz.currency_codes
 
     @staticmethod
-    def _patterns(gaz: Gazetteer) -> dict[str, list[list[dict]]]:
-        nums = {"LOWER": {"REGEX": NUM_RE}, "OP": "+"}
-        year = {"TEXT": {"REGEX": YEAR_RE}}
-        dom = {"TEXT": {"REGEX": DAY_OF_MONTH_RE}}
-        month = {"ORTH": {"IN": sorted(gaz.months)}}
-        month_any = {"ORTH": {"IN": sorted(gaz.months | gaz.month_abbr)}}
-        day = {"ORTH": {"IN": sorted(gaz.days)}}
-        date_unit = {"LOWER": {"IN": sorted(gaz.date_units)}}
-        period = {"LOWER": {"IN": sorted(p for p in gaz.day_periods if " " not in p)}}
-        slash_date = [dom, {"ORTH": "/"}, {"IS_DIGIT": True}]
-        slash_date_year = [*slash_date, {"ORTH": "/"}, {"IS_DIGIT": True}]
+    def _patterns(gaz: Gazetteer) -> dict[str, list[list[TokenPattern]]]:
+        nums: TokenPattern = {"LOWER": {"REGEX": NUM_RE}, "OP": "+"}
+        year: TokenPattern = {"TEXT": {"REGEX": YEAR_RE}}
+        dom: TokenPattern = {"TEXT": {"REGEX": DAY_OF_MONTH_RE}}
+        month: TokenPattern = {"ORTH": {"IN": sorted(gaz.months)}}
+        month_any: TokenPattern = {"ORTH": {"IN": sorted(gaz.months | gaz.month_abbr)}}
+        day: TokenPattern = {"ORTH": {"IN": sorted(gaz.days)}}
+        date_unit: TokenPattern = {"LOWER": {"IN": sorted(gaz.date_units)}}
+        period: TokenPattern = {"LOWER": {"IN": sorted(p for p in gaz.day_periods if " " not in p)}}
+        slash_date: list[TokenPattern] = [dom, {"ORTH": "/"}, {"IS_DIGIT": True}]
+        slash_date_year: list[TokenPattern] = [*slash_date, {"ORTH": "/"}, {"IS_DIGIT": True}]
 
-        def approx(core: list[dict]) -> list[list[dict]]:
+        def approx(core: list[TokenPattern]) -> list[list[TokenPattern]]:
             return [prefix + core for prefix in APPROXIMATORS]
 
-        relative = [[{"LOWER": w} for w in phrase.split()] for phrase in sorted(gaz.relative_dates)]
+        relative: list[list[TokenPattern]] = [
+            [{"LOWER": w} for w in phrase.split()] for phrase in sorted(gaz.relative_dates)
+        ]
         relative += [
             [{"LOWER": "pekan"}, {"LOWER": {"IN": ["lalu", "ini", "depan"]}}],
             [{"LOWER": "akhir"}, {"LOWER": "pekan"}],
@@ -339,9 +345,10 @@ class NumberRules:
             if key == "DATE_AFTERPREP":
                 start += 1
             elif key == "DATE_CLAUSE":
-                end = self._clause_end(doc, end)
-                if end is None:
+                clause_end = self._clause_end(doc, end)
+                if clause_end is None:
                     continue
+                end = clause_end
             elif label == "CARDINAL":
                 span = self._cardinal(doc, start, end)
                 if span is None:

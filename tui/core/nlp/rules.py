@@ -14,7 +14,7 @@ from spacy.language import Language
 
 # Importing the modules registers their factories with spaCy.
 from tui.core.nlp import consistency as _consistency  # noqa: F401
-from tui.core.nlp import gazetteer as _gazetteer  # noqa: F401
+from tui.core.nlp import gazetteer as _gazetteer
 from tui.core.nlp import names as _names  # noqa: F401
 from tui.core.nlp import numbers as _numbers  # noqa: F401
 from tui.core.nlp.tokenizer import TOKENIZER_NAME
@@ -34,7 +34,7 @@ def build_rule_pipeline() -> Language:
     """
     nlp = spacy.blank("id", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})
     for name in PIPE_NAMES:
-        nlp.add_pipe(name)
+        _gazetteer.add_with_gazetteer(nlp, name)
     nlp.meta["name"] = "sorot_id_rules"
     nlp.meta["version"] = RULES_VERSION
     nlp.meta["description"] = "Rule-based Indonesian entities, dates and numbers (Sorot)"

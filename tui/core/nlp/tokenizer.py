@@ -23,14 +23,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-import srsly
-from spacy.attrs import ORTH
+import srsly  # type: ignore[import-untyped]
+from spacy.attrs import ORTH  # type: ignore[import-not-found]  # compiled, no stubs
 from spacy.lang.id import Indonesian
-from spacy.tokenizer import Tokenizer
+from spacy.language import Language
+from spacy.tokenizer import Tokenizer  # type: ignore[import-not-found]  # compiled, no stubs
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 from spacy.vocab import Vocab
@@ -43,6 +44,11 @@ AFFIX_CACHE_LONGEST = 64
 AFFIX_CACHE_SIZE = 20_000
 """Strings whose prefix, suffix and infix matches are kept, each (a 50,000-word text has some 8,000;
 a full cache holds a few megabytes)."""
+
+Found = re.Match[str] | tuple[re.Match[str], ...] | None
+"""What an affix callback returns: a prefix or suffix match, or all infix matches."""
+Exceptions = dict[str, list[dict[int, str]]]
+"""Tokenizer exceptions: a string -> its tokens' attributes (``{ORTH: "..."}``)."""
 
 
 class HyphenWords:
@@ -93,7 +99,7 @@ def top_level_branches(pattern: str) -> list[str]:
     return branches
 
 
-def anchored_prefix_search(regex: re.Pattern) -> Callable[[str], re.Match | None]:
+def anchored_prefix_search(regex: re.Pattern[str]) -> Callable[[str], re.Match[str] | None]:
     """A function that returns what ``regex.search`` returns, for a regex from ``compile_prefix_regex``.
 
     That regex is ``^piece1|^piece2|...``: ``search`` tries all pieces at every position of the
@@ -107,7 +113,7 @@ def anchored_prefix_search(regex: re.Pattern) -> Callable[[str], re.Match | None
     unanchored = [branch for branch in top_level_branches(regex.pattern) if not branch.startswith("^")]
     rest = re.compile("|".join(unanchored), regex.flags).search if unanchored else None
 
-    def search(string: str) -> re.Match | None:
+    def search(string: str) -> re.Match[str] | None:
         found = regex.match(string)
         if found is None and rest is not None:
             found = rest(string, 1)
@@ -124,43 +130,45 @@ class AffixSearch:
     a tuple for infixes. Pickles as its regex and kind (with an empty cache).
     """
 
-    def __init__(self, regex: re.Pattern, kind: str) -> None:
+    def __init__(self, regex: re.Pattern[str], kind: str) -> None:
         self.regex = regex
         self.kind = kind
         self.pattern = regex.pattern  # what spaCy's own serialisation would read
+        compute: Callable[[str], Found]
         if kind == "prefix":
             compute = anchored_prefix_search(regex)
         elif kind == "suffix":
             compute = regex.search
         elif kind == "infix":
 
-            def compute(string: str, finditer=regex.finditer) -> tuple[re.Match, ...]:
+            def find_all(string: str, finditer: Callable[[str], Iterator[re.Match[str]]] = regex.finditer) -> Found:
                 return tuple(finditer(string))
 
+            compute = find_all
         else:
             raise ValueError(f"kind must be prefix, suffix or infix, got {kind!r}")
         self._compute = compute
         self._cached = lru_cache(maxsize=AFFIX_CACHE_SIZE)(compute)
 
-    def find(self, string: str) -> re.Match | tuple[re.Match, ...] | None:
+    def find(self, string: str) -> Found:
         # spaCy strips affixes a character at a time, asking again for each shorter string: kept
         # for a long token ("((((...))))"), they would hold memory quadratic in its length.
         if len(string) > AFFIX_CACHE_LONGEST:
             return self._compute(string)
         return self._cached(string)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[AffixSearch], tuple[re.Pattern[str], str]]:
         return type(self), (self.regex, self.kind)
 
 
-def split_exceptions(exceptions: dict[str, list[dict]]) -> tuple[dict[str, list[dict]], list[str]]:
+def split_exceptions(exceptions: Exceptions) -> tuple[Exceptions, list[str]]:
     """Exceptions that must stay special cases, and the hyphenated words a set can keep whole.
 
     A word goes to the set when its exception only says "one token, this ORTH" and it is letters
     joined by hyphens (so the infix rule is all the exception overrides; emoticons such as ":-p"
     interact with the prefix rules and stay special cases).
     """
-    special: dict[str, list[dict]] = {}
+    special: Exceptions = {}
     words: list[str] = []
     for string, tokens in exceptions.items():
         one_token = len(tokens) == 1 and set(tokens[0]) == {ORTH} and tokens[0][ORTH] == string
@@ -217,7 +225,7 @@ def merge_hyphen_words(doc: Doc, words: frozenset[str], longest: int = 9) -> Non
                 retokenizer.merge(doc[a:b])
 
 
-class SorotTokenizer(Tokenizer):
+class SorotTokenizer(Tokenizer):  # type: ignore[misc]  # Tokenizer is compiled, without stubs
     """spaCy's Indonesian tokenizer with the hyphenated exceptions in a set (see module docstring)."""
 
     @classmethod
@@ -239,18 +247,19 @@ class SorotTokenizer(Tokenizer):
         return tokenizer
 
     def __call__(self, text: str) -> Doc:
-        doc = super().__call__(text)
+        doc: Doc = super().__call__(text)
         if "-" in text:
             merge_hyphen_words(doc, self.token_match.__self__.words)
         return doc
 
     # The rules are code and spaCy's data, not state: a saved pipeline records only which
     # tokenizer it used, and loading it keeps the rules built above.
-    def _state(self) -> dict:
+    def _state(self) -> dict[str, str | int]:
         return {"tokenizer": TOKENIZER_NAME, "version": _VERSION}
 
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
-        return srsly.msgpack_dumps(self._state())
+        data: bytes = srsly.msgpack_dumps(self._state())
+        return data
 
     def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = ()) -> SorotTokenizer:
         self._check(srsly.msgpack_loads(bytes_data))
@@ -270,11 +279,11 @@ class SorotTokenizer(Tokenizer):
             raise ValueError(f"tokenizer file of version {state.get('version')} is newer than this Sorot")
 
 
-@registry.tokenizers(TOKENIZER_NAME)
-def create_tokenizer() -> Callable:
+@registry.tokenizers(TOKENIZER_NAME)  # type: ignore[untyped-decorator]  # catalogue has no types
+def create_tokenizer() -> Callable[[Language], SorotTokenizer]:
     """The ``[nlp.tokenizer]`` factory named in training/config.cfg."""
 
-    def make(nlp) -> SorotTokenizer:
+    def make(nlp: Language) -> SorotTokenizer:
         return SorotTokenizer.for_vocab(nlp.vocab)
 
     return make

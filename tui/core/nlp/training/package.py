@@ -1,10 +1,10 @@
 """Assemble the pipeline Sorot ships: a trained NER, Sorot's tokenizer and the rule components.
 
-    python -m tui.core.nlp.package TRAINED_DIR [--out tui/models/sorot_id] [--ensemble joint]
+    python -m tui.core.nlp.training.package TRAINED_DIR [--out tui/models/sorot_id] [--ensemble joint]
 
-``TRAINED_DIR`` is what ``python -m tui.core.nlp.train`` selected (``<out>/model-best``). The
-result loads with ``spacy.load`` once Sorot is installed (its components are registered through
-entry points) and is what ``sorot`` uses by default.
+``TRAINED_DIR`` is what ``python -m tui.core.nlp.training.train`` selected (``<out>/model-best``).
+The result loads with ``spacy.load`` once Sorot is installed (its components are registered
+through entry points) and is what ``sorot`` uses by default.
 """
 
 from __future__ import annotations
@@ -78,8 +78,10 @@ def package(trained: Path | str, out: Path | str = MODEL_DIR, mode: str = "joint
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tui.core.nlp.package", description=__doc__.splitlines()[0])
-    parser.add_argument("trained", type=Path, help="a pipeline trained by tui.core.nlp.train (model-best)")
+    parser = argparse.ArgumentParser(
+        prog="python -m tui.core.nlp.training.package", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("trained", type=Path, help="a pipeline trained by tui.core.nlp.training.train (model-best)")
     parser.add_argument("--out", type=Path, default=MODEL_DIR, help="where to write it (default: %(default)s)")
     parser.add_argument("--ensemble", choices=ENSEMBLES, default="joint", help="how model and rules combine")
     args = parser.parse_args(argv)

@@ -1,8 +1,8 @@
 """Train Sorot's Indonesian NER end to end: convert the corpora, then ``spacy train`` with a fixed seed.
 
-    python -m tui.core.nlp.train [--data ../shared/data] [--out training/output] [--corpus all]
-                                 [--extra FILE.spacy ...] [--set training.max_steps=2000] [--smoke]
-                                 [--package [DIR]]
+    python -m tui.core.nlp.training.train [--data ../shared/data] [--out training/output] [--corpus all]
+                                          [--extra FILE.spacy ...] [--set training.max_steps=2000] [--smoke]
+                                          [--package [DIR]]
 
 The pipeline selected on dev is ``<out>/model-best``; the converted corpora go to ``<out>/corpus``.
 ``--package`` then assembles it with the rule components into the pipeline Sorot ships
@@ -22,7 +22,7 @@ from spacy.tokens import DocBin
 from spacy.vocab import Vocab
 
 from tui.core.nlp import MODEL_DIR
-from tui.core.nlp.corpora import COMBINED, CORPORA, DEFAULT_DATA_DIR, REPO_ROOT, convert, format_stats
+from tui.core.nlp.training.corpora import COMBINED, CORPORA, DEFAULT_DATA_DIR, REPO_ROOT, convert, format_stats
 
 CONFIG_PATH = REPO_ROOT / "training" / "config.cfg"
 DEFAULT_OUT = REPO_ROOT / "training" / "output"
@@ -99,9 +99,9 @@ def train(
     if corpus not in stats:
         raise ValueError(f"corpus {corpus!r} not available; have {', '.join(stats)}")
     train_path = corpus_dir / corpus / "train.spacy"
-    extra = [Path(p) for p in extra]
-    if extra:
-        train_path = merge_docbins([train_path, *extra], corpus_dir / f"{corpus}+extra" / "train.spacy")
+    extra_paths = [Path(p) for p in extra]
+    if extra_paths:
+        train_path = merge_docbins([train_path, *extra_paths], corpus_dir / f"{corpus}+extra" / "train.spacy")
     settings: dict[str, Any] = {
         "paths.train": str(train_path),
         "paths.dev": str(corpus_dir / corpus / "dev.spacy"),
@@ -114,11 +114,11 @@ def train(
     parts = COMBINED.get(corpus, (corpus,))
     for model in ("model-best", "model-last"):
         if (out_dir / model).is_dir():
-            write_meta(out_dir / model, [SOURCES[p] for p in parts if p in SOURCES], extra, settings)
+            write_meta(out_dir / model, [SOURCES[p] for p in parts if p in SOURCES], extra_paths, settings)
     return out_dir / "model-best"
 
 
-def write_meta(model_dir: Path, sources: list[dict], extra: list[Path], settings: dict[str, Any]) -> None:
+def write_meta(model_dir: Path, sources: list[dict[str, str]], extra: list[Path], settings: dict[str, Any]) -> None:
     """Name the pipeline and record its training data and licences in ``meta.json``."""
     path = model_dir / "meta.json"
     meta = json.loads(path.read_text(encoding="utf-8"))
@@ -142,7 +142,7 @@ def _parse_override(text: str) -> tuple[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     corpora = [c.name for c in CORPORA] + list(COMBINED)
-    parser = argparse.ArgumentParser(prog="python -m tui.core.nlp.train", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tui.core.nlp.training.train", description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="data directory (default: %(default)s)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: %(default)s)")
     parser.add_argument("--corpus", choices=corpora, default="all", help="training and dev set (default: all)")
@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     best = train(args.data, args.out, args.corpus, args.config, args.extra, args.smoke, args.seed, dict(args.set))
     print(f"best pipeline: {best}")
     if args.package is not None:
-        from tui.core.nlp.package import package
+        from tui.core.nlp.training.package import package
 
         print(f"packaged: {package(best, args.package)}")
     return 0

@@ -4,7 +4,7 @@
 ``CORPORA``, plus ``news/`` (the two news corpora) and ``all/`` (all three). The corpora stay
 where they are (``../shared/data`` next to the repository by default); only DocBins are written.
 
-    python -m tui.core.nlp.corpora [--data ../shared/data] [--out corpus/]
+    python -m tui.core.nlp.training.corpora [--data ../shared/data] [--out corpus/]
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
+REPO_ROOT = Path(__file__).resolve().parents[4]
 DATA_ENV_VAR = "SOROT_DATA_DIR"
 """Where the corpora are when ``--data`` is not given; CI points it at an empty folder to run the
 suite as a clone without ``../shared`` would."""
@@ -87,7 +87,7 @@ class Stats:
 
     sentences: int = 0
     tokens: int = 0
-    entities: Counter = field(default_factory=Counter)
+    entities: Counter[str] = field(default_factory=Counter)
     repairs: int = 0
     glued: int = 0
 
@@ -298,7 +298,9 @@ def format_stats(stats: dict[str, dict[str, Stats]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tui.core.nlp.corpora", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tui.core.nlp.training.corpora", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="data directory (default: %(default)s)")
     parser.add_argument("--out", type=Path, default=Path("corpus"), help="where to write .spacy files")
     args = parser.parse_args(argv)

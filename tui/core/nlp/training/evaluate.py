@@ -1,9 +1,9 @@
 """Exact-span precision, recall and F1 per label, on the corpora's dev splits and the sample article.
 
 Usage:
-    python -m tui.core.nlp.evaluate MODEL_DIR [--data ../shared/data]      # the trained NER alone
-    python -m tui.core.nlp.evaluate MODEL_DIR --with-rules [--ensemble joint]   # NER, then the rules
-    python -m tui.core.nlp.evaluate --rules                                 # the rule pipeline
+    python -m tui.core.nlp.training.evaluate MODEL_DIR [--data ../shared/data]            # the trained NER alone
+    python -m tui.core.nlp.training.evaluate MODEL_DIR --with-rules [--ensemble joint]    # NER, then the rules
+    python -m tui.core.nlp.training.evaluate --rules                                      # the rule pipeline
 
 ``--speed`` adds load time, words/s on the dev text and size on disk; ``--json`` prints JSON.
 """
@@ -19,15 +19,27 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypedDict
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from tui.core.nlp.corpora import CORPORA, DEFAULT_DATA_DIR, LABELS, REPO_ROOT, Sentence, available_corpora, read_split
 from tui.core.nlp.ensemble import ENSEMBLES, add_rules, span_label
+from tui.core.nlp.training.corpora import (
+    CORPORA,
+    DEFAULT_DATA_DIR,
+    LABELS,
+    REPO_ROOT,
+    Sentence,
+    available_corpora,
+    read_split,
+)
 
 GOLD_PATH = REPO_ROOT / "tests" / "data" / "000_509a6613fde4a62d.gold.json"
 ALL = "ALL"
+
+LabelledSpan = tuple[int, int, str] | tuple[int, int, int, str]
+"""``(start, end, label)``, or ``(sentence, start, end, label)``: the label comes last."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +72,7 @@ class Score:
 
 
 def score_spans(
-    gold: Iterable[tuple], predicted: Iterable[tuple], labels: Sequence[str] | None = None
+    gold: Iterable[LabelledSpan], predicted: Iterable[LabelledSpan], labels: Sequence[str] | None = None
 ) -> dict[str, Score]:
     """Exact-match scores per label and micro-averaged over them (``ALL``); a span's last item is its label.
 
@@ -82,7 +94,9 @@ def score_spans(
 
 def bio_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     """Token spans ``(start, end, label)`` of valid BIO tags."""
-    spans, start, label = [], None, None
+    spans: list[tuple[int, int, str]] = []
+    start: int | None = None
+    label = ""
     for i, tag in enumerate([*tags, "O"]):
         if start is not None and not (tag.startswith("I-") and tag[2:] == label):
             spans.append((start, i, label))
@@ -94,7 +108,8 @@ def bio_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
 
 def evaluate_sentences(nlp: Language, sentences: Sequence[Sentence]) -> dict[str, Score]:
     """PERSON/ORG/LOC scores of ``nlp`` on gold-tokenised sentences (the tokenizer is bypassed)."""
-    gold, pred = [], []
+    gold: list[LabelledSpan] = []
+    pred: list[LabelledSpan] = []
     docs = (Doc(nlp.vocab, words=s.words, spaces=s.spaces) for s in sentences)
     for i, (sentence, doc) in enumerate(zip(sentences, nlp.pipe(docs, batch_size=256), strict=True)):
         gold.extend((i, start, end, label) for start, end, label in bio_spans(sentence.tags))
@@ -102,15 +117,28 @@ def evaluate_sentences(nlp: Language, sentences: Sequence[Sentence]) -> dict[str
     return score_spans(gold, pred, LABELS)
 
 
-def evaluate_article(nlp: Language, text: str, gold: dict) -> dict[str, dict]:
+class _NameScores(TypedDict):
+    names: dict[str, Score]
+
+
+class PipelineScores(_NameScores, total=False):
+    """Scores on one text or split: ``names`` always, ``expressions`` and ``unscored`` on an article."""
+
+    expressions: dict[str, Score]
+    unscored: dict[str, int]
+
+
+def evaluate_article(nlp: Language, text: str, gold: dict[str, Any]) -> PipelineScores:
     """Scores on one article: ``names`` (PERSON/ORG/LOC), ``expressions`` (the gold dates and numbers).
 
     ``unscored`` counts the predicted labels the gold file does not annotate (ORDINAL, TIME, ...).
     """
     doc = nlp(text)
-    pred = [(e.start_char, e.end_char, span_label(e)) for e in doc.ents]
-    names = [(g["start"], g["end"], g["label"]) for g in gold["entities"]]
-    expressions = [(g["start"], g["end"], g["label"]) for g in gold.get("dates", []) + gold.get("numbers", [])]
+    pred: list[LabelledSpan] = [(e.start_char, e.end_char, span_label(e)) for e in doc.ents]
+    names: list[LabelledSpan] = [(g["start"], g["end"], g["label"]) for g in gold["entities"]]
+    expressions: list[LabelledSpan] = [
+        (g["start"], g["end"], g["label"]) for g in gold.get("dates", []) + gold.get("numbers", [])
+    ]
     # Only the labels the gold file annotates are scored; the others are counted for the reader.
     expression_labels = sorted({s[-1] for s in expressions})
     unscored = Counter(s[-1] for s in pred if s[-1] not in LABELS and s[-1] not in expression_labels)
@@ -161,9 +189,9 @@ def words_per_second(nlp: Language, texts: Sequence[str]) -> float:
 # -- command line --------------------------------------------------------------------------------
 
 
-def evaluate_all(nlp: Language, data_dir: Path, gold_path: Path = GOLD_PATH) -> dict[str, dict]:
+def evaluate_all(nlp: Language, data_dir: Path, gold_path: Path = GOLD_PATH) -> dict[str, PipelineScores]:
     """Scores on every available dev split and on the sample article, keyed by name."""
-    results: dict[str, dict] = {}
+    results: dict[str, PipelineScores] = {}
     for spec in available_corpora(data_dir, CORPORA):
         sentences, _ = read_split(data_dir, spec, "dev")
         results[f"{spec.name} dev"] = {"names": evaluate_sentences(nlp, sentences)}
@@ -183,24 +211,34 @@ def format_scores(title: str, scores: dict[str, Score]) -> str:
     return "\n".join(lines)
 
 
-def format_results(results: dict[str, dict]) -> str:
+def format_results(results: dict[str, PipelineScores]) -> str:
     blocks = []
     for name, parts in results.items():
-        for part, scores in parts.items():
-            if part == "unscored":
-                if scores:
-                    found = ", ".join(f"{label} {n}" for label, n in scores.items())
-                    blocks[-1] += f"\n  also found, not in the gold file: {found}"
-                continue
-            what = "PERSON/ORG/LOC" if part == "names" else "dates and numbers"
-            blocks.append(format_scores(f"{name} ({what})", scores))
+        blocks.append(format_scores(f"{name} (PERSON/ORG/LOC)", parts["names"]))
+        if "expressions" in parts:
+            blocks.append(format_scores(f"{name} (dates and numbers)", parts["expressions"]))
+        unscored = parts.get("unscored")
+        if unscored:
+            found = ", ".join(f"{label} {n}" for label, n in unscored.items())
+            blocks[-1] += f"\n  also found, not in the gold file: {found}"
     summary = "  ".join(f"{name} {parts['names'][ALL].f1:.3f}" for name, parts in results.items())
     blocks.append(f"exact-span F1, PERSON/ORG/LOC: {summary}")
     return "\n\n".join(blocks)
 
 
+def scores_as_json(parts: PipelineScores) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {"names": {k: v.as_dict() for k, v in parts["names"].items()}}
+    if "expressions" in parts:
+        out["expressions"] = {k: v.as_dict() for k, v in parts["expressions"].items()}
+    if "unscored" in parts:
+        out["unscored"] = dict(parts["unscored"])
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tui.core.nlp.evaluate", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tui.core.nlp.training.evaluate", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("model", nargs="?", type=Path, help="a trained pipeline directory (e.g. .../model-best)")
     parser.add_argument("--rules", action="store_true", help="evaluate the rule pipeline instead of a model")
     parser.add_argument("--with-rules", action="store_true", help="run the rule components after the model")
@@ -231,12 +269,7 @@ def main(argv: list[str] | None = None) -> int:
             speed["load_seconds"] = load_seconds(args.model)
             speed["size_bytes"] = directory_size(args.model)
     if args.json:
-        out = {
-            name: {
-                part: {k: v.as_dict() if isinstance(v, Score) else v for k, v in s.items()} for part, s in parts.items()
-            }
-            for name, parts in results.items()
-        }
+        out = {name: scores_as_json(parts) for name, parts in results.items()}
         print(json.dumps({"pipeline": nlp.pipe_names, "results": out, "speed": speed}, indent=2))
         return 0
     print(f"pipeline: {args.model or 'rules'} {nlp.pipe_names}\n")

