@@ -24,15 +24,15 @@ from tui.core.annotations import Anchored, Annotation, DocumentRef, make_annotat
 from tui.core.corrections import corrected_entities
 from tui.core.entities import Entity
 from tui.core.exchange import ExchangeError, ExportReport, run_export, run_import
-from tui.core.export import (
+from tui.core.formats import (
     FORMATS,
-    W3C_CONTEXT,
     AnnotationImportError,
     document_item,
     export,
     import_annotations,
     render,
 )
+from tui.core.formats.w3c import W3C_CONTEXT
 from tui.core.store import Store
 
 DAM = (
@@ -516,7 +516,7 @@ def test_doc_export_of_a_missing_file_is_a_one_line_error(library: dict) -> None
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
 def test_every_format_writes_the_library_and_is_in_the_readme(fmt: str, library: dict) -> None:
-    """Each format of the table exports (a format added to it without a writer fails here), and
+    """Each registered format writes the library (a writer that writes nothing fails here), and
     README lists it."""
     spec = FORMATS[fmt]
     out = library["tmp"] / f"out{spec.suffix}" if spec.output != "text" else None

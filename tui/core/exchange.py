@@ -19,7 +19,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -27,22 +27,22 @@ from typing import IO
 from tui.core.annotations import Annotation, DocumentRef
 from tui.core.document import MAX_ARTICLE_BYTES, Article, ArticleError, file_kind, inert, load_article, read_input
 from tui.core.entities import Entity
-from tui.core.export import (
+from tui.core.formats import (
     DEFAULT_LIMITS,
-    FORMATS,
     MAX_IMPORT_BYTES,
     AnnotationImportError,
     ExportError,
     ExportItem,
     ExportResult,
+    Format,
     ImportLimits,
+    Labels,
     describe,
     document_item,
     export,
+    format_named,
     parse_annotations,
     stored_item,
-    usable_items,
-    wants_entities,
 )
 from tui.core.store import Store, StoreError
 
@@ -104,13 +104,13 @@ class ImportReport:
 
 
 def run_export(
-    fmt: str,
+    fmt: str | Format,
     db_path: str | os.PathLike[str] | None = None,
     doc_path: str | os.PathLike[str] | None = None,
     out: str | os.PathLike[str] | None = None,
     *,
     model: str | None = None,
-    labels: Collection[str] | None = None,
+    labels: Labels = None,
     find: EntityFinder | None = None,
     stdout: IO[bytes] | None = None,
     max_bytes: int = MAX_ARTICLE_BYTES,
@@ -123,18 +123,19 @@ def run_export(
     keeps only those entity labels in the training formats and brat; article files over
     ``max_bytes`` are not read. Raises :class:`ExchangeError` with a one-line message.
     """
-    spec = FORMATS.get(fmt)
-    if spec is None:
-        raise ExchangeError(f"unknown format {fmt!r} (choose one of {', '.join(FORMATS)})")
+    try:
+        spec = format_named(fmt) if isinstance(fmt, str) else fmt
+    except ExportError as exc:
+        raise ExchangeError(str(exc)) from None
     if out is None and spec.output != "text":
-        what = "a binary file" if spec.output == "binary" else "a directory of .txt/.ann pairs"
-        raise ExchangeError(f"--format {fmt} writes {what}: give -o {'FILE' + spec.suffix if spec.suffix else 'DIR'}")
+        where = "FILE" + spec.suffix if spec.suffix else "DIR"
+        raise ExchangeError(f"--format {spec.name} writes {spec.writes}: give -o {where}")
     if out is not None:
-        _check_destination(Path(out), spec.output)
-    written = _file_id(out) if out is not None else None  # an -o already there: never one of the inputs
+        _check_destination(Path(out), spec)
+    written = _file_id(out)  # an -o already there: never one of the inputs
     try:
         with Store.open(db_path, read_only=True) as store:
-            if written is not None:
+            if written is not None and out is not None:
                 _not_an_input(written, out, store.path, "the database being exported")
                 _not_an_input(written, out, doc_path, "the article being exported")
             warnings = list(store.warnings)
@@ -148,25 +149,25 @@ def run_export(
                     warnings.append(f"{inert(str(store.path))}: no annotations to export")
     except StoreError as exc:
         raise ExchangeError(str(exc)) from None
-    if written is not None:
+    if written is not None and out is not None:
         for item in items:
             if item.text is not None and item.document.path:
                 _not_an_input(written, out, item.document.path, "an article being exported")
-    items = _with_entities(fmt, items, model, find)
-    for item in usable_items(fmt, items)[0]:
+    items = _with_entities(spec, items, model, find)
+    for item in spec.usable(items)[0]:
         for ann in item.orphans:
             warnings.append(
                 f"{inert(describe(item.document))}: orphaned {ann.kind} {_quoted(ann)}: not found in the text"
             )
     try:
-        result = _write(fmt, items, out, labels, stdout)
+        result = _write(spec, items, out, labels, stdout)
     except ExportError as exc:
         raise ExchangeError(str(exc)) from None
     except OSError as exc:
         raise ExchangeError(f"cannot write {inert(str(out))}: {exc.strerror or exc}") from None
     warnings += [inert(w) for w in result.warnings]
     return ExportReport(
-        fmt,
+        spec.name,
         "-" if out is None else str(out),
         result.documents,
         result.annotations,
@@ -194,10 +195,11 @@ def _not_an_input(
         raise ExchangeError(f"-o {inert(str(out))} is {what}: give another file")
 
 
-def _check_destination(out: Path, output: str) -> None:
+def _check_destination(out: Path, spec: Format) -> None:
+    output = spec.output
     if output == "directory":
         if out.exists() and not out.is_dir():
-            raise ExchangeError(f"{inert(str(out))} is a file: brat writes a directory")
+            raise ExchangeError(f"{inert(str(out))} is a file: {spec.name} writes a directory")
     elif out.is_dir():
         raise ExchangeError(f"{inert(str(out))} is a directory: give a file name")
     elif out.exists() and not out.is_file():  # a FIFO or a device is written into (write_output)
@@ -209,7 +211,7 @@ def _check_destination(out: Path, output: str) -> None:
 
 def _load(doc_path: str | os.PathLike[str], max_bytes: int) -> Article:
     try:
-        return load_article(doc_path, max_bytes)
+        return load_article(os.fspath(doc_path), max_bytes)
     except ArticleError as exc:
         raise ExchangeError(str(exc)) from None
 
@@ -269,9 +271,11 @@ def _read_known(path: str, max_bytes: int) -> Article | None:
         return None
 
 
-def _with_entities(fmt: str, items: list[ExportItem], model: str | None, find: EntityFinder | None) -> list[ExportItem]:
-    """Run the NLP on the documents ``fmt`` needs entities of (the pipeline loads only then)."""
-    needed = [i for i, item in enumerate(items) if wants_entities(fmt, item)]
+def _with_entities(
+    spec: Format, items: list[ExportItem], model: str | None, find: EntityFinder | None
+) -> list[ExportItem]:
+    """Run the NLP on the documents ``spec`` needs entities of (the pipeline loads only then)."""
+    needed = [i for i, item in enumerate(items) if spec.wants_entities(item)]
     if not needed:
         return items
     if find is not None:
@@ -300,26 +304,24 @@ def _found(items: list[ExportItem], needed: list[int], find: EntityFinder) -> li
 
 
 def _write(
-    fmt: str,
+    spec: Format,
     items: list[ExportItem],
     out: str | os.PathLike[str] | None,
-    labels: Collection[str] | None,
+    labels: Labels,
     stdout: IO[bytes] | None,
 ) -> ExportResult:
-    """Build the whole output in memory, then put it in place (brat writes its directory)."""
-    spec = FORMATS[fmt]
+    """Build the whole output in memory, then put it in place (a directory format writes its own)."""
     if spec.output == "directory":
         assert out is not None
-        return export(fmt, items, Path(out), labels=labels)
+        return export(spec, items, Path(out), labels=labels)
     if spec.output == "binary":
         binary = io.BytesIO()
-        result = export(fmt, items, binary, labels=labels)
+        result = export(spec, items, binary, labels=labels)
         data = binary.getvalue()
     else:
         text = io.StringIO(newline="")
-        result = export(fmt, items, text, labels=labels)
-        # A spreadsheet opening a UTF-8 CSV file needs the byte order mark to read it as UTF-8.
-        bom = "\ufeff" if fmt == "csv" and out is not None else ""
+        result = export(spec, items, text, labels=labels)
+        bom = "\ufeff" if spec.file_bom and out is not None else ""
         data = (bom + text.getvalue()).encode("utf-8", "replace")
     if out is not None:
         write_output(Path(out), data)
