@@ -369,8 +369,9 @@ def run_export_command(argv: list[str]) -> int:
     args = export_parser().parse_args(argv)
     if (problem := _model_error(args.model)) is not None:
         return fail(problem, 2)
-    from tui.core.exchange import ExchangeError, run_export
+    from tui.core.exchange import ExchangeError, check_export, run_export
     from tui.core.formats import FORMATS
+    from tui.core.store import Store, StoreError
 
     db = _db_path(args.db)
     if not db.exists() and not db.is_symlink():  # a link to nothing: the store says so
@@ -380,17 +381,19 @@ def run_export_command(argv: list[str]) -> int:
         say(f"warning: --labels applies to spacy, prodigy and brat only; ignored for {args.format}")
     out = None if args.output in (None, "-") else args.output
     try:
-        report = run_export(
-            args.format,
-            db,
-            args.doc,
-            out,
-            model=args.model,
-            labels=args.labels,
-            stdout=_Stdout(sys.stdout.buffer),  # type: ignore[arg-type]
-            max_bytes=args.max_size,
-        )
-    except ExchangeError as exc:
+        check_export(args.format, out)  # a wrong -o is named before a problem with the database
+        with Store.open(db, read_only=True) as store:
+            report = run_export(
+                store,
+                args.format,
+                args.doc,
+                out,
+                model=args.model,
+                labels=args.labels,
+                stdout=_Stdout(sys.stdout.buffer),  # type: ignore[arg-type]
+                max_bytes=args.max_size,
+            )
+    except (ExchangeError, StoreError) as exc:
         return fail(str(exc))
     except _PipeClosed:
         raise BrokenPipeError from None

@@ -258,7 +258,8 @@ def _full_export_round_trip(n: int, tmp_path: Path) -> None:
     with Store.open(db) as store:
         store.save_many(notes(n))
     dump = tmp_path / "penuh.jsonld"
-    run_export("w3c", db, out=dump)
+    with Store.open(db, read_only=True) as store:
+        run_export(store, "w3c", out=dump)
     report = run_import(dump, tmp_path / "kosong.json")
     assert report.added == n
 

@@ -1,6 +1,7 @@
 """``sorot export`` and ``sorot import`` without the argument parsing: gather, anchor, write, merge.
 
-Export reads the database read-only and anchors each document's annotations in the file as it is
+Export reads a :class:`Store` it is given (the CLI opens the database read-only; the reader
+passes its own, which may live in memory) and anchors each document's annotations in the file as it is
 now (the file named by ``--doc``, or for every annotated text a file the reader opened it at):
 annotations made on an older version are re-anchored first, and those that cannot be found are
 exported as orphans and listed in the warnings. A path written in an annotation (an import may
@@ -103,26 +104,10 @@ class ImportReport:
 # --- export ---------------------------------------------------------------------------------------
 
 
-def run_export(
-    fmt: str | Format,
-    db_path: str | os.PathLike[str] | None = None,
-    doc_path: str | os.PathLike[str] | None = None,
-    out: str | os.PathLike[str] | None = None,
-    *,
-    model: str | None = None,
-    labels: Labels = None,
-    find: EntityFinder | None = None,
-    stdout: IO[bytes] | None = None,
-    max_bytes: int = MAX_ARTICLE_BYTES,
-) -> ExportReport:
-    """Export the database's annotations (or ``doc_path``'s only) in ``fmt`` to ``out``.
-
-    Without ``out`` the text formats go to ``stdout`` (default: the process's standard output,
-    as UTF-8); ``spacy`` needs a file and ``brat`` a directory. ``find`` gives the model's
-    entities of a text (default: the ``model`` pipeline, through the entity cache); ``labels``
-    keeps only those entity labels in the training formats and brat; article files over
-    ``max_bytes`` are not read. Raises :class:`ExchangeError` with a one-line message.
-    """
+def check_export(fmt: str | Format, out: str | os.PathLike[str] | None) -> Format:
+    """The format ``fmt`` names, if an export in it can be written to ``out`` (``None``: standard
+    output); raises :class:`ExchangeError` saying why not. :func:`run_export` checks it first; a
+    caller that opens the database itself checks it before, so a wrong ``-o`` is named first."""
     try:
         spec = format_named(fmt) if isinstance(fmt, str) else fmt
     except ExportError as exc:
@@ -132,21 +117,47 @@ def run_export(
         raise ExchangeError(f"--format {spec.name} writes {spec.writes}: give -o {where}")
     if out is not None:
         _check_destination(Path(out), spec)
+    return spec
+
+
+def run_export(
+    store: Store,
+    fmt: str | Format,
+    doc_path: str | os.PathLike[str] | None = None,
+    out: str | os.PathLike[str] | None = None,
+    *,
+    model: str | None = None,
+    labels: Labels = None,
+    find: EntityFinder | None = None,
+    stdout: IO[bytes] | None = None,
+    max_bytes: int = MAX_ARTICLE_BYTES,
+) -> ExportReport:
+    """Export ``store``'s annotations (or ``doc_path``'s only) in ``fmt`` to ``out``.
+
+    ``store`` is only read: a database opened read-only, or the reader's own store, in memory
+    when its database takes no saves. Without ``out`` the text formats go to ``stdout`` (default:
+    the process's standard output, as UTF-8); ``spacy`` needs a file and ``brat`` a directory.
+    ``find`` gives the model's entities of a text (default: the ``model`` pipeline, through the
+    entity cache); ``labels`` keeps only those entity labels in the training formats and brat;
+    article files over ``max_bytes`` are not read. The report's warnings start with the
+    store's own. Raises :class:`ExchangeError` with a one-line message.
+    """
+    spec = check_export(fmt, out)
     written = _file_id(out)  # an -o already there: never one of the inputs
+    if written is not None and out is not None:
+        _not_an_input(written, out, store.path, "the database being exported")
+        _not_an_input(written, out, doc_path, "the article being exported")
+    warnings = list(store.warnings)
     try:
-        with Store.open(db_path, read_only=True) as store:
-            if written is not None and out is not None:
-                _not_an_input(written, out, store.path, "the database being exported")
-                _not_an_input(written, out, doc_path, "the article being exported")
-            warnings = list(store.warnings)
-            if doc_path is not None:
-                items = [_document_bundle(store, _load(doc_path, max_bytes), Path(doc_path))]
-                if not items[0].annotations:
-                    warnings.append(f"{inert(str(doc_path))}: no annotations for this document in the database")
-            else:
-                items = _all_bundles(store, max_bytes)
-                if not items:
-                    warnings.append(f"{inert(str(store.path))}: no annotations to export")
+        if doc_path is not None:
+            items = [_document_bundle(store, _load(doc_path, max_bytes), Path(doc_path))]
+            if not items[0].annotations:
+                warnings.append(f"{inert(str(doc_path))}: no annotations for this document in the database")
+        else:
+            items = _all_bundles(store, max_bytes)
+            if not items:
+                where = f"{inert(str(store.path))}: " if store.path is not None else ""
+                warnings.append(f"{where}no annotations to export")
     except StoreError as exc:
         raise ExchangeError(str(exc)) from None
     if written is not None and out is not None:
