@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import KW_ONLY, dataclass, replace
 from pathlib import Path
@@ -139,7 +140,7 @@ _KINDS: dict[str, Kind] = {kind.value: kind for kind in Kind}
 
 
 @dataclass(frozen=True, slots=True)
-class Format:
+class Format(ABC):
     """One export format: its name and description, the file extension it is given (``suffix``),
     what it needs of a document, and how it writes (:meth:`write`) and, with a ``reader``, reads.
 
@@ -165,9 +166,9 @@ class Format:
     output: ClassVar[str] = "text"
     """``text`` (a stream), ``binary`` (a file or a binary stream) or ``directory`` (a path)."""
 
+    @abstractmethod
     def write(self, items: Sequence[ExportItem], out: Destination, labels: Labels = None) -> None:
         """Write ``items`` (each one this format can take: :meth:`usable`) to ``out``."""
-        raise NotImplementedError
 
     def read(self, text: str, limits: ImportLimits = DEFAULT_LIMITS) -> list[Annotation]:
         """The annotations of ``text`` written in this format, every one checked before any is
