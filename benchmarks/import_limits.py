@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 from tui.core.annotations import DocumentRef, make_annotation  # noqa: E402
 from tui.core.document import sample_article_path  # noqa: E402
-from tui.core.export import DEFAULT_LIMITS, to_w3c  # noqa: E402
+from tui.core.formats import DEFAULT_LIMITS  # noqa: E402
+from tui.core.formats.w3c import to_w3c  # noqa: E402
 
 
 def write_exports(n: int, directory: Path) -> tuple[Path, Path]:

@@ -32,8 +32,8 @@ from tui.core.nlp import DEFAULT_MODEL, RULES_MODEL
 
 if TYPE_CHECKING:
     from tui.core.entities import Entity
-    from tui.core.export import ImportLimits
     from tui.core.facts import Fact
+    from tui.core.formats import ImportLimits
 
 COMMANDS = ("extract", "export", "import")
 
@@ -44,8 +44,6 @@ one takes the NLP many seconds anyway, and its first paint (which the early star
 
 DB_HELP = "the annotation database (default: $SOROT_DB, else sorot.json in your user data directory)"
 MODEL_HELP = "an installed spaCy pipeline to use instead of the built-in Indonesian one"
-FORMAT_ALIASES = {"jsonld": "w3c", "json-ld": "w3c"}
-"""Other names for export formats: the file suffix of W3C Web Annotation JSON-LD."""
 SIZE_HELP = "bytes, or K, M, G, T (powers of 1024), e.g. 100M"
 
 
@@ -116,7 +114,7 @@ def _labels(value: str) -> list[str]:
 
 
 def export_parser() -> argparse.ArgumentParser:
-    from tui.core.export import FORMATS
+    from tui.core.formats import FORMATS, canonical_name
 
     width = max(len(name) for name in FORMATS)
     formats = "\n".join(f"  {name:<{width}}  {spec.description}" for name, spec in FORMATS.items())
@@ -135,7 +133,7 @@ def export_parser() -> argparse.ArgumentParser:
         "--format",
         "-f",
         required=True,
-        type=lambda name: FORMAT_ALIASES.get(name, name),
+        type=canonical_name,
         choices=list(FORMATS),
         metavar="FORMAT",
         help="one of: " + ", ".join(FORMATS) + " (jsonld is w3c)",
@@ -177,8 +175,8 @@ def _at_least_one(most: int | None = None) -> Callable[[str], int]:
 
 
 def import_parser() -> argparse.ArgumentParser:
-    from tui.core.export import DEFAULT_LIMITS as LIMITS
-    from tui.core.export import MAX_DEPTH, MAX_IMPORT_BYTES, MAX_INT_DIGITS
+    from tui.core.formats import DEFAULT_LIMITS as LIMITS
+    from tui.core.formats import MAX_DEPTH, MAX_IMPORT_BYTES, MAX_INT_DIGITS
 
     parser = argparse.ArgumentParser(
         prog="sorot import",
@@ -236,7 +234,7 @@ def _import_limits(args: argparse.Namespace) -> ImportLimits:
     """The limits the import options ask for; ``--no-limits`` wins over the two it lifts."""
     from dataclasses import replace
 
-    from tui.core.export import DEFAULT_LIMITS
+    from tui.core.formats import DEFAULT_LIMITS
 
     given = {
         name: value
@@ -254,7 +252,7 @@ def _import_limits(args: argparse.Namespace) -> ImportLimits:
 
 def _import_bytes(args: argparse.Namespace) -> int:
     """The largest file ``sorot import`` reads: ``--max-size``, else any size with ``--no-limits``."""
-    from tui.core.export import MAX_IMPORT_BYTES
+    from tui.core.formats import MAX_IMPORT_BYTES
 
     if args.max_size is not None:
         return args.max_size
@@ -324,7 +322,7 @@ def write_extract_json(out: IO[str], document: dict, entities: Iterable[Entity],
 
 
 def _json(value: object, depth: int) -> str:
-    from tui.core.export import json_text  # control characters in the article escaped, as in exports
+    from tui.core.formats import json_text  # control characters in the article escaped, as in exports
 
     # A JSON string never holds a raw line break, so every one is the indenter's.
     return json_text(value, indent=2).replace("\n", "\n" + " " * depth)
@@ -371,8 +369,9 @@ def run_export_command(argv: list[str]) -> int:
     args = export_parser().parse_args(argv)
     if (problem := _model_error(args.model)) is not None:
         return fail(problem, 2)
-    from tui.core.exchange import ExchangeError, run_export
-    from tui.core.export import FORMATS
+    from tui.core.exchange import ExchangeError, check_export, run_export
+    from tui.core.formats import FORMATS
+    from tui.core.store import Store, StoreError
 
     db = _db_path(args.db)
     if not db.exists() and not db.is_symlink():  # a link to nothing: the store says so
@@ -382,17 +381,19 @@ def run_export_command(argv: list[str]) -> int:
         say(f"warning: --labels applies to spacy, prodigy and brat only; ignored for {args.format}")
     out = None if args.output in (None, "-") else args.output
     try:
-        report = run_export(
-            args.format,
-            db,
-            args.doc,
-            out,
-            model=args.model,
-            labels=args.labels,
-            stdout=_Stdout(sys.stdout.buffer),  # type: ignore[arg-type]
-            max_bytes=args.max_size,
-        )
-    except ExchangeError as exc:
+        check_export(args.format, out)  # a wrong -o is named before a problem with the database
+        with Store.open(db, read_only=True) as store:
+            report = run_export(
+                store,
+                args.format,
+                args.doc,
+                out,
+                model=args.model,
+                labels=args.labels,
+                stdout=_Stdout(sys.stdout.buffer),  # type: ignore[arg-type]
+                max_bytes=args.max_size,
+            )
+    except (ExchangeError, StoreError) as exc:
         return fail(str(exc))
     except _PipeClosed:
         raise BrokenPipeError from None

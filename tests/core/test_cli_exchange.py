@@ -27,7 +27,7 @@ from spacy.tokens import DocBin
 from tests.core.conftest import Run
 from tui import cli
 from tui.core.annotations import Annotation, DocumentRef, make_annotation
-from tui.core.export import FORMATS
+from tui.core.formats import FORMATS
 from tui.core.session import DocumentSession
 from tui.core.store import Store
 

@@ -24,15 +24,15 @@ from tui.core.annotations import Anchored, Annotation, DocumentRef, make_annotat
 from tui.core.corrections import corrected_entities
 from tui.core.entities import Entity
 from tui.core.exchange import ExchangeError, ExportReport, run_export, run_import
-from tui.core.export import (
+from tui.core.formats import (
     FORMATS,
-    W3C_CONTEXT,
     AnnotationImportError,
     document_item,
     export,
     import_annotations,
     render,
 )
+from tui.core.formats.w3c import W3C_CONTEXT
 from tui.core.store import Store
 
 DAM = (
@@ -101,9 +101,15 @@ def library(tmp_path: Path) -> dict:
     return {"db": db, "dam": dam, "rice": rice, "annotations": annotations, "tmp": tmp_path}
 
 
+def export_db(fmt: str, db: Path, *args, **kwargs) -> ExportReport:
+    """An export of the database at ``db``, opened read-only (as ``sorot export`` opens it)."""
+    with Store.open(db, read_only=True) as store:
+        return run_export(store, fmt, *args, **kwargs)
+
+
 def exported(fmt: str, db: Path, **kwargs) -> tuple[str, ExportReport]:
     out = io.BytesIO()
-    report = run_export(fmt, db, stdout=out, find=find, **kwargs)
+    report = export_db(fmt, db, stdout=out, find=find, **kwargs)
     return out.getvalue().decode("utf-8"), report
 
 
@@ -149,7 +155,7 @@ def test_later_corrections_win_and_orphans_are_ignored() -> None:
 
 def test_spacy_docbin_loads_with_spacy_and_holds_the_corrected_entities(library: dict) -> None:
     out = library["tmp"] / "koreksi.spacy"
-    report = run_export("spacy", library["db"], out=out, find=find)
+    report = export_db("spacy", library["db"], out=out, find=find)
     docs = list(DocBin().from_disk(out).get_docs(Vocab()))
     assert len(docs) == 1 and report.documents == 1  # the rice article has no entity corrections
     assert any("beras.txt: skipped, it has no entity corrections" in w for w in report.warnings)
@@ -169,7 +175,7 @@ def test_spacy_docbin_loads_with_spacy_and_holds_the_corrected_entities(library:
 
 def test_spacy_export_limited_to_the_ner_labels(library: dict) -> None:
     out = library["tmp"] / "ner.spacy"
-    run_export("spacy", library["db"], out=out, find=find, labels={"PERSON", "ORG", "LOC"})
+    export_db("spacy", library["db"], out=out, find=find, labels={"PERSON", "ORG", "LOC"})
     (doc,) = DocBin().from_disk(out).get_docs(Vocab())
     assert {e.label_ for e in doc.ents} == {"PERSON", "LOC"}
     assert "Senin" not in [t.text for t in doc if t.ent_type_]
@@ -179,7 +185,7 @@ def test_exported_corrections_train_the_pipeline_as_extra_data(library: dict, tm
     from tui.core.nlp.training.train import train
 
     extra = tmp_path / "koreksi.spacy"
-    run_export("spacy", library["db"], out=extra, find=find, labels={"PERSON", "ORG", "LOC"})
+    export_db("spacy", library["db"], out=extra, find=find, labels={"PERSON", "ORG", "LOC"})
     data = write_corpora(tmp_path / "data", copies=3)
 
     best = train(data, tmp_path / "out", corpus="all", extra=[extra], smoke=True)
@@ -192,17 +198,17 @@ def test_exported_corrections_train_the_pipeline_as_extra_data(library: dict, tm
 
 def test_spacy_and_brat_need_an_output_path(library: dict) -> None:
     with pytest.raises(ExchangeError, match="binary file: give -o FILE.spacy"):
-        run_export("spacy", library["db"], find=find)
+        export_db("spacy", library["db"], find=find)
     with pytest.raises(ExchangeError, match="directory"):
-        run_export("brat", library["db"], find=find)
+        export_db("brat", library["db"], find=find)
     with pytest.raises(ExchangeError, match="unknown format 'xml'"):
-        run_export("xml", library["db"])
+        export_db("xml", library["db"])
 
 
 def test_the_default_pipeline_supplies_the_models_entities(library: dict, monkeypatch) -> None:
     monkeypatch.setenv("SOROT_CACHE_DIR", "off")
     out = io.BytesIO()
-    report = run_export("prodigy", library["db"], doc_path=library["dam"], stdout=out)
+    report = export_db("prodigy", library["db"], doc_path=library["dam"], stdout=out)
     (task,) = [json.loads(line) for line in out.getvalue().decode().splitlines()]
     spans = {(s["text"], s["label"]) for s in task["spans"]}
     assert {("Senin pagi", "DATE"), ("Basuki Hadimuljono", "PERSON")} <= spans
@@ -384,7 +390,7 @@ def test_notes_that_utf8_cannot_carry_still_export_and_round_trip(tmp_path: Path
 
 def test_csv_parses_with_the_csv_module_notes_and_all(library: dict) -> None:
     out = library["tmp"] / "anotasi.csv"
-    run_export("csv", library["db"], out=out)
+    export_db("csv", library["db"], out=out)
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # spreadsheets read the file as UTF-8
     with out.open(encoding="utf-8-sig", newline="") as handle:
@@ -429,7 +435,7 @@ def test_markdown_report_per_document_in_reading_order(library: dict) -> None:
 
 def test_brat_ann_offsets_match_the_txt(library: dict) -> None:
     out = library["tmp"] / "brat"
-    report = run_export("brat", library["db"], out=out, find=find)
+    report = export_db("brat", library["db"], out=out, find=find)
     assert report.documents == 2
     names = {"annotation.conf", "beras.ann", "beras.txt", "bendungan.ann", "bendungan.txt"}
     assert {p.name for p in out.iterdir()} == names
@@ -505,18 +511,18 @@ def test_a_document_that_moved_exports_from_stored_quotes_but_not_as_training_da
     library["rice"].rename(library["tmp"] / "pindah.txt")
     text, report = exported("jsonl", library["db"])
     assert len(text.splitlines()) == 8 and report.documents == 2
-    report = run_export("brat", library["db"], out=library["tmp"] / "b", find=find)
+    report = export_db("brat", library["db"], out=library["tmp"] / "b", find=find)
     assert report.documents == 1 and any("beras.txt: skipped, its text is not available" in w for w in report.warnings)
 
 
 def test_doc_export_of_a_missing_file_is_a_one_line_error(library: dict) -> None:
     with pytest.raises(ExchangeError, match="no such file"):
-        run_export("w3c", library["db"], doc_path=library["tmp"] / "hilang.txt")
+        export_db("w3c", library["db"], doc_path=library["tmp"] / "hilang.txt")
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
 def test_every_format_writes_the_library_and_is_in_the_readme(fmt: str, library: dict) -> None:
-    """Each format of the table exports (a format added to it without a writer fails here), and
+    """Each registered format writes the library (a writer that writes nothing fails here), and
     README lists it."""
     spec = FORMATS[fmt]
     out = library["tmp"] / f"out{spec.suffix}" if spec.output != "text" else None
@@ -524,7 +530,7 @@ def test_every_format_writes_the_library_and_is_in_the_readme(fmt: str, library:
         text, report = exported(fmt, library["db"])
         assert text.strip()
     else:
-        report = run_export(fmt, library["db"], out=out, find=find)
+        report = export_db(fmt, library["db"], out=out, find=find)
         assert out.is_dir() and any(out.iterdir()) if spec.output == "directory" else out.stat().st_size > 0
     assert report.annotations > 0
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")

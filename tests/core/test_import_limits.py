@@ -16,19 +16,19 @@ from pathlib import Path
 
 import pytest
 
-import tui.core.export as export_module
+import tui.core.formats.reading as reading
 from tests.core.conftest import Run
 from tui.cli import _import_bytes, import_parser
 from tui.core.annotations import Annotation, DocumentRef, make_annotation
 from tui.core.exchange import ExchangeError, run_import
-from tui.core.export import (
+from tui.core.formats import (
     DEFAULT_LIMITS,
     MAX_IMPORT_BYTES,
     AnnotationImportError,
     ImportLimits,
     parse_annotations,
-    w3c_collection,
 )
+from tui.core.formats.w3c import w3c_collection
 from tui.core.store import Store
 
 TEXT = (
@@ -138,8 +138,10 @@ def test_more_annotations_than_the_limit_are_refused_without_reading_on(form: st
 @pytest.mark.parametrize(("form", "read"), [("w3c", 5), ("jsonl", 0)])
 def test_annotations_are_parsed_one_at_a_time_and_parsing_stops_at_the_limit(form: str, read: int, monkeypatch) -> None:
     parsed = []
-    real = export_module.annotation_from_json
-    monkeypatch.setattr(export_module, "annotation_from_json", lambda item: parsed.append(item) or real(item))
+    real = reading.annotation_from_json
+    monkeypatch.setattr(
+        reading, "annotation_from_json", lambda item, readers: parsed.append(item) or real(item, readers)
+    )
     with pytest.raises(AnnotationImportError):
         parse_annotations(w3c(notes(50)) if form == "w3c" else jsonl(notes(50)), ImportLimits(annotations=5))
     # A collection is read up to the first annotation too many; JSON Lines are counted before any is parsed.
@@ -256,7 +258,8 @@ def _full_export_round_trip(n: int, tmp_path: Path) -> None:
     with Store.open(db) as store:
         store.save_many(notes(n))
     dump = tmp_path / "penuh.jsonld"
-    run_export("w3c", db, out=dump)
+    with Store.open(db, read_only=True) as store:
+        run_export(store, "w3c", out=dump)
     report = run_import(dump, tmp_path / "kosong.json")
     assert report.added == n
 

@@ -4,6 +4,7 @@ one notification says what happened to the annotations, in one line, quoting not
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -138,6 +139,30 @@ async def test_a_database_that_stops_taking_saves_while_open_keeps_the_change_in
             if how == "chmod a-w":
                 db.chmod(0o644)
     assert on_disk() == kept
+
+
+async def test_a_database_that_stops_taking_saves_while_open_exports_what_the_session_kept(
+    article: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export reads the session's store, the copy in memory: the change the file did not take is in it."""
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "db.json"
+    async with reader(article, size=WIDE, db=db, wait=False) as (app, pilot):
+        await opened(pilot)
+        await highlight(pilot, "Kremlin")
+        await wait_until(pilot, lambda: db.exists())
+        db.chmod(0o444)
+        try:
+            await highlight(pilot, "Pyongyang")
+            assert store_state(app) == "not saved"
+            await pilot.press("E")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: any(n.title in ("Exported", "Export failed") for n in app._notifications))
+        finally:
+            db.chmod(0o644)
+    (written,) = tmp_path.glob("*.jsonld")
+    items = json.loads(written.read_text(encoding="utf-8"))["first"]["items"]
+    assert sorted(item["target"]["selector"][0]["exact"] for item in items) == ["Kremlin", "Pyongyang"]
 
 
 def store_state(app) -> str:

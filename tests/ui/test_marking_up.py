@@ -253,6 +253,38 @@ async def test_export_from_the_app_writes_the_file_and_says_where(
     assert "http://www.w3.org/ns/anno.jsonld" in json.dumps(data["@context"])
 
 
+@pytest.mark.parametrize("scope", ["document", "all"])
+async def test_a_reader_whose_database_cannot_be_opened_still_exports_what_it_annotated(
+    article: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scope: str
+) -> None:
+    """The annotations live in memory for the session (nothing can be saved): export takes them
+    from there, in either scope."""
+    import json
+
+    from textual.widgets import RadioButton
+
+    from tui.ui.screens.export import ExportScreen
+
+    monkeypatch.chdir(tmp_path)
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    async with reader(article, size=WIDE, db=blocker / "db.json") as (app, pilot):
+        assert app.not_saved and app.store.path is None  # the in-memory fallback
+        await select_words(pilot, "Kremlin mengkonfirmasi", 2)
+        await pilot.press("a", *"catatan", "ctrl+s")
+        await pilot.press("E")
+        assert isinstance(app.screen, ExportScreen)
+        app.screen.query_one(f"#scope-{scope}", RadioButton).value = True
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: any(n.title == "Exported" or n.severity == "error" for n in app._notifications))
+        assert not [n.message for n in app._notifications if n.severity == "error"]
+    (written,) = tmp_path.glob("*.jsonld")
+    (item,) = json.loads(written.read_text(encoding="utf-8"))["first"]["items"]
+    assert item["body"][0]["value"] == "catatan"
+    assert item["target"]["selector"][0]["exact"] == "Kremlin mengkonfirmasi"
+
+
 async def test_the_restored_place_is_on_screen(article: Path, tmp_path: Path) -> None:
     db = tmp_path / "db.json"
     article.write_text("\n\n".join([article.read_text(encoding="utf-8")] * 4), encoding="utf-8")

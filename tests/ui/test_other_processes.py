@@ -105,9 +105,10 @@ async def test_a_copy_of_an_annotated_article_shows_its_annotations_and_leaves_t
         await wait_until(pilot, lambda: app.screen.side_ready)
         assert [(a.id, a.start, a.status) for a in view_of(app).annotations] == [(highlight.id, highlight.start, "ok")]
     out = tmp_path / "out.jsonl"
-    for path in (article, copy):
-        report = run_export("jsonl", db, path, out)
-        assert report.annotations == 1 and report.orphans == 0, report.warnings
+    with Store.open(db, read_only=True) as store:
+        for path in (article, copy):
+            report = run_export(store, "jsonl", path, out)
+            assert report.annotations == 1 and report.orphans == 0, report.warnings
 
 
 @asynccontextmanager

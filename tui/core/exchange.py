@@ -1,6 +1,7 @@
 """``sorot export`` and ``sorot import`` without the argument parsing: gather, anchor, write, merge.
 
-Export reads the database read-only and anchors each document's annotations in the file as it is
+Export reads a :class:`Store` it is given (the CLI opens the database read-only; the reader
+passes its own, which may live in memory) and anchors each document's annotations in the file as it is
 now (the file named by ``--doc``, or for every annotated text a file the reader opened it at):
 annotations made on an older version are re-anchored first, and those that cannot be found are
 exported as orphans and listed in the warnings. A path written in an annotation (an import may
@@ -19,7 +20,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -27,22 +28,22 @@ from typing import IO
 from tui.core.annotations import Annotation, DocumentRef
 from tui.core.document import MAX_ARTICLE_BYTES, Article, ArticleError, file_kind, inert, load_article, read_input
 from tui.core.entities import Entity
-from tui.core.export import (
+from tui.core.formats import (
     DEFAULT_LIMITS,
-    FORMATS,
     MAX_IMPORT_BYTES,
     AnnotationImportError,
     ExportError,
     ExportItem,
     ExportResult,
+    Format,
     ImportLimits,
+    Labels,
     describe,
     document_item,
     export,
+    format_named,
     parse_annotations,
     stored_item,
-    usable_items,
-    wants_entities,
 )
 from tui.core.store import Store, StoreError
 
@@ -103,70 +104,81 @@ class ImportReport:
 # --- export ---------------------------------------------------------------------------------------
 
 
+def check_export(fmt: str | Format, out: str | os.PathLike[str] | None) -> Format:
+    """The format ``fmt`` names, if an export in it can be written to ``out`` (``None``: standard
+    output); raises :class:`ExchangeError` saying why not. :func:`run_export` checks it first; a
+    caller that opens the database itself checks it before, so a wrong ``-o`` is named first."""
+    try:
+        spec = format_named(fmt) if isinstance(fmt, str) else fmt
+    except ExportError as exc:
+        raise ExchangeError(str(exc)) from None
+    if out is None and spec.output != "text":
+        where = "FILE" + spec.suffix if spec.suffix else "DIR"
+        raise ExchangeError(f"--format {spec.name} writes {spec.writes}: give -o {where}")
+    if out is not None:
+        _check_destination(Path(out), spec)
+    return spec
+
+
 def run_export(
-    fmt: str,
-    db_path: str | os.PathLike[str] | None = None,
+    store: Store,
+    fmt: str | Format,
     doc_path: str | os.PathLike[str] | None = None,
     out: str | os.PathLike[str] | None = None,
     *,
     model: str | None = None,
-    labels: Collection[str] | None = None,
+    labels: Labels = None,
     find: EntityFinder | None = None,
     stdout: IO[bytes] | None = None,
     max_bytes: int = MAX_ARTICLE_BYTES,
 ) -> ExportReport:
-    """Export the database's annotations (or ``doc_path``'s only) in ``fmt`` to ``out``.
+    """Export ``store``'s annotations (or ``doc_path``'s only) in ``fmt`` to ``out``.
 
-    Without ``out`` the text formats go to ``stdout`` (default: the process's standard output,
-    as UTF-8); ``spacy`` needs a file and ``brat`` a directory. ``find`` gives the model's
-    entities of a text (default: the ``model`` pipeline, through the entity cache); ``labels``
-    keeps only those entity labels in the training formats and brat; article files over
-    ``max_bytes`` are not read. Raises :class:`ExchangeError` with a one-line message.
+    ``store`` is only read: a database opened read-only, or the reader's own store, in memory
+    when its database takes no saves. Without ``out`` the text formats go to ``stdout`` (default:
+    the process's standard output, as UTF-8); ``spacy`` needs a file and ``brat`` a directory.
+    ``find`` gives the model's entities of a text (default: the ``model`` pipeline, through the
+    entity cache); ``labels`` keeps only those entity labels in the training formats and brat;
+    article files over ``max_bytes`` are not read. The report's warnings start with the
+    store's own. Raises :class:`ExchangeError` with a one-line message.
     """
-    spec = FORMATS.get(fmt)
-    if spec is None:
-        raise ExchangeError(f"unknown format {fmt!r} (choose one of {', '.join(FORMATS)})")
-    if out is None and spec.output != "text":
-        what = "a binary file" if spec.output == "binary" else "a directory of .txt/.ann pairs"
-        raise ExchangeError(f"--format {fmt} writes {what}: give -o {'FILE' + spec.suffix if spec.suffix else 'DIR'}")
-    if out is not None:
-        _check_destination(Path(out), spec.output)
-    written = _file_id(out) if out is not None else None  # an -o already there: never one of the inputs
+    spec = check_export(fmt, out)
+    written = _file_id(out)  # an -o already there: never one of the inputs
+    if written is not None and out is not None:
+        _not_an_input(written, out, store.path, "the database being exported")
+        _not_an_input(written, out, doc_path, "the article being exported")
+    warnings = list(store.warnings)
     try:
-        with Store.open(db_path, read_only=True) as store:
-            if written is not None:
-                _not_an_input(written, out, store.path, "the database being exported")
-                _not_an_input(written, out, doc_path, "the article being exported")
-            warnings = list(store.warnings)
-            if doc_path is not None:
-                items = [_document_bundle(store, _load(doc_path, max_bytes), Path(doc_path))]
-                if not items[0].annotations:
-                    warnings.append(f"{inert(str(doc_path))}: no annotations for this document in the database")
-            else:
-                items = _all_bundles(store, max_bytes)
-                if not items:
-                    warnings.append(f"{inert(str(store.path))}: no annotations to export")
+        if doc_path is not None:
+            items = [_document_bundle(store, _load(doc_path, max_bytes), Path(doc_path))]
+            if not items[0].annotations:
+                warnings.append(f"{inert(str(doc_path))}: no annotations for this document in the database")
+        else:
+            items = _all_bundles(store, max_bytes)
+            if not items:
+                where = f"{inert(str(store.path))}: " if store.path is not None else ""
+                warnings.append(f"{where}no annotations to export")
     except StoreError as exc:
         raise ExchangeError(str(exc)) from None
-    if written is not None:
+    if written is not None and out is not None:
         for item in items:
             if item.text is not None and item.document.path:
                 _not_an_input(written, out, item.document.path, "an article being exported")
-    items = _with_entities(fmt, items, model, find)
-    for item in usable_items(fmt, items)[0]:
+    items = _with_entities(spec, items, model, find)
+    for item in spec.usable(items)[0]:
         for ann in item.orphans:
             warnings.append(
                 f"{inert(describe(item.document))}: orphaned {ann.kind} {_quoted(ann)}: not found in the text"
             )
     try:
-        result = _write(fmt, items, out, labels, stdout)
+        result = _write(spec, items, out, labels, stdout)
     except ExportError as exc:
         raise ExchangeError(str(exc)) from None
     except OSError as exc:
         raise ExchangeError(f"cannot write {inert(str(out))}: {exc.strerror or exc}") from None
     warnings += [inert(w) for w in result.warnings]
     return ExportReport(
-        fmt,
+        spec.name,
         "-" if out is None else str(out),
         result.documents,
         result.annotations,
@@ -194,10 +206,11 @@ def _not_an_input(
         raise ExchangeError(f"-o {inert(str(out))} is {what}: give another file")
 
 
-def _check_destination(out: Path, output: str) -> None:
+def _check_destination(out: Path, spec: Format) -> None:
+    output = spec.output
     if output == "directory":
         if out.exists() and not out.is_dir():
-            raise ExchangeError(f"{inert(str(out))} is a file: brat writes a directory")
+            raise ExchangeError(f"{inert(str(out))} is a file: {spec.name} writes a directory")
     elif out.is_dir():
         raise ExchangeError(f"{inert(str(out))} is a directory: give a file name")
     elif out.exists() and not out.is_file():  # a FIFO or a device is written into (write_output)
@@ -209,7 +222,7 @@ def _check_destination(out: Path, output: str) -> None:
 
 def _load(doc_path: str | os.PathLike[str], max_bytes: int) -> Article:
     try:
-        return load_article(doc_path, max_bytes)
+        return load_article(os.fspath(doc_path), max_bytes)
     except ArticleError as exc:
         raise ExchangeError(str(exc)) from None
 
@@ -269,9 +282,11 @@ def _read_known(path: str, max_bytes: int) -> Article | None:
         return None
 
 
-def _with_entities(fmt: str, items: list[ExportItem], model: str | None, find: EntityFinder | None) -> list[ExportItem]:
-    """Run the NLP on the documents ``fmt`` needs entities of (the pipeline loads only then)."""
-    needed = [i for i, item in enumerate(items) if wants_entities(fmt, item)]
+def _with_entities(
+    spec: Format, items: list[ExportItem], model: str | None, find: EntityFinder | None
+) -> list[ExportItem]:
+    """Run the NLP on the documents ``spec`` needs entities of (the pipeline loads only then)."""
+    needed = [i for i, item in enumerate(items) if spec.wants_entities(item)]
     if not needed:
         return items
     if find is not None:
@@ -300,26 +315,24 @@ def _found(items: list[ExportItem], needed: list[int], find: EntityFinder) -> li
 
 
 def _write(
-    fmt: str,
+    spec: Format,
     items: list[ExportItem],
     out: str | os.PathLike[str] | None,
-    labels: Collection[str] | None,
+    labels: Labels,
     stdout: IO[bytes] | None,
 ) -> ExportResult:
-    """Build the whole output in memory, then put it in place (brat writes its directory)."""
-    spec = FORMATS[fmt]
+    """Build the whole output in memory, then put it in place (a directory format writes its own)."""
     if spec.output == "directory":
         assert out is not None
-        return export(fmt, items, Path(out), labels=labels)
+        return export(spec, items, Path(out), labels=labels)
     if spec.output == "binary":
         binary = io.BytesIO()
-        result = export(fmt, items, binary, labels=labels)
+        result = export(spec, items, binary, labels=labels)
         data = binary.getvalue()
     else:
         text = io.StringIO(newline="")
-        result = export(fmt, items, text, labels=labels)
-        # A spreadsheet opening a UTF-8 CSV file needs the byte order mark to read it as UTF-8.
-        bom = "\ufeff" if fmt == "csv" and out is not None else ""
+        result = export(spec, items, text, labels=labels)
+        bom = "\ufeff" if spec.file_bom and out is not None else ""
         data = (bom + text.getvalue()).encode("utf-8", "replace")
     if out is not None:
         write_output(Path(out), data)

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select
 
 from tui.core.document import inert
-from tui.core.export import FORMATS, default_name
+from tui.core.formats import FORMATS
 
 Scope = Literal["document", "all"]
 ALL_DOCUMENTS_STEM = "sorot-annotations"
@@ -28,7 +28,7 @@ ALL_DOCUMENTS_STEM = "sorot-annotations"
 
 @dataclass(frozen=True, slots=True)
 class ExportChoice:
-    """What to export: a :data:`~tui.core.export.FORMATS` name, which annotations, and the
+    """What to export: a :data:`~tui.core.formats.FORMATS` name, which annotations, and the
     absolute path to write (a directory for ``brat``)."""
 
     format: str
@@ -46,8 +46,9 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
     """Choose a format, a scope and a destination; ctrl+s (or enter in the path) exports, esc cancels.
 
     ``stem`` is the open article's file stem (``None`` when no article is open: only "all
-    documents" is offered). The destination starts as :func:`default_name` in ``directory``
-    (default: the current directory) and follows the format and scope until the reader edits it.
+    documents" is offered). The destination starts as the format's
+    :meth:`~tui.core.formats.Format.default_name` in ``directory`` (default: the current
+    directory) and follows the format and scope until the reader edits it.
     Confirming an existing destination asks once more before the app replaces it.
     """
 
@@ -97,7 +98,7 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
     def suggested_name(self, fmt: str, scope: Scope) -> str:
         """The default destination for ``fmt`` and ``scope``: a name in :attr:`directory`."""
         stem = self.stem if scope == "document" and self.stem is not None else ALL_DOCUMENTS_STEM
-        return default_name(fmt, stem)
+        return FORMATS[fmt].default_name(stem)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-wide") as dialog:
@@ -205,10 +206,11 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
     def check(self, path: Path) -> tuple[str, str]:
         """Why ``path`` cannot take this format (or ``""``), and a warning when it would replace something."""
         name = path.name or str(path)
+        spec = FORMATS[self.selected_format]
         try:
-            if FORMATS[self.selected_format].output == "directory":
+            if spec.output == "directory":
                 if path.exists() and not path.is_dir():
-                    return f"{name} is a file: brat writes a directory of .txt/.ann pairs.", ""
+                    return f"{name} is a file: {spec.name} writes {spec.writes}.", ""
                 if path.is_dir() and any(path.iterdir()):
                     return "", f"{name} is not empty: press ctrl+s again to write into it (same-named files replaced)."
                 return "", ""

@@ -59,6 +59,7 @@ from tui.ui.widgets.status_bar import NlpIndicator, StatusBar
 if TYPE_CHECKING:
     from tui.core.facts import Facts
     from tui.core.session import DocumentSession
+    from tui.core.store import Store
     from tui.ui.app import SorotApp
     from tui.ui.screens.annotate import NoteResult
     from tui.ui.screens.export import ExportChoice
@@ -1033,16 +1034,13 @@ class ReaderScreen(Screen):
         self.app.push_screen(ExportScreen(stem), self._export_chosen)
 
     def _export_chosen(self, choice: ExportChoice | None) -> None:
-        if choice is None:
-            return
-        if getattr(self.app.store, "path", None) is None:
-            self.app.notify("nothing to export: annotations are not being saved", severity="error", markup=False)
-            return
-        self.run_export(choice)
+        if choice is not None:
+            self.run_export(choice, self.session.store)
 
     @work(thread=True, group="export", exit_on_error=False)
-    def run_export(self, choice: ExportChoice) -> None:
-        """Export in a thread (the training formats may run the NLP on other documents)."""
+    def run_export(self, choice: ExportChoice, store: Store) -> None:
+        """Export in a thread (the training formats may run the NLP on other documents) from
+        ``store``, the one the session lives in: the database, or memory when it takes no saves."""
         from tui.core.exchange import ExchangeError, run_export
 
         def find(text: str) -> list[Entity]:
@@ -1052,9 +1050,7 @@ class ReaderScreen(Screen):
 
         doc = self.article.path if choice.scope == "document" else None
         try:
-            report = run_export(
-                choice.format, self.app.store.path, doc, choice.path, find=find, max_bytes=self.app.max_bytes
-            )
+            report = run_export(store, choice.format, doc, choice.path, find=find, max_bytes=self.app.max_bytes)
         except ExchangeError as exc:
             self.app.call_from_thread(
                 self.app.notify, inert(str(exc)), title="Export failed", severity="error", markup=False

@@ -1,0 +1,127 @@
+"""Tables and reports for people: ``csv`` (one row per annotation, for spreadsheets) and ``md`` (a
+Markdown report per document, annotations in reading order).
+
+Notes, tags, quotes and titles are untrusted. In CSV a cell that a spreadsheet would run as a
+formula gets a leading ``'``; in Markdown every special character is escaped, so the text renders
+as the characters it is. In both, no control character reaches a terminal that shows the export:
+each is shown as the reader's own symbol (``␛``; tabs and line breaks stay).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from typing import IO
+
+from tui.core.document import inert_lines
+from tui.core.formats.base import ExportItem, Labels, TextFormat, describe, kind_of
+
+CSV_COLUMNS = (
+    "document",
+    "title",
+    "quote",
+    "note",
+    "tags",
+    "label",
+    "kind",
+    "start",
+    "end",
+    "created",
+    "updated",
+    "status",
+    "id",
+)
+
+
+def write_csv(items: Sequence[ExportItem], out: IO[str], labels: Labels = None) -> None:
+    """RFC 4180 CSV (``\\r\\n`` rows; quoted as needed); cells that a spreadsheet would run as a
+    formula (starting ``= + - @``) get a leading ``'``, the spreadsheets' own mark for text
+    (``labels``: no entities here)."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for item in items:
+        for a in item.annotations:
+            cells = {
+                "document": a.document.path or f"sha256:{a.document.sha256}",
+                "title": a.document.title,
+                "quote": a.quote.exact,
+                "note": a.note,
+                "tags": ", ".join(a.tags),
+                "label": a.label,
+                "kind": a.kind,
+                "created": a.created,
+                "updated": a.updated,
+                "status": a.status,
+                "id": a.id,
+            }
+            row = {k: _cell(v) for k, v in cells.items()}
+            writer.writerow([a.start if c == "start" else a.end if c == "end" else row[c] for c in CSV_COLUMNS])
+
+
+def _cell(value: str) -> str:
+    # A cell may hold tabs and line breaks (LF or CSV's own CRLF); any other control character is
+    # shown as its symbol, so a CSV read in a terminal sets no title and no clipboard.
+    value = "\r\n".join(inert_lines(part) for part in value.split("\r\n"))
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def write_markdown(items: Sequence[ExportItem], out: IO[str], labels: Labels = None) -> None:
+    """A report per document: title, source, then each annotation in reading order (``labels``: no
+    entities here)."""
+    for n, item in enumerate(items):
+        if n:
+            out.write("\n---\n\n")
+        doc = item.document
+        anns = item.annotations
+        out.write(f"# {_md_line(doc.title or describe(doc))}\n\n")
+        out.write(f"- Source: {_md_line(doc.path) if doc.path else 'sha256 ' + doc.sha256}\n")
+        orphans = len(item.orphans)
+        summary = f"{len(anns)} annotation{'s' * (len(anns) != 1)}"
+        out.write(f"- {summary}" + (f", {orphans} orphaned" if orphans else "") + "\n")
+        for i, ann in enumerate(anns, 1):
+            heading = kind_of(ann).display_name
+            if ann.label:
+                heading += f": {_md_line(ann.label)}"
+            where = "(orphaned)" if ann.status == "orphaned" else f"· characters {ann.start}–{ann.end}"
+            out.write(f"\n## {i}. {heading} {where}\n\n")
+            if ann.status == "orphaned":
+                out.write("*Not found in the current text; quoted as it was.*\n\n")
+            out.write(_md_block(ann.quote.exact, "> ") + "\n")
+            if ann.note.strip():
+                out.write("\n" + _md_block(ann.note) + "\n")
+            if ann.tags:
+                out.write("\nTags: " + ", ".join(f"*{_md_line(t)}*" for t in ann.tags) + "\n")
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
+_MD_LIST_NUMBER = re.compile(r"^(\d+)([.)])")
+
+
+def _md_line(text: str) -> str:
+    """One line of untrusted text as literal Markdown: specials escaped, nothing starts a block,
+    control characters shown as symbols."""
+    text = _MD_SPECIAL.sub(r"\\\1", inert_lines(text.strip()))
+    if text[:1] in ("+", "-", "="):
+        return "\\" + text
+    return _MD_LIST_NUMBER.sub(r"\1\\\2", text)
+
+
+def _md_block(text: str, prefix: str = "") -> str:
+    """Untrusted text as literal Markdown paragraphs, its line breaks kept (``\\`` hard breaks)."""
+    paragraphs = [p for p in re.split(r"\n[ \t]*\n", text.strip("\n")) if p.strip()]
+    blocks = []
+    for paragraph in paragraphs:
+        lines = [_md_line(line) for line in paragraph.split("\n") if line.strip()]
+        blocks.append("\\\n".join(prefix + line for line in lines))
+    return f"\n{prefix.rstrip()}\n".join(blocks)
+
+
+CSV = TextFormat(
+    "csv",
+    "a spreadsheet table, one row per annotation",
+    ".csv",
+    write_csv,
+    file_bom=True,  # a spreadsheet opening a UTF-8 CSV file needs the byte order mark to read it as UTF-8
+)
+MARKDOWN = TextFormat("md", "a Markdown report per document", ".md", write_markdown)
