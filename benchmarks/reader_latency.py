@@ -1,10 +1,15 @@
 """Time to first paint and PageDown latency of the reader, measured as a user sees them.
 
     python benchmarks/reader_latency.py [--timing-tool ../shared/tools/tui_timing.py] [--runs 3]
+    python benchmarks/reader_latency.py --compare REV [--runs 5]
 
 Runs ``sorot`` in tmux through the shared ``tui_timing.py`` (the same method used for ``less``
 and other terminal programs) on the sample article and on a generated 5 MB article, and prints
 one line per measurement plus the median over runs. ``less`` is measured beside it when present.
+
+``--compare REV`` checks REV out into a temporary git worktree and measures it and this tree
+alternately (this tree, REV, this tree, ...), so that the machine's load falls on both alike,
+then prints each one's medians and how far apart they are, in per cent.
 """
 
 from __future__ import annotations
@@ -51,10 +56,49 @@ def measure(tool: Path, command: str, marker: str = MARKER) -> dict[str, float]:
     return {key: float(value) for key, value in figures.items()}
 
 
+def medians(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
+def compare(tool: Path, rev: str, runs: int) -> int:
+    """This tree and ``rev``, measured alternately on the sample (first paint) and the 5 MB
+    article (first paint and PageDown)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        old = Path(tmp) / "old"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(old), rev], check=True)
+        try:
+            big = make_big_article(Path(tmp) / "big-5mb.txt")
+            trees = {"this tree": ROOT, rev: old}
+            figures: dict[tuple[str, str], list[dict[str, float]]] = {}
+            count = 0
+            for _ in range(runs):
+                for case, article in (("sample", sample_article_path()), ("5MB", big)):
+                    for name, tree in trees.items():
+                        count += 1
+                        command = (
+                            f"env PYTHONPATH={tree} SOROT_CACHE_DIR=off SOROT_DB={tmp}/db-{count}.json "
+                            f"{sys.executable} -m tui {article}"
+                        )
+                        figures.setdefault((case, name), []).append(measure(tool, command))
+            for case in ("sample", "5MB"):
+                new, was = medians(figures[(case, "this tree")]), medians(figures[(case, rev)])
+                keys = ["first_paint_s"] + (["page_p50_ms", "page_p95_ms"] if case == "5MB" else [])
+                for key in keys:
+                    change = 100 * (new[key] - was[key]) / was[key] if was[key] else float("nan")
+                    print(
+                        f"{case} {key}: this tree {new[key]:.3f}, {rev} {was[key]:.3f} "
+                        f"({change:+.1f}%, medians of {runs}, run alternately)"
+                    )
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)], check=False)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timing-tool", type=Path, default=DEFAULT_TOOL)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--compare", metavar="REV", help="measure REV and this tree alternately")
     args = parser.parse_args()
     if not args.timing_tool.exists():
         print(f"timing tool not found: {args.timing_tool}", file=sys.stderr)
@@ -62,6 +106,8 @@ def main() -> int:
     if shutil.which("tmux") is None:
         print("tmux is needed for this benchmark", file=sys.stderr)
         return 2
+    if args.compare:
+        return compare(args.timing_tool, args.compare, args.runs)
     sorot = shutil.which("sorot") or f"{sys.executable} -m tui"
     with tempfile.TemporaryDirectory() as tmp:
         big = make_big_article(Path(tmp) / "big-5mb.txt")
@@ -81,7 +127,7 @@ def main() -> int:
                 runs.append(measure(args.timing_tool, command.replace("{run}", str(runs_done))))
             for run in runs:
                 print(f"  {name}: " + " ".join(f"{k}={v:g}" for k, v in run.items()))
-            median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+            median = medians(runs)
             line = f"{name}: first_paint_s={median['first_paint_s']:.3f}"
             if min(run["n"] for run in runs) >= 30:
                 line += f" page_p50_ms={median['page_p50_ms']:.1f} page_p95_ms={median['page_p95_ms']:.1f}"

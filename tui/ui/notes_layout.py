@@ -28,7 +28,7 @@ def annotation_row(ann: Annotation) -> Text:
     head = Text(Kind(ann.kind).mark, style="bold")
     if ann.label:
         head.append(f" {inert(ann.label)}")
-    if ann.kind == "highlight" and ann.colour:
+    if ann.kind == Kind.HIGHLIGHT and ann.colour:
         head.append(f" ({inert(ann.colour)})", style="dim")
     if ann.status == "orphaned":
         head.append("  not found in this text: r re-attaches to the selection", style="bold red")

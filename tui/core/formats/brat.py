@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui.core.annotations import DocumentRef
+from tui.core.annotations import DocumentRef, Kind
 from tui.core.formats.base import DirectoryFormat, ExportError, ExportItem, Labels, kind_of
 
 BRAT_CONF = "annotation.conf"
@@ -65,9 +65,9 @@ def brat_standoff(item: ExportItem, labels: Labels = None, types: dict[str, None
     for ent in item.corrected(labels):
         textbound(_brat_type(ent.label), ent.start, ent.end)
     for ann in item.annotations:
-        if ann.status == "orphaned" or ann.kind == "entity-reject":
+        if ann.status == "orphaned" or ann.kind == Kind.ENTITY_REJECT:
             continue
-        if ann.kind in ("highlight", "note"):
+        if not kind_of(ann).corrects_entities:
             tid = textbound(kind_of(ann).display_name, ann.start, ann.end)
         else:
             tid = by_span.get((ann.start, ann.end))  # the corrected entity carries the note

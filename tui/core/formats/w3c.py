@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from tui.core.annotations import Annotation, DocumentRef
+from tui.core.annotations import Annotation, DocumentRef, Kind
 from tui.core.formats.base import ExportItem, Labels, TextFormat, json_text, kind_of
 from tui.core.formats.reading import Reader, json_types
 
@@ -31,17 +31,19 @@ SOROT_NS = "https://sorot.invalid/ns#"
 CONTEXT: list[Any] = [W3C_CONTEXT, {"sorot": SOROT_NS}]
 
 # For annotations made by other W3C tools, which carry no ``sorot:kind``.
-_KIND_OF_MOTIVATION = {
-    "highlighting": "highlight",
-    "commenting": "note",
-    "tagging": "highlight",
-    "classifying": "entity-add",
-    "editing": "note",
-    "describing": "note",
-    "replying": "note",
-    "questioning": "note",
-    "assessing": "note",
+_KIND_OF_MOTIVATION: dict[str, str] = {
+    "highlighting": Kind.HIGHLIGHT.value,
+    "commenting": Kind.NOTE.value,
+    "tagging": Kind.HIGHLIGHT.value,
+    "classifying": Kind.ENTITY_ADD.value,
+    "editing": Kind.NOTE.value,
+    "describing": Kind.NOTE.value,
+    "replying": Kind.NOTE.value,
+    "questioning": Kind.NOTE.value,
+    "assessing": Kind.NOTE.value,
 }
+_RELABEL: str = Kind.ENTITY_RELABEL.value
+_NOTE: str = Kind.NOTE.value
 
 
 def annotation_iri(ident: str) -> str:
@@ -244,10 +246,10 @@ def _kind_from(motivation: Any, label: str) -> str:
     for m in motivations:
         m = m.removeprefix("oa:") if isinstance(m, str) else ""
         if m == "editing" and label:
-            return "entity-relabel"
+            return _RELABEL
         if m in _KIND_OF_MOTIVATION:
             return _KIND_OF_MOTIVATION[m]
-    return "note"
+    return _NOTE
 
 
 def _is_w3c(item: Mapping[str, Any]) -> bool:
