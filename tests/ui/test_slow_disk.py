@@ -38,16 +38,23 @@ def slow_disk(monkeypatch: pytest.MonkeyPatch, store: Store) -> tuple[threading.
     return started, gate
 
 
+async def highlight_on_a_slow_disk(pilot, monkeypatch: pytest.MonkeyPatch):
+    """Highlight "Kremlin" in green on a disk that holds the write until the test opens the gate;
+    returns once the write is waiting: (the article view, the gate)."""
+    started, gate = slow_disk(monkeypatch, pilot.app.store)
+    view = view_of(pilot.app)
+    view.move_cursor(view.text.index("Kremlin"))
+    await pilot.press("h", "2")
+    await wait_until(pilot, started.is_set, timeout=10)
+    return view, gate
+
+
 async def test_the_article_moves_while_a_change_is_saved(
     article: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "db.json"
     async with reader(article, size=WIDE, db=db) as (app, pilot):
-        started, gate = slow_disk(monkeypatch, app.store)
-        view = view_of(app)
-        view.move_cursor(view.text.index("Kremlin"))
-        await pilot.press("h", "2")
-        await wait_until(pilot, started.is_set, timeout=10)
+        view, gate = await highlight_on_a_slow_disk(pilot, monkeypatch)
         assert not gate.is_set()
         before = view.cursor
         await pilot.press("j", "j")  # the save is still waiting for the disk
@@ -66,11 +73,7 @@ async def test_what_follows_a_slow_save_waits_for_it_keys_included(
 ) -> None:
     db = tmp_path / "db.json"
     async with reader(article, size=WIDE, db=db) as (app, pilot):
-        started, gate = slow_disk(monkeypatch, app.store)
-        view = view_of(app)
-        view.move_cursor(view.text.index("Kremlin"))
-        await pilot.press("h", "2")
-        await wait_until(pilot, started.is_set, timeout=10)
+        view, gate = await highlight_on_a_slow_disk(pilot, monkeypatch)
         # Undo, then another highlight with its colour: they wait for the save, in order; the "3"
         # is the colour picker's (not label 3 of the legend), once the picker is open.
         view.move_cursor(view.text.index("Pyongyang"))
@@ -89,11 +92,7 @@ async def test_leaving_during_a_slow_save_keeps_the_change(
 ) -> None:
     db = tmp_path / "db.json"
     async with reader(article, size=WIDE, db=db) as (app, pilot):
-        started, gate = slow_disk(monkeypatch, app.store)
-        view = view_of(app)
-        view.move_cursor(view.text.index("Kremlin"))
-        await pilot.press("h", "2")
-        await wait_until(pilot, started.is_set, timeout=10)
+        view, gate = await highlight_on_a_slow_disk(pilot, monkeypatch)
         threading.Timer(0.3, gate.set).start()  # the disk answers while the reader is closing
         await app.action_quit()
     (highlight,) = stored(db)
