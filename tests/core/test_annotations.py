@@ -314,3 +314,17 @@ def test_every_kind_says_what_it_is_in_each_place_that_shows_it() -> None:
         assert kind.display_name and kind.mark, kind
         assert kind.corrects_entities == kind.value.startswith("entity-"), kind
     assert len({kind.display_name for kind in Kind}) == len({kind.mark for kind in Kind}) == len(Kind)
+
+
+def test_a_stored_kind_reads_back_as_its_member_as_the_enum_call_does() -> None:
+    from tui.core.annotations import Kind
+
+    for kind in Kind:
+        assert Kind.of(kind.value) is Kind(kind.value) is kind
+        assert Kind.of(kind) is kind
+    for bad in ("scribble", "NOTE", "", "Note"):
+        with pytest.raises(ValueError) as enum_says:
+            Kind(bad)
+        with pytest.raises(ValueError) as of_says:
+            Kind.of(bad)
+        assert str(of_says.value) == str(enum_says.value), bad

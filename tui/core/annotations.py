@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from difflib import SequenceMatcher
 from enum import Enum
-from typing import Any
+from typing import Any, TypedDict, TypeGuard
 
 
 class Kind(str, Enum):
@@ -49,6 +49,16 @@ class Kind(str, Enum):
         member.corrects_entities = corrects_entities
         return member
 
+    @classmethod
+    def of(cls, value: str) -> Kind:
+        """The member stored as ``value`` (a member gives itself), as ``Kind(value)`` does;
+        ``ValueError`` if there is none. (Type checkers read ``Kind(value)`` as a call to the
+        five-argument ``__new__``; this says what it is.)"""
+        member = _KIND_BY_VALUE.get(value)
+        if member is None:
+            raise ValueError(f"{value!r} is not a valid {cls.__qualname__}")
+        return member
+
     HIGHLIGHT = ("highlight", "highlighting", "Highlight", "▍ highlight", False)
     NOTE = ("note", "commenting", "Note", "✎ note", False)
     ENTITY_ADD = ("entity-add", "classifying", "Entity added", "+ entity", True)
@@ -56,6 +66,7 @@ class Kind(str, Enum):
     ENTITY_REJECT = ("entity-reject", "editing", "Entity rejected", "✗ not an entity", True)
 
 
+_KIND_BY_VALUE: dict[str, Kind] = {kind.value: kind for kind in Kind}
 KINDS = tuple(kind.value for kind in Kind)
 """Every kind's stored name, in the order above."""
 ENTITY_KINDS = frozenset(kind.value for kind in Kind if kind.corrects_entities)
@@ -247,6 +258,16 @@ def normalise_tags(tags: Iterable[str] | str) -> tuple[str, ...]:
     return tuple(out)
 
 
+class AnnotationFields(TypedDict, total=False):
+    """What a reader may give an annotation beyond its place and kind (``make_annotation``'s
+    keywords that :meth:`tui.core.session.DocumentSession.annotate` passes on)."""
+
+    note: str
+    tags: Iterable[str]
+    label: str
+    colour: str
+
+
 def make_annotation(
     text: str,
     start: int,
@@ -269,7 +290,7 @@ def make_annotation(
     return Annotation(
         id=id or new_id(),
         document=document or DocumentRef.for_text(text),
-        kind=Kind(kind).value,  # stored as plain text, a member given or its name
+        kind=Kind.of(kind).value,  # stored as plain text, a member given or its name
         position=TextPosition(start, end),
         quote=TextQuote.at(text, start, end),
         note=note,
@@ -470,7 +491,7 @@ def _fuzzy_candidates(text: str, quote: TextQuote) -> list[tuple[float, int, int
     votes: list[int] = []
     for i in range(0, max(1, len(pattern) - _CHUNK + 1), _CHUNK):
         chunk = pattern[i : i + _CHUNK]
-        hits = []
+        hits: list[int] = []
         j = text.find(chunk)
         while j != -1 and len(hits) <= _CHUNK_MAX_HITS:
             hits.append(j)
@@ -548,7 +569,7 @@ def _str(data: Mapping[str, Any], key: str) -> str:
     return value
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

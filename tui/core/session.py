@@ -21,12 +21,23 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from tui.core.annotations import CONTEXT_CHARS, Anchored, Annotation, DocumentRef, Kind, make_annotation, reanchor
+from tui.core.annotations import (
+    CONTEXT_CHARS,
+    Anchored,
+    Annotation,
+    AnnotationFields,
+    DocumentRef,
+    Kind,
+    make_annotation,
+    reanchor,
+)
 from tui.core.corrections import corrected_entities
 from tui.core.entities import Entity
 from tui.core.store import Bookmark, Store, StoreError
 
 if TYPE_CHECKING:
+    from typing import Unpack
+
     from tui.core.document import Article
 
 BOOKMARK_LABEL_CHARS = 60
@@ -48,8 +59,8 @@ class _Step:
     """One undoable change: what it was, and how to take it back and do it again."""
 
     description: str
-    undo: Callable[[], None]
-    redo: Callable[[], None]
+    undo: Callable[[], object]
+    redo: Callable[[], object]
 
 
 @dataclass
@@ -158,7 +169,7 @@ class DocumentSession:
     def corrections(self) -> list[tuple[int, int, str, str]]:
         """The entity corrections in place, as (start, end, kind, label): when they change, so do
         the entities shown and their facts."""
-        return [(a.start, a.end, a.kind, a.label) for a in self.placed() if Kind(a.kind).corrects_entities]
+        return [(a.start, a.end, a.kind, a.label) for a in self.placed() if Kind.of(a.kind).corrects_entities]
 
     def corrected_spans(self) -> frozenset[tuple[int, int]]:
         """Where the reader added an entity or changed its label (drawn as the reader's own)."""
@@ -166,7 +177,7 @@ class DocumentSession:
 
     def entity_labels(self) -> set[str]:
         """Every label the reader's corrections give."""
-        return {a.label for a in self.annotations if Kind(a.kind).corrects_entities and a.label}
+        return {a.label for a in self.annotations if Kind.of(a.kind).corrects_entities and a.label}
 
     def tags(self) -> list[str]:
         return self.store.tags()
@@ -181,7 +192,7 @@ class DocumentSession:
 
     # -- changing --------------------------------------------------------------------------------
 
-    def annotate(self, start: int, end: int, kind: str, **fields: object) -> Annotation:
+    def annotate(self, start: int, end: int, kind: str, **fields: Unpack[AnnotationFields]) -> Annotation:
         """Add an annotation of ``text[start:end]`` (``note``, ``tags``, ``label``, ``colour``)."""
         ann = make_annotation(self.text, start, end, kind, document=self.document, **fields)
         self.store.add(ann)
@@ -269,8 +280,8 @@ class DocumentSession:
         self._refresh_bookmarks()
         self._record(
             f"added bookmark {_quoted(label)}" if label.strip() else "added bookmark",
-            undo=lambda: (self.store.remove_bookmark(mark.id), self._refresh_bookmarks()),
-            redo=lambda: (self.store.restore_bookmark(mark), self._refresh_bookmarks()),
+            undo=lambda: self._remove_bookmark(mark.id),
+            redo=lambda: self._restore_bookmark(mark),
         )
         return mark
 
@@ -279,8 +290,8 @@ class DocumentSession:
         self._refresh_bookmarks()
         self._record(
             f"removed bookmark {_quoted(mark.label)}" if mark.label.strip() else "removed bookmark",
-            undo=lambda: (self.store.restore_bookmark(mark), self._refresh_bookmarks()),
-            redo=lambda: (self.store.remove_bookmark(mark.id), self._refresh_bookmarks()),
+            undo=lambda: self._restore_bookmark(mark),
+            redo=lambda: self._remove_bookmark(mark.id),
         )
         return mark
 
@@ -312,7 +323,7 @@ class DocumentSession:
     # -- internals -------------------------------------------------------------------------------
 
     def _record(self, description: str, undo: Callable[[], object], redo: Callable[[], object]) -> None:
-        self._undo.append(_Step(description, undo, redo))  # type: ignore[arg-type]
+        self._undo.append(_Step(description, undo, redo))
         self._redo.clear()
 
     def _get(self, annotation_id: str) -> Annotation:
@@ -396,6 +407,14 @@ class DocumentSession:
 
     def _refresh_bookmarks(self) -> None:
         self.bookmarks = self.store.bookmarks(self.document.sha256)
+
+    def _remove_bookmark(self, bookmark_id: str) -> None:
+        self.store.remove_bookmark(bookmark_id)
+        self._refresh_bookmarks()
+
+    def _restore_bookmark(self, mark: Bookmark) -> None:
+        self.store.restore_bookmark(mark)
+        self._refresh_bookmarks()
 
     def _sort(self) -> None:
         self.annotations.sort(key=lambda a: (a.status == "orphaned", a.start, a.end, a.created))

@@ -25,7 +25,7 @@ def annotation_row(ann: Annotation) -> Text:
     """What it is, then the quoted passage, then the note and the tags when there are any: one line
     each (the list folds or cuts them to its width). Inert text, never markup."""
     quote = inert(" ".join(ann.quote.exact[: QUOTE_CHARS * 4].split()))
-    head = Text(Kind(ann.kind).mark, style="bold")
+    head = Text(Kind.of(ann.kind).mark, style="bold")
     if ann.label:
         head.append(f" {inert(ann.label)}")
     if ann.kind == Kind.HIGHLIGHT and ann.colour:

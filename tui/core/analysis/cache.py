@@ -80,8 +80,10 @@ def pipeline_key(model: str | None) -> str | None:
     spacy_version = importlib.metadata.version("spacy")
     if model == RULES_MODEL:
         return f"{RULES_MODEL}:{_sources_digest()}:spacy{spacy_version}"
-    bundled = model in (None, DEFAULT_MODEL)
-    path = MODEL_DIR if bundled else Path(model)
+    if model is None or model == DEFAULT_MODEL:
+        bundled, path = True, MODEL_DIR
+    else:
+        bundled, path = False, Path(model)
     try:
         meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
         stamp = _files_digest(path.resolve(), bundled)

@@ -18,14 +18,19 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from multiprocessing import resource_tracker
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from tui.core.entities import Entity
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.context import SpawnProcess
+
+    from spacy.language import Language
+
     from tui.core.facts import Facts
 from tui.core.analysis.cache import CachedResult, EntityCache, pipeline_key
 from tui.core.nlp import PipelineError, doc_entities, find_entities, load_pipeline, split_for_nlp
@@ -36,11 +41,11 @@ FACTS_HERE_CHARS = 100_000
 POLL_SECONDS = 0.05
 """How often a waiting caller checks whether it was cancelled."""
 
-_pipelines: dict[str | None, object] = {}
+_pipelines: dict[str | None, Language] = {}
 _pipelines_lock = threading.Lock()
 
 
-def _pipeline(model: str | None):
+def _pipeline(model: str | None) -> Language:
     with _pipelines_lock:
         if model not in _pipelines:
             _pipelines[model] = load_pipeline(model)
@@ -59,7 +64,7 @@ def _one_line(exc: BaseException) -> str:
 
 
 @contextmanager
-def _child_ignores_ctrl_c():
+def _child_ignores_ctrl_c() -> Iterator[None]:
     """Start the child with SIGINT ignored (a spawned Python keeps it so): a ctrl+c typed while it
     starts, before the host's interface takes the keyboard, would print its traceback over the
     terminal. The parent stops the child itself. Only the main thread can set signal handlers."""
@@ -83,7 +88,7 @@ def _lower_priority(pid: int) -> None:
         pass
 
 
-def _serve(conn, model: str | None) -> None:
+def _serve(conn: Connection[Any, Any], model: str | None) -> None:
     """The child: load the pipeline, say so, then answer ``(id, kind, payload)`` requests.
 
     ``("entities", (text, offset))`` runs the pipeline; ``("facts", (text, entities))`` extracts facts.
@@ -147,8 +152,10 @@ class NlpEngine:
         self._ready = threading.Event()
         self._language: str | None = None
         self._error: str | None = None
-        self._process = None
-        self._conn = None
+        self._process: SpawnProcess | None = None
+        # What the pipe carries is unpickled: ``("ready" | "failed", str)`` once, then replies
+        # ``(id, ok, value)`` to requests ``(id, kind, payload)``, ``value`` as ``kind`` says.
+        self._conn: Connection[Any, Any] | None = None
         self._ids = itertools.count()
         if not in_process:
             # Spawning needs multiprocessing's resource tracker, which is started with this
@@ -168,14 +175,15 @@ class NlpEngine:
                 return
             context = multiprocessing.get_context("spawn")
             parent, child = context.Pipe()
-            self._process = context.Process(target=_serve, args=(child, self.model), name="sorot-nlp", daemon=True)
+            process = context.Process(target=_serve, args=(child, self.model), name="sorot-nlp", daemon=True)
+            self._process = process
             with _child_ignores_ctrl_c():
-                self._process.start()
+                process.start()
             child.close()
-            if self.background:
-                _lower_priority(self._process.pid)
+            if self.background and process.pid is not None:  # started: it has one
+                _lower_priority(process.pid)
             self._conn = parent
-        threading.Thread(target=self._await_child, name="sorot-nlp-ready", daemon=True).start()
+        threading.Thread(target=self._await_child, args=(parent,), name="sorot-nlp-ready", daemon=True).start()
 
     def _load_here(self) -> None:
         try:
@@ -184,9 +192,9 @@ class NlpEngine:
             self._error = f"cannot load the NLP pipeline: {_one_line(exc)}"
         self._ready.set()
 
-    def _await_child(self) -> None:
+    def _await_child(self, conn: Connection[Any, Any]) -> None:
         try:
-            kind, value = self._conn.recv()
+            kind, value = conn.recv()
         except (EOFError, OSError):
             kind, value = "failed", "the NLP process stopped unexpectedly"
         if kind == "ready":
@@ -226,7 +234,7 @@ class NlpEngine:
             if self._last_lookup is not None and self._last_lookup[0] is text:
                 return self._last_lookup[1:]
             key = self._key()
-            if key is None:
+            if key is None or self.cache is None:  # no key without a cache
                 return "", None
             digest = _sha256(text)
             hit = self.cache.get(text, digest, key)
@@ -247,8 +255,9 @@ class NlpEngine:
         if hit is not None:
             return hit.entities
         entities = self._find(text, progress, cancelled)
-        if digest and not cancelled() and self._language is not None:
-            self.cache.put(digest, self._key(), self._language, entities)
+        key = self._key() if digest else None  # a digest is taken only with a cache and its key
+        if digest and not cancelled() and self._language is not None and self.cache is not None and key is not None:
+            self.cache.put(digest, key, self._language, entities)
             with self._lookup_lock:
                 self._last_lookup = (text, digest, CachedResult(self._language, entities))
         return entities
@@ -302,8 +311,17 @@ class NlpEngine:
             raise
         return self._ask("facts", (text, entities), cancelled)
 
-    def _ask(self, kind: str, payload: tuple, cancelled: Callable[[], bool]):
-        """One request to the child; ``None`` if cancelled while waiting."""
+    @overload
+    def _ask(
+        self, kind: Literal["entities"], payload: tuple[str, int], cancelled: Callable[[], bool]
+    ) -> list[Entity] | None: ...
+    @overload
+    def _ask(
+        self, kind: Literal["facts"], payload: tuple[str, list[Entity]], cancelled: Callable[[], bool]
+    ) -> Facts | None: ...
+    def _ask(self, kind: str, payload: tuple[object, ...], cancelled: Callable[[], bool]) -> object:
+        """One request to the child; ``None`` if cancelled while waiting. What the child answers
+        is as :func:`_serve` makes it: entities for ``"entities"``, the facts for ``"facts"``."""
         with self._lock:
             conn = self._conn
             if conn is None or self._closed:

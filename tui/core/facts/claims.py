@@ -190,7 +190,7 @@ def _verb_claims(text: str, index: MentionIndex, sentence: Span) -> list[_Draft]
         if m.start() < pos:
             continue  # inside the content of a claim already read
         verb = m.group("v")
-        intro = _ADDRESSEE.match(text, m.end(), sentence[1]) or _INTRO.match(text, m.end(), sentence[1])
+        intro = _ADDRESSEE.match(text, m.end(), sentence[1]) or _intro(text, m.end(), sentence[1])
         introduced = any(intro.groupdict().get(g) for g in ("mark", "bahwa", "agar", "quote"))
         if verb in INTRODUCED_VERBS and not introduced:
             continue
@@ -233,6 +233,14 @@ def _verb_claims(text: str, index: MentionIndex, sentence: Span) -> list[_Draft]
     return drafts
 
 
+def _intro(text: str, pos: int, end: int) -> re.Match[str]:
+    """What introduces a verb's content at ``pos`` (``pos <= end``): every part of ``_INTRO`` is
+    optional, so it matches there, if only the empty string."""
+    intro = _INTRO.match(text, pos, end)
+    assert intro is not None, "_INTRO matches the empty string"
+    return intro
+
+
 def _contents(text: str, start: int, end: int) -> Iterator[tuple[int, int, re.Match[str] | None]]:
     """Contents of one subject's coordinated verbs: "mengkonfirmasi X dan menyatakan bahwa Y"."""
     while True:
@@ -241,7 +249,7 @@ def _contents(text: str, start: int, end: int) -> Iterator[tuple[int, int, re.Ma
             yield start, end, None
             return
         yield start, coordinated.start(), coordinated
-        start = _INTRO.match(text, coordinated.end(), end).end()
+        start = _intro(text, coordinated.end(), end).end()
 
 
 def _speaker_after(text: str, index: MentionIndex, pos: int, limit: int) -> tuple[Span, Mention | None, bool] | None:
@@ -271,9 +279,10 @@ def _attributed_claims(text: str, index: MentionIndex, sentence: Span) -> list[_
             if draft:
                 drafts.append(draft)
                 break
+    found: tuple[Span, Mention | None, bool] | None
     for m in _MENURUT.finditer(text, sentence[0], sentence[1]):
         if m.group("nya"):  # "Menurutnya, ..."
-            found: tuple[Span, Mention | None, bool] | None = ((m.start(), m.end()), None, True)
+            found = ((m.start(), m.end()), None, True)
             after = m.end()
         else:
             found = _speaker_after(text, index, m.end(), sentence[1])

@@ -168,10 +168,12 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-def _make_mention(text: str, entity: Entity, shared: dict) -> Mention:
-    """``entity`` as a mention; ``shared`` hands out one copy of each surface and key."""
+def _make_mention(
+    text: str, entity: Entity, surfaces: dict[str, str], keys: dict[tuple[str, ...], tuple[str, ...]]
+) -> Mention:
+    """``entity`` as a mention; ``surfaces`` and ``keys`` hand out one copy of each surface and key."""
     surface = text[entity.start : entity.end]  # the article's own text, whatever the pipeline said
-    surface = shared.setdefault(surface, surface)
+    surface = surfaces.setdefault(surface, surface)
     tokens = list(_TOKEN.finditer(surface))
     skip = 0
     if entity.label == "PERSON":
@@ -180,7 +182,7 @@ def _make_mention(text: str, entity: Entity, shared: dict) -> Mention:
     skipped = tokens[skip].start() if tokens else 0
     name_start = entity.start + skipped if skipped else entity.start
     key = tuple(t.group().casefold() for t in tokens[skip:]) or (surface.casefold(),)
-    return Mention(entity.start, entity.end, entity.label, surface, name_start, shared.setdefault(key, key))
+    return Mention(entity.start, entity.end, entity.label, surface, name_start, keys.setdefault(key, key))
 
 
 def _initials(surface: str) -> str:
@@ -208,13 +210,14 @@ def cluster_entities(
     text: str, entities: Sequence[Entity], sentences: SentenceIndex
 ) -> tuple[list[EntityFact], MentionIndex]:
     """Entity facts sorted by importance (ids "e1", "e2", ...) and the index of their mentions."""
-    shared: dict = {}
+    surfaces: dict[str, str] = {}
+    keys: dict[tuple[str, ...], tuple[str, ...]] = {}
     mentions = [
-        _make_mention(text, e, shared)
+        _make_mention(text, e, surfaces, keys)
         for e in sorted(entities)
         if e.label not in NUMERIC_LABELS and 0 <= e.start < e.end <= len(text) and text[e.start : e.end].strip()
     ]
-    del shared
+    del surfaces, keys
     union = _Union(len(mentions))
     forms: dict[tuple[str, ...], list[int]] = {}
     for i, m in enumerate(mentions):
@@ -242,9 +245,9 @@ def cluster_entities(
         drafts.append(_entity(text, [mentions[i] for i in members], defined, members, sentences))
     drafts.sort(key=lambda d: (-len(d[0].mentions), d[0].mentions[0][0]))
     facts = []
-    for n, (fact, members) in enumerate(drafts, start=1):
+    for n, (fact, fact_mentions) in enumerate(drafts, start=1):
         entity_id = f"e{n}"
-        for m in members:
+        for m in fact_mentions:
             m.entity_id, m.name = entity_id, fact.text
         facts.append(replace(fact, id=entity_id))
     return facts, MentionIndex(mentions)
@@ -314,7 +317,7 @@ def _join_defined_acronyms(
         if not found:
             continue
         inside = found.group("a")
-        key = (inside.casefold(),)
+        key: tuple[str, ...] = (inside.casefold(),)
         if key in forms:
             union.join(i, forms[key][0])
         elif len(m.key) > 1:

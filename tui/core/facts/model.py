@@ -7,6 +7,7 @@ Every fact satisfies ``text == article[start:end]`` and ``sentence[0] <= start <
 
 from __future__ import annotations
 
+import builtins
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
@@ -198,7 +199,7 @@ class RelationFact(Fact):
     negated: bool = False
     reported_by: str | None = None
 
-    def _own_json(self) -> dict[str, object]:
+    def _own_json(self) -> dict[str, builtins.object]:  # the field ``object`` hides the builtin here
         return {
             "subject": self.subject,
             "predicate": self.predicate,

@@ -54,7 +54,7 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 class _Located:
     """Facts found by position."""
 
-    def __init__(self, facts: Sequence[DateFact] | Sequence[NumberFact]) -> None:
+    def __init__(self, facts: Sequence[DateFact | NumberFact]) -> None:
         self.facts = sorted(facts, key=lambda f: f.start)
         self.starts = [f.start for f in self.facts]
 
@@ -185,6 +185,7 @@ def find_relations(
             if obj.entity_id == m.entity_id:
                 continue
             clause_end = re.search(r"[,;]|$", text[obj.end : sentence[1]])
+            assert clause_end is not None, "$ always matches"
             attachments = tuple(
                 Attachment(fact.kind, fact.id, fact.text, fact.start, fact.end)
                 for fact in [*dated.inside(*sentence), *counted.inside(verb_start, obj.end + clause_end.start())]

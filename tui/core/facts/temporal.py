@@ -204,7 +204,7 @@ def _with_day_name(when: When | None, m: re.Match[str], text: str) -> When | Non
         when.finish = m.start("close")  # "(lahir 2/12/1990)": the bracket is not the date's
         when.hour = when.minute = when.tz = None
         when.type = "date"
-    if named and opened == closed:
+    if before is not None and named and opened == closed:  # named: there is a "before"
         when.begin, when.named_day = before.start(), True
     elif before is not None and before.group("tgl"):
         when.begin = before.start("tgl")
@@ -846,11 +846,11 @@ def resolve(when: When, ref: date | None) -> str | None:
         sign, amount, designator = when.offset
         if when.anchor == "event" or ref is None or amount is None or amount != amount.to_integral_value():
             return None
-        moved, year, month = _shift(ref, sign, int(amount), designator)
+        moved, moved_year, moved_month = _shift(ref, sign, int(amount), designator)
         if designator == "Y":
-            base = f"{year:04d}"
+            base = f"{moved_year:04d}"
         elif designator == "M":
-            base = f"{year:04d}-{month:02d}"
+            base = f"{moved_year:04d}-{moved_month:02d}"
         elif designator == "W":
             iso = moved.isocalendar()
             base = f"{iso[0]:04d}-W{iso[1]:02d}" + ("-WE" if when.weekend else "")

@@ -1079,7 +1079,7 @@ class ReaderScreen(Screen):
         elif event.action == "delete":
             self._save(
                 lambda: self.session.delete(ann.id),
-                lambda _: self._done("annotation deleted (u undoes)", entities=Kind(ann.kind).corrects_entities),
+                lambda _: self._done("annotation deleted (u undoes)", entities=Kind.of(ann.kind).corrects_entities),
             )
         elif event.action == "reattach":
             span = self.view.selection
@@ -1089,7 +1089,7 @@ class ReaderScreen(Screen):
                 return
             self._save(
                 lambda: self.session.edit(ann.id, start=span[0], end=span[1]),
-                lambda _: self._done("annotation re-attached (u undoes)", entities=Kind(ann.kind).corrects_entities),
+                lambda _: self._done("annotation re-attached (u undoes)", entities=Kind.of(ann.kind).corrects_entities),
             )
 
     def action_switch_tab(self) -> None:
