@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from tui.core.annotations import ENTITY_KINDS, Anchored, Annotation
+from tui.core.annotations import ENTITY_KINDS, Anchored, Annotation, Kind
 from tui.core.entities import Entity
 from tui.core.nlp import LABEL_ALIASES
 
@@ -42,12 +42,12 @@ def corrected_entities(
         label = LABEL_ALIASES.get(ann.label, ann.label)
         covered = text[start:end] if text is not None else ann.quote.exact
         existing = spans.get((start, end))
-        if ann.kind == "entity-reject":
+        if ann.kind == Kind.ENTITY_REJECT:
             if existing is not None and (not label or existing.label == label):
                 del spans[(start, end)]
         elif not label:
             continue  # an add or relabel without a label says nothing to train on
-        elif ann.kind == "entity-relabel" and existing is not None:
+        elif ann.kind == Kind.ENTITY_RELABEL and existing is not None:
             spans[(start, end)] = replace(existing, label=label)
         else:
             for span in [s for s in spans if s[0] < end and start < s[1]]:

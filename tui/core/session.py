@@ -249,14 +249,14 @@ class DocumentSession:
         very span of a pipeline's entity (``pipeline_has_span``), which taking the addition back
         would show again.
         """
-        added = [a for a in self.placed() if a.kind == "entity-add" and (a.start, a.end) == (start, end)]
+        added = [a for a in self.placed() if a.kind == Kind.ENTITY_ADD and (a.start, a.end) == (start, end)]
         if not added or pipeline_has_span:
-            return self.annotate(start, end, "entity-reject", label=label)
+            return self.annotate(start, end, Kind.ENTITY_REJECT, label=label)
         since = min(a.created for a in added)
         relabels = [
             a
             for a in self.placed()
-            if a.kind == "entity-relabel" and (a.start, a.end) == (start, end) and a.created >= since
+            if a.kind == Kind.ENTITY_RELABEL and (a.start, a.end) == (start, end) and a.created >= since
         ]
         removed = self._remove_all([*added, *relabels])
         shown = _with_label(_quoted(self.text[start:end]), label or added[-1].label)
@@ -476,22 +476,23 @@ def _with_label(quoted: str, label: str) -> str:
 def _describe(ann: Annotation) -> str:
     """What ``ann`` is, in a few words: ``note on “…”``, ``entity “Kali Krukut” (LOC)``."""
     quoted = _quoted(ann.quote.exact)
-    return {
-        "highlight": f"highlight on {quoted}",
-        "note": f"note on {quoted}",
-        "entity-add": f"entity {_with_label(quoted, ann.label)}",
-        "entity-relabel": f"label {ann.label} on {quoted}" if ann.label else f"label change on {quoted}",
-        "entity-reject": f"rejection of {_with_label(quoted, ann.label)}",
-    }.get(ann.kind, f"{ann.kind} on {quoted}")
+    described: dict[str, str] = {
+        Kind.HIGHLIGHT: f"highlight on {quoted}",
+        Kind.NOTE: f"note on {quoted}",
+        Kind.ENTITY_ADD: f"entity {_with_label(quoted, ann.label)}",
+        Kind.ENTITY_RELABEL: f"label {ann.label} on {quoted}" if ann.label else f"label change on {quoted}",
+        Kind.ENTITY_REJECT: f"rejection of {_with_label(quoted, ann.label)}",
+    }
+    return described.get(ann.kind, f"{ann.kind} on {quoted}")
 
 
 def _added(ann: Annotation) -> str:
     """The description of making ``ann``: ``added entity “Kali Krukut” (LOC)``, ``relabelled “X” as ORG``."""
     quoted = _quoted(ann.quote.exact)
-    if ann.kind == "highlight":
+    if ann.kind == Kind.HIGHLIGHT:
         return f"highlighted {quoted}" + (f" in {ann.colour}" if ann.colour else "")
-    if ann.kind == "entity-relabel":
+    if ann.kind == Kind.ENTITY_RELABEL:
         return f"relabelled {quoted} as {ann.label}" if ann.label else f"relabelled {quoted}"
-    if ann.kind == "entity-reject":
+    if ann.kind == Kind.ENTITY_REJECT:
         return f"rejected entity {_with_label(quoted, ann.label)}"
     return f"added {_describe(ann)}"
