@@ -8,6 +8,7 @@ posting: its fields are the whole of what it carries.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -145,12 +146,10 @@ class SessionOpened(Message):
 
 @dataclass
 class Saved(Message):
-    """A change to the annotations was saved, giving ``result``; or not (``failure`` says why in one
-    line), and with ``in_memory`` the session now lives in memory."""
+    """A save that outlasted :data:`~tui.ui.saving.SaveQueue.at_once` is done: ``call`` goes on
+    with it on the event loop."""
 
-    result: object
-    failure: str | None
-    in_memory: bool
+    call: Callable[[], None]
 
 
 @dataclass

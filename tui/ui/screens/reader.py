@@ -6,9 +6,7 @@ import functools
 import gc
 import threading
 from bisect import bisect_right
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -50,6 +48,7 @@ from tui.ui.messages import (
     WalkRequested,
 )
 from tui.ui.overlays import HIGHLIGHT_COLOURS, Laidout, lay_out
+from tui.ui.saving import SaveQueue
 from tui.ui.widgets.article_view import ArticleView
 from tui.ui.widgets.facts_panel import FactsPanel, kind_name
 from tui.ui.widgets.legend import Legend
@@ -239,10 +238,10 @@ class ReaderScreen(Screen):
         self._waiting_actions: list[Callable[[], object]] = []
         """Actions on the annotations asked for while they were being read or saved (:func:`_with_annotations`)."""
         self._said_loading = False
-        self._saves: deque[tuple[Callable[[], Any], Callable[[Any], object]]] = deque()
+        self._saves = SaveQueue(
+            self._attempt, self._saved, self._run_waiting_actions, self._from_save_thread, SAVE_AT_ONCE_SECONDS
+        )
         """Changes to the annotations not yet saved, the first being saved (:meth:`_save`)."""
-        self._saver: ThreadPoolExecutor | None = None
-        self._saving_now: Future[tuple[Any, str | None, bool]] | None = None
         self._entities_after_save = False
 
     def compose(self) -> ComposeResult:
@@ -594,7 +593,8 @@ class ReaderScreen(Screen):
 
     def _run_waiting_actions(self) -> None:
         """Run what was asked for while the annotations were read or saved, one by one until one
-        saves a change (the rest wait for that save), then the keys typed after them."""
+        saves a change (the rest wait for that save), then the keys typed after them. Also when
+        the last change waiting has been saved."""
         if not self._waiting_actions:
             return
         if self._said_loading:
@@ -643,7 +643,7 @@ class ReaderScreen(Screen):
         self.query_one(StatusBar).show_message(message)
 
     def on_unmount(self) -> None:
-        self._finish_saving()
+        self._saves.finish(self._safely, SAVE_FINISH_SECONDS)
         self.save_position()
         self._left = True
         if self._waiting_actions:  # left before the annotations were read: the keys go on
@@ -697,70 +697,27 @@ class ReaderScreen(Screen):
         return bool(self._saves)
 
     def _save(self, change: Callable[[], T], then: Callable[[T], object]) -> None:
-        """Make a change to the annotations in the save thread, then ``then(result)`` here.
+        """Make a change to the annotations in the save thread, then ``then(result)`` here
+        (:mod:`tui.ui.saving`). An action on the annotations asked for meanwhile waits for the
+        save, and so do the keys typed after it (:func:`_with_annotations`); a failure is a
+        notification, and ``then`` is not called."""
+        self._saves.save(change, then)
 
-        A change is written to the database and waits for the disk (fsync). That takes a few
-        milliseconds, and then it is done before the next key as before; on a slow disk or a
-        network file system it takes long enough to feel, and after :data:`SAVE_AT_ONCE_SECONDS`
-        the reader goes on while the save thread finishes it: the article keeps scrolling, and an
-        action on the annotations asked for meanwhile waits for the save, as do the keys typed
-        after it (:func:`_with_annotations`). Changes are saved one at a time in the order made.
-        A failure is a notification, and ``then`` is not called.
-        """
-        self._saves.append((change, then))
-        if len(self._saves) == 1:
-            self._start_saving()
-
-    def _start_saving(self) -> None:
-        if self._saver is None:
-            self._saver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sorot-save")
-        self._saving_now = future = self._saver.submit(self._attempt_anything, self._saves[0][0])
-        try:
-            outcome = future.result(timeout=SAVE_AT_ONCE_SECONDS)
-        except TimeoutError:
-            future.add_done_callback(lambda done: self.post_message(Saved(*done.result())))
-            return
-        self._saved(*outcome)
-
-    def _attempt_anything(self, change: Callable[[], T]) -> tuple[T | None, str | None, bool]:
-        """:meth:`_attempt`, with a bug said in one line too: the reader goes on."""
-        try:
-            return self._attempt(change)
-        except Exception as exc:
-            return None, f"not saved: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}", False
+    def _from_save_thread(self, call: Callable[[], None]) -> None:
+        self.post_message(Saved(call))
 
     @on(Saved)
     def saved_later(self, event: Saved) -> None:
-        self._saved(event.result, event.failure, event.in_memory)
+        event.call()
 
-    def _saved(self, result: object, failure: str | None, in_memory: bool) -> None:
-        """The first change waiting was saved (or failed): say so, then save the next or run what waited."""
-        _, then = self._saves.popleft()
-        self._saving_now = None
+    def _saved(self, outcome: tuple[object, str | None, bool], then: Callable[[Any], object]) -> None:
+        result, failure, in_memory = outcome
         self._report(failure, in_memory)
         if result is not None:
             then(result)
         if self._entities_after_save:
             self._entities_after_save = False
             self.show_entities()
-        if self._saves:
-            self._start_saving()
-        else:
-            self._run_waiting_actions()
-
-    def _finish_saving(self) -> None:
-        """Leaving the reader: the change being saved is let finish, and those after it are saved here."""
-        if self._saving_now is not None:
-            with suppress(TimeoutError):
-                self._saving_now.result(timeout=SAVE_FINISH_SECONDS)
-            self._saves.popleft()
-            self._saving_now = None
-        while self._saves:
-            change, _ = self._saves.popleft()
-            self._safely(change)
-        if self._saver is not None:
-            self._saver.shutdown(wait=False)
-            self._saver = None
 
     def _not_saved_from_now(self) -> None:
         """This session's annotations live in memory from now on: the status line says so."""
