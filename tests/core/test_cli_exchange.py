@@ -200,9 +200,13 @@ def test_o_writes_into_a_fifo_or_a_device_and_through_a_link_never_replacing_the
 def test_an_export_never_writes_over_its_database_or_its_articles(flood: dict, sorot: Run) -> None:
     db, article, tmp = flood["db"], flood["article"], flood["tmp"]
     (tmp / "link.json").symlink_to(db.name)
-    kept = {path: path.read_bytes() for path in (db, article)}
+    lock = Path(f"{db}.lock")
+    lock.touch()  # as a reader or an import holding the database leaves it
+    kept = {path: path.read_bytes() for path in (db, article, lock)}
     for args, what in (
         (["-o", db], "the database being exported"),
+        (["-o", lock], "the lock file of the database being exported"),
+        (["--db", tmp / "link.json", "-o", lock], "the lock file of the database being exported"),
         (["--db", tmp / "link.json", "-o", tmp / "link.json"], "the database being exported"),
         (["-o", tmp / "link.json"], "the database being exported"),
         (["--doc", article, "-o", article], "the article being exported"),
@@ -211,7 +215,7 @@ def test_an_export_never_writes_over_its_database_or_its_articles(flood: dict, s
         done = sorot("export", "-f", "csv", "--db", db, *args)
         assert done.returncode == 1 and done.stderr.count("\n") == 1, (args, done.stderr)
         assert f"is {what}: give another file" in done.stderr, done.stderr
-    assert {path: path.read_bytes() for path in (db, article)} == kept
+    assert {path: path.read_bytes() for path in (db, article, lock)} == kept
 
 
 def test_jsonld_names_the_w3c_format_as_its_files_are_named(flood: dict, sorot: Run) -> None:

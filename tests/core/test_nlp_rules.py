@@ -325,6 +325,27 @@ def test_a_bad_component_setting_fails_early_with_a_clear_message(
     assert factory not in blank_nlp.pipe_names
 
 
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        ("[1, 2, 3]", "TypeError"),
+        ("", "JSONDecodeError"),
+        ("[" * 200_000 + "]" * 200_000, "RecursionError"),
+        ('{"countries": 5}', "KeyError: 'loc'"),
+        (b"\xff\xfe{}", "UnicodeDecodeError"),
+    ],
+)
+def test_a_file_that_is_not_a_gazetteer_is_named_in_one_line(tmp_path, content: str | bytes, why: str) -> None:
+    from tui.core.nlp.gazetteer import configured_gazetteer
+
+    path = tmp_path / "gaz [bold].json"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    with pytest.raises(ValueError, match="is not a Sorot gazetteer") as error:
+        configured_gazetteer(str(path))
+    message = str(error.value)
+    assert str(path) in message and why in message and "\n" not in message
+
+
 def test_the_gazetteer_file_is_small_and_says_where_its_data_comes_from() -> None:
     assert DATA_PATH.stat().st_size < 1_000_000
     sources = load_gazetteer().sources

@@ -636,6 +636,43 @@ def test_a_failed_write_is_reported_and_changes_nothing(db: Path, monkeypatch: p
         assert len(s) == 2
 
 
+def test_a_full_disk_is_one_line_leaves_no_temporary_file_and_changes_nothing(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ENOSPC surfaces when the buffered write is flushed, and again when the file is closed:
+    neither may escape as a bare OSError or leave the temporary file behind."""
+    kept = note(TEXT, "Joko Widodo")
+    with Store.open(db) as s:
+        s.add(kept)
+        before = db.read_bytes()
+        real_fdopen = os.fdopen
+
+        class FullDisk:
+            def __init__(self, handle) -> None:
+                self.handle = handle
+
+            def write(self, data: bytes) -> int:
+                return len(data)  # buffered: the disk is not asked yet
+
+            def flush(self) -> None:
+                raise OSError(28, "No space left on device")
+
+            def close(self) -> None:
+                self.handle.close()
+                raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(storage_module.os, "fdopen", lambda fd, mode: FullDisk(real_fdopen(fd, mode)))
+        with pytest.raises(StoreError, match=f"cannot save {db}: No space left on device") as error:
+            s.add(note(TEXT, "Senin pagi"))
+        assert "\n" not in str(error.value)
+        assert [p.name for p in db.parent.iterdir() if p.name.endswith(".tmp")] == []
+        assert s.annotations_for(DOC.sha256) == [kept]
+        assert db.read_bytes() == before
+        monkeypatch.undo()
+        s.add(note(TEXT, "Senin pagi"))
+        assert len(s) == 2
+
+
 def test_a_read_only_file_is_opened_read_only_on_request(db: Path) -> None:
     with Store.open(db) as s:
         s.add(note(TEXT, "Joko Widodo"))

@@ -146,6 +146,7 @@ def run_export(
     written = _file_id(out)  # an -o already there: never one of the inputs
     if written is not None and out is not None:
         _not_an_input(written, out, store.path, "the database being exported")
+        _not_an_input(written, out, store.lock_path, "the lock file of the database being exported")
         _not_an_input(written, out, doc_path, "the article being exported")
     warnings = list(store.warnings)
     try:

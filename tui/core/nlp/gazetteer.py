@@ -125,12 +125,28 @@ GAZETTEER_SECTION = "sorot"
 GAZETTEER_REFERENCE = "${sorot.gazetteer}"
 
 
+MAX_GAZETTEER_BYTES = 64 * 1024 * 1024
+"""The largest gazetteer file a config may name (the shipped one is well under a megabyte)."""
+
+
 @registry.misc(GAZETTEER)  # type: ignore[untyped-decorator]  # catalogue has no types
 def configured_gazetteer(path: str | None = None) -> Gazetteer:
-    """The gazetteer a pipeline's config names: the data file at ``path``, else the one shipped with Sorot."""
-    if path is not None and not Path(path).is_file():
+    """The gazetteer a pipeline's config names: the data file at ``path``, else the one shipped with
+    Sorot. A file that is not a gazetteer is a ``ValueError`` naming it, in one line."""
+    if path is None:
+        return load_gazetteer(None)
+    if not Path(path).is_file():
         raise ValueError(f"gazetteer path {path!r} is not a file")
-    return load_gazetteer(path)
+    if Path(path).stat().st_size > MAX_GAZETTEER_BYTES:
+        raise ValueError(f"gazetteer {path!r} is over {MAX_GAZETTEER_BYTES // 2**20} MiB: not a Sorot gazetteer")
+    try:
+        return load_gazetteer(path)
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, UnicodeDecodeError) as exc:
+        detail = " ".join(str(exc).split())[:120]
+        raise ValueError(
+            f"gazetteer {path!r} is not a Sorot gazetteer ({type(exc).__name__}: {detail}); "
+            "python -m tui.core.nlp.training.build_gazetteer writes one"
+        ) from None
 
 
 def gazetteer_config(path: str | None = None) -> dict[str, Any]:

@@ -113,6 +113,13 @@ class Store:
         asked again after another process saved (the whole file read afresh), the records that
         did not change are not parsed again (20,000 on one document took 0.7 s)."""
 
+    @property
+    def lock_path(self) -> Path | None:
+        """The lock file beside the database (its link's target); None for a store in memory."""
+        if isinstance(self._storage, AtomicJSONStorage):
+            return Path(f"{self._storage.path}.lock")
+        return None
+
     # -- opening --------------------------------------------------------------------------------
 
     @classmethod

@@ -151,7 +151,8 @@ class AtomicJSONStorage(Storage):
                 raise NotWritableError(f"{self.path} is no longer a regular file")
             os.replace(tmp, self.path)
         except BaseException as exc:
-            handle.close()
+            with suppress(OSError):  # a full disk fails the close too (its flush); the file is closed
+                handle.close()
             with suppress(OSError):
                 os.unlink(tmp)
             self.forget()
