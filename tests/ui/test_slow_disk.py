@@ -120,3 +120,33 @@ async def test_a_failing_save_is_one_line_and_the_reader_goes_on(
         view.move_cursor(view.text.index("Pyongyang"))
         await pilot.press("h", "3")  # the next change saves as usual
         await wait_until(pilot, lambda: [a.quote.exact for a in stored(db)] == ["Pyongyang"], timeout=10)
+
+
+async def test_a_note_that_could_not_be_saved_is_opened_again_as_written(
+    article: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.core.store import StoreError
+    from tui.ui.screens.annotate import NoteScreen
+
+    db = tmp_path / "db.json"
+    async with reader(article, size=WIDE, db=db) as (app, pilot):
+
+        def full(*args, **kwargs):
+            raise StoreError(f"cannot save {db}: No space left on device")
+
+        monkeypatch.setattr(app.store, "add", full)
+        view = view_of(app)
+        view.move_cursor(view.text.index("Kremlin"))
+        await pilot.press("v", "w", "a", *"catatan penting", "tab", *"rusia", "ctrl+s")
+        await wait_until(pilot, lambda: "not saved" in status_text(app), timeout=10)
+        assert status_text(app) == "the note was not saved: a opens it again as you wrote it"
+        assert stored(db) == []
+        monkeypatch.undo()  # the disk has room again
+        start = view.text.index("Kremlin")
+        assert view.selection == (start, start + len("Kremlin"))  # still selected
+        await pilot.press("a")
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: len(stored(db)) == 1, timeout=10)
+        (note,) = stored(db)
+        assert (note.quote.exact, note.note, note.tags) == ("Kremlin", "catatan penting", ("rusia",))

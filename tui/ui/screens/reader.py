@@ -243,6 +243,8 @@ class ReaderScreen(Screen):
         )
         """Changes to the annotations not yet saved, the first being saved (:meth:`_save`)."""
         self._entities_after_save = False
+        self._note_drafts: dict[tuple[int, int] | str, NoteResult] = {}
+        """Notes written but not saved (the disk full, the lock held): by passage, or by the note edited."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.article)
@@ -696,12 +698,14 @@ class ReaderScreen(Screen):
         """Whether a change to the annotations is being saved."""
         return bool(self._saves)
 
-    def _save(self, change: Callable[[], T], then: Callable[[T], object]) -> None:
+    def _save(
+        self, change: Callable[[], T], then: Callable[[T], object], failed: Callable[[], object] | None = None
+    ) -> None:
         """Make a change to the annotations in the save thread, then ``then(result)`` here
         (:mod:`tui.ui.saving`). An action on the annotations asked for meanwhile waits for the
         save, and so do the keys typed after it (:func:`_with_annotations`); a failure is a
-        notification, and ``then`` is not called."""
-        self._saves.save(change, then)
+        notification, the status line says so, and ``failed()`` runs instead of ``then``."""
+        self._saves.save(change, (then, failed))
 
     def _from_save_thread(self, call: Callable[[], None]) -> None:
         self.post_message(Saved(call))
@@ -710,11 +714,16 @@ class ReaderScreen(Screen):
     def saved_later(self, event: Saved) -> None:
         event.call()
 
-    def _saved(self, outcome: tuple[object, str | None, bool], then: Callable[[Any], object]) -> None:
+    def _saved(self, outcome: tuple[object, str | None, bool], callbacks: tuple[Callable[[Any], object], Any]) -> None:
         result, failure, in_memory = outcome
+        then, failed = callbacks
         self._report(failure, in_memory)
         if result is not None:
             then(result)
+        else:
+            self.say("not saved (the notification says why)")
+            if failed is not None:
+                failed()
         if self._entities_after_save:
             self._entities_after_save = False
             self.show_entities()
@@ -834,10 +843,20 @@ class ReaderScreen(Screen):
             self._save(
                 lambda: self.session.annotate(*span, Kind.NOTE, note=result.note, tags=result.tags),
                 lambda _: self._done("note saved (u undoes)"),
+                lambda: self._keep_draft(span, result),
             )
 
         quote = self.article.text[span[0] : span[1]]
-        self.app.push_screen(NoteScreen(quote, known_tags=self._safely(self.session.tags) or []), written)
+        draft = self._note_drafts.pop(span, None)
+        note, tags = (draft.note, draft.tags) if draft is not None else ("", ())
+        known_tags = self._safely(self.session.tags) or []
+        self.app.push_screen(NoteScreen(quote, note=note, tags=tags, known_tags=known_tags), written)
+
+    def _keep_draft(self, key: tuple[int, int] | str, result: NoteResult) -> None:
+        """A note that could not be saved is kept as it was written: ``a`` on its passage (or on the
+        note it edited) opens it again, to save once the disk lets it."""
+        self._note_drafts[key] = result
+        self.say("the note was not saved: a opens it again as you wrote it")
 
     def edit_note(self, annotation_id: str) -> None:
         from tui.ui.screens.annotate import NoteScreen
@@ -863,11 +882,11 @@ class ReaderScreen(Screen):
                 session.edit(ann.id, **changes)
                 return "note saved (u undoes)"
 
-            self._save(save, self._done)
+            self._save(save, self._done, lambda: self._keep_draft(ann.id, result))
 
-        screen = NoteScreen(
-            ann.quote.exact, note=ann.note, tags=ann.tags, known_tags=self._safely(self.session.tags) or []
-        )
+        draft = self._note_drafts.pop(ann.id, None)
+        note, tags = (draft.note, draft.tags) if draft is not None else (ann.note, ann.tags)
+        screen = NoteScreen(ann.quote.exact, note=note, tags=tags, known_tags=self._safely(self.session.tags) or [])
         self.app.push_screen(screen, written)
 
     def entity_labels(self) -> list[str]:
