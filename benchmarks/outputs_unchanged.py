@@ -79,9 +79,18 @@ def formats(tree: Path) -> list[str]:
     return [line.split()[0] for line in listed.splitlines() if line.startswith("  ") and not line.startswith("   ")]
 
 
-def run_tree(tree: Path, args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+def run_tree(tree: Path, args: list[str]) -> subprocess.CompletedProcess[bytes]:
+    """``python -m tui ARGS`` with the code of ``tree``: run in it, since ``-m`` puts the working
+    directory first on the path (ahead of PYTHONPATH and of the installed package)."""
     env = {**os.environ, "PYTHONPATH": str(tree), "SOROT_CACHE_DIR": "off"}
-    return subprocess.run([sys.executable, "-m", "tui", *args], env=env, cwd=cwd, capture_output=True, check=False)
+    command = [sys.executable, "-m", "tui", *args]
+    done = subprocess.run(command, env=env, cwd=tree, capture_output=True, check=False)
+    which = subprocess.run(
+        [sys.executable, "-c", "import tui; print(tui.__file__)"], env=env, cwd=tree, capture_output=True, text=True
+    )
+    if not which.stdout.startswith(str(tree)):
+        raise SystemExit(f"{tree}: python imports tui from {which.stdout.strip()}, not from the tree")
+    return done
 
 
 def outputs(tree: Path, db: Path, articles: list[Path], names: list[str], out: Path) -> None:

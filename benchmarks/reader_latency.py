@@ -75,8 +75,9 @@ def compare(tool: Path, rev: str, runs: int) -> int:
                 for case, article in (("sample", sample_article_path()), ("5MB", big)):
                     for name, tree in trees.items():
                         count += 1
+                        # Run in the tree: ``-m`` puts the working directory first on the path.
                         command = (
-                            f"env PYTHONPATH={tree} SOROT_CACHE_DIR=off SOROT_DB={tmp}/db-{count}.json "
+                            f"cd {tree} && env PYTHONPATH={tree} SOROT_CACHE_DIR=off SOROT_DB={tmp}/db-{count}.json "
                             f"{sys.executable} -m tui {article}"
                         )
                         figures.setdefault((case, name), []).append(measure(tool, command))
