@@ -58,6 +58,17 @@ def panel_text(widget) -> str:
     return "\n".join(widget.render_line(y).text.rstrip() for y in range(widget.size.height))
 
 
+@pytest.fixture(autouse=True)
+def saves_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A change is saved before the next key when the disk answers within 50 ms, else in the save
+    thread (``tui.ui.saving``). On a loaded CI machine an fsync can take longer, and a story that
+    reads the database right after a key would race the thread: here saves get up to 10 s in
+    place. ``tests/ui/test_slow_disk.py`` and ``test_saving.py`` test the thread itself."""
+    import tui.ui.screens.reader as reader_module
+
+    monkeypatch.setattr(reader_module, "SAVE_AT_ONCE_SECONDS", 10.0)
+
+
 _NOTIFIED: dict[int, list[Notification]] = {}
 
 

@@ -16,6 +16,14 @@ from tui.ui.screens.annotate import ChoiceScreen
 WIDE = (140, 40)
 
 
+@pytest.fixture(autouse=True)
+def saves_in_the_thread(saves_in_place: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """These stories are about the save thread: a save not done in 50 ms goes on there."""
+    import tui.ui.screens.reader as reader_module
+
+    monkeypatch.setattr(reader_module, "SAVE_AT_ONCE_SECONDS", 0.05)
+
+
 def stored(db: Path) -> list:
     with Store.open(db) as store:
         return store.all_annotations()
