@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.core.annotations import (
     CONTEXT_CHARS,
+    ENTITY_KINDS,
     Anchored,
     Annotation,
     AnnotationFields,
@@ -169,7 +170,7 @@ class DocumentSession:
     def corrections(self) -> list[tuple[int, int, str, str]]:
         """The entity corrections in place, as (start, end, kind, label): when they change, so do
         the entities shown and their facts."""
-        return [(a.start, a.end, a.kind, a.label) for a in self.placed() if Kind.of(a.kind).corrects_entities]
+        return [(a.start, a.end, a.kind, a.label) for a in self.placed() if a.kind in ENTITY_KINDS]
 
     def corrected_spans(self) -> frozenset[tuple[int, int]]:
         """Where the reader added an entity or changed its label (drawn as the reader's own)."""
@@ -177,7 +178,7 @@ class DocumentSession:
 
     def entity_labels(self) -> set[str]:
         """Every label the reader's corrections give."""
-        return {a.label for a in self.annotations if Kind.of(a.kind).corrects_entities and a.label}
+        return {a.label for a in self.annotations if a.kind in ENTITY_KINDS and a.label}
 
     def tags(self) -> list[str]:
         return self.store.tags()

@@ -21,7 +21,7 @@ from dataclasses import KW_ONLY, dataclass, replace
 from pathlib import Path
 from typing import IO, Any, ClassVar, cast
 
-from tui.core.annotations import ENTITY_KINDS, Anchored, Annotation, DocumentRef, Kind, reanchor
+from tui.core.annotations import ENTITY_KINDS, Anchored, Annotation, DocumentRef, reanchor
 from tui.core.corrections import corrected_entities
 from tui.core.entities import Entity
 from tui.core.formats.reading import DEFAULT_LIMITS, AnnotationImportError, ImportLimits, Reader, read_annotations
@@ -126,14 +126,6 @@ class ExportResult:
 def describe(document: DocumentRef) -> str:
     """How messages name a document: its path, else its title, else its hash."""
     return document.path or document.title or f"sha256:{document.sha256[:12]}"
-
-
-def kind_of(ann: Annotation) -> Kind:
-    """The :class:`Kind` member an annotation's stored kind names."""
-    return _KINDS[ann.kind]
-
-
-_KINDS: dict[str, Kind] = {kind.value: kind for kind in Kind}
 
 
 # --- formats ----------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui.core.annotations import DocumentRef, Kind
-from tui.core.formats.base import DirectoryFormat, ExportError, ExportItem, Labels, kind_of
+from tui.core.formats.base import DirectoryFormat, ExportError, ExportItem, Labels
 
 BRAT_CONF = "annotation.conf"
 _BRAT_ONE_LINE = re.compile(r"[\r\n\t\v\f\x1c-\x1e\x85\u2028\u2029]+")
@@ -67,8 +67,9 @@ def brat_standoff(item: ExportItem, labels: Labels = None, types: dict[str, None
     for ann in item.annotations:
         if ann.status == "orphaned" or ann.kind == Kind.ENTITY_REJECT:
             continue
-        if not kind_of(ann).corrects_entities:
-            tid = textbound(kind_of(ann).display_name, ann.start, ann.end)
+        kind = Kind.of(ann.kind)
+        if not kind.corrects_entities:
+            tid = textbound(kind.display_name, ann.start, ann.end)
         else:
             tid = by_span.get((ann.start, ann.end))  # the corrected entity carries the note
         remark = _BRAT_ONE_LINE.sub(" ", ann.note + (f" [tags: {', '.join(ann.tags)}]" if ann.tags else "")).strip()

@@ -14,8 +14,9 @@ import re
 from collections.abc import Sequence
 from typing import IO
 
+from tui.core.annotations import Kind
 from tui.core.document import inert_lines
-from tui.core.formats.base import ExportItem, Labels, TextFormat, describe, kind_of
+from tui.core.formats.base import ExportItem, Labels, TextFormat, describe
 
 CSV_COLUMNS = (
     "document",
@@ -80,7 +81,7 @@ def write_markdown(items: Sequence[ExportItem], out: IO[str], labels: Labels = N
         summary = f"{len(anns)} annotation{'s' * (len(anns) != 1)}"
         out.write(f"- {summary}" + (f", {orphans} orphaned" if orphans else "") + "\n")
         for i, ann in enumerate(anns, 1):
-            heading = kind_of(ann).display_name
+            heading = Kind.of(ann.kind).display_name
             if ann.label:
                 heading += f": {_md_line(ann.label)}"
             where = "(orphaned)" if ann.status == "orphaned" else f"· characters {ann.start}–{ann.end}"

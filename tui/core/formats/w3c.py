@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from tui.core.annotations import Annotation, DocumentRef, Kind
-from tui.core.formats.base import ExportItem, Labels, TextFormat, json_text, kind_of
+from tui.core.formats.base import ExportItem, Labels, TextFormat, json_text
 from tui.core.formats.reading import Reader, json_types
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -102,7 +102,8 @@ def to_w3c(ann: Annotation) -> dict[str, Any]:
         target["sorot:path"] = ann.document.path
     if ann.document.title:
         target["sorot:title"] = ann.document.title
-    out: dict[str, Any] = {"id": annotation_iri(ann.id), "type": "Annotation", "motivation": kind_of(ann).motivation}
+    motivation = Kind.of(ann.kind).motivation
+    out: dict[str, Any] = {"id": annotation_iri(ann.id), "type": "Annotation", "motivation": motivation}
     if ann.created:
         out["created"] = ann.created
     if ann.updated:
