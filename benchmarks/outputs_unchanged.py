@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import filecmp
-import os
 import shutil
 import subprocess
 import sys
@@ -30,6 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from trees import check_tree, checkout, tree_env  # noqa: E402
 
 from tui.core.annotations import Kind  # noqa: E402
 from tui.core.document import load_article, sample_article_path  # noqa: E402
@@ -80,17 +82,11 @@ def formats(tree: Path) -> list[str]:
 
 
 def run_tree(tree: Path, args: list[str]) -> subprocess.CompletedProcess[bytes]:
-    """``python -m tui ARGS`` with the code of ``tree``: run in it, since ``-m`` puts the working
-    directory first on the path (ahead of PYTHONPATH and of the installed package)."""
-    env = {**os.environ, "PYTHONPATH": str(tree), "SOROT_CACHE_DIR": "off"}
+    """``python -m tui ARGS`` with the code of ``tree`` (run in it: see :mod:`trees`)."""
     command = [sys.executable, "-m", "tui", *args]
-    done = subprocess.run(command, env=env, cwd=tree, capture_output=True, check=False)
-    which = subprocess.run(
-        [sys.executable, "-c", "import tui; print(tui.__file__)"], env=env, cwd=tree, capture_output=True, text=True
+    return subprocess.run(
+        command, env=tree_env(tree, SOROT_CACHE_DIR="off"), cwd=tree, capture_output=True, check=False
     )
-    if not which.stdout.startswith(str(tree)):
-        raise SystemExit(f"{tree}: python imports tui from {which.stdout.strip()}, not from the tree")
-    return done
 
 
 def outputs(tree: Path, db: Path, articles: list[Path], names: list[str], out: Path) -> None:
@@ -128,11 +124,10 @@ def main() -> int:
     parser.add_argument("--old", default="HEAD~1", help="the commit to compare with (default HEAD~1)")
     parser.add_argument("--keep", type=Path, help="leave both trees' outputs in this folder")
     options = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="sorot-same-"))
-    old_tree = work / "old"
-    git = ["git", "-C", str(ROOT), "worktree"]
-    subprocess.run([*git, "add", "--detach", "-q", str(old_tree), options.old], check=True)
-    try:
+    with checkout(options.old) as old_tree, tempfile.TemporaryDirectory(prefix="sorot-same-") as tmp:
+        work = Path(tmp)
+        check_tree(old_tree)
+        check_tree(ROOT)
         second = work / "menteri.txt"
         second.write_text(SECOND_ARTICLE, encoding="utf-8")
         articles = [sample_article_path(), second]
@@ -154,9 +149,6 @@ def main() -> int:
             shutil.copytree(work / "out-old", options.keep / "old", dirs_exist_ok=True)
             shutil.copytree(work / "out-new", options.keep / "new", dirs_exist_ok=True)
         return 1 if differ else 0
-    finally:
-        subprocess.run([*git, "remove", "--force", str(old_tree)], check=False)
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

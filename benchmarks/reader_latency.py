@@ -25,6 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from trees import check_tree, checkout  # noqa: E402
 
 from tui.core.document import sample_article_path  # noqa: E402
 
@@ -63,35 +66,32 @@ def medians(runs: list[dict[str, float]]) -> dict[str, float]:
 def compare(tool: Path, rev: str, runs: int) -> int:
     """This tree and ``rev``, measured alternately on the sample (first paint) and the 5 MB
     article (first paint and PageDown)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        old = Path(tmp) / "old"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(old), rev], check=True)
-        try:
-            big = make_big_article(Path(tmp) / "big-5mb.txt")
-            trees = {"this tree": ROOT, rev: old}
-            figures: dict[tuple[str, str], list[dict[str, float]]] = {}
-            count = 0
-            for _ in range(runs):
-                for case, article in (("sample", sample_article_path()), ("5MB", big)):
-                    for name, tree in trees.items():
-                        count += 1
-                        # Run in the tree: ``-m`` puts the working directory first on the path.
-                        command = (
-                            f"cd {tree} && env PYTHONPATH={tree} SOROT_CACHE_DIR=off SOROT_DB={tmp}/db-{count}.json "
-                            f"{sys.executable} -m tui {article}"
-                        )
-                        figures.setdefault((case, name), []).append(measure(tool, command))
-            for case in ("sample", "5MB"):
-                new, was = medians(figures[(case, "this tree")]), medians(figures[(case, rev)])
-                keys = ["first_paint_s"] + (["page_p50_ms", "page_p95_ms"] if case == "5MB" else [])
-                for key in keys:
-                    change = 100 * (new[key] - was[key]) / was[key] if was[key] else float("nan")
-                    print(
-                        f"{case} {key}: this tree {new[key]:.3f}, {rev} {was[key]:.3f} "
-                        f"({change:+.1f}%, medians of {runs}, run alternately)"
+    with checkout(rev) as old, tempfile.TemporaryDirectory() as tmp:
+        check_tree(old)
+        check_tree(ROOT)
+        big = make_big_article(Path(tmp) / "big-5mb.txt")
+        trees = {"this tree": ROOT, rev: old}
+        figures: dict[tuple[str, str], list[dict[str, float]]] = {}
+        count = 0
+        for _ in range(runs):
+            for case, article in (("sample", sample_article_path()), ("5MB", big)):
+                for name, tree in trees.items():
+                    count += 1
+                    # Run in the tree (see trees.py): -m puts the working directory first on the path.
+                    command = (
+                        f"cd {tree} && env PYTHONPATH={tree} SOROT_CACHE_DIR=off SOROT_DB={tmp}/db-{count}.json "
+                        f"{sys.executable} -m tui {article}"
                     )
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)], check=False)
+                    figures.setdefault((case, name), []).append(measure(tool, command))
+        for case in ("sample", "5MB"):
+            new, was = medians(figures[(case, "this tree")]), medians(figures[(case, rev)])
+            keys = ["first_paint_s"] + (["page_p50_ms", "page_p95_ms"] if case == "5MB" else [])
+            for key in keys:
+                change = 100 * (new[key] - was[key]) / was[key] if was[key] else float("nan")
+                print(
+                    f"{case} {key}: this tree {new[key]:.3f}, {rev} {was[key]:.3f} "
+                    f"({change:+.1f}%, medians of {runs}, run alternately)"
+                )
     return 0
 
 
