@@ -11,13 +11,14 @@ says how many, once, wherever they are read from.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.core.test_store import DOC, TEXT, note
 from tui.core.annotations import DocumentRef
-from tui.core.store import SCHEMA, Store, StoreError
+from tui.core.store import SCHEMA, SINGLE_FILE_SCHEMA, Store, StoreError
 
 SECRET = "RAHASIA-narasumber-7731"  # in every file: no message may show what the database holds
 DEEP = 100_000
@@ -111,7 +112,7 @@ def test_the_reader_moves_a_damaged_file_aside_once_with_one_line(db: Path, cont
     assert aside.read_bytes() == content  # byte for byte: nothing the reader saved is lost
     with Store.open(db) as store:  # and once is enough: no debris on the next runs
         assert store.warnings == [] and len(store) == 1
-    assert files_in(db.parent) == sorted(["sorot.json", "sorot.json.lock", aside.name])
+    assert files_in(db.parent) == sorted(["sorot.json", "sorot.json.d", "sorot.json.lock", aside.name])
 
 
 @pytest.mark.parametrize(("content", "reason"), DAMAGED_FILES)
@@ -169,6 +170,7 @@ def test_a_file_from_a_newer_sorot_is_left_alone_by_every_command(db: Path, soro
         assert result.returncode == 1 and "written by a newer Sorot" in result.stderr
         one_line(result.stderr.rstrip("\n"))
     assert db.read_bytes() == newer and files_in(db.parent) == sorted(["sorot.json", "sorot.json.lock"])
+    assert not (db.parent / "sorot.json.d").exists()
 
 
 # --- records of the wrong shape ----------------------------------------------------------------------
@@ -196,7 +198,7 @@ def with_damaged_records(
         "2": {"id": "rusak", "document": doc, "offset": "lima", "label": SECRET, "created": ""},
     }
     positions = {"1": {"document": doc, "offset": [12], "updated": ""}}
-    data = {"meta": {"1": {"schema": SCHEMA}}, "annotations": annotations}
+    data = {"meta": {"1": {"schema": SINGLE_FILE_SCHEMA}}, "annotations": annotations}
     db.write_text(json.dumps({**data, "bookmarks": bookmarks, "positions": positions}, indent=1), encoding="utf-8")
     damaged = {key: annotations[key] for key in ("2", "3", "4", "5", "7")}
     return [first, second], damaged
@@ -205,40 +207,54 @@ def with_damaged_records(
 DAMAGE = (
     "5 stored annotations, 1 bookmark and 1 reading position are damaged and were skipped (kept in the file untouched)"
 )
+BUCKET = "sorot.json.d/docs/_.json"  # the one bucket of a small database's documents
+
+
+def stored(db: Path, table: str) -> list:
+    """Every record of ``table`` in the buckets of the database at ``db``, as the files hold them."""
+    return [
+        r
+        for p in sorted(db.parent.glob(f"{db.name}.d/docs/_*.json"))
+        for r in json.loads(p.read_text())[table].values()
+    ]
 
 
 def test_records_of_the_wrong_shape_are_skipped_counted_once_and_kept(db: Path) -> None:
     sound, damaged = with_damaged_records(db)
     with Store.open(db) as store:
-        assert store.warnings == [DAMAGE]
+        assert [w for w in store.warnings if "damaged" in w] == []  # converted: not read yet
         # Every way of reading skips the same records, and none adds to the count.
         assert store.annotations_for(DOC.sha256) == sorted(sound, key=lambda a: a.start)
+        assert [w for w in store.warnings if "damaged" in w] == [f"{BUCKET}: {DAMAGE}"]
         assert store.annotations_for(DOC.sha256, path=DOC.path) == sorted(sound, key=lambda a: a.start)
         assert sorted(a.id for a in store.all_annotations()) == sorted(a.id for a in sound)
         assert store.damaged_for(DOC.sha256, DOC.path) == 3 and store.damaged_for("0" * 64) == 0
         assert len(store) == 2 and store.get("posisi-teks") is None
         assert [b.id for b in store.bookmarks(DOC.sha256)] == ["baik"] and store.position(DOC.sha256) is None
         assert store.tags() == [] and [d.sha256 for d in store.documents()] == [DOC.sha256]
-        assert store.warnings == [DAMAGE]
+        assert [w for w in store.warnings if "damaged" in w] == [f"{BUCKET}: {DAMAGE}"]
         store.add(note(TEXT, "Senin pagi"))
         store.set_position(DOC, 30)
-    data = json.loads(db.read_text(encoding="utf-8"))
-    assert {key: data["annotations"][key] for key in damaged} == damaged  # untouched
-    assert data["positions"]["1"]["offset"] == [12] and data["bookmarks"]["2"]["offset"] == "lima"
+    annotations = stored(db, "annotations")
+    assert all(record in annotations for record in damaged.values())  # untouched
+    assert [r["offset"] for r in stored(db, "positions")] == [[12], 30]
+    assert [r["offset"] for r in stored(db, "bookmarks")] == [5, "lima"]
     with Store.open(db, read_only=True) as store:
-        assert store.warnings == [DAMAGE] and len(store) == 3 and store.position(DOC.sha256) == 30
+        assert store.warnings == [] and len(store) == 3 and store.position(DOC.sha256) == 30
+        assert store.warnings == [f"{BUCKET}: {DAMAGE}"]
 
 
 def test_export_and_import_say_how_many_records_were_skipped(db: Path, tmp_path: Path, sorot) -> None:
     with_damaged_records(db)
+    Store.open(db).close()  # converted
     exported = tmp_path / "keluar.jsonl"
     result = sorot("export", "--format", "jsonl", "--db", db, "-o", exported)
     assert result.returncode == 0, result.stderr
-    assert result.stderr.count("damaged") == 1 and f"sorot: warning: {DAMAGE}\n" in result.stderr
+    assert result.stderr.count("damaged") == 1 and f"sorot: warning: {BUCKET}: {DAMAGE}\n" in result.stderr
     assert "exported 2 annotations from 1 document" in result.stderr and SECRET not in result.stderr
     result = sorot("import", exported, "--db", db)
     assert result.returncode == 0, result.stderr
-    assert result.stderr.count("damaged") == 1 and f"sorot: warning: {DAMAGE}\n" in result.stderr
+    assert result.stderr.count("damaged") == 1 and f"sorot: warning: {BUCKET}: {DAMAGE}\n" in result.stderr
     assert "imported 2 annotations on 1 document" in result.stderr
     assert "0 new, 0 updated, 2 already there" in result.stderr
 
@@ -319,7 +335,14 @@ def test_a_database_damaged_anywhere_gives_at_most_one_line_never_a_traceback(tm
         store.add(note(TEXT, "Senin pagi"))
         store.add_bookmark(DOC, 5, "awal")
         store.set_position(DOC, 9)
-    original = json.loads(base.read_text(encoding="utf-8"))
+        store.document_opened(DOC)
+        with open(tmp_path / "dump.json", "wb") as out:
+            store.dump(out)
+    (bucket,) = (tmp_path / "base.json.d" / "docs").glob("_*.json")
+    originals = {  # a single-file database (converted when opened), and one bucket of a sharded one
+        "single": json.loads((tmp_path / "dump.json").read_text(encoding="utf-8")),
+        "bucket": json.loads(bucket.read_text(encoding="utf-8")),
+    }
 
     def places(value, path=()):
         yield path
@@ -329,7 +352,8 @@ def test_a_database_damaged_anywhere_gives_at_most_one_line_never_a_traceback(tm
 
     rng = random.Random(20261207)
     for case in range(150):
-        data = copy.deepcopy(original)
+        kind = "single" if case % 2 else "bucket"
+        data = copy.deepcopy(originals[kind])
         for _ in range(rng.randint(1, 3)):
             *parents, last = rng.choice([p for p in places(data) if p])
             parent = data
@@ -343,7 +367,11 @@ def test_a_database_damaged_anywhere_gives_at_most_one_line_never_a_traceback(tm
                 parent[last] = copy.deepcopy(rng.choice(ODD_VALUES))
         db = tmp_path / str(case) / "sorot.json"
         db.parent.mkdir()
-        db.write_text(json.dumps(data, indent=rng.choice([None, 1])), encoding="utf-8")
+        damaged = db if kind == "single" else db.parent / "sorot.json.d" / "docs" / bucket.name
+        if kind == "bucket":
+            shutil.copytree(tmp_path / "base.json.d", db.parent / "sorot.json.d")
+            shutil.copy(base, db)
+        damaged.write_text(json.dumps(data, indent=rng.choice([None, 1])), encoding="utf-8")
         for read_only in (True, False):
             try:
                 with Store.open(db, read_only=read_only) as store:

@@ -21,7 +21,7 @@ from tinydb import TinyDB
 from tinydb.storages import JSONStorage
 
 from tui.core import store as store_module
-from tui.core.annotations import Annotation, DocumentRef, make_annotation
+from tui.core.annotations import Annotation, DocumentRef, make_annotation, now_iso
 from tui.core.store import (
     SCHEMA,
     AtomicJSONStorage,
@@ -99,7 +99,8 @@ def test_a_new_database_is_created_with_its_directory_and_schema(db: Path) -> No
     with Store.open(db) as s:
         assert s.warnings == []
     data = json.loads(db.read_text())
-    assert data["meta"] == {"1": {"schema": SCHEMA}}
+    assert data == {"meta": {"1": {"schema": SCHEMA, "data": "sorot.json.d"}}}  # the manifest: where the data is
+    assert sorted(p.name for p in (db.parent / "sorot.json.d").iterdir()) == ["docs", "ids", "other", "paths"]
     assert stat.S_IMODE(db.stat().st_mode) == 0o600  # notes are private
 
 
@@ -258,11 +259,14 @@ def test_the_file_is_a_plain_tinydb_database(db: Path) -> None:
     with Store.open(db) as s:
         s.add(ann)
         s.set_position(DOC, 3)
-    plain = TinyDB(db, storage=JSONStorage, access_mode="r")
+    (bucket,) = (db.parent / "sorot.json.d" / "docs").glob("_*.json")  # one document: one bucket
+    plain = TinyDB(bucket, storage=JSONStorage, access_mode="r")
     try:
-        assert {"annotations", "positions", "meta"} <= plain.tables()
+        assert {"annotations", "positions"} <= plain.tables()
         (record,) = plain.table("annotations").all()
         assert Annotation.from_dict(record) == ann
+        (position,) = plain.table("positions").all()
+        assert position["offset"] == 3
     finally:
         plain.close()
 
@@ -286,11 +290,12 @@ def test_serialisation_round_trips_any_tinydb_state() -> None:
 def test_a_write_leaves_no_temporary_files_and_stale_ones_are_cleared(db: Path) -> None:
     with Store.open(db) as s:
         s.add(note(TEXT, "Joko Widodo"))
-    assert sorted(p.name for p in db.parent.iterdir()) == ["sorot.json", "sorot.json.lock"]
+    assert sorted(p.name for p in db.parent.iterdir()) == ["sorot.json", "sorot.json.d", "sorot.json.lock"]
     (db.parent / ".sorot.json.abc123.tmp").write_text('{"half": ')  # a writer killed mid-write
+    (db.parent / "sorot.json.d" / "docs" / "._.json.abc123.tmp").write_text('{"half": ')  # in a bucket's save
     with Store.open(db) as s:
         assert len(s) == 1
-    assert not list(db.parent.glob(".sorot.json.*.tmp"))
+    assert not list(db.parent.glob(".sorot.json.*.tmp")) and not list(db.parent.rglob("*.tmp"))
 
 
 def test_a_write_by_another_store_is_seen_and_not_overwritten(db: Path) -> None:
@@ -337,7 +342,7 @@ def test_a_symlinked_database_is_saved_through_the_link_to_its_target(tmp_path: 
     with Store.open(real) as s:
         assert s.get(first.id) == first and s.get(second.id) == second and s.position(DOC.sha256) == 12
     assert sorted(p.name for p in link.parent.iterdir()) == ["sorot.json"]  # its lock and temporaries: by the target
-    assert sorted(p.name for p in real.parent.iterdir()) == ["sorot.json", "sorot.json.lock"]
+    assert sorted(p.name for p in real.parent.iterdir()) == ["sorot.json", "sorot.json.d", "sorot.json.lock"]
 
 
 def test_a_corrupt_database_behind_a_link_is_moved_aside_beside_its_target(tmp_path: Path) -> None:
@@ -409,7 +414,7 @@ def test_a_schema_0_file_is_migrated_and_the_old_file_kept(db: Path) -> None:
     original = json.dumps(V0_FILE, indent=2).encode()
     db.write_bytes(original)
     with Store.open(db) as s:
-        assert any("upgraded sorot.json to schema 1" in w for w in s.warnings)
+        assert any(f"converted sorot.json to schema {SCHEMA}" in w for w in s.warnings)
         assert any("1 record(s) could not be upgraded" in w for w in s.warnings)
         (ann,) = s.annotations_for(DOC.sha256)
         assert ann.id == "0a1b2c" and ann.kind == "note" and ann.note == "catatan lama"
@@ -422,10 +427,12 @@ def test_a_schema_0_file_is_migrated_and_the_old_file_kept(db: Path) -> None:
         assert any("damaged" in w for w in s.warnings)  # the unreadable record is reported...
     data = json.loads(db.read_text())
     assert data["meta"]["1"]["schema"] == SCHEMA
-    assert data["annotations"]["2"] == V0_FILE["annotations"]["2"]  # ...and never dropped
+    buckets = [json.loads(p.read_text()) for p in (db.parent / "sorot.json.d" / "docs").glob("_*.json")]
+    kept = [r for b in buckets for r in b.get("annotations", {}).values() if r.get("id") == "broken"]
+    assert kept == [V0_FILE["annotations"]["2"]]  # ...and never dropped
     assert (db.parent / "sorot.json.schema0-backup").read_bytes() == original
     with Store.open(db) as s:  # migrated once
-        assert not any("upgraded" in w for w in s.warnings)
+        assert not any("converted" in w for w in s.warnings)
 
 
 def test_a_file_from_a_newer_sorot_is_refused_and_left_alone(db: Path) -> None:
@@ -800,7 +807,7 @@ def _save_back_to_back(path: str, started: multiprocessing.synchronize.Event, sa
     """Another sorot saving back to back (a script, an import loop): between two of its saves the
     lock is free for microseconds, which a waiter polling every 50 ms all but never sees. Modelled
     exactly: one hold of the lock, saving every 50 ms inside it."""
-    with Store.open(path, lock_timeout=60) as s, s._storage.lock:
+    with Store.open(path, lock_timeout=60) as s, s._lock:
         started.set()
         for n in range(saves):
             s.add(note(TEXT, "Joko Widodo", note=f"skrip {n}"))
@@ -834,11 +841,17 @@ def test_a_writer_is_not_refused_while_another_keeps_saving(db: Path) -> None:
 # and counts as lost a write missing at the end or replaced by an older version before the next
 # edit, and as resurrected a deleted annotation back at the end or found by the next edit.
 CHANGES = ["add", "edit", "edit", "edit", "delete", "restore", "stale", "import"]
+DEFAULT_SPLIT = Store.split_at
+MOVES = [*CHANGES, "move", "move"]  # and annotations re-pointed at another text, as re-anchoring does
+TEXTS = [DocumentRef.for_text(f"{TEXT}\n{n}", f"/berita/salinan-{n}.txt", f"Salinan {n}") for n in range(12)]
 
 
-def _churn(path: str, log: str, seed: int, changes: int | None, start=None) -> None:
-    """Make ``changes`` random changes (None: until killed), logging each one acknowledged."""
+def _churn(path: str, log: str, seed: int, changes: int | None, start=None, split_at: int = 0) -> None:
+    """Make ``changes`` random changes (None: until killed), logging each one acknowledged.
+    With ``split_at``, buckets split past that many records, and annotations move between texts."""
     rng = random.Random(seed)
+    if split_at:
+        Store.split_at = split_at
     if start is not None:
         start.wait()
     with Store.open(path, lock_timeout=60) as s, open(log, "a", encoding="utf-8") as out:
@@ -848,11 +861,13 @@ def _churn(path: str, log: str, seed: int, changes: int | None, start=None) -> N
             out.flush()
 
         known = {a.id: a for a in s.annotations_for(DOC.sha256)}  # versions read here: they go stale
+        if split_at:
+            known = {a.id: a for a in s.all_annotations() if a.note.startswith("awal")}
         deleted: list[Annotation] = []
         n = 0
         while changes is None or n < changes:
             n += 1
-            change = rng.choice(CHANGES)
+            change = rng.choice(MOVES if split_at else CHANGES)
             if change == "add" or not known:
                 begin = rng.randrange(0, len(TEXT) - 30)
                 ann = make_annotation(TEXT, begin, begin + 20, document=DOC, note=f"{seed} add {n}")
@@ -889,6 +904,18 @@ def _churn(path: str, log: str, seed: int, changes: int | None, start=None) -> N
                 s.save_many([replace(ann, status="moved")])
             elif change == "import":
                 s.merge(known[i] for i in rng.sample(list(known), min(5, len(known))))
+            elif change == "move":  # the reader saves an annotation re-anchored on another text
+                ann_id = rng.choice(list(known))
+                current = s.get(ann_id)
+                if current is None:
+                    continue
+                moved = replace(current, document=rng.choice(TEXTS), note=f"{seed} move {n}", updated=now_iso())
+                say("intent", ann_id)
+                if s.save_many([moved]):
+                    say("refused", ann_id)
+                    continue
+                known[ann_id] = moved
+                say("write", ann_id, moved.updated, moved.note, "edit", current.updated)
 
 
 def _log_initial(store: Store, log: Path) -> None:
@@ -989,10 +1016,180 @@ def test_kill_9_at_random_moments_loses_no_returned_write(db: Path, tmp_path: Pa
         os.kill(child.pid, signal.SIGKILL)
         child.join(10)
         assert child.exitcode == -signal.SIGKILL
-        mid_write += bool(list(db.parent.glob(".sorot.json.*.tmp")))
-        data = json.loads(db.read_bytes())  # the file parses after every kill
+        mid_write += bool(list(db.parent.rglob(".*.tmp")))
+        data = json.loads(db.read_bytes())  # every file parses after every kill
         assert data["meta"]["1"]["schema"] == SCHEMA
+        for bucket in db.parent.rglob("_*.json"):
+            json.loads(bucket.read_bytes())
     figures = _judge(db, logs)
     print(f"\nkill loop: {kills} kills, {mid_write} inside a write, {figures}")
     assert figures["writes"] > 1500 + kills and figures["deletions"] > 0
     assert figures["lost"] == 0 and figures["resurrected"] == 0
+
+
+@pytest.mark.filterwarnings(FORK_WARNING)
+@pytest.mark.parametrize("kills", [pytest.param(25, id="small"), pytest.param(200, id="large", marks=pytest.mark.slow)])
+def test_kill_9_while_buckets_split_and_annotations_move_loses_nothing(db: Path, tmp_path: Path, kills: int) -> None:
+    """Buckets of 40 records split every few changes: kills land inside splits (children written,
+    the parent not yet removed) and inside moves between two documents' buckets."""
+    rng = random.Random(20261207)
+    Store.split_at = 40
+    try:
+        with Store.open(db) as s:
+            s.merge(note(TEXT, "Joko Widodo", note=f"awal {i}") for i in range(30))
+            _log_initial(s, tmp_path / "log-initial")
+    finally:
+        Store.split_at = DEFAULT_SPLIT
+    logs = [tmp_path / "log-initial"]
+    for round_ in range(kills):
+        logs.append(tmp_path / f"log-{round_}")
+        child = CONTEXT.Process(target=_churn, args=(str(db), str(logs[-1]), round_, None, None, 40))
+        child.start()
+        time.sleep(rng.uniform(0.05, 0.4))
+        os.kill(child.pid, signal.SIGKILL)
+        child.join(10)
+        assert child.exitcode == -signal.SIGKILL
+        for bucket in db.parent.rglob("_*.json"):
+            json.loads(bucket.read_bytes())  # every bucket parses after every kill
+    figures = _judge(db, logs)
+    buckets = {shelf: len(list((db.parent / "sorot.json.d" / shelf).glob("_?*.json"))) for shelf in ("docs", "ids")}
+    print(f"\nkill loop with splits: {kills} kills, buckets {buckets}, {figures}")
+    assert min(buckets.values()) >= 16 and figures["writes"] > 30 + kills and figures["deletions"] > 0
+    assert figures["lost"] == 0 and figures["resurrected"] == 0
+
+
+@pytest.mark.filterwarnings(FORK_WARNING)
+def test_processes_moving_and_splitting_at_once_lose_nothing(db: Path) -> None:
+    Store.split_at = 40
+    try:
+        with Store.open(db) as s:
+            s.merge(note(TEXT, "Joko Widodo", note=f"awal {i}") for i in range(30))
+            _log_initial(s, db.parent / "log-initial")
+    finally:
+        Store.split_at = DEFAULT_SPLIT
+    start = CONTEXT.Event()
+    logs = [db.parent / f"log-{n}" for n in range(2)]
+    writers = [CONTEXT.Process(target=_churn, args=(str(db), str(log), n, 80, start, 40)) for n, log in enumerate(logs)]
+    _start_together(writers, start)
+    figures = _judge(db, [db.parent / "log-initial", *logs])
+    print(f"\n2 processes moving and splitting: {figures}")
+    assert figures["writes"] > 30 and figures["lost"] == 0 and figures["resurrected"] == 0
+
+
+# --- conversion of a database made by the single-file store ----------------------------------------
+
+MADE_BEFORE = Path(__file__).resolve().parents[1] / "data" / "store" / "made-by-b923487.json"
+"""A database written by Sorot at commit b923487 (schema 1, one file): two documents opened, four
+annotations (one deleted), a reading position and a bookmark (see the commit that added it)."""
+
+
+def test_a_database_made_by_the_single_file_store_is_converted_after_a_byte_for_byte_backup(tmp_path: Path) -> None:
+    db = tmp_path / "catatan.json"
+    original = MADE_BEFORE.read_bytes()
+    db.write_bytes(original)
+    old = json.loads(original)
+    with Store.open(db) as s:
+        (warning,) = s.warnings
+        assert warning == (
+            f"converted catatan.json to schema {SCHEMA} (its data is now in catatan.json.d); "
+            "the old file is catatan.json.schema1-backup"
+        )
+        stored = {a.id: a.to_dict() for a in s.all_annotations()}
+        assert stored == {r["id"]: r for r in old["annotations"].values()}
+        (tomb,) = old["deleted"].values()
+        assert s.deleted_at(tomb["id"]) == tomb["deleted"] and s.get(tomb["id"]) is None
+        for record in old["documents"].values():
+            assert s.paths_of(record["sha256"]) == [record["path"]]
+        (position,) = old["positions"].values()
+        assert s.position(position["document"]["sha256"]) == position["offset"]
+        (mark,) = old["bookmarks"].values()
+        assert [b.to_dict() for b in s.bookmarks(mark["document"]["sha256"])] == [mark]
+        assert s.tags() == ["banjir", "Istana", "politik"]
+        first = next(iter(stored.values()))
+        assert s.annotations_for(first["document"]["sha256"], first["document"]["path"])
+        with pytest.raises(ValueError, match="was deleted"):  # the tombstone still holds
+            s.add(
+                Annotation.from_dict(
+                    {**next(iter(stored.values())), "id": tomb["id"], "updated": "2000-01-01T00:00:00Z"}
+                )
+            )
+    assert (tmp_path / "catatan.json.schema1-backup").read_bytes() == original
+    assert json.loads(db.read_text()) == {"meta": {"1": {"schema": SCHEMA, "data": "catatan.json.d"}}}
+    with Store.open(db) as s:  # converted once; the same path names the database from now on
+        assert s.warnings == [] and len(s) == 3
+
+
+def test_a_conversion_cut_short_leaves_the_single_file_and_is_done_again(tmp_path: Path, monkeypatch) -> None:
+    db = tmp_path / "catatan.json"
+    original = MADE_BEFORE.read_bytes()
+    db.write_bytes(original)
+    from tui.core.store import convert
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt  # the process stopped after the backup, inside the conversion
+
+    monkeypatch.setattr(convert, "_write_tags", killed)
+    with pytest.raises(KeyboardInterrupt):
+        Store.open(db)
+    assert db.read_bytes() == original and not (tmp_path / "catatan.json.d").exists()
+    monkeypatch.undo()
+    with Store.open(db) as s:
+        assert len(s) == 3 and any("converted" in w for w in s.warnings)
+    assert not list(tmp_path.glob(".catatan.json.d.new-*"))
+
+
+def test_a_read_only_single_file_database_is_shown_converted_in_memory_and_left_alone(tmp_path: Path) -> None:
+    db = tmp_path / "catatan.json"
+    db.write_bytes(MADE_BEFORE.read_bytes())
+    with Store.open(db, read_only=True) as s:
+        assert len(s) == 3
+        with pytest.raises(StoreError, match="read-only"):
+            s.set_position(DOC, 1)
+    assert db.read_bytes() == MADE_BEFORE.read_bytes() and sorted(p.name for p in tmp_path.iterdir()) == [
+        "catatan.json"
+    ]
+
+
+def test_a_newer_layout_is_refused_in_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "catatan.json"
+    newer = json.dumps({"meta": {"1": {"schema": SCHEMA + 1, "data": "catatan.json.d"}}}).encode()
+    db.write_bytes(newer)
+    with pytest.raises(StoreError, match="newer Sorot") as error:
+        Store.open(db)
+    assert "\n" not in str(error.value) and db.read_bytes() == newer
+
+
+def test_a_manifest_without_its_data_folder_is_refused_not_emptied(tmp_path: Path) -> None:
+    db = tmp_path / "catatan.json"
+    with Store.open(db) as s:
+        s.add(note(TEXT, "Joko Widodo"))
+    (tmp_path / "catatan.json.d").rename(tmp_path / "elsewhere")
+    with pytest.raises(StoreError, match="data folder .* is missing") as error:
+        Store.open(db)
+    assert "\n" not in str(error.value) and not (tmp_path / "catatan.json.d").exists()
+
+
+def test_a_corrupt_bucket_is_moved_aside_and_the_rest_kept(tmp_path: Path) -> None:
+    db = tmp_path / "catatan.json"
+    Store.split_at = 40
+    try:
+        with Store.open(db) as s:
+            s.merge(
+                make_annotation(f"{TEXT}\n{n}", 0, 8, document=DocumentRef.for_text(f"{TEXT}\n{n}")) for n in range(200)
+            )
+    finally:
+        Store.split_at = DEFAULT_SPLIT
+    buckets = sorted((tmp_path / "catatan.json.d" / "docs").glob("_*.json"))
+    assert len(buckets) >= 16
+    damaged = buckets[3]
+    lost = len(json.loads(damaged.read_text()).get("annotations", {}))
+    damaged.write_bytes(b'{"annotations": {"1": {"cut off')
+    with Store.open(db) as s:
+        assert len(s) == 200 - lost  # a reader skips it, saying so once
+        assert [w for w in s.warnings if "not valid JSON" in w] and all("\n" not in w for w in s.warnings)
+        for n in range(300):  # changes reach every bucket: the damaged one is put aside by the first
+            s.add(make_annotation(f"{TEXT}\n{n}", 9, 20, document=DocumentRef.for_text(f"{TEXT}\n{n}")))
+    (aside,) = damaged.parent.glob(f"{damaged.name}.corrupt-*")
+    assert aside.read_bytes() == b'{"annotations": {"1": {"cut off'
+    with Store.open(db) as s:
+        assert len(s) == 500 - lost

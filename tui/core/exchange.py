@@ -148,7 +148,7 @@ def run_export(
         _not_an_input(written, out, store.path, "the database being exported")
         _not_an_input(written, out, store.lock_path, "the lock file of the database being exported")
         _not_an_input(written, out, doc_path, "the article being exported")
-    warnings = list(store.warnings)
+    warnings: list[str] = []
     try:
         if doc_path is not None:
             items = [_document_bundle(store, _load(doc_path, max_bytes), Path(doc_path))]
@@ -161,6 +161,7 @@ def run_export(
                 warnings.append(f"{where}no annotations to export")
     except StoreError as exc:
         raise ExchangeError(str(exc)) from None
+    warnings[:0] = store.warnings  # the store's own first (a damaged bucket is found when read)
     if written is not None and out is not None:
         for item in items:
             if item.text is not None and item.document.path:
@@ -426,8 +427,8 @@ def run_import(
         raise ExchangeError(inert(prefix + str(exc))) from None
     try:
         with Store.open(db_path) as store:
-            warnings = list(store.warnings)
             result = store.merge(annotations)
+            warnings = list(store.warnings)  # after the merge: a damaged bucket is found when read
     except StoreError as exc:
         raise ExchangeError(str(exc)) from None
     documents = len({a.document.sha256 for a in annotations})

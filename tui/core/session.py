@@ -446,10 +446,14 @@ def _carry_bookmarks(store: Store, text: str, document: DocumentRef) -> None:
     A bookmark remembers the words it was set at (its label): it moves to where they are now if
     they occur once, and stays with its old version otherwise (nothing is deleted).
     """
-    for ref in store.documents():
-        if ref.path != document.path or ref.sha256 == document.sha256:
+    if not document.path:
+        return
+    for sha in store.texts_at(document.path):  # the texts found at this path, or named with it
+        if sha == document.sha256:
             continue
-        for mark in store.bookmarks(ref.sha256):
+        for mark in store.bookmarks(sha):
+            if mark.document.path != document.path:
+                continue
             where = text.find(mark.label) if mark.label else -1
             if where == -1 or text.find(mark.label, where + 1) != -1:
                 continue

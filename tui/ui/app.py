@@ -87,6 +87,7 @@ class SorotApp(App[None]):
         self.db = db
         self.max_bytes = max_bytes
         """The largest article opened from the list (``--max-size``)."""
+        self._store_warnings_shown = 0
         self.not_saved: str | None = None
         """Why the reader's changes are not saved (the database is read-only, or could not be
         opened), shown in the status line for as long as the app runs; None when they are."""
@@ -101,9 +102,20 @@ class SorotApp(App[None]):
         corrupt file kept aside, a directory that cannot be written) become notifications."""
         if self._store is None:
             self._store, warnings, self.not_saved = open_store(self.db)
-            for warning in [*warnings, *self._store.warnings]:
+            for warning in warnings:
                 self.notify(inert(warning), title="Annotations", severity="warning", timeout=10, markup=False)
+            self.show_store_warnings()
         return self._store
+
+    def show_store_warnings(self) -> None:
+        """Notify the store's warnings not shown yet: those of opening it, and those found as
+        its buckets are read (a damaged one is found when a document in it is opened)."""
+        store = self._store
+        if store is None:
+            return
+        for warning in store.warnings[self._store_warnings_shown :]:
+            self.notify(inert(warning), title="Annotations", severity="warning", timeout=10, markup=False)
+        self._store_warnings_shown = len(store.warnings)
 
     def on_mount(self) -> None:
         if self.directory is not None:

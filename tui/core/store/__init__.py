@@ -74,7 +74,7 @@ Import what you need from this package; the modules are its implementation.
 
 from __future__ import annotations
 
-from tui.core.store.api import DB_NAME, ENV_VAR, MergeResult, Store, default_db_path
+from tui.core.store.api import DB_NAME, ENV_VAR, MergeResult, Store, data_folder, default_db_path, restore_database
 from tui.core.store.bookmark import Bookmark
 from tui.core.store.errors import CorruptDatabaseError, NotWritableError, StoreError
 from tui.core.store.fileformat import parse_database, serialise_database
@@ -88,6 +88,7 @@ from tui.core.store.schema import (
     MIGRATIONS,
     POSITIONS,
     SCHEMA,
+    SINGLE_FILE_SCHEMA,
 )
 from tui.core.store.storage import AtomicJSONStorage, unwritable_reason
 
@@ -102,6 +103,7 @@ __all__ = [
     "MIGRATIONS",
     "POSITIONS",
     "SCHEMA",
+    "SINGLE_FILE_SCHEMA",
     "AtomicJSONStorage",
     "Bookmark",
     "CorruptDatabaseError",
@@ -109,7 +111,9 @@ __all__ = [
     "NotWritableError",
     "Store",
     "StoreError",
+    "data_folder",
     "default_db_path",
+    "restore_database",
     "lock_file_problem",
     "parse_database",
     "serialise_database",

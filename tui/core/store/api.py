@@ -1,12 +1,20 @@
 """The :class:`Store`: what the reader, its session and the CLI call to keep annotations,
 reading positions and bookmarks, and where the database is by default (:func:`default_db_path`).
 
-Opening a database creates it, migrates an older one (:mod:`.schema`) or puts an unusable one
-aside. Every change is one atomic write (:mod:`.storage`) made under the file lock
-(:mod:`.lock`) after re-reading the file, as a delta to the state found there: a version of an
-annotation replaces a stored one only when it is not older, and a deletion leaves a tombstone
-that older versions cannot get past. Reads come from the index (:mod:`.index`) while the file
-is unchanged.
+A database is a manifest (the file the user names, a TinyDB file with one ``meta`` record) and
+its data folder ``NAME.d`` of buckets (:mod:`.shelf`), each a TinyDB file: a change reads and
+writes the few buckets it concerns, never the whole database. Opening a database creates it,
+converts a single-file one (schema 0 or 1, :mod:`.convert`, after a byte-for-byte backup) or
+puts an unusable manifest aside. Every change is made under the database's file lock
+(:mod:`.lock`) after re-reading the buckets it touches, as a delta to what is found there: a
+version of an annotation replaces a stored one only when it is not older, and a deletion leaves
+a tombstone that older versions cannot get past.
+
+A change that touches several buckets writes them in an order that a crash between two of them
+cannot turn into a loss: where an annotation is (``ids``) and which documents name a path
+(``paths``) are written before the annotation itself, and a record is removed from the bucket it
+leaves (a document's annotation re-pointed at another text) only after it is written in the new
+one; readers take the newer copy if both are found.
 """
 
 from __future__ import annotations
@@ -15,47 +23,66 @@ import functools
 import os
 import shutil
 import threading
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
 import platformdirs
-from tinydb import TinyDB
 
 from tui.core.annotations import Annotation, DocumentRef, new_id, now_iso
+from tui.core.store import convert
 from tui.core.store.bookmark import Bookmark
+from tui.core.store.bucket import Bucket
 from tui.core.store.errors import CorruptDatabaseError, NotWritableError, StoreError
-from tui.core.store.fileformat import parse_database, serialise_database
-from tui.core.store.index import Index, is_position
+from tui.core.store.index import Index
+from tui.core.store.lock import WriterLock
 from tui.core.store.schema import (
     ANNOTATIONS,
     BOOKMARKS,
     DELETED,
     DOCUMENTS,
-    META,
-    META_KEY,
-    MIGRATIONS,
+    IDS,
+    NAMED,
     POSITIONS,
     SCHEMA,
+    SINGLE_FILE_SCHEMA,
+    TAGS,
     next_key,
     schema_of,
 )
+from tui.core.store.shelf import (
+    HEX,
+    MAX_DEPTH,
+    SPLIT_AT,
+    DiskPlace,
+    MemoryPlace,
+    OverlayPlace,
+    Place,
+    covering,
+    free_name,
+    route,
+)
 from tui.core.store.storage import (
     AtomicJSONStorage,
-    CountingMemoryStorage,
     follow_link,
     not_a_database,
-    remove_stale_temporaries,
     unwritable_reason,
+)
+from tui.core.store.storage import (
+    _no_write_bits as no_write_bits,
 )
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 ENV_VAR = "SOROT_DB"
 DB_NAME = "sorot.json"
+_CACHED_BUCKETS = 24  # buckets kept read beside those of the open document: bounded memory
+_MANIFEST_MAX = 1 << 20  # a larger "manifest" is a single-file database: streamed, never parsed whole
+_CHUNK = 1000  # annotations merged per round (each round writes the buckets it touches)
 
 
 def default_db_path(env: Mapping[str, str] | None = None) -> Path:
@@ -64,6 +91,11 @@ def default_db_path(env: Mapping[str, str] | None = None) -> Path:
     if env.get(ENV_VAR, "").strip():
         return Path(env[ENV_VAR]).expanduser()
     return platformdirs.user_data_path("sorot", appauthor=False) / DB_NAME
+
+
+def data_folder(manifest: Path) -> Path:
+    """Where the buckets of the database whose manifest is ``manifest`` live: ``NAME.d`` beside it."""
+    return manifest.with_name(manifest.name + ".d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +110,26 @@ class MergeResult:
     repeated: int = 0  # offered more than once (the same id): only the newest taken
 
 
+@dataclass
+class _Found:
+    """Where an annotation id is: its record and bucket (or none), and when it was deleted."""
+
+    ids: Bucket
+    ids_key: str | None
+    ids_record: Mapping[str, Any] | None
+    bucket: Bucket | None = None
+    key: str | None = None
+    record: Mapping[str, Any] | None = None
+    deleted: str | None = None
+    stale: list[tuple[Bucket, str]] = field(default_factory=list)  # older copies a crash mid-move left
+
+    @property
+    def updated(self) -> str:
+        return str(self.record.get("updated", "")) if self.record is not None else ""
+
+
 def _synchronised(method: _F) -> _F:
-    """Run a Store method under its thread lock: the index is patched in place by writes."""
+    """Run a Store method under its thread lock: buckets and indexes are shared by its threads."""
 
     @functools.wraps(method)
     def locked(self: Store, *args: Any, **kwargs: Any) -> Any:
@@ -92,33 +142,54 @@ def _synchronised(method: _F) -> _F:
 class Store:
     """Annotations, reading positions and bookmarks of every document the reader has opened.
 
-    Open with :meth:`open` (a file) or :meth:`memory`. Every change is one atomic write made
-    under the file lock after re-reading the file; reads come from memory while the file is
-    unchanged. Methods raise :class:`StoreError` with a one-line message when the file cannot be
-    written (read-only, disk full, lock held too long by another process).
+    Open with :meth:`open` (a file) or :meth:`memory`. Every change is made under the database's
+    lock after re-reading the buckets it touches; reads come from memory while those are
+    unchanged. Methods raise :class:`StoreError` with a one-line message when the database
+    cannot be written (read-only, disk full, lock held too long by another process).
     """
 
-    def __init__(self, db: TinyDB, storage: AtomicJSONStorage | CountingMemoryStorage, path: Path | None) -> None:
-        self._db = db
-        self._storage = storage
+    split_at = SPLIT_AT
+    """Records past which a bucket splits (tests make it small, to split often)."""
+
+    def __init__(
+        self,
+        place: Place,
+        path: Path | None,
+        *,
+        read_only: bool = False,
+        lock: WriterLock | None = None,
+        manifest: AtomicJSONStorage | None = None,
+    ) -> None:
+        self._place = place
         self.path = path
-        self.read_only = isinstance(storage, AtomicJSONStorage) and storage.read_only
+        self.read_only = read_only
+        self._lock = lock
+        self._manifest = manifest
         self.warnings: list[str] = []
         self._thread_lock = threading.RLock()
-        self._index: Index | None = None
-        self._index_generation = -1
-        self._reloads = 0  # times the data was read afresh (another process wrote, or first use)
+        self._buckets: OrderedDict[tuple[str, str], Bucket] = OrderedDict()
+        self._pinned: set[tuple[str, str]] = set()
+        self._tags_bucket: Bucket | None = None
+        self._reloads = 0  # times a bucket was read afresh (another process wrote it)
+        self._bookmark_at: dict[str, str] = {}  # bookmark id -> the sha256 of its document
         self._last_parsed: dict[str, tuple[Mapping[str, Any], Annotation]] = {}
         """The annotations :meth:`annotations_for` returned last, with the records they came from:
-        asked again after another process saved (the whole file read afresh), the records that
-        did not change are not parsed again (20,000 on one document took 0.7 s)."""
+        asked again after another process saved, the records that did not change are not
+        parsed again (20,000 on one document took 0.7 s)."""
 
     @property
     def lock_path(self) -> Path | None:
         """The lock file beside the database (its link's target); None for a store in memory."""
-        if isinstance(self._storage, AtomicJSONStorage):
-            return Path(f"{self._storage.path}.lock")
-        return None
+        return (
+            Path(self._lock.path)
+            if self._lock is not None
+            else (Path(f"{self._manifest.path}.lock") if self._manifest is not None else None)
+        )
+
+    @property
+    def data_path(self) -> Path | None:
+        """The data folder of the buckets (``NAME.d`` beside the manifest); None in memory."""
+        return self._place.root if isinstance(self._place, DiskPlace) else None
 
     # -- opening --------------------------------------------------------------------------------
 
@@ -131,13 +202,14 @@ class Store:
         read_only: bool = False,
         lock_timeout: float = 10.0,
     ) -> Store:
-        """Open (creating, migrating or replacing a corrupt one as needed) the database at ``path``.
+        """Open (creating, converting or replacing a corrupt one as needed) the database at ``path``.
 
-        ``path`` defaults to :func:`default_db_path`; a symbolic link is followed to its target.
-        Raises :class:`NotWritableError` at once when annotations cannot be saved there
-        (``read_only=True`` opens it for reading only, without a lock), and :class:`StoreError`
-        when it was written by a newer Sorot, or (read-only) is not a usable database.
-        ``lock_timeout`` is how long a save waits for a lock held by a process that saves nothing.
+        ``path`` defaults to :func:`default_db_path`; a symbolic link is followed to its target,
+        and the data folder is made beside the target. Raises :class:`NotWritableError` at once
+        when annotations cannot be saved there (``read_only=True`` opens it for reading only,
+        without a lock), and :class:`StoreError` when it was written by a newer Sorot, or
+        (read-only) is not a usable database. ``lock_timeout`` is how long a save waits for a
+        lock held by a process that saves nothing.
         """
         db_path = Path(path).expanduser() if path is not None else default_db_path(env)
         target = follow_link(db_path)
@@ -153,13 +225,12 @@ class Store:
             problem = unwritable_reason(target)
             if problem is not None:
                 raise NotWritableError(problem)
-        storage = AtomicJSONStorage(target, read_only=read_only, lock_timeout=lock_timeout)
-        store = cls(TinyDB(storage=lambda: storage), storage, db_path)
+        place = DiskPlace(data_folder(target), read_only=read_only, shown=str(db_path))
+        lock = None if read_only else WriterLock(target, lock_timeout, place.progress)
+        manifest = AtomicJSONStorage(target, read_only=read_only, lock=lock)
+        store = cls(place, db_path, read_only=read_only, lock=lock, manifest=manifest)
         try:
             store._prepare()
-            damage = store._current().damage_report()
-            if damage:
-                store.warnings.append(damage)
         except BaseException:
             store.close()
             raise
@@ -168,23 +239,27 @@ class Store:
     @classmethod
     def memory(cls) -> Store:
         """A store that keeps nothing on disk (tests, or when no file can be written)."""
-        storage = CountingMemoryStorage()
-        storage.write({META: {META_KEY: {"schema": SCHEMA}}})
-        return cls(TinyDB(storage=lambda: storage), storage, None)
+        return cls(MemoryPlace(), None)
 
     def in_memory(self) -> Store:
-        """A memory store holding what this one holds now, with its warnings: what the app
-        shows of a database it cannot write (changes then last for the session only)."""
+        """A store showing what this one holds, read as it is on disk, whose changes are kept in
+        memory (the files are never written), with its warnings: what the app shows of a
+        database it cannot write (changes then last for the session only). Nothing is copied:
+        a bucket is read when asked for, as here."""
         with self._thread_lock:
-            data = self._storage.read() or {}
-            storage = CountingMemoryStorage()
-            storage.write({META: {META_KEY: {"schema": SCHEMA}}, **{name: dict(t) for name, t in data.items()}})
-            copy = Store(TinyDB(storage=lambda: storage), storage, None)
+            copy = Store(OverlayPlace(self._place), None)
             copy.warnings = list(self.warnings)
+            copy._bookmark_at = dict(self._bookmark_at)
             return copy
 
     def close(self) -> None:
-        self._db.close()
+        for bucket in self._buckets.values():
+            _close(bucket)
+        self._buckets.clear()
+        if self._tags_bucket is not None:
+            _close(self._tags_bucket)
+        if self._manifest is not None:
+            self._manifest.close()
 
     def __enter__(self) -> Store:
         return self
@@ -193,27 +268,27 @@ class Store:
         self.close()
 
     def _prepare(self) -> None:
-        """Make the file ready: create it, migrate it, or put an unusable one aside.
-
-        A file that is ready needs no lock (a save replaces it whole, so a read sees one save or
-        the next): opening does not wait for another process's save. Anything to change is
-        decided again under the lock, on the file as it is then.
-        """
-        storage = self._storage
-        assert isinstance(storage, AtomicJSONStorage)
-        if storage.lock is not None and storage.lock.acquire(wait=False):
+        """Make the database ready: create it, convert a single-file one, or put an unusable
+        manifest aside. A ready one needs no lock: opening does not wait for another process's
+        save. Anything to change is decided again under the lock."""
+        manifest = self._manifest
+        place = self._place
+        assert manifest is not None and isinstance(place, DiskPlace)
+        if self._lock is not None and self._lock.acquire(wait=False):
             try:  # temporaries are only ever a lock holder's: with the lock free, they are a dead writer's
-                remove_stale_temporaries(storage.path)
+                for tmp in [*convert.stale_temporaries(manifest.path), *place.temporaries()]:
+                    _unlink(tmp)
             finally:
-                storage.lock.release()
+                self._lock.release()
         state, detail = self._examine()
         if state == "ready":
             return
-        if storage.read_only:
+        if self.read_only:
             if state == "unusable":
-                raise StoreError(f"{storage.path} {detail}")
-            if state == "old":
-                self._migrate(detail)
+                raise StoreError(f"{manifest.path} {detail}")
+            if state == "single":  # shown as converted, in memory: the file is not touched
+                self._place = MemoryPlace()
+                self._read_single_file(detail, self._place)
             return
         with self._locked():
             state, detail = self._examine()
@@ -221,16 +296,33 @@ class Store:
                 self._put_aside(detail)
                 state = "missing"
             if state == "missing":
-                storage.write({META: {META_KEY: {"schema": SCHEMA}}})
-            elif state == "old":
-                self._migrate(detail)
+                self._create()
+            elif state == "single":
+                self._convert(detail)
 
     def _examine(self) -> tuple[str, Any]:
-        """What the file is now: ``ready``, ``missing`` (or empty), ``old`` (its schema) or
-        ``unusable`` (the reason). A file from a newer Sorot raises :class:`StoreError`."""
-        storage = self._storage
+        """What the manifest is now: ``ready``, ``missing`` (or empty), ``single`` (a single-file
+        database, its schema) or ``unusable`` (the reason). A newer one raises :class:`StoreError`."""
+        manifest = self._manifest
+        assert manifest is not None
         try:
-            data = storage.read()
+            size = os.stat(manifest.path).st_size
+        except FileNotFoundError:
+            return "missing", None
+        except OSError as exc:
+            raise StoreError(f"{manifest.path}: cannot read ({exc.strerror or exc})") from None
+        if size > _MANIFEST_MAX:  # a manifest is one line: this is a single-file database, streamed
+            try:
+                schema = convert.schema_of_file(manifest.path)
+            except CorruptDatabaseError as exc:
+                return "unusable", str(exc)
+            if schema > SCHEMA:
+                raise StoreError(f"{self.path} was written by a newer Sorot (schema {schema}); it was left untouched")
+            if schema == SCHEMA:
+                return "unusable", "is too large to be a database's manifest"
+            return "single", schema
+        try:
+            data = manifest.read()
         except CorruptDatabaseError as exc:
             return "unusable", str(exc)
         if not data:
@@ -244,153 +336,378 @@ class Store:
                 f"{self.path} was written by a newer Sorot (schema {schema}, this one reads up to "
                 f"{SCHEMA}); it was left untouched"
             )
-        return ("old", schema) if schema < SCHEMA else ("ready", None)
+        if schema < SCHEMA:
+            return "single", schema
+        if not _is_folder(self._place):
+            raise StoreError(
+                f"{self.path} is a Sorot database whose data folder {self.data_path} is missing; "
+                "put the folder back beside it (or restore a dump with `sorot db restore`)"
+            )
+        return "ready", None
+
+    def _create(self) -> None:
+        place = self._place
+        manifest = self._manifest
+        assert isinstance(place, DiskPlace) and manifest is not None
+        try:
+            place.make_folders()
+        except OSError as exc:
+            raise NotWritableError(f"cannot create {place.root}: {exc.strerror or exc}") from None
+        manifest.write(convert.manifest_data(place.root.name))
 
     def _put_aside(self, reason: str) -> None:
-        """Rename the unusable file out of the way, byte for byte as it was."""
-        storage = self._storage
-        assert isinstance(storage, AtomicJSONStorage)
-        storage.forget()
-        aside = _free_name(storage.path, ".corrupt-" + datetime.now().strftime("%Y%m%d-%H%M%S"))
+        """Rename the unusable manifest out of the way, byte for byte as it was (its data folder,
+        if any, is left where it is, for whoever can tell what it was)."""
+        manifest = self._manifest
+        assert manifest is not None
+        manifest.forget()
+        aside = free_name(manifest.path, ".corrupt-" + datetime.now().strftime("%Y%m%d-%H%M%S"))
         try:
-            os.rename(storage.path, aside)
+            os.rename(manifest.path, aside)
         except OSError as exc:
-            raise StoreError(f"{storage.path} {reason}, and cannot be moved aside: {exc.strerror or exc}") from None
-        self.warnings.append(f"{storage.path.name} {reason}: kept it as {aside.name} and started a new database")
+            raise StoreError(f"{manifest.path} {reason}, and cannot be moved aside: {exc.strerror or exc}") from None
+        place = self._place
+        if isinstance(place, DiskPlace) and os.path.lexists(place.root):
+            kept = free_name(place.root, ".corrupt-" + datetime.now().strftime("%Y%m%d-%H%M%S"))
+            try:
+                os.rename(place.root, kept)
+            except OSError as exc:
+                raise StoreError(f"cannot move {place.root} aside: {exc.strerror or exc}") from None
+        self.warnings.append(f"{manifest.path.name} {reason}: kept it as {aside.name} and started a new database")
 
-    def _migrate(self, schema: int) -> None:
-        """Upgrade the file from ``schema``, in memory first; a copy of the old file is kept
-        beside it before the new one is written (read-only: in memory only)."""
-        storage = self._storage
-        assert isinstance(storage, AtomicJSONStorage)
-        # A deep copy (the cached state stays as read), in which records that are not objects stay kept values.
-        migrated = parse_database(serialise_database(storage.read() or {}))
-        old = schema
-        while schema < SCHEMA:
-            migrated, skipped = MIGRATIONS[schema](migrated)
-            if skipped:
-                self.warnings.append(f"{skipped} record(s) could not be upgraded from schema {schema}; kept as is")
-            schema += 1
-        if storage.read_only:
-            storage.replace_data(migrated)
-            return
-        backup = _free_name(storage.path, f".schema{old}-backup")
+    def _convert(self, schema: int) -> None:
+        """Convert a single-file database into buckets, after a byte-for-byte copy of it is kept
+        beside it; the manifest replacing the file is the last step, so a crash before it leaves
+        the single file as it was (and the next opening converts it again)."""
+        manifest = self._manifest
+        place = self._place
+        assert manifest is not None and isinstance(place, DiskPlace)
+        backup = free_name(manifest.path, f".schema{schema}-backup")
         try:
-            shutil.copy2(storage.path, backup)
+            shutil.copy2(manifest.path, backup)
         except OSError as exc:
-            raise StoreError(f"cannot keep a copy of {storage.path} before upgrading it: {exc}") from None
-        storage.write(migrated)
-        self.warnings.append(f"upgraded {storage.path.name} to schema {SCHEMA}; the old file is {backup.name}")
+            _unlink(backup)
+            raise StoreError(
+                f"cannot keep a copy of {manifest.path} before converting it: {exc.strerror or exc}"
+            ) from None
+        warnings = convert.build_from_file(manifest.path, place.root, schema)
+        manifest.forget()
+        manifest.write(convert.manifest_data(place.root.name))
+        self.warnings += warnings
+        self.warnings.append(
+            f"converted {manifest.path.name} to schema {SCHEMA} (its data is now in {place.root.name}); "
+            f"the old file is {backup.name}"
+        )
 
-    # -- internals ------------------------------------------------------------------------------
+    def _read_single_file(self, schema: int, place: MemoryPlace) -> None:
+        manifest = self._manifest
+        assert manifest is not None
+        self.warnings += convert.build_from_file(manifest.path, None, schema, memory=place)
+
+    # -- internals: buckets ---------------------------------------------------------------------
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        lock = getattr(self._storage, "lock", None)
         with self._thread_lock:
-            if lock is None:
+            if self._lock is None:
                 yield
                 return
-            with lock:
+            with self._lock:
                 yield
 
     @contextmanager
-    def _writing(self) -> Iterator[Index]:
-        """Hold the lock and give the index of the file as it is now, for one :meth:`_commit`."""
+    def _writing(self) -> Iterator[None]:
+        """Hold the lock for one change, the database still being one that takes saves."""
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only: changes are not saved")
         with self._locked():
-            yield self._current()
+            self._place.begin_change()
+            manifest = self._manifest
+            if manifest is not None:
+                try:
+                    mode = os.stat(manifest.path).st_mode
+                except OSError:
+                    mode = None
+                if mode is not None and not _regular(mode):
+                    raise NotWritableError(f"{manifest.path} is no longer a regular file")
+                if no_write_bits(manifest.path):
+                    raise NotWritableError(f"{manifest.path} is read-only now (chmod a-w)")
+            yield
 
-    def _current(self) -> Index:
-        with self._thread_lock:
-            data = self._storage.read()  # cheap when unchanged; picks up other processes' writes
-            if self._index is None or self._index_generation != self._storage.generation:
-                self._index = Index(data)
-                self._index_generation = self._storage.generation
-                self._reloads += 1
-            return self._index
+    def _bucket(self, shelf: str, key: str, *, fresh: bool = False) -> Bucket:
+        prefix = covering(self._place.prefixes(shelf, fresh=fresh), route(key))
+        return self._bucket_at(shelf, prefix)
 
-    def _commit(self, name: str, changes: Mapping[str, Mapping[str, Any] | None]) -> None:
-        """Write ``changes`` (key -> record, or None to remove) to one table: one atomic write."""
-        self._commit_tables({name: changes})
+    def _bucket_at(self, shelf: str, prefix: str, *, keep: bool = True) -> Bucket:
+        key = (shelf, prefix)
+        bucket = self._buckets.get(key)
+        if bucket is not None:
+            self._buckets.move_to_end(key)
+            return bucket
+        bucket = Bucket(self._place, shelf, prefix, self._place.storage(shelf, prefix), self._reloaded, self._warn)
+        if keep:
+            self._buckets[key] = bucket
+            self._evict()
+        return bucket
 
-    def _commit_tables(self, changes_by_table: Mapping[str, Mapping[str, Mapping[str, Any] | None]]) -> None:
-        """Write changes to several tables (name -> key -> record or None) in one atomic write.
-
-        Called inside :meth:`_writing`. The cached state is copied, not changed, so a failed
-        write leaves it as the file still is.
-        """
-        index = self._current()
-        tables = dict(self._storage.read() or {})
-        before: dict[str, dict[str, Any]] = {}
-        for name, changes in changes_by_table.items():
-            table = dict(tables.get(name, {}))
-            before[name] = {key: table.get(key) for key in changes}
-            for key, record in changes.items():
-                if record is None:
-                    table.pop(key, None)
-                else:
-                    table[key] = record
-            tables[name] = table
-        tables.setdefault(META, {META_KEY: {"schema": SCHEMA}})  # even if the file was deleted meanwhile
-        generation = self._storage.generation
-        self._storage.write(tables)
-        if self._storage.generation != generation + 1:  # pragma: no cover - storages bump once per write
-            return
-        for name, changes in changes_by_table.items():
-            if name == ANNOTATIONS:
-                index.patch_annotations(tables[name], before[name], changes)
+    def _evict(self) -> None:
+        while len(self._buckets) > _CACHED_BUCKETS + len(self._pinned):
+            for key in self._buckets:
+                if key not in self._pinned:
+                    _close(self._buckets.pop(key))
+                    break
             else:
-                index.set_table(name, tables[name])
-        self._index_generation = self._storage.generation
+                return
+
+    def _doc(self, sha256: str, *, fresh: bool = False) -> Bucket:
+        return self._bucket("docs", sha256, fresh=fresh)
+
+    def _tags(self) -> Bucket:
+        if self._tags_bucket is None:
+            self._tags_bucket = Bucket(
+                self._place, "", "", self._place.tags_storage(), self._reloaded, self._warn, name="tags.json"
+            )
+        return self._tags_bucket
+
+    def _reloaded(self) -> None:
+        self._reloads += 1
+
+    def _warn(self, warning: str) -> None:
+        if warning not in self.warnings:  # a bucket read again (by a scan, after eviction) says it once
+            self.warnings.append(warning)
+
+    def _scan(self, shelf: str) -> Iterator[tuple[Bucket, Index]]:
+        """Every bucket of a shelf, with its index (read once each, not kept beyond the cache)."""
+        self._place.forget(shelf)
+        for prefix in sorted(self._place.prefixes(shelf, fresh=True)):
+            if any(prefix[:n] in self._place.prefixes(shelf) for n in range(len(prefix))):
+                continue  # a split that did not finish: its parent holds the records
+            cached = (shelf, prefix) in self._buckets
+            bucket = self._bucket_at(shelf, prefix, keep=cached)
+            yield bucket, bucket.index()
+            if not cached:
+                _close(bucket)
+
+    def _split_if_full(self, bucket: Bucket) -> None:
+        """Split a bucket grown past :data:`SPLIT_AT` records in sixteen (under the lock):
+        children first, then the parent removed, which is the moment the split takes effect."""
+        index = bucket.index(writing=True)
+        if index.size <= self.split_at or len(bucket.prefix) >= MAX_DEPTH or bucket.shelf == "":
+            return
+        depth = len(bucket.prefix)
+        children: dict[str, dict[str, dict[str, Any]]] = {h: {} for h in HEX}
+        routes = set()
+        for table, records in bucket.data().items():
+            for key, record in records.items():
+                routed = route(_routing_key(bucket.shelf, table, key, record))
+                routes.add(routed)
+                children[routed[depth]].setdefault(table, {})[key] = record
+        if len(routes) < 2:
+            return  # one document's records: a split would not divide them
+        shelf, prefix = bucket.shelf, bucket.prefix
+        for digit, tables in children.items():
+            child = self._bucket_at(shelf, prefix + digit)
+            child.write_whole(tables)
+        self._place.forget(shelf)
+        for stale in self._place.prefixes(shelf, fresh=True):
+            if stale.startswith(prefix) and len(stale) > depth + 1:
+                self._place.remove(shelf, stale)  # an older split's leftovers below the children
+                self._forget_bucket(shelf, stale)
+        self._place.remove(shelf, prefix)
+        self._forget_bucket(shelf, prefix)
+        for digit in HEX:
+            self._split_if_full(self._bucket_at(shelf, prefix + digit))
+
+    def _forget_bucket(self, shelf: str, prefix: str) -> None:
+        bucket = self._buckets.pop((shelf, prefix), None)
+        if bucket is not None:
+            _close(bucket)
+        self._pinned.discard((shelf, prefix))
+
+    # -- internals: annotations -----------------------------------------------------------------
+
+    def _find(self, annotation_id: str, hint: str | None = None, *, writing: bool = False) -> _Found:
+        """Where an annotation is: its ``ids`` record names its document's bucket (and the one
+        it left, should a move have been cut short); ``hint`` is a document to look in too."""
+        ids = self._bucket(IDS, annotation_id, fresh=writing)
+        index = ids.index(writing=writing)
+        ids_key = index.id_key.get(annotation_id)
+        ids_record = index.ids[ids_key] if ids_key is not None else None
+        found = _Found(ids, ids_key, ids_record)
+        shas = []
+        if ids_record is not None:
+            shas = [s for s in (ids_record.get("sha256"), ids_record.get("was")) if isinstance(s, str) and s]
+            legacy = ids_record.get("deleted")
+            if isinstance(legacy, str):
+                found.deleted = legacy
+        if hint and hint not in shas:
+            shas.append(hint)
+        seen: set[tuple[str, str]] = set()
+        for sha in shas:
+            bucket = self._doc(sha, fresh=writing)
+            place = (bucket.shelf, bucket.prefix)
+            if place in seen:
+                continue
+            seen.add(place)
+            doc_index = bucket.index(writing=writing)
+            deleted = doc_index.deleted_at(annotation_id)
+            if deleted is not None and (found.deleted is None or deleted > found.deleted):
+                found.deleted = deleted
+            key = doc_index.by_id.get(annotation_id)
+            if key is None:
+                continue
+            record = doc_index.annotations[key]
+            if found.record is None or str(record.get("updated", "")) > found.updated:
+                if found.bucket is not None and found.key is not None:
+                    found.stale.append((found.bucket, found.key))
+                found.bucket, found.key, found.record = bucket, key, record
+            else:
+                found.stale.append((bucket, key))
+        return found
+
+    def _write(self, items: list[tuple[_Found, dict[str, Any]]]) -> None:
+        """Store each record (a new version of the annotation found): where it is written, where
+        its path is named, the copy it leaves, its tombstone lifted, the tag counts; then split
+        what grew too big. Called under :meth:`_writing`."""
+        ids_changes: dict[tuple[str, str], tuple[Bucket, dict[str, Any]]] = {}
+        named: dict[tuple[str, str], tuple[Bucket, dict[str, Any]]] = {}
+        doc_changes: dict[tuple[str, str], tuple[Bucket, dict[str, dict[str, Any]]]] = {}
+        leaving: dict[tuple[str, str], tuple[Bucket, dict[str, dict[str, Any]]]] = {}
+        fresh_keys: dict[tuple[str, str], int] = {}
+        tags: Counter[str] = Counter()
+        spelling: dict[str, str] = {}
+        for found, record in items:
+            document = record["document"]
+            sha = document["sha256"]
+            target = self._doc(sha, fresh=True)
+            place = (target.shelf, target.prefix)
+            index = target.index(writing=True)
+            moving = found.bucket is not None and (found.bucket.shelf, found.bucket.prefix) != place
+            wanted = {"id": record["id"], "sha256": sha}
+            if moving:
+                old = found.record["document"]["sha256"] if found.record is not None else ""
+                wanted["was"] = old
+            if found.ids_record != wanted:
+                key = found.ids_key
+                if key is None:
+                    key = _fresh_key(fresh_keys, found.ids, found.ids.index(writing=True).ids, IDS)
+                ids_changes.setdefault((found.ids.shelf, found.ids.prefix), (found.ids, {}))[1][key] = wanted
+            path = document.get("path") or ""
+            if path:
+                self._name_path(named, path, sha)
+            changes = doc_changes.setdefault(place, (target, {}))[1]
+            if found.bucket is not None and not moving and found.key is not None:
+                key = found.key
+            else:
+                key = _fresh_key(fresh_keys, target, index.annotations, ANNOTATIONS)
+            changes.setdefault(ANNOTATIONS, {})[key] = record
+            tomb = index.tombstone_by_id.get(record["id"])
+            if tomb is not None:
+                changes.setdefault(DELETED, {})[tomb] = None
+            for bucket, stale_key in ([(found.bucket, found.key)] if moving else []) + found.stale:
+                if bucket is not None and stale_key is not None:
+                    where = (bucket.shelf, bucket.prefix)
+                    if where == place and stale_key == key:
+                        continue
+                    group = doc_changes if where == place else leaving
+                    group.setdefault(where, (bucket, {}))[1].setdefault(ANNOTATIONS, {})[stale_key] = None
+            _count_tags(tags, spelling, found.record, -1)
+            _count_tags(tags, spelling, record, +1)
+        for bucket, records in ids_changes.values():
+            bucket.commit({IDS: records})
+        for bucket, records in named.values():
+            bucket.commit({NAMED: records})
+        for bucket, tables in doc_changes.values():
+            bucket.commit(tables)
+        for bucket, tables in leaving.values():
+            bucket.commit(tables)
+        self._count(tags, spelling)
+        for bucket, _ in [*ids_changes.values(), *named.values(), *doc_changes.values()]:
+            self._split_if_full(bucket)
+
+    def _name_path(self, named: dict[tuple[str, str], tuple[Bucket, dict[str, Any]]], path: str, sha: str) -> None:
+        """Note (unless noted already) that a record of document ``sha`` names ``path``: how
+        :meth:`annotations_for` finds annotations made on another text of the same file."""
+        bucket = self._bucket("paths", path, fresh=True)
+        index = bucket.index(writing=True)
+        if (sha, path) in index.named_key:
+            return
+        records = named.setdefault((bucket.shelf, bucket.prefix), (bucket, {}))[1]
+        if any(r["sha256"] == sha and r["path"] == path for r in records.values()):
+            return
+        key = str(max([next_key(index.named), *(int(k) + 1 for k in records)]))
+        records[key] = {"path": path, "sha256": sha}
+
+    def _count(self, delta: Counter[str], spelling: Mapping[str, str]) -> None:
+        """Apply a change of tag counts to ``tags.json`` (one write, only if a count changed)."""
+        delta = Counter({tag: n for tag, n in delta.items() if n})
+        if not delta:
+            return
+        bucket = self._tags()
+        index = bucket.index(writing=True)
+        changes: dict[str, Any] = {}
+        fresh = next_key(index.tag_records)
+        for folded, n in delta.items():
+            key = index.tag_key.get(folded)
+            if key is None:
+                if n > 0:
+                    changes[str(fresh)] = {"tag": spelling[folded], "count": n}
+                    fresh += 1
+                continue
+            record = index.tag_records[key]
+            count = record["count"] + n
+            changes[key] = {**record, "count": count} if count > 0 else None
+        if changes:
+            bucket.commit({TAGS: changes})
 
     # -- other processes ------------------------------------------------------------------------
 
     @_synchronised
     def refresh(self) -> int:
-        """Read the file again if another process changed it (a stat when it did not); returns
-        a count that changes each time data written by another process was read."""
-        self._current()
+        """Read again the buckets read so far that another process changed (a stat each when
+        none did); returns a count that changes each time data written by another process was read."""
+        for bucket in list(self._buckets.values()):
+            bucket.index()
         return self._reloads
 
     # -- annotations ----------------------------------------------------------------------------
 
     @_synchronised
     def get(self, annotation_id: str) -> Annotation | None:
-        index = self._current()
-        key = index.by_id.get(annotation_id)
-        return None if key is None else Annotation.from_dict(index.annotations[key])
+        found = self._find(annotation_id)
+        return None if found.record is None else Annotation.from_dict(found.record)
 
     @_synchronised
     def __len__(self) -> int:
-        """How many annotations the store holds (damaged records, skipped, not counted)."""
-        index = self._current()
-        return len(index.annotations) - len(index.damaged)
+        """How many annotations the store holds (damaged records, skipped, not counted); reads
+        every bucket."""
+        ids: set[str] = set()
+        for _, index in self._scan("docs"):
+            ids.update(index.by_id)
+        return len(ids)
 
     @_synchronised
     def add(self, annotation: Annotation) -> Annotation:
         """Save a new annotation. Raises ``ValueError`` if its id is already stored, or was
         deleted after this version was made."""
-        with self._writing() as index:
-            if annotation.id in index.by_id:
+        with self._writing():
+            found = self._find(annotation.id, annotation.document.sha256, writing=True)
+            if found.record is not None:
                 raise ValueError(f"annotation {annotation.id} already exists")
-            if _buried(index, annotation):
+            if found.deleted is not None and annotation.updated <= found.deleted:
                 raise ValueError(f"annotation {annotation.id} was deleted")
-            self._commit_tables(
-                {ANNOTATIONS: {str(index.next_key): annotation.to_dict()}, **_unburied(index, [annotation.id])}
-            )
+            self._write([(found, annotation.to_dict())])
         return annotation
 
     @_synchronised
     def update(self, annotation: Annotation) -> Annotation:
         """Replace the stored annotation with this id; returns the previous version (for undo)."""
-        with self._writing() as index:
-            key = index.by_id.get(annotation.id)
-            if key is None:
+        with self._writing():
+            found = self._find(annotation.id, annotation.document.sha256, writing=True)
+            if found.record is None:
                 raise KeyError(annotation.id)
-            previous = Annotation.from_dict(index.annotations[key])
-            self._commit(ANNOTATIONS, {key: annotation.to_dict()})
+            previous = Annotation.from_dict(found.record)
+            self._write([(found, annotation.to_dict())])
         return previous
 
     @_synchronised
@@ -402,32 +719,42 @@ class Store:
         ``remove_tags`` (ignoring case) change the tags stored now, so two readers each adding a
         tag keep both. Returns the version before and the one after. Raises ``KeyError`` if it
         is not stored (deleted, maybe by another process: the message says so)."""
-        with self._writing() as index:
-            key = index.by_id.get(annotation_id)
-            if key is None:
-                deleted = index.deleted_at(annotation_id) is not None
+        with self._writing():
+            found = self._find(annotation_id, writing=True)
+            if found.record is None:
+                deleted = found.deleted is not None
                 raise KeyError(f"annotation {annotation_id} was deleted" if deleted else annotation_id)
-            previous = Annotation.from_dict(index.annotations[key])
+            previous = Annotation.from_dict(found.record)
             add_tags, remove_tags = tuple(add_tags), {tag.casefold() for tag in remove_tags}
             if add_tags or remove_tags:
                 kept = [tag for tag in changes.get("tags", previous.tags) if tag.casefold() not in remove_tags]
                 changes["tags"] = [*kept, *add_tags]  # normalised by edited(): a tag already there stays once
             current = previous.edited(**changes, updated=_stamp_after(previous.updated))
-            self._commit(ANNOTATIONS, {key: current.to_dict()})
+            self._write([(found, current.to_dict())])
         return previous, current
 
     @_synchronised
     def delete(self, annotation_id: str) -> Annotation:
         """Remove an annotation, leaving a tombstone that older versions of it cannot get past;
         returns it, so that :meth:`restore` can undo the deletion."""
-        with self._writing() as index:
-            key = index.by_id.get(annotation_id)
-            if key is None:
+        with self._writing():
+            found = self._find(annotation_id, writing=True)
+            if found.record is None or found.bucket is None or found.key is None:
                 raise KeyError(annotation_id)
-            removed = Annotation.from_dict(index.annotations[key])
-            tomb = index.tombstone_by_id.get(annotation_id) or str(next_key(index.tombstones))
-            tombstone = {"id": annotation_id, "deleted": _stamp_after(removed.updated)}
-            self._commit_tables({ANNOTATIONS: {key: None}, DELETED: {tomb: tombstone}})
+            removed = Annotation.from_dict(found.record)
+            sha = removed.document.sha256
+            tombstone = {"id": annotation_id, "deleted": _stamp_after(removed.updated), "sha256": sha}
+            if found.ids_record is None or found.ids_record.get("sha256") != sha:
+                ids_key = found.ids_key or str(next_key(found.ids.index(writing=True).ids))
+                found.ids.commit({IDS: {ids_key: {"id": annotation_id, "sha256": sha}}})
+            for bucket, key in [(found.bucket, found.key), *found.stale]:
+                index = bucket.index(writing=True)
+                tomb = index.tombstone_by_id.get(annotation_id) or str(next_key(index.tombstones))
+                bucket.commit({ANNOTATIONS: {key: None}, DELETED: {tomb: tombstone}})
+            tags: Counter[str] = Counter()
+            spelling: dict[str, str] = {}
+            _count_tags(tags, spelling, found.record, -1)
+            self._count(tags, spelling)
         return removed
 
     def restore(self, annotation: Annotation) -> Annotation:
@@ -437,51 +764,53 @@ class Store:
 
     @_synchronised
     def restore_many(self, annotations: Iterable[Annotation]) -> list[Annotation]:
-        """:meth:`restore` for several annotations, in one write."""
+        """:meth:`restore` for several annotations."""
         annotations = list(annotations)
         if not annotations:
             return []
-        with self._writing() as index:
-            stamped = []
-            for ann in annotations:
-                key = index.by_id.get(ann.id)
-                stored = str(index.annotations[key].get("updated", "")) if key is not None else ""
-                stamped.append(replace(ann, updated=_stamp_after(ann.updated, stored, index.deleted_at(ann.id) or "")))
-            records = {a.id: a.to_dict() for a in stamped}
-            self._commit_tables({ANNOTATIONS: _keyed(index, records), **_unburied(index, records)})
+        stamped = []
+        with self._writing():
+            for chunk in _chunks(annotations):
+                items = []
+                for ann in chunk:
+                    found = self._find(ann.id, ann.document.sha256, writing=True)
+                    ann = replace(ann, updated=_stamp_after(ann.updated, found.updated, found.deleted or ""))
+                    stamped.append(ann)
+                    items.append((found, ann.to_dict()))
+                self._write(_last_of_each(items))
         return stamped
 
     @_synchronised
     def save_many(self, annotations: Iterable[Annotation]) -> list[str]:
-        """Store each annotation as given, adding or replacing by id, in one write, unless a
-        newer version is stored (``updated`` later) or it was deleted after this version was
-        made. Returns the ids of those not written."""
+        """Store each annotation as given, adding or replacing by id, unless a newer version is
+        stored (``updated`` later) or it was deleted after this version was made. Returns the
+        ids of those not written."""
         latest: dict[str, Annotation] = {}
         for ann in annotations:
             if ann.id not in latest or ann.updated >= latest[ann.id].updated:
                 latest[ann.id] = ann
-        if not latest:
-            return []
-        with self._writing() as index:
-            records: dict[str, dict[str, Any]] = {}
-            superseded = []
-            for ann in latest.values():
-                key = index.by_id.get(ann.id)
-                if key is not None and ann.updated < str(index.annotations[key].get("updated", "")):
-                    superseded.append(ann.id)
-                elif key is None and _buried(index, ann):
-                    superseded.append(ann.id)
-                else:
-                    records[ann.id] = ann.to_dict()
-            if records:
-                self._commit_tables({ANNOTATIONS: _keyed(index, records), **_unburied(index, records)})
+        superseded = []
+        with self._writing() if latest else _nothing():
+            for chunk in _chunks(list(latest.values())):
+                items = []
+                for ann in chunk:
+                    found = self._find(ann.id, ann.document.sha256, writing=True)
+                    if found.record is not None and ann.updated < found.updated:
+                        superseded.append(ann.id)
+                    elif found.record is None and found.deleted is not None and ann.updated <= found.deleted:
+                        superseded.append(ann.id)
+                    else:
+                        items.append((found, ann.to_dict()))
+                if items:
+                    self._write(items)
         return superseded
 
     @_synchronised
     def merge(self, annotations: Iterable[Annotation]) -> MergeResult:
-        """Import annotations by id, in one write: new ones are added, a stored one is replaced
-        only by a different version updated no earlier, one deleted here is brought back only by a version
-        updated after the deletion, and importing the same file twice changes nothing."""
+        """Import annotations by id: new ones are added, a stored one is replaced only by a
+        different version updated no earlier, one deleted here is brought back only by a version
+        updated after the deletion, and importing the same file twice changes nothing. Written
+        a thousand at a time, so an import cut short is finished by importing it again."""
         incoming: dict[str, Annotation] = {}
         repeated = 0
         for ann in annotations:
@@ -490,33 +819,58 @@ class Store:
             if ann.id not in incoming or ann.updated >= incoming[ann.id].updated:  # a tie: the later line
                 incoming[ann.id] = ann
         added = updated = unchanged = deleted = older = 0
-        with self._writing() as index:
-            records: dict[str, dict[str, Any]] = {}
-            for ann in incoming.values():
-                key = index.by_id.get(ann.id)
-                record = ann.to_dict()
-                if key is None and _buried(index, ann):
-                    deleted += 1
-                    continue
-                if key is None:
-                    added += 1
-                elif index.annotations[key] == record:
-                    unchanged += 1
-                    continue
-                elif ann.updated >= str(index.annotations[key].get("updated")):  # not older: it replaces
-                    updated += 1
-                else:
-                    older += 1
-                    continue
-                records[ann.id] = record
-            if records:
-                self._commit_tables({ANNOTATIONS: _keyed(index, records), **_unburied(index, records)})
+        with self._writing():
+            for chunk in _chunks(list(incoming.values())):
+                items = []
+                for ann in chunk:
+                    found = self._find(ann.id, ann.document.sha256, writing=True)
+                    record = ann.to_dict()
+                    if found.record is None and found.deleted is not None and ann.updated <= found.deleted:
+                        deleted += 1
+                        continue
+                    if found.record is None:
+                        added += 1
+                    elif found.record == record and not found.stale:
+                        unchanged += 1
+                        continue
+                    elif ann.updated >= found.updated:  # not older: it replaces
+                        updated += 1
+                    else:
+                        older += 1
+                        continue
+                    items.append((found, record))
+                if items:
+                    self._write(items)
         return MergeResult(added, updated, unchanged, deleted, older, repeated)
 
     @_synchronised
     def deleted_at(self, annotation_id: str) -> str | None:
         """When the annotation was deleted (its tombstone's time), or None if it was not."""
-        return self._current().deleted_at(annotation_id)
+        found = self._find(annotation_id)
+        return found.deleted if found.record is None else None
+
+    def _gather(self, sha256: str, path: str | None) -> list[tuple[Bucket, Index, list[str]]]:
+        """The buckets holding a document's records (and, with ``path``, those of the other texts
+        found at that path and of the documents whose records name it), each with the keys of
+        its annotations that belong; pins them, for :meth:`refresh` to watch."""
+        texts, named = [sha256], []
+        pinned: set[tuple[str, str]] = set()
+        if path:
+            paths = self._bucket("paths", path)
+            pinned.add((paths.shelf, paths.prefix))
+            index = paths.index()
+            texts += [s for s in index.texts_at.get(path, ()) if s not in texts]
+            named = index.named_at.get(path, [])
+        out: dict[tuple[str, str], tuple[Bucket, Index, dict[str, None]]] = {}
+        for sha, by_path in [*((s, False) for s in texts), *((s, True) for s in named)]:
+            bucket = self._doc(sha)
+            place = (bucket.shelf, bucket.prefix)
+            pinned.add(place)
+            index = bucket.index()
+            keys = out.setdefault(place, (bucket, index, {}))[2]
+            keys.update(index.by_path.get(path or "", {}) if by_path else index.by_sha.get(sha, {}))
+        self._pinned = pinned
+        return [(bucket, index, list(keys)) for bucket, index, keys in out.values()]
 
     @_synchronised
     def annotations_for(self, sha256: str, path: str | None = None) -> list[Annotation]:
@@ -526,30 +880,40 @@ class Store:
         (older versions of the file, as the reader saw them there, or as the annotations say):
         their offsets are for that other text, so pass them through ``reanchor`` first.
         """
-        index = self._current()
-        keys = dict.fromkeys(index.by_sha.get(sha256, ()))
-        if path:
-            for sha in index.texts_at.get(path, ()):
-                keys.update(index.by_sha.get(sha, {}))
-            keys.update(index.by_path.get(path, {}))
-        return sorted(self._parse_again(index.annotations[k] for k in keys), key=_document_order)
+        records: dict[str, Mapping[str, Any]] = {}
+        for _, index, keys in self._gather(sha256, path):
+            for key in keys:
+                record = index.annotations[key]
+                held = records.get(record["id"])
+                if held is None or str(record.get("updated", "")) > str(held.get("updated", "")):
+                    records[record["id"]] = record
+        return sorted(self._parse_again(records.values()), key=_document_order)
 
     @_synchronised
     def damaged_for(self, sha256: str, path: str | None = None) -> int:
         """How many damaged records (skipped, kept in the file) name this document, as
         :meth:`annotations_for` with the same arguments would have listed them."""
-        index = self._current()
-        return sum(
-            1
-            for key in index.damaged
-            if _sha_of(record := index.annotations[key]) == sha256 or (path and _path_of(record) == path)
-        )
+        count = 0
+        for _, index, _keys in self._gather(sha256, path):
+            count += sum(
+                1
+                for key in index.damaged
+                if _sha_of(record := index.annotations[key]) == sha256 or (path and _path_of(record) == path)
+            )
+        return count
 
     @_synchronised
     def all_annotations(self) -> list[Annotation]:
-        """Every annotation, grouped by document (title, path) and in document order within each."""
-        index = self._current()
-        anns = self._parse(r for k, r in index.annotations.items() if k not in index.damaged)
+        """Every annotation, grouped by document (title, path) and in document order within
+        each (reads every bucket)."""
+        records: dict[str, Mapping[str, Any]] = {}
+        for _, index in self._scan("docs"):
+            for key in index.by_id.values():
+                record = index.annotations[key]
+                held = records.get(record["id"])
+                if held is None or str(record.get("updated", "")) > str(held.get("updated", "")):
+                    records[record["id"]] = record
+        anns = [Annotation.from_dict(r) for r in records.values()]
         return sorted(anns, key=lambda a: (a.document.title, a.document.path, a.document.sha256, *_document_order(a)))
 
     def orphans(self) -> list[Annotation]:
@@ -560,34 +924,34 @@ class Store:
     def tags(self, prefix: str = "") -> list[str]:
         """Tags already used, most used first, for completion; ``prefix`` matches ignoring case."""
         folded = prefix.casefold()
-        return [tag for tag, _ in self._current().tag_counts() if tag.casefold().startswith(folded)]
+        index = self._tags().index()
+        counted = [(r["tag"], r["count"]) for r in (index.tag_records[k] for k in index.tag_key.values())]
+        counted.sort(key=lambda tc: (-tc[1], tc[0].casefold()))
+        return [tag for tag, _ in counted if tag.casefold().startswith(folded)]
 
     @_synchronised
     def documents(self) -> list[DocumentRef]:
-        """Every document with annotations, a reading position or bookmarks, sorted by title."""
-        index = self._current()
+        """Every document with annotations, a reading position or bookmarks, sorted by title
+        (reads every bucket)."""
         refs: dict[str, DocumentRef] = {}
-        sound = [
-            *(index.positions[k] for k in index.position_by_sha.values()),
-            *(index.bookmarks[k] for k in index.bookmark_by_id.values()),
-            *(r for k, r in index.annotations.items() if k not in index.damaged),
-        ]
-        for record in sound:
-            try:
-                ref = DocumentRef.from_dict(record["document"])
-            except ValueError:  # a position's document may lack a path or title of the right type
-                continue
-            refs.setdefault(ref.sha256, ref)
+        for _, index in self._scan("docs"):
+            sound = [
+                *(index.positions[k] for k in index.position_by_sha.values()),
+                *(index.bookmarks[k] for k in index.bookmark_by_id.values()),
+                *(index.annotations[k] for k in index.by_id.values()),
+            ]
+            for record in sound:
+                try:
+                    ref = DocumentRef.from_dict(record["document"])
+                except ValueError:  # a position's document may lack a path or title of the right type
+                    continue
+                refs.setdefault(ref.sha256, ref)
         return sorted(refs.values(), key=lambda r: (r.title, r.path, r.sha256))
 
-    @staticmethod
-    def _parse(records: Iterable[Mapping[str, Any]]) -> list[Annotation]:
-        """Annotations from records the index found sound (the damaged are counted there, once)."""
-        return [Annotation.from_dict(record) for record in records]
-
     def _parse_again(self, records: Iterable[Mapping[str, Any]]) -> list[Annotation]:
-        """:meth:`_parse`, taking the annotation parsed last time for a record equal to its record
-        then (annotations are immutable), and remembering these for next time."""
+        """Annotations from records the index found sound, taking the annotation parsed last
+        time for a record equal to its record then (annotations are immutable), and remembering
+        these for next time."""
         before, now, out = self._last_parsed, {}, []
         for record in records:
             hit = before.get(record["id"])
@@ -608,27 +972,47 @@ class Store:
         """
         if not document.path:
             return
-        with self._writing() as index:
-            latest = index.latest_at.get(document.path)
-            if latest is not None and latest[1] == document.sha256:
+        with self._writing():
+            paths = self._bucket("paths", document.path, fresh=True)
+            path_index = paths.index(writing=True)
+            docs = self._doc(document.sha256, fresh=True)
+            doc_index = docs.index(writing=True)
+            latest = path_index.latest_at.get(document.path)
+            pair = (document.sha256, document.path)
+            if latest is not None and latest[1] == document.sha256 and pair in doc_index.document_key:
                 return
-            key = index.document_key.get((document.sha256, document.path)) or str(next_key(index.documents))
             record = {
                 "sha256": document.sha256,
                 "path": document.path,
                 "title": document.title,
                 "opened": _stamp_after(latest[0] if latest else ""),
             }
-            self._commit(DOCUMENTS, {key: record})
+            # The text's own bucket first: what paths_of reads; then the path's, which says what is there now.
+            docs.commit({DOCUMENTS: {doc_index.document_key.get(pair) or str(next_key(doc_index.documents)): record}})
+            paths.commit(
+                {DOCUMENTS: {path_index.document_key.get(pair) or str(next_key(path_index.documents)): record}}
+            )
+            self._split_if_full(docs)
+            self._split_if_full(paths)
 
     @_synchronised
     def paths_of(self, sha256: str, *, current_only: bool = False) -> list[str]:
         """The paths where the reader found this text, most recent first: first those where it
         is the last text found there, then (unless ``current_only``) the others."""
-        index = self._current()
+        index = self._doc(sha256).index()
         seen = [path for _, path in sorted(index.seen_at.get(sha256, ()), reverse=True)]
-        current = [path for path in seen if index.latest_at[path][1] == sha256]
+        current = []
+        for path in seen:
+            latest = self._bucket("paths", path).index().latest_at.get(path)
+            if latest is None or latest[1] == sha256:  # (not written there: the crash came between the two)
+                current.append(path)
         return current if current_only else current + [path for path in seen if path not in current]
+
+    @_synchronised
+    def texts_at(self, path: str) -> list[str]:
+        """The texts (sha256) found at ``path`` or named with it by stored records."""
+        index = self._bucket("paths", path).index()
+        return list(dict.fromkeys([*index.texts_at.get(path, ()), *index.named_at.get(path, ())]))
 
     # -- reading positions ----------------------------------------------------------------------
 
@@ -638,24 +1022,37 @@ class Store:
         ref = document if isinstance(document, DocumentRef) else DocumentRef(document)
         if offset < 0:
             raise ValueError("offset must not be negative")
-        with self._writing() as index:
+        with self._writing():
+            bucket = self._doc(ref.sha256, fresh=True)
+            index = bucket.index(writing=True)
             key = index.position_by_sha.get(ref.sha256)
             if key is not None and index.positions[key].get("offset") == offset:
                 return
+            if ref.path:
+                named: dict[tuple[str, str], tuple[Bucket, dict[str, Any]]] = {}
+                self._name_path(named, ref.path, ref.sha256)
+                for paths, records in named.values():
+                    paths.commit({NAMED: records})
             record = {"document": ref.to_dict(), "offset": offset, "updated": now_iso()}
-            self._commit(POSITIONS, {key if key is not None else str(next_key(index.positions)): record})
+            bucket.commit({POSITIONS: {key if key is not None else str(next_key(index.positions)): record}})
+            self._split_if_full(bucket)
 
     @_synchronised
     def position(self, sha256: str, path: str | None = None) -> int | None:
         """The remembered offset in a document; with ``path``, falls back to the latest position
         in another version of that file (the caller clamps it to the text)."""
-        index = self._current()
+        index = self._doc(sha256).index()
         key = index.position_by_sha.get(sha256)
         if key is not None:
             offset: int = index.positions[key]["offset"]  # indexed positions are sound: an int
             return offset
         if path:
-            same = [r for r in index.positions.values() if is_position(r) and r["document"].get("path") == path]
+            same = []
+            for sha in self.texts_at(path):
+                other = self._doc(sha).index()
+                key = other.position_by_sha.get(sha)
+                if key is not None and other.positions[key]["document"].get("path") == path:
+                    same.append(other.positions[key])
             if same:
                 latest: int = max(same, key=lambda r: str(r.get("updated", "")))["offset"]
                 return latest
@@ -675,42 +1072,203 @@ class Store:
         self.restore_bookmark(bookmark)
         return bookmark
 
+    def _bookmark_bucket(self, bookmark_id: str, *, writing: bool) -> tuple[Bucket, str] | None:
+        """The bucket and key of a bookmark: where it was last seen, else found by reading every bucket."""
+        sha = self._bookmark_at.get(bookmark_id)
+        if sha is not None:
+            bucket = self._doc(sha, fresh=writing)
+            key = bucket.index(writing=writing).bookmark_by_id.get(bookmark_id)
+            if key is not None:
+                return bucket, key
+        for bucket, index in self._scan("docs"):
+            key = index.bookmark_by_id.get(bookmark_id)
+            if key is not None:
+                return self._bucket_at(bucket.shelf, bucket.prefix), key
+        return None
+
     @_synchronised
     def restore_bookmark(self, bookmark: Bookmark) -> None:
-        """Store this bookmark as given, adding or replacing by id (also undoes a removal)."""
-        with self._writing() as index:
+        """Store this bookmark as given, adding or replacing by id (also undoes a removal, and
+        moves a bookmark to another text of its file)."""
+        with self._writing():
+            bucket = self._doc(bookmark.document.sha256, fresh=True)
+            index = bucket.index(writing=True)
             key = index.bookmark_by_id.get(bookmark.id)
-            self._commit(BOOKMARKS, {key if key is not None else str(next_key(index.bookmarks)): bookmark.to_dict()})
+            was = None if key is not None else self._bookmark_bucket(bookmark.id, writing=True)
+            if bookmark.document.path:
+                named: dict[tuple[str, str], tuple[Bucket, dict[str, Any]]] = {}
+                self._name_path(named, bookmark.document.path, bookmark.document.sha256)
+                for paths, records in named.values():
+                    paths.commit({NAMED: records})
+            bucket.commit({BOOKMARKS: {key if key is not None else str(next_key(index.bookmarks)): bookmark.to_dict()}})
+            if was is not None and was[0] is not bucket:
+                was[0].commit({BOOKMARKS: {was[1]: None}})
+            self._bookmark_at[bookmark.id] = bookmark.document.sha256
+            self._split_if_full(bucket)
 
     @_synchronised
     def remove_bookmark(self, bookmark_id: str) -> Bookmark:
         """Remove a bookmark and return it (for undo)."""
-        with self._writing() as index:
-            key = index.bookmark_by_id.get(bookmark_id)
-            if key is None:
+        with self._writing():
+            found = self._bookmark_bucket(bookmark_id, writing=True)
+            if found is None:
                 raise KeyError(bookmark_id)
-            removed = Bookmark.from_dict(index.bookmarks[key])
-            self._commit(BOOKMARKS, {key: None})
+            bucket, key = found
+            removed = Bookmark.from_dict(bucket.index(writing=True).bookmarks[key])
+            bucket.commit({BOOKMARKS: {key: None}})
         return removed
 
     @_synchronised
     def bookmarks(self, sha256: str) -> list[Bookmark]:
         """A document's bookmarks in document order."""
-        index = self._current()
+        bucket = self._doc(sha256)
+        self._pinned.add((bucket.shelf, bucket.prefix))
+        index = bucket.index()
         marks = (Bookmark.from_dict(index.bookmarks[key]) for key in index.bookmark_by_id.values())
-        return sorted((b for b in marks if b.document.sha256 == sha256), key=lambda b: (b.offset, b.created))
+        mine = sorted((b for b in marks if b.document.sha256 == sha256), key=lambda b: (b.offset, b.created))
+        for mark in mine:
+            self._bookmark_at[mark.id] = sha256
+        return mine
+
+    # -- backup ---------------------------------------------------------------------------------
+
+    @_synchronised
+    def dump(self, out: Any) -> dict[str, int]:
+        """Write the whole database as one single-file TinyDB database (schema 1, every table)
+        to the binary stream ``out``, one record per line, reading one bucket at a time.
+        Returns how many records of each table were written."""
+        return convert.dump(self, out)
 
 
-def _buried(index: Index, annotation: Annotation) -> bool:
-    """Whether the annotation was deleted after this version of it was made."""
-    deleted = index.deleted_at(annotation.id)
-    return deleted is not None and annotation.updated <= deleted
+def restore_database(
+    source: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    replace: bool = False,
+) -> list[str]:
+    """Make the database at ``path`` (default :func:`default_db_path`) from ``source``, a dump
+    (:meth:`Store.dump`) or any single-file database; returns warnings. A database already
+    there is refused, or with ``replace`` kept aside (renamed, with its data folder) first.
+    Raises :class:`StoreError` with one line."""
+    source = Path(source)
+    db_path = Path(path).expanduser() if path is not None else default_db_path(env)
+    target = follow_link(db_path)
+    if not source.is_file():
+        raise StoreError(f"{source}: no such dump file" if not source.exists() else f"{source} is not a regular file")
+    if target.is_dir() or (target.exists() and not target.is_file()):
+        raise StoreError(f"{db_path} is not a regular file, not an annotation database")
+    folder = data_folder(target)
+    there = [p for p in (target, folder) if os.path.lexists(p)]
+    if there and not replace:
+        raise StoreError(
+            f"{db_path} already holds a database: restore into another --db, or add --replace to keep it aside"
+        )
+    try:
+        schema = convert.schema_of_file(source)
+    except CorruptDatabaseError as exc:
+        raise StoreError(f"{source} {exc}") from None
+    if schema > SINGLE_FILE_SCHEMA:
+        raise StoreError(f"{source} is a database's manifest, not a dump (make one with `sorot db dump`)")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise NotWritableError(f"cannot create {target.parent}: {exc.strerror or exc}") from None
+    problem = unwritable_reason(target)
+    if problem is not None:
+        raise NotWritableError(problem)
+    warnings: list[str] = []
+    with WriterLock(target, 10.0):
+        stamp = ".before-restore-" + datetime.now().strftime("%Y%m%d-%H%M%S")
+        for old in there:
+            aside = free_name(old, stamp)
+            os.rename(old, aside)
+            warnings.append(f"kept what was at {old.name} as {aside.name}")
+        warnings += convert.build_from_file(source, folder, schema)
+        manifest = AtomicJSONStorage(target, lock=False, shown=str(db_path))
+        try:
+            manifest.write(convert.manifest_data(folder.name))
+        finally:
+            manifest.close()
+    return warnings
 
 
-def _unburied(index: Index, ids: Iterable[str]) -> dict[str, dict[str, None]]:
-    """The change that removes these annotations' tombstones (they are stored again)."""
-    keys = {index.tombstone_by_id[i]: None for i in ids if i in index.tombstone_by_id}
-    return {DELETED: keys} if keys else {}
+def _close(bucket: Bucket) -> None:
+    close = getattr(bucket.storage, "close", None)
+    if close is not None:
+        close()
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _regular(mode: int) -> bool:
+    import stat
+
+    return stat.S_ISREG(mode)
+
+
+def _is_folder(place: Place) -> bool:
+    return not isinstance(place, DiskPlace) or place.root.is_dir()
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+def _chunks(items: list[Annotation]) -> Iterator[list[Annotation]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _last_of_each(items: list[tuple[_Found, dict[str, Any]]]) -> list[tuple[_Found, dict[str, Any]]]:
+    """One version per id (the last given), as one write would have kept."""
+    last = {record["id"]: (found, record) for found, record in items}
+    return list(last.values())
+
+
+def _fresh_key(fresh: dict[tuple[str, str], int], bucket: Bucket, table: Mapping[str, Any], name: str) -> str:
+    """A key not used in ``table`` of ``bucket`` nor given out in this change."""
+    where = (bucket.shelf, bucket.prefix + "/" + name)
+    number = fresh.get(where) or next_key(table)
+    fresh[where] = number + 1
+    return str(number)
+
+
+def _routing_key(shelf: str, table: str, key: str, record: Any) -> str:
+    """What places a record in its shelf's buckets: its document's sha256, its id, its path."""
+    if not isinstance(record, Mapping):
+        return ""
+    if shelf == "docs":
+        if table in (DOCUMENTS, DELETED):
+            value = record.get("sha256")
+        else:
+            document = record.get("document")
+            value = document.get("sha256") if isinstance(document, Mapping) else None
+    elif shelf == IDS:
+        value = record.get("id")
+    elif shelf == "paths":
+        value = record.get("path")
+    else:
+        value = f"{table}\0{key}"
+    return value if isinstance(value, str) else ""
+
+
+def _count_tags(counter: Counter[str], spelling: dict[str, str], record: Mapping[str, Any] | None, sign: int) -> None:
+    if record is None:
+        return
+    tags = record.get("tags", ())
+    for tag in dict.fromkeys(t.casefold() for t in tags if isinstance(t, str) and t) if isinstance(tags, list) else ():
+        counter[tag] += sign
+    if sign > 0 and isinstance(tags, list):
+        for tag in tags:
+            if isinstance(tag, str) and tag:
+                spelling.setdefault(tag.casefold(), tag)
 
 
 def _stamp_after(*stamps: str) -> str:
@@ -731,18 +1289,6 @@ def _stamp_after(*stamps: str) -> str:
     return stamp if stamp > latest else latest
 
 
-def _keyed(index: Index, records: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Records by annotation id -> records by table key: the stored key, or a new one."""
-    out = {}
-    fresh = index.next_key
-    for ann_id, record in records.items():
-        key = index.by_id.get(ann_id)
-        if key is None:
-            key, fresh = str(fresh), fresh + 1
-        out[key] = record
-    return out
-
-
 def _sha_of(record: Any) -> str | None:
     doc = record.get("document") if isinstance(record, Mapping) else None
     return doc.get("sha256") if isinstance(doc, Mapping) else None
@@ -755,12 +1301,3 @@ def _path_of(record: Any) -> str | None:
 
 def _document_order(annotation: Annotation) -> tuple[int, int, str, str]:
     return (annotation.start, annotation.end, annotation.created, annotation.id)
-
-
-def _free_name(path: Path, suffix: str) -> Path:
-    candidate = path.with_name(path.name + suffix)
-    n = 2
-    while candidate.exists():
-        candidate = path.with_name(f"{path.name}{suffix}-{n}")
-        n += 1
-    return candidate

@@ -14,7 +14,18 @@ from typing import Any
 
 from tui.core.annotations import KINDS, STATUSES
 from tui.core.store.bookmark import Bookmark
-from tui.core.store.schema import ANNOTATIONS, BOOKMARKS, DELETED, DOCUMENTS, POSITIONS, doc_id, next_key
+from tui.core.store.schema import (
+    ANNOTATIONS,
+    BOOKMARKS,
+    DELETED,
+    DOCUMENTS,
+    IDS,
+    NAMED,
+    POSITIONS,
+    TAGS,
+    doc_id,
+    next_key,
+)
 
 
 class Index:
@@ -35,8 +46,14 @@ class Index:
             self._add(key, record)
         self._next_key: int | None = None
         self._tags: list[tuple[str, int]] | None = None
-        for name in (POSITIONS, BOOKMARKS, DOCUMENTS, DELETED):
+        self.tables = data
+        for name in (POSITIONS, BOOKMARKS, DOCUMENTS, DELETED, IDS, NAMED, TAGS):
             self.set_table(name, data.get(name, {}))
+
+    @property
+    def size(self) -> int:
+        """How many records the bucket holds, in all its tables."""
+        return sum(len(table) for table in self.tables.values())
 
     @property
     def next_key(self) -> int:
@@ -82,6 +99,24 @@ class Index:
                 self.latest_at[path] = max(self.latest_at.get(path, ("", "")), (opened, sha))
                 self.seen_at.setdefault(sha, []).append((opened, path))
                 self.texts_at.setdefault(path, []).append(sha)
+        elif name == IDS:  # annotation id -> where it is: {"id", "sha256"} (and "was", "deleted")
+            self.ids = table
+            self.id_key = {r["id"]: k for k, r in table.items() if isinstance(r, dict) and isinstance(r.get("id"), str)}
+        elif name == NAMED:  # path -> the documents whose records name it: {"path", "sha256"}
+            self.named = table
+            self.named_key: dict[tuple[str, str], str] = {}
+            self.named_at: dict[str, list[str]] = {}
+            for k, r in table.items():
+                if isinstance(r, dict) and isinstance(r.get("path"), str) and isinstance(r.get("sha256"), str):
+                    self.named_key[(r["sha256"], r["path"])] = k
+                    self.named_at.setdefault(r["path"], []).append(r["sha256"])
+        elif name == TAGS:  # tag (folded) -> {"tag": its first spelling, "count": n}
+            self.tag_records = table
+            self.tag_key = {
+                r["tag"].casefold(): k
+                for k, r in table.items()
+                if isinstance(r, dict) and isinstance(r.get("tag"), str) and type(r.get("count")) is int
+            }
         elif name == DELETED:
             self.tombstones = table
             self.tombstone_by_id = {
@@ -95,20 +130,7 @@ class Index:
 
     def damage_report(self) -> str | None:
         """One line saying how many records of each table are damaged, or None."""
-        counts = [
-            (len(self.damaged), "stored annotation"),
-            (self.damaged_bookmarks, "bookmark"),
-            (self.damaged_positions, "reading position"),
-        ]
-        named = [f"{n:,} {what}{'s' * (n != 1)}" for n, what in counts if n]
-        if not named:
-            return None
-        one = sum(n for n, _ in counts) == 1
-        listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
-        return (
-            f"{listed} {'is' if one else 'are'} damaged and {'was' if one else 'were'} skipped "
-            "(kept in the file untouched)"
-        )
+        return damage_line(len(self.damaged), self.damaged_bookmarks, self.damaged_positions)
 
     def patch_annotations(
         self, table: Mapping[str, Any], before: Mapping[str, Any], changes: Mapping[str, Any]
@@ -163,6 +185,27 @@ class Index:
                         counts[folded] += 1
             self._tags = [(spelling[f], n) for f, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
         return self._tags
+
+
+def damage_line(annotations: int, bookmarks: int, positions: int) -> str | None:
+    """One line saying how many records of each table are damaged, or None if none is."""
+    counts = [(annotations, "stored annotation"), (bookmarks, "bookmark"), (positions, "reading position")]
+    named = [f"{n:,} {what}{'s' * (n != 1)}" for n, what in counts if n]
+    if not named:
+        return None
+    one = sum(n for n, _ in counts) == 1
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+    return (
+        f"{listed} {'is' if one else 'are'} damaged and {'was' if one else 'were'} skipped (kept in the file untouched)"
+    )
+
+
+def is_bookmark(record: Any) -> bool:
+    try:
+        Bookmark.from_dict(record)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return False
+    return True
 
 
 _KINDS, _STATUSES = frozenset(KINDS), frozenset(STATUSES)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -36,8 +37,10 @@ class WriterLock:
     after the timeout. Reentrant within a thread; other threads wait for the hold to end.
     """
 
-    def __init__(self, database: Path, timeout: float) -> None:
+    def __init__(self, database: Path, timeout: float, progress: Callable[[], object] | None = None) -> None:
         self.database = database
+        self.progress = progress
+        """What else changes when a process saves (a sharded database's buckets), beside the file."""
         self.path = f"{database}.lock"
         self.timeout = timeout
         self._lock = FileLock(self.path)  # asked for single tries only: the waiting is done here
@@ -78,7 +81,7 @@ class WriterLock:
 
     def _take(self, wait: bool) -> bool:
         deadline = time.monotonic() + self.timeout
-        progress = _file_state(self.database)
+        progress = self._state()
         while True:
             try:
                 self._lock.acquire(blocking=False)
@@ -92,7 +95,7 @@ class WriterLock:
             if not os.path.lexists(self.path) and (problem := lock_file_problem(self.path)) is not None:
                 raise NotWritableError(problem)  # it was removed, and cannot be made again
             now = time.monotonic()
-            state = _file_state(self.database)
+            state = self._state()
             if state != progress:
                 progress, deadline = state, now + self.timeout
             elif now >= deadline:
@@ -101,6 +104,9 @@ class WriterLock:
                     "without saving anything"
                 )
             time.sleep(min(_POLL, deadline - now))
+
+    def _state(self) -> object:
+        return (_file_state(self.database), self.progress() if self.progress is not None else None)
 
 
 def lock_file_problem(lock_path: str) -> str | None:

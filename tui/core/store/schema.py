@@ -21,9 +21,15 @@ from typing import Any
 from tui.core.annotations import Annotation, new_id
 from tui.core.store.errors import CorruptDatabaseError, shown_table
 
-SCHEMA = 1
+SCHEMA = 2
+"""2: the database is sharded (a manifest and its data folder, :mod:`.shelf`); its records are
+those of schema 1. A file of schema 0 or 1 is one file holding every table, as ``sorot db dump``
+writes them still (:data:`SINGLE_FILE_SCHEMA`)."""
+SINGLE_FILE_SCHEMA = 1
 ANNOTATIONS, POSITIONS, BOOKMARKS, META = "annotations", "positions", "bookmarks", "meta"
 DOCUMENTS, DELETED = "documents", "deleted"
+IDS, NAMED, TAGS = "ids", "named", "tags"  # the sharded database's lookups (see :mod:`.shelf`)
+KNOWN_TABLES = (ANNOTATIONS, POSITIONS, BOOKMARKS, DOCUMENTS, DELETED, META)
 META_KEY = "1"
 
 _NEWEST_SCHEMA_THERE_COULD_BE = 1000  # a higher version is nonsense, not a newer Sorot's
@@ -33,9 +39,7 @@ _MAX_ID_DIGITS = 18  # TinyDB counts its ids up from 1: a longer one is not an i
 def schema_of(data: Mapping[str, Mapping[str, Any]]) -> int:
     """The file's schema (0 for a Sorot file from before ``meta``). Raises
     :class:`CorruptDatabaseError` for a file TinyDB could not read, or that is not Sorot's."""
-    for name, table in data.items():
-        if not _ids_are_numbers(table):
-            raise CorruptDatabaseError(f"is not a TinyDB database (a record id in {shown_table(name)} is not a number)")
+    check_ids(data)
     meta = data.get(META)
     if meta:
         record = meta.get(META_KEY, next(iter(meta.values())))
@@ -48,6 +52,13 @@ def schema_of(data: Mapping[str, Mapping[str, Any]]) -> int:
     if any(name in data for name in (ANNOTATIONS, POSITIONS, BOOKMARKS)):
         return 0
     raise CorruptDatabaseError("is a TinyDB file of something else, not Sorot's")
+
+
+def check_ids(data: Mapping[str, Mapping[str, Any]]) -> None:
+    """Raise :class:`CorruptDatabaseError` unless every table's keys are TinyDB ids."""
+    for name, table in data.items():
+        if not _ids_are_numbers(table):
+            raise CorruptDatabaseError(f"is not a TinyDB database (a record id in {shown_table(name)} is not a number)")
 
 
 def _ids_are_numbers(table: Mapping[str, Any]) -> bool:

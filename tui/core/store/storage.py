@@ -50,11 +50,25 @@ class AtomicJSONStorage(Storage):
     that is a symbolic link is resolved once, here: :attr:`path` is the file really written.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False, lock_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        read_only: bool = False,
+        lock_timeout: float = 10.0,
+        lock: WriterLock | None | bool = True,
+        shown: str | None = None,
+    ) -> None:
         super().__init__()
         self.path = follow_link(Path(path))
+        self.shown = shown or str(self.path)
+        """How messages name this file: a bucket is named by its database."""
         self.read_only = read_only
-        self.lock: WriterLock | None = None if read_only else WriterLock(self.path, lock_timeout)
+        if isinstance(lock, bool):  # True: a lock of its own (a file used alone); False: none
+            lock = WriterLock(self.path, lock_timeout) if lock and not read_only else None
+        self.lock: WriterLock | None = lock
+        """Held around each write; a bucket of a sharded database has none of its own (the
+        store holds the database's one lock around every change)."""
         self.generation = 0  # bumped whenever the data read() returns is a new state
         self._data: dict[str, dict[str, Any]] | None = None
         self._sig: tuple[int, int, int, int] | None = None
@@ -69,7 +83,7 @@ class AtomicJSONStorage(Storage):
                 self.forget()
             return None
         except OSError as exc:
-            raise StoreError(f"{self.path}: cannot read ({exc.strerror or exc})") from None
+            raise StoreError(f"{self.shown}: cannot read ({exc.strerror or exc})") from None
         handle = open(fd, "rb")  # noqa: SIM115 - kept open as _held on success
         st = os.fstat(handle.fileno())
         if not stat.S_ISREG(st.st_mode):  # become a FIFO or a device since it was opened
@@ -92,9 +106,9 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         if self.read_only:
-            raise StoreError(f"{self.path}: opened read-only, changes are not saved")
+            raise StoreError(f"{self.shown}: opened read-only, changes are not saved")
         if _no_write_bits(self.path):  # made read-only since it was opened: a save would replace it
-            raise NotWritableError(f"{self.path} is read-only now (chmod a-w)")
+            raise NotWritableError(f"{self.shown} is read-only now (chmod a-w)")
         with self.lock or nullcontext():
             self._replace(serialise_chunks(data))
         self._data = data
@@ -135,7 +149,11 @@ class AtomicJSONStorage(Storage):
             fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
         except OSError as exc:
             self.forget()  # TinyDB changed the cached dict before calling write: it is not on disk
-            raise StoreError(f"cannot save to {directory}: {exc.strerror or exc}") from None
+            raise StoreError(
+                f"cannot save {self.shown}: {exc.strerror or exc}"
+                if self.shown != str(self.path)
+                else f"cannot save to {directory}: {exc.strerror or exc}"
+            ) from None
         handle = os.fdopen(fd, "w+b")
         try:
             try:
@@ -148,7 +166,7 @@ class AtomicJSONStorage(Storage):
             os.fsync(fd)
             st = os.fstat(fd)
             if not stat.S_ISREG(_mode(self.path, stat.S_IFREG)):  # become a device or a FIFO meanwhile
-                raise NotWritableError(f"{self.path} is no longer a regular file")
+                raise NotWritableError(f"{self.shown} is no longer a regular file")
             os.replace(tmp, self.path)
         except BaseException as exc:
             with suppress(OSError):  # a full disk fails the close too (its flush); the file is closed
@@ -157,7 +175,7 @@ class AtomicJSONStorage(Storage):
                 os.unlink(tmp)
             self.forget()
             if isinstance(exc, OSError):
-                raise StoreError(f"cannot save {self.path}: {exc.strerror or exc}") from None
+                raise StoreError(f"cannot save {self.shown}: {exc.strerror or exc}") from None
             raise
         _fsync_directory(directory)
         self._hold(handle, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))

@@ -574,6 +574,7 @@ class ReaderScreen(Screen):
             self._run_waiting_actions()
             return
         self._session = opened
+        self.app.show_store_warnings()
         self.query_one(StatusBar).show_store_state(self.app.not_saved)
         # Entities shown before the annotations were read are shown again with the reader's corrections.
         corrections = bool(opened.corrections())

@@ -1,0 +1,468 @@
+"""From one file to buckets and back: converting a single-file database, dumping and restoring.
+
+A single-file database (schema 0 or 1: every table in one TinyDB file, as Sorot kept them up
+to schema 1 and as ``sorot db dump`` writes them) is read one record at a time when it is in
+Sorot's one-record-per-line layout, so a database of any size converts in bounded memory; each
+record is spilled to a temporary file of its future bucket, and each bucket is then written
+whole. The buckets are built in a new folder beside the database, which takes the data
+folder's name only when complete: a crash leaves the old file as it was.
+
+:func:`dump` writes every table of a database as one such file, one bucket at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from tui.core.store.errors import CorruptDatabaseError, StoreError, shown_table
+from tui.core.store.fileformat import _KeptValue, parse_database, serialise_database
+from tui.core.store.index import is_annotation
+from tui.core.store.schema import (
+    ANNOTATIONS,
+    BOOKMARKS,
+    DELETED,
+    DOCUMENTS,
+    IDS,
+    META,
+    META_KEY,
+    MIGRATIONS,
+    NAMED,
+    POSITIONS,
+    SCHEMA,
+    SINGLE_FILE_SCHEMA,
+    TAGS,
+    doc_id,
+    schema_of,
+)
+from tui.core.store.shelf import MAX_DEPTH, SHELVES, SPLIT_AT, TAGS_FILE, MemoryPlace, bucket_name, free_name, route
+
+if TYPE_CHECKING:
+    from tui.core.store.api import Store
+
+_WHOLE_FILE_MAX = 256 << 20
+"""A single-file database not in Sorot's line layout (written by plain TinyDB, or by hand) is
+parsed whole: up to this size; a larger one is refused with one line (``sorot db restore``
+of a dump, which is in the line layout, has no limit)."""
+_SPILL_DIGITS = 2  # records are spilled to 256 files per shelf, then each is built into buckets
+_SPILL_BUFFER = 16 << 20  # bytes of spilled lines held before they are appended to their files
+_encode = json.JSONEncoder(separators=(",", ":")).encode
+
+
+def manifest_data(folder: str) -> dict[str, dict[str, Any]]:
+    """The manifest: the schema, and (for a person reading it) where the data folder is."""
+    return {META: {META_KEY: {"schema": SCHEMA, "data": folder}}}
+
+
+def stale_temporaries(manifest: Path) -> list[Path]:
+    """Temporary files and folders left beside the manifest by a writer that died."""
+    found = list(manifest.parent.glob(f".{manifest.name}.*.tmp"))
+    for folder in manifest.parent.glob(f".{manifest.name}.d.new-*"):
+        shutil.rmtree(folder, ignore_errors=True)
+    return found
+
+
+# -- reading a single file, one record at a time ------------------------------------------------
+
+
+def iter_file(path: Path) -> Iterator[tuple[str, str, Any]]:
+    """Every record of a single-file database as ``(table, key, record)``, read a line at a
+    time when the file is in the line layout, else parsed whole; raises
+    :class:`CorruptDatabaseError` saying why it is not a database. A file that leaves the line
+    layout part way (a record spread over lines by hand) raises :class:`NotInLines`: read it
+    again with ``whole=True``."""
+    with open(path, "rb") as handle:
+        first = handle.readline()
+        if first.rstrip(b"\r\n") != b"{":
+            handle.seek(0)
+            yield from _whole(path, handle)
+            return
+        yield from _lines(handle)
+
+
+def iter_whole(path: Path) -> Iterator[tuple[str, str, Any]]:
+    with open(path, "rb") as handle:
+        yield from _whole(path, handle)
+
+
+class NotInLines(CorruptDatabaseError):
+    """The file is not (or not throughout) in the one-record-per-line layout."""
+
+
+def _lines(handle: IO[bytes]) -> Iterator[tuple[str, str, Any]]:
+    table: str | None = None
+    closed = False
+    for number, raw in enumerate(handle, start=2):
+        line = raw.rstrip(b"\n")
+        if closed:
+            if line.strip():
+                raise NotInLines(f"is not valid JSON (text after the end, line {number})")
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            raise NotInLines("is not a text file (not UTF-8)") from None
+        if table is None:
+            if text == "}":
+                closed = True
+                continue
+            name, _, rest = text.rpartition(":")
+            if rest not in ("{", "{},", "{}"):
+                raise NotInLines(f"is not valid JSON (line {number})")
+            table = _loads(name, number)
+            if not isinstance(table, str):
+                raise NotInLines(f"is not valid JSON (line {number})")
+            if rest != "{":
+                table = None
+            continue
+        if text in ("}", "},"):
+            table = None
+            continue
+        body = text[:-1] if text.endswith(",") else text
+        key, colon = _key(body, number)
+        record = _loads(body[colon + 1 :], number)
+        yield table, key, record
+    if not closed:
+        raise NotInLines("is not valid JSON (cut off)")
+
+
+def _key(body: str, number: int) -> tuple[str, int]:
+    decoder = json.JSONDecoder()
+    try:
+        key, end = decoder.raw_decode(body)
+    except ValueError:
+        raise NotInLines(f"is not valid JSON (line {number})") from None
+    if not isinstance(key, str) or body[end : end + 1] != ":":
+        raise NotInLines(f"is not valid JSON (line {number})")
+    return key, end
+
+
+def _loads(text: str, number: int) -> Any:
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise NotInLines("is nested too deeply to read") from None
+    except ValueError as exc:
+        raise NotInLines(f"is not valid JSON ({exc}, line {number})") from None
+
+
+def _whole(path: Path, handle: IO[bytes]) -> Iterator[tuple[str, str, Any]]:
+    size = os.fstat(handle.fileno()).st_size
+    if size > _WHOLE_FILE_MAX:
+        raise StoreError(
+            f"{path} is a database of {size / 2**20:,.0f} MB not in Sorot's one-record-per-line layout: "
+            f"too large to read at once (up to {_WHOLE_FILE_MAX >> 20} MB)"
+        )
+    data = parse_database(handle.read())
+    for table, records in data.items():
+        for key, record in records.items():
+            yield table, key, _plain(record)
+
+
+def schema_of_file(path: Path) -> int:
+    """The schema of a single-file database, read from its ``meta`` table a line at a time."""
+    try:
+        return _schema_of(iter_file(path))
+    except NotInLines:
+        return _schema_of(iter_whole(path))
+
+
+def _schema_of(records: Iterator[tuple[str, str, Any]]) -> int:
+    tables: dict[str, dict[str, Any]] = {}
+    for table, key, record in records:
+        if doc_id(key) is None:
+            raise CorruptDatabaseError(
+                f"is not a TinyDB database (a record id in {shown_table(table)} is not a number)"
+            )
+        if table == META:  # Sorot wrote it first: no need to read on
+            return schema_of({META: {key: record}})
+        tables.setdefault(table, {})
+    return schema_of(tables)
+
+
+# -- building buckets ---------------------------------------------------------------------------
+
+
+def _records_of(path: Path, schema: int, warnings: list[str], whole: bool) -> Iterator[tuple[str, str, Any]]:
+    if schema >= SINGLE_FILE_SCHEMA:
+        yield from iter_whole(path) if whole else iter_file(path)
+        return
+    with open(path, "rb") as handle:  # schema 0 was before any database grew large: in memory
+        data = {table: dict(records) for table, records in _group(_whole(path, handle)).items()}
+    while schema < SINGLE_FILE_SCHEMA:
+        data, skipped = MIGRATIONS[schema](data)
+        if skipped:
+            warnings.append(f"{skipped} record(s) could not be upgraded from schema {schema}; kept as is")
+        schema += 1
+    for table, records in data.items():
+        for key, record in records.items():
+            yield table, key, record
+
+
+def _group(records: Iterator[tuple[str, str, Any]]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for table, key, record in records:
+        out.setdefault(table, {})[key] = record
+    return out
+
+
+def placements(table: str, key: str, record: Any) -> Iterator[tuple[str, str, str, Any]]:
+    """Where a record of a single-file database goes: ``(shelf, routing key, table, record)``,
+    one or more (an annotation also says where it is in ``ids``, and names its path)."""
+    if table == META:
+        return
+    document = record.get("document") if isinstance(record, dict) else None
+    sha = document.get("sha256") if isinstance(document, dict) else None
+    path = document.get("path") if isinstance(document, dict) else None
+    if table in (ANNOTATIONS, POSITIONS, BOOKMARKS):
+        yield "docs", sha if isinstance(sha, str) else "", table, record
+        if isinstance(sha, str) and sha:
+            if table == ANNOTATIONS and isinstance(record.get("id"), str):
+                yield IDS, record["id"], IDS, {"id": record["id"], "sha256": sha}
+            if isinstance(path, str) and path:
+                yield "paths", path, NAMED, {"path": path, "sha256": sha}
+    elif table == DOCUMENTS:
+        sha, path = (record.get("sha256"), record.get("path")) if isinstance(record, dict) else (None, None)
+        yield "docs", sha if isinstance(sha, str) else "", table, record
+        if isinstance(path, str) and path:
+            yield "paths", path, table, record
+    elif table == DELETED:
+        sha = record.get("sha256") if isinstance(record, dict) else None
+        ident = record.get("id") if isinstance(record, dict) else None
+        if isinstance(sha, str) and sha:
+            yield "docs", sha, table, record
+        elif isinstance(ident, str):  # deleted before the database was sharded: which text is not known
+            yield IDS, ident, IDS, {"id": ident, "deleted": str(record.get("deleted", ""))}
+        else:
+            yield "docs", "", table, record
+    else:
+        yield "other", f"{table}\0{key}", table, {"key": key, "record": record}
+
+
+def build_from_file(path: Path, root: Path | None, schema: int, *, memory: MemoryPlace | None = None) -> list[str]:
+    """Build the buckets of the single-file database at ``path`` (of ``schema``) as the data
+    folder ``root`` (or in ``memory``); returns the warnings. Raises :class:`StoreError`."""
+    work = Path(tempfile.mkdtemp(prefix=f".{path.name}.d.new-", dir=path.parent if memory is None else None))
+    try:
+        spill = work / "spill"
+        spill.mkdir()
+        warnings: list[str] = []
+        try:
+            counts, tags, spelling = _spill(_records_of(path, schema, warnings, whole=False), spill)
+        except NotInLines:  # laid out otherwise after all: read whole (within its limit)
+            shutil.rmtree(spill)
+            spill.mkdir()
+            warnings = []
+            counts, tags, spelling = _spill(_records_of(path, schema, warnings, whole=True), spill)
+        built = work / "built"
+        for shelf in SHELVES:
+            (built / shelf).mkdir(parents=True)
+            depth = _depth(counts[shelf])
+            for name in sorted(os.listdir(spill)):
+                if name.startswith(shelf + "-"):
+                    _build_spilled(spill / name, shelf, depth, built, memory)
+        _write_tags(built / TAGS_FILE, tags, spelling, memory)
+        shutil.rmtree(spill)
+        if memory is not None or root is None:
+            return warnings
+        _sync_tree(built)
+        if os.path.lexists(root):  # a folder no manifest names (a conversion cut short): kept aside
+            os.rename(root, free_name(root, ".stale-" + datetime.now().strftime("%Y%m%d-%H%M%S")))
+        os.rename(built, root)
+        _fsync_directory(root.parent)
+        return warnings
+    except OSError as exc:
+        raise StoreError(f"cannot convert {path}: {exc.strerror or exc}") from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _depth(count: int) -> int:
+    """How many hex digits name a shelf's buckets for ``count`` records: about half full."""
+    depth = 0
+    while count > SPLIT_AT // 2 * 16**depth and depth < MAX_DEPTH:
+        depth += 1
+    return depth
+
+
+def _spill(records: Iterator[tuple[str, str, Any]], spill: Path) -> tuple[Counter[str], Counter[str], dict[str, str]]:
+    counts: Counter[str] = Counter()
+    tags: Counter[str] = Counter()
+    spelling: dict[str, str] = {}
+    buffers: dict[str, list[str]] = {}
+    held = 0
+    for table, key, record in records:
+        if doc_id(key) is None:
+            raise CorruptDatabaseError(
+                f"is not a TinyDB database (a record id in {shown_table(table)} is not a number)"
+            )
+        if table == ANNOTATIONS and is_annotation(record) and isinstance(record.get("tags"), list):
+            for tag in dict.fromkeys(t for t in record["tags"] if isinstance(t, str) and t):
+                tags[tag.casefold()] += 1
+                spelling.setdefault(tag.casefold(), tag)
+        for shelf, routing, name, placed in placements(table, key, record):
+            routed = route(routing)
+            counts[shelf] += 1
+            line = f"{routed}\t{_encode(name)}\t{_encode(placed)}\n"
+            buffers.setdefault(f"{shelf}-{routed[:_SPILL_DIGITS]}", []).append(line)
+            held += len(line)
+        if held > _SPILL_BUFFER:
+            _flush(buffers, spill)
+            held = 0
+    _flush(buffers, spill)
+    return counts, tags, spelling
+
+
+def _flush(buffers: dict[str, list[str]], spill: Path) -> None:
+    for name, lines in buffers.items():
+        with open(spill / name, "a", encoding="ascii") as handle:
+            handle.writelines(lines)
+    buffers.clear()
+
+
+def _build_spilled(spilled: Path, shelf: str, depth: int, built: Path, memory: MemoryPlace | None) -> None:
+    """Write the buckets of one spill file (or the part of a bucket it holds, for depth < 2)."""
+    buckets: dict[str, dict[str, dict[str, Any]]] = {}
+    with open(spilled, encoding="ascii") as handle:
+        for line in handle:
+            routed, name, placed = line.rstrip("\n").split("\t", 2)
+            tables = buckets.setdefault(routed[:depth], {})
+            table = json.loads(name)
+            record = json.loads(placed)
+            records = tables.setdefault(table, {})
+            if shelf == "other":
+                records[record["key"]] = record["record"]
+            elif table == IDS:
+                records.setdefault(record["id"], {}).update(record)
+            elif table == NAMED:
+                records[f"{record['sha256']}\0{record['path']}"] = record
+            else:
+                records[str(len(records) + 1)] = record
+    for prefix, tables in buckets.items():
+        for name in (IDS, NAMED):
+            if name in tables:
+                tables[name] = {str(n): r for n, r in enumerate(tables[name].values(), start=1)}
+        target = built / shelf / bucket_name(prefix)
+        if target.exists() or memory is not None and memory.exists(shelf, prefix):  # several spill files, one bucket
+            old = memory.storage(shelf, prefix).read() if memory is not None else parse_database(target.read_bytes())
+            for name, records in (old or {}).items():
+                mine = tables.setdefault(name, {})
+                if shelf == "other":
+                    mine.update(records)
+                else:
+                    start = len(mine)
+                    for n, record in enumerate(records.values(), start=start + 1):
+                        mine[str(n)] = record
+        if memory is not None:
+            memory.storage(shelf, prefix).write(tables)
+        else:
+            target.write_bytes(serialise_database(tables))
+
+
+def _write_tags(target: Path, tags: Counter[str], spelling: dict[str, str], memory: MemoryPlace | None) -> None:
+    records = {
+        str(n): {"tag": spelling[folded], "count": count}
+        for n, (folded, count) in enumerate(sorted(tags.items()), start=1)
+        if count > 0
+    }
+    data = {TAGS: records} if records else {}
+    if memory is not None:
+        if data:
+            memory.tags_storage().write(data)
+    else:
+        target.write_bytes(serialise_database(data))
+
+
+def _sync_tree(root: Path) -> None:
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_directory(Path(folder))
+
+
+def _fsync_directory(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# -- dumping ------------------------------------------------------------------------------------
+
+_DUMPED = (ANNOTATIONS, POSITIONS, BOOKMARKS, DOCUMENTS, DELETED)
+
+
+def dump(store: Store, out: IO[bytes]) -> dict[str, int]:
+    """Every table of ``store`` as one single-file database (schema 1) written to ``out``."""
+    counts: Counter[str] = Counter()
+    with tempfile.TemporaryDirectory(prefix="sorot-dump-", dir=_near(store)) as work:
+        parts: dict[str, IO[bytes]] = {}
+
+        def put(table: str, record: Any) -> None:
+            part = parts.get(table)
+            if part is None:
+                part = parts[table] = open(Path(work) / f"{len(parts)}.part", "w+b")  # noqa: SIM115 - closed below
+            counts[table] += 1
+            prefix = b"" if counts[table] == 1 else b",\n"
+            part.write(prefix + f'"{counts[table]}":'.encode() + _encode(_plain(record)).encode("ascii"))
+
+        try:
+            for table in _DUMPED:  # in this order, whatever the buckets hold
+                parts[table] = open(Path(work) / f"{table}.part", "w+b")  # noqa: SIM115 - closed below
+            for _, index in store._scan("docs"):
+                for table in (ANNOTATIONS, POSITIONS, BOOKMARKS, DELETED):
+                    for record in index.tables.get(table, {}).values():
+                        put(table, record)
+            for _, index in store._scan("paths"):
+                for record in index.tables.get(DOCUMENTS, {}).values():
+                    put(DOCUMENTS, record)
+            for _, index in store._scan(IDS):
+                for record in index.tables.get(IDS, {}).values():
+                    if isinstance(record, dict) and "deleted" in record and not record.get("sha256"):
+                        put(DELETED, {"id": record["id"], "deleted": record["deleted"]})
+            for _, index in store._scan("other"):
+                for table, records in sorted(index.tables.items()):
+                    for record in records.values():
+                        put(table, record)
+            out.write(b'{\n"meta":{\n"1":' + _encode({"schema": SINGLE_FILE_SCHEMA}).encode() + b"\n}")
+            for table, part in parts.items():
+                out.write(b",\n" + _encode(table).encode("ascii") + b":{")
+                if counts[table]:
+                    out.write(b"\n")
+                    part.seek(0)
+                    shutil.copyfileobj(part, out)
+                    out.write(b"\n}")
+                else:
+                    out.write(b"}")
+            out.write(b"\n}\n")
+        finally:
+            for part in parts.values():
+                part.close()
+    return dict(counts)
+
+
+def _plain(record: Any) -> Any:
+    """A record as JSON has it (a damaged one kept as a value is that value)."""
+    return record.value if isinstance(record, _KeptValue) else record
+
+
+def _near(store: Store) -> str | None:
+    folder = store.data_path
+    return str(folder.parent) if folder is not None else None
