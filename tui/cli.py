@@ -1,16 +1,21 @@
-"""Command line: ``sorot [PATH]`` opens the reader; ``extract``, ``export`` and ``import`` work without it.
+"""Command line: ``sorot [PATH]`` opens the reader; ``extract``, ``export``, ``import`` and ``db`` work without it.
 
 ``sorot extract PATH --json`` prints entities and facts; ``sorot export --format FORMAT`` writes the
 saved annotations for other tools (to standard output unless ``-o`` is given, so it pipes);
-``sorot import FILE`` reads a ``w3c`` or ``jsonl`` export back. Data goes to stdout, warnings and
-summaries to stderr, and every error is one line on stderr with a non-zero exit.
+``sorot import FILE`` reads a ``w3c`` or ``jsonl`` export back; ``sorot db dump`` writes the whole
+database as one TinyDB file (a backup) and ``sorot db restore FILE`` makes a database from one. Data
+goes to stdout, warnings and summaries to stderr, and every error is one line on stderr with a
+non-zero exit.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
+import tempfile
+import textwrap
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from importlib.util import find_spec
@@ -22,6 +27,7 @@ from tui.core.document import (
     MAX_ARTICLE_BYTES,
     STDIN,
     ArticleError,
+    file_kind,
     format_size,
     inert,
     load_article,
@@ -34,8 +40,9 @@ if TYPE_CHECKING:
     from tui.core.entities import Entity
     from tui.core.facts import Fact
     from tui.core.formats import ImportLimits
+    from tui.core.store import Store
 
-COMMANDS = ("extract", "export", "import")
+COMMANDS = ("extract", "export", "import", "db")
 
 EARLY_START_CHARS = 200_000
 """Up to this length, an article's pipeline starts loading before the interface is drawn. A longer
@@ -82,8 +89,8 @@ def reader_parser() -> argparse.ArgumentParser:
         prog="sorot",
         description="Read a news article in the terminal with its people, organisations, places, "
         "dates and numbers highlighted. Without PATH, opens the bundled sample article.",
-        epilog="Headless: sorot extract PATH --json, sorot export --format FORMAT, sorot import FILE "
-        "(see sorot COMMAND --help).",
+        epilog="Headless: sorot extract PATH --json, sorot export --format FORMAT, sorot import FILE, "
+        "sorot db dump|restore (see sorot COMMAND --help).",
     )
     parser.add_argument(
         "path", nargs="?", help="a .txt or .md article, a directory of them, or - to read one from standard input"
@@ -228,6 +235,84 @@ def import_parser() -> argparse.ArgumentParser:
         "--max-annotations and --max-text-chars say: to restore a full backup",
     )
     return parser
+
+
+DB_DEFAULT = "default: $SOROT_DB, else sorot.json in your user data directory"
+DB_FILES = (
+    "A database is the file PATH that --db names (its manifest), the folder PATH.d beside it that holds "
+    "its data (TinyDB files, one per bucket of records) and the lock file PATH.lock."
+)
+
+
+def db_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sorot db",
+        description=_paragraphs(
+            "Back up the annotation database to one file, or make a database from such a backup.",
+            DB_FILES + " A dump is one plain TinyDB JSON file holding every table: the annotations, reading "
+            "positions, bookmarks, the documents opened, the deletions, and any table Sorot does not know.",
+        ),
+        epilog="examples:\n"
+        "  sorot db dump -o sorot-backup.json\n"
+        "  sorot db dump --db ~/notes/sorot.json | gzip > sorot-backup.json.gz\n"
+        "  sorot db restore sorot-backup.json --db ~/notes/restored.json\n"
+        "  sorot db restore sorot-backup.json --replace",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    dump = actions.add_parser(
+        "dump",
+        help="write the whole database as one TinyDB JSON file (a backup)",
+        description=_paragraphs(
+            "Write the whole database (every table) as one single-file TinyDB JSON database, which sorot db "
+            "restore, TinyDB or any JSON reader opens. The database is only read: a dump changes none of its "
+            "files, and works on a read-only one.",
+            DB_FILES,
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    dump.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="the file to write, replaced in one step when complete (a temporary file beside it, then a "
+        "rename); - or none: standard output. Never the database's own files (PATH, PATH.lock, or "
+        "anything in PATH.d)",
+    )
+    dump.add_argument("--db", metavar="PATH", help=f"the database to dump: PATH is its manifest ({DB_DEFAULT})")
+    restore = actions.add_parser(
+        "restore",
+        help="make a database from a dump",
+        description=_paragraphs(
+            "Make the database at PATH from FILE, a dump written by sorot db dump. PATH must not hold a "
+            "database yet, unless --replace is given. The restored database holds what the dump holds, "
+            "nothing merged: to add annotations to a database, use sorot import.",
+            DB_FILES,
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    restore.add_argument(
+        "file",
+        metavar="FILE",
+        help="a dump written by sorot db dump (or the single-file database of an older Sorot)",
+    )
+    restore.add_argument(
+        "--db",
+        metavar="PATH",
+        help=f"the database to make: PATH is its manifest, and its data folder PATH.d is made beside it ({DB_DEFAULT})",
+    )
+    restore.add_argument(
+        "--replace",
+        action="store_true",
+        help="if PATH already holds a database, keep it aside (once the new one is built: renamed to "
+        "PATH.before-restore-DATE-TIME, its folder with it, which --db opens) instead of refusing",
+    )
+    return parser
+
+
+def _paragraphs(*texts: str) -> str:
+    """A description of several paragraphs, each wrapped (for RawDescriptionHelpFormatter, which keeps them)."""
+    return "\n\n".join(textwrap.fill(text, 88) for text in texts)
 
 
 def _import_limits(args: argparse.Namespace) -> ImportLimits:
@@ -417,6 +502,185 @@ def run_import_command(argv: list[str]) -> int:
     return 0
 
 
+def run_db_command(argv: list[str]) -> int:
+    args = db_parser().parse_args(argv)
+    return _run_dump(args) if args.action == "dump" else _run_restore(args)
+
+
+_TABLES = (  # what the summary of a dump calls the records of each table
+    ("annotations", "annotation"),
+    ("positions", "reading position"),
+    ("bookmarks", "bookmark"),
+    ("documents", "document record"),
+    ("deleted", "deletion"),
+)
+
+
+def _dump_summary(counts: dict[str, int]) -> str:
+    parts = [f"{counts.get(table, 0):,} {what}{'s' * (counts.get(table, 0) != 1)}" for table, what in _TABLES]
+    known = {table for table, _ in _TABLES}
+    others = [table for table in counts if table not in known and table != "meta"]
+    if others:
+        records = sum(counts[table] for table in others)
+        parts.append(f"{records:,} record{'s' * (records != 1)} of {len(others)} other table{'s' * (len(others) != 1)}")
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _is_or_inside(path: str | os.PathLike[str], place: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` names ``place`` or something inside it, through links (neither need exist;
+    where both do, the files themselves are compared, whatever their names)."""
+    real, home = Path(os.path.realpath(path)), Path(os.path.realpath(place))
+    if real == home or home in real.parents:
+        return True
+    try:
+        st = os.stat(home)
+    except OSError:
+        return False
+    for step in (real, *real.parents):
+        try:
+            here = os.stat(step)
+        except OSError:
+            continue
+        if (here.st_dev, here.st_ino) == (st.st_dev, st.st_ino):
+            return True
+    return False
+
+
+def _os_reason(exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    return f"{reason} ({exc.filename})" if exc.filename is not None else reason
+
+
+def _run_dump(args: argparse.Namespace) -> int:
+    from tui.core.store import Store, StoreError, data_folder
+
+    db = _db_path(args.db)
+    if not db.exists() and not db.is_symlink():  # a link to nothing: the store says so
+        how = "check --db" if args.db is not None else "give --db PATH"
+        return fail(f"no annotation database at {db} ({how})")
+    out = None if args.output in (None, "-") else Path(args.output)
+    if out is not None and (problem := _dump_destination_problem(out)) is not None:
+        return fail(problem)  # a wrong -o is named before a problem with the database
+    try:
+        with Store.open(db, read_only=True) as store:
+            if out is not None:
+                folder = store.data_path or data_folder(Path(os.path.realpath(db)))
+                for place, what in (
+                    (db, "the database being dumped"),
+                    (store.lock_path, "the lock file of the database being dumped"),
+                    (folder, "inside the data folder of the database being dumped"),
+                ):
+                    if place is not None and _is_or_inside(out, place):
+                        return fail(f"-o {out} is {what}: give a file outside it")
+                counts = _dump_to_file(store, out)
+            else:
+                sys.stdout.flush()
+                counts = store.dump(_Stdout(sys.stdout.buffer))
+                sys.stdout.buffer.flush()
+    except StoreError as exc:
+        return fail(str(exc))
+    except _PipeClosed:
+        raise BrokenPipeError from None
+    except OSError as exc:
+        return fail(f"cannot dump {db}{f' to {out}' if out is not None else ''}: {_os_reason(exc)}")
+    say(f"dumped {_dump_summary(counts)} to {out if out is not None else 'standard output'}")
+    return 0
+
+
+def _dump_destination_problem(out: Path) -> str | None:
+    """Why a dump cannot be written to ``out``, as far as can be told before reading the database."""
+    try:
+        mode = os.stat(out).st_mode  # through links
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot write {out}: {exc.strerror or exc}"
+    if stat.S_ISDIR(mode):
+        return f"{out} is a directory: give a file name"
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
+        return f"cannot write {out}: not a regular file ({file_kind(mode)})"
+    return None
+
+
+def _dump_to_file(store: Store, out: Path) -> dict[str, int]:
+    """Dump ``store`` to ``out``: a regular file (or a new one) is replaced in one rename once the
+    dump is complete and on disk, through a symbolic link (the link stays), keeping the mode of the
+    file it replaces (a new one is private, as the database's files are); a FIFO or a character
+    device (``/dev/stdout``, ``/dev/null``) is written into."""
+    try:
+        mode: int | None = os.stat(out).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        with open(out, "wb") as handle:
+            return store.dump(handle)
+    target = Path(os.path.realpath(out)) if os.path.islink(out) else out
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Not NAME.*.tmp: beside the database, the store takes those for a dead writer's and removes them.
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            counts = store.dump(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+            if mode is not None:
+                os.fchmod(handle.fileno(), stat.S_IMODE(mode))
+        os.replace(tmp, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_directory(target.parent)
+    return counts
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make a rename in ``directory`` last through a crash (where directories can be fsynced)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _run_restore(args: argparse.Namespace) -> int:
+    from tui.core.store import CorruptDatabaseError, Store, StoreError, data_folder, restore_database
+
+    db = _db_path(args.db)
+    target = Path(os.path.realpath(db))
+    for place, what in (
+        (target, "the database to restore into"),
+        (data_folder(target), "inside the data folder of the database to restore into"),
+    ):
+        if _is_or_inside(args.file, place):
+            return fail(f"{args.file} is {what} ({db}): restore from a dump kept elsewhere")
+    try:
+        warnings = restore_database(args.file, db, replace=args.replace)
+    except (StoreError, OSError) as exc:
+        if isinstance(exc, CorruptDatabaseError) and not str(exc).startswith(str(args.file)):
+            message = f"{args.file} {exc}"  # what the dump is not ("is not valid JSON..."), found reading it
+        elif isinstance(exc, StoreError):
+            message = str(exc)
+        else:
+            message = f"cannot restore {args.file} into {db}: {_os_reason(exc)}"
+        return fail(message)
+    for warning in warnings:
+        say(f"warning: {warning}")
+    try:
+        with Store.open(db, read_only=True) as store:
+            count = len(store)
+    except (StoreError, OSError):
+        say(f"restored {args.file} into {db}")
+        return 0
+    say(f"restored {count:,} annotation{'s' * (count != 1)} from {args.file} into {db}")
+    return 0
+
+
 def entity_cache():
     """The on-disk cache of found entities (``SOROT_CACHE_DIR``; ``off`` disables it)."""
     from tui.core.analysis.cache import EntityCache, default_cache_dir
@@ -526,7 +790,12 @@ def _run_reader(argv: list[str], terminal_as_it_was: Callable[[], None]) -> int:
 
 
 def _command(name: str) -> Callable[[list[str]], int]:
-    return {"extract": run_extract, "export": run_export_command, "import": run_import_command}[name]
+    return {
+        "extract": run_extract,
+        "export": run_export_command,
+        "import": run_import_command,
+        "db": run_db_command,
+    }[name]
 
 
 def main(argv: list[str] | None = None) -> int:

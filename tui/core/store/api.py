@@ -80,7 +80,10 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 ENV_VAR = "SOROT_DB"
 DB_NAME = "sorot.json"
-_CACHED_BUCKETS = 24  # buckets kept read beside those of the open document: bounded memory
+_CACHED_RECORDS = 60_000
+"""Records kept read in buckets beside those of the open document (about 1.5 KB each in memory:
+bounded whatever the database's size); at least :data:`_CACHED_BUCKETS` buckets are kept."""
+_CACHED_BUCKETS = 24
 _MANIFEST_MAX = 1 << 20  # a larger "manifest" is a single-file database: streamed, never parsed whole
 _CHUNK = 1000  # annotations merged per round (each round writes the buckets it touches)
 
@@ -295,10 +298,14 @@ class Store:
             if state == "unusable":
                 self._put_aside(detail)
                 state = "missing"
+            if state == "single":
+                try:
+                    self._convert(detail)
+                except CorruptDatabaseError as exc:  # damaged further down than its first lines
+                    self._put_aside(str(exc))
+                    state = "missing"
             if state == "missing":
                 self._create()
-            elif state == "single":
-                self._convert(detail)
 
     def _examine(self) -> tuple[str, Any]:
         """What the manifest is now: ``ready``, ``missing`` (or empty), ``single`` (a single-file
@@ -368,7 +375,7 @@ class Store:
             raise StoreError(f"{manifest.path} {reason}, and cannot be moved aside: {exc.strerror or exc}") from None
         place = self._place
         if isinstance(place, DiskPlace) and os.path.lexists(place.root):
-            kept = free_name(place.root, ".corrupt-" + datetime.now().strftime("%Y%m%d-%H%M%S"))
+            kept = data_folder(aside)  # beside the manifest put aside, as its folder: it opens as a database
             try:
                 os.rename(place.root, kept)
             except OSError as exc:
@@ -390,7 +397,11 @@ class Store:
             raise StoreError(
                 f"cannot keep a copy of {manifest.path} before converting it: {exc.strerror or exc}"
             ) from None
-        warnings = convert.build_from_file(manifest.path, place.root, schema)
+        try:
+            warnings = convert.build_from_file(manifest.path, place.root, schema)
+        except CorruptDatabaseError:
+            _unlink(backup)  # the file itself is kept aside, byte for byte
+            raise
         manifest.forget()
         manifest.write(convert.manifest_data(place.root.name))
         self.warnings += warnings
@@ -422,17 +433,26 @@ class Store:
             raise StoreError(f"{self.path} is open read-only: changes are not saved")
         with self._locked():
             self._place.begin_change()
-            manifest = self._manifest
-            if manifest is not None:
-                try:
-                    mode = os.stat(manifest.path).st_mode
-                except OSError:
-                    mode = None
-                if mode is not None and not _regular(mode):
-                    raise NotWritableError(f"{manifest.path} is no longer a regular file")
-                if no_write_bits(manifest.path):
-                    raise NotWritableError(f"{manifest.path} is read-only now (chmod a-w)")
-            yield
+            try:
+                self._check_manifest()
+                yield
+            finally:
+                self._place.end_change()
+
+    def _check_manifest(self) -> None:
+        """The database still takes saves: its manifest was not made read-only (``chmod a-w``)
+        or replaced by something that is not a file since it was opened."""
+        manifest = self._manifest
+        if manifest is None:
+            return
+        try:
+            mode = os.stat(manifest.path).st_mode
+        except OSError:
+            return
+        if not _regular(mode):
+            raise NotWritableError(f"{manifest.path} is no longer a regular file")
+        if no_write_bits(manifest.path):
+            raise NotWritableError(f"{manifest.path} is read-only now (chmod a-w)")
 
     def _bucket(self, shelf: str, key: str, *, fresh: bool = False) -> Bucket:
         prefix = covering(self._place.prefixes(shelf, fresh=fresh), route(key))
@@ -451,9 +471,13 @@ class Store:
         return bucket
 
     def _evict(self) -> None:
-        while len(self._buckets) > _CACHED_BUCKETS + len(self._pinned):
-            for key in self._buckets:
+        """Forget the buckets read longest ago beyond :data:`_CACHED_RECORDS` records (pinned
+        ones, those of the open document, stay)."""
+        held = sum(_size(b) for b in self._buckets.values())
+        while held > _CACHED_RECORDS and len(self._buckets) > _CACHED_BUCKETS + len(self._pinned):
+            for key, bucket in self._buckets.items():
                 if key not in self._pinned:
+                    held -= _size(bucket)
                     _close(self._buckets.pop(key))
                     break
             else:
@@ -819,8 +843,9 @@ class Store:
             if ann.id not in incoming or ann.updated >= incoming[ann.id].updated:  # a tie: the later line
                 incoming[ann.id] = ann
         added = updated = unchanged = deleted = older = 0
+        ordered = sorted(incoming.values(), key=lambda a: route(a.document.sha256))  # a bucket's together
         with self._writing():
-            for chunk in _chunks(list(incoming.values())):
+            for chunk in _chunks(ordered):
                 items = []
                 for ann in chunk:
                     found = self._find(ann.id, ann.document.sha256, writing=True)
@@ -1159,6 +1184,9 @@ def restore_database(
     if target.is_dir() or (target.exists() and not target.is_file()):
         raise StoreError(f"{db_path} is not a regular file, not an annotation database")
     folder = data_folder(target)
+    real = source.resolve()
+    if real == target.resolve() or folder.resolve() in real.parents:
+        raise StoreError(f"{source} is the database being restored (or in its data folder): dump it elsewhere first")
     there = [p for p in (target, folder) if os.path.lexists(p)]
     if there and not replace:
         raise StoreError(
@@ -1178,19 +1206,30 @@ def restore_database(
     if problem is not None:
         raise NotWritableError(problem)
     warnings: list[str] = []
+
+    def keep_aside() -> None:  # only once the new database is built: a bad dump leaves the old one
+        aside = free_name(target, ".before-restore-" + datetime.now().strftime("%Y%m%d-%H%M%S"))
+        for old, new in ((target, aside), (folder, data_folder(aside))):
+            if os.path.lexists(old):
+                os.rename(old, new)
+        warnings.append(f"kept the database that was at {db_path.name} as {aside.name} (open it with --db)")
+
     with WriterLock(target, 10.0):
-        stamp = ".before-restore-" + datetime.now().strftime("%Y%m%d-%H%M%S")
-        for old in there:
-            aside = free_name(old, stamp)
-            os.rename(old, aside)
-            warnings.append(f"kept what was at {old.name} as {aside.name}")
-        warnings += convert.build_from_file(source, folder, schema)
+        try:
+            warnings += convert.build_from_file(source, folder, schema, before_install=keep_aside if there else None)
+        except CorruptDatabaseError as exc:
+            raise StoreError(f"{source} {exc}") from None
         manifest = AtomicJSONStorage(target, lock=False, shown=str(db_path))
         try:
             manifest.write(convert.manifest_data(folder.name))
         finally:
             manifest.close()
     return warnings
+
+
+def _size(bucket: Bucket) -> int:
+    index = bucket.cached_index
+    return index.size if index is not None else 0
 
 
 def _close(bucket: Bucket) -> None:

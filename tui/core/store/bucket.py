@@ -46,6 +46,11 @@ class Bucket:
         self._reported: set[str] = set()
 
     @property
+    def cached_index(self) -> Index | None:
+        """The index as last built, without looking at the file (None before the first read)."""
+        return self._index
+
+    @property
     def name(self) -> str:
         return self._name or self.place.describe(self.shelf, self.prefix)
 

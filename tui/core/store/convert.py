@@ -17,7 +17,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -64,7 +64,7 @@ def manifest_data(folder: str) -> dict[str, dict[str, Any]]:
 def stale_temporaries(manifest: Path) -> list[Path]:
     """Temporary files and folders left beside the manifest by a writer that died."""
     found = list(manifest.parent.glob(f".{manifest.name}.*.tmp"))
-    for folder in manifest.parent.glob(f".{manifest.name}.d.new-*"):
+    for folder in manifest.parent.glob(f".{manifest.name}.d.new-*"):  # a conversion cut short
         shutil.rmtree(folder, ignore_errors=True)
     return found
 
@@ -238,6 +238,8 @@ def placements(table: str, key: str, record: Any) -> Iterator[tuple[str, str, st
         ident = record.get("id") if isinstance(record, dict) else None
         if isinstance(sha, str) and sha:
             yield "docs", sha, table, record
+            if isinstance(ident, str):  # where to find the tombstone by the annotation's id
+                yield IDS, ident, IDS, {"id": ident, "sha256": sha}
         elif isinstance(ident, str):  # deleted before the database was sharded: which text is not known
             yield IDS, ident, IDS, {"id": ident, "deleted": str(record.get("deleted", ""))}
         else:
@@ -246,10 +248,25 @@ def placements(table: str, key: str, record: Any) -> Iterator[tuple[str, str, st
         yield "other", f"{table}\0{key}", table, {"key": key, "record": record}
 
 
-def build_from_file(path: Path, root: Path | None, schema: int, *, memory: MemoryPlace | None = None) -> list[str]:
+def build_from_file(
+    path: Path,
+    root: Path | None,
+    schema: int,
+    *,
+    memory: MemoryPlace | None = None,
+    before_install: Callable[[], None] | None = None,
+) -> list[str]:
     """Build the buckets of the single-file database at ``path`` (of ``schema``) as the data
-    folder ``root`` (or in ``memory``); returns the warnings. Raises :class:`StoreError`."""
-    work = Path(tempfile.mkdtemp(prefix=f".{path.name}.d.new-", dir=path.parent if memory is None else None))
+    folder ``root`` (or in ``memory``); returns the warnings. The buckets are built in a folder
+    beside ``root`` that takes its name only when complete (``before_install`` runs just
+    before). Raises :class:`CorruptDatabaseError` (the reason, without the file's name) or
+    :class:`StoreError`."""
+    try:
+        work = Path(
+            tempfile.mkdtemp(prefix=f".{root.name}.new-" if root else "sorot-", dir=root.parent if root else None)
+        )
+    except OSError as exc:
+        raise StoreError(f"cannot convert {path}: {exc.strerror or exc}") from None
     try:
         spill = work / "spill"
         spill.mkdir()
@@ -273,6 +290,8 @@ def build_from_file(path: Path, root: Path | None, schema: int, *, memory: Memor
         if memory is not None or root is None:
             return warnings
         _sync_tree(built)
+        if before_install is not None:
+            before_install()
         if os.path.lexists(root):  # a folder no manifest names (a conversion cut short): kept aside
             os.rename(root, free_name(root, ".stale-" + datetime.now().strftime("%Y%m%d-%H%M%S")))
         os.rename(built, root)
@@ -412,7 +431,11 @@ _DUMPED = (ANNOTATIONS, POSITIONS, BOOKMARKS, DOCUMENTS, DELETED)
 def dump(store: Store, out: IO[bytes]) -> dict[str, int]:
     """Every table of ``store`` as one single-file database (schema 1) written to ``out``."""
     counts: Counter[str] = Counter()
-    with tempfile.TemporaryDirectory(prefix="sorot-dump-", dir=_near(store)) as work:
+    try:  # beside the database (the same disk as its data), else the system's temporary folder
+        scratch = tempfile.TemporaryDirectory(prefix=".sorot-dump-", dir=_near(store))
+    except OSError:
+        scratch = tempfile.TemporaryDirectory(prefix="sorot-dump-")
+    with scratch as work:
         parts: dict[str, IO[bytes]] = {}
 
         def put(table: str, record: Any) -> None:

@@ -23,6 +23,7 @@ written over), so a crash at any moment leaves every record in exactly one bucke
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -58,18 +59,24 @@ def bucket_name(prefix: str) -> str:
     return f"_{prefix}.json"
 
 
-def covering(prefixes: set[str], routed: str) -> str:
+class Listing(frozenset[str]):
+    """The buckets that exist on a shelf, with the prefixes they split from (computed once)."""
+
+    @functools.cached_property
+    def interior(self) -> frozenset[str]:
+        return frozenset(p[:n] for p in self for n in range(len(p)))
+
+
+def covering(prefixes: frozenset[str] | set[str], routed: str) -> str:
     """The bucket that holds ``routed`` among the existing ``prefixes``: the shortest existing
     prefix of it (a parent not yet removed after a split still holds its records); when none
     exists, the bucket the split that made its siblings gave it (missing: empty so far)."""
-    interior = None
+    listing = prefixes if isinstance(prefixes, Listing) else Listing(prefixes)
     for depth in range(MAX_DEPTH + 1):
         prefix = routed[:depth]
-        if prefix in prefixes:
+        if prefix in listing:
             return prefix
-        if interior is None:
-            interior = {p[:n] for p in prefixes for n in range(len(p))}
-        if prefix not in interior:
+        if prefix not in listing.interior:
             return prefix
     return routed[:MAX_DEPTH]
 
@@ -79,7 +86,7 @@ class Place:
 
     read_only = False
 
-    def prefixes(self, shelf: str, *, fresh: bool = False) -> set[str]:
+    def prefixes(self, shelf: str, *, fresh: bool = False) -> Listing:
         raise NotImplementedError
 
     def storage(self, shelf: str, prefix: str) -> AnyStorage:
@@ -94,6 +101,9 @@ class Place:
     def begin_change(self) -> None:
         """A change begins under the lock: list every shelf afresh once (another process may
         have split a bucket since, within the folder's mtime resolution)."""
+
+    def end_change(self) -> None:
+        """The change is over (the lock let go)."""
 
     def forget(self, shelf: str) -> None:
         """List this shelf afresh next time (this process changed which buckets exist)."""
@@ -119,8 +129,8 @@ class MemoryPlace(Place):
         self._storages: dict[tuple[str, str], CountingMemoryStorage] = {}
         self._tags = CountingMemoryStorage()
 
-    def prefixes(self, shelf: str, *, fresh: bool = False) -> set[str]:
-        return {prefix for (name, prefix), s in self._storages.items() if name == shelf and s.read() is not None}
+    def prefixes(self, shelf: str, *, fresh: bool = False) -> Listing:
+        return Listing(p for (name, p), s in self._storages.items() if name == shelf and s.read() is not None)
 
     def storage(self, shelf: str, prefix: str) -> CountingMemoryStorage:
         key = (shelf, prefix)
@@ -150,7 +160,8 @@ class DiskPlace(Place):
         self.shown = shown
         """How messages name the database (its manifest, the path the user gave), not a bucket."""
         self.read_only = read_only
-        self._listed: dict[str, tuple[int, set[str]]] = {}
+        self._listed: dict[str, tuple[int, Listing]] = {}
+        self._changing = 0  # changes under way (nested: a change may call another)
 
     def folder(self, shelf: str) -> Path:
         return self.root / shelf
@@ -163,28 +174,32 @@ class DiskPlace(Place):
             (self.root / shelf).mkdir(parents=True, exist_ok=True)
 
     def begin_change(self) -> None:
-        self._listed.clear()
+        if not self._changing:
+            self._listed.clear()
+        self._changing += 1
+
+    def end_change(self) -> None:
+        self._changing -= 1
 
     def forget(self, shelf: str) -> None:
         self._listed.pop(shelf, None)
 
-    def prefixes(self, shelf: str, *, fresh: bool = False) -> set[str]:
+    def prefixes(self, shelf: str, *, fresh: bool = False) -> Listing:
         """The buckets on a shelf, listed again when the folder changed (a stat otherwise), and
-        once in each change (``fresh``: :meth:`begin_change`)."""
+        once in each change (``fresh``: :meth:`begin_change`; within the change, under the lock,
+        only this process changes the listing, and it says so with :meth:`forget`)."""
+        if self._changing and shelf in self._listed:
+            return self._listed[shelf][1]
         folder = self.root / shelf
         try:
             mtime = os.stat(folder).st_mtime_ns
         except OSError:
-            return set()
+            return Listing()
         cached = self._listed.get(shelf)
         if cached is not None and cached[0] == mtime:
             return cached[1]
-        found = set()
         with os.scandir(folder) as entries:
-            for entry in entries:
-                match = _BUCKET.fullmatch(entry.name)
-                if match is not None:
-                    found.add(match.group(1))
+            found = Listing(m.group(1) for e in entries if (m := _BUCKET.fullmatch(e.name)) is not None)
         self._listed[shelf] = (mtime, found)
         return found
 
@@ -272,10 +287,10 @@ class OverlayPlace(Place):
         self._removed: set[tuple[str, str]] = set()
         self._tags: OverlayStorage | None = None
 
-    def prefixes(self, shelf: str, *, fresh: bool = False) -> set[str]:
+    def prefixes(self, shelf: str, *, fresh: bool = False) -> Listing:
         mine = {p for (name, p), s in self._storages.items() if name == shelf and s.written and s.memory is not None}
         under = {p for p in self.under.prefixes(shelf, fresh=fresh) if (shelf, p) not in self._removed}
-        return under | mine
+        return Listing(under | mine)
 
     def storage(self, shelf: str, prefix: str) -> OverlayStorage:
         key = (shelf, prefix)
