@@ -11,11 +11,14 @@ non-zero exit.
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
+import shutil
 import stat
 import sys
 import tempfile
 import textwrap
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from importlib.util import find_spec
@@ -256,6 +259,7 @@ def db_parser() -> argparse.ArgumentParser:
         "  sorot db dump -o sorot-backup.json\n"
         "  sorot db dump --db ~/notes/sorot.json | gzip > sorot-backup.json.gz\n"
         "  sorot db restore sorot-backup.json --db ~/notes/restored.json\n"
+        "  sorot db restore sorot-backup.json.gz --db ~/notes/restored.json\n"
         "  sorot db restore sorot-backup.json --replace",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -294,7 +298,8 @@ def db_parser() -> argparse.ArgumentParser:
     restore.add_argument(
         "file",
         metavar="FILE",
-        help="a dump written by sorot db dump (or the single-file database of an older Sorot)",
+        help="a dump written by sorot db dump (or the single-file database of an older Sorot), gzipped or "
+        "not; - reads standard input",
     )
     restore.add_argument(
         "--db",
@@ -495,7 +500,10 @@ def run_import_command(argv: list[str]) -> int:
     try:
         report = run_import(args.file, _db_path(args.db), max_bytes=_import_bytes(args), limits=_import_limits(args))
     except ExchangeError as exc:
-        return fail(str(exc))
+        hint = ""
+        if args.file != "-" and looks_like_a_dump(args.file):
+            hint = "; it looks like a database (a dump): make a database of it with `sorot db restore`"
+        return fail(str(exc) + hint)
     for warning in report.warnings:
         say(f"warning: {warning}")
     say(report.summary())
@@ -653,32 +661,88 @@ def _run_restore(args: argparse.Namespace) -> int:
 
     db = _db_path(args.db)
     target = Path(os.path.realpath(db))
-    for place, what in (
-        (target, "the database to restore into"),
-        (data_folder(target), "inside the data folder of the database to restore into"),
-    ):
-        if _is_or_inside(args.file, place):
-            return fail(f"{args.file} is {what} ({db}): restore from a dump kept elsewhere")
+    shown = "standard input" if args.file == "-" else args.file
+    if args.file != "-":
+        for place, what in (
+            (target, "the database to restore into"),
+            (data_folder(target), "inside the data folder of the database to restore into"),
+        ):
+            if _is_or_inside(args.file, place):
+                return fail(f"{args.file} is {what} ({db}): restore from a dump kept elsewhere")
     try:
-        warnings = restore_database(args.file, db, replace=args.replace)
-    except (StoreError, OSError) as exc:
-        if isinstance(exc, CorruptDatabaseError) and not str(exc).startswith(str(args.file)):
-            message = f"{args.file} {exc}"  # what the dump is not ("is not valid JSON..."), found reading it
-        elif isinstance(exc, StoreError):
-            message = str(exc)
-        else:
-            message = f"cannot restore {args.file} into {db}: {_os_reason(exc)}"
-        return fail(message)
+        with _plain_dump(args.file, target) as source:
+            try:
+                warnings = restore_database(source, db, replace=args.replace)
+            except (StoreError, OSError) as exc:
+                if isinstance(exc, CorruptDatabaseError) and not str(exc).startswith(str(source)):
+                    message = f"{shown} {exc}"  # what the dump is not ("is not valid JSON..."), found reading it
+                elif isinstance(exc, StoreError):
+                    message = str(exc).replace(str(source), str(shown))
+                else:
+                    message = f"cannot restore {shown} into {db}: {_os_reason(exc)}"
+                if _looks_like_exported_annotations(source):
+                    message += "; it looks like exported annotations: add them to a database with `sorot import`"
+                return fail(message)
+    except OSError as exc:
+        return fail(f"cannot read {shown}: {_os_reason(exc)}")
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        return fail(f"{shown} is a gzip file that cannot be read ({exc})")
     for warning in warnings:
         say(f"warning: {warning}")
     try:
         with Store.open(db, read_only=True) as store:
             count = len(store)
     except (StoreError, OSError):
-        say(f"restored {args.file} into {db}")
+        say(f"restored {shown} into {db}")
         return 0
-    say(f"restored {count:,} annotation{'s' * (count != 1)} from {args.file} into {db}")
+    say(f"restored {count:,} annotation{'s' * (count != 1)} from {shown} into {db}")
     return 0
+
+
+@contextmanager
+def _plain_dump(name: str, target: Path) -> Iterator[Path]:
+    """The dump to restore as a file: ``name`` itself, or (standard input, a gzip file) a copy
+    made beside the database, streamed (any size, bounded memory), removed afterwards."""
+    stream: IO[bytes] = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115 - closed below
+    try:
+        head = stream.peek(2)[:2] if hasattr(stream, "peek") else b""
+        if name != "-" and head != b"\x1f\x8b":
+            yield Path(name)
+            return
+        if head == b"\x1f\x8b":
+            stream = gzip.GzipFile(fileobj=stream)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.restore-", suffix=".part", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                shutil.copyfileobj(stream, out, 1 << 20)
+            yield Path(tmp)
+        finally:
+            with suppress(OSError):
+                os.unlink(tmp)
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def _looks_like_exported_annotations(path: Path) -> bool:
+    """Whether a file refused as a dump is an export (W3C JSON-LD or Sorot's JSONL) instead."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return b'"@context"' in head or (head.lstrip().startswith(b'{"') and b'"document"' in head and b'"quote"' in head)
+
+
+def looks_like_a_dump(name: str) -> bool:
+    """Whether a file refused by ``sorot import`` is a database (a dump, or a database file)."""
+    try:
+        with open(name, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return head.startswith(b'{\n"meta":{') or (b'"meta"' in head and b'"schema"' in head)
 
 
 def entity_cache():

@@ -542,3 +542,34 @@ def test_db_without_an_action_says_which_there_are(sorot: Run) -> None:
     result = sorot("db")
     assert result.returncode == 2
     assert "usage: sorot db" in result.stderr and "ACTION" in result.stderr
+
+
+def test_a_gzipped_dump_and_one_on_standard_input_are_restored(library: Library, sorot: Run, tmp_path: Path) -> None:
+    import gzip
+
+    dump = dump_of(sorot, library.db, tmp_path / "cadangan.json")
+    packed = tmp_path / "cadangan.json.gz"
+    packed.write_bytes(gzip.compress(dump.read_bytes()))
+    for source, stdin, target in (
+        (packed, None, "dari-gz.json"),
+        ("-", dump.read_text(encoding="utf-8"), "dari-stdin.json"),
+    ):
+        result = sorot("db", "restore", source, "--db", tmp_path / target, stdin=stdin)
+        assert result.returncode == 0, result.stderr
+        assert state(tmp_path / target) == state(library.db)
+    assert not [p for p in tmp_path.iterdir() if ".restore-" in p.name]  # the unpacked copies are gone
+    cut = tmp_path / "terpotong.json.gz"
+    cut.write_bytes(packed.read_bytes()[:-20])
+    line = one_line_error(sorot("db", "restore", cut, "--db", tmp_path / "x.json"))
+    assert "gzip" in line and not (tmp_path / "x.json").exists()
+
+
+def test_import_and_restore_say_which_one_a_file_is_for(library: Library, sorot: Run, tmp_path: Path) -> None:
+    dump = dump_of(sorot, library.db, tmp_path / "cadangan.json")
+    line = one_line_error(sorot("import", dump, "--db", tmp_path / "x.json"))
+    assert line.endswith("it looks like a database (a dump): make a database of it with `sorot db restore`")
+    exported = tmp_path / "catatan.jsonl"
+    assert sorot("export", "-f", "jsonl", "--db", library.db, "-o", exported).returncode == 0
+    line = one_line_error(sorot("db", "restore", exported, "--db", tmp_path / "y.json"))
+    assert line.endswith("it looks like exported annotations: add them to a database with `sorot import`")
+    assert not (tmp_path / "y.json").exists()

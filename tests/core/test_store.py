@@ -6,6 +6,7 @@ import json
 import multiprocessing
 import os
 import random
+import shutil
 import signal
 import stat
 import sys
@@ -99,7 +100,7 @@ def test_a_new_database_is_created_with_its_directory_and_schema(db: Path) -> No
     with Store.open(db) as s:
         assert s.warnings == []
     data = json.loads(db.read_text())
-    assert data == {"meta": {"1": {"schema": SCHEMA, "data": "sorot.json.d"}}}  # the manifest: where the data is
+    assert data == {"meta": {"1": {"schema": SCHEMA, "data": "the data folder is this file's path followed by .d"}}}
     assert sorted(p.name for p in (db.parent / "sorot.json.d").iterdir()) == ["docs", "ids", "other", "paths"]
     assert stat.S_IMODE(db.stat().st_mode) == 0o600  # notes are private
 
@@ -414,7 +415,7 @@ def test_a_schema_0_file_is_migrated_and_the_old_file_kept(db: Path) -> None:
     original = json.dumps(V0_FILE, indent=2).encode()
     db.write_bytes(original)
     with Store.open(db) as s:
-        assert any(f"converted sorot.json to schema {SCHEMA}" in w for w in s.warnings)
+        assert any("converted sorot.json to the folder layout" in w for w in s.warnings)
         assert any("1 record(s) could not be upgraded" in w for w in s.warnings)
         (ann,) = s.annotations_for(DOC.sha256)
         assert ann.id == "0a1b2c" and ann.kind == "note" and ann.note == "catatan lama"
@@ -1091,8 +1092,8 @@ def test_a_database_made_by_the_single_file_store_is_converted_after_a_byte_for_
     with Store.open(db) as s:
         (warning,) = s.warnings
         assert warning == (
-            f"converted catatan.json to schema {SCHEMA} (its data is now in catatan.json.d); "
-            "the old file is catatan.json.schema1-backup"
+            "converted catatan.json to the folder layout (its data is now in catatan.json.d); "
+            "the old file is kept as catatan.json.schema1-backup"
         )
         stored = {a.id: a.to_dict() for a in s.all_annotations()}
         assert stored == {r["id"]: r for r in old["annotations"].values()}
@@ -1114,7 +1115,7 @@ def test_a_database_made_by_the_single_file_store_is_converted_after_a_byte_for_
                 )
             )
     assert (tmp_path / "catatan.json.schema1-backup").read_bytes() == original
-    assert json.loads(db.read_text()) == {"meta": {"1": {"schema": SCHEMA, "data": "catatan.json.d"}}}
+    assert json.loads(db.read_text())["meta"]["1"]["schema"] == SCHEMA
     with Store.open(db) as s:  # converted once; the same path names the database from now on
         assert s.warnings == [] and len(s) == 3
 
@@ -1152,7 +1153,7 @@ def test_a_read_only_single_file_database_is_shown_converted_in_memory_and_left_
 
 def test_a_newer_layout_is_refused_in_one_line(tmp_path: Path) -> None:
     db = tmp_path / "catatan.json"
-    newer = json.dumps({"meta": {"1": {"schema": SCHEMA + 1, "data": "catatan.json.d"}}}).encode()
+    newer = json.dumps({"meta": {"1": {"schema": SCHEMA + 1, "data": "…"}}}).encode()
     db.write_bytes(newer)
     with pytest.raises(StoreError, match="newer Sorot") as error:
         Store.open(db)
@@ -1193,3 +1194,41 @@ def test_a_corrupt_bucket_is_moved_aside_and_the_rest_kept(tmp_path: Path) -> No
     assert aside.read_bytes() == b'{"annotations": {"1": {"cut off'
     with Store.open(db) as s:
         assert len(s) == 500 - lost
+
+
+def test_a_single_file_copied_back_over_a_converted_database_is_refused_not_swapped(tmp_path: Path) -> None:
+    """The backup copied back over the manifest: its folder holds newer annotations, which a
+    conversion would silently put aside. Refused, nothing changed, until the user decides."""
+    db = tmp_path / "catatan.json"
+    db.write_bytes(MADE_BEFORE.read_bytes())
+    newer = note(TEXT, "Joko Widodo", note="sesudah konversi")
+    with Store.open(db) as s:
+        s.add(newer)
+    shutil.copy(tmp_path / "catatan.json.schema1-backup", db)
+    before = sorted((str(p), p.read_bytes()) for p in tmp_path.rglob("*") if p.is_file())
+    with pytest.raises(StoreError, match="holds the data of another") as error:
+        Store.open(db)
+    assert "\n" not in str(error.value)
+    assert sorted((str(p), p.read_bytes()) for p in tmp_path.rglob("*") if p.is_file()) == before
+    db.unlink()  # the user removes the copy: the database with the newer note is back
+    Store.open(tmp_path / "other.json").close()
+    shutil.copy(tmp_path / "other.json", db)
+    with Store.open(db) as s:
+        assert s.get(newer.id) == newer
+
+
+def test_a_conversion_cut_short_after_its_folder_was_named_is_finished(tmp_path: Path, monkeypatch) -> None:
+    db = tmp_path / "catatan.json"
+    db.write_bytes(MADE_BEFORE.read_bytes())
+    from tui.core.store import convert
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt  # the folder is in place, the manifest not yet written
+
+    monkeypatch.setattr(convert, "manifest_data", killed)
+    with pytest.raises(KeyboardInterrupt):
+        Store.open(db)
+    assert (tmp_path / "catatan.json.d").is_dir() and db.read_bytes() == MADE_BEFORE.read_bytes()
+    monkeypatch.undo()
+    with Store.open(db) as s:
+        assert len(s) == 3

@@ -73,7 +73,7 @@ async def test_damaged_records_are_counted_in_a_notification_and_in_the_notes_ta
     async with reader(article, size=WIDE, db=db, wait=False) as (app, pilot):
         await opened(pilot)
         converted, damage = messages(app)
-        assert converted.startswith("converted db.json to schema ") and "db.json.schema1-backup" in converted
+        assert converted.startswith("converted db.json to the folder layout") and "db.json.schema1-backup" in converted
         assert damage == f"db.json.d/docs/_.json: {DAMAGE}"
         assert notes_label(app) == "Notes (2, 3 damaged)"  # not "Notes (2)" of the 5 it holds
         assert sorted(a.id for a in view_of(app).annotations) == sorted(a.id for a in sound)

@@ -360,7 +360,7 @@ class Store:
             place.make_folders()
         except OSError as exc:
             raise NotWritableError(f"cannot create {place.root}: {exc.strerror or exc}") from None
-        manifest.write(convert.manifest_data(place.root.name))
+        manifest.write(convert.manifest_data())
 
     def _put_aside(self, reason: str) -> None:
         """Rename the unusable manifest out of the way, byte for byte as it was (its data folder,
@@ -389,6 +389,12 @@ class Store:
         manifest = self._manifest
         place = self._place
         assert manifest is not None and isinstance(place, DiskPlace)
+        if os.path.lexists(place.root) and not convert.converted_from(place.root, manifest.path):
+            raise StoreError(
+                f"{manifest.path} is a single-file database, but {place.root.name} beside it holds the data of "
+                f"another: move one of them away (a backup copied back over a database? its data is in "
+                f"{place.root.name}); nothing was changed"
+            )
         backup = free_name(manifest.path, f".schema{schema}-backup")
         try:
             shutil.copy2(manifest.path, backup)
@@ -403,11 +409,11 @@ class Store:
             _unlink(backup)  # the file itself is kept aside, byte for byte
             raise
         manifest.forget()
-        manifest.write(convert.manifest_data(place.root.name))
+        manifest.write(convert.manifest_data())
         self.warnings += warnings
         self.warnings.append(
-            f"converted {manifest.path.name} to schema {SCHEMA} (its data is now in {place.root.name}); "
-            f"the old file is {backup.name}"
+            f"converted {manifest.path.name} to the folder layout (its data is now in {place.root.name}); "
+            f"the old file is kept as {backup.name}"
         )
 
     def _read_single_file(self, schema: int, place: MemoryPlace) -> None:
@@ -1221,7 +1227,7 @@ def restore_database(
             raise StoreError(f"{source} {exc}") from None
         manifest = AtomicJSONStorage(target, lock=False, shown=str(db_path))
         try:
-            manifest.write(convert.manifest_data(folder.name))
+            manifest.write(convert.manifest_data())
         finally:
             manifest.close()
     return warnings

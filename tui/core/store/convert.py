@@ -56,9 +56,32 @@ _SPILL_BUFFER = 16 << 20  # bytes of spilled lines held before they are appended
 _encode = json.JSONEncoder(separators=(",", ":")).encode
 
 
-def manifest_data(folder: str) -> dict[str, dict[str, Any]]:
-    """The manifest: the schema, and (for a person reading it) where the data folder is."""
-    return {META: {META_KEY: {"schema": SCHEMA, "data": folder}}}
+DATA_NOTE = "the data folder is this file's path followed by .d"
+
+
+def manifest_data() -> dict[str, dict[str, Any]]:
+    """The manifest: the schema, and (for a person reading it) where the data is. It names no
+    folder: a database moved or renamed with its folder stays right."""
+    return {META: {META_KEY: {"schema": SCHEMA, "data": DATA_NOTE}}}
+
+
+SOURCE_MARK = ".converted-from"
+"""A file in a data folder built by a conversion: which single file (size, mtime) it was built
+from. A folder found beside that same file, unchanged, is a conversion cut short between the
+folder's rename and the manifest's; any other is someone's data, never put aside silently."""
+
+
+def source_mark(path: Path) -> str:
+    st = os.stat(path)
+    return _encode({"size": st.st_size, "mtime_ns": st.st_mtime_ns})
+
+
+def converted_from(root: Path, path: Path) -> bool:
+    """Whether the data folder ``root`` was built from the single file ``path`` as it is now."""
+    try:
+        return (root / SOURCE_MARK).read_text(encoding="ascii") == source_mark(path)
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def stale_temporaries(manifest: Path) -> list[Path]:
@@ -270,6 +293,7 @@ def build_from_file(
     try:
         spill = work / "spill"
         spill.mkdir()
+        mark = source_mark(path)
         warnings: list[str] = []
         try:
             counts, tags, spelling = _spill(_records_of(path, schema, warnings, whole=False), spill)
@@ -286,13 +310,14 @@ def build_from_file(
                 if name.startswith(shelf + "-"):
                     _build_spilled(spill / name, shelf, depth, built, memory)
         _write_tags(built / TAGS_FILE, tags, spelling, memory)
+        (built / SOURCE_MARK).write_text(mark, encoding="ascii")
         shutil.rmtree(spill)
         if memory is not None or root is None:
             return warnings
         _sync_tree(built)
         if before_install is not None:
             before_install()
-        if os.path.lexists(root):  # a folder no manifest names (a conversion cut short): kept aside
+        if os.path.lexists(root):  # a conversion cut short (checked by the caller): the same data
             os.rename(root, free_name(root, ".stale-" + datetime.now().strftime("%Y%m%d-%H%M%S")))
         os.rename(built, root)
         _fsync_directory(root.parent)
