@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from store_latency import make_documents, random_annotation  # noqa: E402
+from store_latency import disk_size, make_documents, random_annotation  # noqa: E402
 
 from tui.core.annotations import DocumentRef, make_annotation  # noqa: E402
 from tui.core.document import load_article, sample_article_path  # noqa: E402
@@ -124,7 +124,7 @@ def main() -> int:
         with Store.open(path) as store:
             store.merge(random_annotation(docs, rng) for _ in range(args.annotations))
             store.merge(note_on(text, ref, rng) for _ in range(args.on_open))
-        size = path.stat().st_size
+        size = disk_size(path)
         print(
             f"database: {args.annotations} annotations over {args.documents} documents and {args.on_open} on the "
             f"open one, {size / 1e6:.1f} MB"

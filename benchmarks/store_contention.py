@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from store_latency import make_documents, percentile, random_annotation  # noqa: E402
+from store_latency import disk_size, make_documents, percentile, random_annotation  # noqa: E402
 
 from tui.core.store import Store, StoreError  # noqa: E402
 
@@ -89,7 +89,7 @@ def main() -> int:
         count = int(args.megabytes * 1e6 / BYTES_PER_ANNOTATION)
         with Store.open(path) as store:
             store.merge(random_annotation(docs, rng) for _ in range(count))
-        print(f"database: {count} annotations, {path.stat().st_size / 1e6:.1f} MB")
+        print(f"database: {count} annotations, {disk_size(path) / 1e6:.1f} MB")
         start = context.Event()
         reports = [Path(tmp) / f"writer-{n}.json" for n in range(args.writers)]
         processes = [

@@ -63,6 +63,12 @@ def random_annotation(docs: list[tuple[str, DocumentRef]], rng: random.Random):
     )
 
 
+def disk_size(path: Path) -> int:
+    """The bytes a database takes: its manifest and every file of its data folder."""
+    folder = path.with_name(path.name + ".d")
+    return path.stat().st_size + sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -89,7 +95,7 @@ def main() -> int:
         path = Path(tmp) / "sorot.json"
         with Store.open(path) as store:
             store.merge(random_annotation(docs, rng) for _ in range(args.annotations))
-        size = path.stat().st_size
+        size = disk_size(path)
         print(f"database: {args.annotations} annotations over {args.documents} documents, {size / 1e6:.1f} MB")
 
         opens = []
