@@ -27,6 +27,7 @@ from tui.core.store import (
     SCHEMA,
     AtomicJSONStorage,
     Bookmark,
+    NotWritableError,
     Store,
     StoreError,
     default_db_path,
@@ -1232,3 +1233,170 @@ def test_a_conversion_cut_short_after_its_folder_was_named_is_finished(tmp_path:
     monkeypatch.undo()
     with Store.open(db) as s:
         assert len(s) == 3
+
+
+# --- hostile pieces: what another program (or a person) may leave in the data folder -------------
+
+
+def _split_database(db: Path, documents: int = 200) -> list[Annotation]:
+    """A database whose documents' shelf is split (buckets of at most 40 records)."""
+    Store.split_at = 40
+    try:
+        anns = [
+            make_annotation(f"{TEXT}\n{n}", 0, 8, document=DocumentRef.for_text(f"{TEXT}\n{n}"))
+            for n in range(documents)
+        ]
+        with Store.open(db) as s:
+            s.merge(anns)
+    finally:
+        Store.split_at = DEFAULT_SPLIT
+    return anns
+
+
+@pytest.mark.parametrize("piece", ["directory", "fifo", "link-out", "link-to-another-bucket"])
+def test_a_bucket_that_is_not_a_regular_file_is_put_aside_and_never_followed(tmp_path: Path, piece: str) -> None:
+    db = tmp_path / "catatan.json"
+    anns = _split_database(db)
+    buckets = sorted((tmp_path / "catatan.json.d" / "docs").glob("_*.json"))
+    victim, other = buckets[2], buckets[5]
+    lost = len(json.loads(victim.read_text()).get("annotations", {}))
+    outside = tmp_path / "di-luar.json"
+    outside.write_bytes(other.read_bytes())
+    outside_before = outside.read_bytes()
+    victim.unlink()
+    if piece == "directory":
+        victim.mkdir()
+    elif piece == "fifo":
+        os.mkfifo(victim)
+    else:
+        victim.symlink_to(outside if piece == "link-out" else other)
+    with Store.open(db) as s:
+        assert len(s) == len(anns) - lost  # the rest is read; the piece is one line
+        (warning,) = [w for w in s.warnings if victim.name in w]
+        assert "\n" not in warning and ("regular file" in warning or "symbolic link" in warning)
+        for ann in anns:  # changes reach every bucket: the piece is put aside by the first that needs it
+            s.edit(ann.id, note="diubah") if s.get(ann.id) else s.add(ann)
+    assert outside.read_bytes() == outside_before  # never written through a link
+    (aside,) = victim.parent.glob(f"{victim.name}.corrupt-*")
+    assert aside.is_symlink() or not aside.is_file()
+    with Store.open(db) as s:
+        assert len(s) == len(anns)
+
+
+def test_missing_shelf_folders_are_made_again_but_a_missing_data_folder_is_not(tmp_path: Path) -> None:
+    db = tmp_path / "catatan.json"
+    with Store.open(db) as s:
+        s.set_position(DOC, 3)
+    for shelf in ("ids", "other", "paths"):  # empty: a copy by git or a sync tool drops them
+        shutil.rmtree(tmp_path / "catatan.json.d" / shelf)
+    with Store.open(db) as s:
+        s.add(note(TEXT, "Joko Widodo"))
+        assert s.position(DOC.sha256) == 3
+        shutil.rmtree(tmp_path / "catatan.json.d")  # gone while open: no save pretends to succeed
+        with pytest.raises(NotWritableError, match="data folder .* is gone"):
+            s.add(note(TEXT, "Senin pagi"))
+    assert not (tmp_path / "catatan.json.d").exists()
+
+
+def test_a_converted_or_restored_database_is_private(tmp_path: Path) -> None:
+    db = tmp_path / "catatan.json"
+    db.write_bytes(MADE_BEFORE.read_bytes())
+    os.chmod(db, 0o600)
+    old_mask = os.umask(0o022)
+    try:
+        Store.open(db).close()
+        with Store.open(db, read_only=True) as s, open(tmp_path / "cadangan.json", "wb") as out:
+            s.dump(out)
+        store_module.restore_database(tmp_path / "cadangan.json", tmp_path / "pulih.json")
+    finally:
+        os.umask(old_mask)
+    for folder in (tmp_path / "catatan.json.d", tmp_path / "pulih.json.d"):
+        for path in [folder, *folder.rglob("*")]:
+            assert stat.S_IMODE(path.stat().st_mode) == (0o700 if path.is_dir() else 0o600), path
+
+
+def test_a_read_only_look_at_a_single_file_being_converted_sees_every_annotation(tmp_path: Path, monkeypatch) -> None:
+    """`sorot export` while the reader converts the file: the export read the single file, which
+    the conversion replaced by its manifest meanwhile; it looks again instead of showing nothing."""
+    db = tmp_path / "catatan.json"
+    db.write_bytes(MADE_BEFORE.read_bytes())
+    from tui.core.store import convert
+
+    build = convert.build_from_file
+
+    def converted_meanwhile(path, root, schema, **kwargs):
+        warnings = build(path, root, schema, **kwargs)
+        if "sorot-read-only-" in str(root):
+            monkeypatch.setattr(convert, "build_from_file", build)
+            Store.open(db).close()  # another process converts it now
+        return warnings
+
+    monkeypatch.setattr(convert, "build_from_file", converted_meanwhile)
+    with Store.open(db, read_only=True) as s:
+        assert len(s) == 3
+    assert json.loads(db.read_text())["meta"]["1"]["schema"] == SCHEMA
+
+
+def test_a_scan_reads_the_children_of_a_bucket_split_after_it_was_listed(tmp_path: Path) -> None:
+    """A dump (or an export) takes no lock: a bucket split by a save meanwhile is read in its children."""
+    db = tmp_path / "catatan.json"
+    anns = _split_database(db, documents=120)
+    with Store.open(db, read_only=True) as reader:
+        scan = reader._scan("docs")
+        seen = {k for k in next(scan)[1].by_id}
+        Store.split_at = 4  # another process saves into every bucket: each one splits again
+        try:
+            with Store.open(db) as writer:
+                for ann in anns:
+                    writer.edit(ann.id, note="dipecah")
+        finally:
+            Store.split_at = DEFAULT_SPLIT
+        for _, index in scan:
+            seen.update(index.by_id)
+    assert seen == {a.id for a in anns}
+
+
+def test_a_huge_first_line_or_record_is_refused_without_reading_it(tmp_path: Path) -> None:
+    db = tmp_path / "catatan.json"
+    with open(db, "wb") as out:  # one line of 70 MB, sparse: not in the line layout, over the whole-file limit
+        out.truncate(70 << 20)
+    with pytest.raises(StoreError, match="too large to read at once"):
+        Store.open(db, read_only=True)
+    huge = tmp_path / "besar.json"
+    record = json.dumps({"id": "x", "note": "a" * (17 << 20)})
+    huge.write_text('{\n"meta":{\n"1":{"schema":1}\n},\n"annotations":{\n"1":' + record + "\n}\n}\n")
+    with Store.open(huge) as s:  # a damaged file: kept aside byte for byte, a new database started
+        (warning,) = s.warnings
+        assert "holds a line over 16 MB (line 6)" in warning and "kept it as besar.json.corrupt-" in warning
+
+
+def test_a_conversion_tried_again_keeps_one_backup(tmp_path: Path, monkeypatch) -> None:
+    db = tmp_path / "catatan.json"
+    db.write_bytes(MADE_BEFORE.read_bytes())
+    from tui.core.store import convert
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(convert, "_write_tags", killed)
+    for _ in range(3):
+        with pytest.raises(KeyboardInterrupt):
+            Store.open(db)
+    monkeypatch.undo()
+    Store.open(db).close()
+    assert [p.name for p in tmp_path.glob("*backup*")] == ["catatan.json.schema1-backup"]
+
+
+def test_a_dump_is_strict_json_whatever_the_records_hold(tmp_path: Path) -> None:
+    db = tmp_path / "catatan.json"
+    odd = {"1": {"id": "x", "start": 1e999, "end": -1e999, "nan": float("nan"), "note": "NaN Infinity"}}
+    db.write_text(json.dumps({"meta": {"1": {"schema": 1}}, "annotations": odd}))
+    with Store.open(db) as s, open(tmp_path / "cadangan.json", "wb") as out:
+        s.dump(out)
+
+    def refuse(constant: str) -> None:
+        raise ValueError(constant)
+
+    data = json.loads((tmp_path / "cadangan.json").read_text(), parse_constant=refuse)
+    (record,) = data["annotations"].values()
+    assert record == {"id": "x", "start": float("inf"), "end": float("-inf"), "nan": None, "note": "NaN Infinity"}

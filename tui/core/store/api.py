@@ -19,9 +19,11 @@ one; readers take the newer copy if both are found.
 
 from __future__ import annotations
 
+import filecmp
 import functools
 import os
 import shutil
+import tempfile
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -173,6 +175,7 @@ class Store:
         self._buckets: OrderedDict[tuple[str, str], Bucket] = OrderedDict()
         self._pinned: set[tuple[str, str]] = set()
         self._tags_bucket: Bucket | None = None
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None  # a read-only single file, converted
         self._reloads = 0  # times a bucket was read afresh (another process wrote it)
         self._bookmark_at: dict[str, str] = {}  # bookmark id -> the sha256 of its document
         self._last_parsed: dict[str, tuple[Mapping[str, Any], Annotation]] = {}
@@ -263,6 +266,9 @@ class Store:
             _close(self._tags_bucket)
         if self._manifest is not None:
             self._manifest.close()
+        if self._scratch is not None:
+            self._scratch.cleanup()
+            self._scratch = None
 
     def __enter__(self) -> Store:
         return self
@@ -289,9 +295,8 @@ class Store:
         if self.read_only:
             if state == "unusable":
                 raise StoreError(f"{manifest.path} {detail}")
-            if state == "single":  # shown as converted, in memory: the file is not touched
-                self._place = MemoryPlace()
-                self._read_single_file(detail, self._place)
+            if state == "single":  # shown converted, in a scratch folder: the file is not touched
+                self._read_single_file(detail)
             return
         with self._locked():
             state, detail = self._examine()
@@ -395,11 +400,14 @@ class Store:
                 f"another: move one of them away (a backup copied back over a database? its data is in "
                 f"{place.root.name}); nothing was changed"
             )
-        backup = free_name(manifest.path, f".schema{schema}-backup")
+        backup = _same_copy(manifest.path, f".schema{schema}-backup")
         try:
-            shutil.copy2(manifest.path, backup)
+            if backup is None:  # (a conversion cut short and tried again keeps its first copy)
+                backup = free_name(manifest.path, f".schema{schema}-backup")
+                shutil.copy2(manifest.path, backup)
         except OSError as exc:
-            _unlink(backup)
+            if backup is not None:
+                _unlink(backup)
             raise StoreError(
                 f"cannot keep a copy of {manifest.path} before converting it: {exc.strerror or exc}"
             ) from None
@@ -416,10 +424,36 @@ class Store:
             f"the old file is kept as {backup.name}"
         )
 
-    def _read_single_file(self, schema: int, place: MemoryPlace) -> None:
+    def _read_single_file(self, schema: int) -> None:
+        """Show a single-file database that cannot be converted in place (opened read-only):
+        converted into a scratch folder of the system's temporary directory (bounded memory,
+        whatever its size), removed when the store closes. A file replaced meanwhile (another
+        process converted it) is examined again."""
         manifest = self._manifest
         assert manifest is not None
-        self.warnings += convert.build_from_file(manifest.path, None, schema, memory=place)
+        for _ in range(3):
+            before = _identity(manifest.path)
+            scratch = tempfile.TemporaryDirectory(prefix="sorot-read-only-")
+            root = Path(scratch.name) / "data"
+            try:
+                warnings = convert.build_from_file(manifest.path, root, schema)
+            except BaseException:
+                scratch.cleanup()
+                raise
+            if _identity(manifest.path) == before:
+                self._scratch = scratch
+                self._place = DiskPlace(root, read_only=True, shown=str(self.path))
+                self.warnings += warnings
+                return
+            scratch.cleanup()  # converted by another process meanwhile: what is there now?
+            manifest.forget()
+            state, detail = self._examine()
+            if state == "ready":
+                return
+            if state != "single":
+                raise StoreError(f"{manifest.path} {detail}" if state == "unusable" else f"{manifest.path} was removed")
+            schema = detail
+        raise StoreError(f"{manifest.path} keeps changing while it is read; try again")
 
     # -- internals: buckets ---------------------------------------------------------------------
 
@@ -441,9 +475,23 @@ class Store:
             self._place.begin_change()
             try:
                 self._check_manifest()
+                self._check_folder()
                 yield
             finally:
                 self._place.end_change()
+
+    def _check_folder(self) -> None:
+        """The data folder is there; a shelf folder missing (a copy that dropped empty folders)
+        is made again. A data folder gone since the database was opened is not."""
+        place = self._place
+        if not isinstance(place, DiskPlace):
+            return
+        if not place.root.is_dir():
+            raise NotWritableError(f"{self.path}: its data folder {place.root} is gone; changes are not saved")
+        try:
+            place.make_folders()
+        except OSError as exc:
+            raise NotWritableError(f"cannot save in {place.root}: {exc.strerror or exc}") from None
 
     def _check_manifest(self) -> None:
         """The database still takes saves: its manifest was not made read-only (``chmod a-w``)
@@ -507,14 +555,32 @@ class Store:
             self.warnings.append(warning)
 
     def _scan(self, shelf: str) -> Iterator[tuple[Bucket, Index]]:
-        """Every bucket of a shelf, with its index (read once each, not kept beyond the cache)."""
+        """Every bucket of a shelf, with its index (read once each, not kept beyond the cache).
+
+        Takes no lock (a dump must not hold up the reader's saves): a bucket that another
+        process split after it was listed is gone when read, and its children, written before
+        it was removed, are read instead."""
         self._place.forget(shelf)
-        for prefix in sorted(self._place.prefixes(shelf, fresh=True)):
-            if any(prefix[:n] in self._place.prefixes(shelf) for n in range(len(prefix))):
-                continue  # a split that did not finish: its parent holds the records
+        pending = sorted(self._place.prefixes(shelf))
+        done: set[str] = set()
+        while pending:
+            prefix = pending.pop(0)
+            listing = self._place.prefixes(shelf)
+            if any(prefix[:n] in done or prefix[:n] in listing for n in range(len(prefix))):
+                continue  # its parent holds its records (a split that did not finish), or was read
             cached = (shelf, prefix) in self._buckets
             bucket = self._bucket_at(shelf, prefix, keep=cached)
-            yield bucket, bucket.index()
+            index = bucket.index()
+            if bucket.missing:  # split (or removed) since listed
+                self._place.forget(shelf)
+                children = [p for p in self._place.prefixes(shelf) if p.startswith(prefix) and p != prefix]
+                pending = sorted({*pending, *children})
+                if not cached:
+                    _close(bucket)
+                if children:
+                    continue
+            done.add(prefix)
+            yield bucket, index
             if not cached:
                 _close(bucket)
 
@@ -1231,6 +1297,25 @@ def restore_database(
         finally:
             manifest.close()
     return warnings
+
+
+def _same_copy(path: Path, suffix: str) -> Path | None:
+    """A copy of ``path`` made before, byte for byte the same (``NAME`` + ``suffix``, numbered)."""
+    size = os.stat(path).st_size
+    candidate, n = path.with_name(path.name + suffix), 2
+    while os.path.lexists(candidate):
+        if candidate.is_file() and candidate.stat().st_size == size and filecmp.cmp(path, candidate, shallow=False):
+            return candidate
+        candidate, n = path.with_name(f"{path.name}{suffix}-{n}"), n + 1
+    return None
+
+
+def _identity(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _size(bucket: Bucket) -> int:

@@ -43,6 +43,7 @@ class Bucket:
         self._generation = -1
         self._reads = 0
         self.corrupt: str | None = None  # why the file cannot be read, while it cannot
+        self.missing = True  # no file (yet, or any more: split since it was listed)
         self._reported: set[str] = set()
 
     @property
@@ -59,12 +60,14 @@ class Bucket:
         database's lock is held, and a bucket that cannot be read is put aside."""
         try:
             data = self.storage.read()
+            self.missing = data is None
             if self.storage.generation != self._generation:
                 self.corrupt = None
                 if data is not None:
                     check_ids(data)
         except CorruptDatabaseError as exc:
             self.corrupt = str(exc)
+            self.missing = False
             data = None
             self._index = None
         if self.corrupt is not None:

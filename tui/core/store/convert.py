@@ -13,6 +13,7 @@ folder's name only when complete: a crash leaves the old file as it was.
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -42,15 +43,18 @@ from tui.core.store.schema import (
     doc_id,
     schema_of,
 )
-from tui.core.store.shelf import MAX_DEPTH, SHELVES, SPLIT_AT, TAGS_FILE, MemoryPlace, bucket_name, free_name, route
+from tui.core.store.shelf import MAX_DEPTH, SHELVES, SPLIT_AT, TAGS_FILE, bucket_name, free_name, route
 
 if TYPE_CHECKING:
     from tui.core.store.api import Store
 
-_WHOLE_FILE_MAX = 256 << 20
+_WHOLE_FILE_MAX = 64 << 20
 """A single-file database not in Sorot's line layout (written by plain TinyDB, or by hand) is
 parsed whole: up to this size; a larger one is refused with one line (``sorot db restore``
 of a dump, which is in the line layout, has no limit)."""
+_LINE_MAX = 16 << 20
+"""The longest line (one record) read from a database in the line layout: a record a thousand
+times the size of the longest annotation; a longer one is damage, never read into memory."""
 _SPILL_DIGITS = 2  # records are spilled to 256 files per shelf, then each is built into buckets
 _SPILL_BUFFER = 16 << 20  # bytes of spilled lines held before they are appended to their files
 _encode = json.JSONEncoder(separators=(",", ":")).encode
@@ -102,7 +106,7 @@ def iter_file(path: Path) -> Iterator[tuple[str, str, Any]]:
     layout part way (a record spread over lines by hand) raises :class:`NotInLines`: read it
     again with ``whole=True``."""
     with open(path, "rb") as handle:
-        first = handle.readline()
+        first = handle.readline(8)  # a first line of any length is never read whole
         if first.rstrip(b"\r\n") != b"{":
             handle.seek(0)
             yield from _whole(path, handle)
@@ -122,7 +126,10 @@ class NotInLines(CorruptDatabaseError):
 def _lines(handle: IO[bytes]) -> Iterator[tuple[str, str, Any]]:
     table: str | None = None
     closed = False
-    for number, raw in enumerate(handle, start=2):
+    for number, raw in enumerate(iter(lambda: handle.readline(_LINE_MAX + 1), b""), start=2):
+        if len(raw) > _LINE_MAX:
+            too_long = f"holds a line over {_LINE_MAX >> 20} MB (line {number}), not a record of Sorot's"
+            raise CorruptDatabaseError(too_long)
         line = raw.rstrip(b"\n")
         if closed:
             if line.strip():
@@ -273,14 +280,13 @@ def placements(table: str, key: str, record: Any) -> Iterator[tuple[str, str, st
 
 def build_from_file(
     path: Path,
-    root: Path | None,
+    root: Path,
     schema: int,
     *,
-    memory: MemoryPlace | None = None,
     before_install: Callable[[], None] | None = None,
 ) -> list[str]:
     """Build the buckets of the single-file database at ``path`` (of ``schema``) as the data
-    folder ``root`` (or in ``memory``); returns the warnings. The buckets are built in a folder
+    folder ``root``; returns the warnings. The buckets are built in a folder
     beside ``root`` that takes its name only when complete (``before_install`` runs just
     before). Raises :class:`CorruptDatabaseError` (the reason, without the file's name) or
     :class:`StoreError`."""
@@ -303,17 +309,16 @@ def build_from_file(
             warnings = []
             counts, tags, spelling = _spill(_records_of(path, schema, warnings, whole=True), spill)
         built = work / "built"
+        built.mkdir(mode=0o700)
         for shelf in SHELVES:
-            (built / shelf).mkdir(parents=True)
+            (built / shelf).mkdir(mode=0o700)
             depth = _depth(counts[shelf])
             for name in sorted(os.listdir(spill)):
                 if name.startswith(shelf + "-"):
-                    _build_spilled(spill / name, shelf, depth, built, memory)
-        _write_tags(built / TAGS_FILE, tags, spelling, memory)
-        (built / SOURCE_MARK).write_text(mark, encoding="ascii")
+                    _build_spilled(spill / name, shelf, depth, built)
+        _write_tags(built / TAGS_FILE, tags, spelling)
+        _write_private(built / SOURCE_MARK, mark.encode("ascii"))
         shutil.rmtree(spill)
-        if memory is not None or root is None:
-            return warnings
         _sync_tree(built)
         if before_install is not None:
             before_install()
@@ -371,7 +376,7 @@ def _flush(buffers: dict[str, list[str]], spill: Path) -> None:
     buffers.clear()
 
 
-def _build_spilled(spilled: Path, shelf: str, depth: int, built: Path, memory: MemoryPlace | None) -> None:
+def _build_spilled(spilled: Path, shelf: str, depth: int, built: Path) -> None:
     """Write the buckets of one spill file (or the part of a bucket it holds, for depth < 2)."""
     buckets: dict[str, dict[str, dict[str, Any]]] = {}
     with open(spilled, encoding="ascii") as handle:
@@ -394,8 +399,8 @@ def _build_spilled(spilled: Path, shelf: str, depth: int, built: Path, memory: M
             if name in tables:
                 tables[name] = {str(n): r for n, r in enumerate(tables[name].values(), start=1)}
         target = built / shelf / bucket_name(prefix)
-        if target.exists() or memory is not None and memory.exists(shelf, prefix):  # several spill files, one bucket
-            old = memory.storage(shelf, prefix).read() if memory is not None else parse_database(target.read_bytes())
+        if target.exists():  # several spill files, one bucket
+            old = parse_database(target.read_bytes())
             for name, records in (old or {}).items():
                 mine = tables.setdefault(name, {})
                 if shelf == "other":
@@ -404,24 +409,23 @@ def _build_spilled(spilled: Path, shelf: str, depth: int, built: Path, memory: M
                     start = len(mine)
                     for n, record in enumerate(records.values(), start=start + 1):
                         mine[str(n)] = record
-        if memory is not None:
-            memory.storage(shelf, prefix).write(tables)
-        else:
-            target.write_bytes(serialise_database(tables))
+        _write_private(target, serialise_database(tables))
 
 
-def _write_tags(target: Path, tags: Counter[str], spelling: dict[str, str], memory: MemoryPlace | None) -> None:
+def _write_tags(target: Path, tags: Counter[str], spelling: dict[str, str]) -> None:
     records = {
         str(n): {"tag": spelling[folded], "count": count}
         for n, (folded, count) in enumerate(sorted(tags.items()), start=1)
         if count > 0
     }
-    data = {TAGS: records} if records else {}
-    if memory is not None:
-        if data:
-            memory.tags_storage().write(data)
-    else:
-        target.write_bytes(serialise_database(data))
+    _write_private(target, serialise_database({TAGS: records} if records else {}))
+
+
+def _write_private(target: Path, data: bytes) -> None:
+    """A new file only its owner reads (notes are private), whatever the umask."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with open(fd, "wb") as handle:
+        handle.write(data)
 
 
 def _sync_tree(root: Path) -> None:
@@ -469,7 +473,7 @@ def dump(store: Store, out: IO[bytes]) -> dict[str, int]:
                 part = parts[table] = open(Path(work) / f"{len(parts)}.part", "w+b")  # noqa: SIM115 - closed below
             counts[table] += 1
             prefix = b"" if counts[table] == 1 else b",\n"
-            part.write(prefix + f'"{counts[table]}":'.encode() + _encode(_plain(record)).encode("ascii"))
+            part.write(prefix + f'"{counts[table]}":'.encode() + _strict_json(_plain(record)).encode("ascii"))
 
         try:
             for table in _DUMPED:  # in this order, whatever the buckets hold
@@ -504,6 +508,30 @@ def dump(store: Store, out: IO[bytes]) -> dict[str, int]:
             for part in parts.values():
                 part.close()
     return dict(counts)
+
+
+_MARKS = {math.inf: "\x00sorot:1e999\x00", -math.inf: "\x00sorot:-1e999\x00"}
+
+
+def _strict_json(value: Any) -> str:
+    """JSON that every reader takes: a number too large for a float (read as infinity, as from
+    ``1e999``) is written ``1e999`` again, not ``Infinity``; a NaN, which JSON has no number for,
+    is ``null``."""
+    text = _encode(value)
+    if "Infinity" not in text and "NaN" not in text:
+        return text
+    text = _encode(_marked(value))
+    return text.replace('"\\u0000sorot:1e999\\u0000"', "1e999").replace('"\\u0000sorot:-1e999\\u0000"', "-1e999")
+
+
+def _marked(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None if math.isnan(value) else _MARKS[value]
+    if isinstance(value, dict):
+        return {key: _marked(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_marked(item) for item in value]
+    return value
 
 
 def _plain(record: Any) -> Any:

@@ -170,8 +170,11 @@ class DiskPlace(Place):
         return self.root / shelf / bucket_name(prefix)
 
     def make_folders(self) -> None:
+        """The data folder and its shelves, private (0700); missing ones made again (a copy
+        that dropped empty folders)."""
+        self.root.mkdir(mode=0o700, exist_ok=True)
         for shelf in SHELVES:
-            (self.root / shelf).mkdir(parents=True, exist_ok=True)
+            (self.root / shelf).mkdir(mode=0o700, exist_ok=True)
 
     def begin_change(self) -> None:
         if not self._changing:
@@ -204,10 +207,14 @@ class DiskPlace(Place):
         return found
 
     def storage(self, shelf: str, prefix: str) -> AtomicJSONStorage:
-        return AtomicJSONStorage(self.path(shelf, prefix), read_only=self.read_only, lock=None, shown=self.shown)
+        return AtomicJSONStorage(
+            self.path(shelf, prefix), read_only=self.read_only, lock=None, shown=self.shown, follow=False
+        )
 
     def tags_storage(self) -> AtomicJSONStorage:
-        return AtomicJSONStorage(self.root / TAGS_FILE, read_only=self.read_only, lock=None, shown=self.shown)
+        return AtomicJSONStorage(
+            self.root / TAGS_FILE, read_only=self.read_only, lock=None, shown=self.shown, follow=False
+        )
 
     def remove(self, shelf: str, prefix: str) -> None:
         try:

@@ -31,7 +31,7 @@ from tinydb.storages import MemoryStorage, Storage
 
 from tui.core.document import file_kind
 from tui.core.store.closer import close_later
-from tui.core.store.errors import NotWritableError, StoreError
+from tui.core.store.errors import CorruptDatabaseError, NotWritableError, StoreError
 from tui.core.store.fileformat import parse_database, serialise_chunks
 from tui.core.store.lock import WriterLock, lock_file_problem
 
@@ -58,9 +58,13 @@ class AtomicJSONStorage(Storage):
         lock_timeout: float = 10.0,
         lock: WriterLock | None | bool = True,
         shown: str | None = None,
+        follow: bool = True,
     ) -> None:
         super().__init__()
-        self.path = follow_link(Path(path))
+        self.follow = follow
+        """Whether a symbolic link at ``path`` is followed (the database the user names) or is
+        damage (a bucket, which must stay inside the data folder)."""
+        self.path = follow_link(Path(path)) if follow else Path(path)
         self.shown = shown or str(self.path)
         """How messages name this file: a bucket is named by its database."""
         self.read_only = read_only
@@ -75,20 +79,27 @@ class AtomicJSONStorage(Storage):
         self._held: BinaryIO | None = None
 
     def read(self) -> dict[str, dict[str, Any]] | None:
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+        if not self.follow:
+            flags |= getattr(os, "O_NOFOLLOW", 0)
         try:
             # Without waiting, should the file have become a FIFO since it was opened (checked below).
-            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+            fd = os.open(self.path, flags)
         except FileNotFoundError:
             if self._sig is not None or self._data:
                 self.forget()
             return None
         except OSError as exc:
+            if not self.follow and os.path.islink(self.path):  # a bucket is never a link: it could lead anywhere
+                raise CorruptDatabaseError("is a symbolic link, not a file of the database") from None
             raise StoreError(f"{self.shown}: cannot read ({exc.strerror or exc})") from None
-        handle = open(fd, "rb")  # noqa: SIM115 - kept open as _held on success
-        st = os.fstat(handle.fileno())
-        if not stat.S_ISREG(st.st_mode):  # become a FIFO or a device since it was opened
-            handle.close()
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):  # become a FIFO or a device (or a directory) since it was opened
+            os.close(fd)
+            if not self.follow:
+                raise CorruptDatabaseError(f"is not a regular file ({file_kind(st.st_mode)})")
             raise NotWritableError(not_a_database(self.path, st.st_mode))
+        handle = open(fd, "rb")  # noqa: SIM115 - kept open as _held on success
         sig = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
         if sig == self._sig:
             handle.close()
