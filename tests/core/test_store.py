@@ -102,7 +102,7 @@ def test_a_new_database_is_created_with_its_directory_and_schema(db: Path) -> No
         assert s.warnings == []
     data = json.loads(db.read_text())
     assert data == {"meta": {"1": {"schema": SCHEMA, "data": "the data folder is this file's path followed by .d"}}}
-    assert sorted(p.name for p in (db.parent / "sorot.json.d").iterdir()) == ["docs", "ids", "other", "paths"]
+    assert sorted(p.name for p in (db.parent / "sorot.json.d").iterdir()) == ["docs", "ids", "other", "paths", "tmp"]
     assert stat.S_IMODE(db.stat().st_mode) == 0o600  # notes are private
 
 
@@ -294,7 +294,7 @@ def test_a_write_leaves_no_temporary_files_and_stale_ones_are_cleared(db: Path) 
         s.add(note(TEXT, "Joko Widodo"))
     assert sorted(p.name for p in db.parent.iterdir()) == ["sorot.json", "sorot.json.d", "sorot.json.lock"]
     (db.parent / ".sorot.json.abc123.tmp").write_text('{"half": ')  # a writer killed mid-write
-    (db.parent / "sorot.json.d" / "docs" / "._.json.abc123.tmp").write_text('{"half": ')  # in a bucket's save
+    (db.parent / "sorot.json.d" / "tmp" / "._.json.abc123.tmp").write_text('{"half": ')  # in a bucket's save
     with Store.open(db) as s:
         assert len(s) == 1
     assert not list(db.parent.glob(".sorot.json.*.tmp")) and not list(db.parent.rglob("*.tmp"))

@@ -64,7 +64,6 @@ from tui.core.store.shelf import (
     MemoryPlace,
     OverlayPlace,
     Place,
-    covering,
     free_name,
     route,
 )
@@ -82,7 +81,7 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 ENV_VAR = "SOROT_DB"
 DB_NAME = "sorot.json"
-_CACHED_RECORDS = 60_000
+_CACHED_RECORDS = 20_000
 """Records kept read in buckets beside those of the open document (about 1.5 KB each in memory:
 bounded whatever the database's size); at least :data:`_CACHED_BUCKETS` buckets are kept."""
 _CACHED_BUCKETS = 24
@@ -509,8 +508,7 @@ class Store:
             raise NotWritableError(f"{manifest.path} is read-only now (chmod a-w)")
 
     def _bucket(self, shelf: str, key: str, *, fresh: bool = False) -> Bucket:
-        prefix = covering(self._place.prefixes(shelf, fresh=fresh), route(key))
-        return self._bucket_at(shelf, prefix)
+        return self._bucket_at(shelf, self._place.covering(shelf, route(key), fresh=fresh))
 
     def _bucket_at(self, shelf: str, prefix: str, *, keep: bool = True) -> Bucket:
         key = (shelf, prefix)
@@ -1069,6 +1067,8 @@ class Store:
         """
         if not document.path:
             return
+        if not self.read_only and self._opened_already(document):
+            return  # nothing to write: no lock taken (checked again under it otherwise)
         with self._writing():
             paths = self._bucket("paths", document.path, fresh=True)
             path_index = paths.index(writing=True)
@@ -1091,6 +1091,11 @@ class Store:
             )
             self._split_if_full(docs)
             self._split_if_full(paths)
+
+    def _opened_already(self, document: DocumentRef) -> bool:
+        latest = self._bucket("paths", document.path).index().latest_at.get(document.path)
+        recorded = (document.sha256, document.path) in self._doc(document.sha256).index().document_key
+        return latest is not None and latest[1] == document.sha256 and recorded
 
     @_synchronised
     def paths_of(self, sha256: str, *, current_only: bool = False) -> list[str]:

@@ -43,7 +43,7 @@ from tui.core.store.schema import (
     doc_id,
     schema_of,
 )
-from tui.core.store.shelf import MAX_DEPTH, SHELVES, SPLIT_AT, TAGS_FILE, bucket_name, free_name, route
+from tui.core.store.shelf import MAX_DEPTH, SCRATCH, SHELVES, SPLIT_AT, TAGS_FILE, bucket_name, free_name, route
 
 if TYPE_CHECKING:
     from tui.core.store.api import Store
@@ -310,12 +310,20 @@ def build_from_file(
             counts, tags, spelling = _spill(_records_of(path, schema, warnings, whole=True), spill)
         built = work / "built"
         built.mkdir(mode=0o700)
-        for shelf in SHELVES:
+        for shelf in (*SHELVES, SCRATCH):
             (built / shelf).mkdir(mode=0o700)
+        for shelf in SHELVES:
             depth = _depth(counts[shelf])
+            groups: dict[str, list[Path]] = {}  # the spill files of each bucket (several, when shallow)
             for name in sorted(os.listdir(spill)):
                 if name.startswith(shelf + "-"):
-                    _build_spilled(spill / name, shelf, depth, built)
+                    groups.setdefault(name[len(shelf) + 1 :][:depth], []).append(spill / name)
+            for files in groups.values():
+                _build_spilled(files, shelf, depth, built)
+            for n in range(16**depth):  # every bucket of that depth exists, empty or not: found by a stat
+                empty = built / shelf / bucket_name(f"{n:0{depth}x}" if depth else "")
+                if not empty.exists():
+                    _write_private(empty, serialise_database({}))
         _write_tags(built / TAGS_FILE, tags, spelling)
         _write_private(built / SOURCE_MARK, mark.encode("ascii"))
         shutil.rmtree(spill)
@@ -376,40 +384,30 @@ def _flush(buffers: dict[str, list[str]], spill: Path) -> None:
     buffers.clear()
 
 
-def _build_spilled(spilled: Path, shelf: str, depth: int, built: Path) -> None:
-    """Write the buckets of one spill file (or the part of a bucket it holds, for depth < 2)."""
+def _build_spilled(spilled: list[Path], shelf: str, depth: int, built: Path) -> None:
+    """Write the buckets whose records these spill files hold (each bucket written once)."""
     buckets: dict[str, dict[str, dict[str, Any]]] = {}
-    with open(spilled, encoding="ascii") as handle:
-        for line in handle:
-            routed, name, placed = line.rstrip("\n").split("\t", 2)
-            tables = buckets.setdefault(routed[:depth], {})
-            table = json.loads(name)
-            record = json.loads(placed)
-            records = tables.setdefault(table, {})
-            if shelf == "other":
-                records[record["key"]] = record["record"]
-            elif table == IDS:
-                records.setdefault(record["id"], {}).update(record)
-            elif table == NAMED:
-                records[f"{record['sha256']}\0{record['path']}"] = record
-            else:
-                records[str(len(records) + 1)] = record
+    for path in spilled:
+        with open(path, encoding="ascii") as handle:
+            for line in handle:
+                routed, name, placed = line.rstrip("\n").split("\t", 2)
+                tables = buckets.setdefault(routed[:depth], {})
+                table = json.loads(name)
+                record = json.loads(placed)
+                records = tables.setdefault(table, {})
+                if shelf == "other":
+                    records[record["key"]] = record["record"]
+                elif table == IDS:
+                    records.setdefault(record["id"], {}).update(record)
+                elif table == NAMED:
+                    records[f"{record['sha256']}\0{record['path']}"] = record
+                else:
+                    records[str(len(records) + 1)] = record
     for prefix, tables in buckets.items():
         for name in (IDS, NAMED):
             if name in tables:
                 tables[name] = {str(n): r for n, r in enumerate(tables[name].values(), start=1)}
-        target = built / shelf / bucket_name(prefix)
-        if target.exists():  # several spill files, one bucket
-            old = parse_database(target.read_bytes())
-            for name, records in (old or {}).items():
-                mine = tables.setdefault(name, {})
-                if shelf == "other":
-                    mine.update(records)
-                else:
-                    start = len(mine)
-                    for n, record in enumerate(records.values(), start=start + 1):
-                        mine[str(n)] = record
-        _write_private(target, serialise_database(tables))
+        _write_private(built / shelf / bucket_name(prefix), serialise_database(tables))
 
 
 def _write_tags(target: Path, tags: Counter[str], spelling: dict[str, str]) -> None:

@@ -36,6 +36,7 @@ from tinydb.storages import Storage
 from tui.core.store.storage import AtomicJSONStorage, CountingMemoryStorage
 
 SHELVES = ("docs", "ids", "paths", "other")
+SCRATCH = "tmp"  # temporary files of saves in progress (renamed into their shelf when complete)
 TAGS_FILE = "tags.json"
 SPLIT_AT = 2000
 """A bucket holding more records than this splits in sixteen (measured: a bucket of 2,000
@@ -108,6 +109,10 @@ class Place:
     def forget(self, shelf: str) -> None:
         """List this shelf afresh next time (this process changed which buckets exist)."""
 
+    def covering(self, shelf: str, routed: str, *, fresh: bool = False) -> str:
+        """The bucket that holds ``routed`` on ``shelf`` (see :func:`covering`)."""
+        return covering(self.prefixes(shelf, fresh=fresh), routed)
+
     def exists(self, shelf: str, prefix: str) -> bool:
         return prefix in self.prefixes(shelf, fresh=True)
 
@@ -173,8 +178,27 @@ class DiskPlace(Place):
         """The data folder and its shelves, private (0700); missing ones made again (a copy
         that dropped empty folders)."""
         self.root.mkdir(mode=0o700, exist_ok=True)
-        for shelf in SHELVES:
+        for shelf in (*SHELVES, SCRATCH):
             (self.root / shelf).mkdir(mode=0o700, exist_ok=True)
+
+    def covering(self, shelf: str, routed: str, *, fresh: bool = False) -> str:
+        """The bucket that holds ``routed``, found by asking for each prefix's file in turn (a
+        few stats) rather than listing the shelf (4,096 files at a million records): the
+        shortest prefix whose file exists (a parent not yet removed after a split still holds
+        its records), else the shortest prefix (a bucket not written yet, or put aside)."""
+        folder = self.root / shelf
+        for depth in range(MAX_DEPTH + 1):
+            prefix = routed[:depth]
+            if os.path.lexists(folder / bucket_name(prefix)):
+                return prefix
+            if depth == 0 and not os.path.lexists(folder):
+                return ""
+        return self._missing(shelf, routed)
+
+    def _missing(self, shelf: str, routed: str) -> str:
+        """No bucket file covers ``routed`` (a new shelf, or a child put aside): the listing says
+        which split made its place, as :func:`covering` decides."""
+        return covering(self.prefixes(shelf, fresh=True), routed)
 
     def begin_change(self) -> None:
         if not self._changing:
@@ -249,7 +273,7 @@ class DiskPlace(Place):
 
     def temporaries(self) -> Iterator[Path]:
         """Temporary files of saves that never finished (only a lock holder makes them)."""
-        for folder in (self.root, *(self.root / shelf for shelf in SHELVES)):
+        for folder in (self.root, self.root / SCRATCH):
             try:
                 yield from (p for p in folder.iterdir() if p.name.startswith(".") and p.name.endswith(".tmp"))
             except OSError:

@@ -59,9 +59,17 @@ class AtomicJSONStorage(Storage):
         lock: WriterLock | None | bool = True,
         shown: str | None = None,
         follow: bool = True,
+        scratch: Path | None = None,
+        durable: bool = True,
     ) -> None:
         super().__init__()
         self.follow = follow
+        self.scratch = scratch
+        """Where temporary files are made (on the same file system): beside the file by default;
+        a bucket's in its database's ``tmp`` folder, so that opening sweeps one small folder."""
+        self.durable = durable
+        """Whether a save is fsynced (file and folder) before it returns; not for data that can
+        be counted again (tag counts), whose save is atomic all the same."""
         """Whether a symbolic link at ``path`` is followed (the database the user names) or is
         damage (a bucket, which must stay inside the data folder)."""
         self.path = follow_link(Path(path)) if follow else Path(path)
@@ -157,7 +165,7 @@ class AtomicJSONStorage(Storage):
     def _replace(self, chunks: list[bytes]) -> None:
         directory = self.path.parent
         try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.scratch or directory)
         except OSError as exc:
             self.forget()  # TinyDB changed the cached dict before calling write: it is not on disk
             raise StoreError(
@@ -174,7 +182,8 @@ class AtomicJSONStorage(Storage):
             for chunk in chunks:
                 handle.write(chunk)
             handle.flush()
-            os.fsync(fd)
+            if self.durable:
+                os.fsync(fd)
             st = os.fstat(fd)
             if not stat.S_ISREG(_mode(self.path, stat.S_IFREG)):  # become a device or a FIFO meanwhile
                 raise NotWritableError(f"{self.shown} is no longer a regular file")
@@ -188,7 +197,8 @@ class AtomicJSONStorage(Storage):
             if isinstance(exc, OSError):
                 raise StoreError(f"cannot save {self.shown}: {exc.strerror or exc}") from None
             raise
-        _fsync_directory(directory)
+        if self.durable:
+            _fsync_directory(directory)
         self._hold(handle, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
 
 
