@@ -657,7 +657,7 @@ def _fsync_directory(directory: Path) -> None:
 
 
 def _run_restore(args: argparse.Namespace) -> int:
-    from tui.core.store import CorruptDatabaseError, Store, StoreError, data_folder, restore_database
+    from tui.core.store import CorruptDatabaseError, StoreError, data_folder, restore_database
 
     db = _db_path(args.db)
     target = Path(os.path.realpath(db))
@@ -672,7 +672,7 @@ def _run_restore(args: argparse.Namespace) -> int:
     try:
         with _plain_dump(args.file, target) as source:
             try:
-                warnings = restore_database(source, db, replace=args.replace)
+                restored = restore_database(source, db, replace=args.replace)
             except (StoreError, OSError) as exc:
                 if isinstance(exc, CorruptDatabaseError) and not str(exc).startswith(str(source)):
                     message = f"{shown} {exc}"  # what the dump is not ("is not valid JSON..."), found reading it
@@ -687,15 +687,9 @@ def _run_restore(args: argparse.Namespace) -> int:
         return fail(f"cannot read {shown}: {_os_reason(exc)}")
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         return fail(f"{shown} is a gzip file that cannot be read ({exc})")
-    for warning in warnings:
+    for warning in restored.warnings:
         say(f"warning: {warning}")
-    try:
-        with Store.open(db, read_only=True) as store:
-            count = len(store)
-    except (StoreError, OSError):
-        say(f"restored {shown} into {db}")
-        return 0
-    say(f"restored {count:,} annotation{'s' * (count != 1)} from {shown} into {db}")
+    say(f"restored {_dump_summary(restored.counts)} from {shown} into {db}")
     return 0
 
 

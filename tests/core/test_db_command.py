@@ -123,7 +123,8 @@ def test_a_dump_restored_elsewhere_is_the_same_database(library: Library, sorot:
     result = sorot("db", "restore", dump, "--db", other)
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
-    assert result.stderr == f"sorot: restored 4 annotations from {dump} into {other}\n"
+    restored = "4 annotations, 2 reading positions, 1 bookmark, 3 document records and 1 deletion"
+    assert result.stderr == f"sorot: restored {restored} from {dump} into {other}\n"  # as the dump said
 
     before, after = state(library.db), state(other)
     assert after == before
@@ -377,7 +378,8 @@ def test_a_restore_over_a_database_is_refused_and_with_replace_keeps_it_aside(
     assert data_folder(manifest).is_dir()
     assert result.stderr.splitlines() == [
         f"sorot: warning: kept the database that was at lain.json as {manifest.name} (open it with --db)",
-        f"sorot: restored 4 annotations from {dump} into {other}",
+        f"sorot: restored 4 annotations, 2 reading positions, 1 bookmark, 3 document records and 1 deletion "
+        f"from {dump} into {other}",
     ]
     with Store.open(manifest, read_only=True) as store:  # the old database opens where it was kept
         assert [a.id for a in store.all_annotations()] == [mine.id]

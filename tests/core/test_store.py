@@ -1400,3 +1400,20 @@ def test_a_dump_is_strict_json_whatever_the_records_hold(tmp_path: Path) -> None
     data = json.loads((tmp_path / "cadangan.json").read_text(), parse_constant=refuse)
     (record,) = data["annotations"].values()
     assert record == {"id": "x", "start": float("inf"), "end": float("-inf"), "nan": None, "note": "NaN Infinity"}
+
+
+def test_what_the_app_shows_of_a_read_only_single_file_outlives_the_store_it_came_from(tmp_path: Path) -> None:
+    """The app opens a database it cannot write read-only, keeps `in_memory()` of it and closes
+    the store: the scratch folder a single file was converted into goes with the copy."""
+    db = tmp_path / "catatan.json"
+    db.write_bytes(MADE_BEFORE.read_bytes())
+    with Store.open(db, read_only=True) as saved:
+        shown = saved.in_memory()
+    assert not shown.is_empty() and len(shown) == 3
+    shown.add(note(TEXT, "Joko Widodo"))  # kept in memory
+    assert len(shown) == 4 and db.read_bytes() == MADE_BEFORE.read_bytes()
+    scratch = shown._scratch
+    assert scratch is not None and Path(scratch.name).exists()
+    shown.close()
+    assert not Path(scratch.name).exists()
+    assert Store.memory().is_empty()

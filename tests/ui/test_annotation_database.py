@@ -95,7 +95,7 @@ async def test_a_read_only_database_is_shown_read_only(
     async with reader(article, size=WIDE, db=db, wait=False) as (app, pilot):
         await opened(pilot)
         (message,) = messages(app)
-        assert message.startswith("opened read-only: ") and "its annotation is shown" in message
+        assert message.startswith("opened read-only: ") and "its annotations are shown" in message
         assert "not saved" in message and "\n" not in message
         assert view_of(app).annotations == [saved] and notes_label(app) == "Notes (1)"
         assert store_state(app) == "read-only"  # in the status line, after the notification has gone

@@ -315,8 +315,8 @@ def open_store(db: str | Path | None = None) -> tuple[Store, list[str], str | No
     except StoreError as exc:
         reason += f"; nor can it be read: {exc}"
         shown = Store.memory()
-    if not (count := len(shown)):
+    if shown.is_empty():  # (not counted: a database of a million annotations would take a minute)
         return in_memory(shown, reason)
-    listed = "its annotation is shown" if count == 1 else f"its {count:,} annotations are shown"
+    listed = "its annotations are shown"
     warning = f"opened read-only: {reason}; {listed}, and changes last for this session only (not saved)"
     return shown, [warning], "read-only"

@@ -74,7 +74,16 @@ Import what you need from this package; the modules are its implementation.
 
 from __future__ import annotations
 
-from tui.core.store.api import DB_NAME, ENV_VAR, MergeResult, Store, data_folder, default_db_path, restore_database
+from tui.core.store.api import (
+    DB_NAME,
+    ENV_VAR,
+    MergeResult,
+    Restored,
+    Store,
+    data_folder,
+    default_db_path,
+    restore_database,
+)
 from tui.core.store.bookmark import Bookmark
 from tui.core.store.errors import CorruptDatabaseError, NotWritableError, StoreError
 from tui.core.store.fileformat import parse_database, serialise_database
@@ -108,6 +117,7 @@ __all__ = [
     "Bookmark",
     "CorruptDatabaseError",
     "MergeResult",
+    "Restored",
     "NotWritableError",
     "Store",
     "StoreError",

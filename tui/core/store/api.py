@@ -253,6 +253,7 @@ class Store:
         a bucket is read when asked for, as here."""
         with self._thread_lock:
             copy = Store(OverlayPlace(self._place), None)
+            copy._scratch, self._scratch = self._scratch, None  # the copy reads it: removed when it closes
             copy.warnings = list(self.warnings)
             copy._bookmark_at = dict(self._bookmark_at)
             return copy
@@ -781,6 +782,11 @@ class Store:
         return len(ids)
 
     @_synchronised
+    def is_empty(self) -> bool:
+        """Whether the store holds no annotation (reads buckets until it finds one)."""
+        return not any(index.by_id for _, index in self._scan("docs"))
+
+    @_synchronised
     def add(self, annotation: Annotation) -> Annotation:
         """Save a new annotation. Raises ``ValueError`` if its id is already stored, or was
         deleted after this version was made."""
@@ -1242,15 +1248,23 @@ class Store:
         return convert.dump(self, out)
 
 
+@dataclass(frozen=True)
+class Restored:
+    """What :func:`restore_database` did: the records of each table it restored, and warnings."""
+
+    counts: dict[str, int]
+    warnings: list[str]
+
+
 def restore_database(
     source: str | os.PathLike[str],
     path: str | os.PathLike[str] | None = None,
     *,
     env: Mapping[str, str] | None = None,
     replace: bool = False,
-) -> list[str]:
+) -> Restored:
     """Make the database at ``path`` (default :func:`default_db_path`) from ``source``, a dump
-    (:meth:`Store.dump`) or any single-file database; returns warnings. A database already
+    (:meth:`Store.dump`) or any single-file database; says how many records of each table. A database already
     there is refused, or with ``replace`` kept aside (renamed, with its data folder) first.
     Raises :class:`StoreError` with one line."""
     source = Path(source)
@@ -1291,9 +1305,12 @@ def restore_database(
                 os.rename(old, new)
         warnings.append(f"kept the database that was at {db_path.name} as {aside.name} (open it with --db)")
 
+    counts: Counter[str] = Counter()
     with WriterLock(target, 10.0):
         try:
-            warnings += convert.build_from_file(source, folder, schema, before_install=keep_aside if there else None)
+            warnings += convert.build_from_file(
+                source, folder, schema, before_install=keep_aside if there else None, counted=counts
+            )
         except CorruptDatabaseError as exc:
             raise StoreError(f"{source} {exc}") from None
         manifest = AtomicJSONStorage(target, lock=False, shown=str(db_path))
@@ -1301,7 +1318,7 @@ def restore_database(
             manifest.write(convert.manifest_data())
         finally:
             manifest.close()
-    return warnings
+    return Restored(dict(counts), warnings)
 
 
 def _same_copy(path: Path, suffix: str) -> Path | None:

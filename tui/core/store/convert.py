@@ -284,6 +284,7 @@ def build_from_file(
     schema: int,
     *,
     before_install: Callable[[], None] | None = None,
+    counted: Counter[str] | None = None,
 ) -> list[str]:
     """Build the buckets of the single-file database at ``path`` (of ``schema``) as the data
     folder ``root``; returns the warnings. The buckets are built in a folder
@@ -301,13 +302,16 @@ def build_from_file(
         spill.mkdir()
         mark = source_mark(path)
         warnings: list[str] = []
+        tables: Counter[str] = Counter()
         try:
-            counts, tags, spelling = _spill(_records_of(path, schema, warnings, whole=False), spill)
+            counts, tags, spelling = _spill(_records_of(path, schema, warnings, whole=False), spill, tables)
         except NotInLines:  # laid out otherwise after all: read whole (within its limit)
             shutil.rmtree(spill)
             spill.mkdir()
-            warnings = []
-            counts, tags, spelling = _spill(_records_of(path, schema, warnings, whole=True), spill)
+            warnings, tables = [], Counter()
+            counts, tags, spelling = _spill(_records_of(path, schema, warnings, whole=True), spill, tables)
+        if counted is not None:
+            counted.update(tables)
         built = work / "built"
         built.mkdir(mode=0o700)
         for shelf in (*SHELVES, SCRATCH):
@@ -349,7 +353,9 @@ def _depth(count: int) -> int:
     return depth
 
 
-def _spill(records: Iterator[tuple[str, str, Any]], spill: Path) -> tuple[Counter[str], Counter[str], dict[str, str]]:
+def _spill(
+    records: Iterator[tuple[str, str, Any]], spill: Path, tables: Counter[str]
+) -> tuple[Counter[str], Counter[str], dict[str, str]]:
     counts: Counter[str] = Counter()
     tags: Counter[str] = Counter()
     spelling: dict[str, str] = {}
@@ -360,6 +366,8 @@ def _spill(records: Iterator[tuple[str, str, Any]], spill: Path) -> tuple[Counte
             raise CorruptDatabaseError(
                 f"is not a TinyDB database (a record id in {shown_table(table)} is not a number)"
             )
+        if table != META:
+            tables[table] += 1
         if table == ANNOTATIONS and is_annotation(record) and isinstance(record.get("tags"), list):
             for tag in dict.fromkeys(t for t in record["tags"] if isinstance(t, str) and t):
                 tags[tag.casefold()] += 1
