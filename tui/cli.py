@@ -615,6 +615,8 @@ def _dump_to_file(store: Store, out: Path) -> dict[str, int]:
     dump is complete and on disk, through a symbolic link (the link stays), keeping the mode of the
     file it replaces (a new one is private, as the database's files are); a FIFO or a character
     device (``/dev/stdout``, ``/dev/null``) is written into."""
+    from tui.core.store import fsync_directory
+
     try:
         mode: int | None = os.stat(out).st_mode
     except FileNotFoundError:
@@ -638,22 +640,8 @@ def _dump_to_file(store: Store, out: Path) -> dict[str, int]:
         with suppress(OSError):
             os.unlink(tmp)
         raise
-    _fsync_directory(target.parent)
+    fsync_directory(target.parent)
     return counts
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make a rename in ``directory`` last through a crash (where directories can be fsynced)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _run_restore(args: argparse.Namespace) -> int:
@@ -719,23 +707,24 @@ def _plain_dump(name: str, target: Path) -> Iterator[Path]:
             stream.close()
 
 
-def _looks_like_exported_annotations(path: Path) -> bool:
-    """Whether a file refused as a dump is an export (W3C JSON-LD or Sorot's JSONL) instead."""
+def _head(path: str | os.PathLike[str]) -> bytes:
+    """The first 4 KB of a file (nothing if it cannot be read), to tell what kind it is."""
     try:
         with open(path, "rb") as handle:
-            head = handle.read(4096)
+            return handle.read(4096)
     except OSError:
-        return False
+        return b""
+
+
+def _looks_like_exported_annotations(path: Path) -> bool:
+    """Whether a file refused as a dump is an export (W3C JSON-LD or Sorot's JSONL) instead."""
+    head = _head(path)
     return b'"@context"' in head or (head.lstrip().startswith(b'{"') and b'"document"' in head and b'"quote"' in head)
 
 
 def looks_like_a_dump(name: str) -> bool:
     """Whether a file refused by ``sorot import`` is a database (a dump, or a database file)."""
-    try:
-        with open(name, "rb") as handle:
-            head = handle.read(4096)
-    except OSError:
-        return False
+    head = _head(name)
     return head.startswith(b'{\n"meta":{') or (b'"meta"' in head and b'"schema"' in head)
 
 

@@ -99,7 +99,7 @@ from tui.core.store.schema import (
     SCHEMA,
     SINGLE_FILE_SCHEMA,
 )
-from tui.core.store.storage import AtomicJSONStorage, unwritable_reason
+from tui.core.store.storage import AtomicJSONStorage, fsync_directory, unwritable_reason
 
 __all__ = [
     "ANNOTATIONS",
@@ -123,6 +123,7 @@ __all__ = [
     "StoreError",
     "data_folder",
     "default_db_path",
+    "fsync_directory",
     "restore_database",
     "lock_file_problem",
     "parse_database",

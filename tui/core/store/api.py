@@ -223,13 +223,7 @@ class Store:
         if target.exists() and not target.is_file():  # a device or a FIFO is never read nor replaced
             raise StoreError(not_a_database(db_path, target.stat().st_mode))
         if not read_only:
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise NotWritableError(f"cannot create {target.parent}: {exc.strerror or exc}") from None
-            problem = unwritable_reason(target)
-            if problem is not None:
-                raise NotWritableError(problem)
+            _takes_saves(target)
         place = DiskPlace(data_folder(target), read_only=read_only, shown=str(db_path))
         lock = None if read_only else WriterLock(target, lock_timeout, place.progress)
         manifest = AtomicJSONStorage(target, read_only=read_only, lock=lock)
@@ -1289,13 +1283,7 @@ def restore_database(
         raise StoreError(f"{source} {exc}") from None
     if schema > SINGLE_FILE_SCHEMA:
         raise StoreError(f"{source} is a database's manifest, not a dump (make one with `sorot db dump`)")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise NotWritableError(f"cannot create {target.parent}: {exc.strerror or exc}") from None
-    problem = unwritable_reason(target)
-    if problem is not None:
-        raise NotWritableError(problem)
+    _takes_saves(target)
     warnings: list[str] = []
 
     def keep_aside() -> None:  # only once the new database is built: a bad dump leaves the old one
@@ -1319,6 +1307,18 @@ def restore_database(
         finally:
             manifest.close()
     return Restored(dict(counts), warnings)
+
+
+def _takes_saves(target: Path) -> None:
+    """Make the folder of a database to be written, or raise :class:`NotWritableError` saying
+    why annotations cannot be saved there."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise NotWritableError(f"cannot create {target.parent}: {exc.strerror or exc}") from None
+    problem = unwritable_reason(target)
+    if problem is not None:
+        raise NotWritableError(problem)
 
 
 def _same_copy(path: Path, suffix: str) -> Path | None:

@@ -44,6 +44,7 @@ from tui.core.store.schema import (
     schema_of,
 )
 from tui.core.store.shelf import MAX_DEPTH, SCRATCH, SHELVES, SPLIT_AT, TAGS_FILE, bucket_name, free_name, route
+from tui.core.store.storage import fsync_directory
 
 if TYPE_CHECKING:
     from tui.core.store.api import Store
@@ -337,7 +338,7 @@ def build_from_file(
         if os.path.lexists(root):  # a conversion cut short (checked by the caller): the same data
             os.rename(root, free_name(root, ".stale-" + datetime.now().strftime("%Y%m%d-%H%M%S")))
         os.rename(built, root)
-        _fsync_directory(root.parent)
+        fsync_directory(root.parent)
         return warnings
     except OSError as exc:
         raise StoreError(f"cannot convert {path}: {exc.strerror or exc}") from None
@@ -442,20 +443,7 @@ def _sync_tree(root: Path) -> None:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-        _fsync_directory(Path(folder))
-
-
-def _fsync_directory(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+        fsync_directory(Path(folder))
 
 
 # -- dumping ------------------------------------------------------------------------------------

@@ -198,7 +198,7 @@ class AtomicJSONStorage(Storage):
                 raise StoreError(f"cannot save {self.shown}: {exc.strerror or exc}") from None
             raise
         if self.durable:
-            _fsync_directory(directory)
+            fsync_directory(directory)
         self._hold(handle, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
 
 
@@ -275,7 +275,7 @@ def remove_stale_temporaries(path: Path) -> None:
             tmp.unlink()
 
 
-def _fsync_directory(directory: Path) -> None:
+def fsync_directory(directory: Path) -> None:
     """Make the rename itself durable; not every platform can open a directory."""
     try:
         fd = os.open(directory, os.O_RDONLY)
