@@ -1,31 +1,39 @@
-"""Where annotations, reading positions and bookmarks live: one TinyDB JSON file, kept safe.
+"""Where annotations, reading positions and bookmarks live: a TinyDB database kept safe at any size.
 
-Annotations are the one thing Sorot holds that cannot be recomputed, so the file is handled
-with care:
+The path the user names (``--db PATH``, ``$SOROT_DB``, ``sorot.json``) is the database's
+**manifest**, a small TinyDB file holding its schema; the data is in the folder beside it,
+``PATH.d``, in TinyDB files called buckets (:mod:`.shelf`): ``docs/`` (a document's
+annotations, tombstones, reading position, bookmarks and the paths its text was found at, in
+the bucket of its sha256), ``ids/`` (which document's bucket holds each annotation id),
+``paths/`` (which texts were found at each path, which documents name it), ``other/`` (tables
+Sorot does not know) and ``tags.json`` (tag counts, for completion). A bucket past 2,000
+records splits in sixteen, so a change reads and writes a few small files whatever the size
+of the database. Annotations are the one thing Sorot holds that cannot be recomputed, so every
+file is handled with care:
 
-* every write goes to a temporary file in the same directory, is fsynced, and renamed over the
-  database (then the directory is fsynced): a crash or ``kill -9`` leaves the old file or the
-  new one, never half of one;
-* a database path that is a symbolic link is followed once, at opening: the lock, the
-  temporary files and any file put aside live beside the link's target, and saves replace the
-  target, so the link stays a link (a link to nothing is refused);
-* every read-modify-write holds a file lock (``NAME.lock``, via ``filelock``) and re-reads the
-  file first, so two ``sorot`` processes on one database do not lose each other's writes. The
-  lock's timeout counts time in which the database did not change: no save is refused while
-  other processes keep saving (see :class:`~tui.core.store.lock.WriterLock`);
-* a file that is not JSON, or not a Sorot database (nested too deeply, a record id that is not a
-  number, a schema version that makes no sense...), is renamed aside untouched
-  (``NAME.corrupt-YYYYMMDD-HHMMSS``), the reason goes to :attr:`Store.warnings` in one line that
-  never quotes the file, and an empty database takes its place;
+* every write of a bucket or the manifest goes to a temporary file on the same file system, is
+  fsynced, and renamed over it (then the folder is fsynced): a crash or ``kill -9`` leaves the
+  old file or the new one, never half of one; a change that touches several buckets writes them
+  in an order that no crash between two of them turns into a loss (:mod:`.api`);
+* a database path that is a symbolic link is followed once, at opening: the lock, the data
+  folder, the temporary files and any file put aside live beside the link's target (a link to
+  nothing is refused); a bucket that is a link, a directory or a FIFO is damage, never followed;
+* every change holds the database's file lock (``NAME.lock``, via ``filelock``) and re-reads
+  the buckets it touches, so two ``sorot`` processes on one database do not lose each other's
+  writes. The lock's timeout counts time in which the database did not change (see
+  :class:`~tui.core.store.lock.WriterLock`);
+* a manifest that is not a Sorot database is renamed aside untouched
+  (``NAME.corrupt-YYYYMMDD-HHMMSS``, its folder with it) and a new database started; a bucket
+  that cannot be read is skipped with one warning and renamed aside by the first change that
+  needs it: the rest of the database is untouched. Messages never quote a file;
 * a record that is not what its table holds (an annotation that is a list, a position given as
-  text...) is skipped, counted in one warning, and kept in the file as it was;
-* the file carries a schema version (table ``meta``); older files are migrated, after a copy of
-  the old file is kept beside it;
+  text...) is skipped, counted in one warning, and kept in its bucket as it was;
+* a single-file database (schema 0 or 1, as Sorot kept one before) is converted on first open,
+  streamed, after a byte-for-byte backup (:mod:`.convert`); :meth:`Store.dump` and
+  :func:`restore_database` are a complete backup in that single-file form;
 * several processes write deltas: a version of an annotation replaces a stored one only when it
-  is not older (``updated``), and a deletion leaves a tombstone (table ``deleted``) that older
-  versions cannot get past, so one process never undoes another's edit or deletion;
-* table ``documents`` records which text (sha256) the reader found at which path: the only
-  paths export reads a document from (a path inside an annotation is metadata, maybe imported).
+  is not older (``updated``), and a deletion leaves a tombstone that older versions cannot get
+  past, so one process never undoes another's edit or deletion.
 
 A database that cannot be written (a read-only file, directory or mount; a lock file that cannot
 be created) raises :class:`NotWritableError` at once; it can still be opened ``read_only``.
@@ -33,41 +41,22 @@ be created) raises :class:`NotWritableError` at once; it can still be opened ``r
 What TinyDB is used for, and what is bypassed on purpose
 --------------------------------------------------------
 
-TinyDB gives the store two things: the **file format** and the **Storage interface**.
+TinyDB gives the store two things: the **file format** and the **Storage interface**. Every
+bucket, the manifest and a dump are valid TinyDB databases (records keyed by TinyDB document
+ids), so TinyDB, or any JSON reader, opens them; they are written one record per line, and each
+record keeps its line, so saving one annotation serialises one record (:mod:`.fileformat`).
+:class:`AtomicJSONStorage` is a ``tinydb.storages.Storage`` and works under TinyDB itself.
+Bypassed on purpose: TinyDB's table and query layer (no ``db.table(...)``, ``insert`` or
+``Query`` in the store): each bucket's lookups come from its own index (:mod:`.index`), and one
+write of a bucket changes several of its tables at once (a deletion and its tombstone), which
+TinyDB's tables, one write per table, cannot do.
 
-* The file is a valid TinyDB database (tables ``annotations``, ``positions``, ``bookmarks``,
-  ``documents``, ``deleted``, ``meta``; records keyed by TinyDB document ids), so TinyDB, or
-  any JSON reader, opens it. It is written one record per line, and each record keeps the line
-  it was read from or written as, so saving one annotation into a database of 10,000
-  serialises one record, not 10,000 (:mod:`.fileformat`).
-* :class:`AtomicJSONStorage` is a ``tinydb.storages.Storage`` (``read``, ``write``, ``close``)
-  and works under TinyDB itself (a test runs TinyDB's table API over it); the store's memory
-  variant is TinyDB's ``MemoryStorage``. A :class:`~tinydb.TinyDB` object is made over each
-  storage and closes it.
-
-Bypassed on purpose: TinyDB's table and query layer. There is no ``db.table(...)``, ``insert``,
-``search`` or ``Query`` anywhere in the store, so do not look for them. The store reads the
-storage's whole state (``{table: {id: record}}``), answers lookups from its own index
-(:mod:`.index`: one step per lookup where a TinyDB query scans the table), and writes one new
-state per change, with changes to several tables in one atomic write (a deletion and its
-tombstone), which TinyDB's tables, one write per table, cannot do. TinyDB's tables also keep
-their next id and their query results cached, which another process's save makes stale. Nor is
-TinyDB's ``JSONStorage`` used: it rewrites the file in place (a crash mid-write leaves half of
-it), serialises every record on every save, parses the whole file on every read, and takes no
-lock.
-
-The modules, from the bottom up:
-
-* :mod:`.errors`: :class:`StoreError` and its kinds;
-* :mod:`.fileformat`: the file's bytes, one record per line, each record keeping its line;
-* :mod:`.lock`: the file lock and its timeout that counts time without progress;
-* :mod:`.closer`: the background thread that closes replaced files;
-* :mod:`.storage`: the TinyDB ``Storage``: atomic writes, re-reads only of a changed file, the
-  checks of what a database path is and whether it takes saves;
-* :mod:`.schema`: the tables, the schema version, the migrations from older versions;
-* :mod:`.bookmark`: :class:`Bookmark`;
-* :mod:`.index`: the lookups over the data read last, and which records are damaged;
-* :mod:`.api`: :class:`Store`, :class:`MergeResult`, :func:`default_db_path`.
+The modules, from the bottom up: :mod:`.errors`, :mod:`.fileformat`, :mod:`.lock`,
+:mod:`.closer`, :mod:`.storage` (the atomic ``Storage``), :mod:`.schema` (tables, versions,
+the migration from schema 0), :mod:`.bookmark`, :mod:`.index` (one bucket's lookups),
+:mod:`.shelf` (where buckets are, how records are routed, how a bucket splits), :mod:`.bucket`
+(one bucket: its file, index and changes), :mod:`.convert` (single file to buckets and back),
+:mod:`.api` (:class:`Store`, :func:`restore_database`, :func:`default_db_path`).
 
 Import what you need from this package; the modules are its implementation.
 """

@@ -23,6 +23,7 @@ import filecmp
 import functools
 import os
 import shutil
+import stat
 import tempfile
 import threading
 from collections import Counter, OrderedDict
@@ -185,11 +186,9 @@ class Store:
     @property
     def lock_path(self) -> Path | None:
         """The lock file beside the database (its link's target); None for a store in memory."""
-        return (
-            Path(self._lock.path)
-            if self._lock is not None
-            else (Path(f"{self._manifest.path}.lock") if self._manifest is not None else None)
-        )
+        if self._manifest is None:
+            return None
+        return Path(f"{self._manifest.path}.lock")
 
     @property
     def data_path(self) -> Path | None:
@@ -1359,8 +1358,6 @@ def _unlink(path: Path) -> None:
 
 
 def _regular(mode: int) -> bool:
-    import stat
-
     return stat.S_ISREG(mode)
 
 

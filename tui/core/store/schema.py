@@ -1,15 +1,17 @@
 """The database's tables, its schema version, and the upgrades from older versions.
 
-The file is a TinyDB database of six tables: ``annotations``, ``positions`` (where the reader
-was in each document), ``bookmarks``, ``documents`` (which text, by sha256, the reader found at
-which path), ``deleted`` (the tombstones of deleted annotations) and ``meta``, whose one record
-holds the schema version. Records are keyed by TinyDB document ids, decimal strings counted up
-from 1 (:func:`doc_id`, :func:`next_key`).
+The records live in six tables: ``annotations``, ``positions`` (where the reader was in each
+document), ``bookmarks``, ``documents`` (which text, by sha256, the reader found at which path),
+``deleted`` (the tombstones of deleted annotations) and ``meta``, whose one record holds the
+schema version; schema 2 spreads them over buckets (:mod:`.shelf`) with three lookup tables of
+its own (``ids``, ``named``, ``tags``), and keeps only ``meta`` in the manifest. A single-file
+database (schema 0 or 1, and a dump) holds all six in one file. Records are keyed by TinyDB
+document ids, decimal strings counted up from 1 (:func:`doc_id`, :func:`next_key`).
 
 :func:`schema_of` reads a file's version, or says why the file is not a Sorot database at all.
-An older file is upgraded by ``MIGRATIONS[version]``, one version at a time, each step taking
-the file's tables and giving the new tables and how many records it could not upgrade (those
-stay as they were).
+A schema-0 file is upgraded to schema 1 by ``MIGRATIONS[0]`` (taking the file's tables and
+giving the new tables and how many records it could not upgrade, which stay as they were),
+then converted to buckets (:mod:`.convert`).
 """
 
 from __future__ import annotations
