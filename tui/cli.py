@@ -683,12 +683,14 @@ def _run_restore(args: argparse.Namespace) -> int:
 
 @contextmanager
 def _plain_dump(name: str, target: Path) -> Iterator[Path]:
-    """The dump to restore as a file: ``name`` itself, or (standard input, a gzip file) a copy
-    made beside the database, streamed (any size, bounded memory), removed afterwards."""
+    """The dump to restore as a file: ``name`` itself, or (standard input, a pipe such as
+    ``<(zcat dump.gz)``, a gzip file) a copy made beside the database, streamed (any size,
+    bounded memory), removed afterwards."""
     stream: IO[bytes] = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115 - closed below
     try:
         head = stream.peek(2)[:2] if hasattr(stream, "peek") else b""
-        if name != "-" and head != b"\x1f\x8b":
+        regular = name != "-" and stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
+        if regular and head != b"\x1f\x8b":
             yield Path(name)
             return
         if head == b"\x1f\x8b":
@@ -708,8 +710,11 @@ def _plain_dump(name: str, target: Path) -> Iterator[Path]:
 
 
 def _head(path: str | os.PathLike[str]) -> bytes:
-    """The first 4 KB of a file (nothing if it cannot be read), to tell what kind it is."""
+    """The first 4 KB of a regular file (nothing for anything else, or a file that cannot be
+    read), to tell what kind it is: a FIFO is never opened, which could wait for a writer forever."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return b""
         with open(path, "rb") as handle:
             return handle.read(4096)
     except OSError:

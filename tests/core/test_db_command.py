@@ -575,3 +575,20 @@ def test_import_and_restore_say_which_one_a_file_is_for(library: Library, sorot:
     line = one_line_error(sorot("db", "restore", exported, "--db", tmp_path / "y.json"))
     assert line.endswith("it looks like exported annotations: add them to a database with `sorot import`")
     assert not (tmp_path / "y.json").exists()
+
+
+def test_a_dump_through_a_pipe_is_restored(library: Library, sorot: Run, tmp_path: Path) -> None:
+    """`sorot db restore <(zcat backup.json.gz)`: the shell hands over a FIFO, read once, copied."""
+    import threading
+
+    dump = dump_of(sorot, library.db, tmp_path / "cadangan.json")
+    pipe = tmp_path / "pipa"
+    os.mkfifo(pipe)
+    writer = threading.Thread(target=lambda: pipe.write_bytes(dump.read_bytes()))
+    writer.start()
+    try:
+        result = sorot("db", "restore", pipe, "--db", tmp_path / "dari-pipa.json", timeout=60)
+    finally:
+        writer.join(60)
+    assert result.returncode == 0, result.stderr
+    assert state(tmp_path / "dari-pipa.json") == state(library.db)
