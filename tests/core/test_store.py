@@ -10,6 +10,7 @@ import shutil
 import signal
 import stat
 import sys
+import tempfile
 import time
 from collections import Counter
 from dataclasses import replace
@@ -1417,3 +1418,94 @@ def test_what_the_app_shows_of_a_read_only_single_file_outlives_the_store_it_cam
     shown.close()
     assert not Path(scratch.name).exists()
     assert Store.memory().is_empty()
+
+
+@pytest.mark.parametrize(
+    "parent", [b"", b"{}\n", b'{"annotations":{}}\n'], ids=["empty-file", "brought-back", "no-records"]
+)
+def test_a_first_bucket_brought_back_beside_its_children_hides_and_loses_nothing(tmp_path: Path, parent: bytes) -> None:
+    """A sync tool (or a backup) puts `docs/_.json` back after the shelf split: it would hide
+    every child, and the next split would write over them. Settled at opening: all kept."""
+    db = tmp_path / "catatan.json"
+    anns = _split_database(db)
+    (tmp_path / "catatan.json.d" / "docs" / "_.json").write_bytes(parent)
+    with Store.open(db) as s:
+        assert len(s) == len(anns)
+        s.add(note(TEXT, "Joko Widodo"))
+    with Store.open(db) as s:
+        assert len(s) == len(anns) + 1
+
+
+def test_a_bucket_brought_back_deeper_is_settled_by_the_first_change_that_finds_it(tmp_path: Path) -> None:
+    db = tmp_path / "catatan.json"
+    anns = _split_database(db, documents=600)
+    docs = tmp_path / "catatan.json.d" / "docs"
+    split = sorted(p.name[1:-5] for p in docs.glob("_??.json"))[0][0]  # a bucket split once more
+    (docs / f"_{split}.json").write_bytes(b"{}\n")
+    with Store.open(db) as s:
+        for ann in anns:
+            s.edit(ann.id, note="dicari")  # each edit finds its annotation: none is hidden
+    with Store.open(db) as s:
+        assert len(s) == len(anns) and {a.note for a in s.all_annotations()} == {"dicari"}
+
+
+@pytest.mark.parametrize("damage", ["not-json", "directory", "link"])
+def test_damaged_tag_counts_are_put_aside_and_tagged_saves_go_on(tmp_path: Path, damage: str) -> None:
+    db = tmp_path / "catatan.json"
+    with Store.open(db) as s:
+        s.add(note(TEXT, "Joko Widodo", tags=["politik"]))
+    tags = tmp_path / "catatan.json.d" / "tags.json"
+    tags.unlink()
+    if damage == "not-json":
+        tags.write_text("{not json")
+    elif damage == "directory":
+        tags.mkdir()
+    else:
+        tags.symlink_to("/etc/hostname")
+    with Store.open(db) as s:
+        s.add(note(TEXT, "Senin pagi", tags=["cuaca"]))
+        s.add(note(TEXT, "Jawa Tengah", tags=["cuaca"]))
+        assert s.tags() == ["cuaca"]  # counted again from here on
+        assert [w for w in s.warnings if "tags.json" in w and "kept it as" in w]
+    assert list(tags.parent.glob("tags.json.corrupt-*"))
+
+
+def test_temporary_files_of_saves_and_dumps_live_in_the_data_folders_tmp(tmp_path: Path, monkeypatch) -> None:
+    db = tmp_path / "catatan.json"
+    made: list[str] = []
+    real_mkstemp = tempfile.mkstemp
+
+    def recording(*args, **kwargs):
+        made.append(str(kwargs.get("dir")))
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", recording)
+    with Store.open(db) as s:
+        s.add(note(TEXT, "Joko Widodo", tags=["politik"]))
+        s.set_position(DOC, 4)
+        with open(tmp_path / "cadangan.json", "wb") as out:
+            s.dump(out)
+    bucket_saves = [d for d in made if "catatan.json.d" in d]
+    assert bucket_saves and all(d.endswith("catatan.json.d/tmp") for d in bucket_saves)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "cadangan.json",
+        "catatan.json",
+        "catatan.json.d",
+        "catatan.json.lock",
+    ]
+    (tmp_path / "catatan.json.d" / "tmp" / "._0.json.x1.tmp").write_text("{")  # a writer killed mid-save
+    (tmp_path / "catatan.json.d" / "tmp" / ".dump-x2.tmp").mkdir()  # a dump killed midway
+    Store.open(db).close()
+    assert list((tmp_path / "catatan.json.d" / "tmp").iterdir()) == []
+
+
+def test_a_tmp_that_is_not_a_folder_is_put_aside_and_saves_go_on(tmp_path: Path) -> None:
+    db = tmp_path / "catatan.json"
+    Store.open(db).close()
+    scratch = tmp_path / "catatan.json.d" / "tmp"
+    scratch.rmdir()
+    scratch.write_text("bukan folder")
+    with Store.open(db) as s:
+        s.add(note(TEXT, "Joko Widodo"))
+        assert len(s) == 1
+    assert scratch.is_dir() and list(scratch.parent.glob("tmp.corrupt-*"))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import filecmp
 import functools
+import json
 import os
 import shutil
 import stat
@@ -60,6 +61,7 @@ from tui.core.store.schema import (
 from tui.core.store.shelf import (
     HEX,
     MAX_DEPTH,
+    SHELVES,
     SPLIT_AT,
     DiskPlace,
     MemoryPlace,
@@ -279,11 +281,16 @@ class Store:
         if self._lock is not None and self._lock.acquire(wait=False):
             try:  # temporaries are only ever a lock holder's: with the lock free, they are a dead writer's
                 for tmp in [*convert.stale_temporaries(manifest.path), *place.temporaries()]:
-                    _unlink(tmp)
+                    if tmp.is_dir() and not tmp.is_symlink():
+                        shutil.rmtree(tmp, ignore_errors=True)  # a dump's scratch folder
+                    else:
+                        _unlink(tmp)
             finally:
                 self._lock.release()
         state, detail = self._examine()
         if state == "ready":
+            if not self.read_only:
+                self._settle_roots()
             return
         if self.read_only:
             if state == "unusable":
@@ -304,6 +311,23 @@ class Store:
                     state = "missing"
             if state == "missing":
                 self._create()
+
+    def _settle_roots(self) -> None:
+        """A shelf's first bucket found beside its children (brought back by a sync tool or a
+        backup, or a first split cut short) would hide every record of the shelf from readers
+        until a change settled it: settled at opening, when nobody holds the lock."""
+        place = self._place
+        if not isinstance(place, DiskPlace) or self._lock is None:
+            return
+        for shelf in SHELVES:
+            if place.exists_file(shelf, "") and any(place.exists_file(shelf, digit) for digit in HEX):
+                if not self._lock.acquire(wait=False):
+                    return
+                try:
+                    with self._writing():
+                        self._settle(shelf, "")
+                finally:
+                    self._lock.release()
 
     def _examine(self) -> tuple[str, Any]:
         """What the manifest is now: ``ready``, ``missing`` (or empty), ``single`` (a single-file
@@ -502,7 +526,24 @@ class Store:
             raise NotWritableError(f"{manifest.path} is read-only now (chmod a-w)")
 
     def _bucket(self, shelf: str, key: str, *, fresh: bool = False) -> Bucket:
-        return self._bucket_at(shelf, self._place.covering(shelf, route(key), fresh=fresh))
+        """The bucket of ``key`` on ``shelf``; ``fresh`` (a change, under the lock): one that
+        cannot be read is put aside first, and one found beside its own children is settled
+        (:meth:`_settle`), each time looking again for the bucket that holds ``key`` now."""
+        routed = route(key)
+        for _ in range(MAX_DEPTH + 2):
+            prefix = self._place.covering(shelf, routed, fresh=fresh)
+            bucket = self._bucket_at(shelf, prefix)
+            if not fresh:
+                return bucket
+            bucket.index(writing=True)
+            if not self._place.exists(shelf, prefix) and bucket.put_aside:
+                bucket.put_aside = False
+                continue  # put aside: the bucket that holds the key may be one of its children
+            if len(prefix) < MAX_DEPTH and self._place.exists(shelf, prefix + routed[len(prefix)]):
+                self._settle(shelf, prefix)
+                continue
+            return bucket
+        raise StoreError(f"{self.path}: the buckets of {shelf}/ keep changing")  # pragma: no cover
 
     def _bucket_at(self, shelf: str, prefix: str, *, keep: bool = True) -> Bucket:
         key = (shelf, prefix)
@@ -577,25 +618,29 @@ class Store:
                 _close(bucket)
 
     def _split_if_full(self, bucket: Bucket) -> None:
-        """Split a bucket grown past :data:`SPLIT_AT` records in sixteen (under the lock):
-        children first, then the parent removed, which is the moment the split takes effect."""
+        """Split a bucket grown past :data:`SPLIT_AT` records in sixteen (under the lock)."""
         index = bucket.index(writing=True)
         if index.size <= self.split_at or len(bucket.prefix) >= MAX_DEPTH or bucket.shelf == "":
             return
-        depth = len(bucket.prefix)
+        self._split(bucket.shelf, bucket.prefix, bucket.data())
+
+    def _split(self, shelf: str, prefix: str, tables: Mapping[str, Mapping[str, Any]], *, forced: bool = False) -> None:
+        """Write ``tables`` (the records of bucket ``prefix``) as its sixteen children, then remove
+        the bucket: children first, so that the parent's removal is the moment the split takes
+        effect (a crash before it leaves the parent, which holds every record)."""
+        depth = len(prefix)
         children: dict[str, dict[str, dict[str, Any]]] = {h: {} for h in HEX}
         routes = set()
-        for table, records in bucket.data().items():
+        for table, records in tables.items():
             for key, record in records.items():
-                routed = route(_routing_key(bucket.shelf, table, key, record))
+                routed = route(_routing_key(shelf, table, key, record))
                 routes.add(routed)
                 children[routed[depth]].setdefault(table, {})[key] = record
-        if len(routes) < 2:
+        if len(routes) < 2 and not forced:
             return  # one document's records: a split would not divide them
-        shelf, prefix = bucket.shelf, bucket.prefix
-        for digit, tables in children.items():
+        for digit, child_tables in children.items():
             child = self._bucket_at(shelf, prefix + digit)
-            child.write_whole(tables)
+            child.write_whole(child_tables)
         self._place.forget(shelf)
         for stale in self._place.prefixes(shelf, fresh=True):
             if stale.startswith(prefix) and len(stale) > depth + 1:
@@ -605,6 +650,25 @@ class Store:
         self._forget_bucket(shelf, prefix)
         for digit in HEX:
             self._split_if_full(self._bucket_at(shelf, prefix + digit))
+
+    def _settle(self, shelf: str, prefix: str) -> None:
+        """A bucket found beside buckets split from it: a split cut short (the children are
+        copies of its records, maybe older), or a bucket brought back after its split (by a sync
+        tool, a backup, a hand), which would hide the children's records. Either way every
+        record of both is kept, the newest version of each (a tombstone still holding against
+        an older annotation), and the split is done again (under the lock)."""
+        parent = self._bucket_at(shelf, prefix)
+        parent.index(writing=True)  # one that cannot be read is put aside first
+        merged: dict[str, dict[str, Any]] = {name: dict(table) for name, table in parent.data().items()}
+        for below in sorted(self._place.prefixes(shelf, fresh=True)):
+            if below.startswith(prefix) and len(below) > len(prefix):
+                child = self._bucket_at(shelf, below)
+                child.index(writing=True)
+                merged = _union(shelf, merged, child.data())
+        if self._place.exists(shelf, prefix):
+            self._split(shelf, prefix, merged, forced=True)
+        else:  # put aside: its children stand as they are
+            self._place.forget(shelf)
 
     def _forget_bucket(self, shelf: str, prefix: str) -> None:
         bucket = self._buckets.pop((shelf, prefix), None)
@@ -1387,6 +1451,62 @@ def _fresh_key(fresh: dict[tuple[str, str], int], bucket: Bucket, table: Mapping
     number = fresh.get(where) or next_key(table)
     fresh[where] = number + 1
     return str(number)
+
+
+def _sameness(shelf: str, table: str, key: str, record: Any) -> tuple[Any, str]:
+    """What makes two records of a table the same record, and the field that says which of them
+    is newer ("" when none does: the first one found, the parent's, is kept)."""
+    if not isinstance(record, Mapping):
+        return ("kept", json.dumps(record, sort_keys=True, default=str)), ""
+    document = record.get("document")
+    sha = document.get("sha256") if isinstance(document, Mapping) else None
+    if shelf == "other":
+        return key, ""
+    if table == ANNOTATIONS:
+        return record.get("id"), "updated"
+    if table == DELETED:
+        return record.get("id"), "deleted"
+    if table == POSITIONS:
+        return sha, "updated"
+    if table == BOOKMARKS or table == IDS:
+        return record.get("id"), ""
+    if table in (DOCUMENTS, NAMED):
+        return (record.get("sha256"), record.get("path")), "opened" if table == DOCUMENTS else ""
+    return ("kept", json.dumps(record, sort_keys=True, default=str)), ""
+
+
+def _union(
+    shelf: str, first: Mapping[str, Mapping[str, Any]], second: Mapping[str, Mapping[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """The records of two buckets of one place, each record once, in its newest version; an
+    annotation deleted at or after its newest version (a tombstone) stays deleted."""
+    out: dict[str, dict[str, Any]] = {}
+    for table in dict.fromkeys([*first, *second]):
+        chosen: dict[Any, Any] = {}
+        for records in (first.get(table, {}), second.get(table, {})):
+            for key, record in records.items():
+                ident, newer = _sameness(shelf, table, key, record)
+                if not isinstance(ident, (str, tuple)):  # a damaged record: kept as it is
+                    ident = ("kept", json.dumps(record, sort_keys=True, default=str))
+                held = chosen.get(ident)
+                if held is None or (newer and str(record.get(newer, "")) > str(held.get(newer, ""))):
+                    chosen[ident] = record
+        out[table] = {str(n): record for n, record in enumerate(chosen.values(), start=1)}
+    if shelf == "other":  # unknown tables keep their keys
+        for table in out:
+            out[table] = {**second.get(table, {}), **first.get(table, {})}
+    tombs = {r.get("id"): str(r.get("deleted", "")) for r in out.get(DELETED, {}).values() if isinstance(r, Mapping)}
+    if tombs and ANNOTATIONS in out:
+        out[ANNOTATIONS] = {
+            key: record
+            for key, record in out[ANNOTATIONS].items()
+            if not (
+                isinstance(record, Mapping)
+                and record.get("id") in tombs
+                and tombs[record["id"]] >= str(record.get("updated", ""))
+            )
+        }
+    return out
 
 
 def _routing_key(shelf: str, table: str, key: str, record: Any) -> str:

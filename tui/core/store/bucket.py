@@ -44,6 +44,7 @@ class Bucket:
         self._reads = 0
         self.corrupt: str | None = None  # why the file cannot be read, while it cannot
         self.missing = True  # no file (yet, or any more: split since it was listed)
+        self.put_aside = False  # put aside by the last read under the lock (the store looks again)
         self._reported: set[str] = set()
 
     @property
@@ -101,6 +102,7 @@ class Bucket:
             forget()
         aside = self.place.put_aside(self.shelf, self.prefix, ".corrupt-" + datetime.now().strftime("%Y%m%d-%H%M%S"))
         self._report(f"{self.name} {reason}: kept it as {aside}; the rest of the database is untouched")
+        self.put_aside = True
         self.corrupt = None
         self._index = None
         self._generation = -1

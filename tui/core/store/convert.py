@@ -454,8 +454,8 @@ _DUMPED = (ANNOTATIONS, POSITIONS, BOOKMARKS, DOCUMENTS, DELETED)
 def dump(store: Store, out: IO[bytes]) -> dict[str, int]:
     """Every table of ``store`` as one single-file database (schema 1) written to ``out``."""
     counts: Counter[str] = Counter()
-    try:  # beside the database (the same disk as its data), else the system's temporary folder
-        scratch = tempfile.TemporaryDirectory(prefix=".sorot-dump-", dir=_near(store))
+    try:  # in the database's tmp/ (its disk, swept at opening), else the system's temporary folder
+        scratch = tempfile.TemporaryDirectory(prefix=".dump-", suffix=".tmp", dir=_near(store))
     except OSError:
         scratch = tempfile.TemporaryDirectory(prefix="sorot-dump-")
     with scratch as work:
@@ -535,4 +535,4 @@ def _plain(record: Any) -> Any:
 
 def _near(store: Store) -> str | None:
     folder = store.data_path
-    return str(folder.parent) if folder is not None else None
+    return str(folder / SCRATCH) if folder is not None else None

@@ -28,6 +28,7 @@ import hashlib
 import os
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Union
 
@@ -172,6 +173,8 @@ class DiskPlace(Place):
         return self.root / shelf
 
     def path(self, shelf: str, prefix: str) -> Path:
+        if not shelf:  # the tag counts, a bucket of their own
+            return self.root / TAGS_FILE
         return self.root / shelf / bucket_name(prefix)
 
     def make_folders(self) -> None:
@@ -179,7 +182,10 @@ class DiskPlace(Place):
         that dropped empty folders)."""
         self.root.mkdir(mode=0o700, exist_ok=True)
         for shelf in (*SHELVES, SCRATCH):
-            (self.root / shelf).mkdir(mode=0o700, exist_ok=True)
+            folder = self.root / shelf
+            if os.path.lexists(folder) and not folder.is_dir() or folder.is_symlink():  # not ours: kept aside
+                os.rename(folder, free_name(folder, ".corrupt-" + datetime.now().strftime("%Y%m%d-%H%M%S")))
+            folder.mkdir(mode=0o700, exist_ok=True)
 
     def covering(self, shelf: str, routed: str, *, fresh: bool = False) -> str:
         """The bucket that holds ``routed``, found by asking for each prefix's file in turn (a
@@ -199,6 +205,10 @@ class DiskPlace(Place):
         """No bucket file covers ``routed`` (a new shelf, or a child put aside): the listing says
         which split made its place, as :func:`covering` decides."""
         return covering(self.prefixes(shelf, fresh=True), routed)
+
+    def exists_file(self, shelf: str, prefix: str) -> bool:
+        """Whether the bucket's file is there (one stat, no listing)."""
+        return os.path.lexists(self.path(shelf, prefix))
 
     def begin_change(self) -> None:
         if not self._changing:
@@ -231,31 +241,45 @@ class DiskPlace(Place):
         return found
 
     def storage(self, shelf: str, prefix: str) -> AtomicJSONStorage:
-        return AtomicJSONStorage(
-            self.path(shelf, prefix), read_only=self.read_only, lock=None, shown=self.shown, follow=False
-        )
+        return self._storage(self.path(shelf, prefix))
 
     def tags_storage(self) -> AtomicJSONStorage:
+        return self._storage(self.root / TAGS_FILE)
+
+    def _storage(self, path: Path) -> AtomicJSONStorage:
+        """A bucket's storage: no lock of its own (the store holds the database's), named in
+        messages by the database, never following a link out of the folder, its temporary files
+        in ``tmp/`` (swept at opening); tag counts are saved atomically but not fsynced (they
+        only order completions)."""
         return AtomicJSONStorage(
-            self.root / TAGS_FILE, read_only=self.read_only, lock=None, shown=self.shown, follow=False
+            path,
+            read_only=self.read_only,
+            lock=None,
+            shown=self.shown,
+            follow=False,
+            scratch=self.root / SCRATCH,
+            durable=path.name != TAGS_FILE,
         )
 
     def remove(self, shelf: str, prefix: str) -> None:
+        path = self.path(shelf, prefix)
         try:
-            os.unlink(self.path(shelf, prefix))
+            os.unlink(path)
         except FileNotFoundError:
             pass
+        except IsADirectoryError:  # put there by something else: kept, out of the way
+            os.rename(path, free_name(path, ".corrupt-" + datetime.now().strftime("%Y%m%d-%H%M%S")))
         self._listed.pop(shelf, None)
 
     def describe(self, shelf: str, prefix: str) -> str:
-        return f"{self.root.name}/{shelf}/{bucket_name(prefix)}"
+        return str(self.path(shelf, prefix).relative_to(self.root.parent))
 
     def put_aside(self, shelf: str, prefix: str, suffix: str) -> str:
         path = self.path(shelf, prefix)
         aside = free_name(path, suffix)
         os.rename(path, aside)
         self._listed.pop(shelf, None)
-        return f"{self.root.name}/{shelf}/{aside.name}"
+        return str(aside.relative_to(self.root.parent))
 
     def progress(self) -> Any:
         states: list[object] = []

@@ -114,6 +114,8 @@ class AtomicJSONStorage(Storage):
             return self._data
         try:
             raw = handle.read()
+            if not self.follow and (not raw or raw.isspace()):  # a bucket is never written empty
+                raise CorruptDatabaseError("is empty (a bucket is never written so)")
             data = parse_database(raw) if raw and not raw.isspace() else None
         except BaseException:
             handle.close()
