@@ -145,7 +145,8 @@ def build(dump: Path, db: Path, size: int, seed: int) -> dict[str, Any]:
     doc = write_dump(dump, size, seed)
     dumped = time.perf_counter() - started
     started = time.perf_counter()
-    warnings = restore_database(dump, db)
+    done = restore_database(dump, db)
+    warnings = done.warnings if hasattr(done, "warnings") else done  # (before Restored: a list)
     restored = time.perf_counter() - started
     buckets, total = folder_stats(data_folder(db))
     return {
