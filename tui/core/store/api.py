@@ -320,7 +320,7 @@ class Store:
         if not isinstance(place, DiskPlace) or self._lock is None:
             return
         for shelf in SHELVES:
-            if place.exists_file(shelf, "") and any(place.exists_file(shelf, digit) for digit in HEX):
+            if place.exists(shelf, "") and any(place.exists(shelf, digit) for digit in HEX):
                 if not self._lock.acquire(wait=False):
                     return
                 try:

@@ -206,8 +206,8 @@ class DiskPlace(Place):
         which split made its place, as :func:`covering` decides."""
         return covering(self.prefixes(shelf, fresh=True), routed)
 
-    def exists_file(self, shelf: str, prefix: str) -> bool:
-        """Whether the bucket's file is there (one stat, no listing)."""
+    def exists(self, shelf: str, prefix: str) -> bool:
+        """Whether the bucket's file is there (one stat, not a listing of the shelf)."""
         return os.path.lexists(self.path(shelf, prefix))
 
     def begin_change(self) -> None:
