@@ -1,7 +1,7 @@
 """Where the database's pieces are: shelves of bucket files, each bucket a TinyDB database.
 
 A database is a small manifest file (the path the user names) and a data folder beside it,
-``NAME.d``, holding three **shelves** and one file:
+``NAME.d``, holding four **shelves**, the tag counts and a scratch folder:
 
 * ``docs/``: everything about a document (its annotations and their tombstones, its reading
   position, its bookmarks, and the paths its text was found at), in the bucket of its sha256;
@@ -10,15 +10,19 @@ A database is a small manifest file (the path the user names) and a data folder 
 * ``paths/``: which texts the reader found at each path, and which documents' records name it,
   in the bucket of the path;
 * ``other/``: tables Sorot does not know (kept, dumped and restored as they were);
-* ``tags.json``: how often each tag is used (for completion).
+* ``tags.json``: how often each tag is used (for completion);
+* ``tmp/``: the temporary files of saves under way, renamed into their shelf when complete.
 
 A bucket is one TinyDB JSON file, ``_PREFIX.json``, holding the records whose key hashes
 (:func:`route`) to a hex string starting with ``PREFIX``. A shelf starts as one bucket
 (``_.json``) and a bucket that grows past :data:`SPLIT_AT` records splits in sixteen
 (``_PREFIX0.json`` … ``_PREFIXf.json``), so no bucket grows with the database. A split writes
 the sixteen children first and then removes the parent: while the parent exists it is the one
-that holds its records (children beside it are a split that did not finish, ignored and
-written over), so a crash at any moment leaves every record in exactly one bucket that counts.
+that holds its records, so a crash at any moment leaves every record in a bucket that counts.
+A parent found beside its children (a split cut short, or a bucket brought back by a sync tool)
+is settled by the store, which keeps the newest version of every record of both. A bucket is
+found by asking for the file of each prefix of the hash in turn (a stat each, three at a
+million records), not by listing the shelf.
 """
 
 from __future__ import annotations
