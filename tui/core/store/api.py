@@ -520,7 +520,7 @@ class Store:
             mode = os.stat(manifest.path).st_mode
         except OSError:
             return
-        if not _regular(mode):
+        if not stat.S_ISREG(mode):
             raise NotWritableError(f"{manifest.path} is no longer a regular file")
         if no_write_bits(manifest.path):
             raise NotWritableError(f"{manifest.path} is read-only now (chmod a-w)")
@@ -789,6 +789,15 @@ class Store:
             return
         key = str(max([next_key(index.named), *(int(k) + 1 for k in records)]))
         records[key] = {"path": path, "sha256": sha}
+
+    def _name_path_now(self, document: DocumentRef) -> None:
+        """:meth:`_name_path` for one record about to be written (before it, as in :meth:`_write`)."""
+        if not document.path:
+            return
+        named: dict[tuple[str, str], tuple[Bucket, dict[str, Any]]] = {}
+        self._name_path(named, document.path, document.sha256)
+        for paths, records in named.values():
+            paths.commit({NAMED: records})
 
     def _count(self, delta: Counter[str], spelling: Mapping[str, str]) -> None:
         """Apply a change of tag counts to ``tags.json`` (one write, only if a count changed)."""
@@ -1193,11 +1202,7 @@ class Store:
             key = index.position_by_sha.get(ref.sha256)
             if key is not None and index.positions[key].get("offset") == offset:
                 return
-            if ref.path:
-                named: dict[tuple[str, str], tuple[Bucket, dict[str, Any]]] = {}
-                self._name_path(named, ref.path, ref.sha256)
-                for paths, records in named.values():
-                    paths.commit({NAMED: records})
+            self._name_path_now(ref)
             record = {"document": ref.to_dict(), "offset": offset, "updated": now_iso()}
             bucket.commit({POSITIONS: {key if key is not None else str(next_key(index.positions)): record}})
             self._split_if_full(bucket)
@@ -1260,11 +1265,7 @@ class Store:
             index = bucket.index(writing=True)
             key = index.bookmark_by_id.get(bookmark.id)
             was = None if key is not None else self._bookmark_bucket(bookmark.id, writing=True)
-            if bookmark.document.path:
-                named: dict[tuple[str, str], tuple[Bucket, dict[str, Any]]] = {}
-                self._name_path(named, bookmark.document.path, bookmark.document.sha256)
-                for paths, records in named.values():
-                    paths.commit({NAMED: records})
+            self._name_path_now(bookmark.document)
             bucket.commit({BOOKMARKS: {key if key is not None else str(next_key(index.bookmarks)): bookmark.to_dict()}})
             if was is not None and was[0] is not bucket:
                 was[0].commit({BOOKMARKS: {was[1]: None}})
@@ -1419,10 +1420,6 @@ def _unlink(path: Path) -> None:
         os.unlink(path)
     except OSError:
         pass
-
-
-def _regular(mode: int) -> bool:
-    return stat.S_ISREG(mode)
 
 
 def _is_folder(place: Place) -> bool:

@@ -200,14 +200,6 @@ def damage_line(annotations: int, bookmarks: int, positions: int) -> str | None:
     )
 
 
-def is_bookmark(record: Any) -> bool:
-    try:
-        Bookmark.from_dict(record)
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return False
-    return True
-
-
 _KINDS, _STATUSES = frozenset(KINDS), frozenset(STATUSES)
 
 

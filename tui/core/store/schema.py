@@ -31,7 +31,6 @@ SINGLE_FILE_SCHEMA = 1
 ANNOTATIONS, POSITIONS, BOOKMARKS, META = "annotations", "positions", "bookmarks", "meta"
 DOCUMENTS, DELETED = "documents", "deleted"
 IDS, NAMED, TAGS = "ids", "named", "tags"  # the sharded database's lookups (see :mod:`.shelf`)
-KNOWN_TABLES = (ANNOTATIONS, POSITIONS, BOOKMARKS, DOCUMENTS, DELETED, META)
 META_KEY = "1"
 
 _NEWEST_SCHEMA_THERE_COULD_BE = 1000  # a higher version is nonsense, not a newer Sorot's

@@ -3,7 +3,7 @@
 * every write goes to a temporary file in the same directory, is fsynced, and renamed over the
   database (then the directory is fsynced): a crash or ``kill -9`` leaves the old file or the
   new one, never half of one; only a holder of the lock (:mod:`.lock`) makes temporary files,
-  so one found while the lock is free is a dead writer's (:func:`remove_stale_temporaries`);
+  so one found while the lock is free is a dead writer's (swept when the store opens);
 * a read parses the file only when it is another file than last time (device, inode, size or
   mtime differ), and the handle on the file last read is kept open so that its inode is not
   reused (closed on a background thread once the file is replaced, :mod:`.closer`);
@@ -268,13 +268,6 @@ def unwritable_reason(path: Path) -> str | None:
     if os.path.exists(path) and (not os.access(path, os.W_OK) or _no_write_bits(path)):
         return f"{path} is read-only: annotations cannot be saved"
     return lock_file_problem(f"{path}.lock")
-
-
-def remove_stale_temporaries(path: Path) -> None:
-    """Temporary files left by a writer that died mid-write (only a lock holder makes them)."""
-    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
-        with suppress(OSError):
-            tmp.unlink()
 
 
 def fsync_directory(directory: Path) -> None:
