@@ -14,6 +14,7 @@ import re
 import stat
 import sys
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -51,6 +52,31 @@ class ArticleError(Exception):
 
 
 @dataclass(frozen=True)
+class WebSource:
+    """Where a web article came from, and what its page says of it (empty strings when unknown)."""
+
+    url: str
+    """The article's address as opened (without its ``#fragment``): its identity in the store,
+    where a file's is its path."""
+    canonical: str = ""
+    """The page's own ``rel=canonical`` (or JSON-LD / OpenGraph) URL, when it names one."""
+    site: str = ""
+    author: str = ""
+    published: str = ""
+    """ISO 8601: a date (``2025-12-02``) or a date and time with its offset."""
+    pages: int = 1
+    """How many pages were joined into the text (a multi-page article)."""
+
+    @property
+    def published_date(self) -> date | None:
+        """The publication day, which relative dates ("kemarin") count from; None if unknown."""
+        try:
+            return date.fromisoformat(self.published[:10]) if self.published else None
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
 class Article:
     """One article: its text and what Sorot knows about the file it came from."""
 
@@ -59,6 +85,8 @@ class Article:
     path: Path | None = None
     encoding: str = "utf-8"
     paragraphs: tuple[tuple[int, int], ...] = field(default=(), repr=False)
+    web: WebSource | None = None
+    """For an article read from the web (a URL, or a saved ``.html`` page): its source and metadata."""
 
     @cached_property
     def sha256(self) -> str:
@@ -67,7 +95,9 @@ class Article:
 
     @property
     def name(self) -> str:
-        return self.path.name if self.path is not None else "(text)"
+        if self.path is not None:
+            return self.path.name
+        return self.web.url if self.web is not None else "(text)"
 
 
 def article_from_text(text: str, path: Path | None = None, encoding: str = "utf-8") -> Article:

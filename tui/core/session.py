@@ -47,7 +47,10 @@ BOOKMARK_LABEL_CHARS = 60
 
 def document_of(article: Article) -> DocumentRef:
     """The document as the store knows it: its text's sha256 and the file's absolute path (the
-    same file opened from another directory is the same path; a copy elsewhere is another)."""
+    same file opened from another directory is the same path; a copy elsewhere is another); for
+    an article read from a URL, the URL stands where the path does."""
+    if article.web is not None and article.path is None:
+        return DocumentRef(article.sha256, article.web.url, article.title)
     path = str(article.path.resolve()) if article.path is not None else ""
     return DocumentRef(article.sha256, path, article.title)
 
