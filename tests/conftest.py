@@ -16,10 +16,12 @@ DATA = TESTS / "data"
 
 @pytest.fixture(scope="session", autouse=True)
 def private_cache(tmp_path_factory: pytest.TempPathFactory):
-    """Tests (and the sorot processes they start) never touch the user's entity cache or annotations."""
+    """Tests (and the sorot processes they start) never touch the user's entity cache, annotations
+    or kept web pages."""
     private = {
         "SOROT_CACHE_DIR": str(tmp_path_factory.mktemp("cache")),
         "SOROT_DB": str(tmp_path_factory.mktemp("data") / "sorot.json"),
+        "SOROT_WEB_DIR": str(tmp_path_factory.mktemp("web")),
     }
     previous = {name: os.environ.get(name) for name in private}
     os.environ.update(private)

@@ -29,10 +29,12 @@ from tui import __version__
 from tui.core.document import (
     MAX_ARTICLE_BYTES,
     STDIN,
+    Article,
     ArticleError,
     file_kind,
     format_size,
     inert,
+    load_any,
     load_article,
     parse_size,
     sample_article_path,
@@ -46,6 +48,8 @@ if TYPE_CHECKING:
     from tui.core.store import Store
 
 COMMANDS = ("extract", "export", "import", "db")
+FEEDS = "feeds"
+"""``sorot feeds`` opens the reading list (unless a file or directory of that name is here)."""
 
 EARLY_START_CHARS = 200_000
 """Up to this length, an article's pipeline starts loading before the interface is drawn. A longer
@@ -96,7 +100,10 @@ def reader_parser() -> argparse.ArgumentParser:
         "sorot db dump|restore (see sorot COMMAND --help).",
     )
     parser.add_argument(
-        "path", nargs="?", help="a .txt or .md article, a directory of them, or - to read one from standard input"
+        "path",
+        nargs="?",
+        help="a .txt, .md or saved .html article, a directory of them, an http(s):// URL, "
+        "or - to read one from standard input; sorot feeds opens the reading list of your feeds",
     )
     parser.add_argument("--model", metavar="NAME_OR_PATH", help=MODEL_HELP)
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
@@ -109,8 +116,15 @@ def extract_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sorot extract", description="Print an article's entities without starting the reader."
     )
-    parser.add_argument("path", help="a .txt or .md article; - reads it from standard input")
+    parser.add_argument(
+        "path", help="a .txt, .md or saved .html article, an http(s):// URL; - reads it from standard input"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON (the only format so far; the default)")
+    parser.add_argument(
+        "--with-text",
+        action="store_true",
+        help="include the text the offsets index in document.text (always there for web pages)",
+    )
     parser.add_argument("--model", metavar="NAME_OR_PATH", help=MODEL_HELP)
     _add_max_size(parser)
     return parser
@@ -365,7 +379,7 @@ def run_extract(argv: list[str]) -> int:
     if (problem := _model_error(args.model)) is not None:
         return fail(problem, 2)
     try:
-        article = load_article(args.path, args.max_size)
+        article = _extract_source(args.path, args.max_size)
     except ArticleError as exc:
         return fail(str(exc))
     from tui.core.analysis.engine import NlpEngine
@@ -385,15 +399,53 @@ def run_extract(argv: list[str]) -> int:
         return fail(str(exc))
     finally:
         engine.close()
-    document = {
-        "path": str(article.path) if article.path is not None else STDIN,
+    document: dict[str, object] = {
+        "path": str(article.path) if article.path is not None else STDIN if article.web is None else article.web.url,
         "sha256": article.sha256,
         "chars": len(article.text),
         "language": language,
+        "title": article.title,
     }
-    facts = extract_facts(article.text, entities)  # before any output: a failure prints nothing on stdout
+    web = article.web
+    if web is not None:
+        document.update(url=web.url, published=web.published, site=web.site, author=web.author)
+        document = {key: value for key, value in document.items() if value != "" or key in ("path", "title")}
+    if web is not None or args.with_text:
+        document["text"] = article.text
+    published = web.published_date if web is not None else None
+    # Before any output: a failure prints nothing on stdout.
+    facts = extract_facts(article.text, entities, published)
     write_extract_json(sys.stdout, document, entities, facts.all())
     return 0
+
+
+def _extract_source(path: str, max_bytes: int) -> Article:
+    """The article ``sorot extract`` reads: a file, standard input, or a URL (fetched, or its kept
+    copy when the server cannot be reached; a line on stderr says so)."""
+    from tui.core.web.reading import is_url
+
+    if not is_url(path):
+        return load_any(path, max_bytes)
+    from tui.core.web.fetch import Fetcher, FetchError, normalise_url
+    from tui.core.web.kept import KeptPages
+    from tui.core.web.reading import fetch_article, kept_article
+
+    kept = KeptPages()
+    with Fetcher(max_bytes=max_bytes) as fetcher:
+        try:
+            fetched = fetch_article(path, fetcher, kept)
+        except FetchError as exc:
+            article = kept_article(path, kept)
+            if article is None:
+                raise ArticleError(str(exc)) from None
+            say(f"{exc}; using the copy kept earlier")
+            return article
+    if fetched.article is not None:
+        return fetched.article
+    article = kept_article(normalise_url(path), kept)  # 304: the kept copy is current
+    if article is None:
+        raise ArticleError(f"{path}: the server says the page is unchanged, but no copy is kept")
+    return article
 
 
 def write_extract_json(out: IO[str], document: dict, entities: Iterable[Entity], facts: Iterable[Fact]) -> None:
@@ -808,14 +860,17 @@ def _run_reader(argv: list[str], terminal_as_it_was: Callable[[], None]) -> int:
     if (problem := _model_error(args.model)) is not None:
         return fail(problem, 2)
     from tui.core.analysis.engine import NlpEngine
+    from tui.core.web.reading import is_url
 
+    feeds = args.path == FEEDS and not os.path.exists(FEEDS)
+    web = args.path is not None and is_url(args.path)
     target = Path(args.path) if args.path is not None else sample_article_path()
     try:
         if args.path == STDIN:
             article = load_article(STDIN, args.max_size)
             _keys_from_the_terminal()
         else:
-            article = None if target.is_dir() else load_article(target, args.max_size)
+            article = None if feeds or web or target.is_dir() else load_any(target, args.max_size)
     except ArticleError as exc:
         return fail(str(exc))
     engine = NlpEngine(args.model, cache=entity_cache())
@@ -828,7 +883,14 @@ def _run_reader(argv: list[str], terminal_as_it_was: Callable[[], None]) -> int:
         from tui.ui.app import make_app
 
         try:
-            app = make_app(target, engine=engine, article=article, db=args.db, max_bytes=args.max_size)
+            app = make_app(
+                args.path if web else target,
+                engine=engine,
+                article=article,
+                db=args.db,
+                max_bytes=args.max_size,
+                feeds=feeds,
+            )
         except ArticleError as exc:
             return fail(str(exc))
         if not _draws_on_a_terminal():
@@ -836,6 +898,8 @@ def _run_reader(argv: list[str], terminal_as_it_was: Callable[[], None]) -> int:
                         "for output to a file or a pipe use sorot extract or sorot export")  # fmt: skip
         terminal_as_it_was()
         app.run()
+        if app.failure is not None:
+            return fail(app.failure)
         return app.return_code or 0
     finally:
         engine.close()  # the app closes it too; this covers a failure before the app ran

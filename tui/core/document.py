@@ -20,7 +20,8 @@ from importlib import resources
 from pathlib import Path
 from typing import IO
 
-ARTICLE_SUFFIXES = (".txt", ".md")
+ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+HTML_SUFFIXES = (".html", ".htm")
 MAX_ARTICLE_BYTES = 64 * 1024 * 1024
 """The largest article Sorot reads by default (64 MB); ``--max-size`` changes it."""
 STDIN = "-"
@@ -127,6 +128,16 @@ def load_article(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES, *, stdin:
     if not text.strip():
         raise ArticleError(f"{name}: the file is empty")
     return article_from_text(text, None if from_stdin else Path(path), encoding)
+
+
+def load_any(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
+    """:func:`load_article` for a text file; a saved web page (``.html``, ``.htm``) is read as one:
+    its main text and metadata (:func:`tui.core.web.reading.load_html_file`)."""
+    if str(path) != STDIN and Path(path).suffix.lower() in HTML_SUFFIXES:
+        from tui.core.web.reading import load_html_file
+
+        return load_html_file(path, max_bytes)
+    return load_article(path, max_bytes)
 
 
 def read_input(
@@ -321,14 +332,14 @@ def make_title(text: str, path: Path | None) -> str:
 
 
 def find_articles(directory: str | Path) -> list[Path]:
-    """The ``.txt`` and ``.md`` files directly inside ``directory``, sorted by name."""
+    """The articles (``.txt``, ``.md`` and saved ``.html`` pages) directly inside ``directory``, by name."""
     directory = Path(directory)
     try:
         found = sorted(p for p in directory.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file())
     except OSError as exc:
         raise ArticleError(f"{directory}: cannot list ({exc.strerror or exc})") from None
     if not found:
-        raise ArticleError(f"{directory}: no articles here (looked for .txt and .md files)")
+        raise ArticleError(f"{directory}: no articles here (looked for .txt, .md and .html files)")
     return found
 
 

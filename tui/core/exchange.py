@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO
 
 from tui.core.annotations import Annotation, DocumentRef
-from tui.core.document import MAX_ARTICLE_BYTES, Article, ArticleError, file_kind, inert, load_article, read_input
+from tui.core.document import MAX_ARTICLE_BYTES, Article, ArticleError, file_kind, inert, load_any, read_input
 from tui.core.entities import Entity
 from tui.core.formats import (
     DEFAULT_LIMITS,
@@ -151,7 +151,7 @@ def run_export(
     warnings: list[str] = []
     try:
         if doc_path is not None:
-            items = [_document_bundle(store, _load(doc_path, max_bytes), Path(doc_path))]
+            items = [_document_bundle(store, _load(doc_path, max_bytes), os.fspath(doc_path))]
             if not items[0].annotations:
                 warnings.append(f"{inert(str(doc_path))}: no annotations for this document in the database")
         else:
@@ -223,14 +223,32 @@ def _check_destination(out: Path, spec: Format) -> None:
 
 
 def _load(doc_path: str | os.PathLike[str], max_bytes: int) -> Article:
+    if _is_url(doc_path):
+        from tui.core.web.kept import KeptPages
+        from tui.core.web.reading import kept_article
+
+        article = kept_article(os.fspath(doc_path), KeptPages())
+        if article is None:
+            raise ExchangeError(f"{inert(os.fspath(doc_path))}: no copy of this web article is kept (open it first)")
+        return article
     try:
-        return load_article(os.fspath(doc_path), max_bytes)
+        return load_any(os.fspath(doc_path), max_bytes)
     except ArticleError as exc:
         raise ExchangeError(str(exc)) from None
 
 
-def _document_bundle(store: Store, article: Article, path: Path) -> ExportItem:
-    """``article``'s annotations, from this version of its text or any other version of its file."""
+def _is_url(path: str | os.PathLike[str]) -> bool:
+    return os.fspath(path).lower().startswith(("http://", "https://"))
+
+
+def _document_bundle(store: Store, article: Article, path: Path | str) -> ExportItem:
+    """``article``'s annotations, from this version of its text or any other version of its file
+    (of its URL, for a web article)."""
+    if article.web is not None and article.path is None:
+        url = article.web.url
+        anns = store.annotations_for(article.sha256, path=url)
+        return document_item(article.text, DocumentRef(article.sha256, url, _title(article, anns)), anns)
+    path = Path(path)
     resolved = str(path.resolve())
     found: dict[str, Annotation] = {}
     for name in dict.fromkeys((resolved, str(path))):
@@ -275,11 +293,20 @@ def _all_bundles(store: Store, max_bytes: int = MAX_ARTICLE_BYTES) -> list[Expor
 
 
 def _read_known(path: str, max_bytes: int) -> Article | None:
-    """The article at a path the reader opened, if it is still a regular file that reads."""
+    """The article at a path the reader opened, if it is still a regular file that reads; for a
+    web article (its URL stands for its path), the copy kept when it was read."""
+    if path.lower().startswith(("http://", "https://")):
+        from tui.core.web.kept import KeptPages
+        from tui.core.web.reading import kept_article
+
+        try:
+            return kept_article(path, KeptPages())
+        except OSError:
+            return None
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return None  # a FIFO would block, a device never end
-        return load_article(path, max_bytes)
+        return load_any(path, max_bytes)
     except (OSError, ArticleError):
         return None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,10 +18,12 @@ from textual.screen import Screen
 
 from tui.core.analysis.cache import EntityCache
 from tui.core.analysis.engine import NlpEngine
-from tui.core.document import MAX_ARTICLE_BYTES, Article, ArticleError, find_articles, inert, inert_lines, load_article
+from tui.core.document import MAX_ARTICLE_BYTES, Article, ArticleError, find_articles, inert, inert_lines, load_any
 
 if TYPE_CHECKING:
     from tui.core.store import Store
+    from tui.core.web.fetch import Fetcher, Response
+    from tui.core.web.kept import KeptPages
 from tui.ui.keys import TypedKeys, retype
 from tui.ui.screens.help import HelpScreen, binding_rows
 from tui.ui.screens.library import LibraryScreen
@@ -75,11 +77,24 @@ class SorotApp(App[None]):
         store: Store | None = None,
         db: str | Path | None = None,
         max_bytes: int = MAX_ARTICLE_BYTES,
+        url: str | None = None,
+        feeds: bool = False,
+        kept: KeptPages | None = None,
+        fetcher: Fetcher | None = None,
     ) -> None:
         super().__init__()
-        if article is None and directory is None:
-            raise ValueError("SorotApp needs an article or a directory")
+        if article is None and directory is None and url is None and not feeds:
+            raise ValueError("SorotApp needs an article, a directory, a URL or the feeds")
         self.article = article
+        self.url = url
+        """The web article named on the command line (its kept copy shows at once, else it is fetched)."""
+        self.feeds = feeds
+        """Whether the app opens on the reading list of feeds (``sorot feeds``)."""
+        self._kept = kept
+        self._fetcher = fetcher
+        self.failure: str | None = None
+        """Why the app stopped without showing what it was asked to (a URL that cannot be fetched):
+        the command line prints it as its one-line error."""
         self.directory = directory
         self.articles = articles or []
         self.engine = engine if engine is not None else NlpEngine()
@@ -117,8 +132,39 @@ class SorotApp(App[None]):
             self.notify(inert(warning), title="Annotations", severity="warning", timeout=10, markup=False)
         self._store_warnings_shown = len(store.warnings)
 
+    @property
+    def kept(self) -> KeptPages:
+        """The kept copies of web articles (``$SOROT_WEB_DIR``)."""
+        if self._kept is None:
+            from tui.core.web.kept import KeptPages
+
+            self._kept = KeptPages()
+        return self._kept
+
+    @property
+    def fetcher(self) -> Fetcher:
+        """The app's HTTP client, made on first use (the first fetch, in a thread)."""
+        if self._fetcher is None:
+            from tui.core.web.fetch import Fetcher
+
+            self._fetcher = Fetcher()
+        return self._fetcher
+
+    def fetch_feed(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Response:
+        """A feed's document, conditionally (for :func:`tui.core.web.feeds.refresh`, in a thread)."""
+        from tui.core.web.fetch import FEED_TYPES
+
+        return self.fetcher.get(url, accept=FEED_TYPES, etag=etag, last_modified=last_modified)
+
     def on_mount(self) -> None:
-        if self.directory is not None:
+        if self.feeds:
+            from tui.ui.screens.feeds import FeedsScreen
+
+            self.push_screen(FeedsScreen())
+            self.call_after_refresh(self.engine.start)
+        elif self.url is not None:
+            self.open_url(self.url)
+        elif self.directory is not None:
             self.push_screen(LibraryScreen(self.directory, self.articles))
             # Load the pipeline while the reader picks an article (a reader screen starts it
             # itself, once its text is painted, so the load never delays the first paint).
@@ -178,22 +224,51 @@ class SorotApp(App[None]):
 
     def on_unmount(self) -> None:
         self.engine.close()
+        if self._fetcher is not None:
+            self._fetcher.close()
         if self._store is not None:
             self._store.close()
 
     def open_article(self, path: Path, *, can_go_back: bool = False) -> None:
         """Open ``path`` in a reader screen; a file that cannot be read gives a notification."""
         try:
-            article = load_article(path, self.max_bytes)
+            article = load_any(path, self.max_bytes)
         except ArticleError as exc:
             self.notify(inert(str(exc)), title="Cannot open", severity="error", markup=False)
             return
         self.push_screen(ReaderScreen(article, can_go_back=can_go_back))
 
+    def open_url(
+        self,
+        url: str,
+        *,
+        via: str | None = None,
+        can_go_back: bool = False,
+        opened: Callable[[Article], None] | None = None,
+    ) -> None:
+        """Open the web article at ``url``: its kept copy at once (the reader then asks the server
+        for a newer version in the background), else a screen that fetches it (esc cancels).
+        ``via`` is the feed that named it; ``opened`` is told the article once it shows."""
+        from tui.core.web.reading import kept_article
+        from tui.ui.screens.fetching import FetchScreen
+
+        article = kept_article(url, self.kept)
+        if article is None:
+            self.push_screen(FetchScreen(url, via=via, can_go_back=can_go_back, opened=opened))
+            return
+        if opened is not None:
+            opened(article)
+        self.push_screen(ReaderScreen(article, can_go_back=can_go_back, check_web=True, via=via))
+
     # ----------------------------------------------------------------------------- help & palette
 
     def _binding_sources(self) -> list[tuple[str, list[Binding]]]:
-        reader = [b for b in ReaderScreen.BINDINGS if b.action != "back" or self.directory is not None]
+        reader = [
+            b
+            for b in ReaderScreen.BINDINGS
+            if (b.action != "back" or self.directory is not None or self.feeds)
+            and (b.action != "reload" or self.feeds or self.url is not None)
+        ]
         sources = [
             ("Reading", list(ArticleView.BINDINGS)),
             ("Search, panels & annotations", reader),
@@ -220,6 +295,10 @@ class SorotApp(App[None]):
         ]
         if self.directory is not None:
             sources.append(("Article list", [Binding("enter", "select", "Open the highlighted article")]))
+        if self.feeds:
+            from tui.ui.screens.feeds import FeedsScreen
+
+            sources.insert(0, ("Reading list (feeds)", list(FeedsScreen.BINDINGS)))
         return sources
 
     def action_help(self) -> None:
@@ -268,24 +347,38 @@ def make_app(
     engine: NlpEngine | None = None,
     article: Article | None = None,
     max_bytes: int = MAX_ARTICLE_BYTES,
+    feeds: bool = False,
+    kept: KeptPages | None = None,
+    fetcher: Fetcher | None = None,
 ) -> SorotApp:
-    """Build the app for ``path`` (a file, a directory or ``None`` for the sample); raises ``ArticleError``.
+    """Build the app for ``path`` (a file, a directory, an ``http(s)`` URL or ``None`` for the
+    sample), or with ``feeds`` for the reading list; raises ``ArticleError``.
 
     A caller that has read the file already passes it as ``article``, and may pass an ``engine``
     it started (``model``, ``in_process`` and ``cache`` then go unused). Articles larger than
     ``max_bytes`` are refused, on the command line and from the article list.
     """
     from tui.core.document import sample_article_path
+    from tui.core.web.reading import is_url
 
-    target = Path(path) if path is not None else sample_article_path()
-    if article is None and not target.is_dir():
-        article = load_article(target, max_bytes)
-    articles = find_articles(target) if article is None else None
     if engine is None:
         engine = NlpEngine(model, in_process=in_process, cache=cache)
+    if feeds:
+        return SorotApp(feeds=True, engine=engine, db=db, max_bytes=max_bytes, kept=kept, fetcher=fetcher)
+    if path is not None and article is None and is_url(str(path)):
+        from tui.core.web.fetch import normalise_url
+
+        url = normalise_url(str(path))
+        return SorotApp(url=url, engine=engine, db=db, max_bytes=max_bytes, kept=kept, fetcher=fetcher)
+    target = Path(path) if path is not None else sample_article_path()
+    if article is None and not target.is_dir():
+        article = load_any(target, max_bytes)
+    articles = find_articles(target) if article is None else None
     if article is None:
-        return SorotApp(directory=target, articles=articles, engine=engine, db=db, max_bytes=max_bytes)
-    return SorotApp(article, engine=engine, db=db, max_bytes=max_bytes)
+        return SorotApp(
+            directory=target, articles=articles, engine=engine, db=db, max_bytes=max_bytes, kept=kept, fetcher=fetcher
+        )
+    return SorotApp(article, engine=engine, db=db, max_bytes=max_bytes, kept=kept, fetcher=fetcher)
 
 
 def open_store(db: str | Path | None = None) -> tuple[Store, list[str], str | None]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from tui.core.document import Article
     from tui.core.entities import Entity
     from tui.core.facts import Fact, Facts
     from tui.ui.overlays import Laidout
@@ -158,3 +159,20 @@ class AnnotationsLaidOut(Message):
 
     laid_out: Laidout
     entities: bool
+
+
+# ----------------------------------------------------------------------------- web articles
+
+
+@dataclass
+class NewerVersionFetched(Message):
+    """The server had a newer version of the web article being read (its text changed)."""
+
+    article: Article
+
+
+@dataclass
+class NewerVersionUnknown(Message):
+    """Asking the server for a newer version failed (offline, say): the kept copy stays."""
+
+    reason: str

@@ -20,6 +20,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from multiprocessing import resource_tracker
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -91,7 +92,7 @@ def _lower_priority(pid: int) -> None:
 def _serve(conn: Connection[Any, Any], model: str | None) -> None:
     """The child: load the pipeline, say so, then answer ``(id, kind, payload)`` requests.
 
-    ``("entities", (text, offset))`` runs the pipeline; ``("facts", (text, entities))`` extracts facts.
+    ``("entities", (text, offset))`` runs the pipeline; ``("facts", (text, entities, reference_date))`` extracts facts.
     """
     # The parent owns the terminal: anything a library prints here would land on the reader's
     # screen, so stdout and stderr go nowhere.
@@ -112,8 +113,8 @@ def _serve(conn: Connection[Any, Any], model: str | None) -> None:
             if kind == "facts":
                 from tui.core.facts import extract_facts
 
-                text, entities = payload
-                conn.send((request_id, True, extract_facts(text, entities)))
+                text, entities, reference_date = payload
+                conn.send((request_id, True, extract_facts(text, entities, reference_date)))
             else:
                 text, offset = payload
                 conn.send((request_id, True, doc_entities(_pipeline(model)(text), offset)))
@@ -289,9 +290,15 @@ class NlpEngine:
         return entities
 
     def find_facts(
-        self, text: str, entities: list[Entity], cancelled: Callable[[], bool] = lambda: False
+        self,
+        text: str,
+        entities: list[Entity],
+        cancelled: Callable[[], bool] = lambda: False,
+        reference_date: date | None = None,
     ) -> Facts | None:
-        """The facts of ``text`` given its ``entities``; ``None`` if cancelled.
+        """The facts of ``text`` given its ``entities``; ``None`` if cancelled. Relative dates
+        count from ``reference_date`` (a web article's publication day) when given, else from the
+        date the text itself gives (a dateline).
 
         Small articles are read here (milliseconds); long ones in the child process, whose core
         is not the interface's (a 1 MB article takes about a second of pure Python).
@@ -300,7 +307,7 @@ class NlpEngine:
 
         if self.in_process or len(text) <= FACTS_HERE_CHARS:
             try:
-                return extract_facts(text, entities)
+                return extract_facts(text, entities, reference_date)
             except Exception as exc:  # noqa: BLE001 - a fault in a fact rule: one line, as from the child
                 raise PipelineError(f"fact extraction failed: {_one_line(exc)}") from exc
         try:
@@ -309,7 +316,7 @@ class NlpEngine:
             if cancelled():
                 return None
             raise
-        return self._ask("facts", (text, entities), cancelled)
+        return self._ask("facts", (text, entities, reference_date), cancelled)
 
     @overload
     def _ask(
@@ -317,7 +324,7 @@ class NlpEngine:
     ) -> list[Entity] | None: ...
     @overload
     def _ask(
-        self, kind: Literal["facts"], payload: tuple[str, list[Entity]], cancelled: Callable[[], bool]
+        self, kind: Literal["facts"], payload: tuple[str, list[Entity], date | None], cancelled: Callable[[], bool]
     ) -> Facts | None: ...
     def _ask(self, kind: str, payload: tuple[object, ...], cancelled: Callable[[], bool]) -> object:
         """One request to the child; ``None`` if cancelled while waiting. What the child answers

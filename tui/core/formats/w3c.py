@@ -2,7 +2,7 @@
 
 An export is one ``AnnotationCollection`` whose one embedded page holds every annotation
 (:func:`w3c_collection`): a ``TextQuoteSelector`` and a ``TextPositionSelector`` on the document
-(a ``file:`` IRI for an absolute path, else ``urn:sha256:``), the note, tags and label as
+(a web article's URL, a ``file:`` IRI for an absolute path, else ``urn:sha256:``), the note, tags and label as
 ``TextualBody`` bodies with their purposes, the kind as a W3C motivation. Sorot's own fields ride
 along under the ``sorot:`` prefix (:data:`SOROT_NS`), so nothing is lost on re-import. The reader
 takes these back, and annotations made by other W3C tools that point at a Sorot document by
@@ -71,7 +71,10 @@ def _id_from_iri(iri: str) -> str:
 
 
 def source_iri(document: DocumentRef) -> str:
-    """The target's ``source``: a ``file:`` IRI for an absolute path, else ``urn:sha256:``."""
+    """The target's ``source``: the URL of a web article, a ``file:`` IRI for an absolute path,
+    else ``urn:sha256:``."""
+    if document.path.lower().startswith(("http://", "https://")):
+        return document.path
     if document.path and os.path.isabs(document.path):
         try:
             return Path(document.path).as_uri()
@@ -169,6 +172,8 @@ def from_w3c(item: Mapping[str, Any]) -> Annotation:
     path = _sorot(target, "path")
     if path is None and source.startswith("file:"):
         path = urllib.parse.unquote(urllib.parse.urlparse(source).path)
+    elif path is None and source.lower().startswith(("http://", "https://")):
+        path = source  # a web article: its URL is where a file's path stands
     quote, position = _selectors(target.get("selector"))
     note, tags, label = _bodies(item)
     kind = _sorot(item, "kind") or _kind_from(item.get("motivation"), label)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
 import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
@@ -23,7 +24,7 @@ from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.core.annotations import Annotation, Kind
-from tui.core.document import Article, inert
+from tui.core.document import Article, ArticleError, inert
 from tui.core.entities import PIPELINE_LABELS, Entity, label_order
 from tui.core.nlp import PipelineError
 from tui.ui.messages import (
@@ -36,6 +37,8 @@ from tui.ui.messages import (
     FactsFailed,
     FactsFound,
     LabelToggled,
+    NewerVersionFetched,
+    NewerVersionUnknown,
     NlpFailed,
     NlpProgressed,
     NoteRequested,
@@ -154,7 +157,14 @@ class TitleBar(Static):
 
     def render(self) -> Text:
         title = Text(inert(self.article.title), style="bold")
-        if self.article.path is not None:
+        web = self.article.web
+        if web is not None:
+            said = [part for part in (web.site, web.published[:10], web.author) if part]
+            if web.pages > 1:
+                said.append(f"{web.pages} pages")
+            said.append(self.article.name if self.article.path is not None else web.url)
+            title.append("  " + inert(" · ".join(said)), style="dim")
+        elif self.article.path is not None:
             title.append(f"  {inert(self.article.name)}", style="dim")
         title.truncate(max(1, self.size.width), overflow="ellipsis")
         return title
@@ -209,7 +219,8 @@ class ReaderScreen(Screen):
                 tooltip="List the bookmarks: enter goes to one, d deletes"),
         Binding("E", "export", "Export", show=False,
                 tooltip="Export annotations (W3C, JSONL, CSV, Markdown, spaCy, Prodigy, brat)"),
-        Binding("backspace", "back", "Articles", key_display="⌫", tooltip="Back to the article list"),
+        Binding("backspace", "back", "Back", key_display="⌫", tooltip="Back to the article list or the feeds"),
+        Binding("R", "reload", "Newer version", tooltip="Read the newer version of this web article"),
     ]  # fmt: skip
 
     if TYPE_CHECKING:
@@ -217,10 +228,17 @@ class ReaderScreen(Screen):
         @property
         def app(self) -> SorotApp: ...  # the app this screen runs in, typed as Sorot's
 
-    def __init__(self, article: Article, *, can_go_back: bool = False) -> None:
+    def __init__(
+        self, article: Article, *, can_go_back: bool = False, check_web: bool = False, via: str | None = None
+    ) -> None:
         super().__init__()
         self.article = article
         self.can_go_back = can_go_back
+        self.check_web = check_web and article.web is not None and article.path is None
+        """Whether to ask the server for a newer version of this kept web article, once it shows."""
+        self.via = via
+        self.newer: Article | None = None
+        """A newer version of this web article, fetched in the background: ``R`` reads it."""
         self._entity_shown = False
         self._search_timer: Timer | None = None
         self.facts: Facts | None = None
@@ -269,10 +287,14 @@ class ReaderScreen(Screen):
         self.call_after_refresh(self.mount_side)
         # Start the NLP only once the text is painted: the reader never waits on the model.
         self.call_after_refresh(self.find_entities)
+        if self.check_web:
+            self.call_after_refresh(self.check_for_newer)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
             return self.can_go_back
+        if action == "reload":
+            return self.newer is not None
         return True
 
     # ----------------------------------------------------------------------------- NLP
@@ -322,13 +344,59 @@ class ReaderScreen(Screen):
             return worker.is_cancelled
 
         try:
-            facts = self.app.engine.find_facts(self.article.text, entities, cancelled)
+            published = self.article.web.published_date if self.article.web is not None else None
+            facts = self.app.engine.find_facts(self.article.text, entities, cancelled, published)
         except PipelineError as exc:
             if not cancelled():
                 self.post_message(FactsFailed(str(exc)))
             return
         if facts is not None and not cancelled():
             self.post_message(FactsFound(facts))
+
+    @work(thread=True, exclusive=True, group="web", exit_on_error=False)
+    def check_for_newer(self) -> None:
+        """Ask the server whether the kept copy is current (ETag / Last-Modified); a changed text
+        becomes the kept copy, and ``R`` reads it."""
+        from tui.core.web.fetch import FetchError
+        from tui.core.web.reading import fetch_article
+
+        worker = get_current_worker()
+        assert self.article.web is not None
+        try:
+            fetched = fetch_article(
+                self.article.web.url, self.app.fetcher, self.app.kept, via=self.via,
+                cancelled=lambda: worker.is_cancelled,
+            )  # fmt: skip
+        except (FetchError, ArticleError, OSError) as exc:
+            if not worker.is_cancelled:
+                lines = str(exc).strip().splitlines()
+                self.post_message(NewerVersionUnknown(lines[0] if lines else type(exc).__name__))
+            return
+        if fetched.article is not None and fetched.article.sha256 != self.article.sha256 and not worker.is_cancelled:
+            self.post_message(NewerVersionFetched(fetched.article))
+
+    @on(NewerVersionFetched)
+    def newer_version(self, event: NewerVersionFetched) -> None:
+        self.newer = event.article
+        self.refresh_bindings()
+        self.app.notify(
+            "The article has changed since it was kept. Press R to read the new version (your notes re-anchor on it).",
+            title="Newer version",
+            timeout=15,
+            markup=False,
+        )
+
+    @on(NewerVersionUnknown)
+    def newer_version_unknown(self, event: NewerVersionUnknown) -> None:
+        self.app.notify(
+            inert(f"Showing the kept copy: {event.reason}"), title="Offline", severity="warning", markup=False
+        )
+
+    def action_reload(self) -> None:
+        if self.newer is None:
+            return
+        self.save_position()
+        self.app.switch_screen(ReaderScreen(self.newer, can_go_back=self.can_go_back, via=self.via))
 
     @on(NlpProgressed)
     def nlp_progressed(self, event: NlpProgressed) -> None:
@@ -1025,7 +1093,10 @@ class ReaderScreen(Screen):
                 return self.model_entities
             return self.app.engine.find_entities(text)
 
-        doc = self.article.path if choice.scope == "document" else None
+        doc: os.PathLike[str] | str | None = None
+        if choice.scope == "document":
+            web = self.article.web
+            doc = self.article.path if self.article.path is not None or web is None else web.url
         try:
             report = run_export(store, choice.format, doc, choice.path, find=find, max_bytes=self.app.max_bytes)
         except ExchangeError as exc:

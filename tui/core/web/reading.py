@@ -1,0 +1,168 @@
+"""Reading an article from the web: fetch, extract, join its pages, keep it; reopen it offline.
+
+- :func:`fetch_article` fetches a URL (conditionally when a copy is kept), extracts the article
+  with :mod:`tui.core.web.page`, joins its further pages, and keeps the result in
+  :class:`~tui.core.web.kept.KeptPages`.
+- :func:`kept_article` gives the kept copy at once, without the network.
+- :func:`load_html_file` reads a saved page (``sorot page.html``).
+
+The article's identity in the store is its URL as opened (:func:`~tui.core.web.fetch.normalise_url`),
+as a file's is its path: annotations made on an earlier version re-anchor on a newer one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui.core.document import (
+    MAX_ARTICLE_BYTES,
+    Article,
+    ArticleError,
+    WebSource,
+    inert,
+    make_title,
+    paragraph_spans,
+    read_input,
+)
+from tui.core.web.fetch import HTML_TYPES, Fetcher, FetchError, Response, normalise_url, page_text
+from tui.core.web.kept import KeptCopy, KeptPages, now_iso
+from tui.core.web.page import Page, join_pages, read_page
+
+MAX_PAGES = 10
+"""The most pages of one article joined (a "Halaman 1 2 3 ... 40" slideshow stops here)."""
+URL_SCHEMES = ("http://", "https://")
+
+
+def is_url(target: str) -> bool:
+    """Whether a command-line argument names a web page rather than a file."""
+    return target.lower().startswith(URL_SCHEMES)
+
+
+def article_from_copy(copy: KeptCopy) -> Article:
+    """The kept copy as an article the reader and the NLP take, its metadata in ``web``."""
+    text = copy.text
+    return Article(
+        text=text,
+        title=copy.title or make_title(text, None),
+        path=None,
+        encoding="utf-8",
+        paragraphs=tuple(paragraph_spans(text)),
+        web=WebSource(
+            url=copy.url,
+            canonical=copy.canonical,
+            site=copy.site,
+            author=copy.author,
+            published=copy.published,
+            pages=copy.pages,
+        ),
+    )
+
+
+def kept_article(url: str, kept: KeptPages) -> Article | None:
+    """The kept copy of ``url`` as an article, or None when none is kept."""
+    copy = kept.get(normalise_url(url))
+    return article_from_copy(copy) if copy is not None else None
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What :func:`fetch_article` found: the article (None when the kept copy is current) and
+    whether its text differs from the kept copy's."""
+
+    article: Article | None
+    changed: bool
+    warnings: tuple[str, ...] = ()
+
+
+def fetch_article(
+    url: str,
+    fetcher: Fetcher,
+    kept: KeptPages,
+    *,
+    via: str | None = None,
+    conditional: bool = True,
+    max_pages: int = MAX_PAGES,
+    cancelled: Callable[[], bool] = lambda: False,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> Fetched:
+    """Fetch ``url``, read its article (all its pages) and keep it.
+
+    With ``conditional`` and a kept copy, the server is asked for a newer version only (ETag /
+    Last-Modified): a 304 gives ``Fetched(None, False)``. ``via`` is the URL of the feed or page
+    that named ``url`` (remote content: held to the fetcher's rules for it). Raises
+    :class:`FetchError` or :class:`ArticleError` with one line.
+    """
+    url = normalise_url(url)
+    old = kept.get(url, touch=False)
+    response = fetcher.get(
+        url,
+        accept=HTML_TYPES,
+        etag=old.etag if conditional and old is not None else None,
+        last_modified=old.last_modified if conditional and old is not None else None,
+        via=via,
+        cancelled=cancelled,
+        progress=progress,
+    )
+    if response.status == 304:
+        kept.checked(url, etag=response.etag, last_modified=response.last_modified)
+        return Fetched(None, False)
+    page = read_page(page_text(response), response.url)
+    pages: list[bytes] = [response.content]
+
+    def more(next_url: str) -> str:
+        more_response: Response = fetcher.get(next_url, accept=HTML_TYPES, via=response.url, cancelled=cancelled)
+        pages.append(more_response.content)
+        return page_text(more_response)
+
+    page = join_pages(page, more, max_pages=max_pages, cancelled=cancelled)
+    if cancelled():
+        raise FetchError(f"{inert(url)}: cancelled")
+    copy = kept.put(_copy(url, page, response), pages)
+    changed = old is not None and old.sha256 != copy.sha256
+    return Fetched(article_from_copy(copy), changed, tuple(getattr(page, "warnings", ())))
+
+
+def _copy(url: str, page: Page, response: Response) -> KeptCopy:
+    return KeptCopy(
+        url=url,
+        text=page.text,
+        title=page.title,
+        canonical=page.canonical,
+        site=page.site,
+        author=page.author,
+        published=page.published,
+        etag=response.etag,
+        last_modified=response.last_modified,
+        pages=page.pages,
+        fetched=now_iso(),
+        checked=now_iso(),
+    )
+
+
+def load_html_file(path: str | os.PathLike[str], max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
+    """A saved web page (``.html`` / ``.htm``) as an article: its main text and metadata, its
+    identity the file's path (as any file's). Raises :class:`ArticleError` with one line."""
+    data = read_input(path, max_bytes)
+    if not data.strip():
+        raise ArticleError(f"{inert(str(path))}: the file is empty")
+    html = page_text(Response(url="", status=200, content=data, content_type="text/html"))
+    page = read_page(html, "")
+    text = page.text
+    return Article(
+        text=text,
+        title=page.title or make_title(text, Path(path)),
+        path=Path(path),
+        encoding="utf-8",
+        paragraphs=tuple(paragraph_spans(text)),
+        web=WebSource(
+            url=page.canonical or page.url,
+            canonical=page.canonical,
+            site=page.site,
+            author=page.author,
+            published=page.published,
+            pages=page.pages,
+        ),
+    )
