@@ -114,14 +114,13 @@ async def reader(
 ) -> AsyncIterator[tuple[SorotApp, Pilot]]:
     """The app on ``path`` in a headless terminal; ``db`` is its annotation file (default: a
     fresh one per test, so no test sees another's annotations)."""
-    if db is None:
-        db = Path(tempfile.mkdtemp(prefix="sorot-db-")) / "sorot.json"
-    app = make_app(path, model=model, in_process=True, db=db)
-    async with run(app, size=size) as pilot:
-        if wait and isinstance(app.screen, ReaderScreen):
-            await wait_for_nlp(pilot)
-            await wait_until(pilot, lambda: app.screen.annotations_ready)  # read in a thread
-        yield app, pilot
+    with tempfile.TemporaryDirectory(prefix="sorot-db-") as fresh:
+        app = make_app(path, model=model, in_process=True, db=db if db is not None else Path(fresh) / "sorot.json")
+        async with run(app, size=size) as pilot:
+            if wait and isinstance(app.screen, ReaderScreen):
+                await wait_for_nlp(pilot)
+                await wait_until(pilot, lambda: app.screen.annotations_ready)  # read in a thread
+            yield app, pilot
 
 
 class GatedEngine(NlpEngine):

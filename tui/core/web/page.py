@@ -855,3 +855,18 @@ def article_from_page(page: Page, path: Path | None = None) -> Article:
             pages=page.pages,
         ),
     )
+
+
+def page_title(head: bytes) -> str:
+    """The title of a saved page from its first bytes (its ``<head>``): OpenGraph's, else
+    ``<title>``, without the site's suffix; "" when there is none. For listing many pages fast:
+    no extraction."""
+    try:
+        tree = trafilatura.load_html(_hide_controls(decode_html(head)))
+    except (ValueError, TypeError, etree.LxmlError):
+        return ""
+    if tree is None:
+        return ""
+    meta = _meta(tree)
+    title = meta.get("og:title") or meta.get("twitter:title") or _collapse(tree.findtext(".//title") or "")
+    return _show_controls(strip_site_suffix(_collapse(title), meta.get("og:site_name", "")))

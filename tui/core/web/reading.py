@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tui.core.document import (
@@ -29,7 +29,7 @@ from tui.core.document import (
 )
 from tui.core.web.fetch import HTML_TYPES, Fetcher, FetchError, Response, normalise_url, page_text
 from tui.core.web.kept import KeptCopy, KeptPages, now_iso
-from tui.core.web.page import Page, join_pages, read_page
+from tui.core.web.page import Page, article_from_page, join_pages, read_page
 
 MAX_PAGES = 10
 """The most pages of one article joined (a "Halaman 1 2 3 ... 40" slideshow stops here)."""
@@ -146,23 +146,11 @@ def load_html_file(path: str | os.PathLike[str], max_bytes: int = MAX_ARTICLE_BY
     """A saved web page (``.html`` / ``.htm``) as an article: its main text and metadata, its
     identity the file's path (as any file's). Raises :class:`ArticleError` with one line."""
     data = read_input(path, max_bytes)
+    name = inert(os.fspath(path))
     if not data.strip():
-        raise ArticleError(f"{inert(str(path))}: the file is empty")
-    html = page_text(Response(url="", status=200, content=data, content_type="text/html"))
-    page = read_page(html, "")
-    text = page.text
-    return Article(
-        text=text,
-        title=page.title or make_title(text, Path(path)),
-        path=Path(path),
-        encoding="utf-8",
-        paragraphs=tuple(paragraph_spans(text)),
-        web=WebSource(
-            url=page.canonical or page.url,
-            canonical=page.canonical,
-            site=page.site,
-            author=page.author,
-            published=page.published,
-            pages=page.pages,
-        ),
-    )
+        raise ArticleError(f"{name}: the file is empty")
+    try:
+        page = read_page(data, "")
+    except ArticleError as exc:
+        raise type(exc)(f"{name}: {str(exc).removeprefix('the page: ')}") from None
+    return article_from_page(replace(page, url=page.canonical), Path(path))
