@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from tui.core.formats import ImportLimits
     from tui.core.store import Store
 
-COMMANDS = ("extract", "export", "import", "db")
+COMMANDS = ("extract", "export", "import", "db", "feed")
 FEEDS = "feeds"
 """``sorot feeds`` opens the reading list (unless a file or directory of that name is here)."""
 
@@ -97,7 +97,7 @@ def reader_parser() -> argparse.ArgumentParser:
         description="Read a news article in the terminal with its people, organisations, places, "
         "dates and numbers highlighted. Without PATH, opens the bundled sample article.",
         epilog="Headless: sorot extract PATH --json, sorot export --format FORMAT, sorot import FILE, "
-        "sorot db dump|restore (see sorot COMMAND --help).",
+        "sorot db dump|restore, sorot feed add|remove|list|refresh|import|export (see sorot COMMAND --help).",
     )
     parser.add_argument(
         "path",
@@ -574,11 +574,205 @@ _TABLES = (  # what the summary of a dump calls the records of each table
     ("documents", "document record"),
     ("deleted", "deletion"),
 )
+_FEED_TABLES = (  # named only when there are some
+    ("feeds", "feed subscription", "feed subscriptions"),
+    ("entries", "feed entry", "feed entries"),
+)
+
+
+def feed_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sorot feed",
+        description=_paragraphs(
+            "Subscribe to RSS and Atom feeds of news sites and keep their entries, with what you have read, in the "
+            "annotation database. The reader's reading list shows them; these commands work without it.",
+            "Entries older than SOROT_FEED_MAX_AGE days (default 60), read or not, are removed after a refresh, "
+            "unless you annotated the article.",
+        ),
+        epilog="examples:\n"
+        "  sorot feed add https://www.antaranews.com/rss/terkini.xml\n"
+        "  sorot feed add https://www.tempo.co            (the feed the page names)\n"
+        "  sorot feed refresh --max-age 30\n"
+        "  sorot feed list | sort -t$'\\t' -k2 -n\n"
+        "  sorot feed import subscriptions.opml\n"
+        "  sorot feed export -o sorot-feeds.opml",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="subscribe to a feed (or to the feed a web page names)")
+    add.add_argument("url", metavar="URL", help="the feed's URL, or a page that names its feed")
+    add.add_argument("--folder", default="", metavar="NAME", help="the folder (OPML category) to put it in")
+    remove = actions.add_parser("remove", help="unsubscribe (entries of annotated articles are kept)")
+    remove.add_argument("url", metavar="URL", help="the feed's URL, as sorot feed list shows it")
+    actions.add_parser("list", help="the subscriptions: URL, unread entries and title, tab-separated, on stdout")
+    refresh = actions.add_parser("refresh", help="read every feed again, then remove old entries")
+    refresh.add_argument(
+        "--max-age",
+        type=_at_least_one(),
+        metavar="DAYS",
+        help="remove entries older than this many days (default: $SOROT_FEED_MAX_AGE, else 60)",
+    )
+    opml_in = actions.add_parser("import", help="subscribe to the feeds of an OPML file (newsboat, Feedly, ...)")
+    opml_in.add_argument("file", metavar="FILE", help="an OPML file")
+    opml_out = actions.add_parser("export", help="write the subscriptions as OPML 2.0")
+    opml_out.add_argument("-o", "--output", metavar="FILE", help="the file to write; - or none: standard output")
+    for action in (add, remove, refresh, opml_in, opml_out, actions.choices["list"]):
+        action.add_argument("--db", metavar="PATH", help=DB_HELP)
+    return parser
+
+
+def run_feed_command(argv: list[str]) -> int:
+    args = feed_parser().parse_args(argv)
+    from tui.core.store import StoreError
+    from tui.core.web.feeds import FeedError, is_web_url
+    from tui.core.web.fetch import FetchError
+    from tui.core.web.opml import OpmlError
+
+    db = _db_path(args.db)
+    reading = args.action in ("list", "export")
+    if reading and not db.exists() and not db.is_symlink():
+        if args.db is not None:
+            return fail(f"no annotation database at {db} (check --db)")
+        db = None  # no database yet: no subscriptions
+    if args.action == "add" and not is_web_url(args.url):
+        return fail(f"{args.url} is not an http or https URL")
+    try:
+        with _feed_store(db, reading) as store:
+            return _FEED_ACTIONS[args.action](store, args)
+    except (StoreError, FeedError, FetchError, OpmlError) as exc:
+        return fail(str(exc))
+    except _PipeClosed:
+        raise BrokenPipeError from None
+    except OSError as exc:
+        return fail(f"cannot {args.action} feeds: {_os_reason(exc)}")
+
+
+def _feed_store(db: Path | None, reading: bool) -> Store:
+    from tui.core.store import Store
+
+    if db is None:
+        return Store.memory()
+    return Store.open(db, read_only=reading)
+
+
+def _feed_add(store: Store, args: argparse.Namespace) -> int:
+    from tui.core.web.feeds import close_fetch, make_fetch, subscribe
+
+    fetch = make_fetch(None)
+    try:
+        done = subscribe(store, args.url, fetch, folder=args.folder)
+    finally:
+        close_fetch(fetch)
+    if not done.added:
+        say(f"already subscribed to {done.feed.name} ({done.feed.url})")
+        return 0
+    if done.dropped:
+        say(f"warning: skipped {done.dropped} entr{'ies' if done.dropped != 1 else 'y'} not linking to a web page")
+    say(f"subscribed to {done.feed.name} ({done.entries} entr{'ies' if done.entries != 1 else 'y'})")
+    return 0
+
+
+def _feed_remove(store: Store, args: argparse.Namespace) -> int:
+    feed = store.feed(args.url)
+    if feed is None:
+        return fail(f"not subscribed to {args.url} (sorot feed list shows the subscriptions)")
+    removed = store.remove_feed(feed.url)
+    say(f"unsubscribed from {feed.name} ({removed} entr{'ies' if removed != 1 else 'y'} removed)")
+    return 0
+
+
+def _cell(text: str) -> str:
+    """A field of a tab-separated line: no tab or line break inside, control characters inert."""
+    return inert(" ".join(text.split("\t")))
+
+
+def _feed_list(store: Store, args: argparse.Namespace) -> int:
+    counts = store.unread_counts()
+    out = _Stdout(sys.stdout.buffer)
+    lines = [f"{_cell(f.url)}\t{counts.get(f.url, 0)}\t{_cell(f.title)}\n" for f in store.feeds()]
+    sys.stdout.flush()
+    out.write("".join(lines).encode("utf-8", "surrogateescape"))
+    out.flush()
+    return 0
+
+
+def _feed_refresh(store: Store, args: argparse.Namespace) -> int:
+    from tui.core.web.feeds import Feed, close_fetch, make_fetch, max_age_days, prune, refresh
+
+    if not store.feeds():
+        say("no subscriptions yet: add one with sorot feed add URL")
+        return 0
+
+    def progress(done: int, total: int, feed: Feed) -> None:
+        say(f"[{done}/{total}] {feed.name}" + (f": {feed.error}" if feed.error else ""))
+
+    fetch = make_fetch()
+    try:
+        results = refresh(store, fetch, progress=progress)
+    finally:
+        close_fetch(fetch)
+    days = args.max_age if args.max_age is not None else max_age_days()
+    pruned = prune(store, days)
+    failed = sum(1 for r in results if r.error)
+    new = sum(r.new for r in results)
+    summary = f"refreshed {len(results) - failed} of {len(results)} feeds: {new} new entr{'ies' if new != 1 else 'y'}"
+    if pruned:
+        summary += f", {pruned} older than {days} days removed"
+    if failed:
+        summary += f"; {failed} failed"
+    say(summary)
+    return 1 if failed else 0
+
+
+def _feed_import(store: Store, args: argparse.Namespace) -> int:
+    from tui.core.web.opml import import_opml
+
+    done = import_opml(store, args.file)
+    if done.invalid:
+        say(f"warning: skipped {done.invalid} outline(s) whose feed URL is not http or https")
+    if done.duplicates:
+        say(f"warning: {done.duplicates} feed(s) listed twice in {args.file} taken once")
+    say(f"imported {done.added} feeds ({done.already} already there)")
+    return 0
+
+
+def _feed_export(store: Store, args: argparse.Namespace) -> int:
+    from tui.core.web.opml import opml_text, write_opml
+
+    feeds = store.feeds()
+    text = opml_text(feeds)
+    if args.output in (None, "-"):
+        sys.stdout.flush()
+        out = _Stdout(sys.stdout.buffer)
+        out.write(text.encode("utf-8"))
+        out.flush()
+        return 0
+    target = Path(args.output)
+    if target.is_dir():
+        return fail(f"{target} is a directory: give a file name")
+    write_opml(text, target)
+    say(f"exported {len(feeds)} feed{'s' * (len(feeds) != 1)} to {target}")
+    return 0
+
+
+_FEED_ACTIONS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
+    "add": _feed_add,
+    "remove": _feed_remove,
+    "list": _feed_list,
+    "refresh": _feed_refresh,
+    "import": _feed_import,
+    "export": _feed_export,
+}
 
 
 def _dump_summary(counts: dict[str, int]) -> str:
     parts = [f"{counts.get(table, 0):,} {what}{'s' * (counts.get(table, 0) != 1)}" for table, what in _TABLES]
-    known = {table for table, _ in _TABLES}
+    parts += [
+        f"{counts[table]:,} {one if counts[table] == 1 else many}"
+        for table, one, many in _FEED_TABLES
+        if counts.get(table)
+    ]
+    known = {table for table, _ in _TABLES} | {table for table, _, _ in _FEED_TABLES}
     others = [table for table in counts if table not in known and table != "meta"]
     if others:
         records = sum(counts[table] for table in others)
@@ -911,6 +1105,7 @@ def _command(name: str) -> Callable[[list[str]], int]:
         "export": run_export_command,
         "import": run_import_command,
         "db": run_db_command,
+        "feed": run_feed_command,
     }[name]
 
 

@@ -103,7 +103,15 @@ def test_a_new_database_is_created_with_its_directory_and_schema(db: Path) -> No
         assert s.warnings == []
     data = json.loads(db.read_text())
     assert data == {"meta": {"1": {"schema": SCHEMA, "data": "the data folder is this file's path followed by .d"}}}
-    assert sorted(p.name for p in (db.parent / "sorot.json.d").iterdir()) == ["docs", "ids", "other", "paths", "tmp"]
+    assert sorted(p.name for p in (db.parent / "sorot.json.d").iterdir()) == [
+        "docs",
+        "entries",
+        "feeds",
+        "ids",
+        "other",
+        "paths",
+        "tmp",
+    ]
     assert stat.S_IMODE(db.stat().st_mode) == 0o600  # notes are private
 
 

@@ -5,7 +5,9 @@ The path the user names (``--db PATH``, ``$SOROT_DB``, ``sorot.json``) is the da
 ``PATH.d``, in TinyDB files called buckets (:mod:`.shelf`): ``docs/`` (a document's
 annotations, tombstones, reading position, bookmarks and the paths its text was found at, in
 the bucket of its sha256), ``ids/`` (which document's bucket holds each annotation id),
-``paths/`` (which texts were found at each path, which documents name it), ``other/`` (tables
+``paths/`` (which texts were found at each path, which documents name it, which feed entry
+links there), ``feeds/`` and ``entries/`` (feed subscriptions and their entries with read
+state, :mod:`.subscriptions`), ``other/`` (tables
 Sorot does not know) and ``tags.json`` (tag counts, for completion). A bucket past 2,000
 records splits in sixteen, so a change reads and writes a few small files whatever the size
 of the database. Annotations are the one thing Sorot holds that cannot be recomputed, so every
@@ -89,6 +91,7 @@ from tui.core.store.schema import (
     SINGLE_FILE_SCHEMA,
 )
 from tui.core.store.storage import AtomicJSONStorage, fsync_directory, unwritable_reason
+from tui.core.store.subscriptions import Entry, Feed, normalise_url
 
 __all__ = [
     "ANNOTATIONS",
@@ -105,6 +108,8 @@ __all__ = [
     "AtomicJSONStorage",
     "Bookmark",
     "CorruptDatabaseError",
+    "Entry",
+    "Feed",
     "MergeResult",
     "Restored",
     "NotWritableError",
@@ -115,6 +120,7 @@ __all__ = [
     "fsync_directory",
     "restore_database",
     "lock_file_problem",
+    "normalise_url",
     "parse_database",
     "serialise_database",
     "unwritable_reason",

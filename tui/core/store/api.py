@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import filecmp
 import functools
+import heapq
 import json
 import os
 import shutil
@@ -49,7 +50,10 @@ from tui.core.store.schema import (
     BOOKMARKS,
     DELETED,
     DOCUMENTS,
+    ENTRIES,
+    FEEDS,
     IDS,
+    LINKS,
     NAMED,
     POSITIONS,
     SCHEMA,
@@ -67,8 +71,10 @@ from tui.core.store.shelf import (
     MemoryPlace,
     OverlayPlace,
     Place,
+    feed_prefix,
     free_name,
     route,
+    route_on,
 )
 from tui.core.store.storage import (
     AtomicJSONStorage,
@@ -78,6 +84,15 @@ from tui.core.store.storage import (
 )
 from tui.core.store.storage import (
     _no_write_bits as no_write_bits,
+)
+from tui.core.store.subscriptions import (
+    FEED_FIELDS,
+    Entry,
+    Feed,
+    entry_time,
+    is_feed,
+    normalise_url,
+    parse_iso,
 )
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -529,7 +544,7 @@ class Store:
         """The bucket of ``key`` on ``shelf``; ``fresh`` (a change, under the lock): one that
         cannot be read is put aside first, and one found beside its own children is settled
         (:meth:`_settle`), each time looking again for the bucket that holds ``key`` now."""
-        routed = route(key)
+        routed = route_on(shelf, key)
         for _ in range(MAX_DEPTH + 2):
             prefix = self._place.covering(shelf, routed, fresh=fresh)
             bucket = self._bucket_at(shelf, prefix)
@@ -587,14 +602,19 @@ class Store:
         if warning not in self.warnings:  # a bucket read again (by a scan, after eviction) says it once
             self.warnings.append(warning)
 
-    def _scan(self, shelf: str) -> Iterator[tuple[Bucket, Index]]:
-        """Every bucket of a shelf, with its index (read once each, not kept beyond the cache).
+    def _scan(self, shelf: str, under: str = "") -> Iterator[tuple[Bucket, Index]]:
+        """Every bucket of a shelf, with its index (read once each, not kept beyond the cache);
+        with ``under``, only the buckets that may hold records whose route starts with it.
 
         Takes no lock (a dump must not hold up the reader's saves): a bucket that another
         process split after it was listed is gone when read, and its children, written before
         it was removed, are read instead."""
         self._place.forget(shelf)
-        pending = sorted(self._place.prefixes(shelf))
+
+        def wanted(prefix: str) -> bool:
+            return prefix.startswith(under) or under.startswith(prefix)
+
+        pending = sorted(p for p in self._place.prefixes(shelf) if wanted(p))
         done: set[str] = set()
         while pending:
             prefix = pending.pop(0)
@@ -606,7 +626,9 @@ class Store:
             index = bucket.index()
             if bucket.missing:  # split (or removed) since listed
                 self._place.forget(shelf)
-                children = [p for p in self._place.prefixes(shelf) if p.startswith(prefix) and p != prefix]
+                children = [
+                    p for p in self._place.prefixes(shelf) if p.startswith(prefix) and p != prefix and wanted(p)
+                ]
                 pending = sorted({*pending, *children})
                 if not cached:
                     _close(bucket)
@@ -633,7 +655,7 @@ class Store:
         routes = set()
         for table, records in tables.items():
             for key, record in records.items():
-                routed = route(_routing_key(shelf, table, key, record))
+                routed = route_on(shelf, _routing_key(shelf, table, key, record))
                 routes.add(routed)
                 children[routed[depth]].setdefault(table, {})[key] = record
         if len(routes) < 2 and not forced:
@@ -1296,6 +1318,300 @@ class Store:
             self._bookmark_at[mark.id] = sha256
         return mine
 
+    # -- feeds: subscriptions, their entries and read state ------------------------------------
+
+    def _feed_bucket(self, url: str, *, fresh: bool = False) -> Bucket:
+        return self._bucket(FEEDS, url, fresh=fresh)
+
+    def _entry_bucket(self, feed: str, key: str, *, fresh: bool = False) -> Bucket:
+        return self._bucket(ENTRIES, f"{feed}\0{key}", fresh=fresh)
+
+    @_synchronised
+    def feeds(self) -> list[Feed]:
+        """Every subscription, by title (then URL); reads the ``feeds`` shelf."""
+        found: dict[str, Mapping[str, Any]] = {}
+        for _, index in self._scan(FEEDS):
+            for url, key in index.feed_key.items():
+                record = index.feeds[key]
+                held = found.get(url)
+                if held is None or str(record.get("updated", "")) > str(held.get("updated", "")):
+                    found[url] = record
+        return sorted((Feed.from_record(r) for r in found.values()), key=lambda f: (f.name.casefold(), f.url))
+
+    @_synchronised
+    def feed(self, url: str) -> Feed | None:
+        """The subscription to ``url`` (normalised), or None."""
+        url = normalise_url(url)
+        index = self._feed_bucket(url).index()
+        key = index.feed_key.get(url)
+        return None if key is None else Feed.from_record(index.feeds[key])
+
+    @_synchronised
+    def add_feed(self, feed: Feed) -> bool:
+        """Subscribe (the URL normalised, ``added`` now unless given); False if already subscribed."""
+        url = normalise_url(feed.url)
+        if not url:
+            raise ValueError("a feed needs a URL")
+        with self._writing():
+            bucket = self._feed_bucket(url, fresh=True)
+            index = bucket.index(writing=True)
+            if url in index.feed_key:
+                return False
+            now = now_iso()
+            record = {**replace(feed, url=url, added=feed.added or now).to_record(), "updated": now}
+            bucket.commit({FEEDS: {str(next_key(index.feeds)): record}})
+            self._split_if_full(bucket)
+        return True
+
+    @_synchronised
+    def update_feed(self, url: str, **fields: Any) -> Feed:
+        """Change some fields of a subscription (``title``, ``site``, ``etag``, ``last_modified``,
+        ``refreshed``, ``error``, ``folder``) as it is stored now; returns it as changed. Raises
+        ``KeyError`` if not subscribed, ``TypeError`` for another field."""
+        unknown = sorted(set(fields) - FEED_FIELDS)
+        if unknown:
+            raise TypeError(f"a feed has no field {', '.join(unknown)} that can be changed")
+        url = normalise_url(url)
+        with self._writing():
+            bucket = self._feed_bucket(url, fresh=True)
+            index = bucket.index(writing=True)
+            key = index.feed_key.get(url)
+            if key is None:
+                raise KeyError(url)
+            record = dict(index.feeds[key])
+            changed = {**record, **fields}
+            if changed != record:
+                changed["updated"] = _stamp_after(str(record.get("updated", "")))
+                bucket.commit({FEEDS: {key: changed}})
+        return Feed.from_record(changed)
+
+    @_synchronised
+    def remove_feed(self, url: str) -> int:
+        """Unsubscribe; the feed's entries go too, except those whose article is annotated (their
+        annotations are never touched). Returns how many entries went. Raises ``KeyError`` if
+        not subscribed."""
+        url = normalise_url(url)
+        with self._writing():
+            bucket = self._feed_bucket(url, fresh=True)
+            index = bucket.index(writing=True)
+            keys = [k for k, r in index.feeds.items() if is_feed(r) and r["url"] == url]
+            if not keys:
+                raise KeyError(url)
+            bucket.commit({FEEDS: dict.fromkeys(keys)})  # the subscription first: what the user asked
+            return self._remove_entries(lambda record: record["feed"] == url, feed_prefix(url))
+
+    @_synchronised
+    def put_entries(self, feed_url: str, entries: Iterable[Entry]) -> int:
+        """Store a feed's entries as just read: new ones are added (``seen`` now, unless given),
+        known ones (same feed and key) take the new link, title, times and summary, and keep
+        their read state and when they were first seen. Returns how many were new."""
+        feed = normalise_url(feed_url)
+        latest: dict[str, Entry] = {}
+        for entry in entries:
+            if entry.key:
+                latest[entry.key] = entry
+        if not latest:
+            return 0
+        added = 0
+        with self._writing():
+            now = now_iso()
+            changes: dict[tuple[str, str], tuple[Bucket, dict[str, Any]]] = {}
+            links: dict[tuple[str, str], tuple[Bucket, dict[str, Any]]] = {}
+            fresh_keys: dict[tuple[str, str], int] = {}
+            noted: set[tuple[str, str, str]] = set()
+            for entry in latest.values():
+                bucket = self._entry_bucket(feed, entry.key, fresh=True)
+                index = bucket.index(writing=True)
+                key = index.entry_key.get((feed, entry.key))
+                given = {**entry.to_record(), "feed": feed}
+                if key is None:
+                    record = {**given, "seen": entry.seen or now, "updated": now}
+                    key = _fresh_key(fresh_keys, bucket, index.entries, ENTRIES)
+                    added += 1
+                else:
+                    old = index.entries[key]
+                    record = {**old, **{f: given[f] for f in _ENTRY_CONTENT}}
+                    if record == old:
+                        continue
+                    record["updated"] = _stamp_after(str(old.get("updated", "")))
+                changes.setdefault((bucket.shelf, bucket.prefix), (bucket, {}))[1][key] = record
+                link = normalise_url(entry.link)
+                if link and (link, feed, entry.key) not in noted:
+                    noted.add((link, feed, entry.key))
+                    paths = self._bucket("paths", link, fresh=True)
+                    paths_index = paths.index(writing=True)
+                    if (link, feed, entry.key) not in paths_index.link_key:
+                        slot = _fresh_key(fresh_keys, paths, paths_index.links, LINKS)
+                        lookup = {"link": link, "feed": feed, "key": entry.key}
+                        links.setdefault((paths.shelf, paths.prefix), (paths, {}))[1][slot] = lookup
+            # The lookups first: a crash between leaves a lookup of nothing (checked when read).
+            for bucket, records in links.values():
+                bucket.commit({LINKS: records})
+            for bucket, records in changes.values():
+                bucket.commit({ENTRIES: records})
+            for bucket, _ in [*links.values(), *changes.values()]:
+                self._split_if_full(bucket)
+        return added
+
+    @_synchronised
+    def entry(self, feed_url: str, key: str) -> Entry | None:
+        """One entry of a feed, by its key."""
+        feed = normalise_url(feed_url)
+        index = self._entry_bucket(feed, key).index()
+        found = index.entry_key.get((feed, key))
+        return None if found is None else Entry.from_record(index.entries[found])
+
+    @_synchronised
+    def entries(
+        self, feed_url: str | None = None, *, unread_only: bool = False, limit: int | None = None
+    ) -> list[Entry]:
+        """A feed's entries (without ``feed_url``: those of every subscription), newest first (by
+        published, else seen); ``limit`` keeps only that many, holding no more in memory."""
+        if feed_url is not None:
+            feed = normalise_url(feed_url)
+            feeds, under = {feed}, feed_prefix(feed)
+        else:
+            feeds, under = {f.url for f in self.feeds()}, ""
+
+        def records() -> Iterator[Mapping[str, Any]]:
+            for _, index in self._scan(ENTRIES, under):
+                for (name, _key), key in index.entry_key.items():
+                    if name in feeds:
+                        record = index.entries[key]
+                        if not unread_only or record.get("read") is not True:
+                            yield record
+
+        chosen = (
+            heapq.nlargest(limit, records(), key=_entry_order)
+            if limit is not None
+            else sorted(records(), key=_entry_order, reverse=True)
+        )
+        return [Entry.from_record(r) for r in chosen]
+
+    @_synchronised
+    def set_read(self, feed_url: str, key: str, read: bool = True) -> None:
+        """Mark an entry read or unread. Raises ``KeyError`` if there is no such entry."""
+        feed = normalise_url(feed_url)
+        with self._writing():
+            bucket = self._entry_bucket(feed, key, fresh=True)
+            index = bucket.index(writing=True)
+            slot = index.entry_key.get((feed, key))
+            if slot is None:
+                raise KeyError(key)
+            old = index.entries[slot]
+            if old.get("read") is read:
+                return
+            stamp = _stamp_after(str(old.get("updated", "")))
+            bucket.commit({ENTRIES: {slot: {**old, "read": read, "updated": stamp}}})
+
+    @_synchronised
+    def set_all_read(self, feed_url: str | None = None, read: bool = True) -> int:
+        """Mark every entry of a feed (of every feed, without one) read or unread; returns how
+        many changed."""
+        feed = normalise_url(feed_url) if feed_url is not None else None
+        changed = 0
+        with self._writing():
+            for bucket, index in self._scan(ENTRIES, feed_prefix(feed) if feed is not None else ""):
+                changes: dict[str, Any] = {}
+                for (name, _key), slot in index.entry_key.items():
+                    old = index.entries[slot]
+                    if (feed is None or name == feed) and old.get("read") is not read:
+                        changes[slot] = {**old, "read": read, "updated": _stamp_after(str(old.get("updated", "")))}
+                if changes:
+                    bucket.commit({ENTRIES: changes})
+                    changed += len(changes)
+        return changed
+
+    @_synchronised
+    def entry_for_link(self, link: str) -> Entry | None:
+        """The entry whose link is ``link`` (compared normalised), or None: one bucket read of
+        ``paths/``, then the entry's."""
+        for candidate in dict.fromkeys([normalise_url(link), link]):
+            if not candidate:
+                continue
+            index = self._bucket("paths", candidate).index()
+            for feed, key in index.links_at.get(candidate, ()):
+                entry = self.entry(feed, key)
+                if entry is not None:
+                    return entry
+        return None
+
+    @_synchronised
+    def unread_counts(self) -> dict[str, int]:
+        """How many unread entries each subscription has (every subscription, 0 included),
+        counted one bucket at a time."""
+        counts = {f.url: 0 for f in self.feeds()}
+        for _, index in self._scan(ENTRIES):
+            for (name, _key), slot in index.entry_key.items():
+                if name in counts and index.entries[slot].get("read") is not True:
+                    counts[name] += 1
+        return counts
+
+    @_synchronised
+    def prune_entries(self, older_than: datetime) -> int:
+        """Remove the entries older than ``older_than`` (by published, else seen; read or not),
+        except those whose article is annotated; returns how many went. An entry whose time is
+        no time is kept."""
+        cutoff = older_than if older_than.tzinfo is not None else older_than.replace(tzinfo=timezone.utc)
+
+        def old(record: Mapping[str, Any]) -> bool:
+            moment = parse_iso(record.get("published")) or parse_iso(record.get("seen"))
+            return moment is not None and moment < cutoff
+
+        with self._writing():
+            return self._remove_entries(old)
+
+    @_synchronised
+    def is_annotated(self, path_or_url: str) -> bool:
+        """Whether any annotation's document path is ``path_or_url`` (a URL also compared
+        normalised): the ``paths/`` bucket of it, then the buckets of the documents it names."""
+        for path in dict.fromkeys([path_or_url, normalise_url(path_or_url)]):
+            if not path:
+                continue
+            for sha in self._bucket("paths", path).index().named_at.get(path, ()):
+                if self._doc(sha).index().by_path.get(path):
+                    return True
+        return False
+
+    def _remove_entries(self, doomed: Callable[[Mapping[str, Any]], bool], under: str = "") -> int:
+        """Remove the entries ``doomed`` says, unless annotated, then their link lookups (a
+        crash between leaves lookups of nothing, which readers check). Under the lock."""
+        annotated: dict[str, bool] = {}
+        gone: list[tuple[str, str, str]] = []
+        removed = 0
+        for bucket, index in self._scan(ENTRIES, under):
+            changes: dict[str, Any] = {}
+            for (feed, key), slot in index.entry_key.items():
+                record = index.entries[slot]
+                if not doomed(record):
+                    continue
+                link = record.get("link") if isinstance(record.get("link"), str) else ""
+                if link:
+                    if link not in annotated:
+                        annotated[link] = self.is_annotated(link)
+                    if annotated[link]:
+                        continue
+                    gone.append((normalise_url(link), feed, key))
+                changes[slot] = None
+            if changes:
+                bucket.commit({ENTRIES: changes})
+                removed += len(changes)
+            if len(gone) >= _CHUNK:
+                self._forget_links(gone)
+        self._forget_links(gone)
+        return removed
+
+    def _forget_links(self, gone: list[tuple[str, str, str]]) -> None:
+        grouped: dict[tuple[str, str], tuple[Bucket, dict[str, Any]]] = {}
+        for link, feed, key in gone:
+            paths = self._bucket("paths", link, fresh=True)
+            slot = paths.index(writing=True).link_key.get((link, feed, key))
+            if slot is not None:
+                grouped.setdefault((paths.shelf, paths.prefix), (paths, {}))[1][slot] = None
+        for bucket, records in grouped.values():
+            bucket.commit({LINKS: records})
+        gone.clear()
+
     # -- backup ---------------------------------------------------------------------------------
 
     @_synchronised
@@ -1450,6 +1766,14 @@ def _fresh_key(fresh: dict[tuple[str, str], int], bucket: Bucket, table: Mapping
     return str(number)
 
 
+_ENTRY_CONTENT = ("link", "title", "published", "site", "author", "summary")
+"""What a feed read again may change in a known entry (its read state and ``seen`` are kept)."""
+
+
+def _entry_order(record: Mapping[str, Any]) -> tuple[str, str, str]:
+    return entry_time(record), str(record.get("seen", "")), str(record.get("key", ""))
+
+
 def _sameness(shelf: str, table: str, key: str, record: Any) -> tuple[Any, str]:
     """What makes two records of a table the same record, and the field that says which of them
     is newer ("" when none does: the first one found, the parent's, is kept)."""
@@ -1469,6 +1793,12 @@ def _sameness(shelf: str, table: str, key: str, record: Any) -> tuple[Any, str]:
         return record.get("id"), ""
     if table in (DOCUMENTS, NAMED):
         return (record.get("sha256"), record.get("path")), "opened" if table == DOCUMENTS else ""
+    if table == FEEDS:
+        return record.get("url"), "updated"
+    if table == ENTRIES:
+        return (record.get("feed"), record.get("key")), "updated"
+    if table == LINKS:
+        return (record.get("link"), record.get("feed"), record.get("key")), ""
     return ("kept", json.dumps(record, sort_keys=True, default=str)), ""
 
 
@@ -1519,7 +1849,12 @@ def _routing_key(shelf: str, table: str, key: str, record: Any) -> str:
     elif shelf == IDS:
         value = record.get("id")
     elif shelf == "paths":
-        value = record.get("path")
+        value = record.get("link") if table == LINKS else record.get("path")
+    elif shelf == FEEDS:
+        value = record.get("url")
+    elif shelf == ENTRIES:
+        feed, entry = record.get("feed"), record.get("key")
+        value = f"{feed}\0{entry}" if isinstance(feed, str) and isinstance(entry, str) else ""
     else:
         value = f"{table}\0{key}"
     return value if isinstance(value, str) else ""

@@ -31,7 +31,10 @@ from tui.core.store.schema import (
     BOOKMARKS,
     DELETED,
     DOCUMENTS,
+    ENTRIES,
+    FEEDS,
     IDS,
+    LINKS,
     META,
     META_KEY,
     MIGRATIONS,
@@ -43,8 +46,9 @@ from tui.core.store.schema import (
     doc_id,
     schema_of,
 )
-from tui.core.store.shelf import MAX_DEPTH, SCRATCH, SHELVES, SPLIT_AT, TAGS_FILE, bucket_name, free_name, route
+from tui.core.store.shelf import MAX_DEPTH, SCRATCH, SHELVES, SPLIT_AT, TAGS_FILE, bucket_name, free_name, route_on
 from tui.core.store.storage import fsync_directory
+from tui.core.store.subscriptions import is_entry, normalise_url
 
 if TYPE_CHECKING:
     from tui.core.store.api import Store
@@ -275,6 +279,17 @@ def placements(table: str, key: str, record: Any) -> Iterator[tuple[str, str, st
             yield IDS, ident, IDS, {"id": ident, "deleted": str(record.get("deleted", ""))}
         else:
             yield "docs", "", table, record
+    elif table == FEEDS:
+        url = record.get("url") if isinstance(record, dict) else None
+        yield FEEDS, url if isinstance(url, str) else "", table, record
+    elif table == ENTRIES:
+        if is_entry(record):
+            yield ENTRIES, f"{record['feed']}\0{record['key']}", table, record
+            link = normalise_url(record["link"]) if isinstance(record.get("link"), str) else ""
+            if link:  # which entry a URL is, found beside the annotations that name it
+                yield "paths", link, LINKS, {"link": link, "feed": record["feed"], "key": record["key"]}
+        else:
+            yield ENTRIES, "", table, record
     else:
         yield "other", f"{table}\0{key}", table, {"key": key, "record": record}
 
@@ -374,7 +389,7 @@ def _spill(
                 tags[tag.casefold()] += 1
                 spelling.setdefault(tag.casefold(), tag)
         for shelf, routing, name, placed in placements(table, key, record):
-            routed = route(routing)
+            routed = route_on(shelf, routing)
             counts[shelf] += 1
             line = f"{routed}\t{_encode(name)}\t{_encode(placed)}\n"
             buffers.setdefault(f"{shelf}-{routed[:_SPILL_DIGITS]}", []).append(line)
@@ -410,10 +425,12 @@ def _build_spilled(spilled: list[Path], shelf: str, depth: int, built: Path) -> 
                     records.setdefault(record["id"], {}).update(record)
                 elif table == NAMED:
                     records[f"{record['sha256']}\0{record['path']}"] = record
+                elif table == LINKS:
+                    records[f"{record['link']}\0{record['feed']}\0{record['key']}"] = record
                 else:
                     records[str(len(records) + 1)] = record
     for prefix, tables in buckets.items():
-        for name in (IDS, NAMED):
+        for name in (IDS, NAMED, LINKS):
             if name in tables:
                 tables[name] = {str(n): r for n, r in enumerate(tables[name].values(), start=1)}
         _write_private(built / shelf / bucket_name(prefix), serialise_database(tables))
@@ -479,6 +496,10 @@ def dump(store: Store, out: IO[bytes]) -> dict[str, int]:
             for _, index in store._scan("paths"):
                 for record in index.tables.get(DOCUMENTS, {}).values():
                     put(DOCUMENTS, record)
+            for shelf in (FEEDS, ENTRIES):  # subscriptions and read state (the link lookups are rebuilt)
+                for _, index in store._scan(shelf):
+                    for record in index.tables.get(shelf, {}).values():
+                        put(shelf, record)
             for _, index in store._scan(IDS):
                 for record in index.tables.get(IDS, {}).values():
                     if isinstance(record, dict) and "deleted" in record and not record.get("sha256"):

@@ -19,13 +19,17 @@ from tui.core.store.schema import (
     BOOKMARKS,
     DELETED,
     DOCUMENTS,
+    ENTRIES,
+    FEEDS,
     IDS,
+    LINKS,
     NAMED,
     POSITIONS,
     TAGS,
     doc_id,
     next_key,
 )
+from tui.core.store.subscriptions import is_entry, is_feed
 
 
 class Index:
@@ -47,7 +51,7 @@ class Index:
         self._next_key: int | None = None
         self._tags: list[tuple[str, int]] | None = None
         self.tables = data
-        for name in (POSITIONS, BOOKMARKS, DOCUMENTS, DELETED, IDS, NAMED, TAGS):
+        for name in (POSITIONS, BOOKMARKS, DOCUMENTS, DELETED, IDS, NAMED, TAGS, FEEDS, ENTRIES, LINKS):
             self.set_table(name, data.get(name, {}))
 
     @property
@@ -117,6 +121,20 @@ class Index:
                 for k, r in table.items()
                 if isinstance(r, dict) and isinstance(r.get("tag"), str) and type(r.get("count")) is int
             }
+        elif name == FEEDS:  # feed URL (normalised) -> its subscription
+            self.feeds = table
+            self.feed_key = {r["url"]: k for k, r in table.items() if is_feed(r)}
+        elif name == ENTRIES:  # (feed URL, entry key) -> the entry
+            self.entries = table
+            self.entry_key = {(r["feed"], r["key"]): k for k, r in table.items() if is_entry(r)}
+        elif name == LINKS:  # an entry's normalised link -> {"link", "feed", "key"}
+            self.links = table
+            self.link_key: dict[tuple[str, str, str], str] = {}
+            self.links_at: dict[str, list[tuple[str, str]]] = {}
+            for k, r in table.items():
+                if isinstance(r, dict) and all(isinstance(r.get(f), str) for f in ("link", "feed", "key")):
+                    self.link_key[(r["link"], r["feed"], r["key"])] = k
+                    self.links_at.setdefault(r["link"], []).append((r["feed"], r["key"]))
         elif name == DELETED:
             self.tombstones = table
             self.tombstone_by_id = {

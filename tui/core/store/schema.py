@@ -31,6 +31,8 @@ SINGLE_FILE_SCHEMA = 1
 ANNOTATIONS, POSITIONS, BOOKMARKS, META = "annotations", "positions", "bookmarks", "meta"
 DOCUMENTS, DELETED = "documents", "deleted"
 IDS, NAMED, TAGS = "ids", "named", "tags"  # the sharded database's lookups (see :mod:`.shelf`)
+FEEDS, ENTRIES = "feeds", "entries"  # subscriptions and their entries (:mod:`.subscriptions`)
+LINKS = "links"  # an entry's link -> its feed and key, in ``paths/`` (a lookup, rebuilt by a restore)
 META_KEY = "1"
 
 _NEWEST_SCHEMA_THERE_COULD_BE = 1000  # a higher version is nonsense, not a newer Sorot's

@@ -1,7 +1,7 @@
 """Where the database's pieces are: shelves of bucket files, each bucket a TinyDB database.
 
 A database is a small manifest file (the path the user names) and a data folder beside it,
-``NAME.d``, holding four **shelves**, the tag counts and a scratch folder:
+``NAME.d``, holding six **shelves**, the tag counts and a scratch folder:
 
 * ``docs/``: everything about a document (its annotations and their tombstones, its reading
   position, its bookmarks, and the paths its text was found at), in the bucket of its sha256;
@@ -10,6 +10,8 @@ A database is a small manifest file (the path the user names) and a data folder 
 * ``paths/``: which texts the reader found at each path, and which documents' records name it,
   in the bucket of the path;
 * ``other/``: tables Sorot does not know (kept, dumped and restored as they were);
+* ``feeds/``: feed subscriptions, in the bucket of their URL, and ``entries/``: their entries,
+  routed by feed URL then entry (:func:`route_on`, :mod:`.subscriptions`);
 * ``tags.json``: how often each tag is used (for completion);
 * ``tmp/``: the temporary files of saves under way, renamed into their shelf when complete.
 
@@ -40,7 +42,10 @@ from tinydb.storages import Storage
 
 from tui.core.store.storage import AtomicJSONStorage, CountingMemoryStorage
 
-SHELVES = ("docs", "ids", "paths", "other")
+SHELVES = ("docs", "ids", "paths", "other", "feeds", "entries")
+FEED_DIGITS = 2
+"""The first hex digits of an entry's route are its feed's (:func:`route_on`): a feed's entries
+sit in one bucket until the shelf is 256 buckets wide; beyond that its own entries split."""
 SCRATCH = "tmp"  # temporary files of saves in progress (renamed into their shelf when complete)
 TAGS_FILE = "tags.json"
 SPLIT_AT = 2000
@@ -59,6 +64,20 @@ def route(key: str) -> str:
     Hashed even when the key is a hash already: a made-up or imported sha256 need not be
     spread evenly, and ``0000…1``, ``0000…2`` would all land in one bucket."""
     return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def route_on(shelf: str, key: str) -> str:
+    """:func:`route` for a record of ``shelf``. An entry's key is ``FEED\\0KEY``: its route
+    starts with its feed's (:data:`FEED_DIGITS` digits) and goes on with its own."""
+    if shelf == "entries":
+        feed = key.partition("\0")[0]
+        return route(feed)[:FEED_DIGITS] + route(key)[FEED_DIGITS:]
+    return route(key)
+
+
+def feed_prefix(feed: str) -> str:
+    """The route prefix every entry of ``feed`` shares on ``entries/``."""
+    return route(feed)[:FEED_DIGITS]
 
 
 def bucket_name(prefix: str) -> str:
