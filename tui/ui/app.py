@@ -156,6 +156,10 @@ class SorotApp(App[None]):
 
         return self.fetcher.get(url, accept=FEED_TYPES, etag=etag, last_modified=last_modified)
 
+    def fetch_page_or_feed(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Response:
+        """Any document at ``url``: a feed, or a page naming one (:func:`tui.core.web.feeds.subscribe`)."""
+        return self.fetcher.get(url, accept=None, etag=etag, last_modified=last_modified)
+
     def on_mount(self) -> None:
         if self.feeds:
             from tui.ui.screens.feeds import FeedsScreen

@@ -286,7 +286,7 @@ class FeedsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def refresh_feeds(self) -> None:
-        from tui.core.web.feeds import max_age, refresh
+        from tui.core.web.feeds import prune, refresh
 
         worker = get_current_worker()
         store = self.app.store
@@ -294,12 +294,10 @@ class FeedsScreen(Screen):
         def progress(done: int, total: int, feed: Feed) -> None:
             self.post_message(RefreshProgressed(done, total, feed.title or feed.url))
 
-        results = refresh(
-            store, self.app.fetch_feed, progress=progress, cancelled=lambda: worker.is_cancelled
-        )
+        results = refresh(store, self.app.fetch_feed, progress=progress, cancelled=lambda: worker.is_cancelled)
         if worker.is_cancelled:
             return
-        store.prune_entries(datetime.now().astimezone() - max_age())
+        prune(store)
         new = sum(r.new for r in results)
         errors = [r.error for r in results if r.error]
         self.post_message(FeedsRefreshed(new, errors))
@@ -332,12 +330,15 @@ class FeedsScreen(Screen):
         from tui.core.web.fetch import FetchError
 
         try:
-            feed, entries = subscribe(self.app.store, self.app.fetch_feed, url)
+            done = subscribe(self.app.store, url, self.app.fetch_page_or_feed)
         except (FeedError, FetchError, OSError) as exc:
             lines = str(exc).strip().splitlines()
             self.post_message(NotSubscribed(lines[0] if lines else type(exc).__name__))
             return
-        self.post_message(Subscribed(feed.title or feed.url, entries))
+        if not done.added:
+            self.post_message(NotSubscribed(f"already subscribed to {done.feed.title or done.feed.url}"))
+            return
+        self.post_message(Subscribed(done.feed.title or done.feed.url, done.entries))
 
     @on(Subscribed)
     def subscribed(self, event: Subscribed) -> None:
