@@ -1,9 +1,8 @@
 """``sorot feed ...`` as a user runs it, against a fake web (the fetch factory replaced), and once
-against a real HTTP server on 127.0.0.1 through the real fetcher (skipped while it is missing)."""
+against a real HTTP server on 127.0.0.1 through the real fetcher."""
 
 from __future__ import annotations
 
-import importlib
 import json
 from pathlib import Path
 
@@ -165,13 +164,6 @@ def test_a_bad_opml_file_is_one_line(db: Path, tmp_path: Path, capsys, content: 
     assert code == 1 and out == "" and err.startswith(f"sorot: {bad} {says}") and err.count("\n") == 1
 
 
-def test_a_missing_fetcher_is_one_line(db: Path, capsys, monkeypatch) -> None:
-    module = importlib.import_module("tui.core.web.fetch")
-    monkeypatch.delattr(module, "Fetcher", raising=False)
-    code, _, err = run(capsys, "add", ANTARA, "--db", db)
-    assert code == 1 and err == "sorot: this Sorot cannot fetch feeds yet (tui.core.web.fetch has no Fetcher)\n"
-
-
 def test_db_dump_and_restore_carry_feeds_and_read_state(web: FakeWeb, db: Path, tmp_path: Path, capsys) -> None:
     run(capsys, "add", ANTARA, "--db", db)
     with Store.open(db) as store:
@@ -191,9 +183,6 @@ def test_db_dump_and_restore_carry_feeds_and_read_state(web: FakeWeb, db: Path, 
 
 
 def test_add_and_refresh_through_the_real_fetcher(tmp_path: Path, capsys, httpserver) -> None:
-    module = importlib.import_module("tui.core.web.fetch")
-    if getattr(module, "Fetcher", None) is None:
-        pytest.skip("tui.core.web.fetch.Fetcher is not written yet (branch web-fetch)")
     db = tmp_path / "sorot.json"
     httpserver.expect_request("/rss").respond_with_data(fixture("antara.rss"), content_type="application/rss+xml")
     httpserver.expect_request("/").respond_with_data(

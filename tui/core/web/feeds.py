@@ -15,7 +15,6 @@ entry whose link is not ``http``/``https`` (``file:``, ``javascript:``, ``data:`
 from __future__ import annotations
 
 import html
-import importlib
 import io
 import os
 import re
@@ -470,10 +469,9 @@ class _FetcherFetch:
 def make_fetch(accept: Sequence[str] | None = FEED_TYPES) -> Fetch:
     """The fetch function the CLI uses: :class:`tui.core.web.fetch.Fetcher`'s ``get`` (``accept``
     None takes any page, to discover a feed from it). Tests replace this factory."""
-    fetcher_class = getattr(importlib.import_module("tui.core.web.fetch"), "Fetcher", None)
-    if fetcher_class is None:
-        raise FeedError("this Sorot cannot fetch feeds yet (tui.core.web.fetch has no Fetcher)")
-    return _FetcherFetch(fetcher_class(), accept)
+    from tui.core.web.fetch import Fetcher
+
+    return _FetcherFetch(Fetcher(), accept)
 
 
 def close_fetch(fetch: Fetch) -> None:

@@ -184,7 +184,7 @@ class FeedsScreen(Screen):
             mark = " " if entry.read else "●"
             line = Text(f"{mark} ", style="bold")
             line.append(inert(entry.title or entry.link), style="" if entry.read else "bold")
-            said = [when(entry.published or entry.seen), entry.site or titles.get(entry.feed, "")]
+            said = [when(entry.published or entry.seen), titles.get(entry.feed) or entry.site]
             line.append("\n   " + inert(" · ".join(part for part in said if part)), style="dim")
             entries.add_option(Option(line, id=str(n)))
         if not self.entry_list:
@@ -203,7 +203,8 @@ class FeedsScreen(Screen):
     def say_state(self, message: str | None = None) -> None:
         if message is None:
             failed = sum(1 for f in self.feed_list if f.error)
-            message = f"{len(self.feed_list)} feeds" + (f" · {failed} failed last time (!)" if failed else "")
+            count = len(self.feed_list)
+            message = f"{count} feed{'s' * (count != 1)}" + (f" · {failed} failed last time (!)" if failed else "")
         self.query_one("#feeds-status", Static).update(Text(inert(message)))
 
     @on(OptionList.OptionHighlighted, "#feed-list")
