@@ -34,6 +34,13 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
+def httpserver_listen_address() -> tuple[str, int]:
+    """pytest-httpserver's one server per test process listens on 127.0.0.1 (not ``localhost``,
+    which a test's own resolver may not know), on a free port."""
+    return ("127.0.0.1", 0)
+
+
+@pytest.fixture(scope="session")
 def sample_path() -> Path:
     return sample_article_path()
 

@@ -42,11 +42,6 @@ RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Kabar</title></c
 PUBLIC_NAMES = {"public.test": True, "a.test": True, "b.test": True, "pinned.test": True, "private.test": False}
 
 
-@pytest.fixture(scope="session")
-def httpserver_listen_address() -> tuple[str, int]:
-    return ("127.0.0.1", 0)
-
-
 @pytest.fixture(autouse=True)
 def fresh_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test starts with no host waiting and no remembered Retry-After."""

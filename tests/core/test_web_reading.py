@@ -19,11 +19,6 @@ from tui.core.web.page import NotAnArticle
 from tui.core.web.reading import fetch_article, is_url, kept_article, load_html_file
 
 
-@pytest.fixture(scope="session")
-def httpserver_listen_address() -> tuple[str, int]:
-    return ("127.0.0.1", 0)
-
-
 @pytest.fixture
 def site(httpserver) -> NewsSite:
     return NewsSite(httpserver)

@@ -252,7 +252,7 @@ async def test_a_row_too_long_for_the_panel_ends_with_an_ellipsis() -> None:
 async def test_a_fault_in_a_fact_rule_is_one_line_and_the_reader_goes_on(monkeypatch) -> None:
     import tui.core.facts
 
-    def faulty(text, entities):
+    def faulty(text, entities, reference_date=None):
         raise ZeroDivisionError("division by zero in a rule")
 
     monkeypatch.setattr(tui.core.facts, "extract_facts", faulty)
@@ -268,7 +268,7 @@ async def test_a_fault_in_a_fact_rule_is_one_line_and_the_reader_goes_on(monkeyp
 async def test_a_worker_failing_unexpectedly_is_one_line_and_never_ends_the_app(monkeypatch) -> None:
     from tui.core.analysis.engine import NlpEngine
 
-    def broken(self, text, entities, cancelled=lambda: False):
+    def broken(self, text, entities, cancelled=lambda: False, reference_date=None):
         raise RuntimeError("a bug\nover two lines")
 
     monkeypatch.setattr(NlpEngine, "find_facts", broken)

@@ -27,11 +27,6 @@ SIZE = (120, 40)
 NOW = datetime(2025, 6, 21, 8, 0, tzinfo=timezone.utc)
 
 
-@pytest.fixture(scope="session")
-def httpserver_listen_address() -> tuple[str, int]:
-    return ("127.0.0.1", 0)
-
-
 @pytest.fixture
 def site(httpserver) -> NewsSite:
     site = NewsSite(httpserver)
