@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from pathlib import Path
@@ -28,6 +29,8 @@ class NewsSite:
         self.pages: dict[str, tuple[bytes, str]] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.offline = False
+        self.delays: dict[str, float] = {}
+        """Seconds to wait before answering, by path (a slow site)."""
         server.expect_request(re.compile(r"^/.*")).respond_with_handler(self._answer)
 
     @property
@@ -66,6 +69,8 @@ class NewsSite:
 
     def _answer(self, request: Request) -> Response:
         self.requests.append((request.full_path.rstrip("?"), dict(request.headers)))
+        if request.path in self.delays:
+            time.sleep(self.delays[request.path])
         if self.offline:
             return Response("service unavailable", status=503)
         key = request.full_path.rstrip("?")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import os
+import re
 import shutil
 import stat
 import sys
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
 
 COMMANDS = ("extract", "export", "import", "db", "feed")
 FEEDS = "feeds"
+_OTHER_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 """``sorot feeds`` opens the reading list (unless a file or directory of that name is here)."""
 
 EARLY_START_CHARS = 200_000
@@ -659,8 +661,13 @@ def _feed_add(store: Store, args: argparse.Namespace) -> int:
     from tui.core.web.feeds import close_fetch, make_fetch, subscribe
 
     fetch = make_fetch(None)
+    url = args.url.strip()
+    if url and "://" not in url:
+        url = "https://" + url  # typed as kompas.com/rss
+    if sys.stderr.isatty():
+        say(f"fetching {url} …")  # a slow site: the wait is said (only to a person, not to a log)
     try:
-        done = subscribe(store, args.url, fetch, folder=args.folder)
+        done = subscribe(store, url, fetch, folder=args.folder)
     finally:
         close_fetch(fetch)
     if not done.added:
@@ -733,6 +740,8 @@ def _feed_import(store: Store, args: argparse.Namespace) -> int:
     if done.duplicates:
         say(f"warning: {done.duplicates} feed(s) listed twice in {args.file} taken once")
     say(f"imported {done.added} feeds ({done.already} already there)")
+    if done.added:
+        say("sorot feed refresh (or r in sorot feeds) fetches their entries")
     return 0
 
 
@@ -1058,6 +1067,8 @@ def _run_reader(argv: list[str], terminal_as_it_was: Callable[[], None]) -> int:
 
     feeds = args.path == FEEDS and not os.path.exists(FEEDS)
     web = args.path is not None and is_url(args.path)
+    if args.path is not None and not web and _OTHER_SCHEME.match(args.path) and not os.path.exists(args.path):
+        return fail(f"{args.path}: only http:// and https:// addresses can be opened")
     target = Path(args.path) if args.path is not None else sample_article_path()
     try:
         if args.path == STDIN:

@@ -267,13 +267,17 @@ def annotate(store: Store, url: str) -> None:
 
 def test_pruning_removes_old_entries_read_or_not_but_never_annotated_ones(store: Store) -> None:
     store.add_feed(Feed(url=ANTARA))
-    store.put_entries(ANTARA, [entry(ANTARA, n, days_ago=n * 10) for n in range(10)])  # 0 .. 90 days old
+    # 0 .. 90 days old, each seen when it was published
+    store.put_entries(
+        ANTARA, [replace(e, seen=e.published) for n in range(10) for e in [entry(ANTARA, n, days_ago=n * 10)]]
+    )
+    store.put_entries(ANTARA, [entry(ANTARA, 20, days_ago=100)])  # old, but listed by the feed only now
     store.set_read(ANTARA, "guid-8", True)
     annotate(store, "https://berita.example.id/9")
     assert store.is_annotated("https://berita.example.id/9") and not store.is_annotated("https://berita.example.id/8")
     now = datetime(2026, 12, 7, tzinfo=timezone.utc)
     assert feeds.prune(store, 45, now=now) == 4  # 50 .. 80 days old (90: annotated)
-    assert [e.key for e in store.entries(ANTARA)] == [f"guid-{n}" for n in (0, 1, 2, 3, 4, 9)]
+    assert [e.key for e in store.entries(ANTARA)] == [f"guid-{n}" for n in (0, 1, 2, 3, 4, 9, 20)]
     assert store.entry_for_link("https://berita.example.id/8") is None
     assert len(store.all_annotations()) == 1
 
@@ -313,7 +317,8 @@ def test_a_feed_of_many_entries_splits_and_is_read_one_bucket_at_a_time(tmp_path
         store.add_feed(Feed(url=ANTARA))
         store.add_feed(Feed(url=KOMPAS))
         for start in range(0, 600, 100):
-            store.put_entries(ANTARA, [entry(ANTARA, n, days_ago=n / 100) for n in range(start, start + 100)])
+            batch = [entry(ANTARA, n, days_ago=n / 100) for n in range(start, start + 100)]
+            store.put_entries(ANTARA, [replace(e, seen=e.published) for e in batch])
         store.put_entries(KOMPAS, [entry(KOMPAS, 10_000 + n) for n in range(30)])
         store.set_read(ANTARA, "guid-7", True)
         buckets = list((tmp_path / "sorot.json.d" / "entries").glob("_*.json"))
@@ -513,3 +518,16 @@ def test_kill_9_while_entries_are_stored_and_read_loses_no_acknowledged_change(t
     print(f"\nfeed kill loop: {len(entries)} entries, {len(reads)} read changes, {buckets} entry buckets")
     assert len(entries) > 50 and len(reads) > 10 and buckets > 1
     assert lost == [] and wrong == [] and subscribed <= feeds_there
+
+
+def test_reading_an_article_reads_it_in_every_feed_that_lists_it(store: Store) -> None:
+    store.add_feed(Feed(url=ANTARA))
+    store.add_feed(Feed(url=KOMPAS))
+    shared = "https://berita.example.id/bersama"
+    store.put_entries(ANTARA, [entry(ANTARA, 1, link=shared), entry(ANTARA, 2)])
+    store.put_entries(KOMPAS, [entry(KOMPAS, 3, link=shared + "?utm_source=rss#atas")])
+    assert store.set_read_link(shared) == 2
+    assert store.unread_counts() == {ANTARA: 1, KOMPAS: 0}
+    assert store.set_read_link(shared) == 0  # already read
+    assert store.set_read_link(shared, False) == 2 and store.unread_counts() == {ANTARA: 2, KOMPAS: 1}
+    assert store.set_read_link("https://berita.example.id/tidak-ada") == 0

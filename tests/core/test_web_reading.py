@@ -168,3 +168,9 @@ def test_the_publication_date_anchors_relative_dates(site: NewsSite, capsys) -> 
     from datetime import date, timedelta
 
     assert yesterday["value"] == (date.fromisoformat(published) - timedelta(days=1)).isoformat()
+
+
+@pytest.mark.parametrize("address", ["htp://x.example/berita", "ftp://x.example/berita.txt"])
+def test_an_address_of_another_scheme_is_one_line(address: str, capsys) -> None:
+    assert main([address]) == 1
+    assert capsys.readouterr().err == f"sorot: {address}: only http:// and https:// addresses can be opened\n"

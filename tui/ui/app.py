@@ -299,10 +299,12 @@ class SorotApp(App[None]):
         ]
         if self.directory is not None:
             sources.append(("Article list", [Binding("enter", "select", "Open the highlighted article")]))
-        if self.feeds:
-            from tui.ui.screens.feeds import FeedsScreen
+        from tui.ui.screens.feeds import FeedsScreen
 
+        if isinstance(self.screen, FeedsScreen):  # its keys first, then the reader's
             sources.insert(0, ("Reading list (feeds)", list(FeedsScreen.BINDINGS)))
+        elif self.feeds:
+            sources.append(("Reading list (feeds)", list(FeedsScreen.BINDINGS)))
         return sources
 
     def action_help(self) -> None:
@@ -317,6 +319,19 @@ class SorotApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Show every key binding", self.action_help)
+        from tui.ui.screens.feeds import FeedsScreen
+
+        if isinstance(screen, FeedsScreen):
+            for binding in screen.BINDINGS:
+                if screen.check_action(binding.action, ()) is False:
+                    continue
+                keys = " ".join(self.get_key_display(single) for single in Binding.make_bindings([binding]))
+                yield SystemCommand(
+                    binding.tooltip or binding.description,
+                    f"Key: {escape(keys)}",
+                    partial(screen.run_action, binding.action),
+                )
+            return
         if not isinstance(screen, ReaderScreen):
             return
         view = screen.view
@@ -325,7 +340,7 @@ class SorotApp(App[None]):
             if binding.action in seen or binding.action.startswith("toggle_label_number"):
                 continue
             seen.add(binding.action)
-            if binding.action == "back" and not screen.can_go_back:
+            if screen.check_action(binding.action, ()) is False:  # back to nothing, or R with nothing newer
                 continue
             target = view if binding in ArticleView.BINDINGS else screen
             keys = " ".join(self.get_key_display(single) for single in Binding.make_bindings([binding]))

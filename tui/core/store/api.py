@@ -1505,6 +1505,25 @@ class Store:
             bucket.commit({ENTRIES: {slot: {**old, "read": read, "updated": stamp}}})
 
     @_synchronised
+    def set_read_link(self, link: str, read: bool = True) -> int:
+        """Mark read (or unread) every entry whose link is the article ``link`` (compared
+        normalised), in whichever feeds list it: reading an article reads it everywhere.
+        Returns how many entries changed."""
+        url = normalise_url(link)
+        if not url:
+            return 0
+        changed = 0
+        for feed, key in list(self._bucket("paths", url).index().links_at.get(url, ())):
+            entry = self.entry(feed, key)
+            if entry is not None and entry.read is not read:
+                try:
+                    self.set_read(feed, key, read)
+                except KeyError:  # removed meanwhile
+                    continue
+                changed += 1
+        return changed
+
+    @_synchronised
     def set_all_read(self, feed_url: str | None = None, read: bool = True) -> int:
         """Mark every entry of a feed (of every feed, without one) read or unread; returns how
         many changed."""
@@ -1549,14 +1568,19 @@ class Store:
 
     @_synchronised
     def prune_entries(self, older_than: datetime) -> int:
-        """Remove the entries older than ``older_than`` (by published, else seen; read or not),
-        except those whose article is annotated; returns how many went. An entry whose time is
-        no time is kept."""
+        """Remove the entries older than ``older_than`` (read or not), except those whose article
+        is annotated; returns how many went. An entry is older when it was first seen before then
+        and published before then (or gives no date): an old article a feed has just listed stays
+        its full time, rather than being removed at the next refresh and come back as new at the
+        one after. An entry whose times are no times is kept."""
         cutoff = older_than if older_than.tzinfo is not None else older_than.replace(tzinfo=timezone.utc)
 
         def old(record: Mapping[str, Any]) -> bool:
-            moment = parse_iso(record.get("published")) or parse_iso(record.get("seen"))
-            return moment is not None and moment < cutoff
+            seen = parse_iso(record.get("seen"))
+            published = parse_iso(record.get("published"))
+            if seen is None and published is None:
+                return False
+            return all(moment < cutoff for moment in (seen, published) if moment is not None)
 
         with self._writing():
             return self._remove_entries(old)

@@ -21,32 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-_DEFAULT_PORTS = {"http": "80", "https": "443"}
-
-
-def normalise_url(url: str) -> str:
-    """The form of a URL under which two subscriptions (or links) are the same: scheme and host in
-    lower case, the default port and the fragment dropped, an empty path made ``/``; the path and
-    query as given. Something that is not a URL is returned stripped."""
-    text = url.strip()
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError:
-        return text
-    if not parts.scheme or not parts.netloc:
-        return text
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    if ":" in host:  # an IPv6 address
-        host = f"[{host}]"
-    userinfo = parts.netloc.rpartition("@")[0]
-    netloc = (userinfo + "@" if userinfo else "") + host
-    if port is not None and str(port) != _DEFAULT_PORTS.get(scheme):
-        netloc += f":{port}"
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+from tui.core.web.urls import normalise_url as normalise_url  # the store's URL identity
 
 
 def iso_utc(moment: datetime) -> str:

@@ -60,13 +60,13 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from urllib.parse import urlsplit, urlunsplit
 
 import httpcore
 import httpx
 
 from tui import __version__
 from tui.core.document import ArticleError, decode_bytes, format_size, inert
+from tui.core.web.urls import normalise_url as normalise_url  # an article's identity
 
 USER_AGENT = f"Sorot/{__version__} (terminal news reader; +https://pypi.org/project/sorot/)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -843,22 +843,3 @@ def page_text(response: Response) -> str:
         return decode_bytes(data, _show(response.url))[0]
     except ArticleError as error:
         raise FetchError(str(error).replace("the file is empty", "the page is empty")) from None
-
-
-_TRACKING = ("fbclid", "gclid")
-
-
-def _tracking(name: str) -> bool:
-    name = name.lower()
-    return name.startswith("utm_") or name in _TRACKING
-
-
-def normalise_url(url: str) -> str:
-    """An article's identity: ``url`` without its ``#fragment`` and its ``utm_*``, ``fbclid`` and
-    ``gclid`` query parameters, with the scheme and host in lower case; the rest as it was."""
-    parts = urlsplit(url)
-    userinfo, at, hostport = parts.netloc.rpartition("@")
-    netloc = f"{userinfo}{at}{hostport.lower()}"
-    kept = [param for param in parts.query.split("&") if not _tracking(param.split("=", 1)[0])]
-    query = "&".join(kept)
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path, query, ""))

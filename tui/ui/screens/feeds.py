@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from rich.text import Text
 from textual import on, work
@@ -47,6 +48,32 @@ def when(iso: str) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone()
     return f"{moment.day} {moment:%b %Y %H:%M}"
+
+
+def feed_names(feeds: list[Feed]) -> dict[str, str]:
+    """Each feed's name in the list: its title, with its address's host and path where two
+    feeds have the same title (or its address when it has none)."""
+    by_title: dict[str, int] = {}
+    for feed in feeds:
+        by_title[feed.title] = by_title.get(feed.title, 0) + 1
+    names = {}
+    for feed in feeds:
+        if not feed.title:
+            names[feed.url] = feed.url
+        elif by_title[feed.title] > 1:
+            parts = urlsplit(feed.url)
+            names[feed.url] = f"{feed.title} ({parts.netloc}{parts.path})"
+        else:
+            names[feed.url] = feed.title
+    return names
+
+
+def with_scheme(address: str) -> str:
+    """``kompas.com/rss`` as ``https://kompas.com/rss``: an address typed without its scheme."""
+    address = address.strip()
+    if "://" in address or not address:
+        return address
+    return "https://" + address
 
 
 @dataclass
@@ -117,7 +144,7 @@ class FeedsScreen(Screen):
         Binding("tab", "switch", "Feeds ⇄ entries", tooltip="Move between the feed list and the entries"),
         Binding("j", "down", "Down", show=False),
         Binding("k", "up", "Up", show=False),
-        Binding("escape", "cancel_refresh", "Stop refresh", show=False, tooltip="Stop a refresh in progress"),
+        Binding("escape", "cancel_refresh", "Stop", show=False, tooltip="Stop a refresh or a subscription in progress"),
     ]
 
     if TYPE_CHECKING:
@@ -131,6 +158,7 @@ class FeedsScreen(Screen):
         self.entry_list: list[Entry] = []
         self.chosen = ALL
         self.refreshing = False
+        self.subscribing = False
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Feeds", style="bold"), id="title-bar")
@@ -159,8 +187,12 @@ class FeedsScreen(Screen):
         feeds.clear_options()
         total = sum(counts.values())
         feeds.add_option(Option(Text.assemble(("All feeds", "bold"), f"  {total}" if total else ""), id=ALL))
+        names = feed_names(self.feed_list)
         for feed in self.feed_list:
-            name = Text(inert(feed.title or feed.url))
+            name = Text()
+            if feed.folder:
+                name.append(inert(feed.folder) + " › ", style="dim")
+            name.append(inert(names[feed.url]))
             if counts.get(feed.url):
                 name.append(f"  {counts[feed.url]}", style="bold")
             if feed.error:
@@ -185,8 +217,10 @@ class FeedsScreen(Screen):
             line = Text(f"{mark} ", style="bold")
             line.append(inert(entry.title or entry.link), style="" if entry.read else "bold")
             said = [when(entry.published or entry.seen), titles.get(entry.feed) or entry.site]
-            line.append("\n   " + inert(" · ".join(part for part in said if part)), style="dim")
-            entries.add_option(Option(line, id=str(n)))
+            meta = Text("   " + inert(" · ".join(part for part in said if part)), style="dim")
+            for row in (line, meta):
+                row.no_wrap, row.overflow = True, "ellipsis"
+            entries.add_option(Option(Text("\n").join([line, meta]), id=str(n)))
         if not self.entry_list:
             empty = (
                 "No feeds yet. Press a to subscribe to one, or import your subscriptions with "
@@ -201,6 +235,8 @@ class FeedsScreen(Screen):
             entries.highlighted = 0
 
     def say_state(self, message: str | None = None) -> None:
+        if message is None and (self.refreshing or self.subscribing):
+            return  # their progress stays in the status line
         if message is None:
             failed = sum(1 for f in self.feed_list if f.error)
             count = len(self.feed_list)
@@ -215,8 +251,10 @@ class FeedsScreen(Screen):
             self.query_one("#entry-list", OptionList).highlighted = None
             self.show_entries()
         feed = next((f for f in self.feed_list if f.url == chosen), None)
-        if feed is not None and feed.error:
+        if feed is not None and feed.error and not (self.refreshing or self.subscribing):
             self.say_state(f"{feed.title or feed.url}: {feed.error}")
+        else:
+            self.say_state()
 
     @on(OptionList.OptionSelected, "#feed-list")
     def feed_selected(self, event: OptionList.OptionSelected) -> None:
@@ -246,7 +284,7 @@ class FeedsScreen(Screen):
 
         def opened(_article: object) -> None:
             if not entry.read:
-                store.set_read(entry.feed, entry.key, True)
+                store.set_read_link(entry.link)  # and in every other feed that lists the article
 
         self.app.open_url(entry.link, via=entry.feed, can_go_back=True, opened=opened)
 
@@ -262,12 +300,14 @@ class FeedsScreen(Screen):
         (self.query_one("#entry-list", OptionList) if self.focused is feeds else feeds).focus()
 
     def action_down(self) -> None:
-        if isinstance(self.focused, OptionList):
-            self.focused.action_cursor_down()
+        listed = self.focused
+        if isinstance(listed, OptionList) and (listed.highlighted or 0) < listed.option_count - 1:
+            listed.action_cursor_down()  # not round to the top from the last
 
     def action_up(self) -> None:
-        if isinstance(self.focused, OptionList):
-            self.focused.action_cursor_up()
+        listed = self.focused
+        if isinstance(listed, OptionList) and (listed.highlighted or 0) > 0:
+            listed.action_cursor_up()
 
     def action_refresh(self) -> None:
         if self.refreshing:
@@ -284,6 +324,10 @@ class FeedsScreen(Screen):
             self.workers.cancel_group(self, "refresh")
             self.refreshing = False
             self.say_state("refresh stopped")
+        elif self.subscribing:
+            self.workers.cancel_group(self, "subscribe")
+            self.subscribing = False
+            self.say_state("not subscribed: stopped")
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def refresh_feeds(self) -> None:
@@ -320,19 +364,29 @@ class FeedsScreen(Screen):
     def action_add(self) -> None:
         def chosen(url: str | None) -> None:
             if url:
-                self.say_state(f"subscribing to {url}…")
-                self.subscribe(url)
+                self.subscribing = True
+                self.say_state(f"subscribing to {url}… · esc stops")
+                self.subscribe(with_scheme(url))
 
         self.app.push_screen(UrlScreen(), chosen)
 
-    @work(thread=True, group="subscribe", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="subscribe", exit_on_error=False)
     def subscribe(self, url: str) -> None:
         from tui.core.web.feeds import FeedError, subscribe
-        from tui.core.web.fetch import FetchError
+        from tui.core.web.fetch import FetchError, Response
+
+        worker = get_current_worker()
+
+        def fetch(address: str, *, etag: str | None = None, last_modified: str | None = None) -> Response:
+            return self.app.fetcher.get(
+                address, accept=None, etag=etag, last_modified=last_modified, cancelled=lambda: worker.is_cancelled
+            )
 
         try:
-            done = subscribe(self.app.store, url, self.app.fetch_page_or_feed)
+            done = subscribe(self.app.store, url, fetch)
         except (FeedError, FetchError, OSError) as exc:
+            if worker.is_cancelled:
+                return
             lines = str(exc).strip().splitlines()
             self.post_message(NotSubscribed(lines[0] if lines else type(exc).__name__))
             return
@@ -343,11 +397,13 @@ class FeedsScreen(Screen):
 
     @on(Subscribed)
     def subscribed(self, event: Subscribed) -> None:
+        self.subscribing = False
         self.reload()
         self.app.notify(inert(f"Subscribed to {event.title} ({event.entries} entries)"), markup=False)
 
     @on(NotSubscribed)
     def not_subscribed(self, event: NotSubscribed) -> None:
+        self.subscribing = False
         self.say_state()
         self.app.notify(inert(event.reason), title="Cannot subscribe", severity="error", markup=False)
 
@@ -366,7 +422,7 @@ class FeedsScreen(Screen):
         self.app.push_screen(
             ConfirmScreen(
                 f"Unsubscribe from {feed.title or feed.url}?",
-                "Its entries go; your annotations on its articles stay.",
+                "Your annotations stay.",
                 yes="Unsubscribe",
             ),
             answered,

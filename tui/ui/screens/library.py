@@ -23,7 +23,7 @@ def _size(num_bytes: int) -> str:
     size = float(num_bytes)
     for unit in ("B", "KiB", "MiB", "GiB"):
         if size < 1024 or unit == "GiB":
-            return f"{num_bytes} B" if unit == "B" else f"{size:.1f} {unit}"
+            return f"{num_bytes}\u00a0B" if unit == "B" else f"{size:.1f}\u00a0{unit}"  # never split across lines
         size /= 1024
     return ""
 

@@ -396,6 +396,7 @@ class ReaderScreen(Screen):
         if self.newer is None:
             return
         self.save_position()
+        self.app.clear_notifications()  # the one that said a newer version is here
         self.app.switch_screen(ReaderScreen(self.newer, can_go_back=self.can_go_back, via=self.via))
 
     @on(NlpProgressed)
@@ -614,6 +615,10 @@ class ReaderScreen(Screen):
             self._opened_as = exc
         finally:
             self._opened.set()
+        web = self.article.web
+        if web is not None and self.article.path is None:
+            with suppress(StoreError, OSError):
+                app.store.set_read_link(web.url)  # read in every feed that lists it
             if self._left:
                 gc.unfreeze()  # the reader closed while this was read: nothing here is kept
         self.post_message(SessionOpened())
