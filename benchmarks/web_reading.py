@@ -15,6 +15,7 @@ are made for the run; nothing of the user's is touched.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -70,9 +71,12 @@ def tmux(socket: str, *args: str) -> str:
     return subprocess.run(["tmux", "-L", socket, *args], capture_output=True, text=True).stdout
 
 
+_SESSIONS = itertools.count()
+
+
 def enter_to_text(env: dict[str, str]) -> float:
     """Seconds from enter on the feed's entry to the article's text on screen."""
-    socket = f"sorotweb{os.getpid()}"
+    socket = f"sorotweb{os.getpid()}-{next(_SESSIONS)}"  # a fresh tmux server: the last one may still be closing
     command = "env " + " ".join(f"{k}={v}" for k, v in env.items()) + f" {SOROT} feeds"
     tmux(socket, "new-session", "-d", "-s", "t", "-x", "120", "-y", "40", command)
     try:

@@ -428,12 +428,12 @@ def _extract_source(path: str, max_bytes: int) -> Article:
 
     if not is_url(path):
         return load_any(path, max_bytes)
-    from tui.core.web.fetch import Fetcher, FetchError, normalise_url
+    from tui.core.web.fetch import MAX_PAGE_BYTES, Fetcher, FetchError, normalise_url
     from tui.core.web.kept import KeptPages
     from tui.core.web.reading import fetch_article, kept_article
 
     kept = KeptPages()
-    with Fetcher(max_bytes=max_bytes) as fetcher:
+    with Fetcher(max_bytes=min(max_bytes, MAX_PAGE_BYTES)) as fetcher:
         try:
             fetched = fetch_article(path, fetcher, kept)
         except FetchError as exc:

@@ -38,7 +38,7 @@ def fixture(name: str) -> bytes:
 
 @dataclass
 class FakeWeb:
-    """``fetch(url, *, etag, last_modified)`` over a dict of URL -> (body, content type)."""
+    """``fetch(url, *, etag, last_modified, via)`` over a dict of URL -> (body, content type)."""
 
     pages: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     etags: dict[str, str] = field(default_factory=dict)
@@ -48,8 +48,13 @@ class FakeWeb:
     def serve(self, url: str, name: str, content_type: str = "application/rss+xml") -> None:
         self.pages[url] = (fixture(name), content_type)
 
-    def __call__(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Response:
+    vias: dict[str, str | None] = field(default_factory=dict)
+
+    def __call__(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None, via: str | None = None
+    ) -> Response:
         self.calls.append((url, etag, last_modified))
+        self.vias[url] = via
         if url in self.failing or url not in self.pages:
             raise FetchError(f"{url}: connection refused" if url in self.failing else f"{url}: 404 Not Found")
         tag = self.etags.get(url)
@@ -412,6 +417,7 @@ def test_subscribing_to_a_page_finds_its_feed(store: Store) -> None:
     web = standard_web()
     done = feeds.subscribe(store, PAGE, web)
     assert done.added and done.feed.url == ANTARA and done.entries == 3
+    assert web.vias == {PAGE: None, ANTARA: PAGE}  # the feed the page names is remote content
     assert feeds.subscribe(store, ANTARA, web).added is False
     with pytest.raises(FeedError, match="names no RSS or Atom feed"):
         web.pages["https://kosong.example.id/"] = (b"<html><head></head><body>x</body></html>", "text/html")
@@ -531,3 +537,42 @@ def test_reading_an_article_reads_it_in_every_feed_that_lists_it(store: Store) -
     assert store.set_read_link(shared) == 0  # already read
     assert store.set_read_link(shared, False) == 2 and store.unread_counts() == {ANTARA: 2, KOMPAS: 1}
     assert store.set_read_link("https://berita.example.id/tidak-ada") == 0
+
+
+@pytest.mark.parametrize(
+    "title, shown",
+    [
+        ("Harga &lt; Rp 10 ribu", "Harga < Rp 10 ribu"),
+        ("<![CDATA[Inflasi < 3 persen]]>", "Inflasi < 3 persen"),
+        ("&lt;b&gt;Tebal&lt;/b&gt; sekali", "Tebal sekali"),
+    ],
+)
+def test_a_less_than_sign_in_a_feed_is_text(title: str, shown: str) -> None:
+    rss = f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title><item><title>{title}</title>'
+    rss += "<link>https://x.example/1</link></item></channel></rss>"
+    parsed = parse_feed(rss.encode(), "https://x.example/rss")
+    assert parsed.title == shown and parsed.entries[0].title == shown
+
+
+def test_a_fault_on_one_feed_is_that_feeds_error_and_the_refresh_goes_on(store: Store, monkeypatch) -> None:
+    web = standard_web()
+    store.add_feed(Feed(url=ANTARA))
+    store.add_feed(Feed(url=KOMPAS))
+    real = feeds._parse_feed
+
+    def faulty(content: bytes, url: str):
+        if url == ANTARA:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(content, url)
+
+    monkeypatch.setattr(feeds, "_parse_feed", faulty)
+    results = {r.feed.url: r for r in refresh(store, web)}
+    assert "RecursionError" in results[ANTARA].error and "\n" not in results[ANTARA].error
+    assert results[KOMPAS].error is None and results[KOMPAS].new > 0
+    assert store.feed(ANTARA).error == results[ANTARA].error
+
+
+def test_plain_text_reads_markup_at_most_twice_and_a_bare_less_than_as_text() -> None:
+    assert feeds.plain_text("Harga <Rp 10") == "Harga <Rp 10"
+    assert feeds.plain_text("a &amp;lt;b&amp;gt; c") == "a &lt;b&gt; c"  # escaped twice over: read once
+    assert feeds.plain_text("<" * 5000) == "<" * 5000

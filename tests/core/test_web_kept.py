@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import multiprocessing
 import os
+import time
+from pathlib import Path
 
 import pytest
 
-from tui.core.web.kept import KeptCopy, KeptPages, default_keep_bytes, default_web_dir
+from tui.core.web.kept import MAX_TEXT_BYTES, KeptCopy, KeptPages, default_keep_bytes, default_web_dir
 
 URL = "https://berita.example/2025/12/02/banjir"
 
@@ -39,7 +42,7 @@ def test_a_new_version_replaces_the_old_whole(tmp_path):
     assert kept.get(URL).text == "second version"
     assert kept.pages(URL) == [b"two"]
     names = sorted(p.name for p in kept.folder(URL).iterdir())
-    assert len(names) == 3 and "meta.json" in names  # the old version's files are gone
+    assert len(names) == 4 and {"meta.json", ".lock"} <= set(names)  # the old version's files are gone
 
 
 def test_a_damaged_copy_is_as_if_never_kept(tmp_path):
@@ -106,3 +109,64 @@ def test_hostile_text_is_kept_as_it_is(tmp_path, hostile):
     kept = KeptPages(tmp_path)
     kept.put(KeptCopy(url=URL, text=hostile, title=hostile))
     assert kept.get(URL).text == hostile and kept.get(URL).title == hostile
+
+
+def test_a_folder_that_is_a_link_is_never_read_nor_written_through(tmp_path):
+    kept = KeptPages(tmp_path / "web")
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "thesis.md").write_text("bab 1", encoding="utf-8")
+    other = KeptPages(tmp_path / "elsewhere")
+    other.put(copy("the text"))  # a valid copy, reached through the link
+    (tmp_path / "web").mkdir()
+    os.symlink(other.folder(URL), kept.folder(URL))
+    assert kept.get(URL) is None
+    os.unlink(kept.folder(URL))
+    os.symlink(victim, kept.folder(URL))
+    kept.put(copy("fresh"))
+    assert (victim / "thesis.md").read_text(encoding="utf-8") == "bab 1"  # nothing outside is swept
+    assert not os.path.islink(kept.folder(URL)) and kept.get(URL).text == "fresh"
+
+
+def test_damaged_files_are_not_read(tmp_path):
+    kept = KeptPages(tmp_path)
+    kept.put(copy("the text"))
+    folder = kept.folder(URL)
+    text_file = next(folder.glob("text-*.txt"))
+    text_file.unlink()
+    os.symlink("/etc/hostname", text_file)  # a link to a file outside
+    assert kept.get(URL) is None
+    text_file.unlink()
+    with open(text_file, "wb") as handle:  # larger than any article: never read
+        handle.truncate(MAX_TEXT_BYTES + 1)
+    assert kept.get(URL) is None
+    (folder / "meta.json").unlink()
+    os.mkfifo(folder / "meta.json")  # would block a plain open
+    assert kept.get(URL) is None
+
+
+def _keep_many(root: str, label: str, rounds: int, start) -> None:
+    kept = KeptPages(Path(root))
+    start.wait(30)  # both writers at once
+    for n in range(rounds):
+        kept.put(copy(f"{label} version {n}"), [f"<p>{label} {n}</p>".encode()])
+        if kept.get(URL, touch=False) is None:  # the other writer swept away the copy it kept
+            raise SystemExit(f"no whole copy after round {n}")
+
+
+def test_two_processes_keeping_one_article_leave_a_whole_copy(tmp_path):
+    rounds = 60
+    context = multiprocessing.get_context("spawn")
+    start = context.Event()
+    workers = [context.Process(target=_keep_many, args=(str(tmp_path), label, rounds, start)) for label in "ab"]
+    for worker in workers:
+        worker.start()
+    time.sleep(1.0)  # both started (spawn imports Sorot anew)
+    start.set()
+    kept = KeptPages(tmp_path)
+    for worker in workers:
+        worker.join()
+        assert worker.exitcode == 0
+    final = kept.get(URL)
+    assert final is not None and final.text in {f"a version {rounds - 1}", f"b version {rounds - 1}"}
+    assert kept.pages(URL) == [f"<p>{final.text[0]} {rounds - 1}</p>".encode()]

@@ -452,3 +452,39 @@ def test_article_from_a_joined_page_counts_its_pages() -> None:
     assert article.web is not None and article.web.pages == 3 and article.web.url == TRIBUN
     assert article.web.published_date == date(2025, 6, 10)
     assert len(article.paragraphs) == 8 and article.path == Path("kept.html")
+
+
+def test_a_crowded_paragraph_is_read_as_plain_text() -> None:
+    """trafilatura's time grows with the square of a block's elements: a paragraph of thousands
+    of <b> or links is unwrapped before extraction, its text unchanged."""
+    import trafilatura
+    from lxml import etree
+
+    from tui.core.web.page import _CROWD, _uncrowded
+
+    crowded = "".join(f"<b>kata{n}</b> <a href='/x{n}'>tautan{n}</a> " for n in range(2000))
+    html = f"<html><head><title>T</title></head><body><article><p>{crowded}</p></article></body></html>"
+    tree = _uncrowded(trafilatura.load_html(html))
+    assert all(len(element) <= _CROWD for element in tree.iter())
+    paragraph = tree.find(".//p")
+    assert etree.tostring(paragraph, method="text", encoding=str).split() == [
+        word for n in range(2000) for word in (f"kata{n}", f"tautan{n}")
+    ]
+    page = read_page(html + ("<p>" + "Paragraf biasa yang cukup panjang. " * 20 + "</p>"), "https://x.example/a")
+    assert "kata1999 tautan1999" in page.text
+
+
+def test_a_page_of_too_many_elements_is_refused_in_one_line() -> None:
+    from tui.core.web.page import MAX_ELEMENTS
+
+    html = "<html><body>" + "<div>x</div>" * (MAX_ELEMENTS + 1) + "</body></html>"
+    with pytest.raises(NotAnArticle, match=r"too complex a page \(100,00\d HTML elements"):
+        read_page(html, "https://x.example/a")
+
+
+@pytest.mark.parametrize("label", ["rot13", "hex", "base64", "zlib", "utf-32"])
+def test_a_charset_that_names_no_text_encoding_is_passed_over(label: str) -> None:
+    assert decode_html(f"<meta charset={label}><p>halo</p>".encode()) == f"<meta charset={label}><p>halo</p>"
+    from tui.core.web.fetch import Response, page_text
+
+    assert page_text(Response("http://x.example/", 200, b"<p>halo</p>", "text/html", label)) == "<p>halo</p>"

@@ -38,7 +38,7 @@ def subscribe(db: Path, site: NewsSite, *paths: str) -> None:
 
     with Store.open(db) as store, Fetcher() as fetcher:
         for path in paths:
-            add(store, site.url(path), lambda url, **_: fetcher.get(url, accept=None))
+            add(store, site.url(path), lambda url, **options: fetcher.get(url, accept=None, **options))
 
 
 def app_on(tmp_path: Path):

@@ -134,7 +134,7 @@ async def test_esc_cancels_a_fetch_and_the_list_stays(site: NewsSite, tmp_path: 
         from tui.core.web.feeds import subscribe
 
         with Fetcher() as fetcher:
-            subscribe(store, site.url("/rss"), lambda url, **_: fetcher.get(url, accept=None))
+            subscribe(store, site.url("/rss"), lambda url, **options: fetcher.get(url, accept=None, **options))
     app = make_app(feeds=True, in_process=True, db=db, kept=KeptPages(tmp_path / "web"))
     async with run(app, size=SIZE) as pilot:
         await pilot.press("enter")

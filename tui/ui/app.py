@@ -150,15 +150,13 @@ class SorotApp(App[None]):
             self._fetcher = Fetcher()
         return self._fetcher
 
-    def fetch_feed(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Response:
+    def fetch_feed(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None, via: str | None = None
+    ) -> Response:
         """A feed's document, conditionally (for :func:`tui.core.web.feeds.refresh`, in a thread)."""
         from tui.core.web.fetch import FEED_TYPES
 
-        return self.fetcher.get(url, accept=FEED_TYPES, etag=etag, last_modified=last_modified)
-
-    def fetch_page_or_feed(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Response:
-        """Any document at ``url``: a feed, or a page naming one (:func:`tui.core.web.feeds.subscribe`)."""
-        return self.fetcher.get(url, accept=None, etag=etag, last_modified=last_modified)
+        return self.fetcher.get(url, accept=FEED_TYPES, etag=etag, last_modified=last_modified, via=via)
 
     def on_mount(self) -> None:
         if self.feeds:

@@ -73,7 +73,12 @@ class FeedError(Exception):
 
 
 class Fetch(Protocol):
-    def __call__(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Response: ...
+    """Fetches a URL (conditionally). ``via`` is the page that named it: remote content, held to
+    the fetcher's rules for it (no private address named by a public page)."""
+
+    def __call__(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None, via: str | None = None
+    ) -> Response: ...
 
 
 @dataclass(frozen=True)
@@ -130,21 +135,30 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
+_TAG = re.compile(r"<[A-Za-z/!]")
+
+
 def plain_text(fragment: str, limit: int | None = None) -> str:
     """``fragment`` (HTML or text) as one line of plain text, cut to about ``limit`` characters
-    at a word (with an ellipsis). Control characters are kept: the UI neutralises them."""
-    if "<" in fragment or "&" in fragment:
+    at a word (with an ellipsis). Control characters are kept: the UI neutralises them. Markup
+    escaped twice (``&lt;b&gt;``) is read as markup still; a ``<`` that starts no tag ("Harga <
+    Rp 10 ribu") is text."""
+    text = fragment
+    for _round in range(2):  # the markup, then markup escaped once more: never further
+        if "<" not in text and "&" not in text:
+            break
         parser = _Text()
         try:
-            parser.feed(fragment)
+            parser.feed(text)
             parser.close()
-            text = "".join(parser.parts)
+            read = "".join(parser.parts)
         except Exception:  # HTMLParser is lenient; anything it still chokes on is read as text
-            text = html.unescape(fragment)
-        if "<" in text:  # markup escaped twice (&lt;b&gt;) is markup still
-            return plain_text(text, limit)
-    else:
-        text = fragment
+            read = html.unescape(text)
+        if read == text:
+            break
+        text = read
+        if not _TAG.search(text):
+            break
     text = _SPACE.sub(" ", text).strip()
     if limit is not None and len(text) > limit:
         cut = text[:limit]
@@ -218,6 +232,15 @@ def parse_feed(content: bytes, url: str) -> ParsedFeed:
     """Read a feed document (bytes: feedparser is never given a URL, which it would fetch).
     Raises :class:`FeedError` (one line) when it is no RSS or Atom feed; a feed that is damaged
     but still yields entries or a title is read as far as it goes."""
+    try:
+        return _parse_feed(content, url)
+    except FeedError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a fault on one feed's content is that feed's error, one line
+        raise FeedError(f"{url} cannot be read as a feed ({type(exc).__name__}: {_one_line(str(exc))[:200]})") from None
+
+
+def _parse_feed(content: bytes, url: str) -> ParsedFeed:
     import feedparser  # type: ignore[import-untyped]
 
     parsed = feedparser.parse(
@@ -322,7 +345,7 @@ def read_feed(url: str, fetch: Fetch) -> tuple[str, ParsedFeed]:
         found = discover_feed(response.content, response.url or url)
         if found is None:
             raise FeedError(f"{url} is a web page that names no RSS or Atom feed") from None
-    response = fetch(found)
+    response = fetch(found, via=response.url or url)  # named by the page: remote content
     return found, parse_feed(response.content, response.url or found)
 
 
@@ -456,8 +479,10 @@ class _FetcherFetch:
         self.fetcher = fetcher
         self.accept = accept
 
-    def __call__(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Response:
-        response: Response = self.fetcher.get(url, accept=self.accept, etag=etag, last_modified=last_modified)
+    def __call__(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None, via: str | None = None
+    ) -> Response:
+        response: Response = self.fetcher.get(url, accept=self.accept, etag=etag, last_modified=last_modified, via=via)
         return response
 
     def close(self) -> None:

@@ -68,6 +68,8 @@ from tui import __version__
 from tui.core.document import ArticleError, decode_bytes, format_size, inert
 from tui.core.web.urls import normalise_url as normalise_url  # an article's identity
 
+MAX_PAGE_BYTES = 16 * 1024 * 1024
+"""The largest page or feed fetched by default (a news page is well under 2 MiB)."""
 USER_AGENT = f"Sorot/{__version__} (terminal news reader; +https://pypi.org/project/sorot/)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = (
@@ -477,7 +479,7 @@ class Fetcher:
         *,
         timeout: float = 20.0,
         deadline: float = 60.0,
-        max_bytes: int = 16 * 1024 * 1024,
+        max_bytes: int = MAX_PAGE_BYTES,
         max_redirects: int = 5,
         max_wait: float = 30.0,
         user_agent: str = USER_AGENT,
@@ -815,9 +817,12 @@ def _codec(label: str | None, from_meta: bool = False) -> str | None:
     label = label.strip().lower()
     label = _LABELS.get(label, label)
     try:
-        name = codecs.lookup(label).name
+        info = codecs.lookup(label)
     except LookupError:
         return None
+    if not getattr(info, "_is_text_encoding", True):  # rot13, hex, base64, zlib: codecs, not charsets
+        return None
+    name = info.name
     if from_meta and name.startswith(("utf-16", "utf-32")):
         return "utf-8"
     return name
@@ -837,7 +842,7 @@ def page_text(response: Response) -> str:
         if codec is not None:
             try:
                 return data.decode(codec)
-            except UnicodeError:
+            except (UnicodeError, LookupError):
                 continue
     try:
         return decode_bytes(data, _show(response.url))[0]

@@ -26,17 +26,25 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from tui.core.document import parse_size
+from filelock import FileLock
+
+from tui.core.document import MAX_ARTICLE_BYTES, parse_size
 
 ENV_DIR = "SOROT_WEB_DIR"
+LOCK = ".lock"
+LOCK_SECONDS = 30.0
+MAX_TEXT_BYTES = MAX_ARTICLE_BYTES
+"""A kept text (or page) larger than this is damage, not an article: never read."""
 ENV_KEEP = "SOROT_WEB_KEEP"
 DEFAULT_KEEP_BYTES = 512 * 1024 * 1024
 META = "meta.json"
@@ -142,9 +150,12 @@ class KeptPages:
         name = meta.get("text")
         if not isinstance(name, str) or "/" in name or not name.startswith("text-"):
             return None
+        data = _read_file(folder / name, MAX_TEXT_BYTES)
+        if data is None:
+            return None
         try:
-            text = (folder / name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
             return None
         copy = KeptCopy(
             url=url,
@@ -162,9 +173,13 @@ class KeptPages:
         found = []
         for name in meta.get("html", []) if meta is not None else []:
             if isinstance(name, str) and "/" not in name and name.startswith("page-"):
+                page = _read_file(folder / name, MAX_TEXT_BYTES)
+                if page is None:
+                    return []
                 try:
-                    found.append(gzip.decompress((folder / name).read_bytes()))
-                except (OSError, EOFError, gzip.BadGzipFile):
+                    inflate = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)  # gzip, at most MAX_TEXT_BYTES out
+                    found.append(inflate.decompress(page, MAX_TEXT_BYTES))
+                except zlib.error:
                     return []
         return found
 
@@ -193,7 +208,15 @@ class KeptPages:
     def put(self, copy: KeptCopy, html: Sequence[bytes] = ()) -> KeptCopy:
         """Keep ``copy`` (and the HTML of its pages) as the current version of its URL."""
         folder = self.folder(copy.url)
+        if os.path.islink(folder) or os.path.lexists(folder) and not folder.is_dir():
+            os.unlink(folder)  # not a folder Sorot made: never written through, never swept
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # One writer at a time per copy (two processes keeping the same article): the sweep
+        # below then removes no file that another writer's meta.json is about to name.
+        with FileLock(folder / LOCK, timeout=LOCK_SECONDS):
+            return self._put(folder, copy, html)
+
+    def _put(self, folder: Path, copy: KeptCopy, html: Sequence[bytes]) -> KeptCopy:
         old = _read_meta(folder) or {}
         stamp = copy.sha256[:16]
         text_name = f"text-{stamp}.txt"
@@ -210,7 +233,7 @@ class KeptPages:
         when = now_iso()
         meta.update(text=text_name, html=html_names, fetched=copy.fetched or when, checked=copy.checked or when)
         _write_atomic(folder / META, json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
-        keep = {META, text_name, *html_names}
+        keep = {META, LOCK, text_name, *html_names}
         for stale in os.scandir(folder):
             if stale.name in keep or stale.name.startswith(".tmp-") and _younger(stale, _TEMPORARY_SECONDS):
                 continue  # another process's save in progress
@@ -273,13 +296,30 @@ def _younger(entry: os.DirEntry[str], seconds: float) -> bool:
         return False
 
 
-def _read_meta(folder: Path) -> dict[str, Any] | None:
+def _read_file(path: Path, limit: int) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file (not a link, not a FIFO) of at most ``limit``
+    bytes; None otherwise. Kept copies are Sorot's own files, but the folder is the user's."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        with open(folder / META, "rb") as handle:
-            data = handle.read(_META_MAX + 1)
+        if os.path.islink(path.parent):
+            return None
+        fd = os.open(path, flags)
     except OSError:
         return None
-    if len(data) > _META_MAX:
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+                return None
+            data = handle.read(limit + 1)
+        except OSError:
+            return None
+    return data if len(data) <= limit else None
+
+
+def _read_meta(folder: Path) -> dict[str, Any] | None:
+    data = _read_file(folder / META, _META_MAX)
+    if data is None:
         return None
     try:
         meta = json.loads(data)

@@ -27,7 +27,7 @@ from tui.core.document import (
     paragraph_spans,
     read_input,
 )
-from tui.core.web.fetch import HTML_TYPES, Fetcher, FetchError, Response, normalise_url, page_text
+from tui.core.web.fetch import HTML_TYPES, MAX_PAGE_BYTES, Fetcher, FetchError, Response, normalise_url, page_text
 from tui.core.web.kept import KeptCopy, KeptPages, now_iso
 from tui.core.web.page import Page, article_from_page, join_pages, read_page
 
@@ -145,7 +145,7 @@ def _copy(url: str, page: Page, response: Response) -> KeptCopy:
 def load_html_file(path: str | os.PathLike[str], max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
     """A saved web page (``.html`` / ``.htm``) as an article: its main text and metadata, its
     identity the file's path (as any file's). Raises :class:`ArticleError` with one line."""
-    data = read_input(path, max_bytes)
+    data = read_input(path, min(max_bytes, MAX_PAGE_BYTES))  # a page, not its text: extraction's bound
     name = inert(os.fspath(path))
     if not data.strip():
         raise ArticleError(f"{name}: the file is empty")

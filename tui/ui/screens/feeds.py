@@ -41,12 +41,12 @@ def when(iso: str) -> str:
         return ""
     try:
         moment = datetime.fromisoformat(iso)
-    except ValueError:
+        if len(iso) <= 10:
+            return f"{moment.day} {moment:%b %Y}"
+        if moment.tzinfo is not None:
+            moment = moment.astimezone()  # the year 9999 east of UTC is past the calendar's end
+    except (ValueError, OverflowError, OSError):
         return inert(iso[:16])
-    if len(iso) <= 10:
-        return f"{moment.day} {moment:%b %Y}"
-    if moment.tzinfo is not None:
-        moment = moment.astimezone()
     return f"{moment.day} {moment:%b %Y %H:%M}"
 
 
@@ -339,10 +339,15 @@ class FeedsScreen(Screen):
         def progress(done: int, total: int, feed: Feed) -> None:
             self.post_message(RefreshProgressed(done, total, feed.title or feed.url))
 
-        results = refresh(store, self.app.fetch_feed, progress=progress, cancelled=lambda: worker.is_cancelled)
-        if worker.is_cancelled:
+        try:
+            results = refresh(store, self.app.fetch_feed, progress=progress, cancelled=lambda: worker.is_cancelled)
+            if worker.is_cancelled:
+                return
+            prune(store)
+        except Exception as exc:  # noqa: BLE001 - the store failing (a full disk): one line, and r works again
+            lines = str(exc).strip().splitlines()
+            self.post_message(FeedsRefreshed(0, [f"refresh failed: {lines[0] if lines else type(exc).__name__}"]))
             return
-        prune(store)
         new = sum(r.new for r in results)
         errors = [r.error for r in results if r.error]
         self.post_message(FeedsRefreshed(new, errors))
@@ -377,10 +382,13 @@ class FeedsScreen(Screen):
 
         worker = get_current_worker()
 
-        def fetch(address: str, *, etag: str | None = None, last_modified: str | None = None) -> Response:
+        def fetch(
+            address: str, *, etag: str | None = None, last_modified: str | None = None, via: str | None = None
+        ) -> Response:
             return self.app.fetcher.get(
-                address, accept=None, etag=etag, last_modified=last_modified, cancelled=lambda: worker.is_cancelled
-            )
+                address, accept=None, etag=etag, last_modified=last_modified, via=via,
+                cancelled=lambda: worker.is_cancelled,
+            )  # fmt: skip
 
         try:
             done = subscribe(self.app.store, url, fetch)
