@@ -50,7 +50,17 @@ def serve(folder: Path) -> ThreadingHTTPServer:
 
 def site(folder: Path, base: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "banjir.html").write_bytes((WEB / f"{PAGE}.html").read_bytes())
+    # The fixture article, made as long as a long feature (400 more paragraphs, 40 screens): the
+    # timing tool pages down 30 times, and a page that cannot scroll would wait out each key.
+    page = (WEB / f"{PAGE}.html").read_text(encoding="utf-8")
+    more = "".join(
+        f"<p>Paragraf laporan lanjutan nomor {n}: petugas BPBD mencatat ketinggian air di titik {n} "
+        f"mencapai {20 + n} sentimeter, dan warga diminta tetap waspada hingga pasang surut.</p>"
+        for n in range(1, 401)
+    )
+    second = "\n<p>Kepala Pelaksana"  # after the first paragraph, which holds the marker
+    assert second in page
+    (folder / "banjir.html").write_text(page.replace(second, "\n" + more + second, 1), encoding="utf-8")
     (folder / "rss.xml").write_text(
         '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Kabar</title>'
         f"<item><title>Banjir rob rendam Penjaringan</title><link>{base}/banjir.html</link>"

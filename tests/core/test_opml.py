@@ -116,3 +116,14 @@ def test_importing_subscribes_once_and_says_what_was_there_already() -> None:
     assert (second.added, second.already, second.invalid) == (1, 2, 1)
     assert len(store.feeds()) == 4
     assert store.feed("https://news.ycombinator.com/rss").folder == "Tech"
+
+
+def test_feeds_nested_past_the_folder_limit_are_kept() -> None:
+    from tui.core.web.opml import MAX_DEPTH, parse_opml
+
+    depth = MAX_DEPTH + 8
+    body = "".join(f'<outline text="f{n}">' for n in range(depth))
+    body += '<outline type="rss" text="Dalam" xmlUrl="https://dalam.example/rss"/>' + "</outline>" * depth
+    found = parse_opml(f'<?xml version="1.0"?><opml version="2.0"><body>{body}</body></opml>'.encode(), "deep.opml")
+    (feed,) = found.feeds
+    assert feed.url == "https://dalam.example/rss" and feed.folder.count("/") == MAX_DEPTH - 1

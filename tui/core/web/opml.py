@@ -124,8 +124,8 @@ def parse_opml(content: bytes, name: str = "the OPML file") -> OpmlFeeds:
             )
             continue
         children = [child for child in element if isinstance(child.tag, str)]
-        if children and len(folders) < MAX_DEPTH:
-            inner = (*folders, label) if label else folders
+        if children:  # deeper than MAX_DEPTH folders: the feeds are kept, in the deepest folder named
+            inner = (*folders, label) if label and len(folders) < MAX_DEPTH else folders
             stack.extend((child, inner) for child in reversed(children))
     return OpmlFeeds(feeds, duplicates, invalid)
 
