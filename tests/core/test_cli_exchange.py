@@ -543,6 +543,7 @@ def test_usage_errors_exit_2(sorot: Run) -> None:
 
 class _FakeApp:
     return_code = 0
+    failure = None
 
     def run(self) -> None:
         pass

@@ -144,9 +144,9 @@ def test_extract_runs_the_pipeline_in_a_process_that_ends_before_the_facts(
     children_at_facts = []
     real = tui.core.facts.extract_facts
 
-    def extract_facts(text, entities):
+    def extract_facts(text, entities, reference_date=None):
         children_at_facts.append([c for c in multiprocessing.active_children() if c.name == "sorot-nlp"])
-        return real(text, entities)
+        return real(text, entities, reference_date)
 
     monkeypatch.setattr(tui.core.facts, "extract_facts", extract_facts)
     monkeypatch.setattr(engine_module, "_pipelines", {})  # what other tests loaded in this process

@@ -181,7 +181,7 @@ async def test_max_size_of_the_reader_applies_to_the_articles_of_its_list(tmp_pa
     async with run(app, size=(100, 30)) as pilot:
         await pilot.pause()
         (listed,) = (str(option.prompt) for option in app.screen.query_one(OptionList).options)
-        assert f"{path.stat().st_size / 1024:.1f} KiB" in listed  # the units of --max-size
+        assert f"{path.stat().st_size / 1024:.1f}\u00a0KiB" in listed  # the units of --max-size, never split
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)

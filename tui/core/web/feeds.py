@@ -47,14 +47,9 @@ __all__ = [
     "subscribe",
 ]
 
-FEED_TYPES = (
-    "application/rss+xml",
-    "application/atom+xml",
-    "application/rdf+xml",
-    "application/xml",
-    "text/xml",
-)
-"""The media types of feeds, as :func:`make_fetch` asks for them."""
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml")
+"""The media types of feeds, as :func:`make_fetch` asks for them (the fetcher's, less JSON Feed,
+which feedparser is not given)."""
 MAX_AGE_DAYS = 60
 """Entries older than this (published, else first seen) are pruned after a refresh, unless annotated."""
 MAX_AGE_ENV = "SOROT_FEED_MAX_AGE"

@@ -224,27 +224,8 @@ def export_opml(store: Store) -> str:
 
 
 def write_opml(text: str, path: Path) -> None:
-    """Write an export to ``path`` in one step (a temporary file beside it, then a rename)."""
-    import tempfile
+    """Write an export to ``path`` in one step (a temporary file beside it, then a rename; a
+    link is written through to the file it names), as the annotation exports are."""
+    from tui.core.exchange import write_atomic
 
-    target = Path(os.path.realpath(path)) if os.path.islink(path) else path
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or Path("."))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644 & ~_umask())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    write_atomic(Path(os.path.realpath(path)) if os.path.islink(path) else path, text.encode("utf-8"))

@@ -21,10 +21,7 @@ from tui.core.document import (
     MAX_ARTICLE_BYTES,
     Article,
     ArticleError,
-    WebSource,
     inert,
-    make_title,
-    paragraph_spans,
     read_input,
 )
 from tui.core.web.fetch import HTML_TYPES, MAX_PAGE_BYTES, Fetcher, FetchError, Response, normalise_url, page_text
@@ -43,22 +40,17 @@ def is_url(target: str) -> bool:
 
 def article_from_copy(copy: KeptCopy) -> Article:
     """The kept copy as an article the reader and the NLP take, its metadata in ``web``."""
-    text = copy.text
-    return Article(
-        text=text,
-        title=copy.title or make_title(text, None),
-        path=None,
-        encoding="utf-8",
-        paragraphs=tuple(paragraph_spans(text)),
-        web=WebSource(
-            url=copy.url,
-            canonical=copy.canonical,
-            site=copy.site,
-            author=copy.author,
-            published=copy.published,
-            pages=copy.pages,
-        ),
+    page = Page(
+        text=copy.text,
+        title=copy.title,
+        url=copy.url,
+        canonical=copy.canonical,
+        site=copy.site,
+        author=copy.author,
+        published=copy.published,
+        pages=copy.pages,
     )
+    return article_from_page(page)
 
 
 def kept_article(url: str, kept: KeptPages) -> Article | None:
