@@ -433,9 +433,9 @@ def _extract_source(path: str, max_bytes: int) -> Article:
     from tui.core.web.reading import fetch_article, kept_article
 
     kept = KeptPages()
-    with Fetcher(max_bytes=min(max_bytes, MAX_PAGE_BYTES)) as fetcher:
+    with Fetcher(max_bytes=min(max_bytes, MAX_PAGE_BYTES)) as fetcher, _annotated_urls() as annotated:
         try:
-            fetched = fetch_article(path, fetcher, kept)
+            fetched = fetch_article(path, fetcher, kept, annotated=annotated)
         except FetchError as exc:
             article = kept_article(path, kept)
             if article is None:
@@ -448,6 +448,25 @@ def _extract_source(path: str, max_bytes: int) -> Article:
     if article is None:
         raise ArticleError(f"{path}: the server says the page is unchanged, but no copy is kept")
     return article
+
+
+@contextmanager
+def _annotated_urls() -> Iterator[Callable[[str], bool] | None]:
+    """Which web articles the default database annotates (the kept copies never to remove when
+    the folder is trimmed), read-only; None (remove nothing) when it cannot be read."""
+    from tui.core.store import Store, StoreError, default_db_path
+
+    path = default_db_path()
+    if not path.exists():
+        yield lambda url: False  # no database: nothing is annotated
+        return
+    try:
+        store = Store.open(path, read_only=True)
+    except (StoreError, OSError):
+        yield None
+        return
+    with store:
+        yield store.is_annotated
 
 
 def write_extract_json(out: IO[str], document: dict, entities: Iterable[Entity], facts: Iterable[Fact]) -> None:

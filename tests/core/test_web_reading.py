@@ -174,3 +174,19 @@ def test_the_publication_date_anchors_relative_dates(site: NewsSite, capsys) -> 
 def test_an_address_of_another_scheme_is_one_line(address: str, capsys) -> None:
     assert main([address]) == 1
     assert capsys.readouterr().err == f"sorot: {address}: only http:// and https:// addresses can be opened\n"
+
+
+def test_kept_copies_are_held_within_their_size_but_never_an_annotated_one(site: NewsSite, tmp_path) -> None:
+    kept = KeptPages(tmp_path / "web", max_bytes=1)  # any two copies are too many
+    urls = [site.article(f"/read/{n}", name) for n, name in enumerate(("kompas_banjir.html", "detik_kereta.html"))]
+    urls.append(site.article("/read/2", "tempo_og_sawit.html"))
+    annotated = {urls[0]}
+    with Fetcher() as fetcher:
+        for url in urls:
+            fetch_article(url, fetcher, kept, annotated=annotated.__contains__)
+    assert kept.get(urls[0]) is not None  # annotated: never removed
+    assert kept.get(urls[1]) is None  # removed when the next was kept
+    assert kept.get(urls[2]) is not None  # the one just read stays
+    with Fetcher() as fetcher:
+        fetch_article(urls[1], fetcher, kept)  # without knowing what is annotated, nothing is removed
+    assert all(kept.get(url) is not None for url in urls)

@@ -79,12 +79,15 @@ def fetch_article(
     max_pages: int = MAX_PAGES,
     cancelled: Callable[[], bool] = lambda: False,
     progress: Callable[[int, int | None], None] | None = None,
+    annotated: Callable[[str], bool] | None = None,
 ) -> Fetched:
     """Fetch ``url``, read its article (all its pages) and keep it.
 
     With ``conditional`` and a kept copy, the server is asked for a newer version only (ETag /
     Last-Modified): a 304 gives ``Fetched(None, False)``. ``via`` is the URL of the feed or page
-    that named ``url`` (remote content: held to the fetcher's rules for it). Raises
+    that named ``url`` (remote content: held to the fetcher's rules for it). Once a new copy is
+    kept, the kept copies are held within their size (:meth:`KeptPages.trim`), never removing one
+    that ``annotated(url)`` says has annotations; without ``annotated`` none is removed. Raises
     :class:`FetchError` or :class:`ArticleError` with one line.
     """
     url = normalise_url(url)
@@ -113,6 +116,8 @@ def fetch_article(
     if cancelled():
         raise FetchError(f"{inert(url)}: cancelled")
     copy = kept.put(_copy(url, page, response), pages)
+    if annotated is not None:
+        kept.trim(annotated, keep=url)
     changed = old is not None and old.sha256 != copy.sha256
     return Fetched(article_from_copy(copy), changed, tuple(getattr(page, "warnings", ())))
 

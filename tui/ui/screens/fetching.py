@@ -93,7 +93,7 @@ class FetchScreen(Screen):
         try:
             fetched = fetch_article(
                 self.url, self.app.fetcher, self.app.kept, via=self.via, conditional=False,
-                cancelled=cancelled, progress=progress,
+                cancelled=cancelled, progress=progress, annotated=self.app.store.is_annotated,
             )  # fmt: skip
         except (FetchError, ArticleError, OSError) as exc:
             if not cancelled():

@@ -365,7 +365,7 @@ class ReaderScreen(Screen):
         try:
             fetched = fetch_article(
                 self.article.web.url, self.app.fetcher, self.app.kept, via=self.via,
-                cancelled=lambda: worker.is_cancelled,
+                cancelled=lambda: worker.is_cancelled, annotated=self.app.store.is_annotated,
             )  # fmt: skip
         except (FetchError, ArticleError, OSError) as exc:
             if not worker.is_cancelled:
