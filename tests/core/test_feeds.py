@@ -576,3 +576,9 @@ def test_plain_text_reads_markup_at_most_twice_and_a_bare_less_than_as_text() ->
     assert feeds.plain_text("Harga <Rp 10") == "Harga <Rp 10"
     assert feeds.plain_text("a &amp;lt;b&amp;gt; c") == "a &lt;b&gt; c"  # escaped twice over: read once
     assert feeds.plain_text("<" * 5000) == "<" * 5000
+
+
+def test_a_title_is_read_only_as_far_as_it_can_be_shown() -> None:
+    long = "&lt;a" * 100_000  # Python's HTML parser is quadratic on "<a<a<a..."
+    shown = feeds.plain_text(long, 1000)
+    assert len(shown) <= 1001 and shown.startswith("<a<a")

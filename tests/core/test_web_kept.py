@@ -170,3 +170,28 @@ def test_two_processes_keeping_one_article_leave_a_whole_copy(tmp_path):
     final = kept.get(URL)
     assert final is not None and final.text in {f"a version {rounds - 1}", f"b version {rounds - 1}"}
     assert kept.pages(URL) == [f"<p>{final.text[0]} {rounds - 1}</p>".encode()]
+
+
+def test_a_meta_nested_past_the_parsers_depth_is_damage_not_a_crash(tmp_path):
+    kept = KeptPages(tmp_path, max_bytes=1)
+    kept.put(copy("the text"))
+    (kept.folder(URL) / "meta.json").write_text("[" * 600_000, encoding="utf-8")
+    assert kept.get(URL) is None
+    assert list(kept.entries()) == [] and kept.trim(lambda url: False) == []
+
+
+@pytest.mark.parametrize("shape", ["link", "folder"])
+def test_a_lock_that_is_not_a_file_is_replaced(tmp_path, shape):
+    kept = KeptPages(tmp_path / "web")
+    kept.put(copy("first"))
+    lock = kept.folder(URL) / ".lock"
+    lock.unlink()
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me", encoding="utf-8")
+    if shape == "link":
+        os.symlink(outside, lock)
+    else:
+        lock.mkdir()
+    kept.checked(URL, etag='"v2"')
+    kept.put(copy("second"))
+    assert kept.get(URL).text == "second" and outside.read_text(encoding="utf-8") == "keep me"

@@ -488,3 +488,20 @@ def test_a_charset_that_names_no_text_encoding_is_passed_over(label: str) -> Non
     from tui.core.web.fetch import Response, page_text
 
     assert page_text(Response("http://x.example/", 200, b"<p>halo</p>", "text/html", label)) == "<p>halo</p>"
+
+
+@pytest.mark.parametrize("label", ["idna", "undefined", "punycode", "utf-7", "x-user-defined-nonsense"])
+def test_a_charset_no_browser_reads_is_passed_over(label: str) -> None:
+    data = f"<meta charset='{label}'><p>halo +ADw-b+AD4-</p>".encode()
+    assert decode_html(data) == data.decode("utf-8")
+
+
+def test_a_row_of_thousands_of_cells_is_read_as_one_cell() -> None:
+    import trafilatura
+
+    from tui.core.web.page import _CROWD, _uncrowded
+
+    row = "".join(f"<td>sel{n}</td>" for n in range(_CROWD * 3))
+    tree = _uncrowded(trafilatura.load_html(f"<html><body><table><tr>{row}</tr></table></body></html>"))
+    assert all(len(element) <= _CROWD for element in tree.iter())
+    assert "sel0sel1sel2" in "".join(tree.itertext())

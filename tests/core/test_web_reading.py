@@ -190,3 +190,16 @@ def test_kept_copies_are_held_within_their_size_but_never_an_annotated_one(site:
     with Fetcher() as fetcher:
         fetch_article(urls[1], fetcher, kept)  # without knowing what is annotated, nothing is removed
     assert all(kept.get(url) is not None for url in urls)
+
+
+def test_an_article_that_cannot_be_kept_is_read_all_the_same(site: NewsSite, kept: KeptPages, monkeypatch) -> None:
+    url = site.article("/read/banjir", "kompas_banjir.html")
+
+    def full(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(KeptPages, "put", full)
+    with Fetcher() as fetcher:
+        fetched = fetch_article(url, fetcher, kept)
+    assert fetched.article is not None and fetched.article.text.strip() == body("kompas_banjir")
+    assert fetched.warnings == (f"{url}: not kept for reading offline (No space left on device)",)

@@ -138,7 +138,9 @@ def plain_text(fragment: str, limit: int | None = None) -> str:
     at a word (with an ellipsis). Control characters are kept: the UI neutralises them. Markup
     escaped twice (``&lt;b&gt;``) is read as markup still; a ``<`` that starts no tag ("Harga <
     Rp 10 ribu") is text."""
-    text = fragment
+    # What is shown is at most ``limit`` characters: markup past a few times that is not read
+    # (Python's HTML parser takes quadratic time on some runs, such as "<a<a<a...").
+    text = fragment if limit is None else fragment[: 8 * limit + 64]
     for _round in range(2):  # the markup, then markup escaped once more: never further
         if "<" not in text and "&" not in text:
             break

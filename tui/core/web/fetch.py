@@ -66,6 +66,7 @@ import httpx
 
 from tui import __version__
 from tui.core.document import ArticleError, decode_bytes, format_size, inert
+from tui.core.web.charsets import web_codec
 from tui.core.web.urls import normalise_url as normalise_url  # an article's identity
 
 MAX_PAGE_BYTES = 16 * 1024 * 1024
@@ -806,24 +807,14 @@ class Fetcher:
 
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-# As browsers do (WHATWG Encoding): these labels mean windows-1252, and a page cannot really be
-# UTF-16 when its <meta> could be read as ASCII.
-_LABELS = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252"}
 
 
 def _codec(label: str | None, from_meta: bool = False) -> str | None:
-    if not label:
-        return None
-    label = label.strip().lower()
-    label = _LABELS.get(label, label)
-    try:
-        info = codecs.lookup(label)
-    except LookupError:
-        return None
-    if not getattr(info, "_is_text_encoding", True):  # rot13, hex, base64, zlib: codecs, not charsets
-        return None
-    name = info.name
-    if from_meta and name.startswith(("utf-16", "utf-32")):
+    """The codec of a page's charset label (:func:`~tui.core.web.charsets.web_codec`: the
+    encodings browsers read, nothing else); a page cannot really be UTF-16 when its ``<meta>``
+    could be read as ASCII, as browsers hold."""
+    name = web_codec(label)
+    if from_meta and name is not None and name.startswith("utf-16"):
         return "utf-8"
     return name
 

@@ -36,7 +36,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from tui.core.document import MAX_ARTICLE_BYTES, parse_size
 
@@ -213,7 +213,7 @@ class KeptPages:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         # One writer at a time per copy (two processes keeping the same article): the sweep
         # below then removes no file that another writer's meta.json is about to name.
-        with FileLock(folder / LOCK, timeout=LOCK_SECONDS):
+        with FileLock(_lock_of(folder), timeout=LOCK_SECONDS):
             return self._put(folder, copy, html)
 
     def _put(self, folder: Path, copy: KeptCopy, html: Sequence[bytes]) -> KeptCopy:
@@ -244,6 +244,15 @@ class KeptPages:
     def checked(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> None:
         """Record that the server said the kept copy of ``url`` is current (a 304)."""
         folder = self.folder(url)
+        if os.path.islink(folder) or not folder.is_dir():
+            return
+        try:
+            with FileLock(_lock_of(folder), timeout=LOCK_SECONDS):  # not between another's save and sweep
+                self._checked(folder, etag, last_modified)
+        except (OSError, Timeout):
+            return  # not recorded: the next open asks again
+
+    def _checked(self, folder: Path, etag: str | None, last_modified: str | None) -> None:
         meta = _read_meta(folder)
         if meta is None:
             return
@@ -289,6 +298,17 @@ def _field(meta: dict[str, Any], name: str) -> Any:
     return value if isinstance(value, str) else ""
 
 
+def _lock_of(folder: Path) -> Path:
+    """The lock file of a kept copy's folder; whatever else stands at its name (a link, a folder)
+    is removed first: the folder is Sorot's, and the lock only serialises Sorot's writers."""
+    lock = folder / LOCK
+    if os.path.islink(lock):
+        os.unlink(lock)
+    elif lock.is_dir():
+        shutil.rmtree(lock, ignore_errors=True)
+    return lock
+
+
 def _younger(entry: os.DirEntry[str], seconds: float) -> bool:
     try:
         return time.time() - entry.stat(follow_symlinks=False).st_mtime < seconds
@@ -323,7 +343,7 @@ def _read_meta(folder: Path) -> dict[str, Any] | None:
         return None
     try:
         meta = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # damage ("[[[[..." nests past the parser's depth)
         return None
     return meta if isinstance(meta, dict) else None
 

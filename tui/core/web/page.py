@@ -73,6 +73,7 @@ import trafilatura
 from lxml import etree  # type: ignore[import-untyped]
 
 from tui.core.document import Article, ArticleError, WebSource, paragraph_spans
+from tui.core.web.charsets import web_codec
 from tui.core.web.fetch import FetchError
 
 __all__ = [
@@ -119,7 +120,6 @@ class Page:
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
 # The HTML standard reads these labels as windows-1252, a superset.
-_AS_CP1252 = {"iso8859-1", "iso-8859-1", "latin1", "latin-1", "l1", "ascii", "us-ascii", "iso_8859-1", "cp819"}
 
 
 def decode_html(data: bytes, charset: str | None = None) -> str:
@@ -137,18 +137,12 @@ def decode_html(data: bytes, charset: str | None = None) -> str:
     if match:
         declared.append(match.group(1).decode("ascii", "replace"))
     for label in declared:
-        name = "cp1252" if label.strip().lower() in _AS_CP1252 else label.strip()
-        try:
-            info = codecs.lookup(name)
-        except LookupError:
-            continue
-        if not getattr(info, "_is_text_encoding", True):  # rot13, hex, base64, zlib: codecs, not charsets
-            continue
-        if info.name.startswith(("utf-16", "utf-32")):  # a <meta> cannot say so in bytes it can read
+        name = web_codec(label)  # the encodings browsers read: never rot13, idna, punycode, utf-7
+        if name is None or name.startswith("utf-16"):  # a <meta> cannot say so in bytes it can read
             continue
         try:
             return data.decode(name, errors="replace")
-        except LookupError:
+        except (LookupError, UnicodeError):
             continue
     try:
         return data.decode("utf-8")
@@ -752,6 +746,8 @@ def _uncrowded(tree: Any) -> Any:
         return tree
     for element in crowded:
         etree.strip_tags(element, *_INLINE, "a")
+        if element.tag == "tr":  # a row of thousands of cells: one cell of text (trafilatura
+            etree.strip_tags(element, "td", "th")  # walks a row's cells once per cell)
     parsed = trafilatura.load_html(etree.tostring(tree, encoding=str))
     return parsed if parsed is not None else tree
 

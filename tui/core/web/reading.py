@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from filelock import Timeout
+
 from tui.core.document import (
     MAX_ARTICLE_BYTES,
     Article,
@@ -115,11 +117,16 @@ def fetch_article(
     page = join_pages(page, more, max_pages=max_pages, cancelled=cancelled)
     if cancelled():
         raise FetchError(f"{inert(url)}: cancelled")
-    copy = kept.put(_copy(url, page, response), pages)
-    if annotated is not None:
-        kept.trim(annotated, keep=url)
+    try:
+        copy = kept.put(_copy(url, page, response), pages)
+        if annotated is not None:
+            kept.trim(annotated, keep=url)
+    except (OSError, Timeout) as exc:  # a full disk, a folder that cannot be written: read it anyway
+        copy = _copy(url, page, response)
+        warning = f"{inert(url)}: not kept for reading offline ({getattr(exc, 'strerror', None) or exc})"
+        return Fetched(article_from_copy(copy), False, (*page.warnings, warning))
     changed = old is not None and old.sha256 != copy.sha256
-    return Fetched(article_from_copy(copy), changed, tuple(getattr(page, "warnings", ())))
+    return Fetched(article_from_copy(copy), changed, page.warnings)
 
 
 def _copy(url: str, page: Page, response: Response) -> KeptCopy:

@@ -32,6 +32,7 @@ class FetchProgressed(Message):
 @dataclass
 class ArticleFetched(Message):
     article: Article
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass
@@ -100,7 +101,7 @@ class FetchScreen(Screen):
                 self.post_message(FetchFailed(_one_line(exc)))
             return
         if not cancelled() and fetched.article is not None:
-            self.post_message(ArticleFetched(fetched.article))
+            self.post_message(ArticleFetched(fetched.article, fetched.warnings))
 
     @on(FetchProgressed)
     def show_progress(self, event: FetchProgressed) -> None:
@@ -119,6 +120,8 @@ class FetchScreen(Screen):
         if self.opened is not None:
             self.opened(event.article)
         self.app.switch_screen(ReaderScreen(event.article, can_go_back=self.can_go_back))
+        for warning in event.warnings:  # a later page that failed, a copy that could not be kept
+            self.app.notify(inert(warning), title="Read, with a problem", severity="warning", markup=False)
 
     @on(FetchFailed)
     def failed(self, event: FetchFailed) -> None:
