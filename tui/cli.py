@@ -607,8 +607,8 @@ def feed_parser() -> argparse.ArgumentParser:
         description=_paragraphs(
             "Subscribe to RSS and Atom feeds of news sites and keep their entries, with what you have read, in the "
             "annotation database. The reader's reading list shows them; these commands work without it.",
-            "Entries older than SOROT_FEED_MAX_AGE days (default 60), read or not, are removed after a refresh, "
-            "unless you annotated the article.",
+            "Entries first seen and published more than SOROT_FEED_MAX_AGE days ago (default 60), read or not, "
+            "are removed after a refresh, unless you annotated the article.",
         ),
         epilog="examples:\n"
         "  sorot feed add https://www.antaranews.com/rss/terkini.xml\n"
