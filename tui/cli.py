@@ -424,9 +424,9 @@ def run_extract(argv: list[str]) -> int:
 def _extract_source(path: str, max_bytes: int) -> Article:
     """The article ``sorot extract`` reads: a file, standard input, or a URL (fetched, or its kept
     copy when the server cannot be reached; a line on stderr says so)."""
-    from tui.core.web.reading import is_url
+    from tui.core.web.urls import is_web_address
 
-    if not is_url(path):
+    if not is_web_address(path):
         return load_any(path, max_bytes)
     from tui.core.web.fetch import MAX_PAGE_BYTES, Fetcher, FetchError, normalise_url
     from tui.core.web.kept import KeptPages
@@ -681,8 +681,6 @@ def _feed_add(store: Store, args: argparse.Namespace) -> int:
 
     fetch = make_fetch(None)
     url = args.url.strip()
-    if url and "://" not in url:
-        url = "https://" + url  # typed as kompas.com/rss
     if sys.stderr.isatty():
         say(f"fetching {url} …")  # a slow site: the wait is said (only to a person, not to a log)
     try:
@@ -1082,10 +1080,10 @@ def _run_reader(argv: list[str], terminal_as_it_was: Callable[[], None]) -> int:
     if (problem := _model_error(args.model)) is not None:
         return fail(problem, 2)
     from tui.core.analysis.engine import NlpEngine
-    from tui.core.web.reading import is_url
+    from tui.core.web.urls import is_web_address
 
     feeds = args.path == FEEDS and not os.path.exists(FEEDS)
-    web = args.path is not None and is_url(args.path)
+    web = args.path is not None and is_web_address(args.path)
     if args.path is not None and not web and _OTHER_SCHEME.match(args.path) and not os.path.exists(args.path):
         return fail(f"{args.path}: only http:// and https:// addresses can be opened")
     target = Path(args.path) if args.path is not None else sample_article_path()

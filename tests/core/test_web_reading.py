@@ -16,7 +16,8 @@ from tui.core.store import Store
 from tui.core.web.fetch import Fetcher, FetchError
 from tui.core.web.kept import KeptPages
 from tui.core.web.page import NotAnArticle
-from tui.core.web.reading import fetch_article, is_url, kept_article, load_html_file
+from tui.core.web.reading import fetch_article, kept_article, load_html_file
+from tui.core.web.urls import is_web_address
 
 
 @pytest.fixture
@@ -118,8 +119,8 @@ def test_a_saved_page_is_read_with_its_path_as_identity() -> None:
 
 
 def test_urls_are_told_from_files() -> None:
-    assert is_url("https://x.example/a") and is_url("HTTP://x.example/")
-    assert not is_url("berita.txt") and not is_url("/tmp/https:/x")
+    assert is_web_address("https://x.example/a") and is_web_address("HTTP://x.example/")
+    assert not is_web_address("berita.txt") and not is_web_address("/tmp/https:/x")
 
 
 def test_extract_a_url_as_json(site: NewsSite, capsys) -> None:

@@ -13,8 +13,9 @@ from tests.ui.conftest import notifications, run, wait_until
 from tui.core.store import Store
 from tui.core.web.feeds import Feed
 from tui.core.web.kept import KeptPages
+from tui.core.web.urls import with_scheme
 from tui.ui.app import make_app
-from tui.ui.screens.feeds import feed_names, with_scheme
+from tui.ui.screens.feeds import feed_names
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.reader import ReaderScreen
 

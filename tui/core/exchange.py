@@ -46,6 +46,7 @@ from tui.core.formats import (
     stored_item,
 )
 from tui.core.store import Store, StoreError
+from tui.core.web.urls import is_web_address
 
 EntityFinder = Callable[[str], Sequence[Entity]]
 _QUOTE_CHARS = 60
@@ -223,7 +224,7 @@ def _check_destination(out: Path, spec: Format) -> None:
 
 
 def _load(doc_path: str | os.PathLike[str], max_bytes: int) -> Article:
-    if _is_url(doc_path):
+    if is_web_address(os.fspath(doc_path)):
         from tui.core.web.kept import KeptPages
         from tui.core.web.reading import kept_article
 
@@ -235,10 +236,6 @@ def _load(doc_path: str | os.PathLike[str], max_bytes: int) -> Article:
         return load_any(os.fspath(doc_path), max_bytes)
     except ArticleError as exc:
         raise ExchangeError(str(exc)) from None
-
-
-def _is_url(path: str | os.PathLike[str]) -> bool:
-    return os.fspath(path).lower().startswith(("http://", "https://"))
 
 
 def _document_bundle(store: Store, article: Article, path: Path | str) -> ExportItem:
@@ -295,7 +292,7 @@ def _all_bundles(store: Store, max_bytes: int = MAX_ARTICLE_BYTES) -> list[Expor
 def _read_known(path: str, max_bytes: int) -> Article | None:
     """The article at a path the reader opened, if it is still a regular file that reads; for a
     web article (its URL stands for its path), the copy kept when it was read."""
-    if path.lower().startswith(("http://", "https://")):
+    if is_web_address(path):
         from tui.core.web.kept import KeptPages
         from tui.core.web.reading import kept_article
 

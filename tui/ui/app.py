@@ -376,13 +376,13 @@ def make_app(
     ``max_bytes`` are refused, on the command line and from the article list.
     """
     from tui.core.document import sample_article_path
-    from tui.core.web.reading import is_url
+    from tui.core.web.urls import is_web_address
 
     if engine is None:
         engine = NlpEngine(model, in_process=in_process, cache=cache)
     if feeds:
         return SorotApp(feeds=True, engine=engine, db=db, max_bytes=max_bytes, kept=kept, fetcher=fetcher)
-    if path is not None and article is None and is_url(str(path)):
+    if path is not None and article is None and is_web_address(str(path)):
         from tui.core.web.fetch import normalise_url
 
         url = normalise_url(str(path))

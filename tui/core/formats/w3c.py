@@ -24,6 +24,7 @@ from typing import IO, Any
 from tui.core.annotations import Annotation, DocumentRef, Kind
 from tui.core.formats.base import ExportItem, Labels, TextFormat, json_text
 from tui.core.formats.reading import Reader, json_types
+from tui.core.web.urls import is_web_address
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 SOROT_NS = "https://sorot.invalid/ns#"
@@ -73,7 +74,7 @@ def _id_from_iri(iri: str) -> str:
 def source_iri(document: DocumentRef) -> str:
     """The target's ``source``: the URL of a web article, a ``file:`` IRI for an absolute path,
     else ``urn:sha256:``."""
-    if document.path.lower().startswith(("http://", "https://")):
+    if is_web_address(document.path):
         return document.path
     if document.path and os.path.isabs(document.path):
         try:
@@ -172,7 +173,7 @@ def from_w3c(item: Mapping[str, Any]) -> Annotation:
     path = _sorot(target, "path")
     if path is None and source.startswith("file:"):
         path = urllib.parse.unquote(urllib.parse.urlparse(source).path)
-    elif path is None and source.lower().startswith(("http://", "https://")):
+    elif path is None and is_web_address(source):
         path = source  # a web article: its URL is where a file's path stands
     quote, position = _selectors(target.get("selector"))
     note, tags, label = _bodies(item)

@@ -27,6 +27,7 @@ from urllib.parse import urljoin, urlsplit
 
 from tui.core.store.subscriptions import Entry, Feed, iso_utc, normalise_url
 from tui.core.web.fetch import FetchError, Response
+from tui.core.web.urls import is_web_url
 
 if TYPE_CHECKING:
     from tui.core.store import Store
@@ -58,7 +59,6 @@ MAX_ENTRIES = 500
 fetcher's size limit anyway, and a reading list of more is no list."""
 SUMMARY_CHARS = 500
 TITLE_CHARS = 1000
-_SCHEMES = ("http", "https")
 _PAGE_TYPES = ("text/html", "application/xhtml+xml")
 _SPACE = re.compile(r"[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 
@@ -194,19 +194,6 @@ def _link_of(entry: Mapping[str, Any], base: str) -> str:
     return urljoin(base, link.strip()) if isinstance(link, str) and link.strip() else ""
 
 
-def _is_web(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in _SCHEMES and bool(parts.hostname)
-
-
-def is_web_url(url: str) -> bool:
-    """Whether ``url`` is an absolute http or https URL with a host."""
-    return _is_web(url)
-
-
 def _host(url: str) -> str:
     try:
         host = urlsplit(url).hostname or ""
@@ -251,10 +238,10 @@ def _parse_feed(content: bytes, url: str) -> ParsedFeed:
             raise FeedError(f"{url} is not an RSS or Atom feed (an HTML page)")
         raise FeedError(f"{url} is not an RSS or Atom feed ({_reason(parsed.get('bozo_exception'))})")
     site = _link_of(info, url)
-    site = site if _is_web(site) else ""
+    site = site if is_web_url(site) else ""
     own = url
     for link in info.get("links") or ():
-        if isinstance(link, Mapping) and link.get("rel") == "self" and _is_web(str(link.get("href") or "")):
+        if isinstance(link, Mapping) and link.get("rel") == "self" and is_web_url(str(link.get("href") or "")):
             own = str(link["href"])
             break
     entries: list[Entry] = []
@@ -262,7 +249,7 @@ def _parse_feed(content: bytes, url: str) -> ParsedFeed:
     seen: set[str] = set()
     for item in raw_entries:
         link = _link_of(item, url)
-        if not _is_web(link):
+        if not is_web_url(link):
             dropped += 1
             continue
         guid = item.get("id") or item.get("guid")
@@ -321,7 +308,7 @@ def discover_feed(page: bytes | str, url: str) -> str | None:
     base = urljoin(url, parser.base) if parser.base else url
     for href in parser.found:
         absolute = urljoin(base, href)
-        if _is_web(absolute):
+        if is_web_url(absolute):
             return absolute
     return None
 
@@ -360,7 +347,7 @@ class Subscribed:
 def subscribe(store: Store, url: str, fetch: Fetch, *, folder: str = "") -> Subscribed:
     """Fetch and check the feed at ``url`` (or the one the page at ``url`` names), subscribe to
     it with its title, and store its entries. Already subscribed: nothing is fetched."""
-    if not _is_web(url):
+    if not is_web_url(url):
         raise FeedError(f"{url} is not an http or https URL")
     existing = store.feed(url)
     if existing is not None:

@@ -17,10 +17,10 @@ from datetime import datetime, timezone
 from email.utils import format_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
 from tui.core.store.subscriptions import Feed, normalise_url
+from tui.core.web.urls import is_web_url
 
 if TYPE_CHECKING:
     from tui.core.store import Store
@@ -59,14 +59,6 @@ def _attribute(element: Any, name: str) -> str:
     return " ".join(value.split()) if isinstance(value, str) else ""
 
 
-def _web(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-
-
 def parse_opml(content: bytes, name: str = "the OPML file") -> OpmlFeeds:
     """The feeds of an OPML document. Raises :class:`OpmlError` (one line, naming ``name``)."""
     from xml.etree.ElementTree import ParseError
@@ -103,7 +95,7 @@ def parse_opml(content: bytes, name: str = "the OPML file") -> OpmlFeeds:
         url = _attribute(element, "xmlUrl")
         label = _attribute(element, "title") or _attribute(element, "text")
         if url:
-            if not _web(url):
+            if not is_web_url(url):
                 invalid += 1
                 continue
             normal = normalise_url(url)
@@ -118,7 +110,7 @@ def parse_opml(content: bytes, name: str = "the OPML file") -> OpmlFeeds:
                 Feed(
                     url=normal,
                     title=label if label not in (url, normal) else "",  # an export names an untitled feed by its URL
-                    site=site if _web(site) else "",
+                    site=site if is_web_url(site) else "",
                     folder=FOLDER_SEPARATOR.join(folders),
                 )
             )

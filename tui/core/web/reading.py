@@ -32,12 +32,6 @@ from tui.core.web.page import Page, article_from_page, join_pages, read_page
 
 MAX_PAGES = 10
 """The most pages of one article joined (a "Halaman 1 2 3 ... 40" slideshow stops here)."""
-URL_SCHEMES = ("http://", "https://")
-
-
-def is_url(target: str) -> bool:
-    """Whether a command-line argument names a web page rather than a file."""
-    return target.lower().startswith(URL_SCHEMES)
 
 
 def article_from_copy(copy: KeptCopy) -> Article:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit, urlunsplit
 
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
+_WEB_SCHEMES = ("http", "https")
 _TRACKING = ("fbclid", "gclid", "mc_cid", "mc_eid")
 
 
@@ -40,3 +41,27 @@ def normalise_url(url: str) -> str:
         netloc += f":{port}"
     query = "&".join(p for p in parts.query.split("&") if p and not _tracking(p.split("=", 1)[0]))
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def is_web_address(text: str) -> bool:
+    """Whether ``text`` (a command-line argument, a document's path in the store, a W3C target's
+    source) names a web address rather than a file: it starts with ``http://`` or ``https://``."""
+    return text.lower().startswith(("http://", "https://"))
+
+
+def is_web_url(url: str) -> bool:
+    """Whether ``url`` is an absolute http or https URL with a host: what remote content (a feed's
+    links, an OPML file's feeds) may name."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in _WEB_SCHEMES and bool(parts.hostname)
+
+
+def with_scheme(address: str) -> str:
+    """``kompas.com/rss`` as ``https://kompas.com/rss``: an address typed without its scheme."""
+    address = address.strip()
+    if "://" in address or not address:
+        return address
+    return "https://" + address

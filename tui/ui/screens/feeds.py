@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from tui.core.document import inert
+from tui.core.web.urls import with_scheme
 from tui.ui.screens.annotate import ConfirmScreen, Dialog
 
 if TYPE_CHECKING:
@@ -66,14 +67,6 @@ def feed_names(feeds: list[Feed]) -> dict[str, str]:
         else:
             names[feed.url] = feed.title
     return names
-
-
-def with_scheme(address: str) -> str:
-    """``kompas.com/rss`` as ``https://kompas.com/rss``: an address typed without its scheme."""
-    address = address.strip()
-    if "://" in address or not address:
-        return address
-    return "https://" + address
 
 
 @dataclass
