@@ -225,10 +225,7 @@ def _check_destination(out: Path, spec: Format) -> None:
 
 def _load(doc_path: str | os.PathLike[str], max_bytes: int) -> Article:
     if is_web_address(os.fspath(doc_path)):
-        from tui.core.web.kept import KeptPages
-        from tui.core.web.reading import kept_article
-
-        article = kept_article(os.fspath(doc_path), KeptPages())
+        article = _kept_copy(os.fspath(doc_path))
         if article is None:
             raise ExchangeError(f"{inert(os.fspath(doc_path))}: no copy of this web article is kept (open it first)")
         return article
@@ -236,6 +233,17 @@ def _load(doc_path: str | os.PathLike[str], max_bytes: int) -> Article:
         return load_any(os.fspath(doc_path), max_bytes)
     except ArticleError as exc:
         raise ExchangeError(str(exc)) from None
+
+
+def _kept_copy(url: str) -> Article | None:
+    """The copy of the web article at ``url`` kept when it was read (``$SOROT_WEB_DIR``), if any."""
+    from tui.core.web.kept import KeptPages
+    from tui.core.web.reading import kept_article
+
+    try:
+        return kept_article(url, KeptPages())
+    except OSError:
+        return None
 
 
 def _document_bundle(store: Store, article: Article, path: Path | str) -> ExportItem:
@@ -293,13 +301,7 @@ def _read_known(path: str, max_bytes: int) -> Article | None:
     """The article at a path the reader opened, if it is still a regular file that reads; for a
     web article (its URL stands for its path), the copy kept when it was read."""
     if is_web_address(path):
-        from tui.core.web.kept import KeptPages
-        from tui.core.web.reading import kept_article
-
-        try:
-            return kept_article(path, KeptPages())
-        except OSError:
-            return None
+        return _kept_copy(path)
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return None  # a FIFO would block, a device never end

@@ -27,7 +27,7 @@ from tui.core.document import (
     read_input,
 )
 from tui.core.web.fetch import HTML_TYPES, MAX_PAGE_BYTES, Fetcher, FetchError, Response, normalise_url, page_text
-from tui.core.web.kept import KeptCopy, KeptPages, now_iso
+from tui.core.web.kept import KeptCopy, KeptPages
 from tui.core.web.page import Page, article_from_page, join_pages, read_page
 
 MAX_PAGES = 10
@@ -135,9 +135,7 @@ def _copy(url: str, page: Page, response: Response) -> KeptCopy:
         etag=response.etag,
         last_modified=response.last_modified,
         pages=page.pages,
-        fetched=now_iso(),
-        checked=now_iso(),
-    )
+    )  # fetched and checked: now, as KeptPages.put stamps them
 
 
 def load_html_file(path: str | os.PathLike[str], max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
