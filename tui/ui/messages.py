@@ -164,6 +164,12 @@ class AnnotationsLaidOut(Message):
 # ----------------------------------------------------------------------------- web articles
 
 
+def reason(exc: BaseException) -> str:
+    """The one line a failure message carries: the error's first line, else its type's name."""
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
 @dataclass
 class NewerVersionFetched(Message):
     """The server had a newer version of the web article being read (its text changed)."""

@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from tui.core.document import inert
 from tui.core.web.urls import with_scheme
+from tui.ui.messages import reason
 from tui.ui.screens.annotate import ConfirmScreen, Dialog
 
 if TYPE_CHECKING:
@@ -338,8 +339,7 @@ class FeedsScreen(Screen):
                 return
             prune(store)
         except Exception as exc:  # noqa: BLE001 - the store failing (a full disk): one line, and r works again
-            lines = str(exc).strip().splitlines()
-            self.post_message(FeedsRefreshed(0, [f"refresh failed: {lines[0] if lines else type(exc).__name__}"]))
+            self.post_message(FeedsRefreshed(0, [f"refresh failed: {reason(exc)}"]))
             return
         new = sum(r.new for r in results)
         errors = [r.error for r in results if r.error]
@@ -388,8 +388,7 @@ class FeedsScreen(Screen):
         except (FeedError, FetchError, OSError) as exc:
             if worker.is_cancelled:
                 return
-            lines = str(exc).strip().splitlines()
-            self.post_message(NotSubscribed(lines[0] if lines else type(exc).__name__))
+            self.post_message(NotSubscribed(reason(exc)))
             return
         if not done.added:
             self.post_message(NotSubscribed(f"already subscribed to {done.feed.title or done.feed.url}"))

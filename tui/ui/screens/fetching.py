@@ -17,6 +17,7 @@ from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from tui.core.document import ArticleError, format_size, inert
+from tui.ui.messages import reason
 
 if TYPE_CHECKING:
     from tui.core.document import Article
@@ -98,7 +99,7 @@ class FetchScreen(Screen):
             )  # fmt: skip
         except (FetchError, ArticleError, OSError) as exc:
             if not cancelled():
-                self.post_message(FetchFailed(_one_line(exc)))
+                self.post_message(FetchFailed(reason(exc)))
             return
         if not cancelled() and fetched.article is not None:
             self.post_message(ArticleFetched(fetched.article, fetched.warnings))
@@ -131,16 +132,11 @@ class FetchScreen(Screen):
         self.workers.cancel_group(self, "fetch")
         self._leave(None)
 
-    def _leave(self, reason: str | None) -> None:
+    def _leave(self, why: str | None) -> None:
         if self.can_go_back:
             self.app.pop_screen()
-            if reason is not None:
-                self.app.notify(inert(reason), title="Cannot open", severity="error", markup=False)
+            if why is not None:
+                self.app.notify(inert(why), title="Cannot open", severity="error", markup=False)
         else:
-            self.app.failure = reason
-            self.app.exit(return_code=1 if reason is not None else 130)  # 130: stopped by the user, as by ctrl+c
-
-
-def _one_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
+            self.app.failure = why
+            self.app.exit(return_code=1 if why is not None else 130)  # 130: stopped by the user, as by ctrl+c

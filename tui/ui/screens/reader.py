@@ -49,6 +49,7 @@ from tui.ui.messages import (
     SessionOpened,
     StoreChanged,
     WalkRequested,
+    reason,
 )
 from tui.ui.overlays import HIGHLIGHT_COLOURS, Laidout, lay_out
 from tui.ui.saving import SaveQueue
@@ -369,8 +370,7 @@ class ReaderScreen(Screen):
             )  # fmt: skip
         except (FetchError, ArticleError, OSError) as exc:
             if not worker.is_cancelled:
-                lines = str(exc).strip().splitlines()
-                self.post_message(NewerVersionUnknown(lines[0] if lines else type(exc).__name__))
+                self.post_message(NewerVersionUnknown(reason(exc)))
             return
         if fetched.article is not None and fetched.article.sha256 != self.article.sha256 and not worker.is_cancelled:
             self.post_message(NewerVersionFetched(fetched.article))
