@@ -321,14 +321,8 @@ class SorotApp(App[None]):
 
         if isinstance(screen, FeedsScreen):
             for binding in screen.BINDINGS:
-                if screen.check_action(binding.action, ()) is False:
-                    continue
-                keys = " ".join(self.get_key_display(single) for single in Binding.make_bindings([binding]))
-                yield SystemCommand(
-                    binding.tooltip or binding.description,
-                    f"Key: {escape(keys)}",
-                    partial(screen.run_action, binding.action),
-                )
+                if screen.check_action(binding.action, ()) is not False:
+                    yield self._key_command(binding.tooltip or binding.description, binding, screen)
             return
         if not isinstance(screen, ReaderScreen):
             return
@@ -341,8 +335,7 @@ class SorotApp(App[None]):
             if screen.check_action(binding.action, ()) is False:  # back to nothing, or R with nothing newer
                 continue
             target = view if binding in ArticleView.BINDINGS else screen
-            keys = " ".join(self.get_key_display(single) for single in Binding.make_bindings([binding]))
-            yield SystemCommand(binding.description, f"Key: {escape(keys)}", partial(target.run_action, binding.action))
+            yield self._key_command(binding.description, binding, target)
         for label in screen.labels:
             # The palette reads titles as markup, and labels come from whatever pipeline is loaded.
             state = "Show" if label in view.hidden_labels else "Hide"
@@ -352,6 +345,11 @@ class SorotApp(App[None]):
                 f"Switch {shown} highlighting on or off",
                 partial(screen.toggle_label, label),
             )
+
+    def _key_command(self, title: str, binding: Binding, target: Screen | ArticleView) -> SystemCommand:
+        """A palette command that runs ``binding``'s action on ``target``, its keys shown."""
+        keys = " ".join(self.get_key_display(single) for single in Binding.make_bindings([binding]))
+        return SystemCommand(title, f"Key: {escape(keys)}", partial(target.run_action, binding.action))
 
 
 def make_app(
