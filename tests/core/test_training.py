@@ -24,7 +24,6 @@ from tui.core.nlp.training.corpora import (
 from tui.core.nlp.training.evaluate import (
     Score,
     bio_spans,
-    evaluate_article,
     evaluate_sentences,
     score_spans,
 )
@@ -222,19 +221,6 @@ def test_evaluation_on_gold_tokens_maps_label_names(ruler_nlp) -> None:
     assert scores["LOC"] == Score(1, 0, 1)
     assert scores["ORG"] == Score(0, 1, 3)
     assert scores["ALL"] == Score(2, 1, 5)
-
-
-def test_article_scores_names_and_expressions_apart(ruler_nlp) -> None:
-    text = "Joko Widodo tiba di Jakarta pada tahun 2024."
-    gold = {
-        "entities": [{"start": 0, "end": 11, "label": "PERSON"}, {"start": 20, "end": 27, "label": "LOC"}],
-        "dates": [{"start": 33, "end": 43, "label": "DATE"}],
-        "numbers": [],
-    }
-    result = evaluate_article(ruler_nlp, text, gold)
-    assert result["names"]["ALL"] == Score(2, 0, 0)
-    assert result["expressions"]["DATE"] == Score(1, 0, 0)
-    assert result["unscored"] == {}
 
 
 @pytest.mark.parametrize(

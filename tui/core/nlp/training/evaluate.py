@@ -1,7 +1,12 @@
-"""Exact-span precision, recall and F1 per label, on the corpora's dev splits and the sample article.
+"""Precision, recall and F1 per label on the corpora's dev splits, the sample article and the real-news dev set.
+
+The corpora are scored exact-span on PERSON/ORG/LOC, each sentence its own document; the sample
+and the real-news articles (``training/realnews``) exact and overlapping, on every label, and on
+their claims, as the reader finds them (``find_entities``, then the facts).
 
 Usage:
-    python -m tui.core.nlp.training.evaluate MODEL_DIR [--data ../shared/data]            # the trained NER alone
+    python -m tui.core.nlp.training.evaluate                                              # the shipped pipeline
+    python -m tui.core.nlp.training.evaluate MODEL_DIR [--data ../shared/data]            # a trained pipeline
     python -m tui.core.nlp.training.evaluate MODEL_DIR --with-rules [--ensemble joint]    # NER, then the rules
     python -m tui.core.nlp.training.evaluate --rules                                      # the rule pipeline
 
@@ -15,11 +20,10 @@ import json
 import subprocess
 import sys
 import time
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -33,6 +37,16 @@ from tui.core.nlp.training.corpora import (
     Sentence,
     available_corpora,
     read_split,
+)
+from tui.core.nlp.training.realnews import (
+    REALNEWS_DIR,
+    GoldArticle,
+    GoldSpan,
+    RealNewsScores,
+    evaluate_realnews,
+    format_realnews,
+    load_devset,
+    realnews_json,
 )
 
 GOLD_PATH = REPO_ROOT / "tests" / "data" / "000_509a6613fde4a62d.gold.json"
@@ -117,49 +131,23 @@ def evaluate_sentences(nlp: Language, sentences: Sequence[Sentence]) -> dict[str
     return score_spans(gold, pred, LABELS)
 
 
-class _NameScores(TypedDict):
-    names: dict[str, Score]
-
-
-class PipelineScores(_NameScores, total=False):
-    """Scores on one text or split: ``names`` always, ``expressions`` and ``unscored`` on an article."""
-
-    expressions: dict[str, Score]
-    unscored: dict[str, int]
-
-
-def evaluate_article(nlp: Language, text: str, gold: dict[str, Any]) -> PipelineScores:
-    """Scores on one article: ``names`` (PERSON/ORG/LOC), ``expressions`` (the gold dates and numbers).
-
-    ``unscored`` counts the predicted labels the gold file does not annotate (ORDINAL, TIME, ...).
-    """
-    doc = nlp(text)
-    pred: list[LabelledSpan] = [(e.start_char, e.end_char, span_label(e)) for e in doc.ents]
-    names: list[LabelledSpan] = [(g["start"], g["end"], g["label"]) for g in gold["entities"]]
-    expressions: list[LabelledSpan] = [
-        (g["start"], g["end"], g["label"]) for g in gold.get("dates", []) + gold.get("numbers", [])
-    ]
-    # Only the labels the gold file annotates are scored; the others are counted for the reader.
-    expression_labels = sorted({s[-1] for s in expressions})
-    unscored = Counter(s[-1] for s in pred if s[-1] not in LABELS and s[-1] not in expression_labels)
-    return {
-        "names": score_spans(names, pred, LABELS),
-        "expressions": score_spans(expressions, pred, expression_labels),
-        "unscored": dict(sorted(unscored.items())),
-    }
-
-
 # -- pipelines -----------------------------------------------------------------------------------
 
 
-def load_evaluated(model: str | Path | None, with_rules: bool = False, ensemble: str = "joint") -> Language:
-    """The pipeline to score: ``model`` alone, ``model`` followed by the rules, or (no model) the rules."""
+def load_evaluated(
+    model: str | Path | None, with_rules: bool = False, ensemble: str = "joint", rules: bool = False
+) -> Language:
+    """The pipeline to score: ``model``, ``model`` followed by the rules, the rules alone (``rules``),
+    or (neither) the shipped pipeline, as the reader loads it."""
     import spacy
 
+    from tui.core.nlp import load_pipeline
     from tui.core.nlp.rules import build_rule_pipeline
 
-    if model is None:
+    if rules:
         return build_rule_pipeline()
+    if model is None:
+        return load_pipeline()
     nlp = spacy.load(model)
     return add_rules(nlp, ensemble) if with_rules else nlp
 
@@ -189,19 +177,37 @@ def words_per_second(nlp: Language, texts: Sequence[str]) -> float:
 # -- command line --------------------------------------------------------------------------------
 
 
-def evaluate_all(nlp: Language, data_dir: Path, gold_path: Path = GOLD_PATH) -> dict[str, PipelineScores]:
-    """Scores on every available dev split and on the sample article, keyed by name."""
-    results: dict[str, PipelineScores] = {}
-    for spec in available_corpora(data_dir, CORPORA):
-        sentences, _ = read_split(data_dir, spec, "dev")
-        results[f"{spec.name} dev"] = {"names": evaluate_sentences(nlp, sentences)}
-    if gold_path.is_file():
-        gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        text_path = REPO_ROOT / "seeds" / gold["document"]
-        if not text_path.is_file():
-            text_path = gold_path.parent / gold["document"]
-        results[f"article {gold['document']}"] = evaluate_article(nlp, text_path.read_text(encoding="utf-8"), gold)
-    return results
+def evaluate_corpora(nlp: Language, data_dir: Path) -> dict[str, dict[str, Score]]:
+    """PERSON/ORG/LOC scores on every available dev split, each sentence its own document, keyed by name."""
+    return {
+        f"{spec.name} dev": evaluate_sentences(nlp, read_split(data_dir, spec, "dev")[0])
+        for spec in available_corpora(data_dir, CORPORA)
+    }
+
+
+def sample_text(gold_path: Path, gold: dict[str, Any]) -> str:
+    document = str(gold["document"])
+    text_path = REPO_ROOT / "seeds" / document
+    if not text_path.is_file():
+        text_path = gold_path.parent / document
+    return text_path.read_text(encoding="utf-8")
+
+
+def sample_article(gold_path: Path = GOLD_PATH) -> GoldArticle | None:
+    """The sample article's gold as a real-news gold article (names, dates and numbers; no claims)."""
+    if not gold_path.is_file():
+        return None
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    text = sample_text(gold_path, gold)
+    spans = sorted(
+        (
+            GoldSpan(g["start"], g["end"], g["label"], text[g["start"] : g["end"]])
+            for key in ("entities", "dates", "numbers")
+            for g in gold.get(key, [])
+        ),
+        key=lambda s: s.start,
+    )
+    return GoldArticle(gold["document"], text, tuple(spans), labels=tuple(sorted({s.label for s in spans})))
 
 
 def format_scores(title: str, scores: dict[str, Score]) -> str:
@@ -211,35 +217,25 @@ def format_scores(title: str, scores: dict[str, Score]) -> str:
     return "\n".join(lines)
 
 
-def format_results(results: dict[str, PipelineScores]) -> str:
-    blocks = []
-    for name, parts in results.items():
-        blocks.append(format_scores(f"{name} (PERSON/ORG/LOC)", parts["names"]))
-        if "expressions" in parts:
-            blocks.append(format_scores(f"{name} (dates and numbers)", parts["expressions"]))
-        unscored = parts.get("unscored")
-        if unscored:
-            found = ", ".join(f"{label} {n}" for label, n in unscored.items())
-            blocks[-1] += f"\n  also found, not in the gold file: {found}"
-    summary = "  ".join(f"{name} {parts['names'][ALL].f1:.3f}" for name, parts in results.items())
-    blocks.append(f"exact-span F1, PERSON/ORG/LOC: {summary}")
+def format_results(corpora: dict[str, dict[str, Score]], articles: dict[str, RealNewsScores]) -> str:
+    blocks = [format_scores(f"{name} (PERSON/ORG/LOC, exact)", scores) for name, scores in corpora.items()]
+    for name, scores in articles.items():
+        blocks.append(
+            format_realnews(scores, "sample article (the labels its gold marks)" if name == "sample" else None)
+        )
+    summary = [f"{name} {scores[ALL].f1:.3f}" for name, scores in corpora.items()]
+    summary += [f"{name} {scores.spans['exact']['names'].f1:.3f}" for name, scores in articles.items()]
+    blocks.append(f"exact-span F1, PERSON/ORG/LOC: {'  '.join(summary)}")
     return "\n\n".join(blocks)
-
-
-def scores_as_json(parts: PipelineScores) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {"names": {k: v.as_dict() for k, v in parts["names"].items()}}
-    if "expressions" in parts:
-        out["expressions"] = {k: v.as_dict() for k, v in parts["expressions"].items()}
-    if "unscored" in parts:
-        out["unscored"] = dict(parts["unscored"])
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tui.core.nlp.training.evaluate", description=__doc__.splitlines()[0]
     )
-    parser.add_argument("model", nargs="?", type=Path, help="a trained pipeline directory (e.g. .../model-best)")
+    parser.add_argument(
+        "model", nargs="?", type=Path, help="a trained pipeline directory (default: the shipped pipeline)"
+    )
     parser.add_argument("--rules", action="store_true", help="evaluate the rule pipeline instead of a model")
     parser.add_argument("--with-rules", action="store_true", help="run the rule components after the model")
     parser.add_argument(
@@ -250,13 +246,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="data directory (default: %(default)s)")
     parser.add_argument("--gold", type=Path, default=GOLD_PATH, help="gold file of the sample article")
+    parser.add_argument(
+        "--realnews", type=Path, default=REALNEWS_DIR, help="the real-news dev set's folder (default: %(default)s)"
+    )
     parser.add_argument("--speed", action="store_true", help="also report load time, words/s and size")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
-    if (args.model is None) != args.rules:
-        parser.error("give either MODEL_DIR or --rules")
-    nlp = load_evaluated(args.model, args.with_rules, args.ensemble)
-    results = evaluate_all(nlp, args.data, args.gold)
+    if args.model is not None and args.rules:
+        parser.error("give MODEL_DIR or --rules, not both")
+    nlp = load_evaluated(args.model, args.with_rules, args.ensemble, rules=args.rules)
+    corpora = evaluate_corpora(nlp, args.data)
+    articles: dict[str, RealNewsScores] = {}
+    sample = sample_article(args.gold)
+    if sample is not None:
+        articles["sample"] = evaluate_realnews(nlp, [sample])
+    devset = load_devset(args.realnews)
+    if devset:
+        articles["realnews"] = evaluate_realnews(nlp, devset)
     speed = {}
     if args.speed:
         texts = [
@@ -269,11 +275,12 @@ def main(argv: list[str] | None = None) -> int:
             speed["load_seconds"] = load_seconds(args.model)
             speed["size_bytes"] = directory_size(args.model)
     if args.json:
-        out = {name: scores_as_json(parts) for name, parts in results.items()}
+        out: dict[str, Any] = {name: {k: v.as_dict() for k, v in scores.items()} for name, scores in corpora.items()}
+        out.update({name: realnews_json(scores) for name, scores in articles.items()})
         print(json.dumps({"pipeline": nlp.pipe_names, "results": out, "speed": speed}, indent=2))
         return 0
-    print(f"pipeline: {args.model or 'rules'} {nlp.pipe_names}\n")
-    print(format_results(results))
+    print(f"pipeline: {'rules' if args.rules else args.model or 'shipped'} {nlp.pipe_names}\n")
+    print(format_results(corpora, articles))
     if speed:
         line = f"speed: {speed['words_per_second']:,.0f} words/s on the dev text"
         if "load_seconds" in speed:
