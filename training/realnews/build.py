@@ -58,7 +58,8 @@ def join_hyphens(paragraph: str, first: bool) -> str:
     head = ""
     if first:
         dateline = re.match(
-            r"^(?P<who>[A-Z][\w.]*(?: [A-Z][\w.]*)*(?: \([^)]{2,20}\)|, [A-Z][\w. ]{2,25})?) (?P<dash>(?:- ?)+|\u2013)(?= |$)",
+            r"^(?P<who>[A-Z][\w.]*(?: [A-Z][\w.]*)*(?: \([^)]{2,20}\)|, [A-Z][\w. ]{2,25})?)"
+            r" (?P<dash>(?:- ?)+|\u2013)(?= |$)",
             paragraph,
         )
         if dateline and re.search(r"[(,.]|(?i:news)|^[A-Z ]+$", dateline["who"]):
@@ -109,7 +110,8 @@ def build(indosum: Path, ids: list[tuple[str, str]]) -> None:
         paragraphs = [join_hyphens(p, i == 0) for i, p in enumerate(paragraphs)]
         body = "\n".join(paragraphs)
         slug = row["source_url"].rstrip("/").rsplit("/", 1)[-1]
-        if not re.search(r"[a-z]{3,}-[a-z]{3,}|[a-z]{3,}\.[a-z]{3,}", slug.lower()):  # an opaque id: the IndoSum id's words
+        if not re.search(r"[a-z]{3,}-[a-z]{3,}|[a-z]{3,}\.[a-z]{3,}", slug.lower()):
+            # an opaque id, not words: the IndoSum id's words instead
             slug = article_id
         (out_dir / f"{name}.txt").write_text(f"{headline(slug, body)}\n\n{body}\n", encoding="utf-8")
 
