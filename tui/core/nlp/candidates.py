@@ -19,6 +19,7 @@ STRONG, WEAK = 0, 1
 
 RULES: dict[str, tuple[int, int]] = {
     # rule name: (tier, priority among spans of equal length; higher wins)
+    "dateline": (STRONG, 95),
     "person_title": (STRONG, 90),
     "person_apposition": (STRONG, 88),
     "org_head": (STRONG, 80),

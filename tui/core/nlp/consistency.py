@@ -24,11 +24,51 @@ from tui.core.nlp.candidates import (
     token_texts,
 )
 from tui.core.nlp.gazetteer import Gazetteer, gazetteer_config
+from tui.core.nlp.layout import Layout, read_layout
+from tui.core.nlp.names import LOC_HEADS, ORG_HEADS_LIST, TITLES_LIST
 
 # Gazetteer matches that a person's name in the same document outranks ("Bima" is a town, but
 # after "Bima Arya" it is him); countries are never given up this way.
 OVERRIDABLE = frozenset({"gazetteer_city", "gazetteer_city_common", "reporting_subject"})
 _MAX_KEY = 6
+MODEL_RULES = frozenset({"model", "model_weak"})
+# Police and military ranks: inside a capitalised run they end one name and start another ("Metro
+# Bekasi Kombes Asep Adi Saputra" is a unit, then a rank, then a person). Titles open names.
+RANKS = frozenset(
+    """akp iptu ipda aiptu aipda bripka briptu bripda brigadir kompol kombes akbp irjen brigjen komjen
+    jenderal letjen mayjen kolonel letkol mayor kapten serka serma pratu""".split()
+)
+TITLE_WORDS = frozenset(t.split()[0] for t in TITLES_LIST) | RANKS
+# Ordinary words that start a name of a place or body ("Bank Indonesia", "Gedung DPR"): kept at a
+# sentence's start, where other ordinary words are cut off a name ("Penalti Neymar" -> "Neymar").
+NAME_KINDS = (
+    frozenset(h.split()[0] for h in ORG_HEADS_LIST)
+    | LOC_HEADS
+    | frozenset(
+        """gedung masjid musala mushola gereja pura vihara klenteng stadion istana hotel kantor pasar taman
+        museum monumen terminal stasiun bandara rumah sekolah kampus lapas rutan penjara puskesmas
+        rsud rs apartemen mal mall plaza alun-alun lapangan tugu jembatan bendungan waduk pantai
+        kebun hutan""".split()
+    )
+)
+_OPENERS = frozenset({'"', "“", "'", "‘", "(", "[", "-", "—", "–"})
+_ENDS = frozenset({".", "!", "?", "…", ":", ";"})
+# Everyday abbreviations and kinds of regulation, which news capitalises but which name no one:
+# "150 KK" (kepala keluarga), "para ASN", "UU Cipta Kerja", "Perpu Nomor 2".
+NOT_NAMES = frozenset(
+    """KK ASN PNS TNI-Polri VIP VVIP RUPS RUPST RUPSLB WIB WITA WIT WNA WNI KTP SIM NIK NPWP BBM
+    APBN APBD RAPBN RAPBD PAD PDB GDP CSR SARA ITE MPV SUV LCGC UMKM UMR UMP THR PHK OTT DPO
+    Balita Lansia Capres Cawapres Cagub Cawagub Pilkada Pilpres Pileg Pemilu Pilgub Pilbup Pilwalkot
+    Ormas Parpol Hoaks Hoax""".split()
+)
+REGULATIONS = frozenset(
+    """UU Undang-Undang Perpu Perppu Perda Perpres Permen Pergub Perbup Perwal PP POJK PBI Inpres
+    Keppres Kepres Kepmen SE KUHP KUHAP KUH RUU Raperda Permendagri Permenkeu""".split()
+)
+# Rules whose one-word names are known, not guessed: they are kept at a sentence's start.
+KNOWN = frozenset(
+    {"gazetteer_org", "gazetteer_region", "gazetteer_city", "gazetteer_acronym", "initials", "org_acronym", "dateline"}
+)
 
 
 @Language.factory(
@@ -48,8 +88,9 @@ class Consistency:
         self.acronyms = acronyms
 
     def __call__(self, doc: Doc) -> Doc:
-        cands = candidates(doc)
         words = token_texts(doc)
+        layout = read_layout(doc)
+        cands = self._fit(doc, candidates(doc), words, layout)
         taken: dict[int, Span] = {}
         picked = self._select([s for s in cands if rank(s)[0] == STRONG], taken)
         if self.acronyms:
@@ -63,6 +104,99 @@ class Consistency:
             {(s.start, s.end): s for s in picked if taken.get(s.start) is s}.values(), key=lambda s: s.start
         )
         return doc
+
+    def _fit(self, doc: Doc, cands: list[Span], words: list[str], layout: Layout) -> list[Span]:
+        """The candidates as the text's layout and vocabulary allow them.
+
+        A span is cut where a paragraph or headline ends; a dateline's city and outlet replace
+        whatever overlaps them; a headline's capitalised words are names only where the body or
+        the gazetteer confirms them (the body's names reach the headline later, by propagation);
+        an everyday abbreviation or regulation, and an ordinary word capitalised at a sentence's
+        start or written in lower case elsewhere in the text, name nothing.
+        """
+        lowered = {w for w in words if w.islower()}
+        fitted: list[Span] = []
+        for cand in cands:
+            for start, end, label in self._pieces(cand, words, layout):
+                span = cand
+                if (start, end, label) != (cand.start, cand.end, cand.label_):
+                    span = Span(doc, start, end, label=label, span_id=cand.id_)
+                if span.label_ in NAME_LABELS and not self._names_something(span, words, layout, lowered):
+                    continue
+                fitted.append(span)
+        for start, end, label in layout.dateline:
+            fitted = [s for s in fitted if s.end <= start or s.start >= end or (s.start, s.end) == (start, end)]
+            fitted.append(Span(doc, start, end, label=label, span_id="dateline"))
+        return fitted
+
+    def _pieces(self, span: Span, words: list[str], layout: Layout) -> list[tuple[int, int, str]]:
+        """``span`` cut at paragraph and headline ends, without whitespace at either edge; a name
+        candidate also without an ordinary word opening a sentence ("Penalti Neymar"), and split
+        where a title or rank sits inside it ("Metro Bekasi Kombes Asep Adi Saputra")."""
+        pieces = []
+        begin = span.start
+        for i in range(span.start, span.end + 1):
+            if i == span.end or i in layout.breaks:
+                a, b = begin, i
+                while a < b and not words[a].strip():
+                    a += 1
+                while b > a and not words[b - 1].strip():
+                    b -= 1
+                if a < b:
+                    pieces.append((a, b, span.label_))
+                begin = i + 1
+        if span.label_ not in NAME_LABELS or span.id_ in KNOWN:
+            return pieces
+        out = []
+        for a, b, label in pieces:
+            if b - a >= 2 and span.id_ in MODEL_RULES and self._sentence_initial(words, a):
+                low = words[a].lower()
+                if (
+                    self.gaz.is_word(low)
+                    and low not in NAME_KINDS
+                    and low not in TITLE_WORDS
+                    and is_name_text(words[a + 1])
+                ):
+                    a += 1
+            out.extend(self._split_at_title(a, b, label, words))
+        return out
+
+    @staticmethod
+    def _split_at_title(a: int, b: int, label: str, words: list[str]) -> list[tuple[int, int, str]]:
+        for k in range(a + 1, b):
+            if words[k].lower() not in RANKS and words[k : k + 2] != ["Komisaris", "Besar"]:
+                continue
+            j = k
+            while j < b and (
+                words[j].lower() in TITLE_WORDS or words[j].lower() in ("besar", "pol", "polisi", "jenderal")
+            ):
+                j += 1
+            out = [(a, k, label)]
+            if j < b and all(is_name_text(w) for w in words[j:b]):
+                out.append((j, b, "PERSON"))
+            return out
+        return [(a, b, label)]
+
+    def _names_something(self, span: Span, words: list[str], layout: Layout, lowered: set[str]) -> bool:
+        first = words[span.start]
+        if first in REGULATIONS or (span.end - span.start == 1 and first in NOT_NAMES):
+            return False
+        if span.id_ in KNOWN:
+            return True
+        if layout.in_headline(span.start, span.end):
+            return False
+        if span.end - span.start == 1 and first.lower() in lowered and not is_acronym_text(first):
+            return False  # "Pansus ..." and later "pansus": a word, not a name
+        if span.end - span.start == 1 and self._sentence_initial(words, span.start) and self.gaz.is_word(first):
+            return is_acronym_text(first)  # "Jenazah", "Terbaru", "Modus" opening a sentence
+        return True
+
+    @staticmethod
+    def _sentence_initial(words: list[str], i: int) -> bool:
+        i -= 1
+        while i >= 0 and words[i] in _OPENERS:
+            i -= 1
+        return i < 0 or words[i] in _ENDS or (not words[i].strip() and "\n" in words[i])
 
     @staticmethod
     def _select(spans: list[Span], taken: dict[int, Span]) -> list[Span]:

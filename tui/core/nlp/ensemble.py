@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span
 from tui.core.nlp import LABEL_ALIASES
 from tui.core.nlp.candidates import CANDIDATES, NAME_LABELS, candidates, is_acronym, is_name_token, token_texts
 from tui.core.nlp.gazetteer import NOT_PLACE_AFTER, Gazetteer, add_with_gazetteer, gazetteer_config
-from tui.core.nlp.names import TITLES_LIST
+from tui.core.nlp.names import TITLES_LIST, UNIT_HEADS
 
 # Rules that guess a name's extent from capitalised words around a head word or title. Where the
 # model sees two entities inside such a span ("Partai Gerindra" + "Suhardi" in "Partai Gerindra
@@ -54,7 +54,8 @@ class ModelCandidates:
     entity that is part of a person's name in the same document ("Putin" after "Vladimir Putin")
     becomes a PERSON, unless the word is a known place. The model alone tags such bare surnames
     as LOC or ORG far too often, and a strong wrong label would block the rules' consistency.
-    A rule span built from capitalised words that holds two or more model entities is dropped.
+    A rule span built from capitalised words that holds two or more model entities is dropped,
+    unless it is a unit with its region ("Polda" + "Riau" are one "Polda Riau").
     """
 
     def __init__(self, mode: str, gazetteer: Gazetteer) -> None:
@@ -64,7 +65,11 @@ class ModelCandidates:
     def __call__(self, doc: Doc) -> Doc:
         ents = [e for e in doc.ents if span_label(e) in NAME_LABELS]  # sorted, non-overlapping
         starts = [e.start for e in ents]
-        kept = [c for c in candidates(doc) if not (c.id_ in SHAPE_RULES and self._splits(c, ents, starts))]
+        kept = [
+            c
+            for c in candidates(doc)
+            if not (c.id_ in SHAPE_RULES and c[0].lower_ not in UNIT_HEADS and self._splits(c, ents, starts))
+        ]
         # Candidates by token, so that each model entity looks only at the ones it touches.
         by_token: dict[int, list[Span]] = defaultdict(list)
         for c in kept:

@@ -86,7 +86,20 @@ front; koalisi; serikat; himpunan; konfederasi; perusahaan; grup; pt; cv; biro; 
 otoritas; badan usaha; konsorsium; kongres; parlemen; senat; kabinet; kedutaan besar; kedubes;
 konsulat; konsulat jenderal; sekretariat; brigade; divisi; batalion; satuan; pasukan khusus
 """
+# Police, military and government units, named by their region: "Polda Jatim", "Polres Metro
+# Bekasi", "Pemkab Kendal", "DPRD Riau", "Ditreskrimsus Polda Riau", "Satgas Damai Cartenz".
+UNIT_HEADS = frozenset(
+    """polda polres polresta polrestabes polsek polairud brimob densus bareskrim ditreskrimsus
+    ditreskrimum ditresnarkoba ditlantas satreskrim satresnarkoba satlantas satpol satgas pemprov
+    pemkab pemkot pemda dprd setwan kodam korem kodim koramil lanud lantamal kejati kejari bpbd
+    bappeda kpud kanwil disdik dishub dinkes dispenda bapenda""".split()
+)
+ORG_HEADS += "\n".join(sorted(UNIT_HEADS))
+
 ORG_HEADS_LIST = sorted({t.strip() for line in ORG_HEADS.split("\n") for t in line.split(";") if t.strip()})
+# Unit heads written as acronyms: with their region they are one organisation ("DPRD Riau",
+# "BPBD Kabupaten Jember"), as the organisation heads above are with theirs ("Polda Jatim").
+ACRONYM_HEADS = frozenset({"DPRD", "BPBD", "KPUD", "PEMPROV", "PEMKAB", "PEMKOT"})
 # Heads that with a bare place name describe rather than name: "Tentara Rwanda" is Rwanda's army,
 # "Media Jepang" its press; "Bank Indonesia" and "Universitas Indonesia" are names.
 DESCRIPTIVE_HEADS = frozenset({"tentara", "media", "pasukan khusus", "angkatan"})
@@ -363,7 +376,7 @@ class NameRules:
             # place ("Amerika Serikat") or a title is no head.
             if s < last_end or s in known.span_at or s in in_title:
                 continue
-            if not (is_name_token(head) or head.text in {"PT", "CV"}):
+            if not (is_name_token(head) or head.text in {"PT", "CV"} or head.text in ACRONYM_HEADS):
                 continue
             j = e
             while j < n and j - e < 8 and j not in in_title:
