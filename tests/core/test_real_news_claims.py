@@ -146,3 +146,41 @@ def test_an_office_then_a_name_between_commas_and_a_name_selaku_an_office() -> N
         ("Rahmat Hidayat", "mengatakan"),
         ("Dewi Sartika", "mengatakan"),
     ]
+
+
+# -- item 13: aliases are one entity ------------------------------------------------------------
+
+
+def entity_of(facts: Facts, name: str) -> tuple[str, tuple[str, ...]]:
+    found = [e for e in facts.entities if e.text == name or name in e.aliases]
+    assert len(found) == 1, [(e.text, e.aliases) for e in facts.entities]
+    return found[0].text, found[0].aliases
+
+
+def test_a_name_written_as_an_alias_is_the_same_person() -> None:
+    facts = read(
+        "Polisi menangkap ⟦Robson David Ferrao|PERSON⟧ alias ⟦Donald|PERSON⟧ di sebuah hotel. "
+        "Pelaku lain, ⟦Muhammad Aljahra|PERSON⟧ yang akrab disapa ⟦Ucok|PERSON⟧, masih buron. "
+        "⟦Donald|PERSON⟧ mengaku baru tiba dari luar negeri."
+    )
+    assert entity_of(facts, "Donald") == ("Robson David Ferrao", ("Donald",))
+    assert entity_of(facts, "Ucok") == ("Muhammad Aljahra", ("Ucok",))
+    assert claim_with(facts, "baru tiba").speaker == "Robson David Ferrao"
+
+
+def test_a_national_body_with_and_without_its_country_is_one_entity() -> None:
+    facts = read(
+        "⟦DPR RI|ORG⟧ akan mengakhiri masa kerja pansus. Pimpinan ⟦DPR|ORG⟧ menggelar rapat konsultasi. "
+        "⟦Mabes Polri|ORG⟧ menurunkan tim. ⟦Polri|ORG⟧ menyebut tim sudah tiba. ⟦Komisi III DPR|ORG⟧ ikut hadir."
+    )
+    assert entity_of(facts, "DPR") == ("DPR RI", ("DPR",))
+    assert entity_of(facts, "Polri") == ("Mabes Polri", ("Polri",))
+    assert entity_of(facts, "Komisi III DPR") == ("Komisi III DPR", ())
+
+
+def test_a_middle_name_left_out_is_the_same_person() -> None:
+    facts = read(
+        "Wakil Gubernur ⟦Sandiaga Salahuddin Uno|PERSON⟧ meninjau lokasi kebakaran. "
+        '"Kami akan menambah armada pemadam kebakaran," kata ⟦Sandiaga Uno|PERSON⟧.'
+    )
+    assert claim_with(facts, "menambah armada").speaker == "Sandiaga Salahuddin Uno"
