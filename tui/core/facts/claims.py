@@ -6,7 +6,11 @@ Four shapes are read, by rules over the sentence and the entity mentions:
   KCNA, melaporkan bahwa ...", "Kremlin mengkonfirmasi ... dan menyatakan bahwa ..." (two claims);
 - quotation + attribution: "\u201c...,\u201d kata Budi." / "..., ujarnya.";
 - "Menurut X, ..." and "..., menurut X.";
-- a pronoun subject ("Ia juga menambahkan ...", "ujarnya") resolved to the last named speaker.
+- an attribution that opens the sentence ("Tambahnya, ...") or sits inside it ("Selain itu, kata
+  Asep, ...": what was said is the longer side);
+- a pronoun subject ("Ia juga menambahkan ...", "ujarnya") resolved to the previous claim's speaker
+  or the subject of the previous sentence, and a bare office ("kata Mendagri", "Kapolda
+  mengatakan") to the person whose role it is (``_Resolver``).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tui.core.facts.clusters import Mention, MentionIndex
+from tui.core.facts.clusters import CAPITALISED_ONLY, PERSON_TITLES, ROLE_WORDS, Mention, MentionIndex
 from tui.core.facts.model import ClaimFact, Span
 from tui.core.facts.sentences import SentenceIndex
 
@@ -23,21 +27,61 @@ from tui.core.facts.sentences import SentenceIndex
 SAYING_VERBS = frozenset(
     """mengatakan menyatakan berkata berujar bertutur berpendapat melaporkan mengkonfirmasi mengonfirmasi
     mengkonfirmasikan mengonfirmasikan menambahkan menegaskan menandaskan menjelaskan mengungkapkan
-    menyebutkan mengklaim membantah menuturkan memaparkan mengakui menilai memperkirakan meyakini
+    menyebutkan menyebut mengklaim membantah menuturkan memaparkan mengakui menilai memperkirakan meyakini
     menduga menuding menuduh mengumumkan menerangkan mengemukakan bersikeras mengaku menyangkal menampik
-    membenarkan memberitakan mengabarkan menginformasikan memprediksi""".split()
+    membenarkan memberitakan mengabarkan menginformasikan memprediksi membeberkan berdalih yakin meyakinkan""".split()
 )
 # Verbs that report speech only when "bahwa", a colon, a comma or a quotation follows
 # ("menyampaikan bahwa ..." is a claim, "menyampaikan apresiasinya" is not).
 INTRODUCED_VERBS = frozenset(
-    """menyampaikan menyebut menekankan memperingatkan mengingatkan meminta mendesak menyerukan mengimbau
+    """menyampaikan menekankan mengingatkan
     berharap mengharapkan berjanji menjanjikan memastikan menolak mengecam mengkritik menanggapi mencatat
     menulis mengisyaratkan menganggap berpesan mengusulkan""".split()
 )
-# Attribution verbs after a quotation: "..., kata Budi", "..., ujarnya".
-ATTRIBUTION_VERBS = (
-    "kata|ujar|tutur|ungkap|imbuh|tegas|sebut|jelas|papar|terang|tambah|lanjut|tandas|pungkas|ucap|tulis"
+# Verbs of asking and warning: a claim when a clause of four words or more follows, unless it opens
+# with what is asked for ("meminta maaf", "meminta keterangan saksi").
+REQUEST_VERBS = frozenset("meminta mendesak menyerukan mengimbau memperingatkan".split())
+REQUESTED_THINGS = frozenset(
+    """maaf keterangan izin bantuan waktu dukungan perlindungan pertanggungjawaban klarifikasi uang dana
+    jatah tebusan ganti""".split()
 )
+# Attribution verbs after a quotation: "..., kata Budi", "..., ujarnya", "..., tutup Budi".
+ATTRIBUTION_VERBS = (
+    "kata|ujar|tutur|ungkap|imbuh|tegas|sebut|jelas|papar|terang|tambah|lanjut|tandas|pungkas|ucap|tulis|sambung|tutup"
+)
+# Short forms of offices that name their holder alone ("kata Mendagri", "Kapolda mengatakan"), with
+# the long form a role may be written in.
+SHORT_TITLES = {
+    "mendagri": "menteri dalam negeri",
+    "menlu": "menteri luar negeri",
+    "menkeu": "menteri keuangan",
+    "menhan": "menteri pertahanan",
+    "menkes": "menteri kesehatan",
+    "menko": "menteri koordinator",
+    "mensesneg": "menteri sekretaris negara",
+    "wapres": "wakil presiden",
+    "wagub": "wakil gubernur",
+    "jubir": "juru bicara",
+    "dubes": "duta besar",
+    "sekjen": "sekretaris jenderal",
+    "dirut": "direktur utama",
+    "ketum": "ketua umum",
+    "kapolri": "kepala kepolisian negara",
+    "kapolda": "kepala kepolisian daerah",
+    "kapolres": "kepala kepolisian resor",
+    "kapolresta": "kepala kepolisian resor kota",
+    "kapolsek": "kepala kepolisian sektor",
+    "kabareskrim": "kepala badan reserse kriminal",
+    "kasatreskrim": "kepala satuan reserse kriminal",
+    "kabid": "kepala bidang",
+    "kadis": "kepala dinas",
+    "kalak": "kepala pelaksana",
+    "pangdam": "panglima daerah militer",
+    "dandim": "komandan distrik militer",
+}
+TITLES = PERSON_TITLES | frozenset(SHORT_TITLES) | frozenset({"kabid humas", "kepala pelaksana", "kepala bidang"})
+# A title that points back at a holder already named: "pengacara tersebut", "menteri itu".
+_POINTING = frozenset({"tersebut", "itu", "ini"})
 PRONOUNS = frozenset({"ia", "dia", "beliau", "mereka", "dirinya"})
 # Words after which a new clause, and so a new subject, starts.
 CONNECTORS = frozenset(
@@ -45,7 +89,8 @@ CONNECTORS = frozenset(
     adapun pun itu selain""".split()
 )
 
-_VERB = re.compile(r"\b(?P<v>" + "|".join(sorted(SAYING_VERBS | INTRODUCED_VERBS, key=len, reverse=True)) + r")\b")
+_ALL_VERBS = SAYING_VERBS | INTRODUCED_VERBS | REQUEST_VERBS
+_VERB = re.compile(r"\b(?P<v>" + "|".join(sorted(_ALL_VERBS, key=len, reverse=True)) + r")\b")
 _TRAILING_ADVERB = re.compile(
     r"(?:^|\s)(?:juga|pun|pula|telah|sudah|kemudian|lalu|sebelumnya|sendiri|pernah|akan|masih|bahkan|hanya|"
     r"sempat|lantas|langsung|kembali|turut|kini|secara\s+[\w-]+|dalam\s+[\w-]+nya|melalui\s+[\w-]+nya|"
@@ -60,11 +105,15 @@ _INTRO = re.compile(
 _ADDRESSEE = re.compile(
     r"\s+(?:kepada|pada)\s+[^,.;:\"“]{1,60}?\s*,?\s*(?P<bahwa>bahwa)\b\s*(?P<quote>[\"“])?\s*", re.I
 )
+# Whom a verb that needs an object addresses, before "bahwa": "memperingatkan Korea Utara bahwa ...".
+_OBJECT_THEN_BAHWA = re.compile(r"\s+(?:[^\s,.;:\"“]+\s+){1,6}?(?P<bahwa>bahwa)\b\s*(?P<quote>[\"“])?\s*", re.I)
+# An office after a name, before its verb: "Budi selaku Ketua Panitia", "Ani sebagai juru bicara".
+_OFFICE_AFTER = re.compile(r",?\s+(?:selaku|sebagai)\s+[^,.;:\"“()]{2,100}$", re.I)
 # A bracketed aside between a subject and its verb: "Komisi Pemberantasan Korupsi (KPK) menyatakan".
 _ASIDE_END = re.compile(r"\s*\([^()\n]{1,40}\)\s*$")
 _COORDINATED = re.compile(
     r"\s+(?:dan|serta)\s+(?:juga\s+|pun\s+|kemudian\s+|lalu\s+)?(?P<v>"
-    + "|".join(sorted(SAYING_VERBS | INTRODUCED_VERBS, key=len, reverse=True))
+    + "|".join(sorted(_ALL_VERBS, key=len, reverse=True))
     + r")\b"
 )
 _QUOTED = re.compile(
@@ -73,11 +122,18 @@ _QUOTED = re.compile(
     re.IGNORECASE,
 )
 _UNQUOTED = re.compile(rf",\s*(?P<verb>(?:{ATTRIBUTION_VERBS}))(?P<nya>nya)?\b", re.IGNORECASE)
+# An attribution that opens the sentence: "Tambahnya, kepolisian juga ...", "Lanjutnya ...".
+_OPENING_ATTRIBUTION = re.compile(rf"(?P<verb>(?:{ATTRIBUTION_VERBS}))(?P<nya>nya)\b\s*,?\s*", re.IGNORECASE)
 _MENURUT = re.compile(r"\b[Mm]enurut(?P<nya>nya)?\b")
 _NP_STOP = re.compile(
     r"^(?:dalam|pada|di|ke|dari|untuk|menurut|selain|sejak|meski|jika|karena|namun|tetapi|dan)$", re.I
 )
 _VERB_LIKE = re.compile(r"^(?:me(?:m|n|ng|ny)?|ber)[a-z]{3,}$")
+
+
+NAME, PRONOUN, TITLE = "", "pronoun", "title"
+# A speaker as found: its span, its mention if it is a name, and what it is (NAME, PRONOUN, TITLE).
+_Found = tuple[Span, "Mention | None", str]
 
 
 @dataclass
@@ -90,7 +146,7 @@ class _Draft:
     speaker_span: Span
     speaker: str
     mention: Mention | None = None
-    pronoun: bool = False
+    kind: str = ""  # NAME, PRONOUN or TITLE
 
 
 def _strip_adverbs(text: str, start: int, end: int) -> int:
@@ -117,9 +173,44 @@ def _subject_start(m: Mention) -> int:
     return m.role_before[1][0] if m.role_before else m.start
 
 
-def _speaker_before(
-    text: str, index: MentionIndex, sentence: Span, verb_start: int
-) -> tuple[Span, Mention | None, bool] | None:
+_TITLE_TOKEN = re.compile(r"[^\s,;:\"“”!?.]+(?:\.[^\s,;:\"“”!?.]+)*")
+_TITLE_WORD = re.compile(r"\(?[^\W_][\w'’.-]*\)?")
+
+
+def _title_words(text: str, start: int, end: int) -> tuple[int, int, int] | None:
+    """The title that opens ``text[start:end]`` (after space): its start, where its head (the office
+    word: "Kapolda", "juru bicara") ends, and where the run of words of the office ends ("Kapolres
+    Ogan Komering Ulu (OKU)", "pengacara tersebut"). None unless a title opens it."""
+    words = list(_TITLE_TOKEN.finditer(text[start:end]))[:14]
+    if not words or text[start : start + words[0].start()].strip():
+        return None
+    head = 0
+    for size in (3, 2, 1):
+        phrase = " ".join(w.group().casefold() for w in words[:size])
+        if len(words) >= size and phrase in TITLES:
+            head = size
+            break
+    first = words[0].group()
+    if not head or (first.casefold() in CAPITALISED_ONLY and not first[:1].isupper()):
+        return None
+    last = head
+    while last < len(words):
+        if text[start + words[last - 1].end() : start + words[last].start()].strip():
+            break  # punctuation ends the office
+        word = words[last].group()
+        folded = word.casefold()
+        if not _TITLE_WORD.fullmatch(word):
+            break
+        if folded in _POINTING:
+            last += 1
+            break
+        if not (word[:1].isupper() or word[:1] == "(" or folded in ROLE_WORDS or folded in TITLES):
+            break
+        last += 1
+    return start + words[0].start(), start + words[head - 1].end(), start + words[last - 1].end()
+
+
+def _speaker_before(text: str, index: MentionIndex, sentence: Span, verb_start: int) -> _Found | None:
     """The speaker ending right before a verb: a mention (with its appositions) or a pronoun."""
     end = _strip_adverbs(text, sentence[0], verb_start)
     aside = _ASIDE_END.search(text, sentence[0], end)
@@ -127,9 +218,12 @@ def _speaker_before(
         end = aside.start()
     if end <= sentence[0]:
         return None
+    office = _OFFICE_AFTER.search(text, max(sentence[0], end - 120), end)
+    if office is not None and index.ending_at(office.start()) is not None:
+        end = office.start()  # "Budi selaku Ketua Panitia mengatakan"
     pronoun = _PRONOUN_END.search(text, max(sentence[0], end - 12), end)
     if pronoun and _at_clause_start(text, sentence[0], pronoun.start("p")):
-        return pronoun.span("p"), None, True
+        return pronoun.span("p"), None, PRONOUN
     mention = index.ending_at(end)
     if mention is None and text[end - 1] == ",":
         comma = end - 1
@@ -139,11 +233,38 @@ def _speaker_before(
         candidate = index.ending_at(inner)  # "Media Korea Utara, KCNA, melaporkan"
         if candidate is not None and candidate.role_before and candidate.role_before[2]:
             mention = candidate
+        elif candidate is not None and candidate.label == "PERSON" and _office_comma_before(text, sentence, candidate):
+            return (candidate.start, candidate.end), candidate, NAME  # "Kapolres, AKBP Andi Rahmat, mengatakan"
         else:
             mention = index.with_role_after_ending(inner)  # "Yang Moo Jin, Presiden ..., berpendapat"
-    if mention is None or not _at_clause_start(text, sentence[0], _subject_start(mention)):
+    if mention is None:
+        return _title_before(text, sentence, end)
+    if not _at_clause_start(text, sentence[0], _subject_start(mention)):
         return None
-    return (mention.start, mention.end), mention, False
+    return (mention.start, mention.end), mention, NAME
+
+
+def _office_comma_before(text: str, sentence: Span, m: Mention) -> bool:
+    """True when an office and a comma open the clause before ``m``, a rank aside: "Kapolres, AKBP"."""
+    clause = max(text.rfind(ch, sentence[0], m.start) for ch in ";:")
+    start = sentence[0] if clause < 0 else clause + 1
+    found = re.fullmatch(r"\s*(?P<office>[^,]+?),\s*(?:[A-Z][\w.]*\s+){0,3}", text[start : m.start])
+    if found is None:
+        return False
+    title = _title_words(text, start + found.start("office"), start + found.end("office"))
+    return title is not None and title[2] == start + found.end("office")
+
+
+def _title_before(text: str, sentence: Span, end: int) -> _Found | None:
+    """A bare title as the subject of its clause: "Kapolda mengatakan ...", "Pengacara itu menegaskan"."""
+    clause = max(text.rfind(ch, sentence[0], end) for ch in ",;:")
+    start = sentence[0] if clause < 0 else clause + 1
+    while start < end and text[start].isspace():
+        start += 1
+    title = _title_words(text, start, end)
+    if title is None or title[2] != end or not _at_clause_start(text, sentence[0], start):
+        return None
+    return (title[0], title[2]), None, TITLE
 
 
 def _noun_phrase_before(text: str, sentence: Span, verb_start: int) -> Span | None:
@@ -190,12 +311,17 @@ def _verb_claims(text: str, index: MentionIndex, sentence: Span) -> list[_Draft]
         if m.start() < pos:
             continue  # inside the content of a claim already read
         verb = m.group("v")
-        intro = _ADDRESSEE.match(text, m.end(), sentence[1]) or _intro(text, m.end(), sentence[1])
+        intro = _ADDRESSEE.match(text, m.end(), sentence[1])
+        if intro is None and verb not in SAYING_VERBS:
+            intro = _OBJECT_THEN_BAHWA.match(text, m.end(), sentence[1])
+        intro = intro or _intro(text, m.end(), sentence[1])
         introduced = any(intro.groupdict().get(g) for g in ("mark", "bahwa", "agar", "quote"))
         if verb in INTRODUCED_VERBS and not introduced:
             continue
+        if verb in REQUEST_VERBS and not introduced and not _requests_a_clause(text, intro.end(), sentence[1]):
+            continue
         found = _speaker_before(text, index, sentence, m.start())
-        speaker_span, mention, pronoun = found if found else (None, None, False)
+        speaker_span, mention, kind = found if found else (None, None, NAME)
         if found is None and (intro.group("bahwa") or intro.groupdict().get("mark") == ":"):
             speaker_span = _noun_phrase_before(text, sentence, m.start())
         if speaker_span is None:
@@ -223,7 +349,7 @@ def _verb_claims(text: str, index: MentionIndex, sentence: Span) -> list[_Draft]
                     speaker_span=speaker_span,
                     speaker=text[speaker_span[0] : speaker_span[1]],
                     mention=mention,
-                    pronoun=pronoun,
+                    kind=kind,
                 )
             )
             pos = content_end
@@ -231,6 +357,13 @@ def _verb_claims(text: str, index: MentionIndex, sentence: Span) -> list[_Draft]
                 break
             verb, verb_at = next_verb.group("v"), next_verb.start("v")
     return drafts
+
+
+def _requests_a_clause(text: str, start: int, end: int) -> bool:
+    """True when what follows a verb of asking is a clause ("meminta KPK menunda ..."), not a thing
+    asked for ("meminta maaf")."""
+    words = text[start:end].split(None, 4)
+    return len(words) >= 4 and words[0].casefold().strip(",.") not in REQUESTED_THINGS
 
 
 def _intro(text: str, pos: int, end: int) -> re.Match[str]:
@@ -252,23 +385,30 @@ def _contents(text: str, start: int, end: int) -> Iterator[tuple[int, int, re.Ma
         start = _intro(text, coordinated.end(), end).end()
 
 
-def _speaker_after(text: str, index: MentionIndex, pos: int, limit: int) -> tuple[Span, Mention | None, bool] | None:
+def _speaker_after(text: str, index: MentionIndex, pos: int, limit: int) -> _Found | None:
     """The speaker that follows an attribution verb or "menurut": a mention (after a title) or a pronoun."""
     pronoun = re.match(r"\s+(?P<p>ia|dia|beliau|mereka)\b", text[pos:limit], re.IGNORECASE)
     if pronoun:
-        return (pos + pronoun.start("p"), pos + pronoun.end("p")), None, True
-    for mention in index.between(pos, min(limit, pos + 120)):
+        return (pos + pronoun.start("p"), pos + pronoun.end("p")), None, PRONOUN
+    title = _title_words(text, pos, limit)
+    for mention in index.between(pos, min(limit, pos + 160)):
         if index.role_owner(mention.start) is not None:
             continue  # "Kremlin" in "juru bicara Kremlin Dmitry Peskov": the speaker is Peskov
-        if text[pos : _subject_start(mention)].strip():
-            return None
-        return (mention.start, mention.end), mention, False
+        if mention.label != "PERSON" and title is not None and mention.end <= title[2]:
+            continue  # a body or a place inside the office: "Kepala BPBD Jember Heru"
+        gap = text[pos : _subject_start(mention)]
+        if gap.strip() and not (mention.label == "PERSON" and title is not None and title[2] >= mention.start - 1):
+            break
+        return (mention.start, mention.end), mention, NAME
+    if title is not None:  # "kata Mendagri", "menurut Kapolres OKU"
+        return (title[0], title[2]), None, TITLE
     return None
 
 
 def _attributed_claims(text: str, index: MentionIndex, sentence: Span) -> list[_Draft]:
     """ "\u201c...,\u201d kata Budi." and "..., ujarnya." and "Menurut X, ..."."""
     drafts = []
+    found: _Found | None
     for m in _QUOTED.finditer(text, sentence[0], sentence[1]):
         draft = _attributed(text, index, sentence, m, (m.start("content"), m.end("content")))
         if draft:
@@ -277,12 +417,18 @@ def _attributed_claims(text: str, index: MentionIndex, sentence: Span) -> list[_
         for m in _UNQUOTED.finditer(text, sentence[0], sentence[1]):
             draft = _attributed(text, index, sentence, m, (sentence[0], m.start()))
             if draft:
+                _interjected(text, sentence, draft)
                 drafts.append(draft)
                 break
-    found: tuple[Span, Mention | None, bool] | None
+        opening = _OPENING_ATTRIBUTION.match(text, sentence[0], sentence[1])
+        if not drafts and opening:  # "Tambahnya, kepolisian juga ..."
+            content = _content(text, opening.end(), sentence[1])
+            if content:
+                found = ((opening.start("verb"), opening.end("nya")), None, PRONOUN)
+                drafts.append(_draft(text, found, opening.group("verb").lower(), opening.span("verb"), content))
     for m in _MENURUT.finditer(text, sentence[0], sentence[1]):
         if m.group("nya"):  # "Menurutnya, ..."
-            found = ((m.start(), m.end()), None, True)
+            found = ((m.start(), m.end()), None, PRONOUN)
             after = m.end()
         else:
             found = _speaker_after(text, index, m.end(), sentence[1])
@@ -300,9 +446,25 @@ def _attributed_claims(text: str, index: MentionIndex, sentence: Span) -> list[_
     return drafts
 
 
+def _interjected(text: str, sentence: Span, draft: _Draft) -> None:
+    """ "Selain itu, kata Asep, SD juga berperan": the attribution inside the sentence; what was said
+    is the longer side of it (the words before are often a connective)."""
+    end = draft.speaker_span[1]
+    if draft.mention is not None and draft.mention.role_after:
+        end = max(end, draft.mention.role_after[1][1])
+    after = re.match(r"\s*,\s*", text[end : sentence[1]])
+    if after is None:
+        return
+    content = _content(text, end + after.end(), sentence[1])
+    before = draft.content_span
+    if content and len(text[content[0] : content[1]].split()) > len(text[before[0] : before[1]].split()):
+        draft.content_span = content
+        draft.end = max(draft.end, content[1])
+
+
 def _attributed(text: str, index: MentionIndex, sentence: Span, m: re.Match[str], content_span: Span) -> _Draft | None:
     if m.group("nya"):  # "ujarnya": the pronoun is the suffix
-        found: tuple[Span, Mention | None, bool] | None = ((m.start("verb"), m.end("nya")), None, True)
+        found: _Found | None = ((m.start("verb"), m.end("nya")), None, PRONOUN)
     else:
         found = _speaker_after(text, index, m.end("verb"), sentence[1])
     content = _content(text, *content_span)
@@ -314,8 +476,8 @@ def _attributed(text: str, index: MentionIndex, sentence: Span, m: re.Match[str]
     return draft
 
 
-def _draft(text: str, found: tuple[Span, Mention | None, bool], verb: str, verb_span: Span, content: Span) -> _Draft:
-    speaker_span, mention, pronoun = found
+def _draft(text: str, found: _Found, verb: str, verb_span: Span, content: Span) -> _Draft:
+    speaker_span, mention, kind = found
     return _Draft(
         start=min(speaker_span[0], verb_span[0], content[0]),
         end=max(speaker_span[1], verb_span[1], content[1]),
@@ -325,8 +487,91 @@ def _draft(text: str, found: tuple[Span, Mention | None, bool], verb: str, verb_
         speaker_span=speaker_span,
         speaker=text[speaker_span[0] : speaker_span[1]],
         mention=mention,
-        pronoun=pronoun,
+        kind=kind,
     )
+
+
+class _Resolver:
+    """Who a pronoun or a bare title stands for, read in document order.
+
+    A pronoun ("Ia", "-nya") is the previous claim's speaker when that claim is in the same or the
+    previous sentence, else the subject of its own or the previous sentence, else the last person
+    who spoke; "mereka" is the last named speaker. A bare title ("kata Mendagri", "Kapolda
+    mengatakan") is the person whose role holds that office, the nearest before it first.
+    """
+
+    def __init__(self, text: str, index: MentionIndex, sentences: SentenceIndex) -> None:
+        self.text, self.index, self.sentences = text, index, sentences
+        self.last: tuple[int, Mention | None] | None = None  # (sentence, speaker) of the previous claim
+        self.last_named: Mention | None = None
+        self.last_person: Mention | None = None
+        self._roles: list[tuple[int, str, Mention]] | None = None
+
+    def speaker(self, draft: _Draft) -> Mention | None:
+        at = self.sentences.at(draft.speaker_span[0])
+        mention = draft.mention
+        if draft.kind == PRONOUN:
+            if draft.speaker.casefold() == "mereka":
+                mention = self.last_named or self.index.last_before(draft.start, "PERSON")
+            else:
+                mention = self._antecedent(at, draft.speaker_span[0])
+        elif draft.kind == TITLE:
+            mention = self._holder(draft.speaker, draft.speaker_span[0])
+        if mention is not None:
+            self.last_named = mention
+            if mention.label == "PERSON":
+                self.last_person = mention
+        self.last = (at, mention)
+        return mention
+
+    def _antecedent(self, at: int, pos: int) -> Mention | None:
+        if self.last is not None and self.last[0] >= at - 1 and self.last[1] is not None:
+            return self.last[1]
+        for i in (at, at - 1):
+            if i >= 0:
+                subject = self._subject(self.sentences.spans[i], pos)
+                if subject is not None:
+                    return subject
+        return self.last_person or self.last_named or self.index.last_before(pos, "PERSON")
+
+    def _subject(self, sentence: Span, before: int) -> Mention | None:
+        """The first person opening a clause of ``sentence`` outside its quotations, before ``before``."""
+        for m in self.index.between(sentence[0], min(sentence[1], before)):
+            if m.label != "PERSON" or self.index.role_owner(m.start) is not None:
+                continue
+            quotes = len(re.findall(r"[\"“”]", self.text[sentence[0] : m.start]))
+            if quotes % 2 == 0 and _at_clause_start(self.text, sentence[0], _subject_start(m)):
+                return m
+        return None
+
+    def _holder(self, title: str, pos: int) -> Mention | None:
+        if self._roles is None:
+            self._roles = []
+            for m in self.index.mentions:
+                if m.label != "PERSON":
+                    continue
+                for office in (m.role_before[0] if m.role_before else "", m.role_after[0] if m.role_after else ""):
+                    if office:
+                        self._roles.append((m.start, " " + " ".join(_words(office)) + " ", m))
+        words = _words(title)
+        head = next((words[:size] for size in (3, 2, 1) if " ".join(words[:size]) in TITLES), words[:1])
+        forms = {" ".join(head)}
+        for short, long in SHORT_TITLES.items():
+            if short in forms or long in forms:
+                forms |= {short, long}
+        best: tuple[int, bool, int] | None = None
+        found = None
+        for start, held, m in self._roles:
+            if not any(f" {form} " in held for form in forms):
+                continue
+            score = (sum(f" {w} " in held for w in words), start < pos, -abs(start - pos))
+            if best is None or score > best:
+                best, found = score, m
+        return found
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.casefold())
 
 
 def find_claims(text: str, index: MentionIndex, sentences: SentenceIndex) -> list[ClaimFact]:
@@ -340,17 +585,9 @@ def find_claims(text: str, index: MentionIndex, sentences: SentenceIndex) -> lis
                 attributed.append(draft)
         drafts.extend(sorted(attributed, key=lambda d: d.start))
     claims = []
-    last_named: Mention | None = None
-    last_person: Mention | None = None
+    resolver = _Resolver(text, index, sentences)
     for n, draft in enumerate(drafts, start=1):
-        mention = draft.mention
-        if draft.pronoun:
-            plural = draft.speaker.casefold() == "mereka"
-            mention = (last_named if plural else last_person or last_named) or index.last_before(draft.start, "PERSON")
-        elif mention is not None:
-            last_named = mention
-            if mention.label == "PERSON":
-                last_person = mention
+        mention = resolver.speaker(draft)
         claims.append(
             ClaimFact(
                 id=f"c{n}",

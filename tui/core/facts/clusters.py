@@ -3,7 +3,10 @@
 Mentions merge when they are the same name, a shorter form of a person's name ("Putin" of
 "Vladimir Putin", "Kim" of "Kim Jong Un"), an acronym of a multi-word name ("AS" = "Amerika
 Serikat", "PBB" = "Perserikatan Bangsa-Bangsa"), an acronym the text defines ("Komisi Pemberantasan
-Korupsi (KPK)"), or names of one country in a small table of Indonesian usage ("Tiongkok"/"China").
+Korupsi (KPK)"), names of one country in a small table of Indonesian usage ("Tiongkok"/"China"),
+a national body with or without its country or headquarters ("DPR RI"/"DPR", "Mabes Polri"/"Polri"),
+a name written as another's alias ("X alias Y", "akrab disapa Y"), or a person's name with a middle
+name left out ("Sandiaga Uno" of "Sandiaga Salahuddin Uno").
 The canonical name is the most complete form. Roles come from appositions ("Presiden Rusia,
 Vladimir Putin,"; "Yang Moo Jin, Presiden Universitas ...,") and titles before a name.
 """
@@ -234,6 +237,8 @@ def cluster_entities(
     _join_initials(mentions, forms, form_label, union)
     _join_person_parts(mentions, forms, parts, union)
     _join_org_heads(forms, form_label, union)
+    _join_country_suffixes(mentions, forms, form_label, union)
+    _join_written_aliases(text, mentions, union)
     for m in mentions:
         _find_roles(text, m, sentences)
 
@@ -387,11 +392,19 @@ def _person_parts(
         candidates = [
             long
             for long in by_token.get(key[0], []) + by_token.get(key[-1], [])
-            if len(long) > n and (long[:n] == key or long[-n:] == key)
+            if len(long) > n and (long[:n] == key or long[-n:] == key or _inside(key, long))
         ]
         if candidates:
             parts[key] = list(dict.fromkeys(candidates))
     return parts
+
+
+def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """ "Sandiaga Uno" of "Sandiaga Salahuddin Uno": the same first and last names, a middle one left out."""
+    if len(short) < 2 or short[0] != long[0] or short[-1] != long[-1]:
+        return False
+    rest = iter(long[1:-1])
+    return all(token in rest for token in short[1:-1])
 
 
 def _join_person_parts(
@@ -418,6 +431,48 @@ def _join_org_heads(
         if len(key) > 1 and form_label[key] == "ORG" and key[0] in ORG_HEADS and key[1:] in forms:
             if form_label[key[1:]] == "ORG":
                 union.join(idxs[0], forms[key[1:]][0])
+
+
+# The country written after a national body's short name: "DPR RI" is "DPR", "Mabes Polri" is "Polri".
+COUNTRY_SUFFIXES = (("ri",), ("indonesia",), ("republik", "indonesia"))
+HEADQUARTERS = frozenset({"mabes"})
+# "Robson David Ferrao alias Donald", "yang akrab disapa Ucok", "biasa dipanggil Pak Yo".
+_ALIAS_BEFORE = re.compile(
+    r"(?:\balias|\b(?:akrab|karib|biasa|sering|kerap|lebih\s+dikenal)\s+(?:di)?(?:sapa|panggil|kenal)(?:\s+dengan)?"
+    r"(?:\s+(?:nama|sebutan|sapaan))?|\bdisapa|\bdipanggil)\s+(?:(?:pak|bu|bang|mas|mbak|kak)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _join_country_suffixes(
+    mentions: list[Mention],
+    forms: dict[tuple[str, ...], list[int]],
+    form_label: dict[tuple[str, ...], str],
+    union: _Union,
+) -> None:
+    """ "DPR RI" and "DPR", "Mabes Polri" and "Polri": one body, when the short name is an acronym."""
+    for key, idxs in forms.items():
+        if form_label[key] != "ORG" or len(key) < 2:
+            continue
+        if key[0] in HEADQUARTERS and key[1:] in forms and form_label[key[1:]] == "ORG":
+            union.join(idxs[0], forms[key[1:]][0])
+        for suffix in COUNTRY_SUFFIXES:
+            short = key[: -len(suffix)]
+            if key[-len(suffix) :] == suffix and short in forms and form_label[short] == "ORG":
+                if mentions[forms[short][0]].text.isupper():
+                    union.join(idxs[0], forms[short][0])
+
+
+def _join_written_aliases(text: str, mentions: list[Mention], union: _Union) -> None:
+    """A name given as another's alias ("X alias Y", "akrab disapa Y") is that person."""
+    for i, m in enumerate(mentions):
+        if m.label != "PERSON" or not _ALIAS_BEFORE.search(text, max(0, m.start - 60), m.start):
+            continue
+        for j in range(i - 1, max(-1, i - 6), -1):
+            other = mentions[j]
+            if other.label == "PERSON" and m.start - other.end <= 200 and "\n\n" not in text[other.end : m.start]:
+                union.join(i, j)
+                break
 
 
 # -- roles --------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
 
-from tui.core.facts.claims import CONNECTORS, INTRODUCED_VERBS, SAYING_VERBS
+from tui.core.facts.claims import CONNECTORS, INTRODUCED_VERBS, REQUEST_VERBS, SAYING_VERBS
 from tui.core.facts.clusters import Mention, MentionIndex
 from tui.core.facts.model import Attachment, ClaimFact, DateFact, NumberFact, RelationFact, Span
 from tui.core.facts.sentences import SentenceIndex
@@ -46,7 +46,7 @@ _AUXILIARY = re.compile(
     r"dilaporkan|dikabarkan|disebut|tidak|tak|belum|bukan|secara\s+[\w-]+)\b",
     re.IGNORECASE,
 )
-REPORTING = SAYING_VERBS | INTRODUCED_VERBS
+REPORTING = SAYING_VERBS | INTRODUCED_VERBS | REQUEST_VERBS
 _NEGATIONS = frozenset({"tidak", "tak", "belum", "bukan"})
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 

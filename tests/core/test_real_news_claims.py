@@ -1,0 +1,186 @@
+"""Who said what, and aliases, on real-looking Indonesian news sentences (issue 15, items 13 and 14).
+
+The sentences are made up in the shape of real articles; the entities are marked by hand in the
+text (``⟦Budi Santoso|PERSON⟧``) so the rules are tested apart from the NER model.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tui.core.entities import Entity
+from tui.core.facts import ClaimFact, Facts, extract_facts
+
+_MARK = re.compile(r"⟦([^|⟧]+)\|([A-Z]+)⟧")
+
+
+def read(marked: str) -> Facts:
+    """The facts of ``marked`` with its ``⟦text|LABEL⟧`` marks as the entities."""
+    text_parts: list[str] = []
+    found: list[Entity] = []
+    pos = 0
+    length = 0
+    for m in _MARK.finditer(marked):
+        plain = marked[pos : m.start()]
+        text_parts.append(plain)
+        length += len(plain)
+        name, label = m.group(1), m.group(2)
+        found.append(Entity(length, length + len(name), label, name))
+        text_parts.append(name)
+        length += len(name)
+        pos = m.end()
+    text_parts.append(marked[pos:])
+    return extract_facts("".join(text_parts), found)
+
+
+def claim_with(facts: Facts, content: str) -> ClaimFact:
+    """The one claim whose content holds ``content``."""
+    found = [c for c in facts.claims if content in c.content]
+    assert len(found) == 1, [(c.speaker, c.verb, c.content) for c in facts.claims]
+    return found[0]
+
+
+def said(facts: Facts) -> list[tuple[str, str]]:
+    return [(c.speaker, c.verb) for c in facts.claims]
+
+
+# -- item 14: verbs and forms of saying ----------------------------------------------------------
+
+
+def test_verbs_of_saying_without_bahwa_and_attributions_that_close_a_quotation() -> None:
+    facts = read(
+        "⟦Budi Santoso|PERSON⟧ menyebut kenaikan harga beras dipicu cuaca buruk di sentra produksi. "
+        '"Kami siap bertanding habis-habisan besok malam," tutup ⟦Budi|PERSON⟧. '
+        '"Latihan tim sudah cukup untuk laga ini," sambungnya. '
+        "⟦Ani Lestari|PERSON⟧ yakin timnya bisa lolos ke babak final."
+    )
+    assert said(facts) == [
+        ("Budi Santoso", "menyebut"),
+        ("Budi Santoso", "tutup"),
+        ("Budi Santoso", "sambung"),
+        ("Ani Lestari", "yakin"),
+    ]
+    assert claim_with(facts, "kenaikan harga").content == "kenaikan harga beras dipicu cuaca buruk di sentra produksi"
+
+
+def test_verbs_of_asking_are_claims_with_a_clause_not_with_a_thing_asked_for() -> None:
+    facts = read(
+        "⟦Fadli Zon|PERSON⟧ meminta ⟦KPK|ORG⟧ menunda pemeriksaan terhadap ketua dewan. "
+        "⟦Setya Novanto|PERSON⟧ meminta maaf kepada publik atas kejadian itu. "
+        "Presiden ⟦Donald Trump|PERSON⟧ memperingatkan ⟦Korea Utara|LOC⟧ beberapa waktu lalu bahwa "
+        "pihaknya akan menghadapi pembalasan."
+    )
+    assert said(facts) == [("Fadli Zon", "meminta"), ("Donald Trump", "memperingatkan")]
+    assert claim_with(facts, "pembalasan").content == "pihaknya akan menghadapi pembalasan"
+
+
+def test_an_attribution_inside_the_sentence_and_one_that_opens_it() -> None:
+    facts = read(
+        "Kepala Bidang Humas ⟦Polda Metro Jaya|ORG⟧ Kombes ⟦Asep Adi Saputra|PERSON⟧ mengungkapkan bahwa "
+        "ketiga tersangka sudah ditahan. "
+        "Selain itu, kata ⟦Asep|PERSON⟧, pelaku juga membeli bensin di sebuah kios eceran. "
+        "Tambahnya, kepolisian juga sudah mendapatkan saksi pembelian bensin itu."
+    )
+    assert claim_with(facts, "membeli bensin").content == "pelaku juga membeli bensin di sebuah kios eceran"
+    opening = claim_with(facts, "mendapatkan saksi")
+    assert (opening.speaker, opening.verb, opening.speaker_text) == ("Asep Adi Saputra", "tambah", "Tambahnya")
+
+
+# -- item 14: who is the speaker ------------------------------------------------------------------
+
+
+def test_a_bare_office_is_the_person_who_holds_it() -> None:
+    facts = read(
+        "⟦Solo|LOC⟧ - Menteri Dalam Negeri ⟦Tjahjo Kumolo|PERSON⟧ mengapresiasi kinerja kepolisian. "
+        '"Jangan berhenti, harus diusut motivasinya apa," kata Mendagri usai acara di ⟦Solo|LOC⟧. '
+        "Menurut Mendagri, pada tahun depan sudah mulai pemilihan kepala daerah. "
+        "Kapolda ⟦Jawa Tengah|LOC⟧ Irjen Pol ⟦Condro Kirono|PERSON⟧ hadir di lokasi. "
+        "Kapolda mengatakan penetapan tersangka dilakukan setelah gelar perkara."
+    )
+    assert said(facts) == [("Tjahjo Kumolo", "kata"), ("Tjahjo Kumolo", "menurut"), ("Condro Kirono", "mengatakan")]
+    assert [c.speaker_text for c in facts.claims] == ["Mendagri", "Mendagri", "Kapolda"]
+
+
+def test_an_office_with_a_bracketed_body_before_the_name_gives_the_name() -> None:
+    facts = read(
+        '"Korban mengalami luka parah di bagian kepala," kata Kepala Bidang Kedaruratan dan Logistik '
+        "⟦Badan Penanggulangan Bencana Daerah|ORG⟧ (⟦BPBD|ORG⟧) ⟦Jember|LOC⟧ ⟦Heru Widagdo|PERSON⟧ di ⟦Jember|LOC⟧."
+    )
+    assert said(facts) == [("Heru Widagdo", "kata")]
+
+
+def test_a_pronoun_is_the_subject_of_the_previous_sentence_not_the_last_name() -> None:
+    facts = read(
+        "⟦Budi Santoso|PERSON⟧ mengatakan harga beras naik pekan ini. "
+        "Setelah itu, ⟦Ani Lestari|PERSON⟧ mendatangi pasar bersama ⟦Rudi|PERSON⟧. "
+        "Ia mengatakan stok beras di gudang masih aman. "
+        '"Satu warga bernama ⟦Sakdiyah|PERSON⟧ ikut antre sejak pagi," ujarnya. '
+        "Dia menambahkan harga gula juga stabil."
+    )
+    assert said(facts) == [
+        ("Budi Santoso", "mengatakan"),
+        ("Ani Lestari", "mengatakan"),
+        ("Ani Lestari", "ujar"),
+        ("Ani Lestari", "menambahkan"),
+    ]
+
+
+def test_a_previous_claim_by_a_body_is_what_the_next_pronoun_stands_for() -> None:
+    facts = read(
+        "⟦Juda Agung|PERSON⟧ mengatakan harga pangan naik bulan lalu. "
+        "Menurut ⟦Bank Indonesia|ORG⟧, inflasi tahun ini akan cenderung turun. "
+        '"Inflasi beras di Batam sudah tinggi," katanya.'
+    )
+    assert said(facts) == [("Juda Agung", "mengatakan"), ("Bank Indonesia", "menurut"), ("Bank Indonesia", "kata")]
+
+
+def test_an_office_then_a_name_between_commas_and_a_name_selaku_an_office() -> None:
+    facts = read(
+        "⟦Polres Ogan Komering Ulu|ORG⟧ menangkap dua tersangka pencurian sapi. "
+        "Kapolres, AKBP ⟦Leo Andi Gunawan|PERSON⟧, mengatakan bahwa kedua tersangka tak berkutik. "
+        "Ketua DPP ⟦Partai Maju|ORG⟧, ⟦Rahmat Hidayat|PERSON⟧, mengatakan bahwa partainya siap berkoalisi. "
+        "⟦Dewi Sartika|PERSON⟧ selaku Ketua Panitia mengatakan acara akan digelar pekan depan."
+    )
+    assert said(facts) == [
+        ("Leo Andi Gunawan", "mengatakan"),
+        ("Rahmat Hidayat", "mengatakan"),
+        ("Dewi Sartika", "mengatakan"),
+    ]
+
+
+# -- item 13: aliases are one entity ------------------------------------------------------------
+
+
+def entity_of(facts: Facts, name: str) -> tuple[str, tuple[str, ...]]:
+    found = [e for e in facts.entities if e.text == name or name in e.aliases]
+    assert len(found) == 1, [(e.text, e.aliases) for e in facts.entities]
+    return found[0].text, found[0].aliases
+
+
+def test_a_name_written_as_an_alias_is_the_same_person() -> None:
+    facts = read(
+        "Polisi menangkap ⟦Robson David Ferrao|PERSON⟧ alias ⟦Donald|PERSON⟧ di sebuah hotel. "
+        "Pelaku lain, ⟦Muhammad Aljahra|PERSON⟧ yang akrab disapa ⟦Ucok|PERSON⟧, masih buron. "
+        "⟦Donald|PERSON⟧ mengaku baru tiba dari luar negeri."
+    )
+    assert entity_of(facts, "Donald") == ("Robson David Ferrao", ("Donald",))
+    assert entity_of(facts, "Ucok") == ("Muhammad Aljahra", ("Ucok",))
+    assert claim_with(facts, "baru tiba").speaker == "Robson David Ferrao"
+
+
+def test_a_national_body_with_and_without_its_country_is_one_entity() -> None:
+    facts = read(
+        "⟦DPR RI|ORG⟧ akan mengakhiri masa kerja pansus. Pimpinan ⟦DPR|ORG⟧ menggelar rapat konsultasi. "
+        "⟦Mabes Polri|ORG⟧ menurunkan tim. ⟦Polri|ORG⟧ menyebut tim sudah tiba. ⟦Komisi III DPR|ORG⟧ ikut hadir."
+    )
+    assert entity_of(facts, "DPR") == ("DPR RI", ("DPR",))
+    assert entity_of(facts, "Polri") == ("Mabes Polri", ("Polri",))
+    assert entity_of(facts, "Komisi III DPR") == ("Komisi III DPR", ())
+
+
+def test_a_middle_name_left_out_is_the_same_person() -> None:
+    facts = read(
+        "Wakil Gubernur ⟦Sandiaga Salahuddin Uno|PERSON⟧ meninjau lokasi kebakaran. "
+        '"Kami akan menambah armada pemadam kebakaran," kata ⟦Sandiaga Uno|PERSON⟧.'
+    )
+    assert claim_with(facts, "menambah armada").speaker == "Sandiaga Salahuddin Uno"
