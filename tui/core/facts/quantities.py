@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from tui.core.currencies import CURRENCY_SIGNS, CURRENCY_WORDS
 from tui.core.facts.model import NumberFact, Span
 from tui.core.facts.numerals import (
     DIGITS,
@@ -29,61 +30,6 @@ from tui.core.facts.numerals import (
 from tui.core.facts.sentences import SentenceIndex
 from tui.core.facts.spans import SpanSet, merge_entity_spans
 
-CURRENCY_SIGNS = {
-    "Rp": "IDR",
-    "Rp.": "IDR",
-    "IDR": "IDR",
-    "US$": "USD",
-    "USD": "USD",
-    "$": "USD",
-    "S$": "SGD",
-    "SGD": "SGD",
-    "A$": "AUD",
-    "AUD": "AUD",
-    "HK$": "HKD",
-    "€": "EUR",
-    "EUR": "EUR",
-    "£": "GBP",
-    "GBP": "GBP",
-    "¥": "JPY",
-    "JPY": "JPY",
-    "CNY": "CNY",
-    "RM": "MYR",
-    "MYR": "MYR",
-    "₩": "KRW",
-    "KRW": "KRW",
-    "RUB": "RUB",
-}
-CURRENCY_WORDS = {
-    "rupiah": "IDR",
-    "dolar amerika serikat": "USD",
-    "dolar amerika": "USD",
-    "dolar as": "USD",
-    "dolar singapura": "SGD",
-    "dolar australia": "AUD",
-    "dolar hong kong": "HKD",
-    "dolar kanada": "CAD",
-    "dolar taiwan": "TWD",
-    "dolar": "USD",
-    "dollar": "USD",
-    "euro": "EUR",
-    "yen": "JPY",
-    "yuan": "CNY",
-    "renminbi": "CNY",
-    "ringgit": "MYR",
-    "won": "KRW",
-    "rubel": "RUB",
-    "rupee": "INR",
-    "baht": "THB",
-    "poundsterling": "GBP",
-    "pound sterling": "GBP",
-    "pound": "GBP",
-    "riyal": "SAR",
-    "dirham": "AED",
-    "lira": "TRY",
-    "peso": "peso",
-    "dinar": "dinar",
-}
 CURRENCY_CODES = frozenset(c for c in CURRENCY_SIGNS.values())
 # Units of measure as written -> as shown. Matched case-sensitively ("m" is a metre, "M" is not).
 MEASURES = {

@@ -35,6 +35,9 @@ RULES: dict[str, tuple[int, int]] = {
     # A trained NER's entities (tui.core.nlp.ensemble): below the rules that know a name's shape
     # or a gazetteer entry, above the numeric rules; "model_weak" only fills gaps.
     "model": (STRONG, 58),
+    # Holidays ("Idul Adha", "Lebaran", "HUT RI ke-80") are dates, whatever a model or a
+    # gazetteer of places makes of their capitalised words.
+    "holiday": (STRONG, 67),
     "date": (STRONG, 45),
     "time": (STRONG, 44),
     "money": (STRONG, 43),

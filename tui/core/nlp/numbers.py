@@ -14,7 +14,8 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
-from tui.core.nlp.candidates import add_candidate, sentence_initial
+from tui.core.currencies import CURRENCY_SIGNS, CURRENCY_WORDS
+from tui.core.nlp.candidates import add_candidate, candidates, is_acronym_text, is_name_text, sentence_initial
 from tui.core.nlp.gazetteer import Gazetteer, gazetteer_config
 
 NUMERIC_LABELS = ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL")
@@ -28,13 +29,31 @@ _NUM_WORDS = "|".join(sorted(_num_words, key=len, reverse=True))
 NUM_RE = rf"^(\d+([.,]\d+)*|(se)?({_NUM_WORDS})(an)?|setengah|seperempat|sepertiga)$"
 YEAR_RE = r"^(1[5-9]\d\d|20\d\d)$"
 DAY_OF_MONTH_RE = r"^([1-9]|0[1-9]|[12]\d|3[01])$"
+RANK_NUM_RE = rf"^(\d{{1,3}}|{_NUM_WORDS})$"
 ORDINAL_RE = rf"^(pertama|ke({_NUM_WORDS}|sebelas|seratus|seribu))$"
 
 # "lebih dari tiga tahun", "sekitar 10 persen": approximations belong to the expression.
 APPROXIMATORS: list[list[TokenPattern]] = [
     [],
     [{"LOWER": {"IN": ["lebih", "kurang"]}}, {"LOWER": "dari"}],
-    [{"LOWER": {"IN": ["sekitar", "hampir", "setidaknya", "sedikitnya", "kira-kira", "sekurangnya"]}}],
+    [{"LOWER": {"IN": ["di"]}}, {"LOWER": {"IN": ["atas", "bawah"]}}],
+    [
+        {
+            "LOWER": {
+                "IN": [
+                    "sekitar",
+                    "hampir",
+                    "nyaris",
+                    "setidaknya",
+                    "sedikitnya",
+                    "kira-kira",
+                    "sekurangnya",
+                    "minimal",
+                    "maksimal",
+                ]
+            }
+        }
+    ],
 ]
 # What may close a duration: "tiga tahun lalu", "dua pekan terakhir".
 DURATION_TAILS = ["lalu", "terakhir", "mendatang", "silam", "sebelumnya", "kemudian", "berikutnya", "belakangan"]
@@ -63,6 +82,87 @@ UNIT_TAILS = ["persegi", "kubik", "celsius", "celcius", "fahrenheit"]
 CLASSIFIERS = frozenset("kali orang buah ekor unit lembar biji batang butir helai potong pucuk pasang".split())
 # What the counted ones are or did, not what they are: "dua orang tewas", "tiga lainnya".
 NOT_COUNTED = frozenset("tewas hilang luka selamat lainnya sisanya sekaligus".split())
+# Units that are measures, beside the gazetteer's: "6,2 magnitudo", "6,6 SR".
+EXTRA_UNITS = ["magnitudo", "SR", "Mw"]
+# Money: the first word of each currency name ("dolar" of "dolar AS") and what may follow it
+# in the same name ("AS", "Amerika Serikat", "Singapura").
+CURRENCY_HEADS = sorted({w.split()[0] for w in CURRENCY_WORDS})
+CURRENCY_TAILS = sorted({tuple(w.split()[1:]) for w in CURRENCY_WORDS if " " in w}, key=len, reverse=True)
+# Holidays and religious dates (lower-cased words, one pattern each); "Natal" and "Tahun Baru"
+# only capitalised ("natal" is also "native", "tahun baru" "a new year").
+HOLIDAYS = [
+    "idul adha",
+    "iduladha",
+    "idul fitri",
+    "idulfitri",
+    "iedul fitri",
+    "idul kurban",
+    "iduladha",
+    "lebaran",
+    "imlek",
+    "nyepi",
+    "waisak",
+    "waisak",
+    "ramadan",
+    "ramadhan",
+    "maulid nabi",
+    "maulid nabi muhammad",
+    "isra miraj",
+    "isra mi'raj",
+    "isra' mi'raj",
+    "paskah",
+    "jumat agung",
+    "kenaikan isa almasih",
+    "cap go meh",
+    "galungan",
+    "hari kemerdekaan",
+    "hari bhayangkara",
+    "hari pahlawan",
+    "hari kartini",
+    "hari buruh",
+    "hari sumpah pemuda",
+]
+HOLIDAYS_CAPITALISED = [
+    "Natal",
+    "Tahun Baru",
+    "Tahun Baru Imlek",
+    "Tahun Baru Islam",
+    "Tahun Baru Hijriah",
+    "Hari Raya",
+]
+# What may follow a holiday as part of it: "Hari Kemerdekaan RI", "Idulfitri 1446 H".
+HOLIDAY_TAILS = ["RI", "Indonesia", "SAW", "Muhammad"]
+# Whose anniversary may follow its number: "HUT ke-79 Bhayangkara".
+ANNIVERSARY_OF = ["RI", "Bhayangkara", "TNI", "Polri", "Kemerdekaan", "Indonesia", "DKI", "Jakarta"]
+# The words before an age: "berusia 43 tahun", "usianya baru 16 tahun".
+AGE_WORDS = ["usia", "berusia", "usianya", "umur", "berumur", "umurnya"]
+AGE_ADVERBS = ["baru", "sudah", "masih", "kini", "telah", "saat", "itu", "yang"]
+# A number after these is a place in an order: "peringkat 6", "posisi tiga klasemen".
+RANK_WORDS = ["peringkat", "posisi", "urutan", "ranking", "rangking", "gelombang", "tingkat", "nomor urut"]
+# A number after these is an identifier, not a count or a date: "UU Nomor 29 Tahun 2023",
+# "Pasal 21 ayat 3", "UU 12/2011".
+LAW_NUMBER_WORDS = ["nomor", "no", "no.", "nomer", "pasal", "ayat"]
+LAW_WORDS = ["uu", "undang-undang", "perpu", "perppu", "pp", "perda", "perpres", "permen", "keppres", "inpres", "pojk"]
+# Idioms with a number word that count nothing: "satu perahu" (in the same boat), "roda empat"
+# (a car), "satu di antara" (one of).
+IDIOMS: list[list[TokenPattern]] = [
+    [{"LOWER": "satu"}, {"LOWER": {"IN": ["perahu", "padu", "kesatuan", "suara", "persatu", "visi"]}}],
+    [{"LOWER": "satu"}, {"LOWER": {"IN": ["sama", "per", "di"]}}, {"LOWER": {"IN": ["lain", "satu", "antara"]}}],
+    [{"LOWER": "roda"}, {"LOWER": {"IN": ["dua", "tiga", "empat", "enam", "2", "3", "4", "6"]}}],
+    [{"LOWER": "yang"}, {"LOWER": "satu"}, {"LOWER": {"IN": ["lagi", "yang", "itu", "ini"]}}],
+    # Numbers inside names: "Liga 1", "Ligue 1", "Serie A" aside.
+    [{"LOWER": {"IN": ["liga", "ligue", "komisi", "divisi"]}}, {"TEXT": {"REGEX": r"^\d$"}}],
+]
+AGE_WORDS_SET = frozenset(AGE_WORDS)
+AGE_ADVERBS_SET = frozenset(AGE_ADVERBS)
+DURATION_TAILS_SET = frozenset([*DURATION_TAILS, "yang", "setelah", "sebelum", "sejak", "lamanya", "terakhir"])
+LAW_WORDS_SET = frozenset(LAW_WORDS)
+NOT_YEAR_BEFORE = LAW_WORDS_SET | {"nomor", "no", "no.", "pasal", "ayat", "liga", "kode", "nomer", "angka"}
+PERSON_LABELS = frozenset({"PERSON", "PER", "PERS"})
+# Spans of these keys are settled first; no other number may overlap them.
+OVERRIDING = frozenset(
+    {"QUANTITY_AGE", "QUANTITY_AGEPAREN", "QUANTITY_AGENAME", "ORDINAL_RANK", "NONE_LAW", "NONE_IDIOM"}
+)
 # Verbal prefixes: a word carrying one after a number is what the counted things do ("lima
 # tewas" aside), not what they are ("lima demonstran").
 _VERB_PREFIX = re.compile(r"^(me|ber|ter|di)[a-z]{3,}")
@@ -225,7 +325,7 @@ class NumberRules:
         self.max_clause = max_clause_tokens
         self.matcher = SparseMatcher(nlp.vocab)
         for key, patterns in self._patterns(gaz).items():
-            if key.split("_")[0] in labels:
+            if key.split("_")[0] in labels | {"NONE"}:
                 self.matcher.add(key, patterns, greedy="LONGEST")
         self.not_counted = (
             gaz.date_units
@@ -238,6 +338,16 @@ class NumberRules:
             | NOT_COUNTED
         )
         self.money_signs = gaz.currency_symbols | gaz.currency_codes
+        self.acronym_units = self.money_signs | set(TIME_ZONES) | set(EXTRA_UNITS) | gaz.quantity_units
+        # What a range of numbers measures ("5-10 tahun", "2-3 persen"): then it is no score.
+        self.range_units = (
+            gaz.date_units
+            | gaz.time_units
+            | {u.lower() for u in gaz.quantity_units | set(EXTRA_UNITS)}
+            | gaz.currency_words
+            | set(CURRENCY_HEADS)
+            | {"persen", "%", "juta", "ribu", "miliar", "triliun"}
+        )
 
     @staticmethod
     def _patterns(gaz: Gazetteer) -> dict[str, list[list[TokenPattern]]]:
@@ -263,7 +373,67 @@ class NumberRules:
             [{"LOWER": "akhir"}, {"LOWER": "pekan"}],
         ]
         units_ci = sorted(u for u in gaz.quantity_units if u.islower())
+        units_ci = sorted({*units_ci, *(u.lower() for u in EXTRA_UNITS)})
+        year_20c: TokenPattern = {"TEXT": {"REGEX": r"^(19|20)\d\d$"}}
+        small: TokenPattern = {"TEXT": {"REGEX": r"^\d{1,2}$"}}
+        dash: TokenPattern = {"ORTH": {"IN": ["-", "–", "—"]}}
+        # "(24/8)." is "(", "24", "/", "8)" to spaCy ("8)" is an emoticon): both closings.
+        slash_closed: list[list[TokenPattern]] = [
+            [{"ORTH": "("}, *slash_date, {"ORTH": ")"}],
+            [{"ORTH": "("}, *slash_date_year, {"ORTH": ")"}],
+            [{"ORTH": "("}, dom, {"ORTH": "/"}, {"TEXT": {"REGEX": r"^\d{1,2}\)$"}}],
+        ]
+        currency_heads: TokenPattern = {"LOWER": {"IN": CURRENCY_HEADS}}
+        signs = sorted(gaz.currency_symbols | set(CURRENCY_SIGNS))
+        # "500 juta dolar AS", "20 dolar Singapura", "1,2 miliar euro".
+        tail_words = sorted({w for tail in CURRENCY_TAILS for w in tail})
+        money_words: list[TokenPattern] = [
+            currency_heads,
+            *[{"LOWER": {"IN": tail_words}, "OP": "?"}] * max(len(t) for t in CURRENCY_TAILS),
+        ]
+
+        def words(phrase: str, lower: bool = True) -> list[TokenPattern]:
+            return [{"LOWER": w} if lower else {"ORTH": w} for w in phrase.split()]
+
+        # One pattern per holiday, the words around it optional: "hari kedua Idul Fitri",
+        # "Idulfitri 1446 H", "Hari Kemerdekaan RI"; "H-7 Lebaran" in a pattern of its own.
+        single = sorted({w for h in HOLIDAYS if " " not in h for w in (h, h.capitalize())})
+        cores = [[{"ORTH": {"IN": single}}]] + [words(h) for h in sorted(set(HOLIDAYS)) if " " in h]
+        cores += [words(h, False) for h in HOLIDAYS_CAPITALISED]
+        holiday_head: list[TokenPattern] = [{"LOWER": "hari", "OP": "?"}, {"LOWER": {"REGEX": ORDINAL_RE}, "OP": "?"}]
+        holiday_tail: list[TokenPattern] = [
+            {"ORTH": {"IN": HOLIDAY_TAILS}, "OP": "?"},
+            {"TEXT": {"REGEX": r"^(1[34]\d\d|20\d\d)$"}, "OP": "?"},
+            {"ORTH": {"IN": ["H", "Hijriah", "M"]}, "OP": "?"},
+        ]
+        days_before: list[TokenPattern] = [{"ORTH": "H"}, {"ORTH": {"IN": ["-", "+"]}}, {"IS_DIGIT": True}]
+        anniversary_of: TokenPattern = {"TEXT": {"REGEX": r"^[A-Z][A-Za-z]*$"}, "OP": "?"}
+        anniversary_after: TokenPattern = {"ORTH": {"IN": ANNIVERSARY_OF}, "OP": "?"}
+        nth: list[TokenPattern] = [{"LOWER": "ke"}, {"ORTH": "-", "OP": "?"}, {"IS_DIGIT": True}]
         return {
+            # "Idul Adha", "hari kedua Idul Fitri", "HUT RI ke-80", "HUT ke-79 Bhayangkara".
+            "DATE_HOLIDAY": [
+                *[[*holiday_head, *core, *holiday_tail] for core in cores],
+                *[[*days_before, *core] for core in cores[:1]],
+                [{"ORTH": "HUT"}, anniversary_of, anniversary_of, *nth, anniversary_after],
+                [{"ORTH": "HUT"}, {"ORTH": "Kemerdekaan", "OP": "?"}, {"ORTH": {"IN": ["RI", "Indonesia"]}}],
+            ],
+            "QUANTITY_AGE": [
+                [{"LOWER": {"IN": AGE_WORDS}}, {"LOWER": {"IN": AGE_ADVERBS}, "OP": "*"}, *core]
+                for core in approx([nums, {"LOWER": "tahun", "OP": "?"}])
+            ],
+            # "Ani (43)": kept only after a person's name (see ``_age_in_brackets``).
+            "QUANTITY_AGEPAREN": [[{"ORTH": "("}, {"TEXT": {"REGEX": r"^\d{1,2}$"}}, {"ORTH": ")"}]],
+            "QUANTITY_AGENAME": [[{"ORTH": ",", "OP": "?"}, small, {"LOWER": "tahun"}]],
+            "ORDINAL_RANK": [[*words(w), {"LOWER": {"REGEX": RANK_NUM_RE}}] for w in RANK_WORDS]
+            + [[*words(w), *nth] for w in RANK_WORDS],
+            "NONE_LAW": [
+                [{"LOWER": {"IN": LAW_NUMBER_WORDS}}, {"TEXT": {"REGEX": r"^\d+[A-Za-z]?$"}}],
+                [{"LOWER": {"IN": LAW_NUMBER_WORDS}}, {"TEXT": {"REGEX": r"^\d+$"}}, {"LOWER": "tahun"}, year],
+                [{"LOWER": {"IN": LAW_WORDS}}, {"TEXT": {"REGEX": r"^\d+$"}}, {"ORTH": "/"}, year],
+                [{"LOWER": {"IN": LAW_WORDS}}, {"TEXT": {"REGEX": r"^\d+$"}}, {"LOWER": "tahun"}, year],
+            ],
+            "NONE_IDIOM": IDIOMS,
             "DATE": [
                 *approx([nums, date_unit]),
                 *approx([nums, date_unit, {"LOWER": {"IN": DURATION_TAILS}}]),
@@ -296,7 +466,42 @@ class NumberRules:
                 [dom, {"ORTH": "-"}, {"IS_DIGIT": True}, {"ORTH": "-"}, year],
                 [{"LOWER": "abad"}, {"LOWER": "ke"}, {"ORTH": "-"}, {"IS_DIGIT": True}],
                 [{"LOWER": "abad"}, {"TEXT": {"REGEX": r"^[IVXL]+$"}}],
+                *[[day, *closed] for closed in slash_closed],
+                [day, {"ORTH": ","}, *slash_date],
+                [{"LOWER": "tanggal"}, dom, month_any],
+                [{"LOWER": "tanggal"}, dom, month_any, year],
+                [dom, month_any, {"LOWER": {"IN": DURATION_TAILS}}],
+                [month, {"LOWER": {"IN": ["lalu", "mendatang", "depan", "silam"]}}],
+                [
+                    {"LOWER": {"IN": PERIOD_PARTS}},
+                    {"LOWER": "bulan", "OP": "?"},
+                    month,
+                    {"LOWER": {"IN": DURATION_TAILS}},
+                ],
+                # Ranges are one date: "18-19 Oktober 2017", "Januari-April 2017", "2016-2017".
+                [dom, dash, dom, month_any],
+                [dom, dash, dom, month_any, year],
+                [month, dash, month],
+                [month, dash, month, year],
+                [year_20c, dash, year_20c],
+                [year_20c, {"ORTH": "/"}, {"TEXT": {"REGEX": r"^(\d\d|(19|20)\d\d)$"}}],
+                [{"LOWER": "musim"}, {"LOWER": {"IN": ["ini", "lalu", "depan"]}}],
+                [{"LOWER": "musim"}, year],
+                [{"LOWER": "musim"}, {"LOWER": {"IN": ["panas", "dingin", "semi", "gugur", "hujan", "kemarau"]}}],
+                [
+                    {"LOWER": "musim"},
+                    {"LOWER": {"IN": ["panas", "dingin", "semi", "gugur", "hujan", "kemarau"]}},
+                    {"LOWER": {"IN": ["ini", "lalu", "depan"]}},
+                ],
+                [{"LOWER": "musim"}, {"LOWER": {"IN": ["panas", "dingin", "semi", "gugur", "hujan", "kemarau"]}}, year],
+                [{"LOWER": {"IN": ["setiap", "tiap"]}}, date_unit],
+                [{"LOWER": {"IN": ["selama", "sepanjang"]}}, nums, date_unit],
+                [{"LOWER": "sepanjang"}, {"LOWER": "tahun"}, {"LOWER": {"IN": ["ini", "lalu"]}}],
+                [{"LOWER": "sepanjang"}, {"LOWER": "tahun"}, year],
+                [{"LOWER": "beberapa"}, {"LOWER": "waktu"}, {"LOWER": {"IN": ["lalu", "terakhir"]}}],
             ],
+            # A year alone: "Pilkada 2018", "inflasi 2017" (not a law's, see ``__call__``).
+            "DATE_YEAR": [[year_20c]],
             # The first token only says that a date follows: "sejak 2021" -> "2021".
             "DATE_AFTERPREP": [
                 [{"LOWER": {"IN": DATE_PREPOSITIONS}}, year],
@@ -306,14 +511,22 @@ class NumberRules:
             "DATE_CLAUSE": [[nums, date_unit, {"LOWER": {"IN": RELATIVE_LINKS}}]],
             "TIME": [
                 *[
-                    [{"LOWER": {"IN": ["pukul", "jam"]}}, {"TEXT": {"REGEX": r"^\d{1,2}([.:]\d{2})?$"}}, *tail]
+                    [*before, {"LOWER": {"IN": ["pukul", "jam"]}}, {"TEXT": {"REGEX": r"^\d{1,2}([.:]\d{2})?$"}}, *tail]
                     for tail in (
                         [],
                         [{"ORTH": {"IN": TIME_ZONES}}],
                         [period],
                         [{"LOWER": "waktu"}, {"LOWER": "setempat"}],
                     )
+                    for before in ([], [{"LOWER": "sekitar"}], [day], [day, {"ORTH": ","}])
                 ],
+                *[[day, period, *closed] for closed in slash_closed],
+                *[[day, *closed, period] for closed in slash_closed[2:]],
+                [period, {"LOWER": "hari"}],
+                # Match minutes: "menit ke-12", "menit 90 + 5".
+                [{"LOWER": "menit"}, *nth],
+                [{"LOWER": "menit"}, small],
+                [{"LOWER": "menit"}, {"IS_DIGIT": True}, {"ORTH": "+"}, {"IS_DIGIT": True}],
                 [day, period],
                 [day, {"ORTH": "("}, *slash_date, {"ORTH": ")"}, period],
                 [day, {"ORTH": "("}, *slash_date_year, {"ORTH": ")"}, period],
@@ -324,44 +537,129 @@ class NumberRules:
                 *approx([nums, {"LOWER": {"IN": sorted(gaz.time_units)}}]),
             ],
             "MONEY": [
-                *approx([{"ORTH": {"IN": sorted(gaz.currency_symbols)}}, {"ORTH": ".", "OP": "?"}, nums]),
+                *approx([{"ORTH": {"IN": signs}}, {"ORTH": ".", "OP": "?"}, nums]),
                 *approx([{"ORTH": {"IN": sorted(gaz.currency_codes)}}, nums]),
                 *approx([nums, {"ORTH": {"IN": sorted(gaz.currency_codes)}}]),
                 *approx([nums, {"LOWER": {"IN": sorted(gaz.currency_words)}}]),
+                *approx([nums, *money_words]),
             ],
-            "PERCENT": approx([nums, {"LOWER": {"IN": ["persen", "%", "prosen"]}}]),
+            "PERCENT": approx(
+                [nums, {"TEXT": {"REGEX": r"^\s+$"}, "OP": "?"}, {"LOWER": {"IN": ["persen", "%", "prosen"]}}]
+            ),
             "QUANTITY": [
                 *approx([nums, {"ORTH": {"IN": sorted(gaz.quantity_units)}}, {"LOWER": {"IN": UNIT_TAILS}, "OP": "?"}]),
                 *approx([nums, {"LOWER": {"IN": units_ci}}, {"LOWER": {"IN": UNIT_TAILS}, "OP": "?"}]),
             ],
             "CARDINAL": approx([nums]),
+            # A score: "menang 2-0", "skor 1-1" (not a range of days, see ``__call__``).
+            "CARDINAL_SCORE": [[small, dash, small]],
             "ORDINAL": [[{"LOWER": {"REGEX": ORDINAL_RE}}], [{"LOWER": "ke"}, {"ORTH": "-"}, {"IS_DIGIT": True}]],
         }
 
     def __call__(self, doc: Doc) -> Doc:
-        for match_id, start, end in self.matcher(doc):
-            key = self.matcher.vocab.strings[match_id]
+        strings = self.matcher.vocab.strings
+        matches = [(strings[match_id], start, end) for match_id, start, end in self.matcher(doc)]
+        # Ages, ranks, law numbers and idioms first: no other number may overlap them ("berusia
+        # 43 tahun" is no duration, "Nomor 29 Tahun 2023" no date, "posisi tiga klasemen" no count).
+        settled: set[int] = set()
+        for key, start, end in matches:
+            if key not in OVERRIDING:
+                continue
+            found = self._settled(doc, key, start, end)
+            if found is None:
+                continue
+            start, end = found
+            if key.startswith("NONE"):
+                settled.update(range(start, end))
+                continue
+            settled.update(range(start, end))
             label = key.split("_")[0]
+            add_candidate(doc, start, end, label, label.lower())
+        for key, start, end in matches:
+            if key in OVERRIDING or any(i in settled for i in range(start, end)):
+                continue
+            label = key.split("_")[0]
+            rule = label.lower()
             if key == "DATE_AFTERPREP":
                 start += 1
+            elif key == "DATE_HOLIDAY":
+                rule = "holiday"
+            elif key == "DATE_YEAR":
+                if not self._year(doc, start):
+                    continue
             elif key == "DATE_CLAUSE":
                 clause_end = self._clause_end(doc, end)
                 if clause_end is None:
                     continue
                 end = clause_end
+            elif key == "CARDINAL_SCORE":
+                if end < len(doc) and (doc[end].lower_ in self.range_units or doc[end].text in self.gaz.months):
+                    continue  # "5-10 tahun", "21-22 Maret": a range, not a score
             elif label == "CARDINAL":
                 span = self._cardinal(doc, start, end)
                 if span is None:
                     continue
                 start, end = span
-            elif label == "ORDINAL" and not self._ordinal(doc, start):
-                continue
+            elif label == "ORDINAL":
+                if not self._ordinal(doc, start):
+                    continue
             elif key == "DATE" and end - start == 1 and not self._weekday(doc[start]):
                 continue
-            elif label == "DATE" and start > 0 and doc[start - 1].text.rstrip(".") in self.money_signs:
+            if label == "DATE" and start > 0 and doc[start - 1].text.rstrip(".") in self.money_signs:
                 continue  # "US$ 2 miliar tahun lalu": the number is the amount
-            add_candidate(doc, start, end, label, label.lower())
+            add_candidate(doc, start, end, label, rule)
         return doc
+
+    def _settled(self, doc: Doc, key: str, start: int, end: int) -> tuple[int, int] | None:
+        """The span an overriding match stands for, or None when the match is no such thing."""
+        if key == "QUANTITY_AGE":
+            # "berusia sekitar 43 tahun" -> "sekitar 43 tahun": the age word and adverbs stay out.
+            while start < end and doc[start].lower_ in AGE_WORDS_SET:
+                start += 1
+            while start < end and doc[start].lower_ in AGE_ADVERBS_SET:
+                start += 1
+            if end < len(doc) and doc[end].lower_ in self.range_units:
+                return None  # "laga baru berusia lima menit": a duration
+            return (start, end) if start < end else None
+        if key == "QUANTITY_AGENAME":
+            # "Cecep Rahmat, 24 tahun": an age after a person's name, not "24 tahun lalu".
+            if end < len(doc) and doc[end].lower_ in DURATION_TAILS_SET:
+                return None
+            first = start + (doc[start].text == ",")
+            return (first, end) if self._after_person(doc, start) else None
+        if key == "QUANTITY_AGEPAREN":
+            return (start + 1, end - 1) if self._after_person(doc, start) else None
+        if key == "ORDINAL_RANK":
+            nxt = doc[end] if end < len(doc) else None
+            if nxt is not None and nxt.lower_ in self.not_counted - set(STOP_WORDS):
+                return None  # "tingkat 5 persen", "peringkat 10 besar" stays what it is
+            first = end - 1
+            while first > start and doc[first - 1].lower_ in {"ke", "-"}:
+                first -= 1
+            return first, end
+        return start, end
+
+    @staticmethod
+    def _after_person(doc: Doc, paren: int) -> bool:
+        """True when the token before ``paren`` ends a person's name or initials ("Ani (43)", "AMR (16)")."""
+        if paren == 0:
+            return False
+        before = doc[paren - 1]
+        if is_acronym_text(before.text) and paren > 1 and doc[paren - 2].lower_ in {"berinisial", "inisial"}:
+            return True
+        if not (is_name_text(before.text) or is_acronym_text(before.text)):
+            return False
+        spans = [*doc.ents, *candidates(doc)]
+        return any(span.end == paren and span.label_ in PERSON_LABELS for span in spans)
+
+    def _year(self, doc: Doc, start: int) -> bool:
+        """A bare year is a date unless it is a number ("2000 orang") or after an amount's sign."""
+        nxt = doc[start + 1] if start + 1 < len(doc) else None
+        if nxt is not None and (self._counted(nxt) or nxt.lower_ in CLASSIFIERS):
+            return False
+        # "UU 2024", "Nomor antrean 2024", "kode pos 2024": an identifier.
+        before = {doc[i].lower_ for i in range(max(0, start - 2), start)}
+        return before.isdisjoint(NOT_YEAR_BEFORE)
 
     def _clause_end(self, doc: Doc, end: int) -> int | None:
         """End of "tiga hari setelah <clause>": the next punctuation within ``max_clause`` words."""
@@ -387,9 +685,15 @@ class NumberRules:
         # The counted noun belongs to the count: "lebih dari 10.000 tentara", "tiga kali".
         if end < len(doc) and doc[end].lower_ in CLASSIFIERS:
             end += 1
-        if end < len(doc) and self._counted(doc[end]):
+            if doc[end - 1].lower_ == "kali":
+                return start, end  # "200 kali gempa": the times, not the quakes
+        if end < len(doc) and (self._counted(doc[end]) or self._counted_acronym(doc[end])):
             end += 1
         return start, end
+
+    def _counted_acronym(self, tok: Token) -> bool:
+        """An acronym counted like a noun: "328 KK", "32 BUMN", "dua WNA" (not "5 WIB", "10 USD")."""
+        return is_acronym_text(tok.text) and tok.text not in self.acronym_units
 
     def _counted(self, tok: Token) -> bool:
         low = tok.lower_
