@@ -56,6 +56,7 @@ __all__ = [
 ]
 
 TEMPORAL_LABELS = frozenset({"DATE", "TIME"})
+AMOUNT_LABELS = frozenset({"MONEY", "PERCENT", "QUANTITY"})
 
 
 def extract_facts(text: str, entities: Sequence[Entity], reference_date: date | None = None) -> Facts:
@@ -72,11 +73,12 @@ def extract_facts(text: str, entities: Sequence[Entity], reference_date: date | 
     sentences = SentenceIndex(split_sentences(text), len(text))
     names = [e for e in entities if e.label not in NUMERIC_LABELS]
     people, mentions = cluster_entities(text, names, sentences)
-    name_spans = SpanSet((e.start, e.end) for e in names)
+    # Names, and amounts or ages the pipeline highlights ("berusia 24 tahun" QUANTITY), are no dates.
+    not_dates = SpanSet((e.start, e.end) for e in entities if e.label not in NUMERIC_LABELS or e.label in AMOUNT_LABELS)
     dates = find_dates(
         text,
         sentences,
-        name_spans,
+        not_dates,
         [(e.start, e.end) for e in entities if e.label in TEMPORAL_LABELS],
         reference_date,
     )

@@ -132,6 +132,7 @@ HOLIDAYS_CAPITALISED = [
 ]
 # What may follow a holiday as part of it: "Hari Kemerdekaan RI", "Idulfitri 1446 H".
 HOLIDAY_TAILS = ["RI", "Indonesia", "SAW", "Muhammad"]
+SE_DATE_UNITS = ["sehari", "sepekan", "seminggu", "sebulan", "setahun", "sedekade", "seabad", "semalam"]
 # Whose anniversary may follow its number: "HUT ke-79 Bhayangkara".
 ANNIVERSARY_OF = ["RI", "Bhayangkara", "TNI", "Polri", "Kemerdekaan", "Indonesia", "DKI", "Jakarta"]
 # The words before an age: "berusia 43 tahun", "usianya baru 16 tahun".
@@ -404,7 +405,7 @@ class NumberRules:
         holiday_tail: list[TokenPattern] = [
             {"ORTH": {"IN": HOLIDAY_TAILS}, "OP": "?"},
             {"TEXT": {"REGEX": r"^(1[34]\d\d|20\d\d)$"}, "OP": "?"},
-            {"ORTH": {"IN": ["H", "Hijriah", "M"]}, "OP": "?"},
+            {"ORTH": {"IN": ["H", "H.", "Hijriah", "M"]}, "OP": "?"},
         ]
         days_before: list[TokenPattern] = [{"ORTH": "H"}, {"ORTH": {"IN": ["-", "+"]}}, {"IS_DIGIT": True}]
         anniversary_of: TokenPattern = {"TEXT": {"REGEX": r"^[A-Z][A-Za-z]*$"}, "OP": "?"}
@@ -499,6 +500,9 @@ class NumberRules:
                 [{"LOWER": "sepanjang"}, {"LOWER": "tahun"}, {"LOWER": {"IN": ["ini", "lalu"]}}],
                 [{"LOWER": "sepanjang"}, {"LOWER": "tahun"}, year],
                 [{"LOWER": "beberapa"}, {"LOWER": "waktu"}, {"LOWER": {"IN": ["lalu", "terakhir"]}}],
+                # "setahun ini", "sepekan terakhir", "tahun 80an".
+                [{"LOWER": {"IN": SE_DATE_UNITS}}, {"LOWER": {"IN": [*DURATION_TAILS, "ini"]}, "OP": "?"}],
+                [{"LOWER": "tahun"}, {"LOWER": {"REGEX": r"^\d0-?an$"}}],
             ],
             # A year alone: "Pilkada 2018", "inflasi 2017" (not a law's, see ``__call__``).
             "DATE_YEAR": [[year_20c]],
