@@ -455,7 +455,15 @@ def test_a_retry_after_without_a_wait_is_an_http_error(httpserver: HTTPServer, f
 def test_waiting_for_retry_after_can_be_cancelled(httpserver: HTTPServer) -> None:
     times = answers(httpserver, (429, {"Retry-After": "1.5"}), (200, {}))
     stop = threading.Event()
-    threading.Timer(0.1, stop.set).start()
+
+    def stop_while_waiting() -> None:  # once the 429 is answered: a loaded machine may take a while to send it
+        deadline = time.monotonic() + 10
+        while not times and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.1)
+        stop.set()
+
+    threading.Thread(target=stop_while_waiting, daemon=True).start()
     with make(max_wait=2.0, deadline=5.0) as fetcher:
         failure(lambda: fetcher.get(httpserver.url_for("/page"), cancelled=stop.is_set), FetchCancelled)
     assert len(times) == 1
