@@ -6,31 +6,15 @@ text (``⟦Budi Santoso|PERSON⟧``) so the rules are tested apart from the NER 
 
 from __future__ import annotations
 
-import re
-
 from tui.core.entities import Entity
 from tui.core.facts import ClaimFact, Facts, extract_facts
-
-_MARK = re.compile(r"⟦([^|⟧]+)\|([A-Z]+)⟧")
+from tui.core.nlp.training.realnews import parse_marked
 
 
 def read(marked: str) -> Facts:
     """The facts of ``marked`` with its ``⟦text|LABEL⟧`` marks as the entities."""
-    text_parts: list[str] = []
-    found: list[Entity] = []
-    pos = 0
-    length = 0
-    for m in _MARK.finditer(marked):
-        plain = marked[pos : m.start()]
-        text_parts.append(plain)
-        length += len(plain)
-        name, label = m.group(1), m.group(2)
-        found.append(Entity(length, length + len(name), label, name))
-        text_parts.append(name)
-        length += len(name)
-        pos = m.end()
-    text_parts.append(marked[pos:])
-    return extract_facts("".join(text_parts), found)
+    text, spans = parse_marked(marked)
+    return extract_facts(text, [Entity(s.start, s.end, s.label, s.text) for s in spans])
 
 
 def claim_with(facts: Facts, content: str) -> ClaimFact:
