@@ -118,3 +118,11 @@ def sentence_initial(tok: Token) -> bool:
     while i >= 0 and doc[i].text in _OPENERS:
         i -= 1
     return i < 0 or doc[i].text in _SENTENCE_END or (doc[i].is_space and "\n" in doc[i].text)
+
+
+def sentence_initial_word(words: list[str], i: int) -> bool:
+    """``sentence_initial`` of the ``i``-th of a doc's token texts (``token_texts``), for rules that read strings."""
+    i -= 1
+    while i >= 0 and words[i] in _OPENERS:
+        i -= 1
+    return i < 0 or words[i] in _SENTENCE_END or (not words[i].strip() and "\n" in words[i])

@@ -21,6 +21,7 @@ from tui.core.nlp.candidates import (
     is_acronym_text,
     is_name_text,
     rank,
+    sentence_initial_word,
     token_texts,
 )
 from tui.core.nlp.gazetteer import Gazetteer, gazetteer_config
@@ -51,8 +52,6 @@ NAME_KINDS = (
         kebun hutan""".split()
     )
 )
-_OPENERS = frozenset({'"', "“", "'", "‘", "(", "[", "-", "—", "–"})
-_ENDS = frozenset({".", "!", "?", "…", ":", ";"})
 # Everyday abbreviations and kinds of regulation, which news capitalises but which name no one:
 # "150 KK" (kepala keluarga), "para ASN", "UU Cipta Kerja", "Perpu Nomor 2".
 NOT_NAMES = frozenset(
@@ -149,7 +148,7 @@ class Consistency:
             return pieces
         out = []
         for a, b, label in pieces:
-            if b - a >= 2 and span.id_ in MODEL_RULES and self._sentence_initial(words, a):
+            if b - a >= 2 and span.id_ in MODEL_RULES and sentence_initial_word(words, a):
                 low = words[a].lower()
                 if (
                     self.gaz.is_word(low)
@@ -187,16 +186,9 @@ class Consistency:
             return False
         if span.end - span.start == 1 and first.lower() in lowered and not is_acronym_text(first):
             return False  # "Pansus ..." and later "pansus": a word, not a name
-        if span.end - span.start == 1 and self._sentence_initial(words, span.start) and self.gaz.is_word(first):
+        if span.end - span.start == 1 and sentence_initial_word(words, span.start) and self.gaz.is_word(first):
             return is_acronym_text(first)  # "Jenazah", "Terbaru", "Modus" opening a sentence
         return True
-
-    @staticmethod
-    def _sentence_initial(words: list[str], i: int) -> bool:
-        i -= 1
-        while i >= 0 and words[i] in _OPENERS:
-            i -= 1
-        return i < 0 or words[i] in _ENDS or (not words[i].strip() and "\n" in words[i])
 
     @staticmethod
     def _select(spans: list[Span], taken: dict[int, Span]) -> list[Span]:
