@@ -26,7 +26,7 @@ from tui.core.nlp.candidates import (
 )
 from tui.core.nlp.gazetteer import Gazetteer, gazetteer_config
 from tui.core.nlp.layout import Layout, read_layout
-from tui.core.nlp.names import LOC_HEADS, ORG_HEADS_LIST, TITLES_LIST
+from tui.core.nlp.names import LOC_HEADS, ORG_HEADS_LIST, TITLE_FIRST_WORDS
 
 # Gazetteer matches that a person's name in the same document outranks ("Bima" is a town, but
 # after "Bima Arya" it is him); countries are never given up this way.
@@ -39,7 +39,7 @@ RANKS = frozenset(
     """akp iptu ipda aiptu aipda bripka briptu bripda brigadir kompol kombes akbp irjen brigjen komjen
     jenderal letjen mayjen kolonel letkol mayor kapten serka serma pratu""".split()
 )
-TITLE_WORDS = frozenset(t.split()[0] for t in TITLES_LIST) | RANKS
+TITLE_WORDS = TITLE_FIRST_WORDS | RANKS
 # Ordinary words that start a name of a place or body ("Bank Indonesia", "Gedung DPR"): kept at a
 # sentence's start, where other ordinary words are cut off a name ("Penalti Neymar" -> "Neymar").
 NAME_KINDS = (
@@ -166,9 +166,7 @@ class Consistency:
             if words[k].lower() not in RANKS and words[k : k + 2] != ["Komisaris", "Besar"]:
                 continue
             j = k
-            while j < b and (
-                words[j].lower() in TITLE_WORDS or words[j].lower() in ("besar", "pol", "polisi", "jenderal")
-            ):
+            while j < b and (words[j].lower() in TITLE_WORDS or words[j].lower() in ("besar", "pol", "polisi")):
                 j += 1
             out = [(a, k, label)]
             if j < b and all(is_name_text(w) for w in words[j:b]):

@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span
 from tui.core.nlp import LABEL_ALIASES
 from tui.core.nlp.candidates import CANDIDATES, NAME_LABELS, candidates, is_acronym, is_name_token, token_texts
 from tui.core.nlp.gazetteer import NOT_PLACE_AFTER, Gazetteer, add_with_gazetteer, gazetteer_config
-from tui.core.nlp.names import TITLES_LIST, UNIT_HEADS
+from tui.core.nlp.names import TITLE_FIRST_WORDS, UNIT_HEADS
 
 # Rules that guess a name's extent from capitalised words around a head word or title. Where the
 # model sees two entities inside such a span ("Partai Gerindra" + "Suhardi" in "Partai Gerindra
@@ -29,8 +29,6 @@ from tui.core.nlp.names import TITLES_LIST, UNIT_HEADS
 SHAPE_RULES = frozenset(
     {"org_head", "loc_head", "person_title", "person_apposition", "initials", "reporting_subject", "attribution"}
 )
-# A model span starting with one of these words holds a title ("Kanselir Jerman").
-TITLE_WORDS = frozenset(title.split()[0] for title in TITLES_LIST)
 
 ENSEMBLES = ("joint", "model-first", "rules-first")
 MODEL_SPANS = "sorot_model_ents"
@@ -83,7 +81,7 @@ class ModelCandidates:
             touching = {id(c): c for i in range(e.start, e.end) for c in by_token.get(i, ())}.values()
             if any(self._extends(c, e) for c in touching):
                 continue  # a rule found the same name with more of it ("Yang Moo Jin" for "Moo Jin")
-            if lowers[e.start] in TITLE_WORDS and touching:
+            if lowers[e.start] in TITLE_FIRST_WORDS and touching:
                 continue  # titles are not part of a name ("Kanselir Jerman"): the rules split them off
             if e.start > 0 and lowers[e.start - 1] in NOT_PLACE_AFTER:
                 continue  # "bahasa Inggris" is a language; some corpora tag it as a place

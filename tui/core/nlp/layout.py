@@ -32,9 +32,6 @@ class Layout:
     dateline: tuple[tuple[int, int, str], ...]
     """The city (LOC) and outlet (ORG) of datelines, as ``(start, end, label)``."""
 
-    def crosses(self, start: int, end: int) -> bool:
-        return any(i in self.breaks for i in range(start, end))
-
     def in_headline(self, start: int, end: int) -> bool:
         return any(a <= start and end <= b for a, b in self.headlines)
 

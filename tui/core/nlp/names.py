@@ -55,6 +55,8 @@ bapak; ibu; pak; bu; tuan; nyonya; ny; nona; saudara; sdr; ustaz; ustadz; kiai; 
 pelatih; kapten tim; ceo; pendiri; analis; pengamat; peneliti; ekonom; aktor; aktris; penyanyi
 """
 TITLES_LIST = sorted({t.strip() for line in TITLES.split("\n") for t in line.split(";") if t.strip()})
+# The first word of each title: a span starting with one holds a title ("Kanselir Jerman").
+TITLE_FIRST_WORDS = frozenset(title.split()[0] for title in TITLES_LIST)
 # Titles that are everyday nouns in lower case ("kepala" = head, "anggota" = member): titles
 # only when capitalised ("Kepala Badan Pusat Statistik ...").
 CAPITALISED_TITLES = frozenset({"kepala", "anggota"})
