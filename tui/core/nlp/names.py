@@ -96,9 +96,9 @@ UNIT_HEADS = frozenset(
     pemkab pemkot pemda dprd setwan kodam korem kodim koramil lanud lantamal kejati kejari bpbd
     bappeda kpud kanwil disdik dishub dinkes dispenda bapenda""".split()
 )
-ORG_HEADS += "\n".join(sorted(UNIT_HEADS))
-
-ORG_HEADS_LIST = sorted({t.strip() for line in ORG_HEADS.split("\n") for t in line.split(";") if t.strip()})
+ORG_HEADS_LIST = sorted(
+    {t.strip() for line in ORG_HEADS.split("\n") for t in line.split(";") if t.strip()} | UNIT_HEADS
+)
 # Unit heads written as acronyms: with their region they are one organisation ("DPRD Riau",
 # "BPBD Kabupaten Jember"), as the organisation heads above are with theirs ("Polda Jatim").
 ACRONYM_HEADS = frozenset({"DPRD", "BPBD", "KPUD", "PEMPROV", "PEMKAB", "PEMKOT"})

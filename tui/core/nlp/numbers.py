@@ -97,11 +97,9 @@ HOLIDAYS = [
     "idulfitri",
     "iedul fitri",
     "idul kurban",
-    "iduladha",
     "lebaran",
     "imlek",
     "nyepi",
-    "waisak",
     "waisak",
     "ramadan",
     "ramadhan",
@@ -573,10 +571,9 @@ class NumberRules:
             if found is None:
                 continue
             start, end = found
-            if key.startswith("NONE"):
-                settled.update(range(start, end))
-                continue
             settled.update(range(start, end))
+            if key.startswith("NONE"):
+                continue  # a law's number or an idiom: no number at all
             label = key.split("_")[0]
             add_candidate(doc, start, end, label, label.lower())
         for key, start, end in matches:
