@@ -42,6 +42,7 @@ from tui.core.nlp.training.realnews import (
     REALNEWS_DIR,
     GoldArticle,
     GoldSpan,
+    Rates,
     RealNewsScores,
     evaluate_realnews,
     format_realnews,
@@ -57,32 +58,15 @@ LabelledSpan = tuple[int, int, str] | tuple[int, int, int, str]
 
 
 @dataclass(frozen=True)
-class Score:
+class Score(Rates):
+    """Exact matches: ``tp`` spans in both, ``fp`` predicted only, ``fn`` gold only."""
+
     tp: int
     fp: int
     fn: int
 
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def as_dict(self) -> dict[str, float | int]:
-        return {
-            "p": self.precision,
-            "r": self.recall,
-            "f": self.f1,
-            "gold": self.tp + self.fn,
-            "pred": self.tp + self.fp,
-        }
+    def sides(self) -> tuple[int, int, int, int]:
+        return self.tp, self.tp + self.fp, self.tp, self.tp + self.fn
 
 
 def score_spans(

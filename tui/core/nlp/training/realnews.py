@@ -110,22 +110,22 @@ Labelled = tuple[int, int, int, str]
 """``(article, start, end, label)``."""
 
 
-@dataclass
-class Tally:
-    """Counts behind precision and recall: exact spans count once; overlaps per side."""
+class Rates:
+    """Precision, recall and F1 from four counts a subclass gives (``sides``)."""
 
-    gold: int = 0
-    pred: int = 0
-    gold_hit: int = 0
-    pred_hit: int = 0
+    def sides(self) -> tuple[int, int, int, int]:
+        """``(predicted spans that match, predicted spans, gold spans matched, gold spans)``."""
+        raise NotImplementedError
 
     @property
     def precision(self) -> float:
-        return self.pred_hit / self.pred if self.pred else 0.0
+        pred_hit, pred, _, _ = self.sides()
+        return pred_hit / pred if pred else 0.0
 
     @property
     def recall(self) -> float:
-        return self.gold_hit / self.gold if self.gold else 0.0
+        _, _, gold_hit, gold = self.sides()
+        return gold_hit / gold if gold else 0.0
 
     @property
     def f1(self) -> float:
@@ -133,7 +133,21 @@ class Tally:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def as_dict(self) -> dict[str, float | int]:
-        return {"p": self.precision, "r": self.recall, "f": self.f1, "gold": self.gold, "pred": self.pred}
+        _, pred, _, gold = self.sides()
+        return {"p": self.precision, "r": self.recall, "f": self.f1, "gold": gold, "pred": pred}
+
+
+@dataclass
+class Tally(Rates):
+    """Counts behind precision and recall: exact spans count once; overlaps per side."""
+
+    gold: int = 0
+    pred: int = 0
+    gold_hit: int = 0
+    pred_hit: int = 0
+
+    def sides(self) -> tuple[int, int, int, int]:
+        return self.pred_hit, self.pred, self.gold_hit, self.gold
 
 
 def _overlaps(a: Labelled, b: Labelled) -> bool:
