@@ -22,7 +22,7 @@ from tui.core.document import MAX_ARTICLE_BYTES, Article, ArticleError, find_art
 
 if TYPE_CHECKING:
     from tui.core.store import Store
-    from tui.core.web.fetch import Fetcher, Response
+    from tui.core.web.fetch import Fetcher
     from tui.core.web.kept import KeptPages
 from tui.ui.keys import TypedKeys, retype
 from tui.ui.screens.help import HelpScreen, binding_rows
@@ -149,14 +149,6 @@ class SorotApp(App[None]):
 
             self._fetcher = Fetcher()
         return self._fetcher
-
-    def fetch_feed(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None, via: str | None = None
-    ) -> Response:
-        """A feed's document, conditionally (for :func:`tui.core.web.feeds.refresh`, in a thread)."""
-        from tui.core.web.fetch import FEED_TYPES
-
-        return self.fetcher.get(url, accept=FEED_TYPES, etag=etag, last_modified=last_modified, via=via)
 
     def on_mount(self) -> None:
         if self.feeds:

@@ -39,6 +39,7 @@ __all__ = [
     "ParsedFeed",
     "RefreshResult",
     "discover_feed",
+    "fetch_with",
     "is_web_url",
     "make_fetch",
     "max_age_days",
@@ -475,12 +476,18 @@ class _FetcherFetch:
             close()
 
 
+def fetch_with(fetcher: Any, accept: Sequence[str] | None = FEED_TYPES) -> Fetch:
+    """``fetcher.get`` (a :class:`tui.core.web.fetch.Fetcher`'s) as a fetch function, asking for
+    ``accept`` (None takes any page, to discover a feed from it): the reader's own client."""
+    return _FetcherFetch(fetcher, accept)
+
+
 def make_fetch(accept: Sequence[str] | None = FEED_TYPES) -> Fetch:
-    """The fetch function the CLI uses: :class:`tui.core.web.fetch.Fetcher`'s ``get`` (``accept``
-    None takes any page, to discover a feed from it). Tests replace this factory."""
+    """The fetch function the CLI uses, on a client of its own (:func:`fetch_with`). Tests replace
+    this factory."""
     from tui.core.web.fetch import Fetcher
 
-    return _FetcherFetch(Fetcher(), accept)
+    return fetch_with(Fetcher(), accept)
 
 
 def close_fetch(fetch: Fetch) -> None:

@@ -325,7 +325,7 @@ class FeedsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def refresh_feeds(self) -> None:
-        from tui.core.web.feeds import prune, refresh
+        from tui.core.web.feeds import fetch_with, prune, refresh
 
         worker = get_current_worker()
         store = self.app.store
@@ -334,7 +334,8 @@ class FeedsScreen(Screen):
             self.post_message(RefreshProgressed(done, total, feed.title or feed.url))
 
         try:
-            results = refresh(store, self.app.fetch_feed, progress=progress, cancelled=lambda: worker.is_cancelled)
+            fetch = fetch_with(self.app.fetcher)
+            results = refresh(store, fetch, progress=progress, cancelled=lambda: worker.is_cancelled)
             if worker.is_cancelled:
                 return
             prune(store)
