@@ -1,4 +1,4 @@
-"""Dates and times said the long way in real-looking news sentences (issue 15, "dates and times").
+"""Dates, times and measures said the long way in real-looking news sentences (issue 15).
 
 The real-news dev set's gold marks a date with the words that make it one date: the period's
 part ("awal musim kemarau"), its year said relatively ("September tahun lalu"), a range in words
@@ -97,3 +97,30 @@ def test_a_quarter_said_with_its_lead_word_keeps_its_value(nlp) -> None:  # type
     facts = extract_facts(text, find_entities(nlp, text))
     (quarter,) = [d for d in facts.dates if "kuartal" in d.text]
     assert quarter.value == "2023-Q3"
+
+
+# -- numbers of disaster and crime reports ---------------------------------------------------------
+
+SCALES = [
+    ("Guncangan dirasakan di Padang dengan intensitas III SIG-BMKG (V MMI).", {"III SIG-BMKG", "V MMI"}),
+    ("Di Bengkulu guncangan berada pada skala II SIG (II-III MMI).", {"II SIG", "II-III MMI"}),
+    ("Pusat gempa berada di 2,15 LS dan 99,80 BT pada kedalaman 10 km.", {"2,15 LS", "99,80 BT", "10 km"}),
+    (
+        "Episenter terletak pada koordinat 3,41 Lintang Selatan dan 101,2 Bujur Timur.",
+        {"3,41 Lintang Selatan", "101,2 Bujur Timur"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), SCALES, ids=[s[0][:30] for s in SCALES])
+def test_intensities_and_coordinates_are_quantities(nlp, sentence: str, expected: set[str]) -> None:  # type: ignore[no-untyped-def]
+    found = find_entities(nlp, sentence)
+    assert {e.text for e in found if e.label == "QUANTITY"} == expected
+    # "MMI" and "SIG" are scales, not organisations; the numbers are no bare counts.
+    assert not [e for e in found if e.label in {"ORG", "CARDINAL"}]
+
+
+def test_counted_suspects_and_cases_belong_to_their_number(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Polisi menetapkan 3 tersangka. Tahun ini ada 140 kasus kebakaran dan dua terdakwa bebas."
+    found = {(e.text, e.label) for e in find_entities(nlp, text)}
+    assert {("3 tersangka", "CARDINAL"), ("140 kasus", "CARDINAL"), ("dua terdakwa", "CARDINAL")} <= found

@@ -104,6 +104,15 @@ CLASSIFIERS = frozenset("kali orang buah ekor unit lembar biji batang butir hela
 NOT_COUNTED = frozenset("tewas hilang luka selamat lainnya sisanya sekaligus".split())
 # Units that are measures, beside the gazetteer's: "6,2 magnitudo", "6,6 SR".
 EXTRA_UNITS = ["magnitudo", "SR", "Mw"]
+# Earthquake intensity scales after a Roman numeral: "II SIG-BMKG", "V MMI", "I-II MMI".
+INTENSITY_SCALES = ["MMI", "SIG"]
+ROMAN_RE = r"^(I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)$"
+# Coordinates: "1,33 LS", "99,65 Bujur Timur", "7,5° LU".
+COORDINATE_SIGNS = ["LS", "LU", "BT", "BB"]
+COORDINATE_WORDS = ["lintang", "bujur"]
+# Nouns that spaCy's Indonesian stop words list although they are counted ("tiga kasus"), and
+# ter- nouns the verb-prefix check would take for verbs ("dua tersangka").
+COUNTED_NOUNS = frozenset({"kasus", "tersangka", "terdakwa", "terpidana", "tertuduh"})
 # Money: the first word of each currency name ("dolar" of "dolar AS") and what may follow it
 # in the same name ("AS", "Amerika Serikat", "Singapura").
 CURRENCY_HEADS = sorted({w.split()[0] for w in CURRENCY_WORDS})
@@ -182,7 +191,15 @@ PERSON_LABELS = frozenset({"PERSON", "PER", "PERS"})
 INITIALS_BEFORE = frozenset({"berinisial", "inisial", "saudara", "sdr", "sdr.", "tersangka", "pelaku", "korban"})
 # Spans of these keys are settled first; no other number may overlap them.
 OVERRIDING = frozenset(
-    {"QUANTITY_AGE", "QUANTITY_AGEPAREN", "QUANTITY_AGENAME", "ORDINAL_RANK", "NONE_LAW", "NONE_IDIOM"}
+    {
+        "QUANTITY_AGE",
+        "QUANTITY_AGEPAREN",
+        "QUANTITY_AGENAME",
+        "QUANTITY_SCALE",
+        "ORDINAL_RANK",
+        "NONE_LAW",
+        "NONE_IDIOM",
+    }
 )
 # Verbal prefixes: a word carrying one after a number is what the counted things do ("lima
 # tewas" aside), not what they are ("lima demonstran").
@@ -359,7 +376,14 @@ class NumberRules:
             | NOT_COUNTED
         )
         self.money_signs = gaz.currency_symbols | gaz.currency_codes
-        self.acronym_units = self.money_signs | set(TIME_ZONES) | set(EXTRA_UNITS) | gaz.quantity_units
+        self.acronym_units = (
+            self.money_signs
+            | set(TIME_ZONES)
+            | set(EXTRA_UNITS)
+            | set(INTENSITY_SCALES)
+            | set(COORDINATE_SIGNS)
+            | gaz.quantity_units
+        )
         # What a range of numbers measures ("5-10 tahun", "2-3 persen"): then it is no score.
         self.range_units = (
             gaz.date_units
@@ -408,6 +432,7 @@ class NumberRules:
         year_20c: TokenPattern = {"TEXT": {"REGEX": r"^(19|20)\d\d$"}}
         small: TokenPattern = {"TEXT": {"REGEX": r"^\d{1,2}$"}}
         dash: TokenPattern = {"ORTH": {"IN": ["-", "–", "—"]}}
+        roman: TokenPattern = {"TEXT": {"REGEX": ROMAN_RE}}
         # "(24/8)." is "(", "24", "/", "8)" to spaCy ("8)" is an emoticon): both closings.
         slash_closed: list[list[TokenPattern]] = [
             [{"ORTH": "("}, *slash_date, {"ORTH": ")"}],
@@ -660,6 +685,20 @@ class NumberRules:
                 *approx([nums, {"ORTH": {"IN": sorted(gaz.quantity_units)}}, {"LOWER": {"IN": UNIT_TAILS}, "OP": "?"}]),
                 *approx([nums, {"LOWER": {"IN": units_ci}}, {"LOWER": {"IN": UNIT_TAILS}, "OP": "?"}]),
             ],
+            # "II SIG-BMKG", "V MMI", "I-II MMI"; "1,33 LS", "99,65 Bujur Timur", "7,5° LU".
+            "QUANTITY_SCALE": [
+                [roman, {"ORTH": "SIG"}],
+                [roman, {"ORTH": "SIG"}, {"ORTH": "-"}, {"ORTH": "BMKG"}],
+                [roman, {"ORTH": "MMI"}],
+                [roman, dash, roman, {"ORTH": "MMI"}],
+                [nums, {"ORTH": "°", "OP": "?"}, {"ORTH": {"IN": COORDINATE_SIGNS}}],
+                [
+                    nums,
+                    {"ORTH": "°", "OP": "?"},
+                    {"LOWER": {"IN": COORDINATE_WORDS}},
+                    {"TEXT": {"REGEX": r"^[A-Z][a-z]+$"}},
+                ],
+            ],
             "CARDINAL": approx([nums]),
             # A score: "menang 2-0", "skor 1-1" (not a range of days, see ``__call__``).
             "CARDINAL_SCORE": [[small, dash, small]],
@@ -806,6 +845,8 @@ class NumberRules:
 
     def _counted(self, tok: Token) -> bool:
         low = tok.lower_
+        if low in COUNTED_NOUNS:
+            return tok.is_lower
         return (
             tok.is_alpha
             and tok.is_lower
