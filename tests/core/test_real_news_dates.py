@@ -124,3 +124,31 @@ def test_counted_suspects_and_cases_belong_to_their_number(nlp) -> None:  # type
     text = "Polisi menetapkan 3 tersangka. Tahun ini ada 140 kasus kebakaran dan dua terdakwa bebas."
     found = {(e.text, e.label) for e in find_entities(nlp, text)}
     assert {("3 tersangka", "CARDINAL"), ("140 kasus", "CARDINAL"), ("dua terdakwa", "CARDINAL")} <= found
+
+
+# -- item 12: the facts panel lists what the article highlights ---------------------------------
+
+AGREE_TEXT = (
+    "Jakarta, 5 Oktober 2023. Tersangka dijerat Pasal 80 UU Nomor 35 Tahun 2014 tentang Perlindungan Anak. "
+    "Saat ini mobil roda empat masih dikenai pajak 10 persen, kata Ketua Komisi 1 DPR."
+)
+
+
+def test_the_facts_list_no_date_or_number_the_article_does_not_highlight(nlp) -> None:  # type: ignore[no-untyped-def]
+    entities = find_entities(nlp, AGREE_TEXT)
+    facts = extract_facts(AGREE_TEXT, entities)
+    highlighted = [(e.start, e.end) for e in entities if e.label not in {"PERSON", "ORG", "LOC"}]
+    for fact in (*facts.dates, *facts.numbers):
+        assert any(s < fact.end and fact.start < e for s, e in highlighted), fact.text
+    # The law's year, the kind of vehicle, the committee's number and "Saat ini" are in neither.
+    assert {d.text for d in facts.dates} == {"5 Oktober 2023"}
+    assert {n.text for n in facts.numbers} == {"10 persen"}
+
+
+def test_without_date_or_number_labels_the_facts_scan_the_text_themselves(nlp) -> None:  # type: ignore[no-untyped-def]
+    names = [e for e in find_entities(nlp, AGREE_TEXT) if e.label in {"PERSON", "ORG", "LOC"}]
+    scanned = extract_facts(AGREE_TEXT, names)
+    assert {"5 Oktober 2023", "Saat ini"} <= {d.text for d in scanned.dates}
+    assert "10 persen" in {n.text for n in scanned.numbers}
+    forced = extract_facts(AGREE_TEXT, find_entities(nlp, AGREE_TEXT), pipeline_numbers=False)
+    assert len(forced.dates) > 1
