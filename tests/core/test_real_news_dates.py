@@ -152,3 +152,10 @@ def test_without_date_or_number_labels_the_facts_scan_the_text_themselves(nlp) -
     assert "10 persen" in {n.text for n in scanned.numbers}
     forced = extract_facts(AGREE_TEXT, find_entities(nlp, AGREE_TEXT), pipeline_numbers=False)
     assert len(forced.dates) > 1
+
+
+def test_a_weekday_after_hari_keeps_its_tail_and_its_time_of_day(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = [(e.text, e.label) for e in find_entities(nlp, "Tenggatnya adalah hari Jumat ini, kata dia.")]
+    assert found == [("hari Jumat ini", "DATE")]
+    found = [(e.text, e.label) for e in find_entities(nlp, "Ia melahirkan pada hari Kamis pagi di Los Angeles.")]
+    assert ("hari Kamis pagi", "TIME") in found

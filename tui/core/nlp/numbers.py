@@ -581,7 +581,10 @@ class NumberRules:
                 [{"LOWER": "bulan", "OP": "?"}, month, {"LOWER": "tahun"}, {"LOWER": {"IN": ["ini", "lalu", "depan"]}}],
                 [month, dash, month, {"LOWER": "tahun"}, {"LOWER": {"IN": ["ini", "lalu", "depan"]}}],
                 # "pada hari Rabu", "hari rabu" (a weekday written in lower case too).
-                [{"LOWER": "hari"}, {"LOWER": {"IN": sorted(d.lower() for d in gaz.days)}}],
+                *[
+                    [{"LOWER": "hari"}, {"LOWER": {"IN": sorted(d.lower() for d in gaz.days)}}, *tail]
+                    for tail in ([], [{"LOWER": {"IN": ["lalu", "ini", "depan", "kemarin"]}}])
+                ],
                 # Ranges said in words: "bulan Januari hingga September", "1 hingga 5 Maret 2017".
                 [{"LOWER": "bulan", "OP": "?"}, month, until, month],
                 [{"LOWER": "bulan", "OP": "?"}, month, until, month, year],
@@ -661,6 +664,7 @@ class NumberRules:
                 [{"LOWER": "menit"}, small],
                 [{"LOWER": "menit"}, {"IS_DIGIT": True}, {"ORTH": "+"}, {"IS_DIGIT": True}],
                 [day, period],
+                [{"LOWER": "hari"}, day, period],
                 [day, {"ORTH": "("}, *slash_date, {"ORTH": ")"}, period],
                 [day, {"ORTH": "("}, *slash_date_year, {"ORTH": ")"}, period],
                 [{"LOWER": {"IN": ["tadi", "kemarin"]}}, period],
