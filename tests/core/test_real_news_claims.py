@@ -168,3 +168,59 @@ def test_a_middle_name_left_out_is_the_same_person() -> None:
         '"Kami akan menambah armada pemadam kebakaran," kata ⟦Sandiaga Uno|PERSON⟧.'
     )
     assert claim_with(facts, "menambah armada").speaker == "Sandiaga Salahuddin Uno"
+
+
+# -- a person the NER labelled a body or a place, or fused with one -----------------------------
+
+
+def test_a_full_name_labelled_a_body_joins_its_short_form_labelled_a_person() -> None:
+    facts = read(
+        "Kepala Pusat Data dan Humas Badan Nasional Penanggulangan Bencana (⟦BNPB|ORG⟧) "
+        "⟦Raditya Jati Santoso|ORG⟧ mengatakan, pendataan korban banjir masih berlangsung. "
+        '"Sebanyak 120 keluarga sudah mengungsi ke balai desa," kata ⟦Raditya|PERSON⟧.'
+    )
+    assert claim_with(facts, "pendataan korban").speaker == "Raditya Jati Santoso"
+    assert claim_with(facts, "120 keluarga").speaker == "Raditya Jati Santoso"
+    person = next(e for e in facts.entities if e.text == "Raditya Jati Santoso")
+    assert person.label == "PERSON"
+
+
+def test_a_place_fused_before_a_name_is_cut_off() -> None:
+    facts = read(
+        "⟦Lumajang|LOC⟧ (⟦ANTARA|ORG⟧) - Hujan deras merobohkan dua rumah warga. "
+        '"Kami sudah mengirim tim reaksi cepat ke lokasi," kata Kepala Bidang ⟦Kedaruratan|PERSON⟧ dan '
+        "Logistik BPBD ⟦Lumajang Wawan Hadi Siswoyo|LOC⟧ di ⟦Lumajang|LOC⟧. "
+        "⟦Wawan|PERSON⟧ mengimbau warga untuk mewaspadai pohon tumbang di musim hujan."
+    )
+    assert claim_with(facts, "tim reaksi cepat").speaker == "Wawan Hadi Siswoyo"
+    assert claim_with(facts, "mewaspadai pohon").speaker == "Wawan Hadi Siswoyo"
+
+
+def test_a_body_or_a_title_fused_into_a_person_s_name_is_cut_off() -> None:
+    facts = read(
+        "Analis ⟦Mandiri Sekuritas Rendra Wibowo|PERSON⟧ mengatakan bahwa investor asing kembali melepas saham. "
+        "⟦Prancis|LOC⟧ menolak rencana itu. Presiden ⟦Prancis Emmanuel Macron|LOC⟧ menegaskan bahwa "
+        "negaranya tidak akan mundur dari kesepakatan iklim."
+    )
+    assert claim_with(facts, "melepas saham").speaker == "Rendra Wibowo"
+    assert claim_with(facts, "kesepakatan iklim").speaker == "Emmanuel Macron"
+    assert any(e.text == "Prancis" and e.label == "LOC" for e in facts.entities)
+
+
+def test_a_place_named_after_a_title_or_a_head_stays_a_place() -> None:
+    facts = read(
+        "Bupati ⟦Sigi|PERSON⟧ menetapkan masa tanggap darurat di ⟦Kabupaten Sigi|LOC⟧. "
+        "Kerusakan terparah terjadi di ⟦Sigi Biromaru|LOC⟧ dan ⟦Jakarta Pusat|LOC⟧, bukan di ⟦Jakarta|LOC⟧."
+    )
+    labels = {e.text: e.label for e in facts.entities}
+    assert labels["Sigi Biromaru"] == "LOC"
+    assert labels["Jakarta"] == "LOC" and labels["Jakarta Pusat"] == "LOC"
+
+
+def test_a_balinese_name_keeps_its_i_or_ni() -> None:
+    facts = read(
+        "Peneliti Formappi, I ⟦Made Sukarsa Wijaya|PERSON⟧, mengatakan kinerja legislasi DPR masih rendah. "
+        '"Target prolegnas tidak pernah tercapai," kata ⟦Made|PERSON⟧.'
+    )
+    assert claim_with(facts, "kinerja legislasi").speaker == "I Made Sukarsa Wijaya"
+    assert claim_with(facts, "Target prolegnas").speaker == "I Made Sukarsa Wijaya"

@@ -396,6 +396,9 @@ def _speaker_after(text: str, index: MentionIndex, pos: int, limit: int) -> _Fou
             continue  # "Kremlin" in "juru bicara Kremlin Dmitry Peskov": the speaker is Peskov
         if mention.label != "PERSON" and title is not None and mention.end <= title[2]:
             continue  # a body or a place inside the office: "Kepala BPBD Jember Heru"
+        if mention.label == "PERSON" and title is not None and mention.end < title[2]:
+            later = [m for m in index.between(mention.end, title[2]) if m.label == "PERSON" and m.end <= title[2]]
+            mention = later[-1] if later else mention  # "Kepala Bidang Kedaruratan ... Heru Widagdo"
         gap = text[pos : _subject_start(mention)]
         if gap.strip() and not (mention.label == "PERSON" and title is not None and title[2] >= mention.start - 1):
             break
