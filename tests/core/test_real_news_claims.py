@@ -224,3 +224,36 @@ def test_a_balinese_name_keeps_its_i_or_ni() -> None:
     )
     assert claim_with(facts, "kinerja legislasi").speaker == "I Made Sukarsa Wijaya"
     assert claim_with(facts, "Target prolegnas").speaker == "I Made Sukarsa Wijaya"
+
+
+# -- short names and pronouns ---------------------------------------------------------------------
+
+
+def test_a_nickname_that_starts_one_person_s_first_name_is_that_person() -> None:
+    facts = read(
+        "Wakil Gubernur ⟦Hendrawan Saputra Wibisono|PERSON⟧ meninjau pos pemadam kebakaran. "
+        '"Armada roda tiga bisa menembus gang sempit," kata ⟦Hendra|PERSON⟧. '
+        '"Kami juga menambah hidran di permukiman padat," kata ⟦Santi|PERSON⟧.'
+    )
+    assert claim_with(facts, "gang sempit").speaker == "Hendrawan Saputra Wibisono"
+    assert claim_with(facts, "hidran").speaker == "Santi"
+
+
+def test_a_subject_with_no_mention_ending_in_a_known_surname_is_that_person() -> None:
+    facts = read(
+        "Sekretaris Jenderal ⟦Amina Hassan Mohammed|PERSON⟧ tiba di Jenewa. "
+        "Sementara itu Mohammed mengatakan bahwa semua pihak harus menahan diri. "
+        "Ia juga mengatakan bahwa dia siap menengahi perundingan."
+    )
+    assert claim_with(facts, "menahan diri").speaker == "Amina Hassan Mohammed"
+    assert claim_with(facts, "menengahi").speaker == "Amina Hassan Mohammed"
+
+
+def test_a_name_in_a_list_is_no_subject_for_a_pronoun() -> None:
+    facts = read(
+        "⟦Bambang Setiadi|PERSON⟧ mengatakan, pendataan rumah rusak masih berjalan. "
+        "Dia menyebutkan, kerusakan terparah ada di Kecamatan Tawaeli. "
+        "Desa yang rusak meliputi ⟦Panau|LOC⟧, ⟦Lambara|PERSON⟧, dan ⟦Baiya|PERSON⟧. "
+        '"Sebanyak 90 keluarga mengungsi ke tenda darurat," ujarnya.'
+    )
+    assert claim_with(facts, "90 keluarga").speaker == "Bambang Setiadi"

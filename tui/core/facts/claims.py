@@ -520,12 +520,28 @@ class _Resolver:
                 mention = self._antecedent(at, draft.speaker_span[0])
         elif draft.kind == TITLE:
             mention = self._holder(draft.speaker, draft.speaker_span[0])
+        elif mention is None:
+            mention = self._named(draft.speaker)
         if mention is not None:
             self.last_named = mention
             if mention.label == "PERSON":
                 self.last_person = mention
         self.last = (at, mention)
         return mention
+
+    def _named(self, phrase: str) -> Mention | None:
+        """The person a subject with no mention ends with the name of ("Sementara itu Guterres"), when
+        that name is the first or last word of one person's only."""
+        last = phrase.split()[-1] if phrase.split() else ""
+        if not last[:1].isupper() or not last.isalpha():
+            return None
+        word = last.casefold()
+        found = {
+            m.entity_id: m
+            for m in self.index.mentions
+            if m.label == "PERSON" and m.entity_id and word in (m.key[0], m.key[-1])
+        }
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def _antecedent(self, at: int, pos: int) -> Mention | None:
         if self.last is not None and self.last[0] >= at - 1 and self.last[1] is not None:
@@ -544,8 +560,20 @@ class _Resolver:
                 continue
             quotes = len(re.findall(r"[\"“”]", self.text[sentence[0] : m.start]))
             if quotes % 2 == 0 and _at_clause_start(self.text, sentence[0], _subject_start(m)):
-                return m
+                if not self._listed(m):
+                    return m
         return None
+
+    def _listed(self, m: Mention) -> bool:
+        """True when ``m`` is an item of a list of names ("Desa Sidoa, Alitupu, Wuasa"), not a subject."""
+        after = re.match(r"\s*,\s*(?:(?:dan|serta|atau)\s+)?", self.text[m.end : m.end + 10])
+        if after is not None and self.index.starting_at(m.end + after.end()) is not None:
+            return True
+        before = re.search(r"\s*,\s*(?:(?:dan|serta|atau)\s+)?$", self.text[max(0, m.start - 10) : m.start])
+        if before is not None:
+            previous = self.index.ending_at(m.start - len(before.group()))
+            return previous is not None and previous.role_after is None
+        return False
 
     def _holder(self, title: str, pos: int) -> Mention | None:
         if self._roles is None:

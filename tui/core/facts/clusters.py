@@ -380,6 +380,7 @@ def cluster_entities(
     _join_known_aliases(forms, form_label, union)
     _join_initials(mentions, forms, form_label, union)
     _join_person_parts(mentions, forms, parts, union)
+    _join_nicknames(forms, form_label, parts, union)
     _join_org_heads(forms, form_label, union)
     _join_country_suffixes(mentions, forms, form_label, union)
     _join_written_aliases(text, mentions, union)
@@ -566,6 +567,23 @@ def _join_person_parts(
         for i in forms[key]:
             before = [s for s in starts if s[0] < mentions[i].start]
             union.join(i, max(before)[1] if before else min(starts)[1])
+
+
+def _join_nicknames(
+    forms: dict[tuple[str, ...], list[int]],
+    form_label: dict[tuple[str, ...], str],
+    parts: dict[tuple[str, ...], list[tuple[str, ...]]],
+    union: _Union,
+) -> None:
+    """ "Sandi" is "Sandiaga Salahuddin Uno": a one-word name of four letters or more that starts the
+    first name of one person only (and is no part of a name itself)."""
+    people = [key for key in forms if form_label[key] == "PERSON"]
+    for key in people:
+        if len(key) != 1 or key in parts or len(key[0]) < 4 or not key[0].isalpha():
+            continue
+        longer = {union.find(forms[long][0]) for long in people if long[0] != key[0] and long[0].startswith(key[0])}
+        if len(longer) == 1:
+            union.join(forms[key][0], longer.pop())
 
 
 def _join_org_heads(
