@@ -257,3 +257,30 @@ def test_a_name_in_a_list_is_no_subject_for_a_pronoun() -> None:
         '"Sebanyak 90 keluarga mengungsi ke tenda darurat," ujarnya.'
     )
     assert claim_with(facts, "90 keluarga").speaker == "Bambang Setiadi"
+
+
+# -- clause openers and the side of an attribution that was said --------------------------------
+
+
+def test_a_subject_after_an_opening_connective_or_adverbial() -> None:
+    facts = read(
+        "Namun media ⟦Jepang|LOC⟧ melaporkan bahwa kabinet akan dirombak pekan depan. "
+        "Di sisi lain mantan Ketua ⟦DPRD|ORG⟧ ⟦Rudi Hartono|PERSON⟧ meminta rapat paripurna ditunda pekan depan. "
+        "Lebih lanjut ia mengatakan, anggaran perjalanan dinas akan dipangkas."
+    )
+    assert claim_with(facts, "kabinet akan dirombak").speaker == "media Jepang"
+    assert claim_with(facts, "paripurna ditunda").speaker == "Rudi Hartono"
+    assert claim_with(facts, "perjalanan dinas").speaker == "Rudi Hartono"
+
+
+def test_an_attribution_inside_a_sentence_with_no_comma_after_or_a_verbless_side_before() -> None:
+    facts = read(
+        "Terkait jadwal rapat, kata ⟦Agus|PERSON⟧ pihaknya masih akan berkonsultasi dengan pimpinan fraksi. "
+        "Sementara itu di ⟦Bukittinggi|LOC⟧, kata ⟦Agus|PERSON⟧, guncangan dirasakan cukup kuat. "
+        "Harga cabai naik lima persen pekan ini, kata ⟦Agus|PERSON⟧ di ⟦Bukittinggi|LOC⟧, Senin."
+    )
+    assert [c.content for c in facts.claims] == [
+        "pihaknya masih akan berkonsultasi dengan pimpinan fraksi",
+        "guncangan dirasakan cukup kuat",
+        "Harga cabai naik lima persen pekan ini",
+    ]

@@ -129,6 +129,25 @@ _NP_STOP = re.compile(
     r"^(?:dalam|pada|di|ke|dari|untuk|menurut|selain|sejak|meski|jika|karena|namun|tetapi|dan)$", re.I
 )
 _VERB_LIKE = re.compile(r"^(?:me(?:m|n|ng|ny)?|ber)[a-z]{3,}$")
+# Nouns that look like verbs of "me-" and "ber-".
+_NOT_VERBS = frozenset("media menteri menit meter merek meja metode mesin menara berita beras berat bensin".split())
+# A connective or an adverbial that opens a clause before its subject: "Namun", "Sementara itu",
+# "Di sisi lain", "Lebih lanjut".
+_OPENERS = (
+    r"namun|tetapi|tapi|dan|sementara(?:\s+itu)?|sedangkan|selain\s+itu|di\s+sisi\s+lain|di\s+lain\s+pihak|"
+    r"lebih\s+lanjut|selanjutnya|kemudian|adapun|bahkan|sebelumnya|secara\s+terpisah|"
+    r"(?:dalam|pada)\s+(?:kesempatan|momen|acara|pertemuan)\s+(?:itu|tersebut|yang\s+sama)"
+)
+_LEADING_CONNECTIVE = re.compile(rf"(?:(?:{_OPENERS})\b\s*,?\s*)+", re.IGNORECASE)
+_TRAILING_OPENER = re.compile(rf"(?:^|[\s,;:\"“”])(?:{_OPENERS})\s*,?$", re.IGNORECASE)
+# Words that open where, when or how something was said, after the speaker.
+_CIRCUMSTANCE = re.compile(
+    r"(?:di|pada|dalam|kepada|saat|ketika|usai|seusai|sesudah|setelah|sebelum|melalui|lewat|dari|kemarin|"
+    r"sambil|seraya|dengan)\b",
+    re.IGNORECASE,
+)
+# A verb form in a clause: "dirasakan", "terjadi", "mencapai", "berada".
+_CLAUSE_VERB = re.compile(r"\b(?:me(?:m|n|ng|ny)?|ber|ter|di)[a-z]{3,}\b|\b(?:adalah|merupakan|ada)\b", re.I)
 
 
 NAME, PRONOUN, TITLE = "", "pronoun", "title"
@@ -166,7 +185,7 @@ def _at_clause_start(text: str, sentence_start: int, pos: int) -> bool:
     if not before or before[-1] in ",;:(\"“”'—–-":
         return True
     last = before.rsplit(None, 1)[-1].casefold()
-    return last in CONNECTORS
+    return last in CONNECTORS or _TRAILING_OPENER.search(before) is not None
 
 
 def _subject_start(m: Mention) -> int:
@@ -274,11 +293,15 @@ def _noun_phrase_before(text: str, sentence: Span, verb_start: int) -> Span | No
     start = sentence[0] if clause < 0 else clause + 1
     while start < end and text[start].isspace():
         start += 1
+    opener = _LEADING_CONNECTIVE.match(text, start, end)  # "Namun media Korea Utara", "dan seorang komentator"
+    if opener is not None and opener.end() < end:
+        start = opener.end()
     words = text[start:end].split()
     if not 1 <= len(words) <= 10 or _NP_STOP.match(words[0]) or not _at_clause_start(text, sentence[0], start):
         return None
     for i, word in enumerate(words):
-        if _VERB_LIKE.match(word.casefold()) and (i == 0 or words[i - 1].casefold() != "yang"):
+        folded = word.casefold()
+        if _VERB_LIKE.match(folded) and folded not in _NOT_VERBS and (i == 0 or words[i - 1].casefold() != "yang"):
             return None
     return start, end
 
@@ -455,12 +478,17 @@ def _interjected(text: str, sentence: Span, draft: _Draft) -> None:
     end = draft.speaker_span[1]
     if draft.mention is not None and draft.mention.role_after:
         end = max(end, draft.mention.role_after[1][1])
-    after = re.match(r"\s*,\s*", text[end : sentence[1]])
+    after = re.match(r"\s*,\s*|\s+(?=[a-z])", text[end : sentence[1]])  # "kata Agun pihaknya masih ..."
     if after is None:
         return
     content = _content(text, end + after.end(), sentence[1])
     before = draft.content_span
-    if content and len(text[content[0] : content[1]].split()) > len(text[before[0] : before[1]].split()):
+    if content is None or _CIRCUMSTANCE.match(text, content[0]):
+        return  # "..., kata Budi di Jakarta, Senin": where and when, not what
+    before_text, after_text = text[before[0] : before[1]], text[content[0] : content[1]]
+    if len(after_text.split()) > len(before_text.split()) or (
+        _CLAUSE_VERB.search(after_text) and not _CLAUSE_VERB.search(before_text)
+    ):  # "Sementara itu di Padang Panjang, kata Daryono, guncangan dirasakan ..."
         draft.content_span = content
         draft.end = max(draft.end, content[1])
 
