@@ -284,3 +284,19 @@ def test_an_attribution_inside_a_sentence_with_no_comma_after_or_a_verbless_side
         "guncangan dirasakan cukup kuat",
         "Harga cabai naik lima persen pekan ini",
     ]
+
+
+def test_an_office_then_its_body_between_commas_then_the_holder() -> None:
+    facts = read(
+        '"Guncangan terasa cukup kuat di pesisir," ujar Kepala Bidang Mitigasi Gempa Bumi, ⟦BMKG|ORG⟧, '
+        "⟦Rahmat Triyono|PERSON⟧, dalam keterangan tertulis."
+    )
+    assert claim_with(facts, "Guncangan terasa").speaker == "Rahmat Triyono"
+
+
+def test_a_described_speaker_is_not_the_name_its_description_ends_with() -> None:
+    facts = read(
+        "Harian ⟦Kompas Raya|PERSON⟧ memuat wawancara itu. Kasus itu ramai dibicarakan, dan seorang kolumnis "
+        "di harian ⟦Kompas Raya|PERSON⟧ mengatakan bahwa pemerintah terlambat bertindak."
+    )
+    assert claim_with(facts, "terlambat bertindak").speaker == "seorang kolumnis di harian Kompas Raya"

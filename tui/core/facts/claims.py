@@ -419,16 +419,35 @@ def _speaker_after(text: str, index: MentionIndex, pos: int, limit: int) -> _Fou
             continue  # "Kremlin" in "juru bicara Kremlin Dmitry Peskov": the speaker is Peskov
         if mention.label != "PERSON" and title is not None and mention.end <= title[2]:
             continue  # a body or a place inside the office: "Kepala BPBD Jember Heru"
+        if mention.label != "PERSON" and title is not None and _bodies_between(text, index, title[2], mention.end):
+            continue  # the office's body between commas: "Kepala Bidang Gempa, BMKG, Daryono"
         if mention.label == "PERSON" and title is not None and mention.end < title[2]:
             later = [m for m in index.between(mention.end, title[2]) if m.label == "PERSON" and m.end <= title[2]]
             mention = later[-1] if later else mention  # "Kepala Bidang Kedaruratan ... Heru Widagdo"
         gap = text[pos : _subject_start(mention)]
         if gap.strip() and not (mention.label == "PERSON" and title is not None and title[2] >= mention.start - 1):
+            if (
+                mention.label == "PERSON"
+                and title is not None
+                and _bodies_between(text, index, title[2], mention.start)
+            ):
+                return (mention.start, mention.end), mention, NAME  # "ujar Kepala Bidang Gempa, BMKG, Daryono"
             break
         return (mention.start, mention.end), mention, NAME
     if title is not None:  # "kata Mendagri", "menurut Kapolres OKU"
         return (title[0], title[2]), None, TITLE
     return None
+
+
+def _bodies_between(text: str, index: MentionIndex, start: int, end: int) -> bool:
+    """True when only commas and names of bodies or places lie in ``text[start:end]``: the office's
+    body between commas before its holder ("Kepala Bidang Gempa, BMKG, Daryono")."""
+    pos = start
+    for m in index.between(start, end):
+        if m.label == "PERSON" or text[pos : m.start].strip(" ,"):
+            return False
+        pos = m.end
+    return pos > start and not text[pos:end].strip(" ,")
 
 
 def _attributed_claims(text: str, index: MentionIndex, sentence: Span) -> list[_Draft]:
@@ -560,10 +579,10 @@ class _Resolver:
     def _named(self, phrase: str) -> Mention | None:
         """The person a subject with no mention ends with the name of ("Sementara itu Guterres"), when
         that name is the first or last word of one person's only."""
-        last = phrase.split()[-1] if phrase.split() else ""
-        if not last[:1].isupper() or not last.isalpha():
-            return None
-        word = last.casefold()
+        words = phrase.split()
+        if not words or len(words) > 2 or not all(w[:1].isupper() and w.isalpha() for w in words):
+            return None  # a description ("seorang komentator di surat kabar Haaretz") is no name
+        word = words[-1].casefold()
         found = {
             m.entity_id: m
             for m in self.index.mentions
