@@ -300,3 +300,31 @@ def test_a_described_speaker_is_not_the_name_its_description_ends_with() -> None
         "di harian ⟦Kompas Raya|PERSON⟧ mengatakan bahwa pemerintah terlambat bertindak."
     )
     assert claim_with(facts, "terlambat bertindak").speaker == "seorang kolumnis di harian Kompas Raya"
+
+
+def test_a_name_with_a_comma_before_its_verb_and_a_body_in_a_relative_clause() -> None:
+    facts = read(
+        "Ketua Umum Asosiasi Pengusaha Ritel (⟦Aprindo|ORG⟧) ⟦Roy Mandey|PERSON⟧, mengatakan penjualan ritel naik "
+        "tipis pada kuartal ketiga. Dewan menanggapi aspirasi ⟦Forum Guru Honorer|ORG⟧ yang meminta status mereka "
+        "segera diangkat menjadi pegawai tetap."
+    )
+    assert claim_with(facts, "penjualan ritel").speaker == "Roy Mandey"
+    assert claim_with(facts, "pegawai tetap").speaker == "Forum Guru Honorer"
+
+
+def test_menurut_a_source_of_a_body_and_menurut_after_a_connective() -> None:
+    facts = read(
+        "Menurut rilis laporan ⟦BPS|ORG⟧ hari ini, terdapat 40 kota yang mengalami deflasi. "
+        "Menurut indeks yang disusun oleh ⟦The Lancet|ORG⟧, layanan kesehatan Indonesia berada di peringkat ke-90. "
+        "Sementara itu, menurut pengamat pertanian, ⟦Dwi Andreas|PERSON⟧, musim hujan belum tentu merugikan petani. "
+        "Dilihat dari jenis sesarnya, menurut ⟦Dwi Andreas|PERSON⟧, tampak bahwa gempa itu tergolong dangkal."
+    )
+    assert claim_with(facts, "40 kota").speaker == "BPS"
+    assert claim_with(facts, "peringkat ke-90").speaker == "The Lancet"
+    assert claim_with(facts, "musim hujan").speaker == "Dwi Andreas"
+    assert claim_with(facts, "tergolong dangkal").speaker == "Dwi Andreas"
+
+
+def test_recognising_something_as_something_is_no_claim() -> None:
+    facts = read("Presiden ⟦Donald Trump|PERSON⟧ secara resmi mengakui Yerusalem sebagai ibu kota Israel.")
+    assert facts.claims == ()

@@ -97,6 +97,8 @@ _TRAILING_ADVERB = re.compile(
     r"lewat\s+[\w-]+nya)\s*$",
     re.IGNORECASE,
 )
+_RECOGNISED_AS = re.compile(r"(?:[^\s,.;:]+\s+){1,5}sebagai\b")
+_RELATIVE_END = re.compile(r"\s+yang\s*$")
 _PRONOUN_END = re.compile(r"(?:^|(?<=[\s,(\"“]))(?P<p>ia|dia|beliau|mereka|dirinya)\s*$", re.IGNORECASE)
 _INTRO = re.compile(
     r"\s*(?P<mark>[,:])?\s*(?:(?P<bahwa>bahwa\b)|(?=(?P<agar>agar|supaya)\b))?\s*(?P<quote>[\"“])?\s*", re.IGNORECASE
@@ -129,6 +131,12 @@ _NP_STOP = re.compile(
     r"^(?:dalam|pada|di|ke|dari|untuk|menurut|selain|sejak|meski|jika|karena|namun|tetapi|dan)$", re.I
 )
 _VERB_LIKE = re.compile(r"^(?:me(?:m|n|ng|ny)?|ber)[a-z]{3,}$")
+# Documents a body or a person issues: "menurut rilis laporan BPS", "menurut data Kemenkes".
+_SOURCE_NOUNS = (
+    "rilis|laporan|data|catatan|survei|hasil|riset|penelitian|kajian|analisis|keterangan|pernyataan|situs|"
+    "siaran|pers|resmi|terbaru|tertulis|publikasi|perhitungan|pantauan|temuan|studi"
+)
+_SOURCE_RUN = re.compile(rf"(?:\s+(?:{_SOURCE_NOUNS}))+\s+")
 # Nouns that look like verbs of "me-" and "ber-".
 _NOT_VERBS = frozenset("media menteri menit meter merek meja metode mesin menara berita beras berat bensin".split())
 # A connective or an adverbial that opens a clause before its subject: "Namun", "Sementara itu",
@@ -144,6 +152,12 @@ _TRAILING_OPENER = re.compile(rf"(?:^|[\s,;:\"“”])(?:{_OPENERS})\s*,?$", re.
 _CIRCUMSTANCE = re.compile(
     r"(?:di|pada|dalam|kepada|saat|ketika|usai|seusai|sesudah|setelah|sebelum|melalui|lewat|dari|kemarin|"
     r"sambil|seraya|dengan)\b",
+    re.IGNORECASE,
+)
+# Words that open an adverbial phrase before a sentence's main clause.
+_ADVERBIAL = re.compile(
+    r"(?:ditinjau|dilihat|berdasarkan|mengacu|merujuk|terkait|soal|mengenai|menyinggung|sementara|selain|"
+    r"sejak|setelah|sebelum|meski|meskipun|kendati|jika|apabila|bila|untuk)\b",
     re.IGNORECASE,
 )
 # A verb form in a clause: "dirasakan", "terjadi", "mencapai", "berada".
@@ -240,6 +254,12 @@ def _speaker_before(text: str, index: MentionIndex, sentence: Span, verb_start: 
     office = _OFFICE_AFTER.search(text, max(sentence[0], end - 120), end)
     if office is not None and index.ending_at(office.start()) is not None:
         end = office.start()  # "Budi selaku Ketua Panitia mengatakan"
+    relative = _RELATIVE_END.search(text, max(sentence[0], end - 8), end)
+    if relative is not None:  # "aspirasi Forum Umat Islam yang meminta ...", "keputusan Trump yang menyatakan"
+        named = index.ending_at(relative.start())
+        if named is not None and named.label in ("PERSON", "ORG"):
+            return (named.start, named.end), named, NAME
+        return None
     pronoun = _PRONOUN_END.search(text, max(sentence[0], end - 12), end)
     if pronoun and _at_clause_start(text, sentence[0], pronoun.start("p")):
         return pronoun.span("p"), None, PRONOUN
@@ -254,6 +274,12 @@ def _speaker_before(text: str, index: MentionIndex, sentence: Span, verb_start: 
             mention = candidate
         elif candidate is not None and candidate.label == "PERSON" and _office_comma_before(text, sentence, candidate):
             return (candidate.start, candidate.end), candidate, NAME  # "Kapolres, AKBP Andi Rahmat, mengatakan"
+        elif (
+            candidate is not None
+            and candidate.label == "PERSON"
+            and _at_clause_start(text, sentence[0], _subject_start(candidate))
+        ):  # "Ketua Umum Gaikindo Yohanes Nangoi, mengatakan", "informan PBB, Michael Lynk, menuding"
+            return (candidate.start, candidate.end), candidate, NAME
         else:
             mention = index.with_role_after_ending(inner)  # "Yang Moo Jin, Presiden ..., berpendapat"
     if mention is None:
@@ -341,6 +367,8 @@ def _verb_claims(text: str, index: MentionIndex, sentence: Span) -> list[_Draft]
         introduced = any(intro.groupdict().get(g) for g in ("mark", "bahwa", "agar", "quote"))
         if verb in INTRODUCED_VERBS and not introduced:
             continue
+        if verb == "mengakui" and not introduced and _RECOGNISED_AS.match(text, intro.end(), sentence[1]):
+            continue  # "mengakui Yerusalem sebagai ibu kota": recognises, does not say
         if verb in REQUEST_VERBS and not introduced and not _requests_a_clause(text, intro.end(), sentence[1]):
             continue
         found = _speaker_before(text, index, sentence, m.start())
@@ -425,6 +453,12 @@ def _speaker_after(text: str, index: MentionIndex, pos: int, limit: int) -> _Fou
             later = [m for m in index.between(mention.end, title[2]) if m.label == "PERSON" and m.end <= title[2]]
             mention = later[-1] if later else mention  # "Kepala Bidang Kedaruratan ... Heru Widagdo"
         gap = text[pos : _subject_start(mention)]
+        if (
+            mention.label == "PERSON"
+            and title is not None
+            and re.fullmatch(r"(?:\s+[a-z]+){0,3}\s*,\s*", text[title[2] : mention.start])
+        ):
+            return (mention.start, mention.end), mention, NAME  # "menurut pengamat pangan, Anton Apriyantono,"
         if gap.strip() and not (mention.label == "PERSON" and title is not None and title[2] >= mention.start - 1):
             if (
                 mention.label == "PERSON"
@@ -477,18 +511,51 @@ def _attributed_claims(text: str, index: MentionIndex, sentence: Span) -> list[_
             after = m.end()
         else:
             found = _speaker_after(text, index, m.end(), sentence[1])
-            if found is None:
+            source = _source_after(text, index, m.end(), sentence[1]) if found is None else None
+            if (
+                source is not None
+            ):  # "Menurut rilis laporan BPS hari ini, ...", "Menurut indeks yang disusun oleh X, ..."
+                found, after = source
+            elif found is None:
                 continue
-            mention = found[1]
-            after = mention.role_after[1][1] if mention and mention.role_after else found[0][1]
-        if text[sentence[0] : m.start()].strip():
+            else:
+                mention = found[1]
+                after = mention.role_after[1][1] if mention and mention.role_after else found[0][1]
+        if _opened_only(text, sentence[0], m.start()):  # "Sementara itu, menurut pengamat ..., ..."
+            content = _content(text, after, sentence[1])
+        elif text[sentence[0] : m.start()].strip():
             content = _content(text, sentence[0], m.start())  # "..., menurut Budi."
         else:
             content = _content(text, after, sentence[1])  # "Menurut Budi, ..."
         if content is None:
             continue
-        drafts.append(_draft(text, found, "menurut", (m.start(), m.start() + 7), content))
+        draft = _draft(text, found, "menurut", (m.start(), m.start() + 7), content)
+        if content[1] <= m.start():
+            _interjected(text, sentence, draft)  # "Ditinjau dari ..., menurut Daryono, tampak bahwa ..."
+        drafts.append(draft)
     return drafts
+
+
+def _opened_only(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` holds only connectives ("Sementara itu,", "Namun,")."""
+    before = text[start:end].strip()
+    opener = _LEADING_CONNECTIVE.fullmatch(before) if before else None
+    return opener is not None
+
+
+def _source_after(text: str, index: MentionIndex, pos: int, limit: int) -> tuple[_Found, int] | None:
+    """The person or body behind a source named after "menurut", up to a comma, and where what was
+    said starts: "menurut rilis laporan BPS hari ini, ...", "menurut indeks yang disusun oleh X, ..."."""
+    comma = text.find(",", pos, min(limit, pos + 160))
+    if comma < 0:
+        return None
+    named = [m for m in index.between(pos, comma) if m.label in ("PERSON", "ORG") and m.end <= comma]
+    for m in named:
+        if re.search(r"\boleh\s+$", text[pos : m.start]):
+            return ((m.start, m.end), m, NAME), comma + 1
+    if named and _SOURCE_RUN.fullmatch(text, pos, named[0].start):
+        return ((named[0].start, named[0].end), named[0], NAME), comma + 1
+    return None
 
 
 def _interjected(text: str, sentence: Span, draft: _Draft) -> None:
@@ -505,8 +572,10 @@ def _interjected(text: str, sentence: Span, draft: _Draft) -> None:
     if content is None or _CIRCUMSTANCE.match(text, content[0]):
         return  # "..., kata Budi di Jakarta, Senin": where and when, not what
     before_text, after_text = text[before[0] : before[1]], text[content[0] : content[1]]
-    if len(after_text.split()) > len(before_text.split()) or (
-        _CLAUSE_VERB.search(after_text) and not _CLAUSE_VERB.search(before_text)
+    if (
+        len(after_text.split()) > len(before_text.split())
+        or (_CLAUSE_VERB.search(after_text) and not _CLAUSE_VERB.search(before_text))
+        or _ADVERBIAL.match(before_text)  # "Ditinjau dari kedalamannya, menurut Daryono, tampak bahwa ..."
     ):  # "Sementara itu di Padang Panjang, kata Daryono, guncangan dirasakan ..."
         draft.content_span = content
         draft.end = max(draft.end, content[1])
