@@ -328,3 +328,12 @@ def test_menurut_a_source_of_a_body_and_menurut_after_a_connective() -> None:
 def test_recognising_something_as_something_is_no_claim() -> None:
     facts = read("Presiden ⟦Donald Trump|PERSON⟧ secara resmi mengakui Yerusalem sebagai ibu kota Israel.")
     assert facts.claims == ()
+
+
+def test_a_description_pointing_back_at_a_person_is_that_person() -> None:
+    facts = read(
+        "Ketua Umum ⟦Gaikindo|ORG⟧ ⟦Yohanes Santosa|PERSON⟧ mengatakan ekspor mobil naik 30 persen. "
+        "Menurutnya, pasar Asia Tenggara masih terbuka lebar. "
+        "Soal pajak, pria yang akrab disapa Pak Yos itu berdalih bahwa tarif PPnBM sedan masih terlalu tinggi."
+    )
+    assert claim_with(facts, "tarif PPnBM").speaker == "Yohanes Santosa"

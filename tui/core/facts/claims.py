@@ -97,6 +97,10 @@ _TRAILING_ADVERB = re.compile(
     r"lewat\s+[\w-]+nya)\s*$",
     re.IGNORECASE,
 )
+# A description of a person already named that points back at them: "pria yang akrab disapa Pak Yo itu".
+_POINTING_PERSON = re.compile(
+    r"(?:pria|wanita|perempuan|lelaki|laki-laki|sosok|pemuda|pemudi|bapak|ibu)\b.{0,60}\s(?:itu|tersebut)", re.I
+)
 _RECOGNISED_AS = re.compile(r"(?:[^\s,.;:]+\s+){1,5}sebagai\b")
 _RELATIVE_END = re.compile(r"\s+yang\s*$")
 _PRONOUN_END = re.compile(r"(?:^|(?<=[\s,(\"“]))(?P<p>ia|dia|beliau|mereka|dirinya)\s*$", re.IGNORECASE)
@@ -636,6 +640,8 @@ class _Resolver:
                 mention = self._antecedent(at, draft.speaker_span[0])
         elif draft.kind == TITLE:
             mention = self._holder(draft.speaker, draft.speaker_span[0])
+        elif mention is None and _POINTING_PERSON.fullmatch(draft.speaker):
+            mention = self._antecedent(at, draft.speaker_span[0])  # "pria yang akrab disapa Pak Yo itu"
         elif mention is None:
             mention = self._named(draft.speaker)
         if mention is not None:
