@@ -337,3 +337,29 @@ def test_a_description_pointing_back_at_a_person_is_that_person() -> None:
         "Soal pajak, pria yang akrab disapa Pak Yos itu berdalih bahwa tarif PPnBM sedan masih terlalu tinggi."
     )
     assert claim_with(facts, "tarif PPnBM").speaker == "Yohanes Santosa"
+
+
+def test_threats_sources_at_the_end_and_a_second_verb_after_an_attribution() -> None:
+    facts = read(
+        "Menteri Luar Negeri ⟦Inggris|LOC⟧ ⟦James Cleverly|PERSON⟧ secara terbuka mengancam akan "
+        "menarik duta besarnya. "
+        "Banjir itu juga mengancam keselamatan ratusan warga di bantaran sungai. "
+        "Pasukan perdamaian sudah ditarik dari perbatasan sejak dua pekan lalu, demikian ⟦Reuters|ORG⟧ melaporkan. "
+        '"Harga beras di Ambon sudah naik 20 persen," katanya, menambahkan selain Ambon, '
+        "Ternate juga mencatat kenaikan."
+    )
+    assert claim_with(facts, "menarik duta besarnya").speaker == "James Cleverly"
+    assert not [c for c in facts.claims if "keselamatan" in c.content]
+    assert claim_with(facts, "Pasukan perdamaian").speaker == "Reuters"
+    follow_on = claim_with(facts, "Ternate juga")
+    assert (follow_on.verb, follow_on.speaker) == ("menambahkan", claim_with(facts, "Harga beras").speaker)
+
+
+def test_a_name_written_out_before_its_acronym_and_a_source_of_a_body_as_subject() -> None:
+    facts = read(
+        "Jakarta - Lembaga Kajian Anggaran Publik (⟦LKAP|ORG⟧) menilai, penyerapan anggaran daerah "
+        "tahun ini sangat lambat. "
+        "Data dari ⟦Transfermarkt|ORG⟧ mengungkapkan, klub-klub Liga Inggris menghabiskan 1,2 miliar pound musim ini."
+    )
+    assert claim_with(facts, "penyerapan anggaran").speaker == "Lembaga Kajian Anggaran Publik"
+    assert claim_with(facts, "1,2 miliar pound").speaker == "Transfermarkt"

@@ -89,7 +89,10 @@ CONNECTORS = frozenset(
     adapun pun itu selain""".split()
 )
 
-_ALL_VERBS = SAYING_VERBS | INTRODUCED_VERBS | REQUEST_VERBS
+# Verbs of threatening: a claim when what is threatened follows ("mengancam akan menarik diri").
+THREAT_VERBS = frozenset({"mengancam"})
+_THREATENED = re.compile(r"\s*(?:akan|bakal|untuk)\b", re.IGNORECASE)
+_ALL_VERBS = SAYING_VERBS | INTRODUCED_VERBS | REQUEST_VERBS | THREAT_VERBS
 _VERB = re.compile(r"\b(?P<v>" + "|".join(sorted(_ALL_VERBS, key=len, reverse=True)) + r")\b")
 _TRAILING_ADVERB = re.compile(
     r"(?:^|\s)(?:juga|pun|pula|telah|sudah|kemudian|lalu|sebelumnya|sendiri|pernah|akan|masih|bahkan|hanya|"
@@ -100,6 +103,14 @@ _TRAILING_ADVERB = re.compile(
 # A description of a person already named that points back at them: "pria yang akrab disapa Pak Yo itu".
 _POINTING_PERSON = re.compile(
     r"(?:pria|wanita|perempuan|lelaki|laki-laki|sosok|pemuda|pemudi|bapak|ibu)\b.{0,60}\s(?:itu|tersebut)", re.I
+)
+# The comma (and "demikian") before a source named at the end of what it said.
+_CLOSING_SOURCE = re.compile(r",\s*(?:demikian\s+|seperti\s+)?$", re.IGNORECASE)
+# A second verb of saying after an attribution: "..., katanya, menambahkan ...".
+_FOLLOW_ON = re.compile(
+    r"\s*,\s*(?:(?:dan|serta)\s+)?(?P<v>menambahkan|menegaskan|menjelaskan|melanjutkan|menyebutkan|mengatakan)\b\s*"
+    r"(?:bahwa\b)?",
+    re.IGNORECASE,
 )
 _RECOGNISED_AS = re.compile(r"(?:[^\s,.;:]+\s+){1,5}sebagai\b")
 _RELATIVE_END = re.compile(r"\s+yang\s*$")
@@ -141,13 +152,15 @@ _SOURCE_NOUNS = (
     "siaran|pers|resmi|terbaru|tertulis|publikasi|perhitungan|pantauan|temuan|studi"
 )
 _SOURCE_RUN = re.compile(rf"(?:\s+(?:{_SOURCE_NOUNS}))+\s+")
+# A source as the subject of a verb, before the name of its maker: "Data dari Transfermarkt".
+_SOURCE_SUBJECT = re.compile(rf"(?i:{_SOURCE_NOUNS})(?:\s+(?i:{_SOURCE_NOUNS}))*\s+(?:(?:dari|milik)\s+)?$")
 # Nouns that look like verbs of "me-" and "ber-".
 _NOT_VERBS = frozenset("media menteri menit meter merek meja metode mesin menara berita beras berat bensin".split())
 # A connective or an adverbial that opens a clause before its subject: "Namun", "Sementara itu",
 # "Di sisi lain", "Lebih lanjut".
 _OPENERS = (
     r"namun|tetapi|tapi|dan|sementara(?:\s+itu)?|sedangkan|selain\s+itu|di\s+sisi\s+lain|di\s+lain\s+pihak|"
-    r"lebih\s+lanjut|selanjutnya|kemudian|adapun|bahkan|sebelumnya|secara\s+terpisah|"
+    r"lebih\s+lanjut|selanjutnya|kemudian|adapun|bahkan|sebelumnya|secara\s+terpisah|demikian|"
     r"(?:dalam|pada)\s+(?:kesempatan|momen|acara|pertemuan)\s+(?:itu|tersebut|yang\s+sama)"
 )
 _LEADING_CONNECTIVE = re.compile(rf"(?:(?:{_OPENERS})\b\s*,?\s*)+", re.IGNORECASE)
@@ -286,11 +299,38 @@ def _speaker_before(text: str, index: MentionIndex, sentence: Span, verb_start: 
             return (candidate.start, candidate.end), candidate, NAME
         else:
             mention = index.with_role_after_ending(inner)  # "Yang Moo Jin, Presiden ..., berpendapat"
+    if mention is None and aside is not None:
+        spelled = _named_before_aside(text, index, sentence, aside)
+        if spelled is not None:
+            return spelled
     if mention is None:
         return _title_before(text, sentence, end)
     if not _at_clause_start(text, sentence[0], _subject_start(mention)):
+        source = _SOURCE_SUBJECT.search(text, sentence[0], mention.start)
+        if source is not None and _at_clause_start(text, sentence[0], source.start()):
+            return (mention.start, mention.end), mention, NAME  # "Data dari Transfermarkt mengungkapkan"
         return None
     return (mention.start, mention.end), mention, NAME
+
+
+def _named_before_aside(text: str, index: MentionIndex, sentence: Span, aside: re.Match[str]) -> _Found | None:
+    """A name the NER missed, written out before its acronym: "Forum Masyarakat Peduli Parlemen
+    (Formappi) menilai" (the acronym is a mention; the words before it, all capitalised, name it)."""
+    inside = index.between(aside.start(), aside.end())
+    if not inside or inside[0].label not in ("ORG", "PERSON"):
+        return None
+    words = list(re.finditer(r"\S+", text[sentence[0] : aside.start()]))
+    run = 0
+    for w in reversed(words):
+        if not (w.group()[:1].isupper() or w.group() in ("dan", "&")) or not w.group().rstrip(".").isalnum():
+            break
+        run += 1
+    if run < 2:
+        return None
+    start = sentence[0] + words[-run].start()
+    if not _at_clause_start(text, sentence[0], start) or index.between(start, aside.start()):
+        return None
+    return (start, sentence[0] + words[-1].end()), None, NAME
 
 
 def _office_comma_before(text: str, sentence: Span, m: Mention) -> bool:
@@ -371,6 +411,8 @@ def _verb_claims(text: str, index: MentionIndex, sentence: Span) -> list[_Draft]
         introduced = any(intro.groupdict().get(g) for g in ("mark", "bahwa", "agar", "quote"))
         if verb in INTRODUCED_VERBS and not introduced:
             continue
+        if verb in THREAT_VERBS and not (intro.group("bahwa") or _THREATENED.match(text, intro.end(), sentence[1])):
+            continue
         if verb == "mengakui" and not introduced and _RECOGNISED_AS.match(text, intro.end(), sentence[1]):
             continue  # "mengakui Yerusalem sebagai ibu kota": recognises, does not say
         if verb in REQUEST_VERBS and not introduced and not _requests_a_clause(text, intro.end(), sentence[1]):
@@ -387,8 +429,12 @@ def _verb_claims(text: str, index: MentionIndex, sentence: Span) -> list[_Draft]
             evidence_start = None
             if content is None and content_start >= sentence[1] - 1:
                 quoted = _quote_before(text, sentence, speaker_span[0])  # "“...,” Budi menambahkan."
-                content = _content(text, *quoted) if quoted else None
                 evidence_start = quoted[0] - 1 if quoted else None
+                closing = _CLOSING_SOURCE.search(text, sentence[0], speaker_span[0]) if quoted is None else None
+                if closing is not None:  # "..., demikian Reuters melaporkan."
+                    quoted = (sentence[0], closing.start())
+                    evidence_start = sentence[0]
+                content = _content(text, *quoted) if quoted else None
             if content is None:
                 break
             first = not drafts or drafts[-1].speaker_span != speaker_span
@@ -496,6 +542,11 @@ def _attributed_claims(text: str, index: MentionIndex, sentence: Span) -> list[_
         draft = _attributed(text, index, sentence, m, (m.start("content"), m.end("content")))
         if draft:
             drafts.append(draft)
+            more = _FOLLOW_ON.match(text, draft.speaker_span[1], sentence[1])
+            content = _content(text, more.end(), sentence[1]) if more else None
+            if more and content:  # "“...,” katanya, menambahkan selain Batam, ..."
+                found = (draft.speaker_span, draft.mention, draft.kind)
+                drafts.append(_draft(text, found, more.group("v").lower(), more.span("v"), content))
     if not drafts and not re.search(r"[\"“]", text[sentence[0] : sentence[1]]):
         for m in _UNQUOTED.finditer(text, sentence[0], sentence[1]):
             draft = _attributed(text, index, sentence, m, (sentence[0], m.start()))
