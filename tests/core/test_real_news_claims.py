@@ -363,3 +363,21 @@ def test_a_name_written_out_before_its_acronym_and_a_source_of_a_body_as_subject
     )
     assert claim_with(facts, "penyerapan anggaran").speaker == "Lembaga Kajian Anggaran Publik"
     assert claim_with(facts, "1,2 miliar pound").speaker == "Transfermarkt"
+
+
+def test_a_one_verb_claim_and_a_dot_against_the_next_sentence() -> None:
+    facts = read(
+        "Dalam rapat itu, Wakil Ketua DPR ⟦Agus Hermanto|PERSON⟧ menyatakan mendukung. "
+        "Harga cabai naik karena pasokan seret dan harga .Inflasi pangan sepanjang tahun ini, menurut "
+        "⟦Agus Hermanto|PERSON⟧, telah mencapai tujuh persen."
+    )
+    assert claim_with(facts, "mendukung").content == "mendukung"
+    assert claim_with(facts, "Inflasi pangan").speaker == "Agus Hermanto"
+
+
+def test_a_name_before_an_acronym_opens_with_a_capital() -> None:
+    facts = read(
+        "Peta guncangan Badan Meteorologi, Klimatologi, dan Geofisika (⟦BMKG|ORG⟧) menggambarkan, "
+        "guncangan terasa sampai ke pesisir."
+    )
+    assert [c.speaker for c in facts.claims if "pesisir" in c.content] in ([], ["BMKG"])

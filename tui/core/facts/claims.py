@@ -177,8 +177,6 @@ _ADVERBIAL = re.compile(
     r"sejak|setelah|sebelum|meski|meskipun|kendati|jika|apabila|bila|untuk)\b",
     re.IGNORECASE,
 )
-# A verb form in a clause: "dirasakan", "terjadi", "mencapai", "berada".
-_CLAUSE_VERB = re.compile(r"\b(?:me(?:m|n|ng|ny)?|ber|ter|di)[a-z]{3,}\b|\b(?:adalah|merupakan|ada)\b", re.I)
 
 
 NAME, PRONOUN, TITLE = "", "pronoun", "title"
@@ -325,6 +323,8 @@ def _named_before_aside(text: str, index: MentionIndex, sentence: Span, aside: r
         if not (w.group()[:1].isupper() or w.group() in ("dan", "&")) or not w.group().rstrip(".").isalnum():
             break
         run += 1
+    while run and not words[-run].group()[:1].isupper():
+        run -= 1  # "dan Geofisika" is no name
     if run < 2:
         return None
     start = sentence[0] + words[-run].start()
@@ -387,6 +387,12 @@ def _content(text: str, start: int, end: int) -> Span | None:
     return start, end
 
 
+def _one_word_content(text: str, start: int, end: int) -> Span | None:
+    """What was said when it is one verb that ends the sentence: "menyatakan mendukung."."""
+    found = re.fullmatch(r"\s*(?P<w>(?:me|ber|di|ter)[a-z]{4,})\s*[.!]?\s*", text[start:end])
+    return (start + found.start("w"), start + found.end("w")) if found else None
+
+
 def _quote_before(text: str, sentence: Span, pos: int) -> Span | None:
     """The quotation that ends right before ``pos`` ("\u201c...,\u201d Budi menambahkan")."""
     m = re.search(r"[\"”]\s*,?\s*$", text[sentence[0] : pos])
@@ -435,6 +441,8 @@ def _verb_claims(text: str, index: MentionIndex, sentence: Span) -> list[_Draft]
                     quoted = (sentence[0], closing.start())
                     evidence_start = sentence[0]
                 content = _content(text, *quoted) if quoted else None
+            if content is None and verb_at == m.start():
+                content = _one_word_content(text, content_start, content_end)  # "Fadli Zon menyatakan mendukung."
             if content is None:
                 break
             first = not drafts or drafts[-1].speaker_span != speaker_span
@@ -629,7 +637,6 @@ def _interjected(text: str, sentence: Span, draft: _Draft) -> None:
     before_text, after_text = text[before[0] : before[1]], text[content[0] : content[1]]
     if (
         len(after_text.split()) > len(before_text.split())
-        or (_CLAUSE_VERB.search(after_text) and not _CLAUSE_VERB.search(before_text))
         or _ADVERBIAL.match(before_text)  # "Ditinjau dari kedalamannya, menurut Daryono, tampak bahwa ..."
     ):  # "Sementara itu di Padang Panjang, kata Daryono, guncangan dirasakan ..."
         draft.content_span = content
