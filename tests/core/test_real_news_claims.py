@@ -381,3 +381,28 @@ def test_a_name_before_an_acronym_opens_with_a_capital() -> None:
         "guncangan terasa sampai ke pesisir."
     )
     assert [c.speaker for c in facts.claims if "pesisir" in c.content] in ([], ["BMKG"])
+
+
+def test_ia_or_dia_is_a_person_never_a_body_that_spoke_last() -> None:
+    facts = read(
+        "Ketua panitia ⟦Irwan Saleh|PERSON⟧ mengatakan acara dimulai pukul delapan pagi. "
+        "Hasil audit ⟦BPK|ORG⟧ yang menyebutkan kerugian negara mencapai Rp 2 miliar menjadi dasarnya. "
+        "Dia meminta semua pihak menunggu hasil pemeriksaan lanjutan."
+    )
+    assert claim_with(facts, "kerugian negara").speaker == "BPK"
+    assert claim_with(facts, "hasil pemeriksaan").speaker == "Irwan Saleh"
+
+
+def test_what_follows_an_attribution_is_no_content_when_it_describes_the_speaker_or_the_moment() -> None:
+    facts = read(
+        "Tidak ada korban jiwa dalam kejadian ini, kata ⟦Suhardi|PERSON⟧ jelang rapat dengan Komisi VII di gedung DPR. "
+        "Kami belum bisa memastikan jumlahnya, kata ⟦Meles|PERSON⟧ seperti dikutip harian setempat. "
+        "Alasan kedua, kata ⟦Basarah|PERSON⟧, calon presiden dan wakil presiden dari partai diserahkan sepenuhnya "
+        "kepada ketua umum partai dalam rapat kerja nasional."
+    )
+    assert [c.content for c in facts.claims] == [
+        "Tidak ada korban jiwa dalam kejadian ini",
+        "Kami belum bisa memastikan jumlahnya",
+        "calon presiden dan wakil presiden dari partai diserahkan sepenuhnya kepada ketua umum partai dalam rapat "
+        "kerja nasional",
+    ]

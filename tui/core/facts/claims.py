@@ -168,7 +168,7 @@ _TRAILING_OPENER = re.compile(rf"(?:^|[\s,;:\"“”])(?:{_OPENERS})\s*,?$", re.
 # Words that open where, when or how something was said, after the speaker.
 _CIRCUMSTANCE = re.compile(
     r"(?:di|pada|dalam|kepada|saat|ketika|usai|seusai|sesudah|setelah|sebelum|melalui|lewat|dari|kemarin|"
-    r"sambil|seraya|dengan)\b",
+    r"sambil|seraya|dengan|jelang|menjelang|yang|seperti|sebagaimana|selepas|sesaat)\b",
     re.IGNORECASE,
 )
 # Words that open an adverbial phrase before a sentence's main clause.
@@ -630,11 +630,14 @@ def _interjected(text: str, sentence: Span, draft: _Draft) -> None:
     after = re.match(r"\s*,\s*|\s+(?=[a-z])", text[end : sentence[1]])  # "kata Agun pihaknya masih ..."
     if after is None:
         return
-    content = _content(text, end + after.end(), sentence[1])
     before = draft.content_span
+    before_text = text[before[0] : before[1]]
+    if "," not in after.group() and not (_ADVERBIAL.match(before_text) or len(before_text.split()) <= 3):
+        return  # "..., kata Budi jelang rapat": with no comma, only a connective before gives way
+    content = _content(text, end + after.end(), sentence[1])
     if content is None or _CIRCUMSTANCE.match(text, content[0]):
         return  # "..., kata Budi di Jakarta, Senin": where and when, not what
-    before_text, after_text = text[before[0] : before[1]], text[content[0] : content[1]]
+    after_text = text[content[0] : content[1]]
     if (
         len(after_text.split()) > len(before_text.split())
         or _ADVERBIAL.match(before_text)  # "Ditinjau dari kedalamannya, menurut Daryono, tampak bahwa ..."
@@ -695,7 +698,8 @@ class _Resolver:
             if draft.speaker.casefold() == "mereka":
                 mention = self.last_named or self.index.last_before(draft.start, "PERSON")
             else:
-                mention = self._antecedent(at, draft.speaker_span[0])
+                personal = draft.speaker.casefold() in ("ia", "dia", "beliau")
+                mention = self._antecedent(at, draft.speaker_span[0], personal)
         elif draft.kind == TITLE:
             mention = self._holder(draft.speaker, draft.speaker_span[0])
         elif mention is None and _POINTING_PERSON.fullmatch(draft.speaker):
@@ -723,15 +727,19 @@ class _Resolver:
         }
         return next(iter(found.values())) if len(found) == 1 else None
 
-    def _antecedent(self, at: int, pos: int) -> Mention | None:
-        if self.last is not None and self.last[0] >= at - 1 and self.last[1] is not None:
-            return self.last[1]
+    def _antecedent(self, at: int, pos: int, personal: bool = False) -> Mention | None:
+        """Who a pronoun stands for; ``personal`` ("ia", "dia", "beliau") is a person, never a body
+        or a place, while "-nya" may stand for a body that spoke last ("Menurutnya")."""
+        last = self.last[1] if self.last is not None and self.last[0] >= at - 1 else None
+        if last is not None and (not personal or last.label == "PERSON"):
+            return last
         for i in (at, at - 1):
             if i >= 0:
                 subject = self._subject(self.sentences.spans[i], pos)
                 if subject is not None:
                     return subject
-        return self.last_person or self.last_named or self.index.last_before(pos, "PERSON")
+        named = None if personal else self.last_named
+        return self.last_person or named or self.index.last_before(pos, "PERSON")
 
     def _subject(self, sentence: Span, before: int) -> Mention | None:
         """The first person opening a clause of ``sentence`` outside its quotations, before ``before``."""

@@ -666,7 +666,11 @@ def _role_in(text: str, start: int, end: int, titles: frozenset[str], any_words:
     words = [w.group() for w in found]
     for i in range(len(words)):
         size = _title_at(words, i, titles)
-        if size and len(words) - i <= 14 and (any_words or all(_role_word(w) for w in words[i + size :])):
+        if (
+            size
+            and len(words) - i <= (12 if any_words else 14)
+            and (any_words or all(_role_word(w) for w in words[i + size :]))
+        ):
             return found[i].start(), found[-1].end()
     return None
 
