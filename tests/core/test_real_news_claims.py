@@ -406,3 +406,12 @@ def test_what_follows_an_attribution_is_no_content_when_it_describes_the_speaker
         "calon presiden dan wakil presiden dari partai diserahkan sepenuhnya kepada ketua umum partai dalam rapat "
         "kerja nasional",
     ]
+
+
+def test_a_name_particle_is_no_cut_and_a_name_one_letter_longer_is_no_nickname() -> None:
+    facts = read(
+        "Sejarawan membahas ⟦Minamoto no Yoritomo|PERSON⟧ dan ⟦Ludwig van Beethoven|PERSON⟧. "
+        "Penyanyi ⟦Mariah Carey|PERSON⟧ tampil bersama ⟦Maria|PERSON⟧ di panggung yang sama."
+    )
+    names = {e.text for e in facts.entities}
+    assert {"Minamoto no Yoritomo", "Ludwig van Beethoven", "Mariah Carey", "Maria"} <= names

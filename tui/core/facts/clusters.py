@@ -109,7 +109,9 @@ PLACE_WORDS = frozenset(
     bandara pelabuhan prefektur utara selatan barat timur tengah tenggara daya pusat raya""".split()
 )
 # Lower-case words that may sit inside a person's name ("Muhammad bin Salman", "Vincent van Gogh").
-NAME_PARTICLES = frozenset("bin binti van von der den de da di dos del la le al el ibn y".split())
+NAME_PARTICLES = frozenset(
+    "bin binti bint ibnu ibn ben van von der den ter de da di do dos das del la le al el y no".split()
+)
 # Balinese birth-order names after "I" (men) or "Ni" (women), which an NER may leave outside the
 # name: "I Made Leo Wiratma", "Ni Luh Putu Ayu".
 BALINESE_NAMES = frozenset("wayan putu gede made kadek nengah nyoman komang ketut luh gusti ayu".split())
@@ -306,7 +308,7 @@ def _name_cut(tokens: list[re.Match[str]], person: bool, places: set[tuple[str, 
                 word in ORG_WORDS
                 or word in PLACE_WORDS
                 or word in PERSON_TITLES
-                or (not surface[:1].isupper() and word not in NAME_PARTICLES)
+                or (not surface[:1].isupper() and word not in NAME_PARTICLES and len(word) > 2)
             ):
                 return i + 1, known
     return cut, known
@@ -576,12 +578,16 @@ def _join_nicknames(
     union: _Union,
 ) -> None:
     """ "Sandi" is "Sandiaga Salahuddin Uno": a one-word name of four letters or more that starts the
-    first name of one person only (and is no part of a name itself)."""
+    first name of one person only, two letters or more short of it (and is no part of a name itself)."""
     people = [key for key in forms if form_label[key] == "PERSON"]
     for key in people:
         if len(key) != 1 or key in parts or len(key[0]) < 4 or not key[0].isalpha():
             continue
-        longer = {union.find(forms[long][0]) for long in people if long[0] != key[0] and long[0].startswith(key[0])}
+        longer = {
+            union.find(forms[long][0])
+            for long in people
+            if len(long[0]) >= len(key[0]) + 2 and long[0].startswith(key[0])  # "Maria" is not "Mariah"
+        }
         if len(longer) == 1:
             union.join(forms[key][0], longer.pop())
 
