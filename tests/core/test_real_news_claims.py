@@ -415,3 +415,14 @@ def test_a_name_particle_is_no_cut_and_a_name_one_letter_longer_is_no_nickname()
     )
     names = {e.text for e in facts.entities}
     assert {"Minamoto no Yoritomo", "Ludwig van Beethoven", "Mariah Carey", "Maria"} <= names
+
+
+def test_a_title_word_inside_a_name_and_a_company_after_a_known_body_stay_as_they_are() -> None:
+    facts = read(
+        "Menteri Agama ⟦Lukman Hakim Saefuddin|PERSON⟧ dan Menpora ⟦Imam Nahrawi|PERSON⟧ hadir. "
+        "⟦Toyota|ORG⟧ melaporkan kenaikan penjualan. Presiden Direktur ⟦Toyota Astra Motor|ORG⟧ hadir pula. "
+        "Wisatawan ⟦Korea|PERSON⟧ datang atas undangan ⟦Korea Tourism Organization|ORG⟧."
+    )
+    labels = {e.text: e.label for e in facts.entities}
+    assert labels["Lukman Hakim Saefuddin"] == "PERSON" and labels["Imam Nahrawi"] == "PERSON"
+    assert labels["Toyota Astra Motor"] == "ORG" and labels["Korea Tourism Organization"] == "ORG"

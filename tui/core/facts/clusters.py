@@ -101,12 +101,17 @@ ORG_WORDS = ORG_HEADS | frozenset(
     polresta polrestabes polsek brimob densus bareskrim satgas pemprov pemkab pemkot pemda dprd kodam
     korem kodim koramil kejati kejari bpbd kpud kanwil sekuritas tbk persero securities capital
     university institute college inc corp corporation ltd group company foundation agency council
-    airlines airways times post news fc club party association""".split()
+    airlines airways times post news fc club party association organization organisation international
+    authority bureau board commission committee federation union society ministry department office service
+    services network television tv radio press motor motors industries holdings fund trust partners ventures
+    studio studios records entertainment media""".split()
 )
 PLACE_WORDS = frozenset(
     """provinsi kabupaten kota kecamatan desa kelurahan dusun kampung pulau kepulauan gunung pegunungan
     sungai danau selat laut teluk tanjung semenanjung lembah samudra samudera benua jalan jl jln
-    bandara pelabuhan prefektur utara selatan barat timur tengah tenggara daya pusat raya""".split()
+    bandara pelabuhan prefektur utara selatan barat timur tengah tenggara daya pusat raya tugu monumen
+    gedung masjid gereja pura vihara klenteng candi stadion museum istana makam taman pasar hotel terminal
+    stasiun jembatan menara lapangan kompleks wisma graha plaza mal mall bundaran""".split()
 )
 # Lower-case words that may sit inside a person's name ("Muhammad bin Salman", "Vincent van Gogh").
 NAME_PARTICLES = frozenset(
@@ -271,7 +276,10 @@ def _find_people(text: str, mentions: list[Mention]) -> None:
             by_part = any(
                 (part,) in people and part not in marked and len(part) > 2 for part in {rest[0], rest[-1]}
             ) or any(_inside(rest, long) or long[: len(rest)] == rest for long in long_people)
-            titled = _titled(text, m.start) and (known or _ACRONYM_BEFORE.search(text, max(0, m.start - 20), m.start))
+            hyphened = "-" in text[tokens[cut].start() : m.end]  # "Paris Saint-Germain" is a club
+            titled = _titled(text, m.start) and (
+                (known and not hyphened) or _ACRONYM_BEFORE.search(text, max(0, m.start - 20), m.start)
+            )
             if not by_part and not titled:
                 continue
         m.label = "PERSON"
@@ -307,7 +315,6 @@ def _name_cut(tokens: list[re.Match[str]], person: bool, places: set[tuple[str, 
             if (
                 word in ORG_WORDS
                 or word in PLACE_WORDS
-                or word in PERSON_TITLES
                 or (not surface[:1].isupper() and word not in NAME_PARTICLES and len(word) > 2)
             ):
                 return i + 1, known
