@@ -426,3 +426,11 @@ def test_a_title_word_inside_a_name_and_a_company_after_a_known_body_stay_as_the
     labels = {e.text: e.label for e in facts.entities}
     assert labels["Lukman Hakim Saefuddin"] == "PERSON" and labels["Imam Nahrawi"] == "PERSON"
     assert labels["Toyota Astra Motor"] == "ORG" and labels["Korea Tourism Organization"] == "ORG"
+
+
+def test_the_subject_accompanied_by_someone_is_the_speaker() -> None:
+    facts = read(
+        '"Pelaku kami tangkap di rumahnya," kata Kapolres Kampar AKBP ⟦Ronald Sumaja|PERSON⟧. '
+        "Kapolres didampingi Kasat Reskrim AKP ⟦Bima Hutapea|PERSON⟧ menjelaskan, pelaku sudah lama diintai petugas."
+    )
+    assert claim_with(facts, "lama diintai").speaker == "Ronald Sumaja"

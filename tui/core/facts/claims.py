@@ -112,6 +112,8 @@ _FOLLOW_ON = re.compile(
     r"(?:bahwa\b)?",
     re.IGNORECASE,
 )
+# Who comes with the subject, between it and its verb: "Kapolres didampingi Kasat Reskrim AKP Budi".
+_ACCOMPANIED = re.compile(r"\s+(?i:di\s*dampingi|bersama(?:\s+dengan)?|beserta)\s+(?:[A-Z][\w.]*\s+){0,4}$")
 _RECOGNISED_AS = re.compile(r"(?:[^\s,.;:]+\s+){1,5}sebagai\b")
 _RELATIVE_END = re.compile(r"\s+yang\s*$")
 _PRONOUN_END = re.compile(r"(?:^|(?<=[\s,(\"“]))(?P<p>ia|dia|beliau|mereka|dirinya)\s*$", re.IGNORECASE)
@@ -304,6 +306,12 @@ def _speaker_before(text: str, index: MentionIndex, sentence: Span, verb_start: 
     if mention is None:
         return _title_before(text, sentence, end)
     if not _at_clause_start(text, sentence[0], _subject_start(mention)):
+        accompanied = _ACCOMPANIED.search(text, sentence[0], _subject_start(mention))
+        if accompanied is not None:  # "Kapolres didampingi Kasat Reskrim AKP Harmianto menjelaskan"
+            head = index.ending_at(accompanied.start())
+            if head is not None and _at_clause_start(text, sentence[0], _subject_start(head)):
+                return (head.start, head.end), head, NAME
+            return _title_before(text, sentence, accompanied.start())
         source = _SOURCE_SUBJECT.search(text, sentence[0], mention.start)
         if source is not None and _at_clause_start(text, sentence[0], source.start()):
             return (mention.start, mention.end), mention, NAME  # "Data dari Transfermarkt mengungkapkan"
