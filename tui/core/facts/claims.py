@@ -89,7 +89,10 @@ CONNECTORS = frozenset(
     adapun pun itu selain""".split()
 )
 
-_ALL_VERBS = SAYING_VERBS | INTRODUCED_VERBS | REQUEST_VERBS
+# Verbs of threatening: a claim when what is threatened follows ("mengancam akan menarik diri").
+THREAT_VERBS = frozenset({"mengancam"})
+_THREATENED = re.compile(r"\s*(?:akan|bakal|untuk)\b", re.IGNORECASE)
+_ALL_VERBS = SAYING_VERBS | INTRODUCED_VERBS | REQUEST_VERBS | THREAT_VERBS
 _VERB = re.compile(r"\b(?P<v>" + "|".join(sorted(_ALL_VERBS, key=len, reverse=True)) + r")\b")
 _TRAILING_ADVERB = re.compile(
     r"(?:^|\s)(?:juga|pun|pula|telah|sudah|kemudian|lalu|sebelumnya|sendiri|pernah|akan|masih|bahkan|hanya|"
@@ -97,6 +100,22 @@ _TRAILING_ADVERB = re.compile(
     r"lewat\s+[\w-]+nya)\s*$",
     re.IGNORECASE,
 )
+# A description of a person already named that points back at them: "pria yang akrab disapa Pak Yo itu".
+_POINTING_PERSON = re.compile(
+    r"(?:pria|wanita|perempuan|lelaki|laki-laki|sosok|pemuda|pemudi|bapak|ibu)\b.{0,60}\s(?:itu|tersebut)", re.I
+)
+# The comma (and "demikian") before a source named at the end of what it said.
+_CLOSING_SOURCE = re.compile(r",\s*(?:demikian\s+|seperti\s+)?$", re.IGNORECASE)
+# A second verb of saying after an attribution: "..., katanya, menambahkan ...".
+_FOLLOW_ON = re.compile(
+    r"\s*,\s*(?:(?:dan|serta)\s+)?(?P<v>menambahkan|menegaskan|menjelaskan|melanjutkan|menyebutkan|mengatakan)\b\s*"
+    r"(?:bahwa\b)?",
+    re.IGNORECASE,
+)
+# Who comes with the subject, between it and its verb: "Kapolres didampingi Kasat Reskrim AKP Budi".
+_ACCOMPANIED = re.compile(r"\s+(?i:di\s*dampingi|bersama(?:\s+dengan)?|beserta)\s+(?:[A-Z][\w.]*\s+){0,4}$")
+_RECOGNISED_AS = re.compile(r"(?:[^\s,.;:]+\s+){1,5}sebagai\b")
+_RELATIVE_END = re.compile(r"\s+yang\s*$")
 _PRONOUN_END = re.compile(r"(?:^|(?<=[\s,(\"“]))(?P<p>ia|dia|beliau|mereka|dirinya)\s*$", re.IGNORECASE)
 _INTRO = re.compile(
     r"\s*(?P<mark>[,:])?\s*(?:(?P<bahwa>bahwa\b)|(?=(?P<agar>agar|supaya)\b))?\s*(?P<quote>[\"“])?\s*", re.IGNORECASE
@@ -129,6 +148,37 @@ _NP_STOP = re.compile(
     r"^(?:dalam|pada|di|ke|dari|untuk|menurut|selain|sejak|meski|jika|karena|namun|tetapi|dan)$", re.I
 )
 _VERB_LIKE = re.compile(r"^(?:me(?:m|n|ng|ny)?|ber)[a-z]{3,}$")
+# Documents a body or a person issues: "menurut rilis laporan BPS", "menurut data Kemenkes".
+_SOURCE_NOUNS = (
+    "rilis|laporan|data|catatan|survei|hasil|riset|penelitian|kajian|analisis|keterangan|pernyataan|situs|"
+    "siaran|pers|resmi|terbaru|tertulis|publikasi|perhitungan|pantauan|temuan|studi"
+)
+_SOURCE_RUN = re.compile(rf"(?:\s+(?:{_SOURCE_NOUNS}))+\s+")
+# A source as the subject of a verb, before the name of its maker: "Data dari Transfermarkt".
+_SOURCE_SUBJECT = re.compile(rf"(?i:{_SOURCE_NOUNS})(?:\s+(?i:{_SOURCE_NOUNS}))*\s+(?:(?:dari|milik)\s+)?$")
+# Nouns that look like verbs of "me-" and "ber-".
+_NOT_VERBS = frozenset("media menteri menit meter merek meja metode mesin menara berita beras berat bensin".split())
+# A connective or an adverbial that opens a clause before its subject: "Namun", "Sementara itu",
+# "Di sisi lain", "Lebih lanjut".
+_OPENERS = (
+    r"namun|tetapi|tapi|dan|sementara(?:\s+itu)?|sedangkan|selain\s+itu|di\s+sisi\s+lain|di\s+lain\s+pihak|"
+    r"lebih\s+lanjut|selanjutnya|kemudian|adapun|bahkan|sebelumnya|secara\s+terpisah|demikian|"
+    r"(?:dalam|pada)\s+(?:kesempatan|momen|acara|pertemuan)\s+(?:itu|tersebut|yang\s+sama)"
+)
+_LEADING_CONNECTIVE = re.compile(rf"(?:(?:{_OPENERS})\b\s*,?\s*)+", re.IGNORECASE)
+_TRAILING_OPENER = re.compile(rf"(?:^|[\s,;:\"“”])(?:{_OPENERS})\s*,?$", re.IGNORECASE)
+# Words that open where, when or how something was said, after the speaker.
+_CIRCUMSTANCE = re.compile(
+    r"(?:di|pada|dalam|kepada|saat|ketika|usai|seusai|sesudah|setelah|sebelum|melalui|lewat|dari|kemarin|"
+    r"sambil|seraya|dengan|jelang|menjelang|yang|seperti|sebagaimana|selepas|sesaat)\b",
+    re.IGNORECASE,
+)
+# Words that open an adverbial phrase before a sentence's main clause.
+_ADVERBIAL = re.compile(
+    r"(?:ditinjau|dilihat|berdasarkan|mengacu|merujuk|terkait|soal|mengenai|menyinggung|sementara|selain|"
+    r"sejak|setelah|sebelum|meski|meskipun|kendati|jika|apabila|bila|untuk)\b",
+    re.IGNORECASE,
+)
 
 
 NAME, PRONOUN, TITLE = "", "pronoun", "title"
@@ -166,7 +216,7 @@ def _at_clause_start(text: str, sentence_start: int, pos: int) -> bool:
     if not before or before[-1] in ",;:(\"“”'—–-":
         return True
     last = before.rsplit(None, 1)[-1].casefold()
-    return last in CONNECTORS
+    return last in CONNECTORS or _TRAILING_OPENER.search(before) is not None
 
 
 def _subject_start(m: Mention) -> int:
@@ -221,6 +271,12 @@ def _speaker_before(text: str, index: MentionIndex, sentence: Span, verb_start: 
     office = _OFFICE_AFTER.search(text, max(sentence[0], end - 120), end)
     if office is not None and index.ending_at(office.start()) is not None:
         end = office.start()  # "Budi selaku Ketua Panitia mengatakan"
+    relative = _RELATIVE_END.search(text, max(sentence[0], end - 8), end)
+    if relative is not None:  # "aspirasi Forum Umat Islam yang meminta ...", "keputusan Trump yang menyatakan"
+        named = index.ending_at(relative.start())
+        if named is not None and named.label in ("PERSON", "ORG"):
+            return (named.start, named.end), named, NAME
+        return None
     pronoun = _PRONOUN_END.search(text, max(sentence[0], end - 12), end)
     if pronoun and _at_clause_start(text, sentence[0], pronoun.start("p")):
         return pronoun.span("p"), None, PRONOUN
@@ -235,13 +291,54 @@ def _speaker_before(text: str, index: MentionIndex, sentence: Span, verb_start: 
             mention = candidate
         elif candidate is not None and candidate.label == "PERSON" and _office_comma_before(text, sentence, candidate):
             return (candidate.start, candidate.end), candidate, NAME  # "Kapolres, AKBP Andi Rahmat, mengatakan"
+        elif (
+            candidate is not None
+            and candidate.label == "PERSON"
+            and _at_clause_start(text, sentence[0], _subject_start(candidate))
+        ):  # "Ketua Umum Gaikindo Yohanes Nangoi, mengatakan", "informan PBB, Michael Lynk, menuding"
+            return (candidate.start, candidate.end), candidate, NAME
         else:
             mention = index.with_role_after_ending(inner)  # "Yang Moo Jin, Presiden ..., berpendapat"
+    if mention is None and aside is not None:
+        spelled = _named_before_aside(text, index, sentence, aside)
+        if spelled is not None:
+            return spelled
     if mention is None:
         return _title_before(text, sentence, end)
     if not _at_clause_start(text, sentence[0], _subject_start(mention)):
+        accompanied = _ACCOMPANIED.search(text, sentence[0], _subject_start(mention))
+        if accompanied is not None:  # "Kapolres didampingi Kasat Reskrim AKP Harmianto menjelaskan"
+            head = index.ending_at(accompanied.start())
+            if head is not None and _at_clause_start(text, sentence[0], _subject_start(head)):
+                return (head.start, head.end), head, NAME
+            return _title_before(text, sentence, accompanied.start())
+        source = _SOURCE_SUBJECT.search(text, sentence[0], mention.start)
+        if source is not None and _at_clause_start(text, sentence[0], source.start()):
+            return (mention.start, mention.end), mention, NAME  # "Data dari Transfermarkt mengungkapkan"
         return None
     return (mention.start, mention.end), mention, NAME
+
+
+def _named_before_aside(text: str, index: MentionIndex, sentence: Span, aside: re.Match[str]) -> _Found | None:
+    """A name the NER missed, written out before its acronym: "Forum Masyarakat Peduli Parlemen
+    (Formappi) menilai" (the acronym is a mention; the words before it, all capitalised, name it)."""
+    inside = index.between(aside.start(), aside.end())
+    if not inside or inside[0].label not in ("ORG", "PERSON"):
+        return None
+    words = list(re.finditer(r"\S+", text[sentence[0] : aside.start()]))
+    run = 0
+    for w in reversed(words):
+        if not (w.group()[:1].isupper() or w.group() in ("dan", "&")) or not w.group().rstrip(".").isalnum():
+            break
+        run += 1
+    while run and not words[-run].group()[:1].isupper():
+        run -= 1  # "dan Geofisika" is no name
+    if run < 2:
+        return None
+    start = sentence[0] + words[-run].start()
+    if not _at_clause_start(text, sentence[0], start) or index.between(start, aside.start()):
+        return None
+    return (start, sentence[0] + words[-1].end()), None, NAME
 
 
 def _office_comma_before(text: str, sentence: Span, m: Mention) -> bool:
@@ -274,11 +371,15 @@ def _noun_phrase_before(text: str, sentence: Span, verb_start: int) -> Span | No
     start = sentence[0] if clause < 0 else clause + 1
     while start < end and text[start].isspace():
         start += 1
+    opener = _LEADING_CONNECTIVE.match(text, start, end)  # "Namun media Korea Utara", "dan seorang komentator"
+    if opener is not None and opener.end() < end:
+        start = opener.end()
     words = text[start:end].split()
     if not 1 <= len(words) <= 10 or _NP_STOP.match(words[0]) or not _at_clause_start(text, sentence[0], start):
         return None
     for i, word in enumerate(words):
-        if _VERB_LIKE.match(word.casefold()) and (i == 0 or words[i - 1].casefold() != "yang"):
+        folded = word.casefold()
+        if _VERB_LIKE.match(folded) and folded not in _NOT_VERBS and (i == 0 or words[i - 1].casefold() != "yang"):
             return None
     return start, end
 
@@ -292,6 +393,12 @@ def _content(text: str, start: int, end: int) -> Span | None:
     if len(text[start:end].split()) < 2:
         return None
     return start, end
+
+
+def _one_word_content(text: str, start: int, end: int) -> Span | None:
+    """What was said when it is one verb that ends the sentence: "menyatakan mendukung."."""
+    found = re.fullmatch(r"\s*(?P<w>(?:me|ber|di|ter)[a-z]{4,})\s*[.!]?\s*", text[start:end])
+    return (start + found.start("w"), start + found.end("w")) if found else None
 
 
 def _quote_before(text: str, sentence: Span, pos: int) -> Span | None:
@@ -318,6 +425,10 @@ def _verb_claims(text: str, index: MentionIndex, sentence: Span) -> list[_Draft]
         introduced = any(intro.groupdict().get(g) for g in ("mark", "bahwa", "agar", "quote"))
         if verb in INTRODUCED_VERBS and not introduced:
             continue
+        if verb in THREAT_VERBS and not (intro.group("bahwa") or _THREATENED.match(text, intro.end(), sentence[1])):
+            continue
+        if verb == "mengakui" and not introduced and _RECOGNISED_AS.match(text, intro.end(), sentence[1]):
+            continue  # "mengakui Yerusalem sebagai ibu kota": recognises, does not say
         if verb in REQUEST_VERBS and not introduced and not _requests_a_clause(text, intro.end(), sentence[1]):
             continue
         found = _speaker_before(text, index, sentence, m.start())
@@ -332,8 +443,14 @@ def _verb_claims(text: str, index: MentionIndex, sentence: Span) -> list[_Draft]
             evidence_start = None
             if content is None and content_start >= sentence[1] - 1:
                 quoted = _quote_before(text, sentence, speaker_span[0])  # "“...,” Budi menambahkan."
-                content = _content(text, *quoted) if quoted else None
                 evidence_start = quoted[0] - 1 if quoted else None
+                closing = _CLOSING_SOURCE.search(text, sentence[0], speaker_span[0]) if quoted is None else None
+                if closing is not None:  # "..., demikian Reuters melaporkan."
+                    quoted = (sentence[0], closing.start())
+                    evidence_start = sentence[0]
+                content = _content(text, *quoted) if quoted else None
+            if content is None and verb_at == m.start():
+                content = _one_word_content(text, content_start, content_end)  # "Fadli Zon menyatakan mendukung."
             if content is None:
                 break
             first = not drafts or drafts[-1].speaker_span != speaker_span
@@ -396,13 +513,41 @@ def _speaker_after(text: str, index: MentionIndex, pos: int, limit: int) -> _Fou
             continue  # "Kremlin" in "juru bicara Kremlin Dmitry Peskov": the speaker is Peskov
         if mention.label != "PERSON" and title is not None and mention.end <= title[2]:
             continue  # a body or a place inside the office: "Kepala BPBD Jember Heru"
+        if mention.label != "PERSON" and title is not None and _bodies_between(text, index, title[2], mention.end):
+            continue  # the office's body between commas: "Kepala Bidang Gempa, BMKG, Daryono"
+        if mention.label == "PERSON" and title is not None and mention.end < title[2]:
+            later = [m for m in index.between(mention.end, title[2]) if m.label == "PERSON" and m.end <= title[2]]
+            mention = later[-1] if later else mention  # "Kepala Bidang Kedaruratan ... Heru Widagdo"
         gap = text[pos : _subject_start(mention)]
+        if (
+            mention.label == "PERSON"
+            and title is not None
+            and re.fullmatch(r"(?:\s+[a-z]+){0,3}\s*,\s*", text[title[2] : mention.start])
+        ):
+            return (mention.start, mention.end), mention, NAME  # "menurut pengamat pangan, Anton Apriyantono,"
         if gap.strip() and not (mention.label == "PERSON" and title is not None and title[2] >= mention.start - 1):
+            if (
+                mention.label == "PERSON"
+                and title is not None
+                and _bodies_between(text, index, title[2], mention.start)
+            ):
+                return (mention.start, mention.end), mention, NAME  # "ujar Kepala Bidang Gempa, BMKG, Daryono"
             break
         return (mention.start, mention.end), mention, NAME
     if title is not None:  # "kata Mendagri", "menurut Kapolres OKU"
         return (title[0], title[2]), None, TITLE
     return None
+
+
+def _bodies_between(text: str, index: MentionIndex, start: int, end: int) -> bool:
+    """True when only commas and names of bodies or places lie in ``text[start:end]``: the office's
+    body between commas before its holder ("Kepala Bidang Gempa, BMKG, Daryono")."""
+    pos = start
+    for m in index.between(start, end):
+        if m.label == "PERSON" or text[pos : m.start].strip(" ,"):
+            return False
+        pos = m.end
+    return pos > start and not text[pos:end].strip(" ,")
 
 
 def _attributed_claims(text: str, index: MentionIndex, sentence: Span) -> list[_Draft]:
@@ -413,6 +558,11 @@ def _attributed_claims(text: str, index: MentionIndex, sentence: Span) -> list[_
         draft = _attributed(text, index, sentence, m, (m.start("content"), m.end("content")))
         if draft:
             drafts.append(draft)
+            more = _FOLLOW_ON.match(text, draft.speaker_span[1], sentence[1])
+            content = _content(text, more.end(), sentence[1]) if more else None
+            if more and content:  # "“...,” katanya, menambahkan selain Batam, ..."
+                found = (draft.speaker_span, draft.mention, draft.kind)
+                drafts.append(_draft(text, found, more.group("v").lower(), more.span("v"), content))
     if not drafts and not re.search(r"[\"“]", text[sentence[0] : sentence[1]]):
         for m in _UNQUOTED.finditer(text, sentence[0], sentence[1]):
             draft = _attributed(text, index, sentence, m, (sentence[0], m.start()))
@@ -432,18 +582,51 @@ def _attributed_claims(text: str, index: MentionIndex, sentence: Span) -> list[_
             after = m.end()
         else:
             found = _speaker_after(text, index, m.end(), sentence[1])
-            if found is None:
+            source = _source_after(text, index, m.end(), sentence[1]) if found is None else None
+            if (
+                source is not None
+            ):  # "Menurut rilis laporan BPS hari ini, ...", "Menurut indeks yang disusun oleh X, ..."
+                found, after = source
+            elif found is None:
                 continue
-            mention = found[1]
-            after = mention.role_after[1][1] if mention and mention.role_after else found[0][1]
-        if text[sentence[0] : m.start()].strip():
+            else:
+                mention = found[1]
+                after = mention.role_after[1][1] if mention and mention.role_after else found[0][1]
+        if _opened_only(text, sentence[0], m.start()):  # "Sementara itu, menurut pengamat ..., ..."
+            content = _content(text, after, sentence[1])
+        elif text[sentence[0] : m.start()].strip():
             content = _content(text, sentence[0], m.start())  # "..., menurut Budi."
         else:
             content = _content(text, after, sentence[1])  # "Menurut Budi, ..."
         if content is None:
             continue
-        drafts.append(_draft(text, found, "menurut", (m.start(), m.start() + 7), content))
+        draft = _draft(text, found, "menurut", (m.start(), m.start() + 7), content)
+        if content[1] <= m.start():
+            _interjected(text, sentence, draft)  # "Ditinjau dari ..., menurut Daryono, tampak bahwa ..."
+        drafts.append(draft)
     return drafts
+
+
+def _opened_only(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` holds only connectives ("Sementara itu,", "Namun,")."""
+    before = text[start:end].strip()
+    opener = _LEADING_CONNECTIVE.fullmatch(before) if before else None
+    return opener is not None
+
+
+def _source_after(text: str, index: MentionIndex, pos: int, limit: int) -> tuple[_Found, int] | None:
+    """The person or body behind a source named after "menurut", up to a comma, and where what was
+    said starts: "menurut rilis laporan BPS hari ini, ...", "menurut indeks yang disusun oleh X, ..."."""
+    comma = text.find(",", pos, min(limit, pos + 160))
+    if comma < 0:
+        return None
+    named = [m for m in index.between(pos, comma) if m.label in ("PERSON", "ORG") and m.end <= comma]
+    for m in named:
+        if re.search(r"\boleh\s+$", text[pos : m.start]):
+            return ((m.start, m.end), m, NAME), comma + 1
+    if named and _SOURCE_RUN.fullmatch(text, pos, named[0].start):
+        return ((named[0].start, named[0].end), named[0], NAME), comma + 1
+    return None
 
 
 def _interjected(text: str, sentence: Span, draft: _Draft) -> None:
@@ -452,12 +635,21 @@ def _interjected(text: str, sentence: Span, draft: _Draft) -> None:
     end = draft.speaker_span[1]
     if draft.mention is not None and draft.mention.role_after:
         end = max(end, draft.mention.role_after[1][1])
-    after = re.match(r"\s*,\s*", text[end : sentence[1]])
+    after = re.match(r"\s*,\s*|\s+(?=[a-z])", text[end : sentence[1]])  # "kata Agun pihaknya masih ..."
     if after is None:
         return
-    content = _content(text, end + after.end(), sentence[1])
     before = draft.content_span
-    if content and len(text[content[0] : content[1]].split()) > len(text[before[0] : before[1]].split()):
+    before_text = text[before[0] : before[1]]
+    if "," not in after.group() and not (_ADVERBIAL.match(before_text) or len(before_text.split()) <= 3):
+        return  # "..., kata Budi jelang rapat": with no comma, only a connective before gives way
+    content = _content(text, end + after.end(), sentence[1])
+    if content is None or _CIRCUMSTANCE.match(text, content[0]):
+        return  # "..., kata Budi di Jakarta, Senin": where and when, not what
+    after_text = text[content[0] : content[1]]
+    if (
+        len(after_text.split()) > len(before_text.split())
+        or _ADVERBIAL.match(before_text)  # "Ditinjau dari kedalamannya, menurut Daryono, tampak bahwa ..."
+    ):  # "Sementara itu di Padang Panjang, kata Daryono, guncangan dirasakan ..."
         draft.content_span = content
         draft.end = max(draft.end, content[1])
 
@@ -514,9 +706,14 @@ class _Resolver:
             if draft.speaker.casefold() == "mereka":
                 mention = self.last_named or self.index.last_before(draft.start, "PERSON")
             else:
-                mention = self._antecedent(at, draft.speaker_span[0])
+                personal = draft.speaker.casefold() in ("ia", "dia", "beliau")
+                mention = self._antecedent(at, draft.speaker_span[0], personal)
         elif draft.kind == TITLE:
             mention = self._holder(draft.speaker, draft.speaker_span[0])
+        elif mention is None and _POINTING_PERSON.fullmatch(draft.speaker):
+            mention = self._antecedent(at, draft.speaker_span[0])  # "pria yang akrab disapa Pak Yo itu"
+        elif mention is None:
+            mention = self._named(draft.speaker)
         if mention is not None:
             self.last_named = mention
             if mention.label == "PERSON":
@@ -524,15 +721,33 @@ class _Resolver:
         self.last = (at, mention)
         return mention
 
-    def _antecedent(self, at: int, pos: int) -> Mention | None:
-        if self.last is not None and self.last[0] >= at - 1 and self.last[1] is not None:
-            return self.last[1]
+    def _named(self, phrase: str) -> Mention | None:
+        """The person a subject with no mention ends with the name of ("Sementara itu Guterres"), when
+        that name is the first or last word of one person's only."""
+        words = phrase.split()
+        if not words or len(words) > 2 or not all(w[:1].isupper() and w.isalpha() for w in words):
+            return None  # a description ("seorang komentator di surat kabar Haaretz") is no name
+        word = words[-1].casefold()
+        found = {
+            m.entity_id: m
+            for m in self.index.mentions
+            if m.label == "PERSON" and m.entity_id and word in (m.key[0], m.key[-1])
+        }
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def _antecedent(self, at: int, pos: int, personal: bool = False) -> Mention | None:
+        """Who a pronoun stands for; ``personal`` ("ia", "dia", "beliau") is a person, never a body
+        or a place, while "-nya" may stand for a body that spoke last ("Menurutnya")."""
+        last = self.last[1] if self.last is not None and self.last[0] >= at - 1 else None
+        if last is not None and (not personal or last.label == "PERSON"):
+            return last
         for i in (at, at - 1):
             if i >= 0:
                 subject = self._subject(self.sentences.spans[i], pos)
                 if subject is not None:
                     return subject
-        return self.last_person or self.last_named or self.index.last_before(pos, "PERSON")
+        named = None if personal else self.last_named
+        return self.last_person or named or self.index.last_before(pos, "PERSON")
 
     def _subject(self, sentence: Span, before: int) -> Mention | None:
         """The first person opening a clause of ``sentence`` outside its quotations, before ``before``."""
@@ -541,8 +756,20 @@ class _Resolver:
                 continue
             quotes = len(re.findall(r"[\"“”]", self.text[sentence[0] : m.start]))
             if quotes % 2 == 0 and _at_clause_start(self.text, sentence[0], _subject_start(m)):
-                return m
+                if not self._listed(m):
+                    return m
         return None
+
+    def _listed(self, m: Mention) -> bool:
+        """True when ``m`` is an item of a list of names ("Desa Sidoa, Alitupu, Wuasa"), not a subject."""
+        after = re.match(r"\s*,\s*(?:(?:dan|serta|atau)\s+)?", self.text[m.end : m.end + 10])
+        if after is not None and self.index.starting_at(m.end + after.end()) is not None:
+            return True
+        before = re.search(r"\s*,\s*(?:(?:dan|serta|atau)\s+)?$", self.text[max(0, m.start - 10) : m.start])
+        if before is not None:
+            previous = self.index.ending_at(m.start - len(before.group()))
+            return previous is not None and previous.role_after is None
+        return False
 
     def _holder(self, title: str, pos: int) -> Mention | None:
         if self._roles is None:

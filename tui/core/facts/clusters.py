@@ -89,6 +89,38 @@ NAME_PREFIXES = frozenset(
 # Generic heads that a shorter name of an organisation drops ("Partai Golkar" -> "Golkar").
 ORG_HEADS = frozenset("partai universitas bank badan komisi kementerian lembaga yayasan perusahaan pt".split())
 
+# Words that make a name an organisation's or a place's, wherever they stand in it ("Kabinet",
+# "Sekuritas", "Kabupaten", "Polres"), and the points of the compass that name a part of a place
+# ("Jakarta Pusat"): a name with one is no person's.
+ORG_WORDS = ORG_HEADS | frozenset(
+    """institut politeknik akademi fakultas departemen dewan majelis mahkamah pengadilan kejaksaan
+    kepolisian kantor harian koran rumah asosiasi persatuan perhimpunan ikatan federasi organisasi
+    komite komando direktorat dinas angkatan tentara korps markas gerakan bursa front koalisi serikat
+    himpunan konfederasi grup cv biro balai otoritas konsorsium kongres parlemen senat kabinet
+    kedutaan kedubes konsulat sekretariat brigade divisi batalion satuan pasukan polda polres
+    polresta polrestabes polsek brimob densus bareskrim satgas pemprov pemkab pemkot pemda dprd kodam
+    korem kodim koramil kejati kejari bpbd kpud kanwil sekuritas tbk persero securities capital
+    university institute college inc corp corporation ltd group company foundation agency council
+    airlines airways times post news fc club party association organization organisation international
+    authority bureau board commission committee federation union society ministry department office service
+    services network television tv radio press motor motors industries holdings fund trust partners ventures
+    studio studios records entertainment media""".split()
+)
+PLACE_WORDS = frozenset(
+    """provinsi kabupaten kota kecamatan desa kelurahan dusun kampung pulau kepulauan gunung pegunungan
+    sungai danau selat laut teluk tanjung semenanjung lembah samudra samudera benua jalan jl jln
+    bandara pelabuhan prefektur utara selatan barat timur tengah tenggara daya pusat raya tugu monumen
+    gedung masjid gereja pura vihara klenteng candi stadion museum istana makam taman pasar hotel terminal
+    stasiun jembatan menara lapangan kompleks wisma graha plaza mal mall bundaran""".split()
+)
+# Lower-case words that may sit inside a person's name ("Muhammad bin Salman", "Vincent van Gogh").
+NAME_PARTICLES = frozenset(
+    "bin binti bint ibnu ibn ben van von der den ter de da di do dos das del la le al el y no".split()
+)
+# Balinese birth-order names after "I" (men) or "Ni" (women), which an NER may leave outside the
+# name: "I Made Leo Wiratma", "Ni Luh Putu Ayu".
+BALINESE_NAMES = frozenset("wayan putu gede made kadek nengah nyoman komang ketut luh gusti ayu".split())
+
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # The table in the form of mention keys: tokens joined by spaces ("perserikatan bangsa bangsa").
 _KNOWN = {" ".join(_TOKEN.findall(k)): " ".join(_TOKEN.findall(v)) for k, v in KNOWN_ALIASES.items()}
@@ -183,9 +215,129 @@ def _make_mention(
         while skip < len(tokens) - 1 and tokens[skip].group().casefold() in NAME_PREFIXES:
             skip += 1
     skipped = tokens[skip].start() if tokens else 0
-    name_start = entity.start + skipped if skipped else entity.start
+    start = entity.start
+    if entity.label == "PERSON" and tokens and tokens[0].group().casefold() in BALINESE_NAMES:
+        balinese = _BALINESE_BEFORE.search(text, max(0, start - 4), start)
+        if balinese is not None:  # "I Made Leo Wiratma" of "Made Leo Wiratma"
+            start = balinese.start("p")
+            surface = text[start : entity.end]
+            tokens = list(_TOKEN.finditer(surface))
+            skipped, skip = 0, 1  # the name shows "I", its key (which short forms match) does not
+    name_start = start + skipped
     key = tuple(t.group().casefold() for t in tokens[skip:]) or (surface.casefold(),)
-    return Mention(entity.start, entity.end, entity.label, surface, name_start, keys.setdefault(key, key))
+    return Mention(start, entity.end, entity.label, surface, name_start, keys.setdefault(key, key))
+
+
+_BALINESE_BEFORE = re.compile(r"(?:^|(?<=[\s(\"“]))(?P<p>I|Ni)\s+$")
+_ACRONYM_BEFORE = re.compile(r"\([A-Z][A-Za-z0-9&]{1,14}\)\s+$")
+_TITLE_FIRST_WORDS = frozenset(title.split()[0] for title in PERSON_TITLES)
+
+
+def _find_people(text: str, mentions: list[Mention]) -> None:
+    """Mentions of people that the NER labelled an organisation or a place, or fused with one, made
+    PERSON mentions of the name alone.
+
+    The NER often gives one person two labels ("Sutopo" PERSON, "Sutopo Purwo Nugroho" ORG) or
+    joins a place or body before the name ("Jember Heru Widagdo" LOC, "PBB Antonio Guterres" ORG,
+    "Analis Reliance Sekuritas Lanjar Nafi" PERSON). A name of two words or more with no word of a
+    body or a place in it is a person's when one of its first or last words is a person's name
+    elsewhere in the article (and no place's: "Kabupaten Poso" keeps "Poso Pesisir" a place), when
+    it is a part of a longer person's name, or when a title and a bracketed acronym or a known body
+    or place come before it ("Kepala ... (BNPB) Sutopo Purwo Nugroho", "Presiden Amerika Serikat
+    Donald Trump"). Then the forms of one word that are a part of such a name become PERSON too
+    ("Juda" of "Juda Agung", whatever the NER said of each).
+    """
+    people = {m.key for m in mentions if m.label == "PERSON"}
+    places = {m.key for m in mentions if m.label in PLACE_OR_BODY} - people
+    marked: set[str] = set()  # words written after a body's or a place's head, or before a compass point
+    for m in mentions:
+        for i in range(len(m.key) - 1):
+            if m.key[i] in ORG_WORDS or m.key[i] in PLACE_WORDS and m.key[i + 1] not in PLACE_WORDS:
+                marked.add(m.key[i + 1])
+            if m.key[i + 1] in PLACE_WORDS:
+                marked.add(m.key[i])
+    long_people = [key for key in people if len(key) > 2]
+    changed: list[Mention] = []
+    for m in mentions:
+        tokens = list(_TOKEN.finditer(text, m.name_start, m.end))
+        if len(tokens) < 2:
+            continue
+        cut, known = _name_cut(tokens, m.label == "PERSON", places)
+        rest = tuple(t.group().casefold() for t in tokens[cut:])
+        if not rest or (cut == 0 and m.label == "PERSON"):
+            continue
+        if m.label != "PERSON":
+            if len(rest) < 2:
+                continue
+            if any(w in ORG_WORDS or w in PLACE_WORDS for w in rest):
+                continue
+            if any(not t.group()[:1].isupper() and t.group().casefold() not in NAME_PARTICLES for t in tokens[cut:]):
+                continue
+            by_part = any(
+                (part,) in people and part not in marked and len(part) > 2 for part in {rest[0], rest[-1]}
+            ) or any(_inside(rest, long) or long[: len(rest)] == rest for long in long_people)
+            hyphened = "-" in text[tokens[cut].start() : m.end]  # "Paris Saint-Germain" is a club
+            titled = _titled(text, m.start) and (
+                (known and not hyphened) or _ACRONYM_BEFORE.search(text, max(0, m.start - 20), m.start)
+            )
+            if not by_part and not titled:
+                continue
+        m.label = "PERSON"
+        m.name_start = tokens[cut].start()
+        m.key = rest
+        changed.append(m)
+    if not changed:
+        return
+    parts = {w for m in changed if len(m.key) > 1 for w in (m.key[0], m.key[-1])} - marked
+    for m in mentions:
+        if m.label != "PERSON" and len(m.key) == 1 and m.key[0] in parts and (m.key in people):
+            m.label = "PERSON"
+
+
+def _name_cut(tokens: list[re.Match[str]], person: bool, places: set[tuple[str, ...]]) -> tuple[int, bool]:
+    """Where the name starts among a mention's ``tokens`` and whether a known body or place is cut off.
+
+    A place or body the article names on its own and that opens the mention ("Jember" of "Jember
+    Heru Widagdo") is cut off; in a PERSON mention, so is everything up to its last word of a body,
+    a place or a title, or its last lower-case word ("Reliance Sekuritas Lanjar Nafi", "Sementara
+    itu Guterres").
+    """
+    words = [t.group().casefold() for t in tokens]
+    cut, known = 0, False
+    while cut < len(words) - 1:
+        size = next((n for n in range(len(words) - cut - 1, 0, -1) if tuple(words[cut : cut + n]) in places), 0)
+        if not size:
+            break
+        cut, known = cut + size, True
+    if person:
+        for i in range(len(words) - 2, cut - 1, -1):
+            word, surface = words[i], tokens[i].group()
+            if (
+                word in ORG_WORDS
+                or word in PLACE_WORDS
+                or (not surface[:1].isupper() and word not in NAME_PARTICLES and len(word) > 2)
+            ):
+                return i + 1, known
+    return cut, known
+
+
+def _titled(text: str, start: int) -> bool:
+    """True when a title opens the run of capitalised words (and bracketed acronyms) before ``start``
+    ("Presiden Amerika Serikat", "Kepala Pusat Data dan Humas BNPB (BNPB)")."""
+    run_end = start
+    for w in reversed(list(_WORD.finditer(text, max(0, start - 200), start))[-14:]):
+        if text[w.end() : run_end].strip():
+            return False
+        word = w.group()
+        if word[-1:] in ",.;:" or word[:1] in '"“”':
+            return False
+        core = word.strip("()")
+        if not core or not (core[:1].isupper() or core.casefold() in ROLE_WORDS):
+            return False
+        if core.casefold() in _TITLE_FIRST_WORDS and core[:1].isupper():
+            return True
+        run_end = w.start()
+    return False
 
 
 def _initials(surface: str) -> str:
@@ -221,6 +373,7 @@ def cluster_entities(
         if e.label not in NUMERIC_LABELS and 0 <= e.start < e.end <= len(text) and text[e.start : e.end].strip()
     ]
     del surfaces, keys
+    _find_people(text, mentions)
     union = _Union(len(mentions))
     forms: dict[tuple[str, ...], list[int]] = {}
     for i, m in enumerate(mentions):
@@ -236,6 +389,7 @@ def cluster_entities(
     _join_known_aliases(forms, form_label, union)
     _join_initials(mentions, forms, form_label, union)
     _join_person_parts(mentions, forms, parts, union)
+    _join_nicknames(forms, form_label, parts, union)
     _join_org_heads(forms, form_label, union)
     _join_country_suffixes(mentions, forms, form_label, union)
     _join_written_aliases(text, mentions, union)
@@ -424,6 +578,27 @@ def _join_person_parts(
             union.join(i, max(before)[1] if before else min(starts)[1])
 
 
+def _join_nicknames(
+    forms: dict[tuple[str, ...], list[int]],
+    form_label: dict[tuple[str, ...], str],
+    parts: dict[tuple[str, ...], list[tuple[str, ...]]],
+    union: _Union,
+) -> None:
+    """ "Sandi" is "Sandiaga Salahuddin Uno": a one-word name of four letters or more that starts the
+    first name of one person only, two letters or more short of it (and is no part of a name itself)."""
+    people = [key for key in forms if form_label[key] == "PERSON"]
+    for key in people:
+        if len(key) != 1 or key in parts or len(key[0]) < 4 or not key[0].isalpha():
+            continue
+        longer = {
+            union.find(forms[long][0])
+            for long in people
+            if len(long[0]) >= len(key[0]) + 2 and long[0].startswith(key[0])  # "Maria" is not "Mariah"
+        }
+        if len(longer) == 1:
+            union.join(forms[key][0], longer.pop())
+
+
 def _join_org_heads(
     forms: dict[tuple[str, ...], list[int]], form_label: dict[tuple[str, ...], str], union: _Union
 ) -> None:
@@ -490,6 +665,7 @@ def _title_at(words: list[str], i: int, titles: frozenset[str]) -> int:
 
 
 def _role_word(word: str) -> bool:
+    word = word[1:-1] if word[:1] == "(" and word[-1:] == ")" else word  # "(BNPB)" in an office
     folded = word.casefold()
     return word[:1].isupper() or word[:1].isdigit() or folded in ROLE_WORDS or folded in PERSON_TITLES
 
@@ -503,7 +679,11 @@ def _role_in(text: str, start: int, end: int, titles: frozenset[str], any_words:
     words = [w.group() for w in found]
     for i in range(len(words)):
         size = _title_at(words, i, titles)
-        if size and len(words) - i <= 12 and (any_words or all(_role_word(w) for w in words[i + size :])):
+        if (
+            size
+            and len(words) - i <= (12 if any_words else 14)
+            and (any_words or all(_role_word(w) for w in words[i + size :]))
+        ):
             return found[i].start(), found[-1].end()
     return None
 
@@ -525,8 +705,8 @@ def _find_roles(text: str, m: Mention, sentences: SentenceIndex) -> None:
     else:
         # A bare title right before the name: "Presiden Trump", "juru bicara Kremlin Dmitry Peskov".
         run_start = m.start
-        for w in reversed(list(_WORD.finditer(text, floor, m.start))[-8:]):
-            if not re.fullmatch(r"[^\W_][\w'’.-]*", w.group()) or not _role_word(w.group()):
+        for w in reversed(list(_WORD.finditer(text, floor, m.start))[-14:]):
+            if not re.fullmatch(r"[^\W_][\w'’.-]*|\([A-Z][\w&]*\)", w.group()) or not _role_word(w.group()):
                 break
             if text[w.end() : run_start].strip():
                 break

@@ -19,7 +19,8 @@ ABBREVIATIONS = frozenset(
 # them starts a new sentence.
 
 # A sentence ends after . ! ? or an ellipsis, with any closing quotes or brackets, before a space.
-_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
+# A dot written against the next sentence after a space ("harga .Inflasi yang ...") ends one too.
+_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n|(?<=\s)\.(?=[A-Z][a-z])")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+(?:\.[^\W\d_]+)*)\.$")
 # Quotations stay in one sentence ("Kami siap. Besok kami berangkat," kata Budi): pairs of
 # double quotes on one line, up to a length past which a lost closing quote is more likely.
