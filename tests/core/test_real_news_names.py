@@ -122,3 +122,31 @@ def test_a_rank_inside_a_run_of_names_starts_the_person(nlp) -> None:
     found = ents(nlp, "Hal itu disampaikan Kapolres Metro Bekasi Kombes Asep Adi Saputra kepada wartawan.")
     assert ("Asep Adi Saputra", "PERSON") in found
     assert not [t for t, _ in found if "Kombes" in t]
+
+
+def test_a_club_named_after_its_town_is_an_organisation(nlp) -> None:
+    text = (
+        "Persija Jakarta menjamu Borneo FC di Stadion Patriot, Bekasi. Pelatih tim tamu mengakui "
+        "pemain Bali United tampil lebih baik pekan lalu, ketika Real Madrid menjadi sorotan di Liga Champions. "
+        "Madrid kini memimpin klasemen grup."
+    )
+    found = ents(nlp, text)
+    assert ("Bali United", "ORG") in found
+    assert ("Real Madrid", "ORG") in found
+    assert ("Madrid", "ORG") in found  # the town standing for the club named after it
+    assert not [t for t, label in found if label == "LOC" and t in {"Bali", "Madrid"}]
+
+
+def test_a_town_where_only_a_team_fits_is_the_club_throughout_a_match_report(nlp) -> None:
+    text = (
+        "Lyon gagal meraih kemenangan setelah diimbangi Marseille tanpa gol dalam laga lanjutan Ligue 1. "
+        "Marseille kini tertahan di posisi kelima klasemen. Kiper Marseille tampil gemilang sepanjang "
+        "pertandingan, sementara penyerang tuan rumah membentur tembok lawan."
+    )
+    found = ents(nlp, text)
+    assert [label for t, label in found if t == "Marseille"] == ["ORG", "ORG", "ORG"]
+
+
+def test_a_town_in_a_report_without_a_match_stays_a_place(nlp) -> None:
+    found = ents(nlp, "Wali kota menghadiri pameran di Marseille bersama delegasi dari Jakarta.")
+    assert ("Marseille", "LOC") in found

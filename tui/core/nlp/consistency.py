@@ -64,6 +64,25 @@ REGULATIONS = frozenset(
     """UU Undang-Undang Perpu Perppu Perda Perpres Permen Pergub Perbup Perwal PP POJK PBI Inpres
     Keppres Kepres Kepmen SE KUHP KUHAP KUH RUU Raperda Permendagri Permenkeu""".split()
 )
+# Sport clubs named after their town: a word that makes a place a club ("Real Madrid", "FC Porto",
+# "Bali United", "Tottenham Hotspur"). Where the club word comes first, the town alone also stands
+# for the club in the same document ("Madrid mencetak gol ...").
+CLUB_BEFORE = frozenset(
+    """Real FC AC Atletico Athletic Sporting Olympique Olympic Borussia Dynamo Dinamo Bayer Eintracht Werder
+    Hertha Fortuna Racing Deportivo Stade""".split()
+)
+CLUB_AFTER = frozenset("United City FC Hotspur Rovers Wanderers Athletic Albion Utama Putra".split())
+# Words next to a place that only a team fits, in a report of a match ("menghadapi Bordeaux",
+# "gawang Muenchen", "pemain Mitra Kukar", "Leicester menjuarai ..."); in such a document the
+# place is the club at each of its mentions.
+CLUB_BEFORE_CUES = frozenset(
+    """gawang kontra melawan menghadapi mengalahkan dikalahkan diimbangi mengimbangi menggulung membobol
+    dibobol menjamu dijamu menekuk ditekuk menumbangkan ditumbangkan pemain klub""".split()
+)
+CLUB_AFTER_CUES = frozenset(
+    """menjuarai menang kalah tersingkir mencetak menjamu bertandang unggul dikalahkan ditahan""".split()
+)
+SPORT_WORDS = frozenset("gol liga klub klasemen pertandingan laga".split())
 # Rules whose one-word names are known, not guessed: they are kept at a sentence's start.
 KNOWN = frozenset(
     {"gazetteer_org", "gazetteer_region", "gazetteer_city", "gazetteer_acronym", "initials", "org_acronym", "dateline"}
@@ -99,10 +118,58 @@ class Consistency:
         picked = [s for s in picked if taken.get(s.start) is s]  # drop spans a name took over
         picked += weak
         picked += self._propagate(doc, words, weak, taken, "weak_consistency")
-        doc.ents = sorted(
-            {(s.start, s.end): s for s in picked if taken.get(s.start) is s}.values(), key=lambda s: s.start
-        )
+        spans = sorted({(s.start, s.end): s for s in picked if taken.get(s.start) is s}.values(), key=lambda s: s.start)
+        doc.ents = self._clubs(doc, words, spans)
         return doc
+
+    @staticmethod
+    def _clubs(doc: Doc, words: list[str], spans: list[Span]) -> list[Span]:
+        """Places that name a sport club made ORG: with a club word beside them ("Real Madrid",
+        "Bali United"), and, in a report of a match, every mention of a place that stands where
+        only a team can ("menghadapi Bordeaux", "gawang Muenchen", "Leicester menjuarai ...")."""
+        n = len(words)
+        starts = {s.start: s for s in spans}
+        ends = {s.end: s for s in spans}
+        out: list[Span] = []
+        clubs: set[str] = set()
+        skip: set[int] = set()
+        for span in spans:
+            if span.start in skip:
+                continue
+            if span.label_ == "ORG" and len(span) >= 2 and words[span.start] in CLUB_BEFORE:
+                clubs.add(span[1:].text)
+            if span.label_ == "LOC":
+                a, b = span.start, span.end
+                if a > 0 and words[a - 1] in CLUB_BEFORE and a - 1 not in ends:
+                    clubs.add(span.text)
+                    a -= 1
+                if b < n and words[b] in CLUB_AFTER:
+                    nxt = starts.get(b)
+                    if nxt is None or (nxt.end == b + 1):
+                        if nxt is not None:
+                            skip.add(nxt.start)
+                        b += 1
+                if (a, b) != (span.start, span.end):
+                    if out and out[-1].end > a:
+                        out.pop()
+                    out.append(Span(doc, a, b, label="ORG", span_id="club"))
+                    continue
+            out.append(span)
+        lower = {w.lower() for w in words}
+        if lower & SPORT_WORDS:
+            for span in out:
+                if span.label_ != "LOC":
+                    continue
+                before = words[span.start - 1].lower() if span.start > 0 else ""
+                after = words[span.end].lower() if span.end < n else ""
+                if before in CLUB_BEFORE_CUES or after in CLUB_AFTER_CUES:
+                    clubs.add(span.text)
+        if not clubs:
+            return out
+        return [
+            Span(doc, s.start, s.end, label="ORG", span_id="club") if s.label_ == "LOC" and s.text in clubs else s
+            for s in out
+        ]
 
     def _fit(self, doc: Doc, cands: list[Span], words: list[str], layout: Layout) -> list[Span]:
         """The candidates as the text's layout and vocabulary allow them.
