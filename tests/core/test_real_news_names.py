@@ -150,3 +150,13 @@ def test_a_town_where_only_a_team_fits_is_the_club_throughout_a_match_report(nlp
 def test_a_town_in_a_report_without_a_match_stays_a_place(nlp) -> None:
     found = ents(nlp, "Wali kota menghadiri pameran di Marseille bersama delegasi dari Jakarta.")
     assert ("Marseille", "LOC") in found
+
+
+def test_initials_of_a_suspect_are_a_person_at_each_mention(nlp) -> None:
+    text = (
+        "Polisi menangkap dua pemuda berinisial RH dan TW di sebuah rumah kos di Depok. "
+        "Menurut polisi, TW berperan sebagai penadah, sedangkan RH mencuri sepeda motor korban. "
+        "Kasat Reskrim mengatakan saudara TW sudah dua kali ditahan."
+    )
+    found = ents(nlp, text)
+    assert [label for t, label in found if t in {"RH", "TW"}] == ["PERSON"] * 5

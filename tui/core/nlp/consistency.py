@@ -31,6 +31,8 @@ from tui.core.nlp.names import LOC_HEADS, ORG_HEADS_LIST, TITLE_FIRST_WORDS
 # Gazetteer matches that a person's name in the same document outranks ("Bima" is a town, but
 # after "Bima Arya" it is him); countries are never given up this way.
 OVERRIDABLE = frozenset({"gazetteer_city", "gazetteer_city_common", "reporting_subject"})
+# A person's initials ("berinisial KR") also take over what a model made of them elsewhere.
+OVER_INITIALS = OVERRIDABLE | {"model", "model_weak", "gazetteer_acronym", "org_acronym"}
 _MAX_KEY = 6
 MODEL_RULES = frozenset({"model", "model_weak"})
 # Police and military ranks: inside a capitalised run they end one name and start another ("Metro
@@ -268,11 +270,19 @@ class Consistency:
         return chosen
 
     @staticmethod
-    def _claim(doc: Doc, start: int, end: int, label: str, rule: str, taken: dict[int, Span]) -> Span | None:
+    def _claim(
+        doc: Doc,
+        start: int,
+        end: int,
+        label: str,
+        rule: str,
+        taken: dict[int, Span],
+        overridable: frozenset[str] = OVERRIDABLE,
+    ) -> Span | None:
         """Label ``doc[start:end]`` unless a span that may not be overridden is in the way."""
         in_way = {id(taken[i]): taken[i] for i in range(start, end) if i in taken}
         for span in in_way.values():
-            if span.id_ not in OVERRIDABLE or span.start < start or span.end > end:
+            if span.id_ not in overridable or span.start < start or span.end > end:
                 return None
         for span in in_way.values():
             for i in range(span.start, span.end):
@@ -344,6 +354,9 @@ class Consistency:
                 keys[words] = next(iter(labels))
             else:
                 keys.pop(words, None)
+        for span in spans:
+            if span.id_ == "person_initials":  # "berinisial SD": SD is that person all along
+                keys[tuple(texts[span.start : span.end])] = "PERSON"
         return keys
 
     def _propagate(
@@ -353,6 +366,7 @@ class Consistency:
         if not keys:
             return []
         longest = min(_MAX_KEY, max(len(k) for k in keys))
+        initials = {(words[s.start],) for s in source if s.id_ == "person_initials"}
         first_words = {k[0] for k in keys}
         added = []
         i = 0
@@ -368,7 +382,8 @@ class Consistency:
                     if current is not None and current.start == i and current.end == i + n and current.label_ == label:
                         step = n
                         break
-                    new = self._claim(doc, i, i + n, label, rule, taken)
+                    over = OVER_INITIALS if n == 1 and (word,) in initials else OVERRIDABLE
+                    new = self._claim(doc, i, i + n, label, rule, taken, over)
                     if new is not None:
                         added.append(new)
                         step = n

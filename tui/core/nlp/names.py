@@ -62,6 +62,9 @@ TITLE_FIRST_WORDS = frozenset(title.split()[0] for title in TITLES_LIST)
 CAPITALISED_TITLES = frozenset({"kepala", "anggota"})
 # Honorifics are followed by the name straight away ("Pak Budi"), never by an office.
 HONORIFICS = frozenset("bapak ibu pak bu tuan nyonya ny nona saudara sdr".split())
+# Words after which capital letters are a person's initials, as police reports give suspects and
+# victims: "berinisial AR", "inisial MS dan HT", "saudara KR".
+INITIALS_BEFORE = frozenset("berinisial inisial saudara sdr".split())
 # Ministers are also called by a "Men-" abbreviation of their portfolio: Mendagri, Menkeu, Mensos.
 MINISTER_ABBREVIATION = r"^Men[a-z]{2,7}$"
 _MINISTER = re.compile(MINISTER_ABBREVIATION)
@@ -297,11 +300,32 @@ class NameRules:
             add_candidate(doc, k, k + 1, "ORG", "org_acronym")
         for s, e, rule in persons:
             add_candidate(doc, s, e, "PERSON", rule)
+        for k in self._initials(texts, lowers):
+            add_candidate(doc, k, k + 1, "PERSON", "person_initials")
 
         known = self._known_spans(doc)
         self._reporting_subjects(doc, known, in_title, lowers)
         self._attributions(doc, known, in_title, lowers)
         return doc
+
+    @staticmethod
+    def _initials(texts: list[str], lowers: list[str]) -> list[int]:
+        """Initials standing for a person: "berinisial AS, BT dan CK", "saudara KR"."""
+        found = []
+        n = len(texts)
+        for i, low in enumerate(lowers):
+            if low not in INITIALS_BEFORE:
+                continue
+            k = i + 1
+            while k < n and _is_initials(texts[k]):
+                found.append(k)
+                if k + 2 < n and texts[k + 1] in {",", "dan"} and _is_initials(texts[k + 2]):
+                    k += 2
+                elif k + 3 < n and texts[k + 1] == "," and texts[k + 2] == "dan" and _is_initials(texts[k + 3]):
+                    k += 3
+                else:
+                    break
+        return found
 
     @staticmethod
     def _known_spans(doc: Doc) -> _Known:
@@ -680,6 +704,11 @@ class NameRules:
             if end - start == 1 and self._ordinary(doc[start]):
                 continue
             add_candidate(doc, start, end, "PERSON", "attribution")
+
+
+def _is_initials(text: str) -> bool:
+    """Two to four capital letters: "AMR", "SD"."""
+    return 2 <= len(text) <= 4 and text.isalpha() and text.isupper()
 
 
 def _hyphen_join(doc: Doc, j: int) -> bool:
