@@ -160,3 +160,26 @@ def test_initials_of_a_suspect_are_a_person_at_each_mention(nlp) -> None:
     )
     found = ents(nlp, text)
     assert [label for t, label in found if t in {"RH", "TW"}] == ["PERSON"] * 5
+
+
+def test_a_name_that_starts_with_a_given_name_is_a_person(nlp) -> None:
+    found = ents(nlp, "Umpan silang dari Ferdinand Hutapea gagal dimanfaatkan oleh penyerang Persebaya.")
+    assert ("Ferdinand Hutapea", "PERSON") in found
+
+
+def test_a_name_with_an_age_in_brackets_is_a_person(nlp) -> None:
+    found = ents(nlp, "Rumah milik Sutarmi (56) rusak berat, sedangkan rumah milik Paijo (61) rusak ringan.")
+    assert ("Paijo", "PERSON") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Kapolda Jatim Irjen Pol Budi Santoso meninjau lokasi banjir.", "Jatim"),
+        ("Wakil Gubernur Kaltim meninjau banjir di Samarinda bersama Kapolda Sulsel.", "Sulsel"),
+        ("Kapolres Ogan Komering Ulu AKBP Dwi Santoso mengatakan pelaku sudah ditahan.", "Ogan Komering Ulu"),
+        ("Banjir merendam Kecamatan Sindangkerta. Warga Cililin mengungsi ke masjid.", "Cililin"),
+    ],
+)
+def test_provinces_short_forms_regencies_and_districts_are_places(nlp, text: str, place: str) -> None:
+    assert (place, "LOC") in ents(nlp, text)

@@ -26,7 +26,7 @@ from tui.core.nlp.candidates import (
 )
 from tui.core.nlp.gazetteer import Gazetteer, gazetteer_config
 from tui.core.nlp.layout import Layout, read_layout
-from tui.core.nlp.names import LOC_HEADS, ORG_HEADS_LIST, TITLE_FIRST_WORDS
+from tui.core.nlp.names import ATTRIBUTION_VERBS, LOC_HEADS, ORG_HEADS_LIST, REPORTING_VERBS, TITLE_FIRST_WORDS
 
 # Gazetteer matches that a person's name in the same document outranks ("Bima" is a town, but
 # after "Bima Arya" it is him); countries are never given up this way.
@@ -85,6 +85,10 @@ CLUB_AFTER_CUES = frozenset(
     """menjuarai menang kalah tersingkir mencetak menjamu bertandang unggul dikalahkan ditahan""".split()
 )
 SPORT_WORDS = frozenset("gol liga klub klasemen pertandingan laga".split())
+# Words before a name that only a person fits ("tendangan Budi", "milik Budi", "menurut Budi").
+PERSON_BEFORE_CUES = (
+    frozenset("""kaki tendangan sundulan umpan milik bernama sepupu menurut""".split()) | ATTRIBUTION_VERBS
+)
 # Rules whose one-word names are known, not guessed: they are kept at a sentence's start.
 KNOWN = frozenset(
     {"gazetteer_org", "gazetteer_region", "gazetteer_city", "gazetteer_acronym", "initials", "org_acronym", "dateline"}
@@ -183,6 +187,7 @@ class Consistency:
         start or written in lower case elsewhere in the text, name nothing.
         """
         lowered = {w for w in words if w.islower()}
+        cands = self._persons(doc, cands, words)
         fitted: list[Span] = []
         for cand in cands:
             for start, end, label in self._pieces(cand, words, layout):
@@ -228,6 +233,67 @@ class Consistency:
                     a += 1
             out.extend(self._split_at_title(a, b, label, words))
         return out
+
+    def _persons(self, doc: Doc, cands: list[Span], words: list[str]) -> list[Span]:
+        """A model's place or organisation that is a person's name made PERSON.
+
+        A name (not a known place, with no word that makes it a place or a body) is a person's
+        when it starts with a given name ("Stefano Lilipaly"), when a word of it is a person's
+        name elsewhere in the document ("Lilipaly" after "Stefano Lilipaly"), or, for a place,
+        when only a person fits beside it ("menurut Juda", "milik Siyadi (68)", "Juda
+        mengatakan").
+        """
+        gaz = self.gaz
+        n = len(words)
+
+        def plain(span: Span) -> bool:
+            ws = words[span.start : span.end]
+            return (
+                span.id_ in MODEL_RULES
+                and span.label_ in {"ORG", "LOC"}
+                and len(ws) <= 4
+                and all(is_name_text(w) for w in ws)
+                and not any(w.lower() in NAME_KINDS or w.lower() in TITLE_WORDS or gaz.is_place(w) for w in ws)
+                and not gaz.names.get(ws[0])
+            )
+
+        def own(w: str) -> bool:
+            return not gaz.is_word(w) and not gaz.is_place(w) and w.lower() not in STOP_WORDS
+
+        person_words = {
+            w
+            for s in cands
+            if s.label_ == "PERSON" and rank(s)[0] == STRONG
+            for w in words[s.start : s.end]
+            if is_name_text(w) and own(w)
+        }
+        relabel: dict[int, Span] = {}
+        for i, span in enumerate(cands):
+            rest = words[span.start + 1 : span.end]
+            if plain(span) and rest and words[span.start] in gaz.given_names and not any(gaz.is_word(w) for w in rest):
+                relabel[i] = span
+                person_words.update(w for w in words[span.start : span.end] if own(w))
+        for i, span in enumerate(cands):
+            if i in relabel or not plain(span):
+                continue
+            ws = words[span.start : span.end]
+            before = words[span.start - 1].lower() if span.start > 0 else ""
+            after = words[span.end].lower() if span.end < n else ""
+            aged = (
+                span.end + 2 < n
+                and words[span.end] == "("
+                and words[span.end + 1].isdigit()
+                and words[span.end + 2] == ")"
+            )
+            if any(w in person_words for w in ws) or (
+                span.label_ == "LOC" and (before in PERSON_BEFORE_CUES or after in REPORTING_VERBS or aged)
+            ):
+                relabel[i] = span
+        if not relabel:
+            return cands
+        return [
+            Span(doc, s.start, s.end, label="PERSON", span_id=s.id_) if i in relabel else s for i, s in enumerate(cands)
+        ]
 
     @staticmethod
     def _split_at_title(a: int, b: int, label: str, words: list[str]) -> list[tuple[int, int, str]]:
