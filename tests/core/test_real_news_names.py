@@ -183,3 +183,32 @@ def test_a_name_with_an_age_in_brackets_is_a_person(nlp) -> None:
 )
 def test_provinces_short_forms_regencies_and_districts_are_places(nlp, text: str, place: str) -> None:
     assert (place, "LOC") in ents(nlp, text)
+
+
+def test_an_enumeration_of_villages_keeps_every_item_a_place(nlp) -> None:
+    found = ents(
+        nlp, "Angin kencang merusak rumah warga di Desa Lamboti, Toinasa, Tolambo, dan Meko, Kecamatan Pamona Barat."
+    )
+    assert [(t, label) for t, label in found if t in {"Toinasa", "Tolambo", "Meko"}] == [
+        ("Toinasa", "LOC"),
+        ("Tolambo", "LOC"),
+        ("Meko", "LOC"),
+    ]
+    found = ents(nlp, "Banjir merendam Desa Sukamulya, Wanasari, Tegalwaru, dan Margakaya di Kabupaten Karawang.")
+    assert ("Margakaya", "LOC") in found
+
+
+def test_a_list_of_a_place_and_people_is_no_list_of_places(nlp) -> None:
+    found = ents(nlp, "Rapat dihadiri wakil dari Jakarta, Budi Santoso, dan Rina Wulandari.")
+    assert ("Budi Santoso", "PERSON") in found and ("Rina Wulandari", "PERSON") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Menurut BMKG, gempa itu dipicu aktivitas Sesar Lembang yang membentang di utara Bandung.", "Sesar Lembang"),
+        ("Sungai meluap hingga ke lembah Baliem dan merendam ladang warga.", "lembah Baliem"),
+    ],
+)
+def test_faults_and_valleys_are_places(nlp, text: str, place: str) -> None:
+    assert (place, "LOC") in ents(nlp, text)

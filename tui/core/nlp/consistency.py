@@ -89,6 +89,9 @@ SPORT_WORDS = frozenset("gol liga klub klasemen pertandingan laga".split())
 PERSON_BEFORE_CUES = (
     frozenset("""kaki tendangan sundulan umpan milik bernama sepupu menurut""".split()) | ATTRIBUTION_VERBS
 )
+# Rules that know a place, and guesses a list of places may overrule (consistency.Consistency._lists).
+KNOWN_PLACES = frozenset({"gazetteer_region", "gazetteer_city", "gazetteer_city_common", "loc_head", "place_list"})
+GUESSES = frozenset({"model", "model_weak", "consistency", "weak_consistency", "reporting_subject", "attribution"})
 # Rules whose one-word names are known, not guessed: they are kept at a sentence's start.
 KNOWN = frozenset(
     {"gazetteer_org", "gazetteer_region", "gazetteer_city", "gazetteer_acronym", "initials", "org_acronym", "dateline"}
@@ -125,8 +128,69 @@ class Consistency:
         picked += weak
         picked += self._propagate(doc, words, weak, taken, "weak_consistency")
         spans = sorted({(s.start, s.end): s for s in picked if taken.get(s.start) is s}.values(), key=lambda s: s.start)
-        doc.ents = self._clubs(doc, words, spans)
+        doc.ents = self._lists(doc, words, self._clubs(doc, words, spans))
         return doc
+
+    @staticmethod
+    def _lists(doc: Doc, words: list[str], spans: list[Span]) -> list[Span]:
+        """An enumeration of places keeps its guessed items places: in "Desa Sidoa, Alitupu, Wuasa,
+        dan Dodolo" a model's PERSON "Alitupu" and the unmarked "Wuasa" are villages too.
+
+        A list is three items or more, separated by commas, the last by "dan"; it counts as places
+        when two of its items are known places (gazetteer, or a place word such as "Desa"), or the
+        first has a place word, and none is a known person or body.
+        """
+        n = len(words)
+        by_start = {s.start: s for s in spans}
+        covered = {i for s in spans for i in range(s.start, s.end)}
+        out = list(spans)
+        i = 0
+        while i < n:
+            span = by_start.get(i)
+            if span is None or span.label_ not in NAME_LABELS:
+                i += 1
+                continue
+            items: list[tuple[int, int, Span | None]] = [(span.start, span.end, span)]
+            k = span.end
+            closed = False
+            while k < n and not closed:
+                j = k
+                if j < n and words[j] == ",":
+                    j += 1
+                if j < n and words[j] == "dan":
+                    j += 1
+                    closed = True
+                if j == k:
+                    break
+                nxt = by_start.get(j)
+                if nxt is not None:
+                    if nxt.label_ not in NAME_LABELS:
+                        break
+                    items.append((nxt.start, nxt.end, nxt))
+                    k = nxt.end
+                    continue
+                e = j
+                while e < n and e not in covered and is_name_text(words[e]) and e - j < 3:
+                    e += 1
+                ends_item = e >= n or words[e] in {",", ".", "dan", ";"} or (closed and not words[e][:1].isupper())
+                if e == j or not ends_item:
+                    break
+                items.append((j, e, None))
+                k = e
+            if not closed or len(items) < 3:
+                i = max(i + 1, k)
+                continue
+            known = [s for _, _, s in items if s is not None and s.id_ in KNOWN_PLACES]
+            strong = [s for _, _, s in items if s is not None and s.label_ != "LOC" and s.id_ not in GUESSES]
+            first = items[0][2]
+            if (len(known) >= 2 or (first is not None and first.id_ == "loc_head")) and not strong:
+                for a, b, s in items:
+                    if s is None or s.label_ != "LOC":
+                        if s is not None:
+                            out.remove(s)
+                        out.append(Span(doc, a, b, label="LOC", span_id="place_list"))
+            i = k
+        return sorted(out, key=lambda s: s.start)
 
     @staticmethod
     def _clubs(doc: Doc, words: list[str], spans: list[Span]) -> list[Span]:
@@ -260,13 +324,10 @@ class Consistency:
         def own(w: str) -> bool:
             return not gaz.is_word(w) and not gaz.is_place(w) and w.lower() not in STOP_WORDS
 
-        person_words = {
-            w
-            for s in cands
-            if s.label_ == "PERSON" and rank(s)[0] == STRONG
-            for w in words[s.start : s.end]
-            if is_name_text(w) and own(w)
-        }
+        persons = [s for s in cands if s.label_ == "PERSON" and rank(s)[0] == STRONG]
+        # Words of full names; a one-word person (often a model's guess) only vouches for places.
+        person_words = {w for s in persons if len(s) >= 2 for w in words[s.start : s.end] if is_name_text(w) and own(w)}
+        single_words = {words[s.start] for s in persons if len(s) == 1 and own(words[s.start])}
         relabel: dict[int, Span] = {}
         for i, span in enumerate(cands):
             rest = words[span.start + 1 : span.end]
@@ -286,7 +347,13 @@ class Consistency:
                 and words[span.end + 2] == ")"
             )
             if any(w in person_words for w in ws) or (
-                span.label_ == "LOC" and (before in PERSON_BEFORE_CUES or after in REPORTING_VERBS or aged)
+                span.label_ == "LOC"
+                and (
+                    before in PERSON_BEFORE_CUES
+                    or after in REPORTING_VERBS
+                    or aged
+                    or any(w in single_words for w in ws)
+                )
             ):
                 relabel[i] = span
         if not relabel:

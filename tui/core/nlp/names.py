@@ -126,10 +126,11 @@ ORG_TAILS = frozenset(
 LOC_HEADS = frozenset(
     """provinsi kabupaten kota kecamatan desa kelurahan dusun kampung pulau kepulauan gunung
     pegunungan sungai danau selat laut teluk tanjung semenanjung lembah samudra samudera benua
-    jalan jl jln jazirah terusan jalur pelabuhan bandara prefektur""".split()
+    jalan jl jln jazirah terusan jalur pelabuhan bandara prefektur sesar lempeng""".split()
 )
-# Street words head an address even in lower case ("di jalan Medan Merdeka Barat").
-LOWERCASE_LOC_HEADS = frozenset({"jalan", "jl", "jln"})
+# Street words head an address even in lower case ("di jalan Medan Merdeka Barat"), as do valleys
+# ("lembah Palu").
+LOWERCASE_LOC_HEADS = frozenset({"jalan", "jl", "jln", "lembah"})
 
 # Descriptive nouns that an acronym in apposition names ("Kantor berita Jepang, NHK, ...").
 APPOSITION_NOUNS = frozenset(

@@ -43,8 +43,8 @@ Kaltim Kalbar Kalsel Kalteng Kaltara Sumut Sumbar Sumsel Kepri Malut Korut Korse
 # news writes about most (Indonesian, English, Spanish, Portuguese, French, Italian, German, Dutch,
 # Turkish and romanised Japanese names).
 GIVEN_NAME_LOCALES = "id_ID en_US en_GB en_IN es_ES es_MX pt_BR fr_FR it_IT de_DE nl_NL tr_TR ja_JP".split()
-# One-word kabupaten and kecamatan names shorter than this are mostly other things too ("Uso",
-# "Tomo" of "Bung Tomo").
+# One-word kecamatan names shorter than this are mostly other things too ("Uso", "Tomo" of "Bung
+# Tomo"); kabupaten and kota are better known ("Poso", "Bima").
 DISTRICT_MIN_LEN = 5
 
 # CLDR region codes that are not places: private use (QM-QZ, XA-XZ, ZZ), pseudo-locales,
@@ -242,9 +242,10 @@ def build() -> dict[str, Any]:
     given = _given_names()
     regencies, districts = _indonesian_regions()
     for region in sorted(regencies | districts):
-        kept_if_common = region in regencies and " " in region
+        regency = region in regencies
+        kept_if_common = regency and " " in region
         region = re.sub(r"\s*\(.*?\)\s*", " ", region).strip()
-        if not region or (" " not in region and len(region) < DISTRICT_MIN_LEN):
+        if len(region) < 3 or (not regency and " " not in region and len(region) < DISTRICT_MIN_LEN):
             continue
         if not _title_words(region) or not _is_latin(region):
             continue
