@@ -212,3 +212,14 @@ def test_a_list_of_a_place_and_people_is_no_list_of_places(nlp) -> None:
 )
 def test_faults_and_valleys_are_places(nlp, text: str, place: str) -> None:
     assert (place, "LOC") in ents(nlp, text)
+
+
+def test_indexes_competitions_and_laws_name_no_body(nlp) -> None:
+    text = (
+        "IHSG ditutup menguat 12 poin, sementara indeks Hang Seng melemah. Klub-klub Liga Primer "
+        "kembali berbelanja pemain. DPR akan merevisi UU MPR, DPD, DPR dan DPRD tahun depan. "
+        "Kementerian meminta seluruh BUMN ikut membantu korban."
+    )
+    names = [(t, label) for t, label in ents(nlp, text) if label in {"PERSON", "ORG", "LOC"}]
+    assert not [t for t, _ in names if t in {"IHSG", "Hang Seng", "Liga Primer", "MPR", "DPD", "DPRD", "BUMN"}]
+    assert ("DPR", "ORG") in names  # the body itself, before "akan merevisi"

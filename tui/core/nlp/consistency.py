@@ -9,6 +9,8 @@ Serikat" ... "AS").
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from spacy.lang.id.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -60,8 +62,12 @@ NOT_NAMES = frozenset(
     """KK ASN PNS TNI-Polri VIP VVIP RUPS RUPST RUPSLB WIB WITA WIT WNA WNI KTP SIM NIK NPWP BBM
     APBN APBD RAPBN RAPBD PAD PDB GDP CSR SARA ITE MPV SUV LCGC UMKM UMR UMP THR PHK OTT DPO
     Balita Lansia Capres Cawapres Cagub Cawagub Pilkada Pilpres Pileg Pemilu Pilgub Pilbup Pilwalkot
-    Ormas Parpol Hoaks Hoax""".split()
+    Ormas Parpol Hoaks Hoax BUMN BUMD IHSG LQ45 IDX30""".split()
 )
+# Competitions are events, not bodies ("Liga Primer", "Piala Presiden"); a name after "indeks" is a
+# stock index ("indeks Hang Seng").
+EVENT_WORDS = frozenset({"Liga", "Piala"})
+NOT_NAME_AFTER = frozenset({"indeks"})
 REGULATIONS = frozenset(
     """UU Undang-Undang Perpu Perppu Perda Perpres Permen Pergub Perbup Perwal PP POJK PBI Inpres
     Keppres Kepres Kepmen SE KUHP KUHAP KUH RUU Raperda Permendagri Permenkeu""".split()
@@ -251,6 +257,7 @@ class Consistency:
         start or written in lower case elsewhere in the text, name nothing.
         """
         lowered = {w for w in words if w.islower()}
+        law = _law_names(words)
         cands = self._persons(doc, cands, words)
         fitted: list[Span] = []
         for cand in cands:
@@ -258,7 +265,7 @@ class Consistency:
                 span = cand
                 if (start, end, label) != (cand.start, cand.end, cand.label_):
                     span = Span(doc, start, end, label=label, span_id=cand.id_)
-                if span.label_ in NAME_LABELS and not self._names_something(span, words, layout, lowered):
+                if span.label_ in NAME_LABELS and not self._names_something(span, words, layout, lowered, law):
                     continue
                 fitted.append(span)
         for start, end, label in layout.dateline:
@@ -376,9 +383,13 @@ class Consistency:
             return out
         return [(a, b, label)]
 
-    def _names_something(self, span: Span, words: list[str], layout: Layout, lowered: set[str]) -> bool:
+    def _names_something(
+        self, span: Span, words: list[str], layout: Layout, lowered: set[str], law: AbstractSet[int] = frozenset()
+    ) -> bool:
         first = words[span.start]
-        if first in REGULATIONS or (span.end - span.start == 1 and first in NOT_NAMES):
+        if first in REGULATIONS or (span.end - span.start == 1 and first in NOT_NAMES) or first in EVENT_WORDS:
+            return False
+        if span.start > 0 and (words[span.start - 1].lower() in NOT_NAME_AFTER or span.start in law):
             return False
         if span.id_ in KNOWN:
             return True
@@ -523,3 +534,22 @@ class Consistency:
                     break
             i += step
         return added
+
+
+def _law_names(words: list[str]) -> set[int]:
+    """Token indexes of the bodies a law is named after: "UU KPK", "UU MPR, DPD, DPR dan DPRD"."""
+    found: set[int] = set()
+    n = len(words)
+    for i, word in enumerate(words):
+        if word not in REGULATIONS or i + 1 >= n or not is_acronym_text(words[i + 1]):
+            continue
+        found.add(i + 1)
+        k = i + 2
+        listed = False
+        while k + 1 < n and words[k] in {",", "dan"} and is_acronym_text(words[k + 1]):
+            listed = listed or words[k] == ","
+            if words[k] == "dan" and not listed:
+                break
+            found.add(k + 1)
+            k += 2
+    return found
