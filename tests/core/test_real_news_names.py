@@ -223,3 +223,31 @@ def test_indexes_competitions_and_laws_name_no_body(nlp) -> None:
     names = [(t, label) for t, label in ents(nlp, text) if label in {"PERSON", "ORG", "LOC"}]
     assert not [t for t, _ in names if t in {"IHSG", "Hang Seng", "Liga Primer", "MPR", "DPD", "DPRD", "BUMN"}]
     assert ("DPR", "ORG") in names  # the body itself, before "akan merevisi"
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "person"),
+    [
+        (
+            "Presiden Amerika Serikat Donald Trump menelepon Perdana Menteri Jepang, Selasa.",
+            ("Amerika Serikat", "LOC"),
+            "Donald Trump",
+        ),
+        (
+            "Sekretaris Jenderal PBB Antonio Guterres menyerukan gencatan senjata di Gaza.",
+            ("PBB", "ORG"),
+            "Antonio Guterres",
+        ),
+    ],
+)
+def test_a_place_or_body_run_into_the_person_after_it_is_split(
+    nlp, text: str, first: tuple[str, str], person: str
+) -> None:
+    found = ents(nlp, text)
+    assert first in found
+    assert (person, "PERSON") in found
+
+
+def test_a_capital_of_a_country_is_the_country(nlp) -> None:
+    found = ents(nlp, "Ia menolak mengakui Yerusalem sebagai ibu kota Israel.")
+    assert ("Israel", "LOC") in found

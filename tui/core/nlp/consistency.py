@@ -293,6 +293,8 @@ class Consistency:
             return pieces
         out = []
         for a, b, label in pieces:
+            if b - a >= 2 and words[a] == "kota" and a > 0 and words[a - 1].lower() == "ibu":
+                a += 1  # "ibu kota Israel": the capital of Israel
             if b - a >= 2 and span.id_ in MODEL_RULES and sentence_initial_word(words, a):
                 low = words[a].lower()
                 if (
@@ -302,8 +304,32 @@ class Consistency:
                     and is_name_text(words[a + 1])
                 ):
                     a += 1
-            out.extend(self._split_at_title(a, b, label, words))
+            for a2, b2, label2 in self._split_at_title(a, b, label, words):
+                out.extend(
+                    self._split_at_given_name(a2, b2, label2, words) if span.id_ in MODEL_RULES else [(a2, b2, label2)]
+                )
         return out
+
+    def _split_at_given_name(self, a: int, b: int, label: str, words: list[str]) -> list[tuple[int, int, str]]:
+        """A known place or body run together with the person after it ("Presiden Amerika Serikat
+        Donald Trump", "Sekjen PBB Antonio Guterres"): the place or body, then the person, who
+        starts with a given name."""
+        if label not in NAME_LABELS or b - a < 3:
+            return [(a, b, label)]
+        gaz = self.gaz
+        for k in range(a + 1, b - 1):
+            if words[k] not in gaz.given_names:
+                continue
+            rest = words[k:b]
+            if not all(is_name_text(w) for w in rest) or any(gaz.is_word(w) for w in rest[1:]):
+                continue
+            head = tuple(words[a:k])
+            known = gaz.acronyms.get(head[0]) if len(head) == 1 else None
+            if known is None:
+                known = next((lab for key, lab, _ in gaz.names.get(head[0], ()) if key == head), None)
+            if known is not None:
+                return [(a, k, known), (k, b, "PERSON")]
+        return [(a, b, label)]
 
     def _persons(self, doc: Doc, cands: list[Span], words: list[str]) -> list[Span]:
         """A model's place or organisation that is a person's name made PERSON.
