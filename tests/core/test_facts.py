@@ -380,11 +380,12 @@ def test_reading_only_sentences_with_trigger_words_finds_what_a_full_scan_finds(
         Entity(e.start + len(text) - len(sample), e.end + len(text) - len(sample), e.label, e.text)
         for e in sample_entities
     ]
-    quick = extract_facts(text, found, ARTICLE_DAY).dates
+    # The hand-made sentences have no date entities: the scan alone finds their dates.
+    quick = extract_facts(text, found, ARTICLE_DAY, pipeline_numbers=False).dates
     assert {(expression, value) for _, expression, value in DATE_CASES} <= {(d.text, d.value) for d in quick}
     everywhere = {name: [(0, len(text))] for name in [*temporal._FAMILIES.groupindex, "digit"]}
     monkeypatch.setattr(temporal, "_family_runs", lambda text, sentences: everywhere)
-    assert extract_facts(text, found, ARTICLE_DAY).dates == quick
+    assert extract_facts(text, found, ARTICLE_DAY, pipeline_numbers=False).dates == quick
 
 
 def test_the_article_date_is_read_from_its_first_lines() -> None:

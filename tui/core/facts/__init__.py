@@ -59,11 +59,22 @@ TEMPORAL_LABELS = frozenset({"DATE", "TIME"})
 AMOUNT_LABELS = frozenset({"MONEY", "PERCENT", "QUANTITY"})
 
 
-def extract_facts(text: str, entities: Sequence[Entity], reference_date: date | None = None) -> Facts:
+def extract_facts(
+    text: str,
+    entities: Sequence[Entity],
+    reference_date: date | None = None,
+    *,
+    pipeline_numbers: bool | None = None,
+) -> Facts:
     """All facts of ``text`` given its ``entities`` (in any order; overlaps are tolerated).
 
     Relative dates are resolved against ``reference_date``, or else against the date found in
     the article's first lines (``detect_article_date``); with neither they stay relative.
+
+    ``pipeline_numbers``: the entities come from a pipeline that tags dates and numbers (Sorot's
+    does), so the facts list only the dates and numbers it highlighted, as the reader shows them.
+    ``None`` (the default) infers it: true when any entity has a date or number label. With
+    False, the facts' own scan finds every date and number in the text.
     """
     source = "given" if reference_date is not None else None
     if reference_date is None:
@@ -82,9 +93,20 @@ def extract_facts(text: str, entities: Sequence[Entity], reference_date: date | 
         [(e.start, e.end) for e in entities if e.label in TEMPORAL_LABELS],
         reference_date,
     )
+    # When the pipeline tags dates and numbers, the panel lists what the article highlights, no
+    # more: a date or number the facts' own scan finds where the pipeline saw none is one its
+    # rules turned down ("Nomor 35 Tahun 2014" is a law's number, "roda empat" a kind of vehicle,
+    # "Liga 1" a name) or a "saat ini" with no value. Without such labels, the scan is all there is.
+    tagged = any(e.label in NUMERIC_LABELS for e in entities) if pipeline_numbers is None else pipeline_numbers
+    if tagged:
+        temporal = SpanSet((e.start, e.end) for e in entities if e.label in TEMPORAL_LABELS)
+        dates = [d for d in dates if temporal.overlaps(d.start, d.end)]
     dates = [replace(d, id=f"d{n}") for n, d in enumerate(dates, start=1)]
     taken = SpanSet([*((e.start, e.end) for e in names), *((d.start, d.end) for d in dates)])
     numbers = find_numbers(text, sentences, taken, [(e.start, e.end) for e in entities if e.label in NUMBER_LABELS])
+    if tagged:
+        counted = SpanSet((e.start, e.end) for e in entities if e.label in NUMBER_LABELS)
+        numbers = [n for n in numbers if counted.overlaps(n.start, n.end)]
     numbers = [replace(n, id=f"n{i}") for i, n in enumerate(numbers, start=1)]
     claims = find_claims(text, mentions, sentences)
     relations = find_relations(text, mentions, sentences, dates, numbers, claims)

@@ -849,6 +849,8 @@ def resolve(when: When, ref: date | None) -> str | None:
         moved, moved_year, moved_month = _shift(ref, sign, int(amount), designator)
         if designator == "Y":
             base = f"{moved_year:04d}"
+            if when.month is not None:  # "Agustus tahun lalu": that month of the year moved to
+                base += f"-{when.month:02d}"
         elif designator == "M":
             base = f"{moved_year:04d}-{moved_month:02d}"
         elif designator == "W":

@@ -56,7 +56,23 @@ APPROXIMATORS: list[list[TokenPattern]] = [
     ],
 ]
 # What may close a duration: "tiga tahun lalu", "dua pekan terakhir".
-DURATION_TAILS = ["lalu", "terakhir", "mendatang", "silam", "sebelumnya", "kemudian", "berikutnya", "belakangan"]
+DURATION_TAILS = [
+    "lalu",
+    "terakhir",
+    "mendatang",
+    "silam",
+    "sebelumnya",
+    "kemudian",
+    "berikutnya",
+    "belakangan",
+    "berselang",
+]
+# "Up to" before a duration is part of it ("dipenjara sampai 10 tahun", "hingga beberapa tahun");
+# before a point in time it is not ("hingga 2021" -> "2021", see DATE_PREPOSITIONS).
+UP_TO = ["hingga", "sampai", "hampir"]
+# Periods a year is cut into: "kuartal I 2017", "semester kedua tahun ini", "triwulan III".
+YEAR_PARTS = ["kuartal", "triwulan", "caturwulan", "semester", "paruh"]
+SEASONS = ["panas", "dingin", "semi", "gugur", "hujan", "kemarau"]
 # Prepositions before a bare year or month that mark it as a date ("sejak 2021", "pada April");
 # they are not part of the span.
 DATE_PREPOSITIONS = [
@@ -73,6 +89,10 @@ DATE_PREPOSITIONS = [
 ]
 # Parts of a period that are part of the span ("akhir 2024", "awal tahun ini").
 PERIOD_PARTS = ["awal", "akhir", "pertengahan", "penghujung", "medio"]
+# "tengah" is a part only before a period word: "tengah pekan ini", "tengah tahun lalu".
+PERIOD_PARTS_WIDE = [*PERIOD_PARTS, "tengah"]
+RELATIVE_TAILS = ["ini", "lalu", "depan", "kemarin"]
+NEXT_OR_PREVIOUS = ["selanjutnya", "berikutnya", "sebelumnya"]
 # A duration followed by one of these starts a relative date that runs to the end of the clause:
 # "tiga hari setelah panggilan telepon ini".
 RELATIVE_LINKS = ["setelah", "sebelum", "sesudah", "usai", "pasca", "sejak", "semenjak"]
@@ -84,6 +104,15 @@ CLASSIFIERS = frozenset("kali orang buah ekor unit lembar biji batang butir hela
 NOT_COUNTED = frozenset("tewas hilang luka selamat lainnya sisanya sekaligus".split())
 # Units that are measures, beside the gazetteer's: "6,2 magnitudo", "6,6 SR".
 EXTRA_UNITS = ["magnitudo", "SR", "Mw"]
+# Earthquake intensity scales after a Roman numeral: "II SIG-BMKG", "V MMI", "I-II MMI".
+INTENSITY_SCALES = ["MMI", "SIG"]
+ROMAN_RE = r"^(I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)$"
+# Coordinates: "1,33 LS", "99,65 Bujur Timur", "7,5° LU".
+COORDINATE_SIGNS = ["LS", "LU", "BT", "BB"]
+COORDINATE_WORDS = ["lintang", "bujur"]
+# Nouns that spaCy's Indonesian stop words list although they are counted ("tiga kasus"), and
+# ter- nouns the verb-prefix check would take for verbs ("dua tersangka").
+COUNTED_NOUNS = frozenset({"kasus", "tersangka", "terdakwa", "terpidana", "tertuduh"})
 # Money: the first word of each currency name ("dolar" of "dolar AS") and what may follow it
 # in the same name ("AS", "Amerika Serikat", "Singapura").
 CURRENCY_HEADS = sorted({w.split()[0] for w in CURRENCY_WORDS})
@@ -158,9 +187,19 @@ DURATION_TAILS_SET = frozenset([*DURATION_TAILS, "yang", "setelah", "sebelum", "
 LAW_WORDS_SET = frozenset(LAW_WORDS)
 NOT_YEAR_BEFORE = LAW_WORDS_SET | {"nomor", "no", "no.", "pasal", "ayat", "liga", "kode", "nomer", "angka"}
 PERSON_LABELS = frozenset({"PERSON", "PER", "PERS"})
+# Words before a person's initials: "berinisial AS (27)", "tersangka SD, 27 tahun".
+INITIALS_BEFORE = frozenset({"berinisial", "inisial", "saudara", "sdr", "sdr.", "tersangka", "pelaku", "korban"})
 # Spans of these keys are settled first; no other number may overlap them.
 OVERRIDING = frozenset(
-    {"QUANTITY_AGE", "QUANTITY_AGEPAREN", "QUANTITY_AGENAME", "ORDINAL_RANK", "NONE_LAW", "NONE_IDIOM"}
+    {
+        "QUANTITY_AGE",
+        "QUANTITY_AGEPAREN",
+        "QUANTITY_AGENAME",
+        "QUANTITY_SCALE",
+        "ORDINAL_RANK",
+        "NONE_LAW",
+        "NONE_IDIOM",
+    }
 )
 # Verbal prefixes: a word carrying one after a number is what the counted things do ("lima
 # tewas" aside), not what they are ("lima demonstran").
@@ -337,7 +376,14 @@ class NumberRules:
             | NOT_COUNTED
         )
         self.money_signs = gaz.currency_symbols | gaz.currency_codes
-        self.acronym_units = self.money_signs | set(TIME_ZONES) | set(EXTRA_UNITS) | gaz.quantity_units
+        self.acronym_units = (
+            self.money_signs
+            | set(TIME_ZONES)
+            | set(EXTRA_UNITS)
+            | set(INTENSITY_SCALES)
+            | set(COORDINATE_SIGNS)
+            | gaz.quantity_units
+        )
         # What a range of numbers measures ("5-10 tahun", "2-3 persen"): then it is no score.
         self.range_units = (
             gaz.date_units
@@ -361,6 +407,16 @@ class NumberRules:
         slash_date: list[TokenPattern] = [dom, {"ORTH": "/"}, {"IS_DIGIT": True}]
         slash_date_year: list[TokenPattern] = [*slash_date, {"ORTH": "/"}, {"IS_DIGIT": True}]
 
+        period_word: TokenPattern = {"LOWER": {"IN": ["pekan", "minggu", "bulan", "tahun", "abad", "dekade"]}}
+        this_time: list[TokenPattern] = [{"LOWER": "kali"}, {"LOWER": "ini"}]
+        this_or_next: TokenPattern = {"LOWER": {"IN": ["ini", "lalu", "depan", "berikutnya"]}, "OP": "?"}
+        until: TokenPattern = {"LOWER": {"IN": ["hingga", "sampai", "s.d.", "s/d"]}}
+        part_number: TokenPattern = {"TEXT": {"REGEX": r"^([IV]{1,3}|[1-4]|pertama|kedua|ketiga|keempat)$"}}
+        same_year: list[TokenPattern] = [
+            {"LOWER": "tahun", "OP": "?"},
+            {"LOWER": {"IN": ["lalu", "sebelumnya"]}, "OP": "?"},
+        ]
+
         def approx(core: list[TokenPattern]) -> list[list[TokenPattern]]:
             return [prefix + core for prefix in APPROXIMATORS]
 
@@ -376,6 +432,7 @@ class NumberRules:
         year_20c: TokenPattern = {"TEXT": {"REGEX": r"^(19|20)\d\d$"}}
         small: TokenPattern = {"TEXT": {"REGEX": r"^\d{1,2}$"}}
         dash: TokenPattern = {"ORTH": {"IN": ["-", "–", "—"]}}
+        roman: TokenPattern = {"TEXT": {"REGEX": ROMAN_RE}}
         # "(24/8)." is "(", "24", "/", "8)" to spaCy ("8)" is an emoticon): both closings.
         slash_closed: list[list[TokenPattern]] = [
             [{"ORTH": "("}, *slash_date, {"ORTH": ")"}],
@@ -486,13 +543,87 @@ class NumberRules:
                 [year_20c, {"ORTH": "/"}, {"TEXT": {"REGEX": r"^(\d\d|(19|20)\d\d)$"}}],
                 [{"LOWER": "musim"}, {"LOWER": {"IN": ["ini", "lalu", "depan"]}}],
                 [{"LOWER": "musim"}, year],
-                [{"LOWER": "musim"}, {"LOWER": {"IN": ["panas", "dingin", "semi", "gugur", "hujan", "kemarau"]}}],
-                [
-                    {"LOWER": "musim"},
-                    {"LOWER": {"IN": ["panas", "dingin", "semi", "gugur", "hujan", "kemarau"]}},
-                    {"LOWER": {"IN": ["ini", "lalu", "depan"]}},
+                # "musim kemarau", "awal musim hujan", "musim panas kali ini", "musim dingin 2017".
+                *[
+                    [*part, {"LOWER": "musim"}, {"LOWER": {"IN": SEASONS}}, *tail]
+                    for part in ([], [{"LOWER": {"IN": PERIOD_PARTS}}])
+                    for tail in ([], [{"LOWER": {"IN": ["ini", "lalu", "depan"]}}], [year], this_time)
                 ],
-                [{"LOWER": "musim"}, {"LOWER": {"IN": ["panas", "dingin", "semi", "gugur", "hujan", "kemarau"]}}, year],
+                [{"LOWER": {"IN": PERIOD_PARTS}}, {"LOWER": "musim"}, {"LOWER": {"IN": ["ini", "lalu", "depan"]}}],
+                # "tengah pekan kemarin", "awal bulan depan", "akhir masa sidang ini".
+                [{"LOWER": {"IN": PERIOD_PARTS_WIDE}}, period_word, {"LOWER": {"IN": RELATIVE_TAILS}}],
+                [{"LOWER": {"IN": PERIOD_PARTS}}, {"LOWER": "masa"}, {"LOWER": "sidang"}, this_or_next],
+                # Durations of seasons: "satu musim", "dua musim terakhir".
+                [{"LOWER": {"IN": ["beberapa", *_num_words]}}, {"LOWER": "musim"}],
+                [nums, {"LOWER": "musim"}, {"LOWER": {"IN": DURATION_TAILS}}],
+                # "kuartal I 2017", "sepanjang semester pertama tahun ini", "triwulan III/2017".
+                *[
+                    [*lead, {"LOWER": {"IN": YEAR_PARTS}}, part_number, *tail]
+                    for lead in ([], [{"LOWER": {"IN": ["sepanjang", "selama"]}}])
+                    for tail in (
+                        [],
+                        [year],
+                        [year, {"LOWER": "ini"}],
+                        [{"ORTH": "/"}, year],
+                        [{"LOWER": "tahun"}, {"LOWER": {"IN": ["ini", "lalu", "depan"]}}],
+                        [{"LOWER": "tahun"}, year],
+                    )
+                ],
+                # "tiga bulan pertama tahun ini", "enam bulan terakhir tahun lalu".
+                [
+                    nums,
+                    date_unit,
+                    {"LOWER": {"IN": ["pertama", "terakhir"]}},
+                    {"LOWER": "tahun"},
+                    {"LOWER": {"IN": ["ini", "lalu"]}},
+                ],
+                # A month in a year said relatively: "September tahun lalu", "Januari-September tahun ini".
+                [{"LOWER": "bulan", "OP": "?"}, month, {"LOWER": "tahun"}, {"LOWER": {"IN": ["ini", "lalu", "depan"]}}],
+                [month, dash, month, {"LOWER": "tahun"}, {"LOWER": {"IN": ["ini", "lalu", "depan"]}}],
+                # "pada hari Rabu", "hari rabu" (a weekday written in lower case too).
+                [{"LOWER": "hari"}, {"LOWER": {"IN": sorted(d.lower() for d in gaz.days)}}],
+                # Ranges said in words: "bulan Januari hingga September", "1 hingga 5 Maret 2017".
+                [{"LOWER": "bulan", "OP": "?"}, month, until, month],
+                [{"LOWER": "bulan", "OP": "?"}, month, until, month, year],
+                [{"LOWER": "bulan", "OP": "?"}, month, year, until, month, year],
+                [dom, until, dom, month_any],
+                [dom, until, dom, month_any, year],
+                [year_20c, until, year_20c],
+                # A past year: "2009 silam", "30 September pada 2009 silam", "Mei 2016 lalu".
+                [year_20c, {"LOWER": {"IN": ["silam", "lalu"]}}],
+                [month, year_20c, {"LOWER": {"IN": ["silam", "lalu"]}}],
+                [dom, month_any, year_20c, {"LOWER": {"IN": ["silam", "lalu"]}}],
+                [dom, month_any, {"LOWER": "pada"}, year_20c, {"LOWER": {"IN": ["silam", "lalu"]}, "OP": "?"}],
+                # A relative day with its calendar date: "hari ini (01/10/2016)", "kemarin (Rabu, 18/10)".
+                *[
+                    [*rel, {"ORTH": "("}, *inside, {"ORTH": ")"}]
+                    for rel in (
+                        [{"LOWER": "hari"}, {"LOWER": {"IN": ["ini", "itu", *NEXT_OR_PREVIOUS]}}],
+                        [{"LOWER": {"IN": ["kemarin", "besok", "lusa"]}}],
+                    )
+                    for inside in (
+                        slash_date,
+                        slash_date_year,
+                        [day, {"ORTH": ","}, *slash_date],
+                        [day, {"ORTH": ","}, *slash_date_year],
+                        [day],
+                        [dom, month_any, year],
+                    )
+                ],
+                # The same period again: "periode yang sama tahun sebelumnya", "hari yang sama".
+                [
+                    {"LOWER": {"IN": ["periode", "hari", "bulan", "tahun", "waktu", "pekan", "minggu"]}},
+                    {"LOWER": "yang"},
+                    {"LOWER": "sama"},
+                    *same_year,
+                ],
+                [{"LOWER": "periode"}, year_20c],
+                [{"LOWER": "periode"}, year_20c, {"ORTH": {"IN": ["/", "-"]}}, {"IS_DIGIT": True}],
+                [{"LOWER": "tahun"}, {"LOWER": "berjalan"}],
+                # "hingga beberapa tahun", "sampai 10 tahun", "hampir setiap tahun".
+                [{"LOWER": {"IN": UP_TO}}, {"LOWER": {"IN": ["beberapa", *_num_words]}}, date_unit],
+                [{"LOWER": {"IN": UP_TO}}, {"TEXT": {"REGEX": r"^\d+([.,]\d+)?$"}}, date_unit],
+                [{"LOWER": {"IN": UP_TO}}, {"LOWER": {"IN": ["setiap", "tiap"]}}, date_unit],
                 [{"LOWER": {"IN": ["setiap", "tiap"]}}, date_unit],
                 [{"LOWER": {"IN": ["selama", "sepanjang"]}}, nums, date_unit],
                 [{"LOWER": "sepanjang"}, {"LOWER": "tahun"}, {"LOWER": {"IN": ["ini", "lalu"]}}],
@@ -534,7 +665,9 @@ class NumberRules:
                 [day, {"ORTH": "("}, *slash_date_year, {"ORTH": ")"}, period],
                 [{"LOWER": {"IN": ["tadi", "kemarin"]}}, period],
                 [period, {"LOWER": "ini"}],
-                [{"LOWER": "dini"}, {"LOWER": "hari"}],
+                [{"LOWER": "pagi", "OP": "?"}, {"LOWER": "dini"}, {"LOWER": "hari"}, {"LOWER": "tadi", "OP": "?"}],
+                # "lima menit terakhir", "dua jam kemudian".
+                *approx([nums, {"LOWER": {"IN": sorted(gaz.time_units)}}, {"LOWER": {"IN": DURATION_TAILS}}]),
                 [{"LOWER": "tengah"}, {"LOWER": {"IN": ["malam", "hari"]}}],
                 *approx([nums, {"LOWER": {"IN": sorted(gaz.time_units)}}]),
             ],
@@ -551,6 +684,20 @@ class NumberRules:
             "QUANTITY": [
                 *approx([nums, {"ORTH": {"IN": sorted(gaz.quantity_units)}}, {"LOWER": {"IN": UNIT_TAILS}, "OP": "?"}]),
                 *approx([nums, {"LOWER": {"IN": units_ci}}, {"LOWER": {"IN": UNIT_TAILS}, "OP": "?"}]),
+            ],
+            # "II SIG-BMKG", "V MMI", "I-II MMI"; "1,33 LS", "99,65 Bujur Timur", "7,5° LU".
+            "QUANTITY_SCALE": [
+                [roman, {"ORTH": "SIG"}],
+                [roman, {"ORTH": "SIG"}, {"ORTH": "-"}, {"ORTH": "BMKG"}],
+                [roman, {"ORTH": "MMI"}],
+                [roman, dash, roman, {"ORTH": "MMI"}],
+                [nums, {"ORTH": "°", "OP": "?"}, {"ORTH": {"IN": COORDINATE_SIGNS}}],
+                [
+                    nums,
+                    {"ORTH": "°", "OP": "?"},
+                    {"LOWER": {"IN": COORDINATE_WORDS}},
+                    {"TEXT": {"REGEX": r"^[A-Z][a-z]+$"}},
+                ],
             ],
             "CARDINAL": approx([nums]),
             # A score: "menang 2-0", "skor 1-1" (not a range of days, see ``__call__``).
@@ -646,7 +793,7 @@ class NumberRules:
         if paren == 0:
             return False
         before = doc[paren - 1]
-        if is_acronym_text(before.text) and paren > 1 and doc[paren - 2].lower_ in {"berinisial", "inisial"}:
+        if is_acronym_text(before.text) and paren > 1 and doc[paren - 2].lower_ in INITIALS_BEFORE:
             return True
         if not (is_name_text(before.text) or is_acronym_text(before.text)):
             return False
@@ -698,6 +845,8 @@ class NumberRules:
 
     def _counted(self, tok: Token) -> bool:
         low = tok.lower_
+        if low in COUNTED_NOUNS:
+            return tok.is_lower
         return (
             tok.is_alpha
             and tok.is_lower
