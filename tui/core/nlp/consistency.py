@@ -134,8 +134,45 @@ class Consistency:
         picked += weak
         picked += self._propagate(doc, words, weak, taken, "weak_consistency")
         spans = sorted({(s.start, s.end): s for s in picked if taken.get(s.start) is s}.values(), key=lambda s: s.start)
-        doc.ents = self._lists(doc, words, self._clubs(doc, words, spans))
+        doc.ents = self._numbers_by_names(doc, words, self._lists(doc, words, self._clubs(doc, words, spans)))
         return doc
+
+    def _numbers_by_names(self, doc: Doc, words: list[str], spans: list[Span]) -> list[Span]:
+        """Numbers whose kind the names beside them tell, once the names are settled: a bracketed
+        number after a person is an age ("Siyadi (68)"), after a club a count ("Lyon (14)"); in a
+        match report points are counted ("22 poin"), not measured. An unmarked name with an age
+        in brackets is a person ("milik Sunarti (44)")."""
+        sport = not {w.lower() for w in words}.isdisjoint(SPORT_WORDS)
+        ends = {s.end: s for s in spans if s.label_ in NAME_LABELS}
+        covered = {i for s in spans for i in range(s.start, s.end)}
+        out = []
+        for span in spans:
+            label = span.label_
+            bracketed = (
+                len(span) == 1
+                and span.start >= 2
+                and words[span.start - 1] == "("
+                and span.end < len(words)
+                and words[span.end] == ")"
+            )
+            if label in {"CARDINAL", "QUANTITY"} and bracketed and words[span.start].isdigit():
+                before = ends.get(span.start - 1)
+                k = span.start - 1
+                while (
+                    k > 0 and k - 1 not in covered and is_name_text(words[k - 1]) and not self.gaz.is_word(words[k - 1])
+                ):
+                    k -= 1
+                if before is None and k < span.start - 1 and len(words[span.start]) <= 2:
+                    person = Span(doc, k, span.start - 1, label="PERSON", span_id="person_age")
+                    out.append(person)
+                    ends[person.end] = person
+                    before = person
+                if before is not None:
+                    label = "QUANTITY" if before.label_ == "PERSON" else "CARDINAL"
+            elif label == "QUANTITY" and sport and words[span.end - 1].lower() == "poin":
+                label = "CARDINAL"
+            out.append(span if label == span.label_ else Span(doc, span.start, span.end, label=label, span_id=span.id_))
+        return sorted(out, key=lambda s: s.start)
 
     @staticmethod
     def _lists(doc: Doc, words: list[str], spans: list[Span]) -> list[Span]:
@@ -212,8 +249,11 @@ class Consistency:
         for span in spans:
             if span.start in skip:
                 continue
-            if span.label_ == "ORG" and len(span) >= 2 and words[span.start] in CLUB_BEFORE:
+            if span.label_ in NAME_LABELS and len(span) >= 2 and words[span.start] in CLUB_BEFORE:
                 clubs.add(span[1:].text)
+                if span.label_ != "ORG":  # "Olympique Lyon" read as a person
+                    out.append(Span(doc, span.start, span.end, label="ORG", span_id="club"))
+                    continue
             if span.label_ == "LOC":
                 a, b = span.start, span.end
                 if a > 0 and words[a - 1] in CLUB_BEFORE and a - 1 not in ends:

@@ -749,6 +749,10 @@ class NumberRules:
                     continue
                 start, end = span
             elif label == "ORDINAL":
+                if self._group(doc, start, end):
+                    # "kedua tersangka", "ke-20 klub": the group counted, with its noun.
+                    add_candidate(doc, start, end + 1, "CARDINAL", "cardinal")
+                    continue
                 if not self._ordinal(doc, start):
                     continue
             elif key == "DATE" and end - start == 1 and not self._weekday(doc[start]):
@@ -855,6 +859,20 @@ class NumberRules:
             and not _VERB_PREFIX.match(low)
             and not re.match(NUM_RE, low)
         )
+
+    def _group(self, doc: Doc, start: int, end: int) -> bool:
+        """A ke- number before the noun it counts: "kedua tersangka" (both suspects), "ketiga klub",
+        "ke-20 klub Liga Primer"; not after a noun ("motif kedua") or "yang" ("yang ketiga")."""
+        if doc[start].lower_ == "pertama" or end >= len(doc) or not self._counted(doc[end]):
+            return False
+        if doc[end].lower_ in {"kali", "kalinya"}:
+            return False
+        if start == 0:
+            return True
+        before = doc[start - 1]
+        if not before.is_alpha or before.lower_ in STOP_WORDS - {"yang"} or _VERB_PREFIX.match(before.lower_):
+            return before.lower_ != "yang"
+        return False
 
     def _ordinal(self, doc: Doc, start: int) -> bool:
         tok = doc[start]
