@@ -251,3 +251,16 @@ def test_a_place_or_body_run_into_the_person_after_it_is_split(
 def test_a_capital_of_a_country_is_the_country(nlp) -> None:
     found = ents(nlp, "Ia menolak mengakui Yerusalem sebagai ibu kota Israel.")
     assert ("Israel", "LOC") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Korban langsung dilarikan ke Puskesmas Kalisat 2 untuk mendapat perawatan.", "Puskesmas Kalisat 2"),
+        ("Keduanya bertemu di salah satu kamar Hotel Sahira, Bogor, Kamis.", "Hotel Sahira"),
+        ("Pengungsi ditampung di Musala Al-Ikhlas, Kecamatan Cisarua.", "Musala Al-Ikhlas"),
+        ("Warga mengungsi ke Masjid Nurul Iman dan Puskesmas Cibeber.", "Puskesmas Cibeber"),
+    ],
+)
+def test_buildings_named_with_their_kind_are_places(nlp, text: str, place: str) -> None:
+    assert (place, "LOC") in ents(nlp, text)

@@ -225,3 +225,8 @@ def test_a_count_in_brackets_after_a_club_is_a_count(nlp) -> None:  # type: igno
     )
     assert ("Olympique Marseille", "ORG") in found
     assert ("12", "CARDINAL") in found
+
+
+def test_a_headline_count_takes_its_capitalised_noun(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Ratusan Rumah Terendam Banjir di Bekasi\n\nBanjir merendam ratusan rumah warga di Bekasi, Senin.\n"
+    assert ("Ratusan Rumah", "CARDINAL") in labelled(nlp, text)

@@ -134,8 +134,30 @@ class Consistency:
         picked += weak
         picked += self._propagate(doc, words, weak, taken, "weak_consistency")
         spans = sorted({(s.start, s.end): s for s in picked if taken.get(s.start) is s}.values(), key=lambda s: s.start)
-        doc.ents = self._numbers_by_names(doc, words, self._lists(doc, words, self._clubs(doc, words, spans)))
+        spans = self._lists(doc, words, self._clubs(doc, words, spans))
+        doc.ents = self._headline_counts(doc, words, layout, self._numbers_by_names(doc, words, spans))
         return doc
+
+    def _headline_counts(self, doc: Doc, words: list[str], layout: Layout, spans: list[Span]) -> list[Span]:
+        """A headline capitalises the noun a count counts: "Dua Anggota Brimob ...", "Ratusan Rumah
+        Rusak ..." count "Anggota" and "Rumah" as the body does in lower case."""
+        starts = {s.start for s in spans}
+        out = []
+        for span in spans:
+            e = span.end
+            if (
+                span.label_ == "CARDINAL"
+                and len(span) == 1
+                and span.text.isalpha()
+                and e < len(words)
+                and e not in starts
+                and words[e][:1].isupper()
+                and self.gaz.is_word(words[e])
+                and layout.in_headline(span.start, e + 1)
+            ):
+                span = Span(doc, span.start, e + 1, label="CARDINAL", span_id=span.id_)
+            out.append(span)
+        return out
 
     def _numbers_by_names(self, doc: Doc, words: list[str], spans: list[Span]) -> list[Span]:
         """Numbers whose kind the names beside them tell, once the names are settled: a bracketed

@@ -128,6 +128,10 @@ LOC_HEADS = frozenset(
     pegunungan sungai danau selat laut teluk tanjung semenanjung lembah samudra samudera benua
     jalan jl jln jazirah terusan jalur pelabuhan bandara prefektur sesar lempeng""".split()
 )
+# Buildings and venues named with their kind are places ("Masjid Falatehan", "Hotel Alila",
+# "Puskesmas Silo 2"; GUIDELINES.md of training/realnews); a small number may end the name.
+BUILDING_HEADS = frozenset("masjid mesjid musala mushola gedung stadion hotel puskesmas".split())
+LOC_HEADS = LOC_HEADS | BUILDING_HEADS
 # Street words head an address even in lower case ("di jalan Medan Merdeka Barat"), as do valleys
 # ("lembah Palu").
 LOWERCASE_LOC_HEADS = frozenset({"jalan", "jl", "jln", "lembah"})
@@ -465,6 +469,8 @@ class NameRules:
                 while j < n and j - k < 4 and doc[j].text not in self.calendar and doc[j].lower_ not in LOC_HEADS:
                     if is_name_token(doc[j]) or is_acronym(doc[j]) or (j > k and doc[j].text in ROMAN_NUMERALS):
                         j += 1
+                    elif j > k and lowers[i] in BUILDING_HEADS and doc[j].is_digit and len(doc[j]) <= 2:
+                        j += 1  # "Puskesmas Silo 2"
                     elif j > k and _hyphen_join(doc, j):
                         j += 2  # "Bandara Soekarno-Hatta"
                     else:
