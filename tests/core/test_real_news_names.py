@@ -264,3 +264,19 @@ def test_a_capital_of_a_country_is_the_country(nlp) -> None:
 )
 def test_buildings_named_with_their_kind_are_places(nlp, text: str, place: str) -> None:
     assert (place, "LOC") in ents(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("Siswa SMA Bina Bangsa ditemukan tewas di asrama sekolahnya.", "SMA Bina Bangsa"),
+        ("Korban dirawat di RS Harapan Kita sejak Senin malam.", "RS Harapan Kita"),
+    ],
+)
+def test_schools_and_hospitals_are_bodies(nlp, text: str, body: str) -> None:
+    assert (body, "ORG") in ents(nlp, text)
+
+
+def test_a_name_only_a_person_fits_is_no_body(nlp) -> None:
+    found = ents(nlp, '"Kami sudah menyiapkan posko," kata Sutopo Purwo Nugroho di Jakarta.')
+    assert ("Sutopo Purwo Nugroho", "PERSON") in found

@@ -98,6 +98,14 @@ PERSON_BEFORE_CUES = (
 # Rules that know a place, and guesses a list of places may overrule (consistency.Consistency._lists).
 KNOWN_PLACES = frozenset({"gazetteer_region", "gazetteer_city", "gazetteer_city_common", "loc_head", "place_list"})
 GUESSES = frozenset({"model", "model_weak", "consistency", "weak_consistency", "reporting_subject", "attribution"})
+# Of those, the ones that no body fits either ("sundulan Budi", "rekannya bernama Budi").
+PERSON_CUES_FOR_BODIES = frozenset("kaki tendangan sundulan umpan sepupu".split())
+# People that "bernama" (named) introduces a name of ("rekannya bernama Budi"; a band "bernama"
+# something is no person).
+NAMED_PEOPLE = frozenset(
+    """rekan rekannya teman temannya warga pria wanita perempuan laki-laki pemuda remaja seorang pelaku
+    tersangka korban anak anaknya istri istrinya suami suaminya ayah ibu adik kakak pemilik""".split()
+)
 # Rules whose one-word names are known, not guessed: they are kept at a sentence's start.
 KNOWN = frozenset(
     {"gazetteer_org", "gazetteer_region", "gazetteer_city", "gazetteer_acronym", "initials", "org_acronym", "dateline"}
@@ -441,7 +449,14 @@ class Consistency:
                 and words[span.end + 1].isdigit()
                 and words[span.end + 2] == ")"
             )
-            if any(w in person_words for w in ws) or (
+            after2 = words[span.end + 1].lower() if after == "," and span.end + 1 < n else after
+            named = not any(gaz.is_word(w) for w in ws)
+            if (
+                any(w in person_words for w in ws)
+                or (before in PERSON_CUES_FOR_BODIES or aged)
+                or (before == "bernama" and span.start > 1 and words[span.start - 2].lower() in NAMED_PEOPLE)
+                or (len(ws) >= 2 and named and (after2 in REPORTING_VERBS or before in ATTRIBUTION_VERBS))
+            ) or (
                 span.label_ == "LOC"
                 and (
                     before in PERSON_BEFORE_CUES

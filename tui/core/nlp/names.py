@@ -89,7 +89,8 @@ surat kabar; rumah sakit; yayasan; asosiasi; persatuan; perhimpunan; ikatan; fed
 komite; komando; direktorat; dinas; angkatan; tentara; korps; markas besar; gerakan; bursa;
 front; koalisi; serikat; himpunan; konfederasi; perusahaan; grup; pt; cv; biro; balai;
 otoritas; badan usaha; konsorsium; kongres; parlemen; senat; kabinet; kedutaan besar; kedubes;
-konsulat; konsulat jenderal; sekretariat; brigade; divisi; batalion; satuan; pasukan khusus
+konsulat; konsulat jenderal; sekretariat; brigade; divisi; batalion; satuan; pasukan khusus;
+pansus; panitia khusus; posko; sma; smp; smk; rs; rsud; rsup; madrasah
 """
 # Police, military and government units, named by their region: "Polda Jatim", "Polres Metro
 # Bekasi", "Pemkab Kendal", "DPRD Riau", "Ditreskrimsus Polda Riau", "Satgas Damai Cartenz".
@@ -105,6 +106,8 @@ ORG_HEADS_LIST = sorted(
 # Unit heads written as acronyms: with their region they are one organisation ("DPRD Riau",
 # "BPBD Kabupaten Jember"), as the organisation heads above are with theirs ("Polda Jatim").
 ACRONYM_HEADS = frozenset({"DPRD", "BPBD", "KPUD", "PEMPROV", "PEMKAB", "PEMKOT"})
+# Schools and hospitals by their abbreviated kind are bodies: "SMA Taruna Nusantara", "RS Kramat Jati".
+INSTITUTION_ACRONYMS = frozenset({"SMA", "SMP", "SMK", "RS", "RSUD", "RSUP"})
 # Heads that with a bare place name describe rather than name: "Tentara Rwanda" is Rwanda's army,
 # "Media Jepang" its press; "Bank Indonesia" and "Universitas Indonesia" are names.
 DESCRIPTIVE_HEADS = frozenset({"tentara", "media", "pasukan khusus", "angkatan"})
@@ -407,7 +410,9 @@ class NameRules:
             # place ("Amerika Serikat") or a title is no head.
             if s < last_end or s in known.span_at or s in in_title:
                 continue
-            if not (is_name_token(head) or head.text in {"PT", "CV"} or head.text in ACRONYM_HEADS):
+            if not (
+                is_name_token(head) or head.text in {"PT", "CV"} or head.text in ACRONYM_HEADS | INSTITUTION_ACRONYMS
+            ):
                 continue
             j = e
             while j < n and j - e < 8 and j not in in_title:
