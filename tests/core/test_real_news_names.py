@@ -280,3 +280,10 @@ def test_schools_and_hospitals_are_bodies(nlp, text: str, body: str) -> None:
 def test_a_name_only_a_person_fits_is_no_body(nlp) -> None:
     found = ents(nlp, '"Kami sudah menyiapkan posko," kata Sutopo Purwo Nugroho di Jakarta.')
     assert ("Sutopo Purwo Nugroho", "PERSON") in found
+
+
+def test_a_unit_chiefs_title_is_no_body(nlp) -> None:
+    found = ents(nlp, "Kapolres di dampingi Kasat Reskrim AKP Harsono menjelaskan, pelaku sudah lama diincar.")
+    found += ents(nlp, "Penangkapan dipimpin Kasat Narkoba AKP Dedi Kurniawan.")
+    assert not [t for t, label in found if "Kasat" in t]
+    assert ("Harsono", "PERSON") in found and ("Dedi Kurniawan", "PERSON") in found

@@ -79,7 +79,7 @@ CLUB_BEFORE = frozenset(
     """Real FC AC Atletico Athletic Sporting Olympique Olympic Borussia Dynamo Dinamo Bayer Eintracht Werder
     Hertha Fortuna Racing Deportivo Stade""".split()
 )
-CLUB_AFTER = frozenset("United City FC Hotspur Rovers Wanderers Athletic Albion Utama Putra".split())
+CLUB_AFTER = frozenset("United FC Hotspur Rovers Wanderers Athletic Albion Utama Putra".split())
 # Words next to a place that only a team fits, in a report of a match ("menghadapi Bordeaux",
 # "gawang Muenchen", "pemain Mitra Kukar", "Leicester menjuarai ..."); in such a document the
 # place is the club at each of its mentions.
@@ -284,6 +284,9 @@ class Consistency:
                 if span.label_ != "ORG":  # "Olympique Lyon" read as a person
                     out.append(Span(doc, span.start, span.end, label="ORG", span_id="club"))
                     continue
+            if span.label_ == "LOC" and len(span) >= 2 and (words[span.end - 1] in CLUB_AFTER):
+                out.append(Span(doc, span.start, span.end, label="ORG", span_id="club"))  # "Bali United"
+                continue
             if span.label_ == "LOC":
                 a, b = span.start, span.end
                 if a > 0 and words[a - 1] in CLUB_BEFORE and a - 1 not in ends:

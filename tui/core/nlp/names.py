@@ -51,6 +51,8 @@ kepala; anggota; anggota dewan
 jaksa agung; jaksa; hakim; hakim ketua; hakim agung; juru bicara; jubir; duta besar; dubes;
 senator; kuasa hukum; pengacara; penasihat; penasihat keamanan nasional
 komisaris jenderal; komjen
+kasat; kasat reskrim; kasat narkoba; kasat lantas; kasatreskrim; kapolresta; kapolrestabes; kanit; kasubdit;
+kabid; kabid humas; kadiv; kadiv humas; kabag; kasubag; danramil; dandim; danrem; pangdam; kapuspen
 bapak; ibu; pak; bu; tuan; nyonya; ny; nona; saudara; sdr; ustaz; ustadz; kiai; habib; pendeta; pastor
 pelatih; kapten tim; ceo; pendiri; analis; pengamat; peneliti; ekonom; aktor; aktris; penyanyi
 """
