@@ -230,3 +230,14 @@ def test_a_count_in_brackets_after_a_club_is_a_count(nlp) -> None:  # type: igno
 def test_a_headline_count_takes_its_capitalised_noun(nlp) -> None:  # type: ignore[no-untyped-def]
     text = "Ratusan Rumah Terendam Banjir di Bekasi\n\nBanjir merendam ratusan rumah warga di Bekasi, Senin.\n"
     assert ("Ratusan Rumah", "CARDINAL") in labelled(nlp, text)
+
+
+def test_a_table_of_clubs_with_counts_in_brackets_is_all_clubs(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Korban terbanyak mereka adalah Ajax (21), FC Basel (19), Feyenoord (17), Galatasaray (15), "
+        "Hertha Berlin 03 (12) dan Anderlecht (11)."
+    )
+    found = labelled(nlp, text)
+    for club in ("Feyenoord", "Galatasaray", "Anderlecht"):
+        assert (club, "ORG") in found
+    assert not [t for t, label in found if label == "QUANTITY"]

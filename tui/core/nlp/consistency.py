@@ -167,12 +167,64 @@ class Consistency:
             out.append(span)
         return out
 
+    @staticmethod
+    def _bracket_tables(doc: Doc, words: list[str], spans: list[Span]) -> list[Span]:
+        """A run of "Name (number)" items ("Porto (17), Leverkusen (15), Schalke 04 (14)") is one
+        table: when one of its names is a body, they all are, with a count each."""
+        n = len(words)
+        by_start = {s.start: s for s in spans}
+        by_end = {s.end: s for s in spans if s.label_ in NAME_LABELS}
+        covered = {i for s in spans for i in range(s.start, s.end) if s.label_ in NAME_LABELS}
+        tables: list[list[tuple[int, int, int]]] = []  # (name start, name end, "(" index)
+        run: list[tuple[int, int, int]] = []
+        for p in range(1, n - 2):
+            if words[p] != "(" or not words[p + 1].isdigit():
+                continue
+            close = p + 2 if words[p + 2] == ")" else p + 3 if p + 3 < n and words[p + 3] == ")" else 0
+            if not close:
+                continue
+            name = by_end.get(p)
+            a = name.start if name is not None else p
+            if name is None:
+                while a > 0 and a - 1 not in covered and (is_name_text(words[a - 1]) or words[a - 1].isdigit()):
+                    a -= 1
+                while a < p and words[a].isdigit():
+                    a += 1
+            if a == p:
+                run = []
+                continue
+            if run and not set(words[run[-1][2] + 1 : a]) <= {",", "dan"}:
+                tables.append(run)
+                run = []
+            run.append((a, p, close))
+        tables.append(run)
+        out = {s.start: s for s in spans}
+        for table in tables:
+            labels = [by_end[p].label_ if p in by_end and by_end[p].start == a else None for a, p, _ in table]
+            if len(table) < 3 or "ORG" not in labels:
+                continue
+            for (a, p, _), label in zip(table, labels, strict=True):
+                if label != "ORG":
+                    old = by_start.get(a)
+                    if old is not None and old.end == p:
+                        del out[a]
+                    if not any(i in covered for i in range(a, p)) or (old is not None and old.end == p):
+                        for k in range(a, p):  # "04" of "Schalke 04" is part of the name
+                            if k in out and out[k].end <= p:
+                                del out[k]
+                        out[a] = Span(doc, a, p, label="ORG", span_id="club_table")
+                num = by_start.get(p + 1)
+                if num is not None and num.label_ == "QUANTITY":
+                    out[num.start] = Span(doc, num.start, num.end, label="CARDINAL", span_id=num.id_)
+        return sorted(out.values(), key=lambda s: s.start)
+
     def _numbers_by_names(self, doc: Doc, words: list[str], spans: list[Span]) -> list[Span]:
         """Numbers whose kind the names beside them tell, once the names are settled: a bracketed
         number after a person is an age ("Siyadi (68)"), after a club a count ("Lyon (14)"); in a
         match report points are counted ("22 poin"), not measured. An unmarked name with an age
         in brackets is a person ("milik Sunarti (44)")."""
         sport = not {w.lower() for w in words}.isdisjoint(SPORT_WORDS)
+        spans = self._bracket_tables(doc, words, spans)
         ends = {s.end: s for s in spans if s.label_ in NAME_LABELS}
         covered = {i for s in spans for i in range(s.start, s.end)}
         out = []
