@@ -241,3 +241,13 @@ def test_a_table_of_clubs_with_counts_in_brackets_is_all_clubs(nlp) -> None:  # 
     for club in ("Feyenoord", "Galatasaray", "Anderlecht"):
         assert (club, "ORG") in found
     assert not [t for t, label in found if label == "QUANTITY"]
+
+
+def test_number_words_inside_a_place_name_are_no_count(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = labelled(nlp, "Guncangan juga terasa di daerah Lima Puluh Koto, Tanah Datar, dan Solok.")
+    assert not [t for t, label in found if label == "CARDINAL"]
+
+
+def test_a_place_among_the_top_few_is_a_count(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = labelled(nlp, "Persipura tetap bercokol di urutan tiga besar dengan mengoleksi 40 angka.")
+    assert ("tiga", "CARDINAL") in found

@@ -253,6 +253,17 @@ class Consistency:
                     label = "QUANTITY" if before.label_ == "PERSON" else "CARDINAL"
             elif label == "QUANTITY" and sport and words[span.end - 1].lower() == "poin":
                 label = "CARDINAL"
+            elif label == "ORDINAL" and span.end < len(words) and words[span.end].lower() == "besar":
+                label = "CARDINAL"  # "urutan tiga besar": among the top three
+            elif (
+                label == "CARDINAL"
+                and all(w.isalpha() and w[:1].isupper() for w in words[span.start : span.end])
+                and not sentence_initial_word(words, span.start)
+                and span.end < len(words)
+                and is_name_text(words[span.end])
+                and not self.gaz.is_word(words[span.end])
+            ):
+                continue  # "Lima Puluh Koto": number words inside a name
             out.append(span if label == span.label_ else Span(doc, span.start, span.end, label=label, span_id=span.id_))
         return sorted(out, key=lambda s: s.start)
 
