@@ -202,6 +202,8 @@ def test_a_ke_number_before_its_noun_counts_the_group(nlp) -> None:  # type: ign
     assert ("ketiga korban", "CARDINAL") in found
     found = labelled(nlp, "Penyidik menyebut motif kedua pelaku adalah dendam, dan gol kedua lahir dari sundulan.")
     assert not [t for t, label in found if label == "CARDINAL" and t.startswith("kedua")]
+    found = labelled(nlp, "Hubungan kedua negara membaik setelah kedua pemimpin bertemu di Bali.")
+    assert not [t for t, label in found if label == "CARDINAL"]
 
 
 def test_an_age_in_brackets_follows_the_person_the_document_settles(nlp) -> None:  # type: ignore[no-untyped-def]
