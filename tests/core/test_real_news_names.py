@@ -287,3 +287,19 @@ def test_a_unit_chiefs_title_is_no_body(nlp) -> None:
     found += ents(nlp, "Penangkapan dipimpin Kasat Narkoba AKP Dedi Kurniawan.")
     assert not [t for t, label in found if "Kasat" in t]
     assert ("Harsono", "PERSON") in found and ("Dedi Kurniawan", "PERSON") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dua anggota Brimob yang terluka kini dirawat di rumah sakit.", [("Brimob", "ORG")]),
+        (
+            "Polres Musi Banyuasin Sumatera Selatan menangkap tiga pelaku pembalakan liar.",
+            [("Polres Musi Banyuasin", "ORG"), ("Sumatera Selatan", "LOC")],
+        ),
+        ("IHSG BEI ditutup menguat tipis pada perdagangan Rabu.", [("BEI", "ORG")]),
+    ],
+)
+def test_national_units_a_units_province_and_an_index_before_its_exchange(nlp, text: str, expected) -> None:
+    found = [(t, label) for t, label in ents(nlp, text) if label in {"PERSON", "ORG", "LOC"}]
+    assert found == expected

@@ -28,7 +28,14 @@ from tui.core.nlp.candidates import (
 )
 from tui.core.nlp.gazetteer import Gazetteer, gazetteer_config
 from tui.core.nlp.layout import Layout, read_layout
-from tui.core.nlp.names import ATTRIBUTION_VERBS, LOC_HEADS, ORG_HEADS_LIST, REPORTING_VERBS, TITLE_FIRST_WORDS
+from tui.core.nlp.names import (
+    ATTRIBUTION_VERBS,
+    LOC_HEADS,
+    ORG_HEADS_LIST,
+    REPORTING_VERBS,
+    TITLE_FIRST_WORDS,
+    UNIT_HEADS,
+)
 
 # Gazetteer matches that a person's name in the same document outranks ("Bima" is a town, but
 # after "Bima Arya" it is him); countries are never given up this way.
@@ -431,6 +438,14 @@ class Consistency:
         for a, b, label in pieces:
             if b - a >= 2 and words[a] == "kota" and a > 0 and words[a - 1].lower() == "ibu":
                 a += 1  # "ibu kota Israel": the capital of Israel
+            if b - a >= 2 and words[a] in NOT_NAMES:
+                a += 1  # "IHSG BEI": the index, then the exchange
+            if label == "ORG" and b - a >= 4:
+                b2 = self._province_tail(a, b, words)
+                if b2 is not None:  # "Polres Ogan Komering Ulu Sumatera Selatan"
+                    out.extend(self._split_at_title(a, b2, label, words))
+                    out.append((b2, b, "LOC"))
+                    continue
             if b - a >= 2 and span.id_ in MODEL_RULES and sentence_initial_word(words, a):
                 low = words[a].lower()
                 if (
@@ -445,6 +460,17 @@ class Consistency:
                     self._split_at_given_name(a2, b2, label2, words) if span.id_ in MODEL_RULES else [(a2, b2, label2)]
                 )
         return out
+
+    def _province_tail(self, a: int, b: int, words: list[str]) -> int | None:
+        """Where a province closes a unit named by its regency ("Polres Ogan Komering Ulu Sumatera
+        Selatan"): the province is a place of its own. None when there is no such tail."""
+        if words[a].lower() not in UNIT_HEADS:
+            return None
+        for k in range(a + 2, b - 1):
+            tail = tuple(words[k:b])
+            if any(key == tail and rule == "gazetteer_region" for key, _, rule in self.gaz.names.get(words[k], ())):
+                return k
+        return None
 
     def _split_at_given_name(self, a: int, b: int, label: str, words: list[str]) -> list[tuple[int, int, str]]:
         """A known place or body run together with the person after it ("Presiden Amerika Serikat

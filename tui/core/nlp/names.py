@@ -108,6 +108,12 @@ ORG_HEADS_LIST = sorted(
 # Unit heads written as acronyms: with their region they are one organisation ("DPRD Riau",
 # "BPBD Kabupaten Jember"), as the organisation heads above are with theirs ("Polda Jatim").
 ACRONYM_HEADS = frozenset({"DPRD", "BPBD", "KPUD", "PEMPROV", "PEMKAB", "PEMKOT"})
+# National police, military and election bodies, named without a region ("dua anggota Brimob",
+# "KPU dan Bawaslu"): bodies wherever they stand.
+NATIONAL_UNITS = frozenset(
+    """Brimob Densus Bareskrim Kopassus Kostrad Paspampres Basarnas Bawaslu DKPP Polri TNI Babinsa
+    Bhabinkamtibmas""".split()
+)
 # Schools and hospitals by their abbreviated kind are bodies: "SMA Taruna Nusantara", "RS Kramat Jati".
 INSTITUTION_ACRONYMS = frozenset({"SMA", "SMP", "SMK", "RS", "RSUD", "RSUP"})
 # Heads that with a bare place name describe rather than name: "Tentara Rwanda" is Rwanda's army,
@@ -308,6 +314,9 @@ class NameRules:
             add_candidate(doc, s, e, "LOC", "loc_head")
         for k in appositions:
             add_candidate(doc, k, k + 1, "ORG", "org_acronym")
+        for k, text in enumerate(texts):
+            if text in NATIONAL_UNITS and k not in known.span_at:
+                add_candidate(doc, k, k + 1, "ORG", "org_acronym")
         for s, e, rule in persons:
             add_candidate(doc, s, e, "PERSON", rule)
         for k in self._initials(texts, lowers):
