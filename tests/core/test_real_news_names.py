@@ -303,3 +303,21 @@ def test_a_unit_chiefs_title_is_no_body(nlp) -> None:
 def test_national_units_a_units_province_and_an_index_before_its_exchange(nlp, text: str, expected) -> None:
     found = [(t, label) for t, label in ents(nlp, text) if label in {"PERSON", "ORG", "LOC"}]
     assert found == expected
+
+
+def test_a_persons_name_is_one_span(nlp) -> None:
+    from spacy.tokens import Doc, Span
+
+    from tui.core.nlp.consistency import Consistency
+    from tui.core.nlp.gazetteer import load_gazetteer
+
+    words = "Pengacara Ahed Tamimi dan Marc Anthony Klok hadir .".split()
+    doc = Doc(nlp.vocab, words=words)
+    spans = [Span(doc, 2, 3, "PERSON"), Span(doc, 4, 6, "PERSON"), Span(doc, 6, 7, "PERSON")]
+    found = [(s.text, s.label_) for s in Consistency(load_gazetteer())._whole_persons(doc, words, spans)]
+    assert found == [("Ahed Tamimi", "PERSON"), ("Marc Anthony Klok", "PERSON")]
+    words = "Menhub Jonan dan Kyai Ageng hadir .".split()
+    doc = Doc(nlp.vocab, words=words)
+    spans = [Span(doc, 1, 2, "PERSON"), Span(doc, 4, 5, "PERSON")]
+    found = [s.text for s in Consistency(load_gazetteer())._whole_persons(doc, words, spans)]
+    assert found == ["Jonan", "Ageng"]

@@ -9,6 +9,7 @@ Serikat" ... "AS").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Set as AbstractSet
 
 from spacy.lang.id.stop_words import STOP_WORDS
@@ -31,6 +32,7 @@ from tui.core.nlp.layout import Layout, read_layout
 from tui.core.nlp.names import (
     ATTRIBUTION_VERBS,
     LOC_HEADS,
+    MINISTER_ABBREVIATION,
     ORG_HEADS_LIST,
     REPORTING_VERBS,
     TITLE_FIRST_WORDS,
@@ -113,6 +115,10 @@ NAMED_PEOPLE = frozenset(
     """rekan rekannya teman temannya warga pria wanita perempuan laki-laki pemuda remaja seorang pelaku
     tersangka korban anak anaknya istri istrinya suami suaminya ayah ibu adik kakak pemilik""".split()
 )
+# Words before a name that are no part of it: honorifics and police abbreviations news writes in
+# many spellings ("Kyai Ageng", "Komjen Pol Badrodin").
+HONORIFIC_VARIANTS = frozenset("pol kyai kiai nyai ki mbah gus haji hj syekh".split())
+_MINISTER = re.compile(MINISTER_ABBREVIATION)
 # Rules whose one-word names are known, not guessed: they are kept at a sentence's start.
 KNOWN = frozenset(
     {"gazetteer_org", "gazetteer_region", "gazetteer_city", "gazetteer_acronym", "initials", "org_acronym", "dateline"}
@@ -149,9 +155,42 @@ class Consistency:
         picked += weak
         picked += self._propagate(doc, words, weak, taken, "weak_consistency")
         spans = sorted({(s.start, s.end): s for s in picked if taken.get(s.start) is s}.values(), key=lambda s: s.start)
-        spans = self._lists(doc, words, self._clubs(doc, words, spans))
+        spans = self._lists(doc, words, self._clubs(doc, words, self._whole_persons(doc, words, spans)))
         doc.ents = self._headline_counts(doc, words, layout, self._numbers_by_names(doc, words, spans))
         return doc
+
+    def _whole_persons(self, doc: Doc, words: list[str], spans: list[Span]) -> list[Span]:
+        """A person's name in one span: two persons side by side are one ("Marc Anthony" "Klok"),
+        and an unknown capitalised word just before a one-word person is its first name ("Ahed" of
+        "Ahed Tamimi"), unless it is a word, a place, a title, an honorific or another name."""
+        covered = {i for s in spans for i in range(s.start, s.end)}
+        out: list[Span] = []
+        for span in spans:
+            if span.label_ != "PERSON":
+                out.append(span)
+                continue
+            prev = out[-1] if out else None
+            if prev is not None and prev.label_ == "PERSON" and prev.end == span.start:
+                out[-1] = Span(doc, prev.start, span.end, label="PERSON", span_id=prev.id_)
+                continue
+            a = span.start
+            w = words[a - 1] if a > 0 else ""
+            if (
+                a > 0
+                and len(span) == 1
+                and a - 1 not in covered
+                and not _MINISTER.match(w)
+                and w.lower() not in HONORIFIC_VARIANTS
+                and is_name_text(w)
+                and not self.gaz.is_word(w)
+                and not self.gaz.is_place(w)
+                and w.lower() not in TITLE_WORDS
+                and w.lower() not in NAME_KINDS
+                and w.lower() not in STOP_WORDS
+            ):
+                span = Span(doc, a - 1, span.end, label="PERSON", span_id=span.id_)
+            out.append(span)
+        return out
 
     def _headline_counts(self, doc: Doc, words: list[str], layout: Layout, spans: list[Span]) -> list[Span]:
         """A headline capitalises the noun a count counts: "Dua Anggota Brimob ...", "Ratusan Rumah
