@@ -558,18 +558,21 @@ class Consistency:
         def own(w: str) -> bool:
             return not gaz.is_word(w) and not gaz.is_place(w) and w.lower() not in STOP_WORDS
 
+        plains = {i for i, span in enumerate(cands) if plain(span)}
         persons = [s for s in cands if s.label_ == "PERSON" and rank(s)[0] == STRONG]
         # Words of full names; a one-word person (often a model's guess) only vouches for places.
         person_words = {w for s in persons if len(s) >= 2 for w in words[s.start : s.end] if is_name_text(w) and own(w)}
         single_words = {words[s.start] for s in persons if len(s) == 1 and own(words[s.start])}
         relabel: dict[int, Span] = {}
-        for i, span in enumerate(cands):
+        for i in sorted(plains):
+            span = cands[i]
             rest = words[span.start + 1 : span.end]
-            if plain(span) and rest and words[span.start] in gaz.given_names and not any(gaz.is_word(w) for w in rest):
+            if i in plains and rest and words[span.start] in gaz.given_names and not any(gaz.is_word(w) for w in rest):
                 relabel[i] = span
                 person_words.update(w for w in words[span.start : span.end] if own(w))
-        for i, span in enumerate(cands):
-            if i in relabel or not plain(span):
+        for i in sorted(plains):
+            span = cands[i]
+            if i in relabel:
                 continue
             ws = words[span.start : span.end]
             before = words[span.start - 1].lower() if span.start > 0 else ""
