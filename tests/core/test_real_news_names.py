@@ -122,3 +122,202 @@ def test_a_rank_inside_a_run_of_names_starts_the_person(nlp) -> None:
     found = ents(nlp, "Hal itu disampaikan Kapolres Metro Bekasi Kombes Asep Adi Saputra kepada wartawan.")
     assert ("Asep Adi Saputra", "PERSON") in found
     assert not [t for t, _ in found if "Kombes" in t]
+
+
+def test_a_club_named_after_its_town_is_an_organisation(nlp) -> None:
+    text = (
+        "Persija Jakarta menjamu Borneo FC di Stadion Patriot, Bekasi. Pelatih tim tamu mengakui "
+        "pemain Bali United tampil lebih baik pekan lalu, ketika Real Madrid menjadi sorotan di Liga Champions. "
+        "Madrid kini memimpin klasemen grup."
+    )
+    found = ents(nlp, text)
+    assert ("Bali United", "ORG") in found
+    assert ("Real Madrid", "ORG") in found
+    assert ("Madrid", "ORG") in found  # the town standing for the club named after it
+    assert not [t for t, label in found if label == "LOC" and t in {"Bali", "Madrid"}]
+
+
+def test_a_town_where_only_a_team_fits_is_the_club_throughout_a_match_report(nlp) -> None:
+    text = (
+        "Lyon gagal meraih kemenangan setelah diimbangi Marseille tanpa gol dalam laga lanjutan Ligue 1. "
+        "Marseille kini tertahan di posisi kelima klasemen. Kiper Marseille tampil gemilang sepanjang "
+        "pertandingan, sementara penyerang tuan rumah membentur tembok lawan."
+    )
+    found = ents(nlp, text)
+    assert [label for t, label in found if t == "Marseille"] == ["ORG", "ORG", "ORG"]
+
+
+def test_a_town_in_a_report_without_a_match_stays_a_place(nlp) -> None:
+    found = ents(nlp, "Wali kota menghadiri pameran di Marseille bersama delegasi dari Jakarta.")
+    assert ("Marseille", "LOC") in found
+
+
+def test_initials_of_a_suspect_are_a_person_at_each_mention(nlp) -> None:
+    text = (
+        "Polisi menangkap dua pemuda berinisial RH dan TW di sebuah rumah kos di Depok. "
+        "Menurut polisi, TW berperan sebagai penadah, sedangkan RH mencuri sepeda motor korban. "
+        "Kasat Reskrim mengatakan saudara TW sudah dua kali ditahan."
+    )
+    found = ents(nlp, text)
+    assert [label for t, label in found if t in {"RH", "TW"}] == ["PERSON"] * 5
+
+
+def test_a_name_that_starts_with_a_given_name_is_a_person(nlp) -> None:
+    found = ents(nlp, "Umpan silang dari Ferdinand Hutapea gagal dimanfaatkan oleh penyerang Persebaya.")
+    assert ("Ferdinand Hutapea", "PERSON") in found
+
+
+def test_a_name_with_an_age_in_brackets_is_a_person(nlp) -> None:
+    found = ents(nlp, "Rumah milik Sutarmi (56) rusak berat, sedangkan rumah milik Paijo (61) rusak ringan.")
+    assert ("Paijo", "PERSON") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Kapolda Jatim Irjen Pol Budi Santoso meninjau lokasi banjir.", "Jatim"),
+        ("Wakil Gubernur Kaltim meninjau banjir di Samarinda bersama Kapolda Sulsel.", "Sulsel"),
+        ("Kapolres Ogan Komering Ulu AKBP Dwi Santoso mengatakan pelaku sudah ditahan.", "Ogan Komering Ulu"),
+        ("Banjir merendam Kecamatan Sindangkerta. Warga Cililin mengungsi ke masjid.", "Cililin"),
+    ],
+)
+def test_provinces_short_forms_regencies_and_districts_are_places(nlp, text: str, place: str) -> None:
+    assert (place, "LOC") in ents(nlp, text)
+
+
+def test_an_enumeration_of_villages_keeps_every_item_a_place(nlp) -> None:
+    found = ents(
+        nlp, "Angin kencang merusak rumah warga di Desa Lamboti, Toinasa, Tolambo, dan Meko, Kecamatan Pamona Barat."
+    )
+    assert [(t, label) for t, label in found if t in {"Toinasa", "Tolambo", "Meko"}] == [
+        ("Toinasa", "LOC"),
+        ("Tolambo", "LOC"),
+        ("Meko", "LOC"),
+    ]
+    found = ents(nlp, "Banjir merendam Desa Sukamulya, Wanasari, Tegalwaru, dan Margakaya di Kabupaten Karawang.")
+    assert ("Margakaya", "LOC") in found
+
+
+def test_a_list_of_a_place_and_people_is_no_list_of_places(nlp) -> None:
+    found = ents(nlp, "Rapat dihadiri wakil dari Jakarta, Budi Santoso, dan Rina Wulandari.")
+    assert ("Budi Santoso", "PERSON") in found and ("Rina Wulandari", "PERSON") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Menurut BMKG, gempa itu dipicu aktivitas Sesar Lembang yang membentang di utara Bandung.", "Sesar Lembang"),
+        ("Sungai meluap hingga ke lembah Baliem dan merendam ladang warga.", "lembah Baliem"),
+    ],
+)
+def test_faults_and_valleys_are_places(nlp, text: str, place: str) -> None:
+    assert (place, "LOC") in ents(nlp, text)
+
+
+def test_indexes_competitions_and_laws_name_no_body(nlp) -> None:
+    text = (
+        "IHSG ditutup menguat 12 poin, sementara indeks Hang Seng melemah. Klub-klub Liga Primer "
+        "kembali berbelanja pemain. DPR akan merevisi UU MPR, DPD, DPR dan DPRD tahun depan. "
+        "Kementerian meminta seluruh BUMN ikut membantu korban."
+    )
+    names = [(t, label) for t, label in ents(nlp, text) if label in {"PERSON", "ORG", "LOC"}]
+    assert not [t for t, _ in names if t in {"IHSG", "Hang Seng", "Liga Primer", "MPR", "DPD", "DPRD", "BUMN"}]
+    assert ("DPR", "ORG") in names  # the body itself, before "akan merevisi"
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "person"),
+    [
+        (
+            "Presiden Amerika Serikat Donald Trump menelepon Perdana Menteri Jepang, Selasa.",
+            ("Amerika Serikat", "LOC"),
+            "Donald Trump",
+        ),
+        (
+            "Sekretaris Jenderal PBB Antonio Guterres menyerukan gencatan senjata di Gaza.",
+            ("PBB", "ORG"),
+            "Antonio Guterres",
+        ),
+    ],
+)
+def test_a_place_or_body_run_into_the_person_after_it_is_split(
+    nlp, text: str, first: tuple[str, str], person: str
+) -> None:
+    found = ents(nlp, text)
+    assert first in found
+    assert (person, "PERSON") in found
+
+
+def test_a_capital_of_a_country_is_the_country(nlp) -> None:
+    found = ents(nlp, "Ia menolak mengakui Yerusalem sebagai ibu kota Israel.")
+    assert ("Israel", "LOC") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Korban langsung dilarikan ke Puskesmas Kalisat 2 untuk mendapat perawatan.", "Puskesmas Kalisat 2"),
+        ("Keduanya bertemu di salah satu kamar Hotel Sahira, Bogor, Kamis.", "Hotel Sahira"),
+        ("Pengungsi ditampung di Musala Al-Ikhlas, Kecamatan Cisarua.", "Musala Al-Ikhlas"),
+        ("Warga mengungsi ke Masjid Nurul Iman dan Puskesmas Cibeber.", "Puskesmas Cibeber"),
+    ],
+)
+def test_buildings_named_with_their_kind_are_places(nlp, text: str, place: str) -> None:
+    assert (place, "LOC") in ents(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("Siswa SMA Bina Bangsa ditemukan tewas di asrama sekolahnya.", "SMA Bina Bangsa"),
+        ("Korban dirawat di RS Harapan Kita sejak Senin malam.", "RS Harapan Kita"),
+    ],
+)
+def test_schools_and_hospitals_are_bodies(nlp, text: str, body: str) -> None:
+    assert (body, "ORG") in ents(nlp, text)
+
+
+def test_a_name_only_a_person_fits_is_no_body(nlp) -> None:
+    found = ents(nlp, '"Kami sudah menyiapkan posko," kata Sutopo Purwo Nugroho di Jakarta.')
+    assert ("Sutopo Purwo Nugroho", "PERSON") in found
+
+
+def test_a_unit_chiefs_title_is_no_body(nlp) -> None:
+    found = ents(nlp, "Kapolres di dampingi Kasat Reskrim AKP Harsono menjelaskan, pelaku sudah lama diincar.")
+    found += ents(nlp, "Penangkapan dipimpin Kasat Narkoba AKP Dedi Kurniawan.")
+    assert not [t for t, label in found if "Kasat" in t]
+    assert ("Harsono", "PERSON") in found and ("Dedi Kurniawan", "PERSON") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dua anggota Brimob yang terluka kini dirawat di rumah sakit.", [("Brimob", "ORG")]),
+        (
+            "Polres Musi Banyuasin Sumatera Selatan menangkap tiga pelaku pembalakan liar.",
+            [("Polres Musi Banyuasin", "ORG"), ("Sumatera Selatan", "LOC")],
+        ),
+        ("IHSG BEI ditutup menguat tipis pada perdagangan Rabu.", [("BEI", "ORG")]),
+    ],
+)
+def test_national_units_a_units_province_and_an_index_before_its_exchange(nlp, text: str, expected) -> None:
+    found = [(t, label) for t, label in ents(nlp, text) if label in {"PERSON", "ORG", "LOC"}]
+    assert found == expected
+
+
+def test_a_persons_name_is_one_span(nlp) -> None:
+    from spacy.tokens import Doc, Span
+
+    from tui.core.nlp.consistency import Consistency
+    from tui.core.nlp.gazetteer import load_gazetteer
+
+    words = "Pengacara Ahed Tamimi dan Marc Anthony Klok hadir .".split()
+    doc = Doc(nlp.vocab, words=words)
+    spans = [Span(doc, 2, 3, "PERSON"), Span(doc, 4, 6, "PERSON"), Span(doc, 6, 7, "PERSON")]
+    found = [(s.text, s.label_) for s in Consistency(load_gazetteer())._whole_persons(doc, words, spans)]
+    assert found == [("Ahed Tamimi", "PERSON"), ("Marc Anthony Klok", "PERSON")]
+    words = "Menhub Jonan dan Kyai Ageng hadir .".split()
+    doc = Doc(nlp.vocab, words=words)
+    spans = [Span(doc, 1, 2, "PERSON"), Span(doc, 4, 5, "PERSON")]
+    found = [s.text for s in Consistency(load_gazetteer())._whole_persons(doc, words, spans)]
+    assert found == ["Jonan", "Ageng"]

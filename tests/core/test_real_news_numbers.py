@@ -194,3 +194,62 @@ def test_an_age_highlighted_as_a_quantity_is_no_date_in_the_facts(nlp) -> None: 
     facts = extract_facts(text, found)
     assert not [d for d in facts.dates if "tahun" in d.text]
     assert {"24 tahun", "45 tahun"} <= {n.text for n in facts.numbers}
+
+
+def test_a_ke_number_before_its_noun_counts_the_group(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = labelled(nlp, "Polisi masih memeriksa kedua tersangka. Setelah itu, ketiga korban dibawa ke rumah sakit.")
+    assert ("kedua tersangka", "CARDINAL") in found
+    assert ("ketiga korban", "CARDINAL") in found
+    found = labelled(nlp, "Penyidik menyebut motif kedua pelaku adalah dendam, dan gol kedua lahir dari sundulan.")
+    assert not [t for t, label in found if label == "CARDINAL" and t.startswith("kedua")]
+    found = labelled(nlp, "Hubungan kedua negara membaik setelah kedua pemimpin bertemu di Bali.")
+    assert not [t for t, label in found if label == "CARDINAL"]
+
+
+def test_an_age_in_brackets_follows_the_person_the_document_settles(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = labelled(nlp, "Rumah milik Sutarmi (56) rusak berat, sedangkan rumah milik Paijo (61) rusak ringan.")
+    assert ("Paijo", "PERSON") in found
+    assert ("61", "QUANTITY") in found
+
+
+def test_league_points_are_counted_and_index_points_measured(nlp) -> None:  # type: ignore[no-untyped-def]
+    match = labelled(
+        nlp, "Persebaya naik ke puncak klasemen Liga 1 dengan 45 poin setelah menang 2-0 dalam laga tandang."
+    )
+    assert ("45 poin", "CARDINAL") in match
+    index = labelled(nlp, "IHSG ditutup melemah 12,5 poin pada perdagangan Selasa sore.")
+    assert ("12,5 poin", "QUANTITY") in index
+
+
+def test_a_count_in_brackets_after_a_club_is_a_count(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = labelled(
+        nlp, "Tim yang paling sering kebobolan adalah Olympique Marseille (12) dan Real Betis (11) musim ini."
+    )
+    assert ("Olympique Marseille", "ORG") in found
+    assert ("12", "CARDINAL") in found
+
+
+def test_a_headline_count_takes_its_capitalised_noun(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Ratusan Rumah Terendam Banjir di Bekasi\n\nBanjir merendam ratusan rumah warga di Bekasi, Senin.\n"
+    assert ("Ratusan Rumah", "CARDINAL") in labelled(nlp, text)
+
+
+def test_a_table_of_clubs_with_counts_in_brackets_is_all_clubs(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Korban terbanyak mereka adalah Ajax (21), FC Basel (19), Feyenoord (17), Galatasaray (15), "
+        "Hertha Berlin 03 (12) dan Anderlecht (11)."
+    )
+    found = labelled(nlp, text)
+    for club in ("Feyenoord", "Galatasaray", "Anderlecht"):
+        assert (club, "ORG") in found
+    assert not [t for t, label in found if label == "QUANTITY"]
+
+
+def test_number_words_inside_a_place_name_are_no_count(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = labelled(nlp, "Guncangan juga terasa di daerah Lima Puluh Koto, Tanah Datar, dan Solok.")
+    assert not [t for t, label in found if label == "CARDINAL"]
+
+
+def test_a_place_among_the_top_few_is_a_count(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = labelled(nlp, "Persipura tetap bercokol di urutan tiga besar dengan mengoleksi 40 angka.")
+    assert ("tiga", "CARDINAL") in found

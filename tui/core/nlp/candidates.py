@@ -22,6 +22,7 @@ RULES: dict[str, tuple[int, int]] = {
     "dateline": (STRONG, 95),
     "person_title": (STRONG, 90),
     "person_apposition": (STRONG, 88),
+    "person_initials": (STRONG, 87),
     "org_head": (STRONG, 80),
     "org_acronym": (STRONG, 75),
     "loc_head": (STRONG, 70),

@@ -66,6 +66,8 @@ class Gazetteer:
     currency_words: frozenset[str]
     lexicon: frozenset[str]
     """Lower-case ordinary Indonesian words (lemma table and stop words)."""
+    given_names: frozenset[str]
+    """Given names ("Stefano", "Irfan") that are neither ordinary words nor places."""
     sources: dict[str, str]
 
     def is_word(self, text: str) -> bool:
@@ -115,6 +117,7 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
         currency_codes=frozenset(data["currency_codes"]),
         currency_words=frozenset(data["currency_words"]),
         lexicon=frozenset(data["lexicon"]),
+        given_names=frozenset(data.get("given_names", ())),
         sources=dict(data["meta"]["sources"]),
     )
 

@@ -51,6 +51,8 @@ kepala; anggota; anggota dewan
 jaksa agung; jaksa; hakim; hakim ketua; hakim agung; juru bicara; jubir; duta besar; dubes;
 senator; kuasa hukum; pengacara; penasihat; penasihat keamanan nasional
 komisaris jenderal; komjen
+kasat; kasat reskrim; kasat narkoba; kasat lantas; kasatreskrim; kapolresta; kapolrestabes; kanit; kasubdit;
+kabid; kabid humas; kadiv; kadiv humas; kabag; kasubag; danramil; dandim; danrem; pangdam; kapuspen
 bapak; ibu; pak; bu; tuan; nyonya; ny; nona; saudara; sdr; ustaz; ustadz; kiai; habib; pendeta; pastor
 pelatih; kapten tim; ceo; pendiri; analis; pengamat; peneliti; ekonom; aktor; aktris; penyanyi
 """
@@ -62,6 +64,9 @@ TITLE_FIRST_WORDS = frozenset(title.split()[0] for title in TITLES_LIST)
 CAPITALISED_TITLES = frozenset({"kepala", "anggota"})
 # Honorifics are followed by the name straight away ("Pak Budi"), never by an office.
 HONORIFICS = frozenset("bapak ibu pak bu tuan nyonya ny nona saudara sdr".split())
+# Words after which capital letters are a person's initials, as police reports give suspects and
+# victims: "berinisial AR", "inisial MS dan HT", "saudara KR".
+INITIALS_BEFORE = frozenset("berinisial inisial saudara sdr".split())
 # Ministers are also called by a "Men-" abbreviation of their portfolio: Mendagri, Menkeu, Mensos.
 MINISTER_ABBREVIATION = r"^Men[a-z]{2,7}$"
 _MINISTER = re.compile(MINISTER_ABBREVIATION)
@@ -86,7 +91,8 @@ surat kabar; rumah sakit; yayasan; asosiasi; persatuan; perhimpunan; ikatan; fed
 komite; komando; direktorat; dinas; angkatan; tentara; korps; markas besar; gerakan; bursa;
 front; koalisi; serikat; himpunan; konfederasi; perusahaan; grup; pt; cv; biro; balai;
 otoritas; badan usaha; konsorsium; kongres; parlemen; senat; kabinet; kedutaan besar; kedubes;
-konsulat; konsulat jenderal; sekretariat; brigade; divisi; batalion; satuan; pasukan khusus
+konsulat; konsulat jenderal; sekretariat; brigade; divisi; batalion; satuan; pasukan khusus;
+pansus; panitia khusus; posko; sma; smp; smk; rs; rsud; rsup; madrasah
 """
 # Police, military and government units, named by their region: "Polda Jatim", "Polres Metro
 # Bekasi", "Pemkab Kendal", "DPRD Riau", "Ditreskrimsus Polda Riau", "Satgas Damai Cartenz".
@@ -102,6 +108,14 @@ ORG_HEADS_LIST = sorted(
 # Unit heads written as acronyms: with their region they are one organisation ("DPRD Riau",
 # "BPBD Kabupaten Jember"), as the organisation heads above are with theirs ("Polda Jatim").
 ACRONYM_HEADS = frozenset({"DPRD", "BPBD", "KPUD", "PEMPROV", "PEMKAB", "PEMKOT"})
+# National police, military and election bodies, named without a region ("dua anggota Brimob",
+# "KPU dan Bawaslu"): bodies wherever they stand.
+NATIONAL_UNITS = frozenset(
+    """Brimob Densus Bareskrim Kopassus Kostrad Paspampres Basarnas Bawaslu DKPP Polri TNI Babinsa
+    Bhabinkamtibmas""".split()
+)
+# Schools and hospitals by their abbreviated kind are bodies: "SMA Taruna Nusantara", "RS Kramat Jati".
+INSTITUTION_ACRONYMS = frozenset({"SMA", "SMP", "SMK", "RS", "RSUD", "RSUP"})
 # Heads that with a bare place name describe rather than name: "Tentara Rwanda" is Rwanda's army,
 # "Media Jepang" its press; "Bank Indonesia" and "Universitas Indonesia" are names.
 DESCRIPTIVE_HEADS = frozenset({"tentara", "media", "pasukan khusus", "angkatan"})
@@ -123,10 +137,15 @@ ORG_TAILS = frozenset(
 LOC_HEADS = frozenset(
     """provinsi kabupaten kota kecamatan desa kelurahan dusun kampung pulau kepulauan gunung
     pegunungan sungai danau selat laut teluk tanjung semenanjung lembah samudra samudera benua
-    jalan jl jln jazirah terusan jalur pelabuhan bandara prefektur""".split()
+    jalan jl jln jazirah terusan jalur pelabuhan bandara prefektur sesar lempeng""".split()
 )
-# Street words head an address even in lower case ("di jalan Medan Merdeka Barat").
-LOWERCASE_LOC_HEADS = frozenset({"jalan", "jl", "jln"})
+# Buildings and venues named with their kind are places ("Masjid Falatehan", "Hotel Alila",
+# "Puskesmas Silo 2"; GUIDELINES.md of training/realnews); a small number may end the name.
+BUILDING_HEADS = frozenset("masjid mesjid musala mushola gedung stadion hotel puskesmas".split())
+LOC_HEADS = LOC_HEADS | BUILDING_HEADS
+# Street words head an address even in lower case ("di jalan Medan Merdeka Barat"), as do valleys
+# ("lembah Palu").
+LOWERCASE_LOC_HEADS = frozenset({"jalan", "jl", "jln", "lembah"})
 
 # Descriptive nouns that an acronym in apposition names ("Kantor berita Jepang, NHK, ...").
 APPOSITION_NOUNS = frozenset(
@@ -295,13 +314,37 @@ class NameRules:
             add_candidate(doc, s, e, "LOC", "loc_head")
         for k in appositions:
             add_candidate(doc, k, k + 1, "ORG", "org_acronym")
+        for k, text in enumerate(texts):
+            if text in NATIONAL_UNITS and k not in known.span_at:
+                add_candidate(doc, k, k + 1, "ORG", "org_acronym")
         for s, e, rule in persons:
             add_candidate(doc, s, e, "PERSON", rule)
+        for k in self._initials(texts, lowers):
+            add_candidate(doc, k, k + 1, "PERSON", "person_initials")
 
         known = self._known_spans(doc)
         self._reporting_subjects(doc, known, in_title, lowers)
         self._attributions(doc, known, in_title, lowers)
         return doc
+
+    @staticmethod
+    def _initials(texts: list[str], lowers: list[str]) -> list[int]:
+        """Initials standing for a person: "berinisial AS, BT dan CK", "saudara KR"."""
+        found = []
+        n = len(texts)
+        for i, low in enumerate(lowers):
+            if low not in INITIALS_BEFORE:
+                continue
+            k = i + 1
+            while k < n and _is_initials(texts[k]):
+                found.append(k)
+                if k + 2 < n and texts[k + 1] in {",", "dan"} and _is_initials(texts[k + 2]):
+                    k += 2
+                elif k + 3 < n and texts[k + 1] == "," and texts[k + 2] == "dan" and _is_initials(texts[k + 3]):
+                    k += 3
+                else:
+                    break
+        return found
 
     @staticmethod
     def _known_spans(doc: Doc) -> _Known:
@@ -378,7 +421,9 @@ class NameRules:
             # place ("Amerika Serikat") or a title is no head.
             if s < last_end or s in known.span_at or s in in_title:
                 continue
-            if not (is_name_token(head) or head.text in {"PT", "CV"} or head.text in ACRONYM_HEADS):
+            if not (
+                is_name_token(head) or head.text in {"PT", "CV"} or head.text in ACRONYM_HEADS | INSTITUTION_ACRONYMS
+            ):
                 continue
             j = e
             while j < n and j - e < 8 and j not in in_title:
@@ -440,6 +485,8 @@ class NameRules:
                 while j < n and j - k < 4 and doc[j].text not in self.calendar and doc[j].lower_ not in LOC_HEADS:
                     if is_name_token(doc[j]) or is_acronym(doc[j]) or (j > k and doc[j].text in ROMAN_NUMERALS):
                         j += 1
+                    elif j > k and lowers[i] in BUILDING_HEADS and doc[j].is_digit and len(doc[j]) <= 2:
+                        j += 1  # "Puskesmas Silo 2"
                     elif j > k and _hyphen_join(doc, j):
                         j += 2  # "Bandara Soekarno-Hatta"
                     else:
@@ -680,6 +727,11 @@ class NameRules:
             if end - start == 1 and self._ordinary(doc[start]):
                 continue
             add_candidate(doc, start, end, "PERSON", "attribution")
+
+
+def _is_initials(text: str) -> bool:
+    """Two to four capital letters: "AMR", "SD"."""
+    return 2 <= len(text) <= 4 and text.isalpha() and text.isupper()
 
 
 def _hyphen_join(doc: Doc, j: int) -> bool:

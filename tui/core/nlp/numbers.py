@@ -113,6 +113,13 @@ COORDINATE_WORDS = ["lintang", "bujur"]
 # Nouns that spaCy's Indonesian stop words list although they are counted ("tiga kasus"), and
 # ter- nouns the verb-prefix check would take for verbs ("dua tersangka").
 COUNTED_NOUNS = frozenset({"kasus", "tersangka", "terdakwa", "terpidana", "tertuduh"})
+# The parties a ke- number groups in a report ("kedua tersangka", "ketiga korban", "kedua tim"):
+# a count with its noun. Before other nouns ("kedua negara", "kedua pemimpin") it is left alone,
+# as the gold of the sample article and of training/realnews has it.
+GROUPED_NOUNS = frozenset(
+    """tersangka terdakwa terpidana pelaku korban saksi tim klub kubu pihak kaki tangan pasangan
+    kandidat calon""".split()
+)
 # Money: the first word of each currency name ("dolar" of "dolar AS") and what may follow it
 # in the same name ("AS", "Amerika Serikat", "Singapura").
 CURRENCY_HEADS = sorted({w.split()[0] for w in CURRENCY_WORDS})
@@ -753,6 +760,10 @@ class NumberRules:
                     continue
                 start, end = span
             elif label == "ORDINAL":
+                if self._group(doc, start, end):
+                    # "kedua tersangka", "ke-20 klub": the group counted, with its noun.
+                    add_candidate(doc, start, end + 1, "CARDINAL", "cardinal")
+                    continue
                 if not self._ordinal(doc, start):
                     continue
             elif key == "DATE" and end - start == 1 and not self._weekday(doc[start]):
@@ -859,6 +870,20 @@ class NumberRules:
             and not _VERB_PREFIX.match(low)
             and not re.match(NUM_RE, low)
         )
+
+    def _group(self, doc: Doc, start: int, end: int) -> bool:
+        """A ke- number before the noun it counts: "kedua tersangka" (both suspects), "ketiga klub",
+        "ke-20 klub Liga Primer"; not after a noun ("motif kedua") or "yang" ("yang ketiga")."""
+        if doc[start].lower_ == "pertama" or end >= len(doc) or not self._counted(doc[end]):
+            return False
+        if doc[start].text != "ke" and doc[end].lower_ not in GROUPED_NOUNS:
+            return False  # "kedua negara": left as it was
+        if start == 0:
+            return True
+        before = doc[start - 1]
+        if not before.is_alpha or before.lower_ in STOP_WORDS - {"yang"} or _VERB_PREFIX.match(before.lower_):
+            return before.lower_ != "yang"
+        return False
 
     def _ordinal(self, doc: Doc, start: int) -> bool:
         tok = doc[start]

