@@ -738,7 +738,10 @@ class _Resolver:
     def _antecedent(self, at: int, pos: int, personal: bool = False) -> Mention | None:
         """Who a pronoun stands for; ``personal`` ("ia", "dia", "beliau") is a person, never a body
         or a place, while "-nya" may stand for a body that spoke last ("Menurutnya")."""
-        last = self.last[1] if self.last is not None and self.last[0] >= at - 1 else None
+        # "-nya" after a quotation ("…," ujarnya) is the person being quoted: the previous claim's
+        # speaker up to three sentences back, over the subject of the narration between them.
+        reach = 1 if personal else 3
+        last = self.last[1] if self.last is not None and self.last[0] >= at - reach else None
         if last is not None and (not personal or last.label == "PERSON"):
             return last
         for i in (at, at - 1):
