@@ -434,3 +434,15 @@ def test_the_subject_accompanied_by_someone_is_the_speaker() -> None:
         "Kapolres didampingi Kasat Reskrim AKP ⟦Bima Hutapea|PERSON⟧ menjelaskan, pelaku sudah lama diintai petugas."
     )
     assert claim_with(facts, "lama diintai").speaker == "Ronald Sumaja"
+
+
+def test_nya_after_a_quotation_is_the_person_quoted_not_a_suspect_named_between() -> None:
+    facts = read(
+        "⟦Kapolres Metro Depok|ORG⟧ Kombes ⟦Arya Wibisana|PERSON⟧ mengungkapkan ketiga tersangka itu adalah"
+        " ⟦RN|PERSON⟧, ⟦BK|PERSON⟧ dan ⟦TS|PERSON⟧.\n"
+        '"Ketiganya sudah kami tahan," kata ⟦Arya|PERSON⟧ di Depok.\n'
+        "Saat penangkapan polisi terpaksa menembak kaki seorang pelaku berinisial ⟦TS|PERSON⟧."
+        " Hal itu dilakukan karena ⟦TS|PERSON⟧ berusaha kabur.\n"
+        '"Untuk saudara TS, perannya menyiram bensin," ujarnya.'
+    )
+    assert claim_with(facts, "perannya menyiram").speaker == "Arya Wibisana"

@@ -321,3 +321,32 @@ def test_a_persons_name_is_one_span(nlp) -> None:
     spans = [Span(doc, 1, 2, "PERSON"), Span(doc, 4, 5, "PERSON")]
     found = [s.text for s in Consistency(load_gazetteer())._whole_persons(doc, words, spans)]
     assert found == ["Jonan", "Ageng"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A spokesman whose names are also words ("johan" = champion, "budi" = mind), after "kata".
+        (
+            '"Belum ada laporan," kata Juru Bicara Kepresidenan Johan Budi di Jakarta.',
+            [("Johan Budi", "PERSON"), ("Jakarta", "LOC")],
+        ),
+        # An office of lexicon words alone stays an office: no person "Data Informasi".
+        ("Kepala Pusat Data Informasi hadir dalam rapat itu.", []),
+        # Foreign bodies named by an English tail word.
+        (
+            "Amnesty International yang berbasis di London mencatat hal itu.",
+            [("Amnesty International", "ORG"), ("London", "LOC")],
+        ),
+        ("Human Rights Watch mendesak pemerintah membebaskannya.", [("Human Rights Watch", "ORG")]),
+        # Venues named with their kind are places, even when the model reads the name as a person.
+        (
+            "Rossi kembali menang di Sirkuit Jerez, Spanyol.",
+            [("Rossi", "PERSON"), ("Sirkuit Jerez", "LOC"), ("Spanyol", "LOC")],
+        ),
+        ("Kereta tambahan berangkat dari Stasiun Gambir pukul 08.00 WIB.", [("Stasiun Gambir", "LOC")]),
+    ],
+)
+def test_speakers_offices_foreign_bodies_and_venues(nlp, text: str, expected) -> None:
+    found = [(t, label) for t, label in ents(nlp, text) if label in {"PERSON", "ORG", "LOC"}]
+    assert found == expected

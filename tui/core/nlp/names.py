@@ -130,7 +130,9 @@ REFERENCE_WORDS = frozenset({"No", "Nomor", "Tahun", "Pasal", "Ayat", "Bab", "No
 # Words that end an organisation's name in English-style names ("Harvard University").
 ORG_TAILS = frozenset(
     """University Institute College Inc Corp Corporation Ltd Group Company Foundation Agency
-    Council Airlines Airways Times Post News Bank FC Club Party Association""".split()
+    Council Airlines Airways Times Post News Bank FC Club Party Association International Watch
+    Federation Organization Organisation Union Commission Committee Alliance Network Studios
+    Entertainment Motors Technologies Labs""".split()
 )
 
 # Head words that start a place name ("Pulau Jawa", "Kabupaten Bogor", "Laut China Selatan").
@@ -141,7 +143,10 @@ LOC_HEADS = frozenset(
 )
 # Buildings and venues named with their kind are places ("Masjid Falatehan", "Hotel Alila",
 # "Puskesmas Silo 2"; GUIDELINES.md of training/realnews); a small number may end the name.
-BUILDING_HEADS = frozenset("masjid mesjid musala mushola gedung stadion hotel puskesmas".split())
+BUILDING_HEADS = frozenset(
+    """masjid mesjid musala mushola gereja pura vihara klenteng gedung stadion sirkuit gelanggang
+    arena hotel puskesmas bandara terminal stasiun museum istana monumen""".split()
+)
 LOC_HEADS = LOC_HEADS | BUILDING_HEADS
 # Street words head an address even in lower case ("di jalan Medan Merdeka Barat"), as do valleys
 # ("lembah Palu").
@@ -153,6 +158,9 @@ APPOSITION_NOUNS = frozenset(
     badan perusahaan organisasi kelompok partai agensi otoritas layanan operator maskapai
     produsen pabrikan""".split()
 )
+
+# Words of saying before the speaker's title: "kata Juru Bicara ...", "menurut Kepala ...".
+SPEECH_BEFORE_TITLE = frozenset("kata ujar ungkap tutur jelas tambah imbuh tegas lanjut menurut".split())
 
 REPORTING_VERBS = frozenset(
     """mengatakan menyatakan mengkonfirmasi mengonfirmasi melaporkan menyebutkan menyebut menegaskan
@@ -263,6 +271,17 @@ class NameRules:
             return False
         nxt = doc[k + 1] if k + 1 < len(doc) else None
         return not (nxt is not None and is_name_token(nxt) and not self._ordinary(nxt) and not known.is_place(nxt.i))
+
+    def _plain_name_word(self, tok: Token) -> bool:
+        """A capitalised lexicon word that may be a given name: no office word ("Luar", "Agung"),
+        no -an noun of a portfolio ("Keuangan", "Kepresidenan")."""
+        low = tok.lower_
+        return (
+            is_name_token(tok)
+            and low not in DESCRIPTOR_WORDS
+            and not (low.endswith("an") and len(low) >= 6)
+            and low not in STOP_WORDS
+        )
 
     def _person_token(self, tok: Token) -> bool:
         return (
@@ -549,6 +568,7 @@ class NameRules:
         while i in title_end:  # "Bapak Presiden", "Wakil Ketua Umum"
             i = title_end[i]
         described = False
+        plain: list[int] = []  # ordinary words taken as office words, in a row up to ``i``
         if doc[i - 1].lower_ not in HONORIFICS:
             place_used = False
             while i < n:
@@ -563,6 +583,7 @@ class NameRules:
                     i = span[1]
                     place_used = described = True
                 elif (is_acronym(doc[i]) or self._descriptor(doc, i, known)) and i not in org_end:
+                    plain = [*plain, i] if self._plain_name_word(doc[i]) else []
                     i += 1
                     described = True
                 else:
@@ -571,6 +592,16 @@ class NameRules:
             i += 1  # "Perdana Menteri Inggris, Keir Starmer"
         j = self._name_run(doc, i, in_title, org_end)
         if j == i:
+            # "Juru Bicara Kepresidenan Johan Budi di ...": two words of the lexicon that are also
+            # names ("johan" = champion, "budi" = mind) ended the office and left no name; as the
+            # last words before the clause goes on, they are the name.
+            # Only where a speaker is named, for an office may be all lexicon words ("Kepala
+            # Pusat Data Informasi").
+            attributed = (s > 0 and doc[s - 1].lower_ in SPEECH_BEFORE_TITLE) or (
+                i < n and doc[i].lower_ in REPORTING_VERBS
+            )
+            if attributed and len(plain) >= 2 and plain[-1] == i - 1 and (i >= n or not is_name_token(doc[i])):
+                return plain[-min(len(plain), 3)], i
             return None
         if j < n and self._descriptor(doc, j, known):
             return None  # "Jaksa Agung Muda Pidana Umum": still the office
