@@ -415,6 +415,8 @@ class NumberRules:
         slash_date_year: list[TokenPattern] = [*slash_date, {"ORTH": "/"}, {"IS_DIGIT": True}]
 
         period_word: TokenPattern = {"LOWER": {"IN": ["pekan", "minggu", "bulan", "tahun", "abad", "dekade"]}}
+        weekday_any_case: TokenPattern = {"LOWER": {"IN": sorted(d.lower() for d in gaz.days)}}
+        relative_tail: TokenPattern = {"LOWER": {"IN": RELATIVE_TAILS}}
         this_time: list[TokenPattern] = [{"LOWER": "kali"}, {"LOWER": "ini"}]
         this_or_next: TokenPattern = {"LOWER": {"IN": ["ini", "lalu", "depan", "berikutnya"]}, "OP": "?"}
         until: TokenPattern = {"LOWER": {"IN": ["hingga", "sampai", "s.d.", "s/d"]}}
@@ -588,10 +590,7 @@ class NumberRules:
                 [{"LOWER": "bulan", "OP": "?"}, month, {"LOWER": "tahun"}, {"LOWER": {"IN": ["ini", "lalu", "depan"]}}],
                 [month, dash, month, {"LOWER": "tahun"}, {"LOWER": {"IN": ["ini", "lalu", "depan"]}}],
                 # "pada hari Rabu", "hari rabu" (a weekday written in lower case too).
-                *[
-                    [{"LOWER": "hari"}, {"LOWER": {"IN": sorted(d.lower() for d in gaz.days)}}, *tail]
-                    for tail in ([], [{"LOWER": {"IN": ["lalu", "ini", "depan", "kemarin"]}}])
-                ],
+                *[[{"LOWER": "hari"}, weekday_any_case, *tail] for tail in ([], [relative_tail])],
                 # Ranges said in words: "bulan Januari hingga September", "1 hingga 5 Maret 2017".
                 [{"LOWER": "bulan", "OP": "?"}, month, until, month],
                 [{"LOWER": "bulan", "OP": "?"}, month, until, month, year],
