@@ -350,3 +350,11 @@ def test_a_persons_name_is_one_span(nlp) -> None:
 def test_speakers_offices_foreign_bodies_and_venues(nlp, text: str, expected) -> None:
     found = [(t, label) for t, label in ents(nlp, text) if label in {"PERSON", "ORG", "LOC"}]
     assert found == expected
+
+
+def test_a_persons_name_stops_before_an_identity_number_which_is_no_amount(nlp) -> None:
+    text = "Surat itu menyebut wajib pajak atas nama Budi Santoso NPWP 09.468.771.2-009.000 untuk tahun 2015."
+    found = ents(nlp, text)
+    assert ("Budi Santoso", "PERSON") in found
+    assert not [t for t, label in found if label == "PERSON" and "NPWP" in t]
+    assert not [t for t, label in found if label == "CARDINAL"]  # a tax number is no count

@@ -73,6 +73,12 @@ NOT_NAMES = frozenset(
     Balita Lansia Capres Cawapres Cagub Cawagub Pilkada Pilpres Pileg Pemilu Pilgub Pilbup Pilwalkot
     Ormas Parpol Hoaks Hoax BUMN BUMD IHSG LQ45 IDX30""".split()
 )
+
+
+def _has_digit(word: str) -> bool:
+    return any(c.isdigit() for c in word)
+
+
 # Competitions are events, not bodies ("Liga Primer", "Piala Presiden"); a name after "indeks" is a
 # stock index ("indeks Hang Seng").
 EVENT_WORDS = frozenset({"Liga", "Piala"})
@@ -479,6 +485,10 @@ class Consistency:
                 a += 1  # "ibu kota Israel": the capital of Israel
             if b - a >= 2 and words[a] in NOT_NAMES:
                 a += 1  # "IHSG BEI": the index, then the exchange
+            if label == "PERSON":
+                # "Fadli Zon NPWP 09.468.771.2-009.000": a person's name ends before an everyday
+                # abbreviation or a number.
+                b = next((k for k in range(a + 1, b) if words[k] in NOT_NAMES or _has_digit(words[k])), b)
             if label == "ORG" and b - a >= 4:
                 b2 = self._province_tail(a, b, words)
                 if b2 is not None:  # "Polres Ogan Komering Ulu Sumatera Selatan"

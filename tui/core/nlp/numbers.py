@@ -176,6 +176,7 @@ AGE_ADVERBS = ["baru", "sudah", "masih", "kini", "telah", "saat", "itu", "yang"]
 RANK_WORDS = ["peringkat", "posisi", "urutan", "ranking", "rangking", "gelombang", "tingkat", "nomor urut"]
 # A number after these is an identifier, not a count or a date: "UU Nomor 29 Tahun 2023",
 # "Pasal 21 ayat 3", "UU 12/2011".
+ID_NUMBER_WORDS = ["npwp", "nik", "nip", "nrp", "nisn", "nuptk", "ktp"]
 LAW_NUMBER_WORDS = ["nomor", "no", "no.", "nomer", "pasal", "ayat"]
 LAW_WORDS = ["uu", "undang-undang", "perpu", "perppu", "pp", "perda", "perpres", "permen", "keppres", "inpres", "pojk"]
 # Idioms with a number word that count nothing: "satu perahu" (in the same boat), "roda empat"
@@ -206,6 +207,7 @@ OVERRIDING = frozenset(
         "ORDINAL_RANK",
         "NONE_LAW",
         "NONE_IDIOM",
+        "NONE_ID",
     }
 )
 # Verbal prefixes: a word carrying one after a number is what the counted things do ("lima
@@ -497,6 +499,16 @@ class NumberRules:
                 [{"LOWER": {"IN": LAW_NUMBER_WORDS}}, {"TEXT": {"REGEX": r"^\d+$"}}, {"LOWER": "tahun"}, year],
                 [{"LOWER": {"IN": LAW_WORDS}}, {"TEXT": {"REGEX": r"^\d+$"}}, {"ORTH": "/"}, year],
                 [{"LOWER": {"IN": LAW_WORDS}}, {"TEXT": {"REGEX": r"^\d+$"}}, {"LOWER": "tahun"}, year],
+            ],
+            # Identity and tax numbers are no amounts: "NPWP 09.468.771.2-009.000", "NIK: 3201...".
+            "NONE_ID": [
+                [
+                    {"LOWER": {"IN": ID_NUMBER_WORDS}},
+                    {"ORTH": ":", "OP": "?"},
+                    {"TEXT": {"REGEX": r"^\d[\d.]*$"}},
+                    {"ORTH": "-", "OP": "?"},
+                    {"TEXT": {"REGEX": r"^\d[\d.]*$"}, "OP": "?"},
+                ]
             ],
             "NONE_IDIOM": IDIOMS,
             "DATE": [
