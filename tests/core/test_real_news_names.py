@@ -358,3 +358,17 @@ def test_a_persons_name_stops_before_an_identity_number_which_is_no_amount(nlp) 
     assert ("Budi Santoso", "PERSON") in found
     assert not [t for t, label in found if label == "PERSON" and "NPWP" in t]
     assert not [t for t, label in found if label == "CARDINAL"]  # a tax number is no count
+
+
+def test_a_place_after_di_stays_a_place_whoever_else_bears_its_word(nlp) -> None:
+    from spacy.tokens import Doc, Span
+
+    from tui.core.nlp.consistency import Consistency
+    from tui.core.nlp.gazetteer import load_gazetteer
+
+    # The model called one "Marlo" a person; "di Marlo Pool" is still somewhere.
+    words = "Marlo hadir . Warga berenang di Marlo Pool .".split()
+    doc = Doc(nlp.vocab, words=words)
+    spans = [Span(doc, 0, 1, "PERSON", span_id="model"), Span(doc, 6, 8, "LOC", span_id="model")]
+    found = [(s.text, s.label_) for s in Consistency(load_gazetteer())._persons(doc, spans, words)]
+    assert ("Marlo Pool", "LOC") in found

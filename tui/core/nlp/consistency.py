@@ -75,6 +75,10 @@ NOT_NAMES = frozenset(
 )
 
 
+# Prepositions of place: a name after one is somewhere, not someone.
+PLACE_PREPOSITIONS = frozenset({"di", "ke", "menuju"})
+
+
 def _has_digit(word: str) -> bool:
     return any(c.isdigit() for c in word)
 
@@ -595,6 +599,8 @@ class Consistency:
             )
             after2 = words[span.end + 1].lower() if after == "," and span.end + 1 < n else after
             named = not any(gaz.is_word(w) for w in ws)
+            if span.label_ == "LOC" and before in PLACE_PREPOSITIONS:
+                continue  # "di Sky Pool", "ke Steam": somewhere, whoever else bears the word
             if (
                 any(w in person_words for w in ws)
                 or (before in PERSON_CUES_FOR_BODIES or aged)
