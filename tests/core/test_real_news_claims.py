@@ -446,3 +446,11 @@ def test_nya_after_a_quotation_is_the_person_quoted_not_a_suspect_named_between(
         '"Untuk saudara TS, perannya menyiram bensin," ujarnya.'
     )
     assert claim_with(facts, "perannya menyiram").speaker == "Arya Wibisana"
+
+
+def test_a_body_named_by_its_first_word_is_the_body_named_in_full() -> None:
+    facts = read(
+        "⟦Amnesty International|ORG⟧ yang berbasis di ⟦London|LOC⟧ mengecam penahanan itu.\n"
+        "⟦Amnesty|ORG⟧ mengatakan pada Senin bahwa penahanan seorang gadis tidak dapat dibenarkan."
+    )
+    assert claim_with(facts, "penahanan seorang gadis").speaker == "Amnesty International"

@@ -372,3 +372,28 @@ def test_a_place_after_di_stays_a_place_whoever_else_bears_its_word(nlp) -> None
     spans = [Span(doc, 0, 1, "PERSON", span_id="model"), Span(doc, 6, 8, "LOC", span_id="model")]
     found = [(s.text, s.label_) for s in Consistency(load_gazetteer())._persons(doc, spans, words)]
     assert ("Marlo Pool", "LOC") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Kepala Sekretaris Kabinet Yoshihide Suga mengatakan Jepang akan membekukan aset itu.",
+            [("Yoshihide Suga", "PERSON"), ("Jepang", "LOC")],
+        ),
+        # An office that goes on after "dan" keeps its words: the speaker is the name after it.
+        (
+            '"Guncangan cukup kuat," ujar Kepala Bidang Informasi Gempa Bumi dan Peringatan Dini Tsunami,'
+            " BMKG, Daryono, dalam keterangan tertulis.",
+            [("BMKG", "ORG"), ("Daryono", "PERSON")],
+        ),
+        # A body named with an English tail, then by its first word alone.
+        (
+            "Amnesty International mengecam penahanan itu. Amnesty mengatakan penahanan itu tidak sah.",
+            [("Amnesty International", "ORG"), ("Amnesty", "ORG")],
+        ),
+    ],
+)
+def test_cabinet_secretaries_long_offices_and_short_bodies(nlp, text: str, expected) -> None:
+    found = [(t, label) for t, label in ents(nlp, text) if label in {"PERSON", "ORG", "LOC"}]
+    assert found == expected

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from tui.core.bodies import ORG_TAILS
 from tui.core.entities import Entity
 from tui.core.facts.model import EntityFact, Span
 from tui.core.facts.sentences import SentenceIndex
@@ -391,6 +392,7 @@ def cluster_entities(
     _join_person_parts(mentions, forms, parts, union)
     _join_nicknames(forms, form_label, parts, union)
     _join_org_heads(forms, form_label, union)
+    _join_org_tails(forms, form_label, union)
     _join_country_suffixes(mentions, forms, form_label, union)
     _join_written_aliases(text, mentions, union)
     for m in mentions:
@@ -606,6 +608,19 @@ def _join_org_heads(
         if len(key) > 1 and form_label[key] == "ORG" and key[0] in ORG_HEADS and key[1:] in forms:
             if form_label[key[1:]] == "ORG":
                 union.join(idxs[0], forms[key[1:]][0])
+
+
+_ORG_TAILS = frozenset(w.casefold() for w in ORG_TAILS)
+
+
+def _join_org_tails(
+    forms: dict[tuple[str, ...], list[int]], form_label: dict[tuple[str, ...], str], union: _Union
+) -> None:
+    """ "Amnesty" is "Amnesty International": a body named with an English tail word, by its first word."""
+    for key, idxs in forms.items():
+        if len(key) > 1 and form_label[key] == "ORG" and key[-1] in _ORG_TAILS and key[:1] in forms:
+            if form_label[key[:1]] == "ORG":
+                union.join(idxs[0], forms[key[:1]][0])
 
 
 # The country written after a national body's short name: "DPR RI" is "DPR", "Mabes Polri" is "Polri".

@@ -16,6 +16,7 @@ from spacy.lang.id.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from tui.core.bodies import ORG_TAILS
 from tui.core.nlp.candidates import (
     NAME_LABELS,
     STRONG,
@@ -451,6 +452,7 @@ class Consistency:
         lowered = {w for w in words if w.islower()}
         law = _law_names(words)
         cands = self._persons(doc, cands, words)
+        cands = self._short_bodies(doc, cands, words)
         fitted: list[Span] = []
         for cand in cands:
             for start, end, label in self._pieces(cand, words, layout):
@@ -545,6 +547,26 @@ class Consistency:
             if known is not None:
                 return [(a, k, known), (k, b, "PERSON")]
         return [(a, b, label)]
+
+    def _short_bodies(self, doc: Doc, cands: list[Span], words: list[str]) -> list[Span]:
+        """The first word of a body named with an English tail, alone, is that body: "Amnesty"
+        after "Amnesty International" is no person, whatever the model made of it."""
+        heads = {
+            words[s.start]
+            for s in cands
+            if s.label_ == "ORG"
+            and s.end - s.start >= 2
+            and words[s.end - 1] in ORG_TAILS
+            and not self.gaz.is_word(words[s.start].lower())
+        }
+        if not heads:
+            return cands
+        return [
+            Span(doc, s.start, s.end, label="ORG", span_id=s.id_)
+            if s.end - s.start == 1 and words[s.start] in heads and s.label_ != "ORG"
+            else s
+            for s in cands
+        ]
 
     def _persons(self, doc: Doc, cands: list[Span], words: list[str]) -> list[Span]:
         """A model's place or organisation that is a person's name made PERSON.

@@ -16,6 +16,7 @@ from spacy.lang.id.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from tui.core.bodies import ORG_TAILS
 from tui.core.nlp.candidates import (
     CANDIDATES,
     STRONG,
@@ -40,7 +41,7 @@ putra mahkota; sultan; kaisar; emir; syekh; paus; uskup; uskup agung; kardinal; 
 gubernur; wakil gubernur; wagub; bupati; wakil bupati; wali kota; walikota; wakil wali kota;
 camat; lurah; kepala desa; gubernur jenderal
 ketua; ketua umum; ketum; wakil ketua; wakil ketua umum; sekretaris; sekretaris jenderal; sekjen;
-sekretaris negara; mensesneg; bendahara; direktur; direktur utama; dirut; direktur jenderal;
+sekretaris negara; mensesneg; sekretaris kabinet; seskab; bendahara; direktur; direktur utama; dirut; direktur jenderal;
 dirjen; direktur eksekutif; komisaris; komisaris utama; presiden direktur; manajer;
 rektor; dekan; profesor; prof; guru besar; dokter; dr
 jenderal; letnan jenderal; letjen; mayor jenderal; mayjen; brigadir jenderal; brigjen; kolonel;
@@ -127,13 +128,6 @@ INSTITUTION_HEADS = frozenset(
 # Words that start a reference after an organisation ("Departemen Sosial RI No. 25").
 REFERENCE_WORDS = frozenset({"No", "Nomor", "Tahun", "Pasal", "Ayat", "Bab", "Nomer"})
 
-# Words that end an organisation's name in English-style names ("Harvard University").
-ORG_TAILS = frozenset(
-    """University Institute College Inc Corp Corporation Ltd Group Company Foundation Agency
-    Council Airlines Airways Times Post News Bank FC Club Party Association International Watch
-    Federation Organization Organisation Union Commission Committee Alliance Network Studios
-    Entertainment Motors Technologies Labs""".split()
-)
 
 # Head words that start a place name ("Pulau Jawa", "Kabupaten Bogor", "Laut China Selatan").
 LOC_HEADS = frozenset(
@@ -159,6 +153,9 @@ APPOSITION_NOUNS = frozenset(
     produsen pabrikan""".split()
 )
 
+# Words after a speaker's name, where an office of more words would not go on ("... Johan Budi
+# di Jakarta"; not "Kepala Bidang Informasi Gempa Bumi dan ...").
+AFTER_SPEAKER = frozenset("di dalam kepada saat ketika usai seusai pada".split())
 # Words of saying before the speaker's title: "kata Juru Bicara ...", "menurut Kepala ...".
 SPEECH_BEFORE_TITLE = frozenset("kata ujar ungkap tutur jelas tambah imbuh tegas lanjut menurut".split())
 
@@ -280,6 +277,7 @@ class NameRules:
             is_name_token(tok)
             and low not in DESCRIPTOR_WORDS
             and not (low.endswith("an") and len(low) >= 6)
+            and not low.endswith("si")  # "Informasi", "Komunikasi"
             and low not in STOP_WORDS
         )
 
@@ -600,7 +598,8 @@ class NameRules:
             attributed = (s > 0 and doc[s - 1].lower_ in SPEECH_BEFORE_TITLE) or (
                 i < n and doc[i].lower_ in REPORTING_VERBS
             )
-            if attributed and len(plain) >= 2 and plain[-1] == i - 1 and (i >= n or not is_name_token(doc[i])):
+            ends = i >= n or doc[i].text in {",", ".", '"', "”"} or doc[i].lower_ in AFTER_SPEAKER
+            if attributed and ends and len(plain) >= 2 and plain[-1] == i - 1:
                 return plain[-min(len(plain), 3)], i
             return None
         if j < n and self._descriptor(doc, j, known):
