@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from tui.core.facts.clusters import CAPITALISED_ONLY, PERSON_TITLES, ROLE_WORDS, Mention, MentionIndex
 from tui.core.facts.model import ClaimFact, Span
@@ -227,11 +228,17 @@ _TITLE_TOKEN = re.compile(r"[^\s,;:\"“”!?.]+(?:\.[^\s,;:\"“”!?.]+)*")
 _TITLE_WORD = re.compile(r"\(?[^\W_][\w'’.-]*\)?")
 
 
+TITLE_WINDOW = 400  # characters: fourteen words of an office, with room to spare
+
+
 def _title_words(text: str, start: int, end: int) -> tuple[int, int, int] | None:
     """The title that opens ``text[start:end]`` (after space): its start, where its head (the office
     word: "Kapolda", "juru bicara") ends, and where the run of words of the office ends ("Kapolres
     Ogan Komering Ulu (OKU)", "pengacara tersebut"). None unless a title opens it."""
-    words = list(_TITLE_TOKEN.finditer(text[start:end]))[:14]
+    # Fourteen words are more than any office runs to: read a bounded window, not the whole rest of
+    # the sentence (a long sentence of attributions would otherwise be read whole at each one).
+    end = min(end, start + TITLE_WINDOW)
+    words = list(islice(_TITLE_TOKEN.finditer(text[start:end]), 14))
     if not words or text[start : start + words[0].start()].strip():
         return None
     head = 0

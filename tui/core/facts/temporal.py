@@ -988,10 +988,13 @@ def find_dates(
         return max(inner, key=lambda k: k[1] - k[0])[2]
 
     facts = []
+    tenses: dict[Span, int] = {}  # one reading per sentence, however many dates it holds
     for start, end, when in merge_entity_spans(found, pipeline_spans, parse):
         sentence = sentences.around(start, end)
         if when.tense == 0 and (when.weekday is not None or (when.month is not None and when.year is None)):
-            when.tense = _tense_from_sentence(text, sentence)
+            if sentence not in tenses:
+                tenses[sentence] = _tense_from_sentence(text, sentence)
+            when.tense = tenses[sentence]
         offset = _offset_text(when.offset) if when.offset is not None else None
         facts.append(
             DateFact(

@@ -32,6 +32,7 @@ from tui.core.nlp.gazetteer import Gazetteer, gazetteer_config
 from tui.core.nlp.layout import Layout, read_layout
 from tui.core.nlp.names import (
     ATTRIBUTION_VERBS,
+    DESCRIPTOR_WORDS,
     LOC_HEADS,
     MINISTER_ABBREVIATION,
     ORG_HEADS_LIST,
@@ -76,6 +77,8 @@ NOT_NAMES = frozenset(
 )
 
 
+# No person's name runs longer ("Raden Mas Haji Oemar Said Tjokroaminoto" is six).
+MAX_PERSON_TOKENS = 8
 # Prepositions of place: a name after one is somewhere, not someone.
 PLACE_PREPOSITIONS = frozenset({"di", "ke", "menuju"})
 
@@ -181,7 +184,12 @@ class Consistency:
                 out.append(span)
                 continue
             prev = out[-1] if out else None
-            if prev is not None and prev.label_ == "PERSON" and prev.end == span.start:
+            if (
+                prev is not None
+                and prev.label_ == "PERSON"
+                and prev.end == span.start
+                and span.end - prev.start <= MAX_PERSON_TOKENS
+            ):
                 out[-1] = Span(doc, prev.start, span.end, label="PERSON", span_id=prev.id_)
                 continue
             a = span.start
@@ -196,6 +204,7 @@ class Consistency:
                 and not self.gaz.is_word(w)
                 and not self.gaz.is_place(w)
                 and w.lower() not in TITLE_WORDS
+                and w.lower() not in DESCRIPTOR_WORDS  # "Menteri Luar Negeri Retno"
                 and w.lower() not in NAME_KINDS
                 and w.lower() not in STOP_WORDS
             ):
@@ -495,6 +504,8 @@ class Consistency:
                 # "Fadli Zon NPWP 09.468.771.2-009.000": a person's name ends before an everyday
                 # abbreviation or a number.
                 b = next((k for k in range(a + 1, b) if words[k] in NOT_NAMES or _has_digit(words[k])), b)
+                if b - a > MAX_PERSON_TOKENS:
+                    continue  # a run of capitalised words longer than any name is no name
             if label == "ORG" and b - a >= 4:
                 b2 = self._province_tail(a, b, words)
                 if b2 is not None:  # "Polres Ogan Komering Ulu Sumatera Selatan"
@@ -508,6 +519,8 @@ class Consistency:
                     and low not in NAME_KINDS
                     and low not in TITLE_WORDS
                     and is_name_text(words[a + 1])
+                    # "Budi Santoso mengatakan": a given name that is also a word starts the person.
+                    and not (label == "PERSON" and words[a] in self.gaz.given_words)
                 ):
                     a += 1
             for a2, b2, label2 in self._split_at_title(a, b, label, words):

@@ -68,6 +68,8 @@ class Gazetteer:
     """Lower-case ordinary Indonesian words (lemma table and stop words)."""
     given_names: frozenset[str]
     """Given names ("Stefano", "Irfan") that are neither ordinary words nor places."""
+    given_words: frozenset[str]
+    """Indonesian given names that are ordinary words too ("Budi", "Dewi")."""
     sources: dict[str, str]
 
     def is_word(self, text: str) -> bool:
@@ -118,6 +120,7 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
         currency_words=frozenset(data["currency_words"]),
         lexicon=frozenset(data["lexicon"]),
         given_names=frozenset(data.get("given_names", ())),
+        given_words=frozenset(data.get("given_words", ())),
         sources=dict(data["meta"]["sources"]),
     )
 

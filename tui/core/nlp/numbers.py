@@ -384,6 +384,7 @@ class NumberRules:
             | set(STOP_WORDS)
             | NOT_COUNTED
         )
+        self._person_ends: tuple[Doc, set[int]] | None = None
         self.money_signs = gaz.currency_symbols | gaz.currency_codes
         self.acronym_units = (
             self.money_signs
@@ -728,6 +729,7 @@ class NumberRules:
         }
 
     def __call__(self, doc: Doc) -> Doc:
+        self._person_ends = None
         strings = self.matcher.vocab.strings
         matches = [(strings[match_id], start, end) for match_id, start, end in self.matcher(doc)]
         # Ages, ranks, law numbers and idioms first: no other number may overlap them ("berusia
@@ -782,6 +784,7 @@ class NumberRules:
             if label == "DATE" and start > 0 and doc[start - 1].text.rstrip(".") in self.money_signs:
                 continue  # "US$ 2 miliar tahun lalu": the number is the amount
             add_candidate(doc, start, end, label, rule)
+        self._person_ends = None  # keep no doc alive between calls
         return doc
 
     def _settled(self, doc: Doc, key: str, start: int, end: int) -> tuple[int, int] | None:
@@ -813,8 +816,7 @@ class NumberRules:
             return first, end
         return start, end
 
-    @staticmethod
-    def _after_person(doc: Doc, paren: int) -> bool:
+    def _after_person(self, doc: Doc, paren: int) -> bool:
         """True when the token before ``paren`` ends a person's name or initials ("Ani (43)", "AMR (16)")."""
         if paren == 0:
             return False
@@ -823,8 +825,11 @@ class NumberRules:
             return True
         if not (is_name_text(before.text) or is_acronym_text(before.text)):
             return False
-        spans = [*doc.ents, *candidates(doc)]
-        return any(span.end == paren and span.label_ in PERSON_LABELS for span in spans)
+        if self._person_ends is None or self._person_ends[0] is not doc:
+            # Read the doc's persons once, not at each bracket ("Persib (14), Persija (12), ...").
+            ends = {span.end for span in (*doc.ents, *candidates(doc)) if span.label_ in PERSON_LABELS}
+            self._person_ends = (doc, ends)
+        return paren in self._person_ends[1]
 
     def _year(self, doc: Doc, start: int) -> bool:
         """A bare year is a date unless it is a number ("2000 orang") or after an amount's sign."""

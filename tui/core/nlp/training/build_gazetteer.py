@@ -42,7 +42,7 @@ Kaltim Kalbar Kalsel Kalteng Kaltara Sumut Sumbar Sumsel Kepri Malut Korut Korse
 # Faker's person-name locales written in the Latin script: the given names of the people Indonesian
 # news writes about most (Indonesian, English, Spanish, Portuguese, French, Italian, German, Dutch,
 # Turkish and romanised Japanese names).
-GIVEN_NAME_LOCALES = "id_ID en_US en_GB en_IN es_ES es_MX pt_BR fr_FR it_IT de_DE nl_NL tr_TR ja_JP".split()
+GIVEN_NAME_LOCALES = tuple("id_ID en_US en_GB en_IN es_ES es_MX pt_BR fr_FR it_IT de_DE nl_NL tr_TR ja_JP".split())
 # One-word kecamatan names shorter than this are mostly other things too ("Uso", "Tomo" of "Bung
 # Tomo"); kabupaten and kota are better known ("Poso", "Bima").
 DISTRICT_MIN_LEN = 5
@@ -90,12 +90,12 @@ def _indonesian_regions() -> tuple[set[str], set[str]]:
     return regencies, districts
 
 
-def _given_names() -> set[str]:
+def _given_names(locales: tuple[str, ...] = GIVEN_NAME_LOCALES) -> set[str]:
     """Given names of Faker's Latin-script person locales (MIT), three letters or more."""
     import importlib
 
     names: set[str] = set()
-    for locale in GIVEN_NAME_LOCALES:
+    for locale in locales:
         provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         for attr in ("first_names", "first_names_male", "first_names_female", "first_romanized_names"):
             values = getattr(provider, attr, None) or ()
@@ -261,6 +261,10 @@ def build() -> dict[str, Any]:
     given_names = sorted(
         n for n in given if n.lower() not in id_words and n not in loc and n not in cities and n not in loc_common
     )
+    # Indonesian given names that are ordinary words too ("Budi" = mind, "Agus", "Dewi" = goddess):
+    # not names by themselves, but a name's first word at a sentence's start ("Budi Santoso
+    # mengatakan") is no ordinary word opening the sentence.
+    given_words = sorted(n for n in _given_names(("id_ID",)) if n.lower() in id_words and n not in loc)
 
     # Acronyms from the initials of multi-word names ("Perserikatan Bangsa-Bangsa" -> "PBB",
     # "Uni Emirat Arab" -> "UEA"), from countries of a million people or more (the initials of
@@ -379,6 +383,7 @@ def build() -> dict[str, Any]:
         "cities_common": tokenised(loc_common),
         "org": tokenised(org),
         "given_names": given_names,
+        "given_words": given_words,
         "acronyms": dict(sorted(acronyms.items())),
         "months": months,
         "month_abbr": month_abbr,
