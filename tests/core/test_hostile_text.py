@@ -80,3 +80,17 @@ def test_a_table_of_clubs_reads_the_documents_persons_once(nlp, monkeypatch) -> 
 def test_names_at_a_sentences_start_and_after_an_office(nlp, text: str, expected) -> None:  # type: ignore[no-untyped-def]
     found = [(e.text, e.label) for e in find_entities(nlp, text) if e.label in {"PERSON", "ORG", "LOC"}]
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # "akan" would put the date in the future, "sudah" in the past: the weekday decides.
+        ("Jakarta, 12 Maret 2024 - Budi mengatakan akan datang, Senin (11/3).", "2024-03-11"),
+        ("Jakarta, 12 Maret 2024 - Ia sudah pergi Rabu (13/3).", "2024-03-13"),
+        ("Jakarta, 12 Maret 2024 - Rapat digelar Senin, 2 Desember.", "2024-12-02"),
+    ],
+)
+def test_a_weekday_written_with_a_date_picks_its_year(text: str, value: str) -> None:
+    dates = extract_facts(text, [], pipeline_numbers=False).dates
+    assert dates[-1].value == value

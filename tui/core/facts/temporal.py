@@ -166,6 +166,7 @@ class When:
     qualifier: str | None = None
     mod: str | None = None
     tense: int = 0  # -1 past, +1 future, 0 unknown
+    day_of_week: int | None = None  # the weekday written with a date ("Senin (11/3)"), 0 = Monday
     begin: int | None = None  # where the expression starts when words before the match belong to it
     finish: int | None = None  # where it ends when that is not the end of the match
 
@@ -206,6 +207,7 @@ def _with_day_name(when: When | None, m: re.Match[str], text: str) -> When | Non
         when.type = "date"
     if before is not None and named and opened == closed:  # named: there is a "before"
         when.begin, when.named_day = before.start(), True
+        when.day_of_week = WEEKDAYS.get(re.sub("[’']", "", before.group("dow").lower()))
     elif before is not None and before.group("tgl"):
         when.begin = before.start("tgl")
     return when
@@ -447,6 +449,7 @@ def _weekday(m: re.Match[str], text: str) -> When | None:
         )
         if when is None:
             return None
+        when.day_of_week = WEEKDAYS[name]
     else:
         when = When(weekday=WEEKDAYS[name])
         when.tense = _tense_word(rel)
@@ -806,8 +809,20 @@ def _offset_text(offset: tuple[int, Decimal | None, str]) -> str:
     return duration if sign == 0 or amount == 0 else ("-" if sign < 0 else "+") + duration
 
 
-def _closest(ref: date, month: int, day: int | None, tense: int) -> int:
-    """The year that puts a month (and day) without a year nearest the reference date, tense first."""
+def _closest(ref: date, month: int, day: int | None, tense: int, day_of_week: int | None = None) -> int:
+    """The year that puts a month (and day) without a year nearest the reference date, tense first;
+    a weekday written with the date ("Senin (11/3)") picks the year in which that day is one."""
+    if day is not None and day_of_week is not None:
+        fitting = []
+        for year in (ref.year - 1, ref.year, ref.year + 1):
+            try:
+                when = date(year, month, day)
+            except ValueError:
+                continue
+            if when.weekday() == day_of_week:
+                fitting.append((abs((when - ref).days), year))
+        if fitting:
+            return min(fitting)[1]
     options = []
     for year in (ref.year - 1, ref.year, ref.year + 1):
         try:
@@ -873,7 +888,7 @@ def resolve(when: When, ref: date | None) -> str | None:
         return day.isoformat() + suffix
     year = when.year
     if year is None and when.month is not None and ref is not None:
-        year = _closest(ref, when.month, when.day, when.tense)
+        year = _closest(ref, when.month, when.day, when.tense, when.day_of_week)
     if year is None and when.quarter is not None and ref is not None:
         year = ref.year
     y = "XXXX" if year is None else f"{year:04d}"
