@@ -94,3 +94,10 @@ def test_names_at_a_sentences_start_and_after_an_office(nlp, text: str, expected
 def test_a_weekday_written_with_a_date_picks_its_year(text: str, value: str) -> None:
     dates = extract_facts(text, [], pipeline_numbers=False).dates
     assert dates[-1].value == value
+
+
+def test_a_lone_surrogate_is_read_not_fatal(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Presiden Joko Widodo \ud800 bertemu Budi Santoso di Jakarta."
+    found = find_entities(nlp, text)
+    assert ("Budi Santoso", "PERSON") in {(e.text, e.label) for e in found}
+    assert all(text[e.start : e.end] == e.text for e in found)

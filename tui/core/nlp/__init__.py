@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,6 +99,9 @@ def doc_entities(doc: Doc, offset: int = 0) -> list[Entity]:
     ]
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def find_entities(
     nlp: Language,
     text: str,
@@ -112,8 +117,12 @@ def find_entities(
     for all of them) alive at once, about 2.4 GB per megabyte of text.
     """
     entities: list[Entity] = []
-    for start, end in split_for_nlp(text):
-        entities.extend(doc_entities(nlp(text[start:end]), start))
+    # A lone surrogate (a string from a careless decoder) cannot be hashed into spaCy's strings:
+    # read it as U+FFFD, one code point for one, so the offsets stay those of ``text``.
+    read = _SURROGATES.sub("\ufffd", text) if _SURROGATES.search(text) else text
+    for start, end in split_for_nlp(read):
+        found = doc_entities(nlp(read[start:end]), start)
+        entities.extend(e if read is text else replace(e, text=text[e.start : e.end]) for e in found)
         if progress is not None:
             progress(end, len(text))
         if cancelled():
