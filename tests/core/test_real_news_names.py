@@ -397,3 +397,16 @@ def test_a_place_after_di_stays_a_place_whoever_else_bears_its_word(nlp) -> None
 def test_cabinet_secretaries_long_offices_and_short_bodies(nlp, text: str, expected) -> None:
     found = [(t, label) for t, label in ents(nlp, text) if label in {"PERSON", "ORG", "LOC"}]
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ia mendukung dialog antar-Korea yang konstruktif.",
+        "Demonstran meneriakkan slogan anti-Israel di depan kedutaan.",
+        "Kelompok pro-Rusia menguasai kota itu.",
+    ],
+)
+def test_a_name_glued_to_a_prefix_is_a_word_not_a_name(nlp, text: str) -> None:
+    found = [t for t, label in ents(nlp, text) if label in {"PERSON", "ORG", "LOC"}]
+    assert not [t for t in found if t in {"Korea", "Israel", "Rusia"}]

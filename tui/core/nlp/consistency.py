@@ -83,6 +83,18 @@ MAX_PERSON_TOKENS = 8
 PLACE_PREPOSITIONS = frozenset({"di", "ke", "menuju"})
 
 
+# Prefixes that make a word of a name with a hyphen: "antar-Korea" (inter-Korean), "anti-Israel".
+GLUED_PREFIXES = frozenset({"anti", "antar", "pro", "pasca", "pra", "non", "pan", "neo"})
+
+
+def _glued_to_prefix(span: Span, words: list[str]) -> bool:
+    k = span.start
+    if k < 2 or words[k - 1] != "-" or words[k - 2].lower() not in GLUED_PREFIXES:
+        return False
+    doc = span.doc
+    return not doc[k - 2].whitespace_ and not doc[k - 1].whitespace_
+
+
 def _has_digit(word: str) -> bool:
     return any(c.isdigit() for c in word)
 
@@ -679,6 +691,8 @@ class Consistency:
             return False
         if span.start > 0 and (words[span.start - 1].lower() in NOT_NAME_AFTER or span.start in law):
             return False
+        if _glued_to_prefix(span, words):
+            return False  # "antar-Korea", "anti-Israel", "pro-Rusia": a word made from the name
         if span.id_ in KNOWN:
             return True
         if layout.in_headline(span.start, span.end):
