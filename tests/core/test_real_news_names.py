@@ -410,3 +410,23 @@ def test_cabinet_secretaries_long_offices_and_short_bodies(nlp, text: str, expec
 def test_a_name_glued_to_a_prefix_is_a_word_not_a_name(nlp, text: str) -> None:
     found = [t for t, label in ents(nlp, text) if label in {"PERSON", "ORG", "LOC"}]
     assert not [t for t in found if t in {"Korea", "Israel", "Rusia"}]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '"Ia pemain hebat," kata Manajer Manchester United Jose Mourinho kepada wartawan.',
+            [("Manchester United", "ORG"), ("Jose Mourinho", "PERSON")],
+        ),
+        (
+            "Pelatih Real Madrid Carlo Ancelotti mengatakan timnya siap.",
+            [("Real Madrid", "ORG"), ("Carlo Ancelotti", "PERSON")],
+        ),
+        # "City" makes a club only between an office and its holder: Kansas City stays a city.
+        ("Ia tinggal di Kansas City sejak 2010.", [("Kansas City", "LOC")]),
+    ],
+)
+def test_a_club_between_an_office_and_its_holder(nlp, text: str, expected) -> None:
+    found = [(t, label) for t, label in ents(nlp, text) if label in {"PERSON", "ORG", "LOC"}]
+    assert found == expected

@@ -16,7 +16,7 @@ from spacy.lang.id.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from tui.core.bodies import ORG_TAILS
+from tui.core.bodies import CLUB_AFTER, CLUB_AFTER_IN_OFFICE, CLUB_BEFORE, ORG_TAILS
 from tui.core.nlp.candidates import (
     NAME_LABELS,
     STRONG,
@@ -107,14 +107,6 @@ REGULATIONS = frozenset(
     """UU Undang-Undang Perpu Perppu Perda Perpres Permen Pergub Perbup Perwal PP POJK PBI Inpres
     Keppres Kepres Kepmen SE KUHP KUHAP KUH RUU Raperda Permendagri Permenkeu""".split()
 )
-# Sport clubs named after their town: a word that makes a place a club ("Real Madrid", "FC Porto",
-# "Bali United", "Tottenham Hotspur"). Where the club word comes first, the town alone also stands
-# for the club in the same document ("Madrid mencetak gol ...").
-CLUB_BEFORE = frozenset(
-    """Real FC AC Atletico Athletic Sporting Olympique Olympic Borussia Dynamo Dinamo Bayer Eintracht Werder
-    Hertha Fortuna Racing Deportivo Stade""".split()
-)
-CLUB_AFTER = frozenset("United FC Hotspur Rovers Wanderers Athletic Albion Utama Putra".split())
 # Words next to a place that only a team fits, in a report of a match ("menghadapi Bordeaux",
 # "gawang Muenchen", "pemain Mitra Kukar", "Leicester menjuarai ..."); in such a document the
 # place is the club at each of its mentions.
@@ -537,7 +529,9 @@ class Consistency:
                     a += 1
             for a2, b2, label2 in self._split_at_title(a, b, label, words):
                 out.extend(
-                    self._split_at_given_name(a2, b2, label2, words) if span.id_ in MODEL_RULES else [(a2, b2, label2)]
+                    self._split_at_given_name(a2, b2, label2, words)
+                    if span.id_ in MODEL_RULES or span.id_ == "person_title"
+                    else [(a2, b2, label2)]
                 )
         return out
 
@@ -569,9 +563,20 @@ class Consistency:
             known = gaz.acronyms.get(head[0]) if len(head) == 1 else None
             if known is None:
                 known = next((lab for key, lab, _ in gaz.names.get(head[0], ()) if key == head), None)
+            if known is None and self._club_name(head):
+                known = "ORG"  # "Manajer Manchester United Jose Mourinho"
             if known is not None:
                 return [(a, k, known), (k, b, "PERSON")]
         return [(a, b, label)]
+
+    def _club_name(self, head: tuple[str, ...]) -> bool:
+        """A club named by its town and a club word: "Manchester United", "Real Madrid"."""
+        if len(head) != 2:
+            return False
+        first, second = head
+        return (first in CLUB_BEFORE and self.gaz.is_place(second)) or (
+            second in CLUB_AFTER_IN_OFFICE and self.gaz.is_place(first)
+        )
 
     def _short_bodies(self, doc: Doc, cands: list[Span], words: list[str]) -> list[Span]:
         """The first word of a body named with an English tail, alone, is that body: "Amnesty"

@@ -16,7 +16,7 @@ from spacy.lang.id.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from tui.core.bodies import ORG_TAILS
+from tui.core.bodies import CLUB_AFTER_IN_OFFICE, ORG_TAILS
 from tui.core.nlp.candidates import (
     CANDIDATES,
     STRONG,
@@ -579,6 +579,8 @@ class NameRules:
                     place_used = described = True
                 elif span is not None and not place_used and span[2] in {"LOC", "ORG"}:
                     i = span[1]
+                    if i < n and (doc[i].text in CLUB_AFTER_IN_OFFICE):
+                        i += 1  # "Manajer Manchester United Jose Mourinho": the club, then its manager
                     place_used = described = True
                 elif (is_acronym(doc[i]) or self._descriptor(doc, i, known)) and i not in org_end:
                     plain = [*plain, i] if self._plain_name_word(doc[i]) else []
