@@ -535,3 +535,35 @@ def test_every_format_writes_the_library_and_is_in_the_readme(fmt: str, library:
     assert report.annotations > 0
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     assert f"sorot export -f {fmt} " in readme
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Judul palsu\r===",  # a bare CR is a line end to CommonMark: no heading may come of it
+        "satu\r- dua\r\n1. tiga",
+        "satu\u2028# dua\u2029> tiga\x85* empat\x0b## lima\x0c+ enam",
+        "lihat https://contoh.example/jahat dan www.contoh.example, juga ftp://contoh.example/x",
+    ],
+)
+def test_markdown_notes_forge_no_block_and_no_link(note: str) -> None:
+    from tui.core.formats.tabular import write_markdown
+
+    text = "Presiden Joko Widodo meresmikan bendungan."
+    doc = DocumentRef(DocumentRef.for_text(text).sha256, "berita.txt", "Judul")
+    item = document_item(text, doc, [make_annotation(text, 9, 20, document=doc, note=note)], entities=[])
+    out = io.StringIO()
+    write_markdown([item], out)
+    # A renderer with GitHub's extensions and link detection: the note stays one paragraph of text.
+    report = out.getvalue()
+    tokens = MarkdownIt("gfm-like").parse(report[report.index("> Joko Widodo") :])  # the quote, then the note
+    assert [t.type for t in tokens if t.block and t.nesting == 1] == [
+        "blockquote_open",
+        "paragraph_open",
+        "paragraph_open",
+    ]
+    html = MarkdownIt("gfm-like").render(report)
+    assert "<a " not in html
+    for piece in ("Judul palsu", "contoh.example/jahat", "www.contoh.example", "tiga"):
+        if piece in note:
+            assert piece in html

@@ -99,17 +99,38 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
 _MD_LIST_NUMBER = re.compile(r"^(\d+)([.)])")
 
 
+# Every form of line end CommonMark or a terminal knows: CRLF, CR and LF, and the Unicode ones.
+_LINE_END = re.compile("\r\n|[\r\n\v\f\x85\u2028\u2029]")
+# What a Markdown renderer with link detection (GitHub, markdown-it's linkify) would make a link.
+# (No backtick inside: the address then needs one backtick around it, which opens no code fence.)
+_BARE_URL = re.compile(r"(?i)\b(?:(?:https?|ftp)://|www\.)[^\s<>`]+")
+
+
 def _md_line(text: str) -> str:
     """One line of untrusted text as literal Markdown: specials escaped, nothing starts a block,
-    control characters shown as symbols."""
-    text = _MD_SPECIAL.sub(r"\\\1", inert_lines(text.strip()))
+    control characters shown as symbols, an address written as code (shown, never a link)."""
+    text = inert_lines(text.strip())
+    pieces, last = [], 0
+    for url in _BARE_URL.finditer(text):
+        pieces.append(_MD_SPECIAL.sub(r"\\\1", text[last : url.start()]))
+        pieces.append(_code_span(url.group()))
+        last = url.end()
+    pieces.append(_MD_SPECIAL.sub(r"\\\1", text[last:]))
+    text = "".join(pieces)
     if text[:1] in ("+", "-", "="):
         return "\\" + text
     return _MD_LIST_NUMBER.sub(r"\1\\\2", text)
 
 
+def _code_span(text: str) -> str:
+    """``text`` (no backtick in it) as a CommonMark code span, which no renderer makes a link."""
+    return f"`{text}`"
+
+
 def _md_block(text: str, prefix: str = "") -> str:
-    """Untrusted text as literal Markdown paragraphs, its line breaks kept (``\\`` hard breaks)."""
+    """Untrusted text as literal Markdown paragraphs, its line breaks kept (``\\`` hard breaks);
+    every form of line end is one ("Judul palsu\\r===" forges no heading)."""
+    text = _LINE_END.sub("\n", text)
     paragraphs = [p for p in re.split(r"\n[ \t]*\n", text.strip("\n")) if p.strip()]
     blocks = []
     for paragraph in paragraphs:
