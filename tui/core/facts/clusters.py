@@ -391,8 +391,7 @@ def cluster_entities(
     _join_initials(mentions, forms, form_label, union)
     _join_person_parts(mentions, forms, parts, union)
     _join_nicknames(forms, form_label, parts, union)
-    _join_org_heads(forms, form_label, union)
-    _join_org_tails(forms, form_label, union)
+    _join_org_short_forms(forms, form_label, union)
     _join_country_suffixes(mentions, forms, form_label, union)
     _join_written_aliases(text, mentions, union)
     for m in mentions:
@@ -601,26 +600,21 @@ def _join_nicknames(
             union.join(forms[key][0], longer.pop())
 
 
-def _join_org_heads(
+_ORG_TAILS = frozenset(w.casefold() for w in ORG_TAILS)  # mention keys are case-folded
+
+
+def _join_org_short_forms(
     forms: dict[tuple[str, ...], list[int]], form_label: dict[tuple[str, ...], str], union: _Union
 ) -> None:
+    """A body and its short form: "Partai Golkar" and "Golkar" (the name after a head word),
+    "Amnesty International" and "Amnesty" (the first word of a name with an English tail)."""
     for key, idxs in forms.items():
-        if len(key) > 1 and form_label[key] == "ORG" and key[0] in ORG_HEADS and key[1:] in forms:
-            if form_label[key[1:]] == "ORG":
-                union.join(idxs[0], forms[key[1:]][0])
-
-
-_ORG_TAILS = frozenset(w.casefold() for w in ORG_TAILS)
-
-
-def _join_org_tails(
-    forms: dict[tuple[str, ...], list[int]], form_label: dict[tuple[str, ...], str], union: _Union
-) -> None:
-    """ "Amnesty" is "Amnesty International": a body named with an English tail word, by its first word."""
-    for key, idxs in forms.items():
-        if len(key) > 1 and form_label[key] == "ORG" and key[-1] in _ORG_TAILS and key[:1] in forms:
-            if form_label[key[:1]] == "ORG":
-                union.join(idxs[0], forms[key[:1]][0])
+        if len(key) < 2 or form_label[key] != "ORG":
+            continue
+        shorts = ([key[1:]] if key[0] in ORG_HEADS else []) + ([key[:1]] if key[-1] in _ORG_TAILS else [])
+        for short in shorts:
+            if short in forms and form_label[short] == "ORG":
+                union.join(idxs[0], forms[short][0])
 
 
 # The country written after a national body's short name: "DPR RI" is "DPR", "Mabes Polri" is "Polri".

@@ -17,6 +17,7 @@ from spacy.vocab import Vocab
 from tui.core.currencies import CURRENCY_SIGNS, CURRENCY_WORDS
 from tui.core.nlp.candidates import add_candidate, candidates, is_acronym_text, is_name_text, sentence_initial
 from tui.core.nlp.gazetteer import Gazetteer, gazetteer_config
+from tui.core.nlp.names import INITIALS_BEFORE as NAME_INITIALS_BEFORE
 
 NUMERIC_LABELS = ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL")
 
@@ -196,7 +197,9 @@ LAW_WORDS_SET = frozenset(LAW_WORDS)
 NOT_YEAR_BEFORE = LAW_WORDS_SET | {"nomor", "no", "no.", "pasal", "ayat", "liga", "kode", "nomer", "angka"}
 PERSON_LABELS = frozenset({"PERSON", "PER", "PERS"})
 # Words before a person's initials: "berinisial AS (27)", "tersangka SD, 27 tahun".
-INITIALS_BEFORE = frozenset({"berinisial", "inisial", "saudara", "sdr", "sdr.", "tersangka", "pelaku", "korban"})
+INITIALS_BEFORE = NAME_INITIALS_BEFORE | {"sdr.", "tersangka", "pelaku", "korban"}
+# An age after a person's name: "Ani (43)", "Cecep Rahmat, 24 tahun".
+AGE_AFTER_NAME = frozenset({"QUANTITY_AGEPAREN", "QUANTITY_AGENAME"})
 # Spans of these keys are settled first; no other number may overlap them.
 OVERRIDING = frozenset(
     {
@@ -384,7 +387,6 @@ class NumberRules:
             | set(STOP_WORDS)
             | NOT_COUNTED
         )
-        self._person_ends: tuple[Doc, set[int]] | None = None
         self.money_signs = gaz.currency_symbols | gaz.currency_codes
         self.acronym_units = (
             self.money_signs
@@ -729,16 +731,21 @@ class NumberRules:
         }
 
     def __call__(self, doc: Doc) -> Doc:
-        self._person_ends = None
         strings = self.matcher.vocab.strings
         matches = [(strings[match_id], start, end) for match_id, start, end in self.matcher(doc)]
         # Ages, ranks, law numbers and idioms first: no other number may overlap them ("berusia
         # 43 tahun" is no duration, "Nomor 29 Tahun 2023" no date, "posisi tiga klasemen" no count).
         settled: set[int] = set()
+        # Where the doc's persons end, read once ("Persib (14), Persija (12), ..." asks at each bracket).
+        person_ends = (
+            {span.end for span in (*doc.ents, *candidates(doc)) if span.label_ in PERSON_LABELS}
+            if any(key in AGE_AFTER_NAME for key, _, _ in matches)
+            else set()
+        )
         for key, start, end in matches:
             if key not in OVERRIDING:
                 continue
-            found = self._settled(doc, key, start, end)
+            found = self._settled(doc, key, start, end, person_ends)
             if found is None:
                 continue
             start, end = found
@@ -784,10 +791,9 @@ class NumberRules:
             if label == "DATE" and start > 0 and doc[start - 1].text.rstrip(".") in self.money_signs:
                 continue  # "US$ 2 miliar tahun lalu": the number is the amount
             add_candidate(doc, start, end, label, rule)
-        self._person_ends = None  # keep no doc alive between calls
         return doc
 
-    def _settled(self, doc: Doc, key: str, start: int, end: int) -> tuple[int, int] | None:
+    def _settled(self, doc: Doc, key: str, start: int, end: int, person_ends: set[int]) -> tuple[int, int] | None:
         """The span an overriding match stands for, or None when the match is no such thing."""
         if key == "QUANTITY_AGE":
             # "berusia sekitar 43 tahun" -> "sekitar 43 tahun": the age word and adverbs stay out.
@@ -803,9 +809,9 @@ class NumberRules:
             if end < len(doc) and doc[end].lower_ in DURATION_TAILS_SET:
                 return None
             first = start + (doc[start].text == ",")
-            return (first, end) if self._after_person(doc, start) else None
+            return (first, end) if self._after_person(doc, start, person_ends) else None
         if key == "QUANTITY_AGEPAREN":
-            return (start + 1, end - 1) if self._after_person(doc, start) else None
+            return (start + 1, end - 1) if self._after_person(doc, start, person_ends) else None
         if key == "ORDINAL_RANK":
             nxt = doc[end] if end < len(doc) else None
             if nxt is not None and nxt.lower_ in self.not_counted - set(STOP_WORDS):
@@ -816,7 +822,8 @@ class NumberRules:
             return first, end
         return start, end
 
-    def _after_person(self, doc: Doc, paren: int) -> bool:
+    @staticmethod
+    def _after_person(doc: Doc, paren: int, person_ends: set[int]) -> bool:
         """True when the token before ``paren`` ends a person's name or initials ("Ani (43)", "AMR (16)")."""
         if paren == 0:
             return False
@@ -825,11 +832,7 @@ class NumberRules:
             return True
         if not (is_name_text(before.text) or is_acronym_text(before.text)):
             return False
-        if self._person_ends is None or self._person_ends[0] is not doc:
-            # Read the doc's persons once, not at each bracket ("Persib (14), Persija (12), ...").
-            ends = {span.end for span in (*doc.ents, *candidates(doc)) if span.label_ in PERSON_LABELS}
-            self._person_ends = (doc, ends)
-        return paren in self._person_ends[1]
+        return paren in person_ends
 
     def _year(self, doc: Doc, start: int) -> bool:
         """A bare year is a date unless it is a number ("2000 orang") or after an amount's sign."""
