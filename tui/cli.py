@@ -141,6 +141,7 @@ def _labels(value: str) -> list[str]:
 
 def export_parser() -> argparse.ArgumentParser:
     from tui.core.formats import FORMATS, canonical_name
+    from tui.core.formats.training import SPLITS
 
     width = max(len(name) for name in FORMATS)
     formats = "\n".join(f"  {name:<{width}}  {spec.description}" for name, spec in FORMATS.items())
@@ -152,7 +153,8 @@ def export_parser() -> argparse.ArgumentParser:
         "examples:\n"
         "  sorot export -f w3c -o notes.jsonld\n"
         "  sorot export -f csv --doc berita.txt | less\n"
-        "  sorot export -f spacy -o corrections.spacy --labels PERSON,ORG,LOC",
+        "  sorot export -f spacy -o corrections.spacy --labels PERSON,ORG,LOC\n"
+        "  sorot export -f prodigy --split sentences -o corrections.prodigy.jsonl",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
@@ -180,6 +182,17 @@ def export_parser() -> argparse.ArgumentParser:
         type=_labels,
         metavar="PERSON,ORG,LOC",
         help="spacy, prodigy and brat: keep only these entity labels",
+    )
+    parser.add_argument(
+        "--split",
+        choices=SPLITS,
+        help="prodigy: one task per sentence (Sorot's sentence splitter), not per document",
+    )
+    parser.add_argument(
+        "--reviewed",
+        action="store_true",
+        help="spacy: the documents were reviewed whole, so every token outside an entity is O "
+        "(default: only what the reader corrected is annotation, other tokens are missing)",
     )
     _add_max_size(parser, "article file (--doc, and the files of the documents exported)")
     return parser
@@ -533,7 +546,7 @@ def run_export_command(argv: list[str]) -> int:
     if (problem := _model_error(args.model)) is not None:
         return fail(problem, 2)
     from tui.core.exchange import ExchangeError, check_export, run_export
-    from tui.core.formats import FORMATS
+    from tui.core.formats import FORMATS, ExportError, check_options
     from tui.core.store import Store, StoreError
 
     db = _db_path(args.db)
@@ -543,8 +556,13 @@ def run_export_command(argv: list[str]) -> int:
     if args.labels is not None and not FORMATS[args.format].needs_entities:
         say(f"warning: --labels applies to spacy, prodigy and brat only; ignored for {args.format}")
     out = None if args.output in (None, "-") else args.output
+    options = _export_options(args)
     try:
-        check_export(args.format, out)  # a wrong -o is named before a problem with the database
+        check_options(args.format, options)
+    except ExportError as exc:
+        return fail(str(exc), 2)  # a usage error, as argparse's own
+    try:
+        check_export(args.format, out, options)  # a wrong -o is named before a problem with the database
         with Store.open(db, read_only=True) as store:
             report = run_export(
                 store,
@@ -555,6 +573,7 @@ def run_export_command(argv: list[str]) -> int:
                 labels=args.labels,
                 stdout=_Stdout(sys.stdout.buffer),  # type: ignore[arg-type]
                 max_bytes=args.max_size,
+                options=options,
             )
     except (ExchangeError, StoreError) as exc:
         return fail(str(exc))
@@ -564,6 +583,16 @@ def run_export_command(argv: list[str]) -> int:
         say(f"warning: {warning}")
     say(report.summary())
     return 0
+
+
+def _export_options(args: argparse.Namespace) -> dict[str, object]:
+    """The format options given on the command line (those left out are not passed at all)."""
+    given: dict[str, object] = {}
+    if args.split is not None:
+        given["split"] = args.split
+    if args.reviewed:
+        given["reviewed"] = True
+    return given
 
 
 def run_import_command(argv: list[str]) -> int:

@@ -161,16 +161,29 @@ def test_spacy_docbin_loads_with_spacy_and_holds_the_corrected_entities(library:
     assert any("beras.txt: skipped, it has no entity corrections" in w for w in report.warnings)
     doc = docs[0]
     assert doc.text == DAM
+    assert [(e.text, e.label_) for e in doc.ents] == [  # the reader's own: the model's alone are unreviewed
+        ("Senin pagi", "DATE"),
+        ("Basuki Hadimuljono", "PERSON"),
+        ("Jakarta", "LOC"),  # its own token, although the text has "Jakarta-Semarang"
+    ]
+    assert {t.text: t.ent_iob_ for t in doc if t.text in ("Waskita", "Karya", "Joko")} == {
+        "Waskita": "O",  # rejected: known to be no entity
+        "Karya": "O",
+        "Joko": "",  # missing: nobody said what it is
+    }
+    assert doc.user_data["sorot"]["source"] == "bendungan.txt"  # the file's name, not where it lives
+
+    report = export_db("spacy", library["db"], out=out, find=find, options={"reviewed": True})
+    (doc,) = DocBin().from_disk(out).get_docs(Vocab())
     assert [(e.text, e.label_) for e in doc.ents] == [
         ("Joko Widodo", "PERSON"),
         ("Jawa Tengah", "LOC"),
         ("Senin pagi", "DATE"),
         ("Basuki Hadimuljono", "PERSON"),
-        ("Jakarta", "LOC"),  # its own token, although the text has "Jakarta-Semarang"
+        ("Jakarta", "LOC"),
     ]
     outside = [t for t in doc if not t.ent_type_]
     assert outside and all(t.ent_iob_ == "O" for t in outside)  # reviewed: not-an-entity, not unknown
-    assert doc.user_data["sorot"]["path"] == str(library["dam"].resolve())
 
 
 def test_spacy_export_limited_to_the_ner_labels(library: dict) -> None:
@@ -221,8 +234,10 @@ def test_the_default_pipeline_supplies_the_models_entities(library: dict, monkey
 
 def test_prodigy_tasks_have_text_token_aligned_spans_and_answer(library: dict) -> None:
     text, report = exported("prodigy", library["db"])
-    (task,) = [json.loads(line) for line in text.splitlines()]
+    task, rejected = [json.loads(line) for line in text.splitlines()]
     assert task["text"] == DAM and task["answer"] == "accept"
+    assert rejected["answer"] == "reject" and rejected["_input_hash"] == task["_input_hash"]
+    assert [(s["text"], s["label"]) for s in rejected["spans"]] == [("Waskita Karya", "LOC")]
     tokens = task["tokens"]
     assert all(DAM[t["start"] : t["end"]] == t["text"] for t in tokens)
     for span in task["spans"]:

@@ -42,6 +42,7 @@ from tui.core.formats.base import (
     ExportResult,
     Format,
     Labels,
+    Options,
     TextFormat,
     describe,
     document_item,
@@ -83,10 +84,12 @@ __all__ = [
     "Format",
     "ImportLimits",
     "Labels",
+    "Options",
     "Reader",
     "TextFormat",
     "annotation_from_json",
     "canonical_name",
+    "check_options",
     "describe",
     "document_item",
     "export",
@@ -119,15 +122,31 @@ def canonical_name(name: str) -> str:
     return found.name if found is not None else name
 
 
-def export(fmt: str | Format, items: Iterable[ExportItem], out: Destination, *, labels: Labels = None) -> ExportResult:
+def check_options(fmt: str | Format, options: Options) -> Format:
+    """The format ``fmt`` names, if it takes every one of ``options``; else :class:`ExportError`
+    saying which formats take the option (``--split applies to prodigy only``)."""
+    spec = format_named(fmt) if isinstance(fmt, str) else fmt
+    for name in options or {}:
+        if name not in spec.options:
+            takers = [f.name for f in FORMATS.values() if name in f.options]
+            where = f"applies to {', '.join(takers)} only" if takers else "is not an option of any format"
+            raise ExportError(f"--{name} {where}, not to {spec.name}")
+    return spec
+
+
+def export(
+    fmt: str | Format, items: Iterable[ExportItem], out: Destination, *, labels: Labels = None, options: Options = None
+) -> ExportResult:
     """Write ``items`` in ``fmt`` to ``out``: a text stream for the text formats, a binary stream
     (or path) for ``spacy``, a directory path for ``brat``. ``labels`` limits the entities the
-    training formats and brat write (e.g. to the NER's own PERSON, ORG, LOC)."""
-    spec = format_named(fmt) if isinstance(fmt, str) else fmt
+    training formats and brat write (e.g. to the NER's own PERSON, ORG, LOC). ``options`` are
+    the format's own (:attr:`Format.options`: ``split`` for prodigy, ``reviewed`` for spacy),
+    by name; one the format does not take is an :class:`ExportError`."""
+    spec = check_options(fmt, options)
     kept, warnings = spec.usable(items)
     if labels is not None:
         labels = {LABEL_ALIASES.get(label, label) for label in labels}
-    spec.write(kept, out, labels)
+    spec.write(kept, out, labels, options)
     annotations = [a for item in kept for a in item.annotations]
     return ExportResult(
         documents=len(kept),
@@ -138,13 +157,15 @@ def export(fmt: str | Format, items: Iterable[ExportItem], out: Destination, *, 
     )
 
 
-def render(fmt: str | Format, items: Iterable[ExportItem], *, labels: Labels = None) -> tuple[str, ExportResult]:
+def render(
+    fmt: str | Format, items: Iterable[ExportItem], *, labels: Labels = None, options: Options = None
+) -> tuple[str, ExportResult]:
     """A text format's whole output as a string (for the UI's preview and for atomic writes)."""
     spec = format_named(fmt) if isinstance(fmt, str) else fmt
     if spec.output != "text":
         raise ExportError(f"{spec.name} is not a text format")
     buffer = io.StringIO(newline="")
-    result = export(spec, items, buffer, labels=labels)
+    result = export(spec, items, buffer, labels=labels, options=options)
     return buffer.getvalue(), result
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import KW_ONLY, dataclass, replace
 from pathlib import Path
 from typing import IO, Any, ClassVar, cast
@@ -30,6 +30,8 @@ Labels = Collection[str] | None
 """The entity labels the training formats and brat keep (``None``: all of them)."""
 Destination = IO[str] | IO[bytes] | str | os.PathLike[str]
 """Where a format writes: a text stream, a binary stream or path, a directory path."""
+Options = Mapping[str, Any] | None
+"""A format's own options by name (e.g. ``{"split": "sentences"}``), given to its writer as keywords."""
 
 
 class ExportError(Exception):
@@ -141,6 +143,8 @@ class Format(ABC):
     ``writes`` says what a format that is not text writes, for the messages that ask for a path.
     ``name_suffix`` ends a suggested file name, when it is not ``suffix``. ``file_bom``: a file
     (not standard output) starts with a byte order mark. ``aliases`` are other names for it.
+    ``options`` names the keyword options its writer takes (``sorot export --NAME``), passed to
+    :meth:`write` as a mapping; :meth:`check_options` refuses any other.
     """
 
     name: str
@@ -155,12 +159,22 @@ class Format(ABC):
     name_suffix: str | None = None
     file_bom: bool = False
     aliases: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
     output: ClassVar[str] = "text"
     """``text`` (a stream), ``binary`` (a file or a binary stream) or ``directory`` (a path)."""
 
     @abstractmethod
-    def write(self, items: Sequence[ExportItem], out: Destination, labels: Labels = None) -> None:
-        """Write ``items`` (each one this format can take: :meth:`usable`) to ``out``."""
+    def write(
+        self, items: Sequence[ExportItem], out: Destination, labels: Labels = None, options: Options = None
+    ) -> None:
+        """Write ``items`` (each one this format can take: :meth:`usable`) to ``out``; ``options``
+        go to the writer as keyword arguments (see :meth:`check_options`)."""
+
+    def check_options(self, options: Options) -> None:
+        """Refuse (:class:`ExportError`) an option this format does not take."""
+        for name in options or {}:
+            if name not in self.options:
+                raise ExportError(f"--{name} does not apply to {self.name}")
 
     def read(self, text: str, limits: ImportLimits = DEFAULT_LIMITS) -> list[Annotation]:
         """The annotations of ``text`` written in this format, every one checked before any is
@@ -196,9 +210,10 @@ class Format(ABC):
         return not self.needs_corrections or item.has_corrections
 
 
-TextWriter = Callable[[Sequence[ExportItem], IO[str], Labels], None]
-BinaryWriter = Callable[[Sequence[ExportItem], Labels], bytes]
-DirectoryWriter = Callable[[Sequence[ExportItem], Path, Labels], object]
+# A writer takes the items, (its stream or directory,) the labels, and its options as keywords.
+TextWriter = Callable[..., None]
+BinaryWriter = Callable[..., bytes]
+DirectoryWriter = Callable[..., object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,10 +222,14 @@ class TextFormat(Format):
 
     writer: TextWriter
 
-    def write(self, items: Sequence[ExportItem], out: Destination, labels: Labels = None) -> None:
+    def write(
+        self, items: Sequence[ExportItem], out: Destination, labels: Labels = None, options: Options = None
+    ) -> None:
         if isinstance(out, (str, os.PathLike)):
             raise ExportError(f"{self.name} writes a text stream: give one, not a path")
-        self.writer(items, cast(IO[str], out), labels)  # a text stream is told from a binary one only by use
+        self.check_options(options)
+        # a text stream is told from a binary one only by use
+        self.writer(items, cast(IO[str], out), labels, **(options or {}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,8 +239,11 @@ class BinaryFormat(Format):
     writer: BinaryWriter
     output: ClassVar[str] = "binary"
 
-    def write(self, items: Sequence[ExportItem], out: Destination, labels: Labels = None) -> None:
-        data = self.writer(items, labels)
+    def write(
+        self, items: Sequence[ExportItem], out: Destination, labels: Labels = None, options: Options = None
+    ) -> None:
+        self.check_options(options)
+        data = self.writer(items, labels, **(options or {}))
         if isinstance(out, (str, os.PathLike)):
             Path(out).write_bytes(data)
         else:
@@ -235,10 +257,13 @@ class DirectoryFormat(Format):
     writer: DirectoryWriter
     output: ClassVar[str] = "directory"
 
-    def write(self, items: Sequence[ExportItem], out: Destination, labels: Labels = None) -> None:
+    def write(
+        self, items: Sequence[ExportItem], out: Destination, labels: Labels = None, options: Options = None
+    ) -> None:
         if not isinstance(out, (str, os.PathLike)):
             raise ExportError(f"{self.name} writes a directory: give its path")
-        self.writer(items, Path(out), labels)
+        self.check_options(options)
+        self.writer(items, Path(out), labels, **(options or {}))
 
 
 # --- helpers --------------------------------------------------------------------------------------
