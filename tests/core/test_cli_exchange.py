@@ -136,7 +136,7 @@ def test_spacy_and_brat_write_a_file_and_a_directory(flood: dict, sorot: Run, en
     brat = flood["tmp"] / "brat"
     result = sorot("export", "-f", "brat", "--db", flood["db"], "-o", brat, "--model", english_model)
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in brat.iterdir()) == ["annotation.conf", "banjir.ann", "banjir.txt"]
+    assert sorted(p.name for p in brat.iterdir()) == ["annotation.conf", "banjir.ann", "banjir.txt", "visual.conf"]
     assert (brat / "banjir.txt").read_text(encoding="utf-8") == FLOOD
     for line in (brat / "banjir.ann").read_text(encoding="utf-8").splitlines():
         if line.startswith("T"):

@@ -452,7 +452,7 @@ def test_brat_ann_offsets_match_the_txt(library: dict) -> None:
     out = library["tmp"] / "brat"
     report = export_db("brat", library["db"], out=out, find=find)
     assert report.documents == 2
-    names = {"annotation.conf", "beras.ann", "beras.txt", "bendungan.ann", "bendungan.txt"}
+    names = {"annotation.conf", "visual.conf", "beras.ann", "beras.txt", "bendungan.ann", "bendungan.txt"}
     assert {p.name for p in out.iterdir()} == names
     conf = (out / "annotation.conf").read_text(encoding="utf-8")
     for name, source in (("bendungan", DAM), ("beras", RICE)):
@@ -476,7 +476,8 @@ def test_brat_ann_offsets_match_the_txt(library: dict) -> None:
     basuki = DAM.index("Basuki Hadimuljono")
     assert f"\tPERSON {basuki} {basuki + 18}\tBasuki Hadimuljono\n" in dam_ann  # relabelled from ORG
     assert "Waskita" not in dam_ann  # rejected
-    assert 'Cek lagi: "biaya", angka, dan baris kedua; koma, "kutip" [tags: anggaran, pembangunan, café]' in dam_ann
+    note = 'Cek lagi: "biaya", angka, dan⏎baris kedua; koma, "kutip" [tags: "anggaran", "pembangunan", "café"]'
+    assert f"\t{note}\n" in dam_ann
 
 
 def test_brat_splits_a_passage_across_lines_and_keeps_file_names_inside(tmp_path: Path) -> None:
@@ -488,6 +489,7 @@ def test_brat_splits_a_passage_across_lines_and_keeps_file_names_inside(tmp_path
         "annotation.conf",
         "jahat_nama.ann",
         "jahat_nama.txt",
+        "visual.conf",
     ]
     (line,) = (tmp_path / "brat" / "jahat_nama.ann").read_text(encoding="utf-8").splitlines()
     assert line == "T1\tHighlight 5 10;11 18\tbaris dan bar"

@@ -12,7 +12,8 @@ CLI and the export dialog offer them:
   report per document, annotations in reading order;
 * ``spacy`` and ``prodigy`` (:mod:`.training`): training data, each document with the model's
   entities as the reader corrected them;
-* ``brat`` (:mod:`.brat`): a directory of standoff ``.txt``/``.ann`` pairs plus ``annotation.conf``.
+* ``brat`` (:mod:`.brat`): a directory of standoff ``.txt``/``.ann`` pairs, ``annotation.conf`` and
+  ``visual.conf``.
 
 :func:`export` writes :class:`ExportItem` bundles (:func:`document_item`, :func:`stored_item`) in
 one of them. :func:`import_annotations` reads every format that has a reader (``w3c`` and

@@ -1,33 +1,77 @@
-"""brat standoff (``brat``): a directory of ``<name>.txt``/``<name>.ann`` pairs and an ``annotation.conf``.
+"""brat standoff (``brat``): a directory of ``<name>.txt``/``<name>.ann`` pairs and brat's two configuration files.
 
-Per document, the ``.txt`` is its text exactly and the ``.ann`` holds text-bound annotations: the
-model's entities as the reader corrected them, then the reader's highlights and notes, a passage
-across lines cut into brat's discontinuous fragments; notes and tags become ``AnnotatorNotes``,
-each on one line. File names come from the document's file name or title, never its path, and are
-made unique in the directory; ``annotation.conf`` lists every entity type used.
+Per document, the ``.txt`` is its text exactly (UTF-8, no byte order mark added, line ends as they
+are) and the ``.ann`` holds text-bound annotations: the model's entities as the reader corrected
+them (type: the label), then the reader's highlights (``Highlight_<colour>``, or ``Highlight`` for
+none or a colour Sorot does not know) and notes (``Note``). brat reads a ``.txt`` as UTF-8 with no
+newline translation and counts offsets in code points, as Python indexes a string, so the offsets
+are the text's own. A passage is cut into brat's discontinuous fragments wherever it crosses a
+line end (any form: CR, LF, U+2028, NEL, VT, FF...), a tab or a control character, edge spaces
+trimmed: brat splits ``.ann`` lines on every line end, and no ``.ann`` line carries a raw control
+character (the fragments' text is the text's own, as brat checks).
+
+Notes and tags become ``AnnotatorNotes``, one line each: a line end in a note (CRLF counts as one)
+is written ``⏎`` (U+23CE), a tab a space, other control characters as the reader shows them
+(``␛``); then `` [tags: "a", "b"]`` (each tag a JSON string, so a comma or quote inside one is
+unambiguous) and, for a highlight in a colour Sorot does not know, `` [colour: "merah"]``. An
+entity correction's note goes on the entity it made. Type names keep only ``A-Za-z0-9_-`` (any
+other character becomes ``_``).
+
+``annotation.conf`` lists every type used and, since notes, highlights and entities share, nest
+in and cross each other's spans, allows any overlap (``<OVERLAP>``). ``visual.conf`` draws each
+type in the reader's colours: entity labels in the stylesheet's palette (``tui/ui/app.tcss``),
+highlights in their colour. File names come from the document's file name or title, never its
+path, and are made unique in the directory.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui.core.annotations import DocumentRef, Kind
+from tui.core.annotations import Annotation, DocumentRef, Kind
+from tui.core.document import inert
+from tui.core.entities import LABELS
 from tui.core.formats.base import DirectoryFormat, ExportError, ExportItem, Labels
 
 BRAT_CONF = "annotation.conf"
-_BRAT_ONE_LINE = re.compile(r"[\r\n\t\v\f\x1c-\x1e\x85\u2028\u2029]+")
+BRAT_VISUAL = "visual.conf"
+
+ENTITY_COLOURS = {
+    "PERSON": "#3b82f6", "ORG": "#a855f7", "LOC": "#22c55e", "DATE": "#eab308", "TIME": "#d97706",
+    "MONEY": "#10b981", "PERCENT": "#06b6d4", "QUANTITY": "#78716c", "CARDINAL": "#94a3b8", "ORDINAL": "#c084fc",
+    "GPE": "#14b8a6", "NORP": "#f97316", "EVENT": "#ef4444", "FAC": "#a16207", "PRODUCT": "#ec4899",
+    "WORK_OF_ART": "#f43f5e", "LAW": "#6366f1", "LANGUAGE": "#84cc16", "OTHER": "#6b7280",
+}  # fmt: skip
+"""The reader's entity colours (``tui/ui/app.tcss``, kept in step by a test; the core reads no
+stylesheet). A label outside ``LABELS`` is drawn as ``OTHER``, as in the reader."""
+HIGHLIGHT_COLOURS = {"yellow": "#facc15", "green": "#4ade80", "blue": "#60a5fa", "pink": "#f472b6", "orange": "#fb923c"}
+"""The reader's highlight colours: pink and orange as its stylesheet gives them, yellow, green and
+blue (the theme's warning, success and primary there) from the same palette."""
+_HIGHLIGHT = Kind.HIGHLIGHT.display_name
+_NOTE = Kind.NOTE.display_name
+
+# Where a fragment ends: every line end str.splitlines knows (as brat reads an .ann), a tab, any
+# other C0 or C1 control, DEL, and the bidirectional controls.
+_CUT = "\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029\t\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_FRAGMENT = re.compile(f"[^{_CUT}]+")
+_LINE_END = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+NOTE_LINE_BREAK = "⏎"
+NOTE_COLOUR = "white"
+"""A note is drawn as a plain box: the reader marks a note's passage with no colour."""
 
 
 def write_brat(items: Sequence[ExportItem], directory: Path, labels: Labels = None) -> list[Path]:
     """``<name>.txt`` (the text) and ``<name>.ann`` (entities as corrected, the reader's highlights
-    and notes, notes and tags as ``AnnotatorNotes``) per document, and an ``annotation.conf``."""
+    and notes, notes and tags as ``AnnotatorNotes``) per document, an ``annotation.conf`` and a
+    ``visual.conf``."""
     if directory.exists() and not directory.is_dir():
         raise ExportError(f"{directory} is a file: brat writes a directory")
     directory.mkdir(parents=True, exist_ok=True)
-    used: set[str] = {BRAT_CONF.rsplit(".", 1)[0]}
-    types: dict[str, None] = {}
+    used: set[str] = {name.rsplit(".", 1)[0] for name in (BRAT_CONF, BRAT_VISUAL)}
+    types: dict[str, str] = {}
     written = []
     for item in items:
         assert item.text is not None
@@ -36,13 +80,13 @@ def write_brat(items: Sequence[ExportItem], directory: Path, labels: Labels = No
         txt.write_bytes(item.text.encode("utf-8"))
         ann.write_bytes(brat_standoff(item, labels, types).encode("utf-8", "replace"))
         written += [txt, ann]
-    conf = "[entities]\n" + "".join(f"{t}\n" for t in types) + "\n[relations]\n\n[events]\n\n[attributes]\n"
-    (directory / BRAT_CONF).write_text(conf, encoding="utf-8")
+    (directory / BRAT_CONF).write_text(annotation_conf(types), encoding="utf-8")
+    (directory / BRAT_VISUAL).write_text(visual_conf(types), encoding="utf-8")
     return written
 
 
-def brat_standoff(item: ExportItem, labels: Labels = None, types: dict[str, None] | None = None) -> str:
-    """The ``.ann`` file of one document; the entity types it uses are added to ``types``."""
+def brat_standoff(item: ExportItem, labels: Labels = None, types: dict[str, str] | None = None) -> str:
+    """The ``.ann`` file of one document; the types it uses are added to ``types`` (type: colour)."""
     assert item.text is not None
     text = item.text
     types = {} if types is None else types
@@ -50,40 +94,85 @@ def brat_standoff(item: ExportItem, labels: Labels = None, types: dict[str, None
     by_span: dict[tuple[int, int], str] = {}
     notes: list[tuple[str, str]] = []
 
-    def textbound(kind: str, start: int, end: int) -> str | None:
+    def textbound(kind: str, colour: str, start: int, end: int) -> str | None:
         fragments = _fragments(text, start, end)
         if not fragments:
             return None
         tid = f"T{len(lines) + 1}"
         by_span.setdefault((start, end), tid)
-        types.setdefault(kind, None)
+        types.setdefault(kind, colour)
         offsets = ";".join(f"{s} {e}" for s, e in fragments)
-        covered = " ".join(text[s:e] for s, e in fragments)
-        lines.append(f"{tid}\t{kind} {offsets}\t{_BRAT_ONE_LINE.sub(' ', covered)}")
+        covered = " ".join(text[s:e] for s, e in fragments)  # brat joins fragments with a space
+        lines.append(f"{tid}\t{kind} {offsets}\t{covered}")
         return tid
 
     for ent in item.corrected(labels):
-        textbound(_brat_type(ent.label), ent.start, ent.end)
+        colour = ENTITY_COLOURS[ent.label if ent.label in LABELS else "OTHER"]
+        textbound(_brat_type(ent.label), colour, ent.start, ent.end)
     for ann in item.annotations:
         if ann.status == "orphaned" or ann.kind == Kind.ENTITY_REJECT:
             continue
-        kind = Kind.of(ann.kind)
-        if not kind.corrects_entities:
-            tid = textbound(kind.display_name, ann.start, ann.end)
+        if ann.kind == Kind.HIGHLIGHT:
+            known = ann.colour in HIGHLIGHT_COLOURS
+            kind = f"{_HIGHLIGHT}_{ann.colour}" if known else _HIGHLIGHT
+            tid = textbound(kind, HIGHLIGHT_COLOURS[ann.colour if known else "yellow"], ann.start, ann.end)
+        elif ann.kind == Kind.NOTE:
+            tid = textbound(_NOTE, NOTE_COLOUR, ann.start, ann.end)
         else:
             tid = by_span.get((ann.start, ann.end))  # the corrected entity carries the note
-        remark = _BRAT_ONE_LINE.sub(" ", ann.note + (f" [tags: {', '.join(ann.tags)}]" if ann.tags else "")).strip()
+        remark = _remark(ann)
         if tid is not None and remark:
             notes.append((tid, remark))
     lines += [f"#{i}\tAnnotatorNotes {tid}\t{remark}" for i, (tid, remark) in enumerate(notes, 1)]
     return "".join(line + "\n" for line in lines)
 
 
+def annotation_conf(types: dict[str, str]) -> str:
+    """Every type as an entity; any two may share, contain or cross each other's spans."""
+    return (
+        "[entities]\n" + "".join(f"{t}\n" for t in types) + "\n[relations]\n"
+        "# A note, a highlight and an entity may mark the same, nested or crossing passages.\n"
+        "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n\n[events]\n\n[attributes]\n"
+    )
+
+
+def visual_conf(types: dict[str, str]) -> str:
+    """Each type's label (``Highlight (yellow)`` for a highlight colour) and colour."""
+    labels = [f"{t} | {_label(t)}\n" for t in types]
+    drawing = [f"{t}\tbgColor:{colour}\n" for t, colour in types.items()]
+    return (
+        "[labels]\n" + "".join(labels) + "\n[drawing]\n"
+        "SPAN_DEFAULT\tfgColor:black, bgColor:lightgreen, borderColor:darken\n"
+        "ARC_DEFAULT\tcolor:black, arrowHead:triangle-5\n" + "".join(drawing)
+    )
+
+
+def _label(kind: str) -> str:
+    colour = kind.removeprefix(f"{_HIGHLIGHT}_")
+    return f"{_HIGHLIGHT} ({colour})" if colour in HIGHLIGHT_COLOURS and colour != kind else kind
+
+
+def one_line(note: str) -> str:
+    """A note as one line of an ``.ann``: each line end (CRLF as one) ``⏎``, a tab a space, other
+    control characters the reader's symbols."""
+    return inert(_LINE_END.sub(NOTE_LINE_BREAK, note))
+
+
+def _remark(ann: Annotation) -> str:
+    parts = [one_line(ann.note.strip())] if ann.note.strip() else []
+    if ann.tags:
+        parts.append(f"[tags: {one_line(json.dumps(list(ann.tags), ensure_ascii=False)[1:-1])}]")
+    if ann.kind == Kind.HIGHLIGHT and ann.colour and ann.colour not in HIGHLIGHT_COLOURS:
+        parts.append(f"[colour: {one_line(json.dumps(ann.colour, ensure_ascii=False))}]")
+    return " ".join(parts)
+
+
 def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The span cut at line breaks (brat's discontinuous form), each piece without edge spaces."""
+    """The span cut at line ends, tabs and control characters (brat's discontinuous form), each
+    piece without edge spaces."""
     out = []
-    for match in re.finditer(r"[^\n]+", text[start:end]):
-        s, e = start + match.start(), start + match.end()
+    for match in _FRAGMENT.finditer(text, start, end):
+        s, e = match.span()
         while s < e and text[s].isspace():
             s += 1
         while e > s and text[e - 1].isspace():
@@ -94,7 +183,10 @@ def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _brat_type(label: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]", "_", label) or "ENTITY"
+    """A label as a brat type name: letters, digits, ``_`` and ``-`` (not all hyphens: a line of
+    hyphens is a separator in brat's configuration)."""
+    name = re.sub(r"[^A-Za-z0-9_-]", "_", label)
+    return name if name.strip("-") else "ENTITY"
 
 
 def _file_stem(document: DocumentRef) -> str:
