@@ -227,6 +227,12 @@ def import_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("file", metavar="FILE", help="a file written by sorot export -f w3c or jsonl; - reads stdin")
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
+    parser.add_argument(
+        "--doc",
+        metavar="ARTICLE",
+        help="the article (file or kept web address) that annotations without a place are on (only a quote, "
+        "as Hypothesis writes them): they are anchored in it by their quote",
+    )
     limits = parser.add_argument_group("limits (a file past one is refused with a line saying which)")
     limits.add_argument(
         "--max-annotations",
@@ -600,7 +606,9 @@ def run_import_command(argv: list[str]) -> int:
     from tui.core.exchange import ExchangeError, run_import
 
     try:
-        report = run_import(args.file, _db_path(args.db), max_bytes=_import_bytes(args), limits=_import_limits(args))
+        report = run_import(
+            args.file, _db_path(args.db), max_bytes=_import_bytes(args), limits=_import_limits(args), doc_path=args.doc
+        )
     except ExchangeError as exc:
         hint = ""
         if args.file != "-" and looks_like_a_dump(args.file):

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from tui.core.annotations import Annotation, DocumentRef
+from tui.core.annotations import Annotation, DocumentRef, reanchor
 from tui.core.document import MAX_ARTICLE_BYTES, Article, ArticleError, file_kind, inert, load_any, read_input
 from tui.core.entities import Entity
 from tui.core.formats import (
@@ -46,6 +46,7 @@ from tui.core.formats import (
     parse_annotations,
     stored_item,
 )
+from tui.core.formats.w3c import unplaced_sha256
 from tui.core.store import Store, StoreError
 from tui.core.web.urls import is_web_address
 
@@ -436,11 +437,15 @@ def run_import(
     stdin: IO[bytes] | None = None,
     max_bytes: int = MAX_IMPORT_BYTES,
     limits: ImportLimits = DEFAULT_LIMITS,
+    doc_path: str | os.PathLike[str] | None = None,
+    max_article_bytes: int = MAX_ARTICLE_BYTES,
 ) -> ImportReport:
     """Import ``w3c`` or ``jsonl`` from the file ``source`` (``"-"``: standard input) of at most
     ``max_bytes`` into the database. Nothing is written unless the whole input is valid and within
     ``limits``; raises :class:`ExchangeError` with a one-line message naming the bad lines or
-    items, or the limit."""
+    items, or the limit. ``doc_path`` (``--doc``) is the document that the annotations without a
+    place are on (a quote and no position, or a URL and no sha256, as Hypothesis writes them):
+    they are anchored in its text by their quote before they are stored."""
     name = "standard input" if str(source) == "-" else str(source)
     try:
         raw = read_input(source, max_bytes, stdin=stdin)
@@ -456,10 +461,13 @@ def run_import(
     except AnnotationImportError as exc:
         prefix = "" if str(exc).startswith(str(source)) else f"{name}: "
         raise ExchangeError(inert(prefix + str(exc))) from None
+    warnings: list[str] = []
+    if doc_path is not None:
+        annotations = _placed_in(annotations, doc_path, max_article_bytes, warnings)
     try:
         with Store.open(db_path) as store:
             result = store.merge(annotations)
-            warnings = list(store.warnings)  # after the merge: a damaged bucket is found when read
+            warnings[:0] = store.warnings  # after the merge: a damaged bucket is found when read
     except StoreError as exc:
         raise ExchangeError(str(exc)) from None
     documents = len({a.document.sha256 for a in annotations})
@@ -471,3 +479,41 @@ def run_import(
     return ImportReport(
         name, result.added, result.updated, result.unchanged, documents, warnings, result.deleted, result.older
     )
+
+
+def _unplaced(ann: Annotation) -> bool:
+    """Imported without a place in a known text: only a quote, or a path or URL and no sha256."""
+    return ann.status == "orphaned" or ann.document.sha256 == unplaced_sha256(ann.document.path)
+
+
+def _placed_in(
+    annotations: list[Annotation], doc_path: str | os.PathLike[str], max_bytes: int, warnings: list[str]
+) -> list[Annotation]:
+    """``annotations`` with those that have no place anchored by their quote in the text at
+    ``doc_path`` and re-pointed at it; those not found there are kept as they are (orphaned, found
+    by their path when that document is opened). They must all be on one document."""
+    unplaced = [a for a in annotations if _unplaced(a)]
+    shown = inert(os.fspath(doc_path))
+    if not unplaced:
+        warnings.append(f"--doc {shown}: every imported annotation already names its text")
+        return annotations
+    documents = {(a.document.sha256, a.document.path) for a in unplaced}
+    if len(documents) > 1:
+        raise ExchangeError(
+            f"--doc {shown}: the annotations without a place are on {len(documents):,} documents, not one "
+            "(import without --doc: each is anchored by its quote when its document is opened)"
+        )
+    article = _load(doc_path, max_bytes)
+    where = article.web.url if article.web is not None and article.path is None else str(Path(doc_path).resolve())
+    document = DocumentRef(article.sha256, where, unplaced[0].document.title or article.title)
+    placed = {}
+    for item in reanchor(unplaced, article.text):
+        if not item.orphaned:
+            placed[item.annotation.id] = item.rebased(article.text, document)
+    if len(placed) < len(unplaced):
+        missing = len(unplaced) - len(placed)
+        warnings.append(
+            f"--doc {shown}: {missing:,} annotation{'s' * (missing != 1)} not found in its text by "
+            f"{'their' if missing != 1 else 'its'} quote (kept orphaned)"
+        )
+    return [placed.get(a.id, a) for a in annotations]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from itertools import islice
@@ -82,14 +82,33 @@ _LIFT = "--no-limits lifts it"
 
 
 @dataclass(frozen=True, slots=True)
+class LinkedData:
+    """How a JSON-LD format brings a document written in another form than its own (another
+    context, expanded, flattened) to its own compact form: ``own_form`` tells whether a decoded
+    object needs nothing done (the fast path: Sorot's own files; ``deep``: its nested objects
+    too); ``annotations`` gives the annotations of a whole decoded document in the reader's form,
+    at most ``most`` of them (``ValueError`` says why not, in one line). Documents longer than ``max_chars`` are not
+    processed (the whole document is decoded at once, unlike the streamed fast path)."""
+
+    own_form: Callable[[Mapping[str, Any], bool], bool]
+    annotations: Callable[[Any, int | None], Iterable[Any]]
+    max_chars: int
+    marker: str
+    """Text found in an object's JSON whenever ``own_form`` needs to look into its nested objects
+    (``deep``): without it, only the object's own keys are looked at."""
+
+
+@dataclass(frozen=True, slots=True)
 class Reader:
     """How a format's annotations are read back: whether a decoded JSON object is one of its own
     (``recognises``), and the annotation it is (``annotation``: ``ValueError`` says why not).
-    ``expected`` names what it reads, for the message about an object no reader recognises."""
+    ``expected`` names what it reads, for the message about an object no reader recognises;
+    ``linked_data``, for a JSON-LD format, how other forms of it are read."""
 
     recognises: Callable[[Mapping[str, Any]], bool]
     annotation: Callable[[Mapping[str, Any]], Annotation]
     expected: str
+    linked_data: LinkedData | None = None
 
 
 def read_annotations(text: str, limits: ImportLimits, readers: Sequence[Reader]) -> list[Annotation]:
@@ -102,14 +121,45 @@ def read_annotations(text: str, limits: ImportLimits, readers: Sequence[Reader])
     text = text.lstrip("\ufeff")
     if not text or text.isspace():
         raise AnnotationImportError(["no annotations: the input is empty"])
-    found = _Found(limits, readers)
+    linked = next((r.linked_data for r in readers if r.linked_data is not None), None)
+    found = _Found(limits, readers, linked)
     reader = _DocumentReader(text, limits, found)
     try:
         end = reader.read_first()
     except json.JSONDecodeError as exc:
         raise AnnotationImportError([f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"]) from None
+    except _OtherForm:
+        assert linked is not None
+        return _read_linked(text, limits, readers, linked)
     if _skip(text, end) < len(text):
         return _parse_jsonl(text, limits, readers)  # more after the first value: JSON Lines, each line on its own
+    return found.result()
+
+
+class _OtherForm(Exception):
+    """The document is JSON-LD in another form than the reader's own: it is processed whole."""
+
+
+def _read_linked(text: str, limits: ImportLimits, readers: Sequence[Reader], linked: LinkedData) -> list[Annotation]:
+    """The annotations of a JSON-LD document in another form, decoded whole and processed by
+    ``linked`` (after the same checks of numbers and depth as the streamed reading)."""
+    if len(text) > linked.max_chars:
+        raise AnnotationImportError(
+            [f"JSON-LD in another form than Sorot's is processed up to {linked.max_chars:,} characters"]
+        )
+    try:
+        document = _decoder(limits).decode(text)
+        _check_depth(document, text, 0, len(text), 0, limits)
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":
+            return _parse_jsonl(text, limits, readers)  # JSON Lines: each line on its own
+        raise AnnotationImportError([f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"]) from None
+    except RecursionError:
+        raise AnnotationImportError([_too_deep(limits)]) from None
+    except _Unreadable as exc:
+        raise AnnotationImportError([str(exc)]) from None
+    found = _Found(limits, readers)
+    found.take_linked("item", document, linked, len(text))
     return found.result()
 
 
@@ -117,6 +167,7 @@ def _parse_jsonl(text: str, limits: ImportLimits, readers: Sequence[Reader]) -> 
     """One annotation a line, each decoded and checked on its own; a bad line does not stop the
     others from being checked, so every problem is named at once."""
     found = _Found(limits, readers)
+    linked = next((r.linked_data for r in readers if r.linked_data is not None), None)
     most = limits.annotations
     if most is not None and text.count("\n") >= most and sum(1 for _ in islice(_lines(text), most + 1)) > most:
         raise _too_many(most)  # counting lines is cheap: a file far over the limit is not parsed at all
@@ -126,6 +177,12 @@ def _parse_jsonl(text: str, limits: ImportLimits, readers: Sequence[Reader]) -> 
         try:
             value = decoder.decode(line)
             _check_depth(value, line, 0, len(line), 0, limits)
+            items = value if isinstance(value, list) else [value]  # a list: expanded JSON-LD, on one line
+            if linked is not None and any(
+                isinstance(v, dict) and not linked.own_form(v, linked.marker in line) for v in items
+            ):
+                found.take_linked(f"line {n}", value, linked, len(line), counted=True)
+                continue
         except json.JSONDecodeError as exc:
             found.problem(f"line {n}: not valid JSON ({exc.msg} at column {exc.colno})")
         except RecursionError:
@@ -158,9 +215,10 @@ def _too_many(limit: int) -> AnnotationImportError:
 class _Found:
     """The annotations read so far, counted against the limit, and the problems met."""
 
-    def __init__(self, limits: ImportLimits, readers: Sequence[Reader]) -> None:
+    def __init__(self, limits: ImportLimits, readers: Sequence[Reader], linked: LinkedData | None = None) -> None:
         self.limits = limits
         self.readers = readers
+        self.linked = linked  # given: an annotation in another JSON-LD form stops the streamed reading
         self.annotations: list[Annotation] = []
         self.errors: list[str] = []
         self.problems = 0
@@ -174,8 +232,14 @@ class _Found:
             raise _too_many(limit)
         return self.count
 
-    def take(self, label: str, value: Any, source_chars: int) -> None:
-        """Check and keep the annotation ``value``, decoded from ``source_chars`` characters of JSON."""
+    def take(self, label: str, value: Any, source_chars: int, source: tuple[str, int, int] | None = None) -> None:
+        """Check and keep the annotation ``value``, decoded from ``source_chars`` characters of JSON
+        (``source``: the text they are in and where, to tell whether to look deep for a context)."""
+        linked = self.linked
+        if linked is not None and isinstance(value, dict):
+            deep = source is None or source[0].find(linked.marker, source[1], source[2]) != -1
+            if not linked.own_form(value, deep):
+                raise _OtherForm
         try:
             annotation = annotation_from_json(value, self.readers)
             if self.limits.text_chars is not None and source_chars > self.limits.text_chars:
@@ -185,6 +249,20 @@ class _Found:
             self.problem(f"{label}: {exc}")
         else:
             self.annotations.append(annotation)
+
+    def take_linked(self, label: str, document: Any, linked: LinkedData, chars: int, counted: bool = False) -> None:
+        """Check and keep each annotation of a JSON-LD ``document`` in another form (``counted``:
+        the first was counted already, as a line of JSON Lines)."""
+        remaining = None if self.limits.annotations is None else self.limits.annotations - self.count + counted
+        try:
+            for n, value in enumerate(linked.annotations(document, remaining), 1):
+                if n > 1 or not counted:
+                    self.arrived()
+                self.take(label if counted else f"{label} {self.count}", value, chars)
+        except AnnotationImportError:
+            raise
+        except ValueError as exc:
+            self.problem(f"{label}: {exc}" if counted else str(exc))
 
     def problem(self, message: str) -> None:
         self.problems += 1
@@ -277,6 +355,8 @@ class _DocumentReader:
             if not text.startswith(":", i):
                 raise json.JSONDecodeError("Expecting ':' delimiter", text, i)
             i = _skip(text, i + 1)
+            if key == "@graph" and self.found.linked is not None:
+                raise _OtherForm
             if key == "items" and text.startswith("[", i):
                 i = self._items(i, depth + 1)
                 data[key] = _STREAMED
@@ -284,6 +364,9 @@ class _DocumentReader:
                 data[key], i = self._object(i, depth + 1, page + 1)
             else:
                 data[key], i = self._field(i, depth)
+                linked = self.found.linked
+                if key == "@context" and linked is not None and not linked.own_form({key: data[key]}, True):
+                    raise _OtherForm
             i = _skip(text, i)
             if text.startswith(",", i):
                 i = _skip(text, i + 1)
@@ -313,7 +396,7 @@ class _DocumentReader:
                 # Where this item ends is unknown, so the reading stops here.
                 self.found.problem(f"item {n} (line {self._line(i)}): {exc}")
                 raise self.found.failure() from None
-            self.found.take(f"item {n}", value, end - i)
+            self.found.take(f"item {n}", value, end - i, (text, i, end))
             i = _skip(text, end)
             if text.startswith(",", i):
                 i = _skip(text, i + 1)

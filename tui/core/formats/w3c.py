@@ -22,14 +22,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from tui.core.annotations import Annotation, DocumentRef, Kind
+from tui.core.formats import jsonld
 from tui.core.formats.base import ExportItem, Labels, TextFormat, json_text
-from tui.core.formats.reading import Reader, json_types
+from tui.core.formats.jsonld import CONTEXT, SOROT_NS
+from tui.core.formats.jsonld import W3C_CONTEXT as W3C_CONTEXT
+from tui.core.formats.reading import LinkedData, Reader, json_types
 from tui.core.web.urls import is_web_address
-
-W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-SOROT_NS = "https://sorot.invalid/ns#"
-"""The namespace of Sorot's own JSON-LD terms (``.invalid``: a name that never resolves)."""
-CONTEXT: list[Any] = [W3C_CONTEXT, {"sorot": SOROT_NS}]
 
 # For annotations made by other W3C tools, which carry no ``sorot:kind``.
 _KIND_OF_MOTIVATION: dict[str, str] = {
@@ -168,14 +166,23 @@ def from_w3c(item: Mapping[str, Any]) -> Annotation:
     sha = _sorot(target, "sha256")
     if not sha and source.startswith("urn:sha256:"):
         sha = source[len("urn:sha256:") :]
-    if not isinstance(sha, str) or not re.fullmatch(r"[0-9a-f]{64}", sha):
-        raise ValueError(f"target {source or '(no source)'} names no Sorot document (sorot:sha256 or urn:sha256:)")
     path = _sorot(target, "path")
     if path is None and source.startswith("file:"):
         path = urllib.parse.unquote(urllib.parse.urlparse(source).path)
     elif path is None and is_web_address(source):
         path = source  # a web article: its URL is where a file's path stands
+    if not sha and path:
+        sha = unplaced_sha256(path)  # found by its path when that document is opened
+    if not isinstance(sha, str) or not re.fullmatch(r"[0-9a-f]{64}", sha):
+        raise ValueError(
+            f"target {source or '(no source)'} names no document "
+            "(sorot:sha256, urn:sha256:, a file: IRI or a web address)"
+        )
     quote, position = _selectors(target.get("selector"))
+    status = _sorot(item, "status") or "ok"
+    if position is None:
+        # Only a quote (Hypothesis writes these): no place until the quote is found in the text.
+        position, status = {"start": 0, "end": 0}, "orphaned"
     note, tags, label = _bodies(item)
     kind = _sorot(item, "kind") or _kind_from(item.get("motivation"), label)
     record = {
@@ -190,9 +197,17 @@ def from_w3c(item: Mapping[str, Any]) -> Annotation:
         "colour": _sorot(item, "colour") or "",
         "created": item.get("created") or "",
         "updated": item.get("modified") or "",
-        "status": _sorot(item, "status") or "ok",
+        "status": status,
     }
     return Annotation.from_dict(record)
+
+
+def unplaced_sha256(where: str) -> str:
+    """What stands for the text of an imported annotation that names its document only by a path
+    or URL (no ``sorot:sha256``): a hash of that name, which no text has. The store finds the
+    annotation by its path when the document there is opened (or named by ``--doc``), and it is
+    anchored in that text by its quote and re-pointed at it."""
+    return hashlib.sha256(f"sorot:unplaced:{where}".encode()).hexdigest()
 
 
 def _sorot(data: Mapping[str, Any], term: str) -> Any:
@@ -203,18 +218,19 @@ def _sorot(data: Mapping[str, Any], term: str) -> Any:
     return value
 
 
-def _selectors(value: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+def _selectors(value: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The quote and, when the target has one, the position (a quote alone is anchored later)."""
     selectors = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
     quote = next((s for s in selectors if isinstance(s, dict) and "TextQuoteSelector" in json_types(s)), None)
     position = next((s for s in selectors if isinstance(s, dict) and "TextPositionSelector" in json_types(s)), None)
-    if quote is None or position is None:
-        raise ValueError("target needs a TextQuoteSelector and a TextPositionSelector")
+    if quote is None:
+        raise ValueError("target needs a TextQuoteSelector")
     for key in ("exact", "prefix", "suffix"):
         if not isinstance(quote.get(key, ""), str):
             raise ValueError(f"TextQuoteSelector {key} must be a string")
     return (
         {"exact": quote.get("exact", ""), "prefix": quote.get("prefix", ""), "suffix": quote.get("suffix", "")},
-        {"start": position.get("start"), "end": position.get("end")},
+        None if position is None else {"start": position.get("start"), "end": position.get("end")},
     )
 
 
@@ -268,6 +284,11 @@ W3C = TextFormat(
     "W3C Web Annotation JSON-LD (Hypothesis' model); re-importable",
     ".jsonld",
     write_w3c,
-    reader=Reader(_is_w3c, from_w3c, "a W3C annotation (no target)"),
+    reader=Reader(
+        _is_w3c,
+        from_w3c,
+        "a W3C annotation (no target)",
+        LinkedData(jsonld.own_form, jsonld.compacted_annotations, jsonld.MAX_CHARS, jsonld.MARKER),
+    ),
     aliases=("jsonld", "json-ld"),
 )

@@ -1,0 +1,221 @@
+"""JSON-LD written by other tools, brought to the compact form the W3C reader reads (with pyld).
+
+A W3C annotation is JSON-LD: the same graph can be written with another prefix for Sorot's
+namespace (``s:kind``), expanded (every key a full IRI), flattened (an ``@graph`` of nodes that
+name each other by id), or under a context of its own. :func:`own_form` tells whether a decoded
+object is already in Sorot's compact form, which is read as it is, fast; anything else goes
+through :func:`compacted_annotations`: expanded and flattened by pyld, each annotation node
+re-embedded (its body, target and selectors), then compacted against :data:`CONTEXT`, the W3C
+context plus Sorot's.
+
+No context is ever fetched: the document loader serves the W3C context from the copy vendored in
+``contexts/anno.jsonld`` and refuses every other URL (a remote ``@context``, an ``@import``)
+with a one-line reason. Processing is bounded before it starts: how many JSON values the
+document holds, how big its own contexts are, and how many annotation nodes it has (the import's
+limit), so a hostile file costs time and memory in proportion to what the limits let through.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from pyld import jsonld  # type: ignore[import-untyped]  # pyld ships no type information
+
+W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+SOROT_NS = "https://sorot.invalid/ns#"
+"""The namespace of Sorot's own JSON-LD terms (``.invalid``: a name that never resolves)."""
+CONTEXT: list[Any] = [W3C_CONTEXT, {"sorot": SOROT_NS}]
+"""What Sorot's W3C export is compacted against, and what any other JSON-LD is compacted to."""
+_VENDORED = {W3C_CONTEXT, "https://www.w3.org/ns/anno.jsonld"}
+"""The context URLs served from the vendored copy (the W3C publishes it at both)."""
+# The contexts that mean what Sorot's own reader assumes: the W3C terms, ``sorot:`` Sorot's.
+_OWN_CONTEXTS: tuple[Any, ...] = (W3C_CONTEXT, [W3C_CONTEXT], CONTEXT, "https://www.w3.org/ns/anno.jsonld")
+_ANNOTATION = "http://www.w3.org/ns/oa#Annotation"
+VALUES_PER_ANNOTATION = 200
+"""How many JSON values (objects, lists, strings, numbers) a document may hold per annotation
+the import allows before JSON-LD processing starts (Sorot's own, expanded, holds about 60)."""
+MAX_VALUES = 2_000_000
+"""The most JSON values any document is processed with (about 30,000 annotations' worth:
+pyld takes about 1 ms an annotation; Sorot's own compact exports are never processed)."""
+MAX_CHARS = 64 * 1024 * 1024
+"""The longest document processed as JSON-LD (it is decoded whole, unlike Sorot's own)."""
+MAX_CONTEXT_TERMS = 2_000
+"""How many terms the contexts a document writes itself may define together (the W3C context
+has 120): a context is applied again at every node it is scoped to."""
+_MAX_EMBEDDED = 1_000  # nodes one annotation may pull in (body, target, selectors, their parts)
+_MAX_EMBED_DEPTH = 16
+
+
+class LinkedDataError(ValueError):
+    """The document cannot be processed as JSON-LD; the message is one line."""
+
+
+@cache
+def _w3c_context() -> Any:
+    return json.loads(resources.files("tui.core.formats").joinpath("contexts/anno.jsonld").read_text("utf-8"))
+
+
+def _load_document(url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """pyld's document loader: the vendored W3C context, and nothing from the network, ever."""
+    if url in _VENDORED:
+        return {
+            "contentType": "application/ld+json",
+            "contextUrl": None,
+            "documentUrl": url,
+            "document": _w3c_context(),
+        }
+    raise LinkedDataError(f"names the remote context {_shown(url)}: only the W3C annotation context is read (vendored)")
+
+
+_OPTIONS: dict[str, Any] = {"documentLoader": _load_document, "base": ""}
+
+
+def own_form(value: Mapping[str, Any], deep: bool = True) -> bool:
+    """Whether a decoded object (an annotation, a collection or page without its items) is in the
+    compact form Sorot writes: no context but Sorot's, no ``@graph``, no key an expanded IRI.
+    ``deep``: its nested objects are looked at too, for a context of their own (the reader skips
+    that when no ``"@context"`` is in the object's text at all: most of an import's time)."""
+    if "@graph" in value or any(":" in key and not key.startswith("sorot:") for key in value):
+        return False
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "@context" in item and item["@context"] not in _OWN_CONTEXTS:
+                return False
+            if deep:
+                stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
+        elif isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, (dict, list)))
+    return True
+
+
+MARKER = '"@context"'
+"""Text that a JSON object holding a context of its own has (spelt as JSON writes it)."""
+
+
+def compacted_annotations(document: Any, most: int | None) -> Iterator[dict[str, Any]]:
+    """Each annotation of a JSON-LD ``document`` (any form), compacted against :data:`CONTEXT`.
+
+    ``most`` is the import's annotation limit: the document is refused before processing if it
+    holds more JSON values than that many annotations would, or after expansion if it holds more
+    annotation nodes. Raises :class:`LinkedDataError` with a one-line reason.
+    """
+    _check_size(document, most)
+    try:
+        expanded = jsonld.expand(document, _OPTIONS)
+        flat = jsonld.flatten(expanded, None, _OPTIONS)
+    except jsonld.JsonLdError as exc:
+        raise LinkedDataError(_reason(exc)) from None
+    except RecursionError:
+        raise LinkedDataError("JSON-LD nested too deeply to process") from None
+    nodes = {node["@id"]: node for node in flat if isinstance(node, dict) and "@id" in node}
+    annotations = [node for node in flat if _ANNOTATION in node.get("@type", ())]
+    # Flattening sorts the nodes by id: give them back in the order the document wrote them.
+    order: dict[str, int] = {}
+    for ident in _ids_in_order(expanded):
+        order.setdefault(ident, len(order))
+    annotations.sort(key=lambda node: order.get(node["@id"], len(order)))
+    if most is not None and len(annotations) > most:
+        raise LinkedDataError(f"more than {most:,} annotations (the limit of one import)")
+    for node in annotations:
+        budget = [_MAX_EMBEDDED]
+        embedded = _embed(node, nodes, (node["@id"],), budget, 0)
+        try:
+            compact = jsonld.compact(embedded, CONTEXT, _OPTIONS)
+        except jsonld.JsonLdError as exc:
+            raise LinkedDataError(_reason(exc)) from None
+        compact.pop("@context", None)
+        yield compact
+
+
+def _ids_in_order(expanded: Any) -> Iterator[str]:
+    """The ids of the nodes of an expanded document, in document order (the first time each is named)."""
+    stack: list[Any] = [expanded]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if isinstance(item.get("@id"), str):
+                yield item["@id"]
+            stack.extend(reversed([v for v in item.values() if isinstance(v, (dict, list))]))
+        elif isinstance(item, list):
+            stack.extend(reversed([v for v in item if isinstance(v, (dict, list))]))
+
+
+def _embed(
+    node: Mapping[str, Any], nodes: Mapping[str, Any], path: tuple[str, ...], budget: list[int], depth: int
+) -> Any:
+    """``node`` with each node it names by id put in its place (not one on its own ``path``:
+    no cycle), and blank-node labels dropped: they are pyld's numbering, not the annotation's."""
+    if depth > _MAX_EMBED_DEPTH:
+        raise LinkedDataError("an annotation's nodes nest too deeply")
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "@id":
+            if not value.startswith("_:"):
+                out[key] = value
+            continue
+        if key.startswith("@"):
+            out[key] = value
+            continue
+        out[key] = [_embedded_value(v, nodes, path, budget, depth) for v in value]
+    return out
+
+
+def _embedded_value(value: Any, nodes: Mapping[str, Any], path: tuple[str, ...], budget: list[int], depth: int) -> Any:
+    if isinstance(value, dict) and "@list" in value:
+        return {"@list": [_embedded_value(v, nodes, path, budget, depth) for v in value["@list"]]}
+    ident = value.get("@id") if isinstance(value, dict) and len(value) == 1 else None
+    if ident is None or ident not in nodes or ident in path:
+        return value
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise LinkedDataError(f"an annotation links more than {_MAX_EMBEDDED:,} nodes")
+    return _embed(nodes[ident], nodes, (*path, ident), budget, depth + 1)
+
+
+def _check_size(document: Any, most: int | None) -> None:
+    """Refuse, before pyld sees it, a document too big to process within the limits."""
+    budget = MAX_VALUES if most is None else min(MAX_VALUES, max(most, 1) * VALUES_PER_ANNOTATION)
+    values, terms = 0, 0
+    stack: list[tuple[Any, bool]] = [(document, False)]
+    while stack:
+        item, in_context = stack.pop()
+        values += 1
+        if values > budget:
+            raise LinkedDataError(
+                f"more than {budget:,} JSON values to process as JSON-LD (the annotation limit allows no more)"
+            )
+        if isinstance(item, dict):
+            if in_context:
+                terms += len(item)
+                if terms > MAX_CONTEXT_TERMS:
+                    raise LinkedDataError(f"its contexts define more than {MAX_CONTEXT_TERMS:,} terms")
+            stack.extend((v, in_context or k == "@context") for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((v, in_context) for v in item)
+
+
+def _reason(exc: BaseException) -> str:
+    """One line for a pyld error: the loader's own refusal when that is what it was."""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            break
+        if isinstance(seen, LinkedDataError):
+            return str(seen)
+        details = getattr(seen, "details", None)
+        cause = details.get("cause") if isinstance(details, dict) else None
+        seen = cause if isinstance(cause, BaseException) else seen.__cause__ or seen.__context__
+    message = exc.args[0] if exc.args and isinstance(exc.args[0], str) else type(exc).__name__
+    first = message.split(". ")[0].rstrip(".")
+    code = getattr(exc, "code", None)
+    return f"not valid JSON-LD ({first}{f': {code}' if code else ''})"
+
+
+def _shown(url: str) -> str:
+    return json.dumps(url if len(url) <= 80 else url[:80] + "…", ensure_ascii=True)
