@@ -191,8 +191,9 @@ def export_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--reviewed",
         action="store_true",
-        help="spacy: the documents were reviewed whole, so every token outside an entity is O "
-        "(default: only what the reader corrected is annotation, other tokens are missing)",
+        help="spacy, prodigy: the documents were reviewed whole, so every token outside an entity is O "
+        "(default: only what the reader corrected is annotation: other tokens are missing in spacy, "
+        "and prodigy gets one binary task per corrected or rejected entity)",
     )
     _add_max_size(parser, "article file (--doc, and the files of the documents exported)")
     return parser

@@ -115,10 +115,10 @@ def test_text_formats_go_to_stdout_and_the_same_data_to_the_o_file(
         assert len(rows) == 5 and NOTE in [row["note"] for row in rows]
     elif fmt == "md":
         assert "Banjir melanda Semarang" in data and "Kali Garang meluap" in data
-    else:  # prodigy: one task per corrected document, the reader's entities as spans
-        (task,) = [json.loads(line) for line in data.splitlines()]
-        assert task["text"] == FLOOD and task["answer"] == "accept"
-        spans = {(FLOOD[s["start"] : s["end"]], s["label"]) for s in task["spans"]}
+    else:  # prodigy: one binary task per entity the reader corrected
+        found = [json.loads(line) for line in data.splitlines()]
+        assert {task["text"] for task in found} == {FLOOD} and {task["answer"] for task in found} == {"accept"}
+        spans = {(FLOOD[s["start"] : s["end"]], s["label"]) for task in found for s in task["spans"]}
         assert spans == {("Hevearita Gunaryanti Rahayu", "PERSON"), ("Badan Penanggulangan Bencana Daerah", "ORG")}
 
 

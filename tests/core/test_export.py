@@ -221,8 +221,8 @@ def test_spacy_and_brat_need_an_output_path(library: dict) -> None:
 def test_the_default_pipeline_supplies_the_models_entities(library: dict, monkeypatch) -> None:
     monkeypatch.setenv("SOROT_CACHE_DIR", "off")
     out = io.BytesIO()
-    report = export_db("prodigy", library["db"], doc_path=library["dam"], stdout=out)
-    (task,) = [json.loads(line) for line in out.getvalue().decode().splitlines()]
+    report = export_db("prodigy", library["db"], doc_path=library["dam"], stdout=out, options={"reviewed": True})
+    task, *_ = [json.loads(line) for line in out.getvalue().decode().splitlines()]
     spans = {(s["text"], s["label"]) for s in task["spans"]}
     assert {("Senin pagi", "DATE"), ("Basuki Hadimuljono", "PERSON")} <= spans
     assert ("Joko Widodo", "PERSON") in spans  # found by the bundled pipeline, not by a correction
@@ -233,7 +233,14 @@ def test_the_default_pipeline_supplies_the_models_entities(library: dict, monkey
 
 
 def test_prodigy_tasks_have_text_token_aligned_spans_and_answer(library: dict) -> None:
-    text, report = exported("prodigy", library["db"])
+    binary = [json.loads(line) for line in exported("prodigy", library["db"])[0].splitlines()]
+    assert [(t["answer"], [s["text"] for s in t["spans"]]) for t in binary] == [
+        ("accept", ["Senin pagi"]),
+        ("accept", ["Basuki Hadimuljono"]),
+        ("accept", ["Jakarta"]),
+        ("reject", ["Waskita Karya"]),
+    ]
+    text, report = exported("prodigy", library["db"], options={"reviewed": True})
     task, rejected = [json.loads(line) for line in text.splitlines()]
     assert task["text"] == DAM and task["answer"] == "accept"
     assert rejected["answer"] == "reject" and rejected["_input_hash"] == task["_input_hash"]

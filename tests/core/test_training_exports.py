@@ -294,8 +294,26 @@ def _check_task(task: dict[str, Any]) -> None:
         assert tokens[span["token_end"]]["end"] == span["end"]
 
 
-def test_prodigy_tasks_match_the_documented_ner_format() -> None:
+def test_prodigy_tasks_are_binary_for_what_the_reader_reviewed() -> None:
+    """By default only the spans the reader added, relabelled or rejected are tasks, one span each
+    (as ner.teach records them): the untouched model entities ("Joko Widodo") are no annotation."""
     found = tasks(corrected_items())
+    for task in found:
+        _check_task(task)
+    assert [(t["answer"], [(s["text"], s["label"]) for s in t["spans"]]) for t in found] == [
+        ("accept", [("Senin pagi", "DATE")]),
+        ("accept", [("Basuki Hadimuljono", "PERSON")]),
+        ("accept", [("Jakarta", "LOC")]),
+        ("reject", [("Waskita Karya", "LOC")]),  # the model's label, as the reader rejected it
+        ("reject", [("Momentum", "PERSON")]),
+        ("accept", [("Hevearita Gunaryanti Rahayu", "PERSON")]),
+        ("accept", [("Badan Penanggulangan Bencana Daerah", "ORG")]),
+        ("reject", [("Genuk", "PERSON")]),
+    ]
+
+
+def test_prodigy_tasks_match_the_documented_ner_format() -> None:
+    found = tasks(corrected_items(), reviewed=True)
     for task in found:
         _check_task(task)
     assert [(t["answer"], [(s["text"], s["label"]) for s in t["spans"]]) for t in found] == [
@@ -361,7 +379,12 @@ def test_prodigy_hashes_are_the_same_in_another_process() -> None:
 
 
 def test_sentence_tasks_rebase_spans_and_tokens_to_their_sentence() -> None:
-    found = tasks(corrected_items(), split="sentences")
+    binary = tasks(corrected_items(), split="sentences")
+    assert [(t["text"].split()[0], t["spans"][0]["text"], t["spans"][0]["start"]) for t in binary[:2]] == [
+        ("Presiden", "Senin pagi", 62),
+        ("Menteri", "Basuki Hadimuljono", 8),
+    ]
+    found = tasks(corrected_items(), split="sentences", reviewed=True)
     for task in found:
         _check_task(task)
         meta = task["meta"]
@@ -395,8 +418,8 @@ def test_an_entity_across_a_sentence_break_keeps_its_sentences_together() -> Non
 def test_an_option_the_format_does_not_take_is_refused() -> None:
     with pytest.raises(ExportError, match="--split applies to prodigy only, not to spacy"):
         export("spacy", corrected_items(), io.BytesIO(), options={"split": "sentences"})
-    with pytest.raises(ExportError, match="--reviewed applies to spacy only, not to prodigy"):
-        render("prodigy", corrected_items(), options={"reviewed": True})
+    with pytest.raises(ExportError, match="--reviewed applies to spacy, prodigy only, not to csv"):
+        render("csv", corrected_items(), options={"reviewed": True})
     with pytest.raises(ExportError, match="--split paragraphs: prodigy splits only into sentences"):
         render("prodigy", corrected_items(), options={"split": "paragraphs"})
 
@@ -428,8 +451,8 @@ def sorot(*args: str | Path) -> subprocess.CompletedProcess[str]:
     ("fmt", "option", "message"),
     [
         ("csv", ["--split", "sentences"], "--split applies to prodigy only, not to csv"),
-        ("prodigy", ["--reviewed"], "--reviewed applies to spacy only, not to prodigy"),
-        ("w3c", ["--reviewed"], "--reviewed applies to spacy only, not to w3c"),
+        ("md", ["--reviewed"], "--reviewed applies to spacy, prodigy only, not to md"),
+        ("w3c", ["--reviewed"], "--reviewed applies to spacy, prodigy only, not to w3c"),
     ],
 )
 def test_cli_option_for_another_format_is_a_one_line_usage_error(

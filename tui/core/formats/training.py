@@ -14,10 +14,13 @@ computed on it), the model's untouched entities included (training on them would
 its own guesses). ``reviewed=True`` (``--reviewed``) says the reader checked the whole document:
 the model's remaining entities are then confirmed and every other token is ``O``.
 
-Prodigy gets one ``accept`` task per document (or per sentence, ``split="sentences"``) in the
-``ner.manual`` form, with every corrected entity as a span (what ``ner.correct`` shows for review),
-and one ``reject`` task per rejected entity, as Prodigy's binary annotation (``ner.teach``)
-writes them. Each task carries ``_input_hash`` and ``_task_hash`` (:func:`set_hashes`).
+Prodigy gets the same distinction. By default each reviewed span is one binary task, as
+Prodigy's ``ner.teach`` records them: an ``accept`` task per entity the reader added or
+relabelled, a ``reject`` task per entity rejected, each with that one span (Prodigy trains on
+binary tasks as incomplete annotations: nothing is said of the other tokens). With
+``reviewed=True`` each document (or sentence, ``split="sentences"``) is one ``accept`` task in the
+``ner.manual`` form, every corrected entity a span: a complete annotation of its text, followed
+by the reject tasks. Each task carries ``_input_hash`` and ``_task_hash`` (:func:`set_hashes`).
 """
 
 from __future__ import annotations
@@ -324,10 +327,11 @@ def _sentences(text: str, keep_whole: Iterable[tuple[int, int]]) -> list[tuple[i
 
 
 def prodigy_tasks(
-    items: Sequence[ExportItem], labels: Labels = None, *, split: str | None = None
+    items: Sequence[ExportItem], labels: Labels = None, *, split: str | None = None, reviewed: bool = False
 ) -> Iterator[dict[str, Any]]:
-    """The Prodigy tasks of ``items``: per document (or sentence, ``split="sentences"``) one
-    ``accept`` task with every corrected entity, then one ``reject`` task per rejected entity."""
+    """The Prodigy tasks of ``items``, per document (or sentence, ``split="sentences"``): one
+    binary ``accept`` task per entity the reader added or relabelled, or with ``reviewed`` one
+    ``accept`` task with every corrected entity; then one ``reject`` task per rejected entity."""
     from spacy.vocab import Vocab
 
     vocab = Vocab()
@@ -348,21 +352,29 @@ def prodigy_tasks(
             part = window.as_doc()
             where = {"sentence_start": start, "sentence_end": end} if split else {}
             base = {"text": window.text, "tokens": _tokens(part, len(window.text)), "meta": {**meta, **where}}
-            yield set_hashes({**base, "spans": [_span(e, e.label_) for e in part.ents], "answer": "accept"})
-            for rejection in said.rejections:
-                if start <= rejection.start and rejection.end <= end:
-                    span = part.char_span(rejection.start - start, rejection.end - start)
+            if reviewed:
+                yield set_hashes({**base, "spans": [_span(e, e.label_) for e in part.ents], "answer": "accept"})
+            binary = [] if reviewed else [(e, "accept") for e in said.confirmed]
+            for entity, answer in [*binary, *((r, "reject") for r in said.rejections)]:
+                entity_start, entity_end = _trimmed(item.text, entity.start, entity.end)
+                if start <= entity_start and entity_end <= end:
+                    span = part.char_span(entity_start - start, entity_end - start)
                     if span is not None:
-                        yield set_hashes({**base, "spans": [_span(span, rejection.label)], "answer": "reject"})
+                        yield set_hashes({**base, "spans": [_span(span, entity.label)], "answer": answer})
 
 
 def write_prodigy(
-    items: Sequence[ExportItem], out: IO[str], labels: Labels = None, *, split: str | None = None
+    items: Sequence[ExportItem],
+    out: IO[str],
+    labels: Labels = None,
+    *,
+    split: str | None = None,
+    reviewed: bool = False,
 ) -> None:
     """Prodigy tasks, one a line (see :func:`prodigy_tasks`), as ``db-in`` and the ``ner`` recipes read them."""
     if split not in (None, *SPLITS):
         raise ExportError(f"--split {split}: prodigy splits only into {', '.join(SPLITS)}")
-    for task in prodigy_tasks(items, labels, split=split):
+    for task in prodigy_tasks(items, labels, split=split, reviewed=reviewed):
         out.write(json_text(task) + "\n")
 
 
@@ -386,5 +398,5 @@ PRODIGY = TextFormat(
     needs_entities=True,
     needs_corrections=True,
     name_suffix=".prodigy.jsonl",
-    options=("split",),
+    options=("split", "reviewed"),
 )
