@@ -113,7 +113,8 @@ def _pieces(text: str, entities: Sequence[Entity], size: int) -> Iterator[tuple[
         start = cut + 1
 
 
-_ROLES = {"strong": ("<strong>", "</strong>"), "dim": ('<span class="dim">', "</span>"), "em": ("<em>", "</em>")}
+_ROLES = {"strong": "<strong>{}</strong>", "dim": '<span class="dim">{}</span>', "em": "<em>{}</em>", "": "{}"}
+"""Each role of a fact row's parts as markup (see :mod:`tui.core.fact_rows`); the part goes in escaped."""
 
 
 def _escape(text: str) -> str:
@@ -129,8 +130,7 @@ def _facts_html(facts: Facts) -> Iterator[str]:
         if items:
             yield "<ul>\n"
             for fact in items:
-                parts = (_ROLES.get(role, ("", ""))[0] + _escape(text) + _ROLES.get(role, ("", ""))[1]
-                         for text, role in fact_row(fact))  # fmt: skip
+                parts = (_ROLES[role].format(_escape(text)) for text, role in fact_row(fact))
                 yield "<li>" + "".join(parts) + "</li>\n"
             yield "</ul>\n"
         yield "</section>\n"
