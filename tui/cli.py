@@ -1,6 +1,7 @@
 """Command line: ``sorot [PATH]`` opens the reader; ``extract``, ``export``, ``import`` and ``db`` work without it.
 
-``sorot extract PATH --json`` prints entities and facts; ``sorot export --format FORMAT`` writes the
+``sorot extract PATH --json`` prints entities and facts (``--format displacy`` or ``html``: the
+article for spaCy's displaCy, or its page); ``sorot export --format FORMAT`` writes the
 saved annotations for other tools (to standard output unless ``-o`` is given, so it pipes);
 ``sorot import FILE`` reads a ``w3c`` or ``jsonl`` export back; ``sorot db dump`` writes the whole
 database as one TinyDB file (a backup) and ``sorot db restore FILE`` makes a database from one. Data
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import io
 import os
 import re
 import shutil
@@ -61,6 +63,9 @@ one takes the NLP many seconds anyway, and its first paint (which the early star
 DB_HELP = "the annotation database (default: $SOROT_DB, else sorot.json in your user data directory)"
 MODEL_HELP = "an installed spaCy pipeline to use instead of the built-in Indonesian one"
 SIZE_HELP = "bytes, or K, M, G, T (powers of 1024), e.g. 100M"
+EXTRACT_FORMATS = ("json", "displacy", "html")
+"""What ``sorot extract`` writes: ``json`` (entities and facts, the public contract), and for one
+article ``displacy`` (spaCy's manual displaCy data) and ``html`` (displaCy's page, facts beside)."""
 
 
 def _size(value: str) -> int:
@@ -121,11 +126,19 @@ def extract_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "path", help="a .txt, .md or saved .html article, an http(s):// URL; - reads it from standard input"
     )
-    parser.add_argument("--json", action="store_true", help="print JSON (the only format so far; the default)")
+    parser.add_argument(
+        "--format",
+        "-f",
+        choices=EXTRACT_FORMATS,
+        help="json (the default): entities and facts; displacy: the data spaCy's displacy.render(..., "
+        "manual=True) takes; html: a page of the article highlighted by displaCy, with its facts",
+    )
+    parser.add_argument("--json", action="store_true", help="the same as --format json")
     parser.add_argument(
         "--with-text",
         action="store_true",
-        help="include the text the offsets index in document.text (always there for web pages)",
+        help="json: include the text the offsets index in document.text (always there for web pages; "
+        "displacy and html always carry it)",
     )
     parser.add_argument("--model", metavar="NAME_OR_PATH", help=MODEL_HELP)
     _add_max_size(parser)
@@ -398,6 +411,8 @@ def say(message: str) -> None:
 
 def run_extract(argv: list[str]) -> int:
     args = extract_parser().parse_args(argv)
+    if args.json and args.format not in (None, "json"):
+        return fail(f"--json and --format {args.format} ask for different outputs; give one", 2)
     if (problem := _model_error(args.model)) is not None:
         return fail(problem, 2)
     try:
@@ -437,7 +452,22 @@ def run_extract(argv: list[str]) -> int:
     published = web.published_date if web is not None else None
     # Before any output: a failure prints nothing on stdout.
     facts = extract_facts(article.text, entities, published)
-    write_extract_json(sys.stdout, document, entities, facts.all())
+    if args.format in (None, "json"):
+        write_extract_json(sys.stdout, document, entities, facts.all())
+        return 0
+    from tui.core.formats import write_displacy_json, write_displacy_page
+
+    sys.stdout.flush()
+    # UTF-8 whatever the locale: the page says so, and JSON is UTF-8.
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+    try:
+        if args.format == "displacy":
+            write_displacy_json(out, article.text, entities, title=article.title, language=language)
+        else:
+            write_displacy_page(out, article.text, entities, facts, title=article.title, language=language)
+        out.flush()
+    finally:
+        out.detach()  # standard output stays open for whoever writes after
     return 0
 
 

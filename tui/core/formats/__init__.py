@@ -15,6 +15,9 @@ CLI and the export dialog offer them:
 * ``brat`` (:mod:`.brat`): a directory of standoff ``.txt``/``.ann`` pairs, ``annotation.conf`` and
   ``visual.conf``.
 
+:mod:`.displacy` writes one article's entities (not saved annotations) for spaCy's displaCy: the
+data of ``sorot extract --format displacy`` and the page of ``--format html``.
+
 :func:`export` writes :class:`ExportItem` bundles (:func:`document_item`, :func:`stored_item`) in
 one of them. :func:`import_annotations` reads every format that has a reader (``w3c`` and
 ``jsonl``), the form detected, validating everything before it returns anything
@@ -51,6 +54,7 @@ from tui.core.formats.base import (
     stored_item,
 )
 from tui.core.formats.brat import BRAT
+from tui.core.formats.displacy import write_displacy_json, write_displacy_page
 from tui.core.formats.jsonl import JSONL
 from tui.core.formats.reading import (
     DEFAULT_LIMITS,
@@ -100,6 +104,8 @@ __all__ = [
     "parse_annotations",
     "render",
     "stored_item",
+    "write_displacy_json",
+    "write_displacy_page",
 ]
 
 FORMATS: dict[str, Format] = {f.name: f for f in (W3C, JSONL, CSV, MARKDOWN, SPACY, PRODIGY, BRAT)}

@@ -7,8 +7,6 @@ label is built as ``rich.text.Text`` from untrusted article text: nothing here i
 
 from __future__ import annotations
 
-import calendar
-import re
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -17,108 +15,21 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from tui.core.document import inert
+from tui.core.fact_rows import date_text, fact_row, kind_name, sections
 from tui.ui.messages import FactChosen, PanelLeft, WalkRequested
 
 if TYPE_CHECKING:  # the facts package is imported by whoever computes facts, after the first paint
-    from tui.core.facts import DateFact, Fact, Facts
+    from tui.core.facts import Fact, Facts
 
-SECTIONS = (
-    ("entity", "Entities"),
-    ("date", "When"),
-    ("number", "How many"),
-    ("claim", "Who said what"),
-    ("relation", "Relations"),
-)
-QUALIFIERS = {">": "more than ", ">=": "at least ", "<": "less than ", "<=": "at most ", "~": "about "}
+__all__ = ["FactsPanel", "date_text", "fact_label", "kind_name"]
 
-
-def _number(value: float | int | None) -> str:
-    if value is None:
-        return "?"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return f"{value:,}".replace(",", " ") if isinstance(value, int) else f"{value:g}"
-
-
-_UNITS = {
-    "Y": "year",
-    "M": "month",
-    "W": "week",
-    "D": "day",
-    "H": "hour",
-    "MIN": "minute",
-    "S": "second",
-    "Q": "quarter",
-}
-_DURATION = re.compile(r"([+-]?)P(T?)(\d+(?:\.\d+)?|X)(Y|M|W|D|H|S|Q)")
-
-
-def duration_text(value: str) -> str | None:
-    """ "P3Y" -> "3 years", "-P1Y" -> "1 year", "PXY" -> "some years"; None if not a simple duration."""
-    match = _DURATION.fullmatch(value)
-    if match is None:
-        return None
-    _sign, time, amount, unit = match.groups()
-    name = _UNITS["MIN" if time and unit == "M" else unit]
-    if amount == "X":
-        return f"some {name}s"
-    return f"{amount} {name}{'' if amount == '1' else 's'}"
-
-
-def date_text(fact: DateFact) -> str:
-    """A reader's version of a date fact's value: ISO dates as they are, the rest in words."""
-    value = fact.value
-    if value and value.startswith("XXXX-") and value[5:7].isdigit() and len(value) == 7:
-        return f"{calendar.month_name[int(value[5:7])]}, year unknown"
-    if value and (words := duration_text(value)):
-        return words
-    if value:
-        return value
-    if fact.offset and (words := duration_text(fact.offset)):
-        direction = "before" if fact.offset.startswith("-") else "after"
-        anchor = "the article's date" if (fact.anchor or "article") == "article" else "an event"
-        return f"{words} {direction} {anchor}"
-    return "relative"
-
-
-def kind_name(kind: str) -> str:
-    """A fact kind as a reader sees it: "date" -> "Date" (``sorot extract --json`` keeps "date")."""
-    return kind.replace("_", " ").capitalize()
+_STYLES = {"strong": "bold", "dim": "dim", "em": "italic", "": ""}
+"""How the panel shows each role of a row's parts (see :mod:`tui.core.fact_rows`)."""
 
 
 def fact_label(fact: Fact) -> Text:
     """One short row for ``fact``; all of it plain text."""
-    if fact.kind == "entity":
-        row = Text.assemble((inert(fact.text), "bold"), " ", (inert(fact.label), "dim"))
-        row.append(f" ×{len(fact.mentions)}", style="dim")
-        if fact.aliases:
-            row.append(f" ({', '.join(inert(a) for a in fact.aliases)})")
-        if fact.role:
-            row.append(f" · {inert(fact.role)}", style="italic")
-        return row
-    if fact.kind == "date":
-        return Text.assemble((inert(date_text(fact)), "bold"), "  ", inert(fact.text))
-    if fact.kind == "number":
-        amount = QUALIFIERS.get(fact.qualifier or "", fact.qualifier or "") + _number(fact.value)
-        if fact.value_max is not None:
-            amount += f"–{_number(fact.value_max)}"
-        if fact.unit:
-            amount += f" {fact.unit}"
-        return Text.assemble((inert(amount), "bold"), "  ", (inert(fact.text), "dim"))
-    if fact.kind == "claim":
-        return Text.assemble((inert(fact.speaker), "bold"), f" {inert(fact.verb)}: ", inert(fact.content))
-    if fact.kind == "relation":
-        row = Text.assemble(
-            (inert(fact.subject), "bold"), f" — {inert(fact.predicate)} — ", (inert(fact.object), "bold")
-        )
-        if fact.attachments:
-            row.append(f" ({', '.join(inert(a.text) for a in fact.attachments)})", style="dim")
-        if fact.negated:
-            row.append(" (negated)", style="dim")
-        if fact.reported_by:
-            row.append(" (reported)", style="dim")
-        return row
-    return Text(inert(fact.text))
+    return Text.assemble(*((text, _STYLES[role]) for text, role in fact_row(fact)))
 
 
 class FactsPanel(Tree["Fact | str"]):
@@ -158,15 +69,7 @@ class FactsPanel(Tree["Fact | str"]):
             node.expand()
             shown += len(here)
         else:
-            groups = {
-                "entity": list(facts.entities),
-                "date": facts.timeline(),
-                "number": list(facts.numbers),
-                "claim": list(facts.claims),
-                "relation": list(facts.relations),
-            }
-            for kind, title in SECTIONS:
-                items = groups[kind]
+            for kind, title, items in sections(facts):
                 node = self.root.add(Text(f"{title} ({len(items)})", style="bold"), data=kind)
                 for fact in items:
                     node.add_leaf(fact_label(fact), data=fact)

@@ -1,0 +1,147 @@
+"""How facts read as short rows, in the sections the reader shows them: one wording for the facts
+panel (which styles the parts with rich) and for the page ``sorot extract --format html`` writes
+(which marks them up as HTML).
+
+A row is a tuple of :data:`Part` ``(text, role)``: ``role`` is ``"strong"`` (what the fact is
+about), ``"dim"`` (detail), ``"em"`` (a role) or ``""``. The article's own words in a part have
+their control characters made inert (:func:`~tui.core.document.inert`); they are never markup,
+and each consumer escapes them for its medium.
+
+Outside the :mod:`tui.core.facts` package on purpose: the reader imports this module at start,
+and the facts package (its rules) only once facts are computed, after the first paint.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from typing import TYPE_CHECKING, cast
+
+from tui.core.document import inert
+
+if TYPE_CHECKING:
+    from tui.core.facts.model import ClaimFact, DateFact, EntityFact, Fact, Facts, NumberFact, RelationFact
+
+Part = tuple[str, str]
+"""One piece of a row: its text and its role (``"strong"``, ``"dim"``, ``"em"`` or ``""``)."""
+
+SECTIONS = (
+    ("entity", "Entities"),
+    ("date", "When"),
+    ("number", "How many"),
+    ("claim", "Who said what"),
+    ("relation", "Relations"),
+)
+"""The reader's sections of facts, by fact kind, in the order shown."""
+QUALIFIERS = {">": "more than ", ">=": "at least ", "<": "less than ", "<=": "at most ", "~": "about "}
+
+
+def number_text(value: float | int | None) -> str:
+    """A number as a reader reads it: "10 000", "2.5"; "?" when unknown."""
+    if value is None:
+        return "?"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}".replace(",", " ") if isinstance(value, int) else f"{value:g}"
+
+
+_UNITS = {
+    "Y": "year",
+    "M": "month",
+    "W": "week",
+    "D": "day",
+    "H": "hour",
+    "MIN": "minute",
+    "S": "second",
+    "Q": "quarter",
+}
+_DURATION = re.compile(r"([+-]?)P(T?)(\d+(?:\.\d+)?|X)(Y|M|W|D|H|S|Q)")
+
+
+def duration_text(value: str) -> str | None:
+    """ "P3Y" -> "3 years", "-P1Y" -> "1 year", "PXY" -> "some years"; None if not a simple duration."""
+    match = _DURATION.fullmatch(value)
+    if match is None:
+        return None
+    _sign, time, amount, unit = match.groups()
+    name = _UNITS["MIN" if time and unit == "M" else unit]
+    if amount == "X":
+        return f"some {name}s"
+    return f"{amount} {name}{'' if amount == '1' else 's'}"
+
+
+def date_text(fact: DateFact) -> str:
+    """A reader's version of a date fact's value: ISO dates as they are, the rest in words."""
+    value = fact.value
+    if value and value.startswith("XXXX-") and value[5:7].isdigit() and len(value) == 7:
+        return f"{calendar.month_name[int(value[5:7])]}, year unknown"
+    if value and (words := duration_text(value)):
+        return words
+    if value:
+        return value
+    if fact.offset and (words := duration_text(fact.offset)):
+        direction = "before" if fact.offset.startswith("-") else "after"
+        anchor = "the article's date" if (fact.anchor or "article") == "article" else "an event"
+        return f"{words} {direction} {anchor}"
+    return "relative"
+
+
+def kind_name(kind: str) -> str:
+    """A fact kind as a reader sees it: "date" -> "Date" (``sorot extract --json`` keeps "date")."""
+    return kind.replace("_", " ").capitalize()
+
+
+def fact_row(fact: Fact) -> tuple[Part, ...]:
+    """One short row for ``fact``, in parts; all of it plain text."""
+    # The kind says the class (compared by name: the facts package is not imported here).
+    if fact.kind == "entity":
+        named = cast("EntityFact", fact)
+        parts: list[Part] = [(inert(named.text), "strong"), (" ", ""), (inert(named.label), "dim")]
+        parts.append((f" ×{len(named.mentions)}", "dim"))
+        if named.aliases:
+            parts.append((f" ({', '.join(inert(a) for a in named.aliases)})", ""))
+        if named.role:
+            parts.append((f" · {inert(named.role)}", "em"))
+        return tuple(parts)
+    if fact.kind == "date":
+        dated = cast("DateFact", fact)
+        return (inert(date_text(dated)), "strong"), ("  ", ""), (inert(dated.text), "")
+    if fact.kind == "number":
+        number = cast("NumberFact", fact)
+        amount = QUALIFIERS.get(number.qualifier or "", number.qualifier or "") + number_text(number.value)
+        if number.value_max is not None:
+            amount += f"–{number_text(number.value_max)}"
+        if number.unit:
+            amount += f" {number.unit}"
+        return (inert(amount), "strong"), ("  ", ""), (inert(number.text), "dim")
+    if fact.kind == "claim":
+        claim = cast("ClaimFact", fact)
+        return (inert(claim.speaker), "strong"), (f" {inert(claim.verb)}: ", ""), (inert(claim.content), "")
+    if fact.kind == "relation":
+        relation = cast("RelationFact", fact)
+        parts = [
+            (inert(relation.subject), "strong"),
+            (f" — {inert(relation.predicate)} — ", ""),
+            (inert(relation.object), "strong"),
+        ]
+        if relation.attachments:
+            parts.append((f" ({', '.join(inert(a.text) for a in relation.attachments)})", "dim"))
+        if relation.negated:
+            parts.append((" (negated)", "dim"))
+        if relation.reported_by:
+            parts.append((" (reported)", "dim"))
+        return tuple(parts)
+    return ((inert(fact.text), ""),)
+
+
+def sections(facts: Facts) -> list[tuple[str, str, list[Fact]]]:
+    """``(kind, title, facts)`` for each of :data:`SECTIONS`, in the order the reader lists them:
+    entities by importance, dates on a timeline, the rest in document order."""
+    groups: dict[str, list[Fact]] = {
+        "entity": list(facts.entities),
+        "date": list(facts.timeline()),
+        "number": list(facts.numbers),
+        "claim": list(facts.claims),
+        "relation": list(facts.relations),
+    }
+    return [(kind, title, groups[kind]) for kind, title in SECTIONS]
