@@ -153,8 +153,7 @@ def _labels(value: str) -> list[str]:
 
 
 def export_parser() -> argparse.ArgumentParser:
-    from tui.core.formats import FORMATS, canonical_name
-    from tui.core.formats.training import SPLITS
+    from tui.core.formats import FORMATS, SPLITS, canonical_name
 
     width = max(len(name) for name in FORMATS)
     formats = "\n".join(f"  {name:<{width}}  {spec.description}" for name, spec in FORMATS.items())

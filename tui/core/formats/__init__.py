@@ -68,7 +68,7 @@ from tui.core.formats.reading import (
 )
 from tui.core.formats.reading import annotation_from_json as _annotation_from
 from tui.core.formats.tabular import CSV, MARKDOWN
-from tui.core.formats.training import PRODIGY, SPACY
+from tui.core.formats.training import PRODIGY, SPACY, SPLITS
 from tui.core.formats.w3c import W3C
 from tui.core.nlp import LABEL_ALIASES
 
@@ -79,6 +79,7 @@ __all__ = [
     "MAX_IMPORT_BYTES",
     "MAX_INT_DIGITS",
     "READERS",
+    "SPLITS",
     "AnnotationImportError",
     "BinaryFormat",
     "Destination",

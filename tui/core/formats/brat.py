@@ -33,20 +33,15 @@ from pathlib import Path
 
 from tui.core.annotations import Annotation, DocumentRef, Kind
 from tui.core.document import inert
-from tui.core.entities import LABELS
+from tui.core.entities import LABEL_COLOURS, LABELS, OTHER_COLOUR
 from tui.core.formats.base import DirectoryFormat, ExportError, ExportItem, Labels
 
 BRAT_CONF = "annotation.conf"
 BRAT_VISUAL = "visual.conf"
 
-ENTITY_COLOURS = {
-    "PERSON": "#3b82f6", "ORG": "#a855f7", "LOC": "#22c55e", "DATE": "#eab308", "TIME": "#d97706",
-    "MONEY": "#10b981", "PERCENT": "#06b6d4", "QUANTITY": "#78716c", "CARDINAL": "#94a3b8", "ORDINAL": "#c084fc",
-    "GPE": "#14b8a6", "NORP": "#f97316", "EVENT": "#ef4444", "FAC": "#a16207", "PRODUCT": "#ec4899",
-    "WORK_OF_ART": "#f43f5e", "LAW": "#6366f1", "LANGUAGE": "#84cc16", "OTHER": "#6b7280",
-}  # fmt: skip
-"""The reader's entity colours (``tui/ui/app.tcss``, kept in step by a test; the core reads no
-stylesheet). A label outside ``LABELS`` is drawn as ``OTHER``, as in the reader."""
+ENTITY_COLOURS = {**LABEL_COLOURS, "OTHER": OTHER_COLOUR}
+"""The reader's entity colours (:data:`tui.core.entities.LABEL_COLOURS`); a label outside
+``LABELS`` is drawn as ``OTHER``, as in the reader."""
 HIGHLIGHT_COLOURS = {"yellow": "#facc15", "green": "#4ade80", "blue": "#60a5fa", "pink": "#f472b6", "orange": "#fb923c"}
 """The reader's highlight colours: pink and orange as its stylesheet gives them, yellow, green and
 blue (the theme's warning, success and primary there) from the same palette."""
