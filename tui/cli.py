@@ -152,6 +152,7 @@ def export_parser() -> argparse.ArgumentParser:
         "examples:\n"
         "  sorot export -f w3c -o notes.jsonld\n"
         "  sorot export -f csv --doc berita.txt | less\n"
+        "  sorot export -f csv --delimiter ';' -o anotasi.csv   (spreadsheets with a decimal comma)\n"
         "  sorot export -f spacy -o corrections.spacy --labels PERSON,ORG,LOC",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -180,6 +181,11 @@ def export_parser() -> argparse.ArgumentParser:
         type=_labels,
         metavar="PERSON,ORG,LOC",
         help="spacy, prodigy and brat: keep only these entity labels",
+    )
+    parser.add_argument(
+        "--delimiter",
+        metavar="CHAR",
+        help="csv: the cell separator, , (default) or ; (what spreadsheets in the Indonesian locale expect) or tab",
     )
     _add_max_size(parser, "article file (--doc, and the files of the documents exported)")
     return parser
@@ -528,12 +534,17 @@ def _db_path(db: str | None) -> Path:
     return Path(db).expanduser() if db is not None else default_db_path()
 
 
+def _format_options(args: argparse.Namespace) -> dict[str, object]:
+    """The format options given on the command line (:attr:`tui.core.formats.Format.options`)."""
+    return {name: value for name in ("delimiter",) if (value := getattr(args, name)) is not None}
+
+
 def run_export_command(argv: list[str]) -> int:
     args = export_parser().parse_args(argv)
     if (problem := _model_error(args.model)) is not None:
         return fail(problem, 2)
     from tui.core.exchange import ExchangeError, check_export, run_export
-    from tui.core.formats import FORMATS
+    from tui.core.formats import FORMATS, ExportError
     from tui.core.store import Store, StoreError
 
     db = _db_path(args.db)
@@ -543,8 +554,17 @@ def run_export_command(argv: list[str]) -> int:
     if args.labels is not None and not FORMATS[args.format].needs_entities:
         say(f"warning: --labels applies to spacy, prodigy and brat only; ignored for {args.format}")
     out = None if args.output in (None, "-") else args.output
+    options = _format_options(args)
+    for name, value in options.items():  # a usage error, as a wrong argument is
+        if name not in FORMATS[args.format].options:
+            takes = [f for f, spec in FORMATS.items() if name in spec.options]
+            return fail(f"--{name} applies to {', '.join(takes)} only, not {args.format}", 2)
+        try:
+            FORMATS[args.format].check_options({name: value})
+        except ExportError as exc:
+            return fail(f"--{exc}", 2)
     try:
-        check_export(args.format, out)  # a wrong -o is named before a problem with the database
+        check_export(args.format, out, options)  # a wrong -o is named before a problem with the database
         with Store.open(db, read_only=True) as store:
             report = run_export(
                 store,
@@ -555,6 +575,7 @@ def run_export_command(argv: list[str]) -> int:
                 labels=args.labels,
                 stdout=_Stdout(sys.stdout.buffer),  # type: ignore[arg-type]
                 max_bytes=args.max_size,
+                options=options,
             )
     except (ExchangeError, StoreError) as exc:
         return fail(str(exc))

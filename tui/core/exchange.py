@@ -31,11 +31,13 @@ from tui.core.entities import Entity
 from tui.core.formats import (
     DEFAULT_LIMITS,
     MAX_IMPORT_BYTES,
+    NO_OPTIONS,
     AnnotationImportError,
     ExportError,
     ExportItem,
     ExportResult,
     Format,
+    FormatOptions,
     ImportLimits,
     Labels,
     describe,
@@ -105,12 +107,14 @@ class ImportReport:
 # --- export ---------------------------------------------------------------------------------------
 
 
-def check_export(fmt: str | Format, out: str | os.PathLike[str] | None) -> Format:
-    """The format ``fmt`` names, if an export in it can be written to ``out`` (``None``: standard
-    output); raises :class:`ExchangeError` saying why not. :func:`run_export` checks it first; a
-    caller that opens the database itself checks it before, so a wrong ``-o`` is named first."""
+def check_export(fmt: str | Format, out: str | os.PathLike[str] | None, options: FormatOptions = NO_OPTIONS) -> Format:
+    """The format ``fmt`` names, if an export in it with ``options`` can be written to ``out``
+    (``None``: standard output); raises :class:`ExchangeError` saying why not. :func:`run_export`
+    checks it first; a caller that opens the database itself checks it before, so a wrong ``-o``
+    or option is named first."""
     try:
         spec = format_named(fmt) if isinstance(fmt, str) else fmt
+        spec.check_options(options)
     except ExportError as exc:
         raise ExchangeError(str(exc)) from None
     if out is None and spec.output != "text":
@@ -132,6 +136,7 @@ def run_export(
     find: EntityFinder | None = None,
     stdout: IO[bytes] | None = None,
     max_bytes: int = MAX_ARTICLE_BYTES,
+    options: FormatOptions = NO_OPTIONS,
 ) -> ExportReport:
     """Export ``store``'s annotations (or ``doc_path``'s only) in ``fmt`` to ``out``.
 
@@ -140,10 +145,11 @@ def run_export(
     the process's standard output, as UTF-8); ``spacy`` needs a file and ``brat`` a directory.
     ``find`` gives the model's entities of a text (default: the ``model`` pipeline, through the
     entity cache); ``labels`` keeps only those entity labels in the training formats and brat;
+    ``options`` are the format's own (``{"delimiter": ";"}`` for csv: :attr:`Format.options`);
     article files over ``max_bytes`` are not read. The report's warnings start with the
     store's own. Raises :class:`ExchangeError` with a one-line message.
     """
-    spec = check_export(fmt, out)
+    spec = check_export(fmt, out, options)
     written = _file_id(out)  # an -o already there: never one of the inputs
     if written is not None and out is not None:
         _not_an_input(written, out, store.path, "the database being exported")
@@ -174,7 +180,7 @@ def run_export(
                 f"{inert(describe(item.document))}: orphaned {ann.kind} {_quoted(ann)}: not found in the text"
             )
     try:
-        result = _write(spec, items, out, labels, stdout)
+        result = _write(spec, items, out, labels, stdout, options)
     except ExportError as exc:
         raise ExchangeError(str(exc)) from None
     except OSError as exc:
@@ -348,18 +354,19 @@ def _write(
     out: str | os.PathLike[str] | None,
     labels: Labels,
     stdout: IO[bytes] | None,
+    options: FormatOptions = NO_OPTIONS,
 ) -> ExportResult:
     """Build the whole output in memory, then put it in place (a directory format writes its own)."""
     if spec.output == "directory":
         assert out is not None
-        return export(spec, items, Path(out), labels=labels)
+        return export(spec, items, Path(out), labels=labels, options=options)
     if spec.output == "binary":
         binary = io.BytesIO()
-        result = export(spec, items, binary, labels=labels)
+        result = export(spec, items, binary, labels=labels, options=options)
         data = binary.getvalue()
     else:
         text = io.StringIO(newline="")
-        result = export(spec, items, text, labels=labels)
+        result = export(spec, items, text, labels=labels, options=options)
         bom = "\ufeff" if spec.file_bom and out is not None else ""
         data = (bom + text.getvalue()).encode("utf-8", "replace")
     if out is not None:

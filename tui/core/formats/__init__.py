@@ -34,6 +34,7 @@ from typing import Any
 from tui.core.annotations import Annotation
 from tui.core.document import ArticleError, read_input
 from tui.core.formats.base import (
+    NO_OPTIONS,
     BinaryFormat,
     Destination,
     DirectoryFormat,
@@ -41,7 +42,9 @@ from tui.core.formats.base import (
     ExportItem,
     ExportResult,
     Format,
+    FormatOptions,
     Labels,
+    OptionCheck,
     TextFormat,
     describe,
     document_item,
@@ -72,6 +75,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_IMPORT_BYTES",
     "MAX_INT_DIGITS",
+    "NO_OPTIONS",
     "READERS",
     "AnnotationImportError",
     "BinaryFormat",
@@ -81,8 +85,10 @@ __all__ = [
     "ExportItem",
     "ExportResult",
     "Format",
+    "FormatOptions",
     "ImportLimits",
     "Labels",
+    "OptionCheck",
     "Reader",
     "TextFormat",
     "annotation_from_json",
@@ -119,15 +125,25 @@ def canonical_name(name: str) -> str:
     return found.name if found is not None else name
 
 
-def export(fmt: str | Format, items: Iterable[ExportItem], out: Destination, *, labels: Labels = None) -> ExportResult:
+def export(
+    fmt: str | Format,
+    items: Iterable[ExportItem],
+    out: Destination,
+    *,
+    labels: Labels = None,
+    options: FormatOptions = NO_OPTIONS,
+) -> ExportResult:
     """Write ``items`` in ``fmt`` to ``out``: a text stream for the text formats, a binary stream
     (or path) for ``spacy``, a directory path for ``brat``. ``labels`` limits the entities the
-    training formats and brat write (e.g. to the NER's own PERSON, ORG, LOC)."""
+    training formats and brat write (e.g. to the NER's own PERSON, ORG, LOC); ``options`` are the
+    format's own (:attr:`Format.options`; e.g. ``{"delimiter": ";"}`` for csv), and one it does
+    not have, or a value it does not take, is an :class:`ExportError` before anything is written."""
     spec = format_named(fmt) if isinstance(fmt, str) else fmt
+    spec.check_options(options)
     kept, warnings = spec.usable(items)
     if labels is not None:
         labels = {LABEL_ALIASES.get(label, label) for label in labels}
-    spec.write(kept, out, labels)
+    spec.write(kept, out, labels, options)
     annotations = [a for item in kept for a in item.annotations]
     return ExportResult(
         documents=len(kept),
@@ -138,13 +154,15 @@ def export(fmt: str | Format, items: Iterable[ExportItem], out: Destination, *, 
     )
 
 
-def render(fmt: str | Format, items: Iterable[ExportItem], *, labels: Labels = None) -> tuple[str, ExportResult]:
+def render(
+    fmt: str | Format, items: Iterable[ExportItem], *, labels: Labels = None, options: FormatOptions = NO_OPTIONS
+) -> tuple[str, ExportResult]:
     """A text format's whole output as a string (for the UI's preview and for atomic writes)."""
     spec = format_named(fmt) if isinstance(fmt, str) else fmt
     if spec.output != "text":
         raise ExportError(f"{spec.name} is not a text format")
     buffer = io.StringIO(newline="")
-    result = export(spec, items, buffer, labels=labels)
+    result = export(spec, items, buffer, labels=labels, options=options)
     return buffer.getvalue(), result
 
 

@@ -2,21 +2,23 @@
 Markdown report per document, annotations in reading order).
 
 Notes, tags, quotes and titles are untrusted. In CSV a cell that a spreadsheet would run as a
-formula gets a leading ``'``; in Markdown every special character is escaped, so the text renders
-as the characters it is. In both, no control character reaches a terminal that shows the export:
-each is shown as the reader's own symbol (``␛``; tabs and line breaks stay).
+formula gets a leading ``'`` (:mod:`defusedcsv`), and the tags are a JSON array, since a tag may
+hold any character; in Markdown every special character is escaped, so the text renders as the
+characters it is. In both, no control character reaches a terminal that shows the export: each is
+shown as the reader's own symbol (``␛``; tabs and line breaks stay).
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Sequence
 from typing import IO
 
+from defusedcsv import csv as defused  # type: ignore[import-untyped]
+
 from tui.core.annotations import Kind
 from tui.core.document import inert_lines
-from tui.core.formats.base import ExportItem, Labels, TextFormat, describe
+from tui.core.formats.base import ExportError, ExportItem, Labels, TextFormat, describe, json_text
 
 CSV_COLUMNS = (
     "document",
@@ -32,39 +34,68 @@ CSV_COLUMNS = (
     "updated",
     "status",
     "id",
+    # Added after the first release: at the end, so a sheet that reads columns by position still works.
+    "colour",
+    "prefix",
+    "suffix",
+    "sha256",
 )
 
+DELIMITERS = {",": ",", ";": ";", "\t": "\t", "tab": "\t"}
+"""The cell separators ``csv`` takes (``delimiter`` option; ``tab`` names the tab): a comma, or the
+semicolon that spreadsheets in locales with a decimal comma (Indonesian among them) expect."""
 
-def write_csv(items: Sequence[ExportItem], out: IO[str], labels: Labels = None) -> None:
-    """RFC 4180 CSV (``\\r\\n`` rows; quoted as needed); cells that a spreadsheet would run as a
-    formula (starting ``= + - @``) get a leading ``'``, the spreadsheets' own mark for text
-    (``labels``: no entities here)."""
-    writer = csv.writer(out, lineterminator="\r\n")
+
+def csv_delimiter(value: object) -> str:
+    """The ``delimiter`` option of ``csv``: ``,`` ``;`` or a tab; :class:`ExportError` otherwise."""
+    if isinstance(value, str) and value in DELIMITERS:
+        return DELIMITERS[value]
+    raise ExportError(f"delimiter {value!r}: give , or ; or tab")
+
+
+def write_csv(items: Sequence[ExportItem], out: IO[str], labels: Labels = None, *, delimiter: str = ",") -> None:
+    """RFC 4180 CSV (``\\r\\n`` rows; quoted as needed; ``delimiter`` between cells): one row per
+    annotation (``labels``: no entities here).
+
+    ``tags`` is a JSON array (``["Trump, Donald", "korupsi"]``): a tag may hold any character, so
+    no separator could be told from one inside a tag. ``prefix`` and ``suffix`` are the quote's
+    context, ``sha256`` the text's hash. A cell that a spreadsheet would run as a formula gets a
+    leading ``'``, the spreadsheets' own mark for text (see :func:`_cell`).
+    """
+    writer = defused.writer(out, delimiter=csv_delimiter(delimiter), lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for item in items:
         for a in item.annotations:
-            cells = {
+            cells: dict[str, str | int] = {
                 "document": a.document.path or f"sha256:{a.document.sha256}",
                 "title": a.document.title,
                 "quote": a.quote.exact,
                 "note": a.note,
-                "tags": ", ".join(a.tags),
+                "tags": json_text(list(a.tags)),
                 "label": a.label,
                 "kind": a.kind,
+                "start": a.start,
+                "end": a.end,
                 "created": a.created,
                 "updated": a.updated,
                 "status": a.status,
                 "id": a.id,
+                "colour": a.colour,
+                "prefix": a.quote.prefix,
+                "suffix": a.quote.suffix,
+                "sha256": a.document.sha256,
             }
-            row = {k: _cell(v) for k, v in cells.items()}
-            writer.writerow([a.start if c == "start" else a.end if c == "end" else row[c] for c in CSV_COLUMNS])
+            writer.writerow([_cell(v) if isinstance(v, str) else v for v in (cells[c] for c in CSV_COLUMNS)])
 
 
 def _cell(value: str) -> str:
-    # A cell may hold tabs and line breaks (LF or CSV's own CRLF); any other control character is
-    # shown as its symbol, so a CSV read in a terminal sets no title and no clipboard.
+    """A text cell before :mod:`defusedcsv` writes it. defusedcsv marks a cell starting ``= + - @ |
+    %`` as text with a leading ``'`` (and escapes its ``|``, which DDE reads), but leaves a number
+    such as ``-5`` as it is; a cell starting with a tab or a CR, OWASP's other formula starts, is
+    marked here. A cell may hold tabs and line breaks (LF or CSV's own CRLF); any other control
+    character is shown as its symbol, so a CSV read in a terminal sets no title and no clipboard."""
     value = "\r\n".join(inert_lines(part) for part in value.split("\r\n"))
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return "'" + value if value[:1] in ("\t", "\r") else value
 
 
 def write_markdown(items: Sequence[ExportItem], out: IO[str], labels: Labels = None) -> None:
@@ -145,5 +176,6 @@ CSV = TextFormat(
     ".csv",
     write_csv,
     file_bom=True,  # a spreadsheet opening a UTF-8 CSV file needs the byte order mark to read it as UTF-8
+    options={"delimiter": csv_delimiter},
 )
 MARKDOWN = TextFormat("md", "a Markdown report per document", ".md", write_markdown)
