@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import IO
+from functools import cache
+from typing import IO, Any
 
 from defusedcsv import csv as defused  # type: ignore[import-untyped]
 
@@ -126,26 +127,30 @@ def write_markdown(items: Sequence[ExportItem], out: IO[str], labels: Labels = N
                 out.write("\nTags: " + ", ".join(f"*{_md_line(t)}*" for t in ann.tags) + "\n")
 
 
+# Escaped by hand, not by mdformat's renderer: its text escaping is for CommonMark, so a GitHub table
+# ("a | b" over "--- | ---"), ~~strikethrough~~ and linked addresses come through it, and it folds tabs
+# and runs of spaces. tests/core/test_markdown_report.py parses the output with markdown-it-py instead.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
 _MD_LIST_NUMBER = re.compile(r"^(\d+)([.)])")
 
 
 # Every form of line end CommonMark or a terminal knows: CRLF, CR and LF, and the Unicode ones.
 _LINE_END = re.compile("\r\n|[\r\n\v\f\x85\u2028\u2029]")
-# What a Markdown renderer with link detection (GitHub, markdown-it's linkify) would make a link.
-# (No backtick inside: the address then needs one backtick around it, which opens no code fence.)
+# What GitHub's link detection links: an address after a scheme or www. (markdown-it's, which also
+# links bare domains and e-mail addresses, is asked of linkify-it, its own detector: see _links).
 _BARE_URL = re.compile(r"(?i)\b(?:(?:https?|ftp)://|www\.)[^\s<>`]+")
 
 
 def _md_line(text: str) -> str:
-    """One line of untrusted text as literal Markdown: specials escaped, nothing starts a block,
-    control characters shown as symbols, an address written as code (shown, never a link)."""
-    text = inert_lines(text.strip())
+    """One line of untrusted text as literal Markdown: specials escaped, nothing starts a block (a
+    line break is a space), control characters shown as symbols, and whatever a renderer's link
+    detection would link written as code (shown, never a link)."""
+    text = inert_lines(_LINE_END.sub(" ", text).strip())
     pieces, last = [], 0
-    for url in _BARE_URL.finditer(text):
-        pieces.append(_MD_SPECIAL.sub(r"\\\1", text[last : url.start()]))
-        pieces.append(_code_span(url.group()))
-        last = url.end()
+    for start, end in _links(text):
+        pieces.append(_MD_SPECIAL.sub(r"\\\1", text[last:start]))
+        pieces.append(_code_span(text[start:end]))
+        last = end
     pieces.append(_MD_SPECIAL.sub(r"\\\1", text[last:]))
     text = "".join(pieces)
     if text[:1] in ("+", "-", "="):
@@ -153,9 +158,37 @@ def _md_line(text: str) -> str:
     return _MD_LIST_NUMBER.sub(r"\1\\\2", text)
 
 
+def _links(text: str) -> list[tuple[int, int]]:
+    """Where in ``text`` a Markdown renderer with link detection would make a link: GitHub's rule
+    (``_BARE_URL``) and markdown-it's (linkify-it finds ``contoh.co.id``, ``nama@contoh.id``,
+    ``mailto:`` too), overlapping spans merged."""
+    found = sorted([m.span() for m in _BARE_URL.finditer(text)] + [(m.index, m.last_index) for m in _linkify(text)])
+    merged: list[tuple[int, int]] = []
+    for start, end in found:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+@cache
+def _linkifier() -> Any:
+    from linkify_it import LinkifyIt  # type: ignore[import-untyped]  # loaded on the first Markdown export
+
+    return LinkifyIt()
+
+
+def _linkify(text: str) -> list[Any]:
+    return (_linkifier().match(text) or []) if any(c in text for c in ".:@") else []
+
+
 def _code_span(text: str) -> str:
-    """``text`` (no backtick in it) as a CommonMark code span, which no renderer makes a link."""
-    return f"`{text}`"
+    """``text`` as a CommonMark code span, which no renderer makes a link: fenced by one backtick
+    more than its longest run of them, padded when it starts or ends with one."""
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text[:1] == "`" or text[-1:] == "`" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _md_block(text: str, prefix: str = "") -> str:
