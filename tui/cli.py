@@ -165,6 +165,7 @@ def export_parser() -> argparse.ArgumentParser:
         "examples:\n"
         "  sorot export -f w3c -o notes.jsonld\n"
         "  sorot export -f csv --doc berita.txt | less\n"
+        "  sorot export -f csv --delimiter ';' -o anotasi.csv   (spreadsheets with a decimal comma)\n"
         "  sorot export -f spacy -o corrections.spacy --labels PERSON,ORG,LOC\n"
         "  sorot export -f prodigy --split sentences -o corrections.prodigy.jsonl",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -206,6 +207,11 @@ def export_parser() -> argparse.ArgumentParser:
         help="spacy, prodigy: the documents were reviewed whole, so every token outside an entity is O "
         "(default: only what the reader corrected is annotation: other tokens are missing in spacy, "
         "and prodigy gets one binary task per corrected or rejected entity)",
+    )
+    parser.add_argument(
+        "--delimiter",
+        metavar="CHAR",
+        help="csv: the cell separator, , (default) or ; (what spreadsheets in the Indonesian locale expect) or tab",
     )
     _add_max_size(parser, "article file (--doc, and the files of the documents exported)")
     return parser
@@ -622,8 +628,11 @@ def run_export_command(argv: list[str]) -> int:
 
 
 def _export_options(args: argparse.Namespace) -> dict[str, object]:
-    """The format options given on the command line (those left out are not passed at all)."""
+    """The format options given on the command line (:attr:`tui.core.formats.Format.options`;
+    those left out are not passed at all)."""
     given: dict[str, object] = {}
+    if args.delimiter is not None:
+        given["delimiter"] = args.delimiter
     if args.split is not None:
         given["split"] = args.split
     if args.reviewed:

@@ -418,9 +418,9 @@ def test_csv_parses_with_the_csv_module_notes_and_all(library: dict) -> None:
     with out.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0])[:8] == ["document", "title", "quote", "note", "tags", "label", "kind", "start"]
-    assert {"end", "created", "status"} <= set(rows[0])
+    assert {"end", "created", "status", "colour", "prefix", "suffix", "sha256"} <= set(rows[0])
     note = next(r for r in rows if r["quote"] == "Rp 2,1 triliun")
-    assert note["note"] == NOTE and note["tags"] == "anggaran, pembangunan, café"
+    assert note["note"] == NOTE and json.loads(note["tags"]) == ["anggaran", "pembangunan", "café"]
     assert DAM[int(note["start"]) : int(note["end"])] == "Rp 2,1 triliun" and note["status"] == "ok"
     markup = next(r for r in rows if r["quote"] == "[bold]x[/]")
     assert markup["note"] == "[@click=app.quit]x[/] **tebal** <script>"

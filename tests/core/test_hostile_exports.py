@@ -85,7 +85,8 @@ def test_no_text_export_writes_a_raw_control_character(fmt: str, hostile: dict, 
         note = next(row for row in rows if row["kind"] == "note")
         # The note's own line breaks and tab stay, CRLF included; every other control is its symbol.
         assert note["note"] == SHOWN + "\nbaris dua\tdengan tab\r\nbaris tiga"
-        assert note["tags"] == "tag␛[5m, �x" and note["title"] == "Banjir ␛]0;judul␇ �"
+        assert note["title"] == "Banjir ␛]0;judul␇ �"
+        assert json.loads(note["tags"]) == ["tag\x1b[5m", "\x9bx"]  # a JSON array: escaped there, exact back
     elif fmt == "md":
         # A bare CR is a line end to CommonMark: the report breaks the line there (a hard break),
         # so no line of the note can start a heading or a list.

@@ -31,14 +31,15 @@ from tui.core.entities import Entity
 from tui.core.formats import (
     DEFAULT_LIMITS,
     MAX_IMPORT_BYTES,
+    NO_OPTIONS,
     AnnotationImportError,
     ExportError,
     ExportItem,
     ExportResult,
     Format,
+    FormatOptions,
     ImportLimits,
     Labels,
-    Options,
     check_options,
     describe,
     document_item,
@@ -107,11 +108,11 @@ class ImportReport:
 # --- export ---------------------------------------------------------------------------------------
 
 
-def check_export(fmt: str | Format, out: str | os.PathLike[str] | None, options: Options = None) -> Format:
+def check_export(fmt: str | Format, out: str | os.PathLike[str] | None, options: FormatOptions = NO_OPTIONS) -> Format:
     """The format ``fmt`` names, if an export in it with ``options`` can be written to ``out``
     (``None``: standard output); raises :class:`ExchangeError` saying why not. :func:`run_export`
     checks it first; a caller that opens the database itself checks it before, so a wrong ``-o``
-    is named first."""
+    or option is named first."""
     try:
         spec = check_options(fmt, options)
     except ExportError as exc:
@@ -135,7 +136,7 @@ def run_export(
     find: EntityFinder | None = None,
     stdout: IO[bytes] | None = None,
     max_bytes: int = MAX_ARTICLE_BYTES,
-    options: Options = None,
+    options: FormatOptions = NO_OPTIONS,
 ) -> ExportReport:
     """Export ``store``'s annotations (or ``doc_path``'s only) in ``fmt`` to ``out``.
 
@@ -144,9 +145,9 @@ def run_export(
     the process's standard output, as UTF-8); ``spacy`` needs a file and ``brat`` a directory.
     ``find`` gives the model's entities of a text (default: the ``model`` pipeline, through the
     entity cache); ``labels`` keeps only those entity labels in the training formats and brat;
-    article files over ``max_bytes`` are not read; ``options`` are the format's own (see
-    :func:`tui.core.formats.export`). The report's warnings start with the store's own. Raises
-    :class:`ExchangeError` with a one-line message.
+    ``options`` are the format's own (``{"delimiter": ";"}`` for csv: :attr:`Format.options`);
+    article files over ``max_bytes`` are not read. The report's warnings start with the
+    store's own. Raises :class:`ExchangeError` with a one-line message.
     """
     spec = check_export(fmt, out, options)
     written = _file_id(out)  # an -o already there: never one of the inputs
@@ -353,7 +354,7 @@ def _write(
     out: str | os.PathLike[str] | None,
     labels: Labels,
     stdout: IO[bytes] | None,
-    options: Options = None,
+    options: FormatOptions = NO_OPTIONS,
 ) -> ExportResult:
     """Build the whole output in memory, then put it in place (a directory format writes its own)."""
     if spec.output == "directory":

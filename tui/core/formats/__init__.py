@@ -38,6 +38,7 @@ from typing import Any
 from tui.core.annotations import Annotation
 from tui.core.document import ArticleError, read_input
 from tui.core.formats.base import (
+    NO_OPTIONS,
     BinaryFormat,
     Destination,
     DirectoryFormat,
@@ -45,8 +46,9 @@ from tui.core.formats.base import (
     ExportItem,
     ExportResult,
     Format,
+    FormatOptions,
     Labels,
-    Options,
+    OptionCheck,
     TextFormat,
     describe,
     document_item,
@@ -78,6 +80,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_IMPORT_BYTES",
     "MAX_INT_DIGITS",
+    "NO_OPTIONS",
     "READERS",
     "SPLITS",
     "AnnotationImportError",
@@ -88,9 +91,10 @@ __all__ = [
     "ExportItem",
     "ExportResult",
     "Format",
+    "FormatOptions",
     "ImportLimits",
     "Labels",
-    "Options",
+    "OptionCheck",
     "Reader",
     "TextFormat",
     "annotation_from_json",
@@ -130,26 +134,34 @@ def canonical_name(name: str) -> str:
     return found.name if found is not None else name
 
 
-def check_options(fmt: str | Format, options: Options) -> Format:
-    """The format ``fmt`` names, if it takes every one of ``options``; else :class:`ExportError`
-    saying which formats take the option (``--split applies to prodigy only``)."""
+def check_options(fmt: str | Format, options: FormatOptions = NO_OPTIONS) -> Format:
+    """The format ``fmt`` names, if it takes every one of ``options`` with its value; else
+    :class:`ExportError`, naming the formats that take an option this one does not (``--split
+    applies to prodigy only, not to spacy``) or the values an option takes."""
     spec = format_named(fmt) if isinstance(fmt, str) else fmt
-    for name in options or {}:
+    for name in options:
         if name not in spec.options:
             takers = [f.name for f in FORMATS.values() if name in f.options]
             where = f"applies to {', '.join(takers)} only" if takers else "is not an option of any format"
             raise ExportError(f"--{name} {where}, not to {spec.name}")
+    spec.check_options(options)
     return spec
 
 
 def export(
-    fmt: str | Format, items: Iterable[ExportItem], out: Destination, *, labels: Labels = None, options: Options = None
+    fmt: str | Format,
+    items: Iterable[ExportItem],
+    out: Destination,
+    *,
+    labels: Labels = None,
+    options: FormatOptions = NO_OPTIONS,
 ) -> ExportResult:
     """Write ``items`` in ``fmt`` to ``out``: a text stream for the text formats, a binary stream
     (or path) for ``spacy``, a directory path for ``brat``. ``labels`` limits the entities the
-    training formats and brat write (e.g. to the NER's own PERSON, ORG, LOC). ``options`` are
-    the format's own (:attr:`Format.options`: ``split`` for prodigy, ``reviewed`` for spacy),
-    by name; one the format does not take is an :class:`ExportError`."""
+    training formats and brat write (e.g. to the NER's own PERSON, ORG, LOC); ``options`` are the
+    format's own (:attr:`Format.options`: ``delimiter`` for csv, ``split`` for prodigy,
+    ``reviewed`` for spacy and prodigy), and one it does not have, or a value it does not take, is
+    an :class:`ExportError` (:func:`check_options`) before anything is written."""
     spec = check_options(fmt, options)
     kept, warnings = spec.usable(items)
     if labels is not None:
@@ -166,7 +178,7 @@ def export(
 
 
 def render(
-    fmt: str | Format, items: Iterable[ExportItem], *, labels: Labels = None, options: Options = None
+    fmt: str | Format, items: Iterable[ExportItem], *, labels: Labels = None, options: FormatOptions = NO_OPTIONS
 ) -> tuple[str, ExportResult]:
     """A text format's whole output as a string (for the UI's preview and for atomic writes)."""
     spec = format_named(fmt) if isinstance(fmt, str) else fmt

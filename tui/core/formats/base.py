@@ -17,8 +17,9 @@ import json
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import KW_ONLY, dataclass, replace
+from dataclasses import KW_ONLY, dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import IO, Any, ClassVar, cast
 
 from tui.core.annotations import ENTITY_KINDS, Anchored, Annotation, DocumentRef, reanchor
@@ -30,8 +31,12 @@ Labels = Collection[str] | None
 """The entity labels the training formats and brat keep (``None``: all of them)."""
 Destination = IO[str] | IO[bytes] | str | os.PathLike[str]
 """Where a format writes: a text stream, a binary stream or path, a directory path."""
-Options = Mapping[str, Any] | None
-"""A format's own options by name (e.g. ``{"split": "sentences"}``), given to its writer as keywords."""
+FormatOptions = Mapping[str, object]
+"""Options of one format, by name, as the user gave them (``{"delimiter": ";"}`` for csv)."""
+OptionCheck = Callable[[object], object]
+"""One option of a format: turns the value given into what the writer takes (a keyword argument
+of the same name), or raises :class:`ExportError` saying which values it takes."""
+NO_OPTIONS: FormatOptions = MappingProxyType({})
 
 
 class ExportError(Exception):
@@ -143,8 +148,7 @@ class Format(ABC):
     ``writes`` says what a format that is not text writes, for the messages that ask for a path.
     ``name_suffix`` ends a suggested file name, when it is not ``suffix``. ``file_bom``: a file
     (not standard output) starts with a byte order mark. ``aliases`` are other names for it.
-    ``options`` names the keyword options its writer takes (``sorot export --NAME``), passed to
-    :meth:`write` as a mapping; :meth:`check_options` refuses any other.
+    ``options`` are the options its writer takes, each by name with its check (:data:`OptionCheck`).
     """
 
     name: str
@@ -159,22 +163,28 @@ class Format(ABC):
     name_suffix: str | None = None
     file_bom: bool = False
     aliases: tuple[str, ...] = ()
-    options: tuple[str, ...] = ()
+    options: Mapping[str, OptionCheck] = field(default_factory=dict, hash=False)
     output: ClassVar[str] = "text"
     """``text`` (a stream), ``binary`` (a file or a binary stream) or ``directory`` (a path)."""
 
     @abstractmethod
     def write(
-        self, items: Sequence[ExportItem], out: Destination, labels: Labels = None, options: Options = None
+        self, items: Sequence[ExportItem], out: Destination, labels: Labels = None, options: FormatOptions = NO_OPTIONS
     ) -> None:
-        """Write ``items`` (each one this format can take: :meth:`usable`) to ``out``; ``options``
-        go to the writer as keyword arguments (see :meth:`check_options`)."""
+        """Write ``items`` (each one this format can take: :meth:`usable`) to ``out``, with
+        ``options`` (checked by :meth:`check_options`)."""
 
-    def check_options(self, options: Options) -> None:
-        """Refuse (:class:`ExportError`) an option this format does not take."""
-        for name in options or {}:
-            if name not in self.options:
-                raise ExportError(f"--{name} does not apply to {self.name}")
+    def check_options(self, options: FormatOptions) -> dict[str, object]:
+        """``options`` as this format's writer takes them (keyword arguments); :class:`ExportError`
+        names an option the format does not have, or a value the option does not take."""
+        checked = {}
+        for name, value in options.items():
+            check = self.options.get(name)
+            if check is None:
+                takes = f" (it takes {', '.join(sorted(self.options))})" if self.options else ""
+                raise ExportError(f"{self.name} has no {name} option{takes}")
+            checked[name] = check(value)
+        return checked
 
     def read(self, text: str, limits: ImportLimits = DEFAULT_LIMITS) -> list[Annotation]:
         """The annotations of ``text`` written in this format, every one checked before any is
@@ -210,10 +220,10 @@ class Format(ABC):
         return not self.needs_corrections or item.has_corrections
 
 
-# A writer takes the items, (its stream or directory,) the labels, and its options as keywords.
-TextWriter = Callable[..., None]
-BinaryWriter = Callable[..., bytes]
-DirectoryWriter = Callable[..., object]
+TextWriter = Callable[[Sequence[ExportItem], IO[str], Labels], None]
+BinaryWriter = Callable[[Sequence[ExportItem], Labels], bytes]
+DirectoryWriter = Callable[[Sequence[ExportItem], Path, Labels], object]
+# A writer takes its format's options (Format.options) as keyword arguments with defaults, after these.
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,13 +233,12 @@ class TextFormat(Format):
     writer: TextWriter
 
     def write(
-        self, items: Sequence[ExportItem], out: Destination, labels: Labels = None, options: Options = None
+        self, items: Sequence[ExportItem], out: Destination, labels: Labels = None, options: FormatOptions = NO_OPTIONS
     ) -> None:
+        checked = self.check_options(options)
         if isinstance(out, (str, os.PathLike)):
             raise ExportError(f"{self.name} writes a text stream: give one, not a path")
-        self.check_options(options)
-        # a text stream is told from a binary one only by use
-        self.writer(items, cast(IO[str], out), labels, **(options or {}))
+        self.writer(items, cast(IO[str], out), labels, **checked)  # a text stream is told from a binary one only by use
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,10 +249,9 @@ class BinaryFormat(Format):
     output: ClassVar[str] = "binary"
 
     def write(
-        self, items: Sequence[ExportItem], out: Destination, labels: Labels = None, options: Options = None
+        self, items: Sequence[ExportItem], out: Destination, labels: Labels = None, options: FormatOptions = NO_OPTIONS
     ) -> None:
-        self.check_options(options)
-        data = self.writer(items, labels, **(options or {}))
+        data = self.writer(items, labels, **self.check_options(options))
         if isinstance(out, (str, os.PathLike)):
             Path(out).write_bytes(data)
         else:
@@ -258,12 +266,12 @@ class DirectoryFormat(Format):
     output: ClassVar[str] = "directory"
 
     def write(
-        self, items: Sequence[ExportItem], out: Destination, labels: Labels = None, options: Options = None
+        self, items: Sequence[ExportItem], out: Destination, labels: Labels = None, options: FormatOptions = NO_OPTIONS
     ) -> None:
+        checked = self.check_options(options)
         if not isinstance(out, (str, os.PathLike)):
             raise ExportError(f"{self.name} writes a directory: give its path")
-        self.check_options(options)
-        self.writer(items, Path(out), labels, **(options or {}))
+        self.writer(items, Path(out), labels, **checked)
 
 
 # --- helpers --------------------------------------------------------------------------------------

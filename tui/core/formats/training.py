@@ -372,10 +372,22 @@ def write_prodigy(
     reviewed: bool = False,
 ) -> None:
     """Prodigy tasks, one a line (see :func:`prodigy_tasks`), as ``db-in`` and the ``ner`` recipes read them."""
-    if split not in (None, *SPLITS):
-        raise ExportError(f"--split {split}: prodigy splits only into {', '.join(SPLITS)}")
     for task in prodigy_tasks(items, labels, split=split, reviewed=reviewed):
         out.write(json_text(task) + "\n")
+
+
+def split_option(value: object) -> str | None:
+    """The ``split`` option of ``prodigy``: one of :data:`SPLITS`; :class:`ExportError` otherwise."""
+    if value is None or value in SPLITS:
+        return value
+    raise ExportError(f"--split {value}: prodigy splits only into {', '.join(SPLITS)}")
+
+
+def reviewed_option(value: object) -> bool:
+    """The ``reviewed`` option of ``spacy`` and ``prodigy``: true or false."""
+    if not isinstance(value, bool):
+        raise ExportError(f"--reviewed {value!r}: give true or false")
+    return value
 
 
 SPACY = BinaryFormat(
@@ -387,7 +399,7 @@ SPACY = BinaryFormat(
     needs_entities=True,
     needs_corrections=True,
     writes="a binary file",
-    options=("reviewed",),
+    options={"reviewed": reviewed_option},
 )
 PRODIGY = TextFormat(
     "prodigy",
@@ -398,5 +410,5 @@ PRODIGY = TextFormat(
     needs_entities=True,
     needs_corrections=True,
     name_suffix=".prodigy.jsonl",
-    options=("split", "reviewed"),
+    options={"split": split_option, "reviewed": reviewed_option},
 )

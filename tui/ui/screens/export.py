@@ -1,4 +1,5 @@
-"""The export dialog: a format, a scope (this document or all of them) and where to write.
+"""The export dialog: a format, a scope (this document or all of them), where to write, and the
+format's own options (csv: the cell separator).
 
 It only asks: the choice comes back as an :class:`ExportChoice` and the app runs the export
 (:func:`tui.core.exchange.run_export`) in a worker. File names are untrusted: they are shown as
@@ -7,7 +8,7 @@ It only asks: the choice comes back as an :class:`ExportChoice` and the app runs
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -15,7 +16,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalGroup
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select
 
@@ -28,12 +29,22 @@ ALL_DOCUMENTS_STEM = "sorot-annotations"
 
 @dataclass(frozen=True, slots=True)
 class ExportChoice:
-    """What to export: a :data:`~tui.core.formats.FORMATS` name, which annotations, and the
-    absolute path to write (a directory for ``brat``)."""
+    """What to export: a :data:`~tui.core.formats.FORMATS` name, which annotations, the absolute
+    path to write (a directory for ``brat``), and the format's options where they are not the
+    default (:attr:`~tui.core.formats.Format.options`)."""
 
     format: str
     scope: Scope
     path: Path
+    options: dict[str, object] = field(default_factory=dict, hash=False)
+
+
+# The cell separators the dialog offers for csv: the button's id and label, and the option's value.
+DELIMITERS = (
+    ("delimiter-comma", "comma ,", ","),
+    ("delimiter-semicolon", "semicolon ;", ";"),
+    ("delimiter-tab", "tab", "tab"),
+)
 
 
 def _safe_stem(stem: str) -> str:
@@ -72,6 +83,8 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
     ExportScreen .export-heading { margin-top: 1; color: $text-muted; }
     ExportScreen Select { width: 100%; }
     ExportScreen RadioSet { layout: horizontal; width: 100%; height: auto; }
+    ExportScreen #export-csv { display: none; }
+    ExportScreen #export-csv.shown { display: block; }
     ExportScreen #export-problem { color: $text-error; height: auto; }
     ExportScreen #export-buttons { height: auto; align-horizontal: right; margin-top: 1; }
     ExportScreen #export-buttons Button { margin-left: 1; }
@@ -125,6 +138,11 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
                 classes="export-heading",
             )
             yield Input(self._suggested, placeholder="file name (brat: a directory)", id="export-path")
+            with VerticalGroup(id="export-csv", classes="shown" if self.initial_format == "csv" else ""):
+                yield Label("Cells separated by (; for a spreadsheet in the Indonesian locale)", markup=False)
+                with RadioSet(id="export-delimiter"):
+                    for n, (ident, label, _) in enumerate(DELIMITERS):
+                        yield RadioButton(Text(label), value=n == 0, id=ident)
             yield Label("", id="export-problem", markup=False)
             with Horizontal(id="export-buttons"):
                 yield Button(Text("Cancel"), id="export-cancel")
@@ -143,6 +161,14 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
     @property
     def selected_scope(self) -> Scope:
         return "document" if self.query_one("#scope-document", RadioButton).value else "all"
+
+    def selected_options(self) -> dict[str, object]:
+        """The chosen format's options that are not its default."""
+        if self.selected_format != "csv":
+            return {}
+        pressed = self.query_one("#export-delimiter", RadioSet).pressed_button
+        value = next((v for ident, _, v in DELIMITERS if pressed is not None and pressed.id == ident), ",")
+        return {"delimiter": value} if value != "," else {}
 
     @property
     def path_input(self) -> Input:
@@ -163,6 +189,7 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
     def follow_choice(self) -> None:
         """Suggest the name for the new format or scope, unless the reader typed their own."""
         suggestion = self.suggested_name(self.selected_format, self.selected_scope)
+        self.query_one("#export-csv").set_class(self.selected_format == "csv", "shown")
         if self.path_input.value.strip() in ("", self._suggested):
             self.path_input.value = suggestion
         self._suggested = suggestion
@@ -201,7 +228,7 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
             self.show_problem(replaces)
             self._confirmed = path
             return
-        self.dismiss(ExportChoice(self.selected_format, self.selected_scope, path))
+        self.dismiss(ExportChoice(self.selected_format, self.selected_scope, path, self.selected_options()))
 
     def check(self, path: Path) -> tuple[str, str]:
         """Why ``path`` cannot take this format (or ``""``), and a warning when it would replace something."""

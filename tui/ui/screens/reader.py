@@ -1103,7 +1103,15 @@ class ReaderScreen(Screen):
             web = self.article.web
             doc = self.article.path if self.article.path is not None or web is None else web.url
         try:
-            report = run_export(store, choice.format, doc, choice.path, find=find, max_bytes=self.app.max_bytes)
+            report = run_export(
+                store,
+                choice.format,
+                doc,
+                choice.path,
+                find=find,
+                max_bytes=self.app.max_bytes,
+                options=choice.options,
+            )
         except ExchangeError as exc:
             self.app.call_from_thread(
                 self.app.notify, inert(str(exc)), title="Export failed", severity="error", markup=False
