@@ -264,7 +264,7 @@ def test_prodigy_tasks_have_text_token_aligned_spans_and_answer(library: dict) -
 def test_w3c_json_ld_has_the_context_and_selectors_that_select_the_quote(library: dict) -> None:
     text, report = exported("w3c", library["db"])
     data = json.loads(text)
-    assert data["@context"][0] == W3C_CONTEXT and data["@context"][1] == {"sorot": "https://sorot.invalid/ns#"}
+    assert data["@context"][0] == W3C_CONTEXT and data["@context"][1]["sorot"] == "https://sorot.invalid/ns#"
     assert data["type"] == "AnnotationCollection" and data["total"] == 8 == report.annotations
     items = data["first"]["items"]
     texts = {str(library["dam"].resolve()): DAM, str(library["rice"].resolve()): RICE}
@@ -280,11 +280,19 @@ def test_w3c_json_ld_has_the_context_and_selectors_that_select_the_quote(library
         assert text_of_doc[start - len(quote.get("prefix", "")) : start] == quote.get("prefix", "")
         assert text_of_doc[end : end + len(quote.get("suffix", ""))] == quote.get("suffix", "")
     by_kind = {item["sorot:kind"]: item for item in items}
-    assert {i["motivation"] for i in items} == {"highlighting", "commenting", "classifying", "editing"}
+    assert {i["motivation"] for i in items} == {"highlighting", "commenting", "classifying", "editing", "assessing"}
     note = next(i for i in items if i["target"]["selector"][0]["exact"] == "Rp 2,1 triliun")
-    assert note["body"][0] == {"type": "TextualBody", "value": NOTE, "format": "text/plain", "purpose": "commenting"}
+    assert note["body"][0] == {
+        "type": "TextualBody",
+        "format": "text/plain",
+        "value": NOTE,
+        "language": "id",
+        "purpose": "commenting",
+    }
     assert [b["value"] for b in note["body"] if b["purpose"] == "tagging"] == ["anggaran", "pembangunan", "café"]
-    assert {"type": "TextualBody", "value": "PER", "purpose": "classifying"} in by_kind["entity-relabel"]["body"]
+    relabel = {"type": "TextualBody", "format": "text/plain", "value": "PER", "language": "zxx"}
+    relabel["purpose"] = "classifying"
+    assert relabel in by_kind["entity-relabel"]["body"]
     assert "café" in text  # readable UTF-8, not \\u escapes
 
 

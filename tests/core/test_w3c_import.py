@@ -188,7 +188,10 @@ def test_import_with_doc_anchors_a_web_page_s_annotation_in_the_file_named(tmp_p
     run_export(Store.open(db, read_only=True), "w3c", article, out)
     (item,) = json.loads(out.read_text())["first"]["items"]
     positions = [s for s in item["target"]["selector"] if s["type"] == "TextPositionSelector"]
-    assert positions == [{"type": "TextPositionSelector", "start": TEXT.index("Genuk"), "end": TEXT.index("Genuk") + 5}]
+    start = TEXT.index("Genuk")
+    assert positions == [
+        {"type": "TextPositionSelector", "start": start, "end": start + 5, "sorot:counts": "normalised-text"}
+    ]
 
 
 def test_doc_is_refused_when_the_unplaced_annotations_are_on_several_documents(tmp_path: Path) -> None:

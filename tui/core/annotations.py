@@ -28,8 +28,9 @@ class Kind(str, Enum):
     kind as the member's value (plain text, ``"entity-add"``); what depends on the kind is read
     from the member, so a new kind is one more member here and nothing else to keep in step.
 
-    Each carries its W3C Web Annotation ``motivation`` (what the ``w3c`` export writes; a
-    rejection reads as ``editing``, ``sorot:kind`` telling it from a relabel), its
+    Each carries its W3C Web Annotation ``motivation`` (what the ``w3c`` export writes: a relabel
+    is ``editing`` with a ``classifying`` body, a rejection ``assessing`` with a body that says
+    "not PERSON", so the W3C terms alone tell every kind apart), its
     ``display_name`` (the CSV/Markdown heading and brat's type), its ``mark`` in the Notes list,
     and whether it ``corrects_entities`` (applied to the model's entities by
     :mod:`tui.core.corrections`).
@@ -63,7 +64,7 @@ class Kind(str, Enum):
     NOTE = ("note", "commenting", "Note", "✎ note", False)
     ENTITY_ADD = ("entity-add", "classifying", "Entity added", "+ entity", True)
     ENTITY_RELABEL = ("entity-relabel", "editing", "Entity relabelled", "~ label", True)
-    ENTITY_REJECT = ("entity-reject", "editing", "Entity rejected", "✗ not an entity", True)
+    ENTITY_REJECT = ("entity-reject", "assessing", "Entity rejected", "✗ not an entity", True)
 
 
 _KIND_BY_VALUE: dict[str, Kind] = {kind.value: kind for kind in Kind}

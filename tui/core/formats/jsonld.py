@@ -28,12 +28,23 @@ from pyld import jsonld  # type: ignore[import-untyped]  # pyld ships no type in
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 SOROT_NS = "https://sorot.invalid/ns#"
 """The namespace of Sorot's own JSON-LD terms (``.invalid``: a name that never resolves)."""
-CONTEXT: list[Any] = [W3C_CONTEXT, {"sorot": SOROT_NS}]
-"""What Sorot's W3C export is compacted against, and what any other JSON-LD is compacted to."""
+CONTEXT: list[Any] = [W3C_CONTEXT, {"sorot": SOROT_NS, "assessing": "oa:assessing"}]
+"""What Sorot's W3C export is compacted against, and what any other JSON-LD is compacted to: the
+W3C context, then Sorot's prefix and ``assessing``, the model's motivation for a rejection, which
+W3C's published ``anno.jsonld`` left out when its vocabulary renamed ``reviewing`` to
+``assessing`` (without the term, JSON-LD reads the motivation as a relative IRI, not ``oa:assessing``)."""
+_OLD_CONTEXT: list[Any] = [W3C_CONTEXT, {"sorot": SOROT_NS}]
+"""The context of Sorot's exports before rejections were ``assessing``."""
 _VENDORED = {W3C_CONTEXT, "https://www.w3.org/ns/anno.jsonld"}
 """The context URLs served from the vendored copy (the W3C publishes it at both)."""
 # The contexts that mean what Sorot's own reader assumes: the W3C terms, ``sorot:`` Sorot's.
-_OWN_CONTEXTS: tuple[Any, ...] = (W3C_CONTEXT, [W3C_CONTEXT], CONTEXT, "https://www.w3.org/ns/anno.jsonld")
+_OWN_CONTEXTS: tuple[Any, ...] = (
+    W3C_CONTEXT,
+    [W3C_CONTEXT],
+    CONTEXT,
+    _OLD_CONTEXT,
+    "https://www.w3.org/ns/anno.jsonld",
+)
 _ANNOTATION = "http://www.w3.org/ns/oa#Annotation"
 VALUES_PER_ANNOTATION = 200
 """How many JSON values (objects, lists, strings, numbers) a document may hold per annotation
@@ -115,9 +126,10 @@ def compacted_annotations(document: Any, most: int | None) -> Iterator[dict[str,
         raise LinkedDataError("JSON-LD nested too deeply to process") from None
     nodes = {node["@id"]: node for node in flat if isinstance(node, dict) and "@id" in node}
     annotations = [node for node in flat if _ANNOTATION in node.get("@type", ())]
-    # Flattening sorts the nodes by id: give them back in the order the document wrote them.
+    # Flattening sorts the nodes by id: give them back in the order of the page's items (an
+    # ordered list: it survives flattening), else in the order the document wrote them.
     order: dict[str, int] = {}
-    for ident in _ids_in_order(expanded):
+    for ident in (*_listed_ids(flat), *_ids_in_order(expanded)):
         order.setdefault(ident, len(order))
     annotations.sort(key=lambda node: order.get(node["@id"], len(order)))
     if most is not None and len(annotations) > most:
@@ -131,6 +143,17 @@ def compacted_annotations(document: Any, most: int | None) -> Iterator[dict[str,
             raise LinkedDataError(_reason(exc)) from None
         compact.pop("@context", None)
         yield compact
+
+
+def _listed_ids(flat: Any) -> Iterator[str]:
+    """The ids named in the ordered lists (``@list``: a page's ``items``) of a flattened document."""
+    for node in flat if isinstance(flat, list) else ():
+        for values in node.values() if isinstance(node, dict) else ():
+            for value in values if isinstance(values, list) else ():
+                if isinstance(value, dict) and isinstance(value.get("@list"), list):
+                    yield from (
+                        v["@id"] for v in value["@list"] if isinstance(v, dict) and isinstance(v.get("@id"), str)
+                    )
 
 
 def _ids_in_order(expanded: Any) -> Iterator[str]:
