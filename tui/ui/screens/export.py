@@ -1,5 +1,6 @@
 """The export dialog: a format, a scope (this document or all of them), where to write, and the
-format's own options (csv: the cell separator).
+format's own options (csv: the cell separator; spacy and prodigy: whether each document was
+reviewed whole; prodigy: one task per sentence).
 
 It only asks: the choice comes back as an :class:`ExportChoice` and the app runs the export
 (:func:`tui.core.exchange.run_export`) in a worker. File names are untrusted: they are shown as
@@ -18,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalGroup
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select
 
 from tui.core.document import inert
 from tui.core.formats import FORMATS
@@ -83,8 +84,8 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
     ExportScreen .export-heading { margin-top: 1; color: $text-muted; }
     ExportScreen Select { width: 100%; }
     ExportScreen RadioSet { layout: horizontal; width: 100%; height: auto; }
-    ExportScreen #export-csv { display: none; }
-    ExportScreen #export-csv.shown { display: block; }
+    ExportScreen .export-options { display: none; height: auto; }
+    ExportScreen .export-options.shown { display: block; }
     ExportScreen #export-problem { color: $text-error; height: auto; }
     ExportScreen #export-buttons { height: auto; align-horizontal: right; margin-top: 1; }
     ExportScreen #export-buttons Button { margin-left: 1; }
@@ -138,11 +139,18 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
                 classes="export-heading",
             )
             yield Input(self._suggested, placeholder="file name (brat: a directory)", id="export-path")
-            with VerticalGroup(id="export-csv", classes="shown" if self.initial_format == "csv" else ""):
+            with VerticalGroup(id="export-csv", classes=self._options_class("delimiter")):
                 yield Label("Cells separated by (; for a spreadsheet in the Indonesian locale)", markup=False)
                 with RadioSet(id="export-delimiter"):
                     for n, (ident, label, _) in enumerate(DELIMITERS):
                         yield RadioButton(Text(label), value=n == 0, id=ident)
+            with VerticalGroup(id="export-reviewed-group", classes=self._options_class("reviewed")):
+                yield Checkbox(
+                    Text("I read each document whole (other tokens are no entity, not unknown)"),
+                    id="export-reviewed",
+                )
+            with VerticalGroup(id="export-split-group", classes=self._options_class("split")):
+                yield Checkbox(Text("one task per sentence"), id="export-split")
             yield Label("", id="export-problem", markup=False)
             with Horizontal(id="export-buttons"):
                 yield Button(Text("Cancel"), id="export-cancel")
@@ -162,13 +170,24 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
     def selected_scope(self) -> Scope:
         return "document" if self.query_one("#scope-document", RadioButton).value else "all"
 
+    def _options_class(self, option: str, fmt: str | None = None) -> str:
+        """``shown`` when the format (default: the one first offered) has ``option``."""
+        return "export-options shown" if option in FORMATS[fmt or self.initial_format].options else "export-options"
+
     def selected_options(self) -> dict[str, object]:
         """The chosen format's options that are not its default."""
-        if self.selected_format != "csv":
-            return {}
-        pressed = self.query_one("#export-delimiter", RadioSet).pressed_button
-        value = next((v for ident, _, v in DELIMITERS if pressed is not None and pressed.id == ident), ",")
-        return {"delimiter": value} if value != "," else {}
+        takes = FORMATS[self.selected_format].options
+        options: dict[str, object] = {}
+        if "delimiter" in takes:
+            pressed = self.query_one("#export-delimiter", RadioSet).pressed_button
+            value = next((v for ident, _, v in DELIMITERS if pressed is not None and pressed.id == ident), ",")
+            if value != ",":
+                options["delimiter"] = value
+        if "reviewed" in takes and self.query_one("#export-reviewed", Checkbox).value:
+            options["reviewed"] = True
+        if "split" in takes and self.query_one("#export-split", Checkbox).value:
+            options["split"] = "sentences"
+        return options
 
     @property
     def path_input(self) -> Input:
@@ -189,7 +208,12 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
     def follow_choice(self) -> None:
         """Suggest the name for the new format or scope, unless the reader typed their own."""
         suggestion = self.suggested_name(self.selected_format, self.selected_scope)
-        self.query_one("#export-csv").set_class(self.selected_format == "csv", "shown")
+        for group, option in (
+            ("#export-csv", "delimiter"),
+            ("#export-reviewed-group", "reviewed"),
+            ("#export-split-group", "split"),
+        ):
+            self.query_one(group).set_class(option in FORMATS[self.selected_format].options, "shown")
         if self.path_input.value.strip() in ("", self._suggested):
             self.path_input.value = suggestion
         self._suggested = suggestion
