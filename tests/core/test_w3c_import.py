@@ -8,6 +8,7 @@ ever fetched: a remote one is refused in one line with no socket opened.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import socket
 from pathlib import Path
@@ -175,7 +176,7 @@ def test_import_with_doc_anchors_a_web_page_s_annotation_in_the_file_named(tmp_p
     source.write_text(json.dumps([page, missing]))
     db = tmp_path / "db.json"
     report = run_import(source, db, doc_path=article)
-    assert any("1 annotation not found" in w for w in report.warnings)
+    assert any("1 annotation not found in its text by its quote, kept on it as orphaned" in w for w in report.warnings)
     with Store.open(db) as store:
         by_quote = {a.quote.exact: a for a in store.all_annotations()}
     found = by_quote["Genuk"]
@@ -183,10 +184,12 @@ def test_import_with_doc_anchors_a_web_page_s_annotation_in_the_file_named(tmp_p
     assert found.document == DocumentRef(
         DocumentRef.for_text(TEXT).sha256, str(article.resolve()), "Banjir melanda Semarang"
     )
-    assert by_quote["Demak"].status == "orphaned"
+    # Not found: orphaned on the article it was said to be on, where the reader lists it to re-attach.
+    assert by_quote["Demak"].status == "orphaned" and by_quote["Demak"].document == found.document
     out = tmp_path / "out.jsonld"
     run_export(Store.open(db, read_only=True), "w3c", article, out)
-    (item,) = json.loads(out.read_text())["first"]["items"]
+    item, orphan = json.loads(out.read_text())["first"]["items"]
+    assert orphan["target"]["selector"][0]["exact"] == "Demak" and orphan["sorot:status"] == "orphaned"
     positions = [s for s in item["target"]["selector"] if s["type"] == "TextPositionSelector"]
     start = TEXT.index("Genuk")
     assert positions == [
@@ -239,3 +242,29 @@ def test_more_annotation_nodes_than_the_limit_are_refused() -> None:
     expanded = jsonld.expand(w3c_collection(annotations()), OPTIONS)
     with pytest.raises(AnnotationImportError, match="more than 3 annotations"):
         parse_annotations(json.dumps(expanded), ImportLimits(annotations=3))
+
+
+def test_an_import_without_doc_says_how_the_placeless_annotations_will_be_anchored(tmp_path: Path) -> None:
+    source = tmp_path / "hypothesis.jsonld"
+    source.write_text(json.dumps(hypothesis("https://berita.example/banjir-semarang", "Genuk", "", "")))
+    report = run_import(source, tmp_path / "db.json")
+    assert report.added == 1
+    assert any("1 annotation without a place in a known text" in w and "--doc ARTICLE" in w for w in report.warnings)
+    # Sorot's own export of an orphan keeps its place: no such hint.
+    anns = annotations()
+    own = tmp_path / "own.jsonld"
+    own.write_text(json.dumps(w3c_collection([dataclasses.replace(anns[0], status="orphaned")])))
+    assert not any("without a place" in w for w in run_import(own, tmp_path / "db2.json").warnings)
+
+
+def test_a_quote_anchored_where_the_text_differs_a_little_is_said(tmp_path: Path) -> None:
+    article = tmp_path / "banjir.txt"
+    article.write_text(TEXT, encoding="utf-8")
+    source = tmp_path / "hypothesis.jsonld"
+    near = hypothesis("https://berita.example/banjir-semarang", "mencatat 1.300 rumah terendam", "Daerah ", ".")
+    source.write_text(json.dumps(near))
+    report = run_import(source, tmp_path / "db.json", doc_path=article)
+    assert any("1 annotation anchored where the text differs a little from its quote" in w for w in report.warnings)
+    with Store.open(tmp_path / "db.json") as store:
+        (stored,) = store.all_annotations()
+    assert stored.quote.exact == "mencatat 1.200 rumah terendam" and stored.status == "moved"

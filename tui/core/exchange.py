@@ -21,7 +21,7 @@ import stat
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
@@ -465,6 +465,13 @@ def run_import(
     warnings: list[str] = []
     if doc_path is not None:
         annotations = _placed_in(annotations, doc_path, max_article_bytes, warnings)
+    elif unplaced := sum(_without_place(a) for a in annotations):
+        s = "s" * (unplaced != 1)
+        warnings.append(
+            f"{name}: {unplaced:,} annotation{s} without a place in a known text (a quote only, or a "
+            f"page's address and no sha256): each is anchored by its quote when its document is opened "
+            "in the reader or exported with --doc; import with --doc ARTICLE to anchor them now"
+        )
     try:
         with Store.open(db_path) as store:
             result = store.merge(annotations)
@@ -487,12 +494,20 @@ def _unplaced(ann: Annotation) -> bool:
     return ann.status == "orphaned" or ann.document.sha256 == unplaced_sha256(ann.document.path)
 
 
+def _without_place(ann: Annotation) -> bool:
+    """Came with no place at all: a quote only (position 0-0, orphaned), or no sha256 (an
+    orphan of a Sorot export keeps the place it had, and is not one)."""
+    quote_only = ann.status == "orphaned" and ann.start == ann.end == 0 and bool(ann.quote.exact)
+    return quote_only or ann.document.sha256 == unplaced_sha256(ann.document.path)
+
+
 def _placed_in(
     annotations: list[Annotation], doc_path: str | os.PathLike[str], max_bytes: int, warnings: list[str]
 ) -> list[Annotation]:
     """``annotations`` with those that have no place anchored by their quote in the text at
-    ``doc_path`` and re-pointed at it; those not found there are kept as they are (orphaned, found
-    by their path when that document is opened). They must all be on one document."""
+    ``doc_path`` and re-pointed at it; those not found there are re-pointed at it too, orphaned
+    (the reader lists them under "not found in this text", to re-attach by hand). They must all be
+    on one document."""
     unplaced = [a for a in annotations if _unplaced(a)]
     shown = inert(os.fspath(doc_path))
     if not unplaced:
@@ -507,14 +522,23 @@ def _placed_in(
     article = _load(doc_path, max_bytes)
     where = article.web.url if article.web is not None and article.path is None else str(Path(doc_path).resolve())
     document = DocumentRef(article.sha256, where, unplaced[0].document.title or article.title)
-    placed = {}
+    placed, missing, moved = {}, 0, 0
     for item in reanchor(unplaced, article.text):
-        if not item.orphaned:
+        if item.orphaned:
+            missing += 1
+            placed[item.annotation.id] = replace(item.annotation, document=document, status="orphaned")
+        else:
             placed[item.annotation.id] = item.rebased(article.text, document)
-    if len(placed) < len(unplaced):
-        missing = len(unplaced) - len(placed)
+            moved += item.status == "moved" and item.annotation.quote.exact != placed[item.annotation.id].quote.exact
+    if missing:
         warnings.append(
             f"--doc {shown}: {missing:,} annotation{'s' * (missing != 1)} not found in its text by "
-            f"{'their' if missing != 1 else 'its'} quote (kept orphaned)"
+            f"{'their' if missing != 1 else 'its'} quote, kept on it as orphaned (the reader lists "
+            f'{"them" if missing != 1 else "it"} under "not found in this text")'
+        )
+    if moved:
+        warnings.append(
+            f"--doc {shown}: {moved:,} annotation{'s' * (moved != 1)} anchored where the text differs a little "
+            f"from {'their' if moved != 1 else 'its'} quote (the quote now reads as the text does; status moved)"
         )
     return [placed.get(a.id, a) for a in annotations]
