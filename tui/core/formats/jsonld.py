@@ -42,7 +42,7 @@ VALUES_PER_ANNOTATION = 200
 the import allows before JSON-LD processing starts (Sorot's own, expanded, holds about 60)."""
 MAX_VALUES = 2_000_000
 """The most JSON values any document is processed with (about 30,000 annotations' worth:
-pyld takes about 1 ms an annotation; Sorot's own compact exports are never processed)."""
+processing takes 1 to 2 ms an annotation; Sorot's own compact exports are never processed)."""
 MAX_CHARS = 64 * 1024 * 1024
 """The longest document processed as JSON-LD (it is decoded whole, unlike Sorot's own)."""
 MAX_CONTEXT_TERMS = 2_000
