@@ -40,7 +40,9 @@ def documents() -> dict[str, Any]:
             "lang": {"@id": "https://sorot.invalid/ns#lang", "@language": "id"},
         },
     ]
-    literals |= {"j": [{"a": 1}, {"a": 1}, 1, True, 1.0], "l": [1, 1, {"s:x": "y"}], "lang": ["a", "a", "b"]}
+    literals |= {"j": [{"a": 1}, 1], "l": [1, 1, {"s:x": "y"}], "lang": ["a", "a", "b"]}
+    json_literals = [{"a": 1}, {"a": 1}, {"a": 1.0, "b": [True]}, {"b": [1], "a": 1}, 1, True, 1.0, [1, {}], [1, {}]]
+    literals["https://sorot.invalid/ns#k"] = [{"@value": v, "@type": "@json"} for v in json_literals]
     literals["s:n"] = [1, True, 1, "1", 1.5, 1.5]
     nested = copy.deepcopy(page)
     nested["body"] = [hypothesis("https://berita.example/lain", "Senin", "", "") | {"id": "urn:x:inner"}]

@@ -226,8 +226,8 @@ def _merged(values: list[Any]) -> list[Any]:
             literal = value["@value"]
             key: tuple[Any, ...] | None = (
                 "value",
-                json.dumps(literal, sort_keys=True) if isinstance(literal, (dict, list)) else literal,
-                type(literal) is bool,
+                _equality(literal),
+                type(literal) is bool,  # pyld holds True and 1 apart (not inside a JSON literal)
                 value.get("@type"),
                 value.get("@language"),
                 value.get("@index"),
@@ -242,6 +242,16 @@ def _merged(values: list[Any]) -> list[Any]:
             seen.add(key)
         out.append(value)
     return out
+
+
+def _equality(literal: Any) -> Any:
+    """A hashable stand-in for a JSON value, equal for values Python finds equal (as pyld compares
+    them: 1 and 1.0, and inside an ``@json`` literal also true and 1)."""
+    if isinstance(literal, dict):
+        return ("{", frozenset((k, _equality(v)) for k, v in literal.items()))
+    if isinstance(literal, list):
+        return ("[", tuple(_equality(v) for v in literal))
+    return literal
 
 
 def _flattened_annotations(expanded: Any, most: int | None) -> list[dict[str, Any]]:
