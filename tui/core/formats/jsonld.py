@@ -4,9 +4,11 @@ A W3C annotation is JSON-LD: the same graph can be written with another prefix f
 namespace (``s:kind``), expanded (every key a full IRI), flattened (an ``@graph`` of nodes that
 name each other by id), or under a context of its own. :func:`own_form` tells whether a decoded
 object is already in Sorot's compact form, which is read as it is, fast; anything else goes
-through :func:`compacted_annotations`: expanded and flattened by pyld, each annotation node
-re-embedded (its body, target and selectors), then compacted against :data:`CONTEXT`, the W3C
-context plus Sorot's.
+through :func:`compacted_annotations`: expanded by pyld once; each annotation node taken with
+the nodes it links (its body, target and selectors) embedded, as the expanded tree holds them or,
+when nodes name each other by id, after pyld flattens it; then all compacted against
+:data:`CONTEXT`, the W3C context plus Sorot's, in one call (the context processed once).
+Expansion is the JSON-LD processing; the rest only rearranges what it gave.
 
 No context is ever fetched: the document loader serves the W3C context from the copy vendored in
 ``contexts/anno.jsonld`` and refuses every other URL (a remote ``@context``, an ``@import``)
@@ -51,7 +53,7 @@ VALUES_PER_ANNOTATION = 200
 the import allows before JSON-LD processing starts (Sorot's own, expanded, holds about 60)."""
 MAX_VALUES = 2_000_000
 """The most JSON values any document is processed with (about 30,000 annotations' worth:
-pyld takes about 1 ms an annotation; Sorot's own compact exports are never processed)."""
+processing takes 1 to 2 ms an annotation; Sorot's own compact exports are never processed)."""
 MAX_CHARS = 64 * 1024 * 1024
 """The longest document processed as JSON-LD (it is decoded whole, unlike Sorot's own)."""
 MAX_CONTEXT_TERMS = 2_000
@@ -115,34 +117,178 @@ def compacted_annotations(document: Any, most: int | None) -> Iterator[dict[str,
     ``most`` is the import's annotation limit: the document is refused before processing if it
     holds more JSON values than that many annotations would, or after expansion if it holds more
     annotation nodes. Raises :class:`LinkedDataError` with a one-line reason.
+
+    The document is expanded once; each annotation node is then given with the nodes it links
+    embedded (:func:`_tree_annotations`, or flattened by pyld when nodes name each other by id),
+    and all of them are compacted in one call, against a context processed once: a compaction
+    per annotation processed the context and expanded its input again each time (7 ms an
+    annotation, where this takes about 1).
     """
     _check_size(document, most)
     try:
         expanded = jsonld.expand(document, _OPTIONS)
-        flat = jsonld.flatten(expanded, None, _OPTIONS)
+        embedded = _tree_annotations(expanded, most)
+        if embedded is None:
+            embedded = _flattened_annotations(expanded, most)
+        if not embedded:
+            return
+        # skipExpansion: the nodes are expanded already; graph: a list back even for one node.
+        compacted = jsonld.compact(embedded, CONTEXT, {**_OPTIONS, "skipExpansion": True, "graph": True})
     except jsonld.JsonLdError as exc:
         raise LinkedDataError(_reason(exc)) from None
     except RecursionError:
         raise LinkedDataError("JSON-LD nested too deeply to process") from None
+    (graph,) = (value for key, value in compacted.items() if key != "@context")  # the @graph
+    del compacted, embedded
+    graph.reverse()
+    while graph:
+        yield graph.pop()  # handed on one at a time: the caller keeps only what it has read
+
+
+def _tree_annotations(expanded: Any, most: int | None) -> list[dict[str, Any]] | None:
+    """The annotation nodes of an expanded document, in document order, each with its nodes
+    embedded, when the document is a tree: no node named by id from elsewhere (or described
+    twice), no named graph, reverse property or blank-node label that flattening would renumber.
+    That is how every form of a Sorot export and most annotation files are written, and reading
+    it as it is gives just what flattening and embedding again give (values a property repeats
+    merged as flattening merges them, blank-node labels dropped). None: not a tree, flatten it."""
+    described: set[str] = set()
+    named: set[str] = set()
+    annotations: list[dict[str, Any]] = []
+    stack: list[Any] = [expanded]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+            continue
+        if not isinstance(item, dict) or "@value" in item:
+            if isinstance(item, dict) and str(item.get("@type", "")).startswith("_:"):
+                return None
+            continue
+        if "@list" in item:
+            stack.append(item["@list"])
+            continue
+        ident = item.get("@id")
+        if len(item) == 1 and isinstance(ident, str):
+            if ident.startswith("_:"):
+                return None
+            named.add(ident)  # a reference: fine unless the node it names is described here
+            continue
+        types = item.get("@type", ())
+        if (
+            not item
+            or ident in described
+            or any(key in item for key in _NOT_IN_A_TREE)
+            or any(key.startswith("_:") for key in item)
+            or any(t.startswith("_:") for t in types)
+        ):
+            return None
+        if isinstance(ident, str):
+            described.add(ident)
+        if _ANNOTATION in types:
+            annotations.append(item)
+        stack.extend(reversed([v for k, v in item.items() if not k.startswith("@")]))
+    if described & named:
+        return None
+    _check_count(len(annotations), most)
+    return [_copied(node, [_MAX_EMBEDDED], 0) for node in annotations]
+
+
+_NOT_IN_A_TREE = ("@graph", "@reverse", "@included")
+
+
+def _copied(node: Mapping[str, Any], budget: list[int], depth: int) -> dict[str, Any]:
+    """A node of a tree as flattening and :func:`_embed` give it: blank-node labels dropped,
+    repeated types and values merged, within the same limits on linked nodes and nesting."""
+    if depth > _MAX_EMBED_DEPTH:
+        raise LinkedDataError("an annotation's nodes nest too deeply")
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "@id":
+            if not value.startswith("_:"):
+                out[key] = value
+        elif key == "@type":
+            out[key] = list(dict.fromkeys(value))
+        elif key.startswith("@"):
+            out[key] = value
+        else:
+            out[key] = _merged([_copied_value(v, budget, depth) for v in value])
+    return out
+
+
+def _copied_value(value: Any, budget: list[int], depth: int) -> Any:
+    if not isinstance(value, dict) or "@value" in value or ("@id" in value and len(value) == 1):
+        return value
+    if "@list" in value:
+        return {**value, "@list": [_copied_value(v, budget, depth) for v in value["@list"]]}
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise LinkedDataError(f"an annotation links more than {_MAX_EMBEDDED:,} nodes")
+    return _copied(value, budget, depth + 1)
+
+
+def _merged(values: list[Any]) -> list[Any]:
+    """``values`` without the repeats a graph cannot hold (as pyld's flattening merges them: the
+    same literal, or the same node named by id, once; lists and blank nodes are never repeats)."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for value in values:
+        if "@value" in value:
+            literal = value["@value"]
+            key: tuple[Any, ...] | None = (
+                "value",
+                _equality(literal),
+                type(literal) is bool,  # pyld holds True and 1 apart (not inside a JSON literal)
+                value.get("@type"),
+                value.get("@language"),
+                value.get("@index"),
+            )
+        elif "@id" in value and "@list" not in value:
+            key = ("id", value["@id"])
+        else:
+            key = None
+        if key is not None:
+            if key in seen:
+                continue
+            seen.add(key)
+        out.append(value)
+    return out
+
+
+def _equality(literal: Any) -> Any:
+    """A hashable stand-in for a JSON value, equal for values Python finds equal (as pyld compares
+    them: 1 and 1.0, and inside an ``@json`` literal also true and 1)."""
+    if isinstance(literal, dict):
+        return ("{", frozenset((k, _equality(v)) for k, v in literal.items()))
+    if isinstance(literal, list):
+        return ("[", tuple(_equality(v) for v in literal))
+    return literal
+
+
+def _flattened_annotations(expanded: Any, most: int | None) -> list[dict[str, Any]]:
+    """The annotation nodes of any expanded document, flattened by pyld and each re-embedded
+    (its body, target and selectors), in the order the document first names them."""
+    flat = jsonld.flatten(expanded, None, _OPTIONS)
     nodes = {node["@id"]: node for node in flat if isinstance(node, dict) and "@id" in node}
     annotations = [node for node in flat if _ANNOTATION in node.get("@type", ())]
     # Flattening sorts the nodes by id: give them back in the order of the page's items (an
-    # ordered list: it survives flattening), else in the order the document wrote them.
+    # ordered list: it survives flattening), else in the order the document wrote them (those it
+    # did not name, by the number flattening gave them as it met them: b2 before b10).
     order: dict[str, int] = {}
     for ident in (*_listed_ids(flat), *_ids_in_order(expanded)):
         order.setdefault(ident, len(order))
-    annotations.sort(key=lambda node: order.get(node["@id"], len(order)))
-    if most is not None and len(annotations) > most:
+    annotations.sort(key=lambda node: (order.get(node["@id"], len(order)), _label_number(node["@id"])))
+    _check_count(len(annotations), most)
+    return [_embed(node, nodes, (node["@id"],), [_MAX_EMBEDDED], 0) for node in annotations]
+
+
+def _label_number(ident: str) -> int:
+    return int(ident[3:]) if ident.startswith("_:b") and ident[3:].isdigit() else 0
+
+
+def _check_count(count: int, most: int | None) -> None:
+    if most is not None and count > most:
         raise LinkedDataError(f"more than {most:,} annotations (the limit of one import)")
-    for node in annotations:
-        budget = [_MAX_EMBEDDED]
-        embedded = _embed(node, nodes, (node["@id"],), budget, 0)
-        try:
-            compact = jsonld.compact(embedded, CONTEXT, _OPTIONS)
-        except jsonld.JsonLdError as exc:
-            raise LinkedDataError(_reason(exc)) from None
-        compact.pop("@context", None)
-        yield compact
 
 
 def _listed_ids(flat: Any) -> Iterator[str]:
