@@ -54,6 +54,10 @@ def documents() -> dict[str, Any]:
             page,
         ],
     }  # fmt: skip
+    # The same creator described differently in two annotations: flattening merges the two.
+    first, second = copy.deepcopy(page) | {"id": "urn:x:1"}, copy.deepcopy(page) | {"id": "urn:x:2"}
+    first["creator"] = {"id": "urn:x:budi", "type": "Person", "name": "Budi"}
+    second["creator"] = {"id": "urn:x:budi", "type": "Person", "nickname": "bd"}
     return {
         "re-compacted": jsonld.compact(collection, S_CONTEXT, OPTIONS),
         "expanded": jsonld.expand(collection, OPTIONS),
@@ -63,6 +67,8 @@ def documents() -> dict[str, Any]:
         "an annotation in an annotation": nested,
         "nodes named by id": linked,
         "blank-node labels": jsonld.flatten(repeats, S_CONTEXT, OPTIONS),
+        "a node described differently in two annotations": [first, second],
+        "one annotation described twice": [page, copy.deepcopy(page)],
     }
 
 
@@ -86,6 +92,11 @@ def test_which_documents_are_read_as_trees() -> None:
 
     assert tree("re-compacted") and tree("expanded") and tree("repeated values") and tree("literals and lists")
     assert not tree("flattened") and not tree("nodes named by id") and not tree("blank-node labels")
+    assert not tree("a node described differently in two annotations") and not tree("one annotation described twice")
+    # Sorot's own export describes its generator on every annotation, the same each time, and its
+    # page is named by the collection's "last": outside the annotations, so still read as it is.
+    export = documents()["expanded"]
+    assert json.dumps(export).count("https://sorot.invalid/software") > 2
 
 
 def test_repeated_values_are_merged_as_the_graph_holds_them_once() -> None:

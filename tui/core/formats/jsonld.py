@@ -147,49 +147,59 @@ def compacted_annotations(document: Any, most: int | None) -> Iterator[dict[str,
 
 def _tree_annotations(expanded: Any, most: int | None) -> list[dict[str, Any]] | None:
     """The annotation nodes of an expanded document, in document order, each with its nodes
-    embedded, when the document is a tree: no node named by id from elsewhere (or described
-    twice), no named graph, reverse property or blank-node label that flattening would renumber.
-    That is how every form of a Sorot export and most annotation files are written, and reading
-    it as it is gives just what flattening and embedding again give (values a property repeats
-    merged as flattening merges them, blank-node labels dropped). None: not a tree, flatten it."""
-    described: set[str] = set()
-    named: set[str] = set()
+    embedded, when the annotations are trees: no node in one named by id and described elsewhere,
+    none described twice unless each description is the same (a generator on every annotation),
+    no named graph, reverse property or blank-node label that flattening would renumber. Outside
+    the annotations (a collection, its page) a node may be described and named freely: nothing of
+    it is embedded in an annotation. That is how every form of a Sorot export and most annotation
+    files are written, and reading it as it is gives just what flattening and embedding again give
+    (values a property repeats merged as flattening merges them, blank-node labels dropped).
+    None: not so, flatten it."""
+    descriptions: dict[str, list[tuple[dict[str, Any], bool]]] = {}
+    named_inside: set[str] = set()
     annotations: list[dict[str, Any]] = []
-    stack: list[Any] = [expanded]
+    stack: list[tuple[Any, bool]] = [(expanded, False)]
     while stack:
-        item = stack.pop()
+        item, inside = stack.pop()
         if isinstance(item, list):
-            stack.extend(reversed(item))
+            stack.extend((value, inside) for value in reversed(item))
             continue
         if not isinstance(item, dict) or "@value" in item:
             if isinstance(item, dict) and str(item.get("@type", "")).startswith("_:"):
                 return None
             continue
         if "@list" in item:
-            stack.append(item["@list"])
+            stack.append((item["@list"], inside))
             continue
         ident = item.get("@id")
         if len(item) == 1 and isinstance(ident, str):
             if ident.startswith("_:"):
                 return None
-            named.add(ident)  # a reference: fine unless the node it names is described here
+            if inside:
+                named_inside.add(ident)  # a reference: fine unless the node it names is described
             continue
         types = item.get("@type", ())
         if (
             not item
-            or ident in described
             or any(key in item for key in _NOT_IN_A_TREE)
             or any(key.startswith("_:") for key in item)
             or any(t.startswith("_:") for t in types)
         ):
             return None
+        if _ANNOTATION in types and ident in descriptions:
+            return None  # one annotation described twice: flattening makes it one
+        inside = inside or _ANNOTATION in types
         if isinstance(ident, str):
-            described.add(ident)
+            descriptions.setdefault(ident, []).append((item, inside))
         if _ANNOTATION in types:
             annotations.append(item)
-        stack.extend(reversed([v for k, v in item.items() if not k.startswith("@")]))
-    if described & named:
+        stack.extend((v, inside) for k, v in reversed(item.items()) if not k.startswith("@"))
+    if named_inside & descriptions.keys():
         return None
+    for described in descriptions.values():
+        first = described[0][0]
+        if len(described) > 1 and any(i for _, i in described) and any(d != first for d, _ in described[1:]):
+            return None  # described differently, and in an annotation: flattening merges them
     _check_count(len(annotations), most)
     return [_copied(node, [_MAX_EMBEDDED], 0) for node in annotations]
 
