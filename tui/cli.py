@@ -146,7 +146,7 @@ def extract_parser() -> argparse.ArgumentParser:
 
 
 def _labels(value: str) -> list[str]:
-    labels = [label.strip() for label in value.split(",") if label.strip()]
+    labels = [label.strip().upper() for label in value.split(",") if label.strip()]
     if not labels:
         raise argparse.ArgumentTypeError("give entity labels separated by commas, e.g. PERSON,ORG,LOC")
     return labels
@@ -597,6 +597,15 @@ def run_export_command(argv: list[str]) -> int:
         return fail(f"no annotation database at {db} ({how})")
     if args.labels is not None and not FORMATS[args.format].needs_entities:
         say(f"warning: --labels applies to spacy, prodigy and brat only; ignored for {args.format}")
+    elif args.labels is not None and args.model is None:
+        from tui.core.entities import LABELS
+        from tui.core.nlp import LABEL_ALIASES
+
+        for label in args.labels:
+            if label not in LABELS and label not in LABEL_ALIASES:
+                say(
+                    f"warning: --labels {inert(label)}: the built-in pipeline gives no such label ({', '.join(LABELS)})"
+                )
     out = None if args.output in (None, "-") else args.output
     options = _export_options(args)
     try:

@@ -577,3 +577,12 @@ def test_the_reader_gets_the_db_option_and_an_engine_already_loading(long: bool,
     # once its text is on screen (the reader starts it then).
     assert started == ([] if long else [True])
     assert closed == [True]  # whatever happens to the app, the child does not outlive the reader
+
+
+def test_labels_are_read_in_any_case_and_one_no_entity_has_is_a_warning(flood: dict, sorot: Run) -> None:
+    run = sorot("export", "-f", "prodigy", "--db", flood["db"], "--labels", "person,FOO")
+    assert run.returncode == 0, run.stderr
+    assert "warning: --labels FOO: the built-in pipeline gives no such label (PERSON, ORG" in run.stderr
+    assert "--labels PERSON" not in run.stderr  # "person" is PERSON
+    spans = {s["label"] for line in run.stdout.splitlines() for s in json.loads(line)["spans"]}
+    assert spans == {"PERSON"}

@@ -544,7 +544,9 @@ def test_a_document_that_moved_exports_from_stored_quotes_but_not_as_training_da
     text, report = exported("jsonl", library["db"])
     assert len(text.splitlines()) == 8 and report.documents == 2
     report = export_db("brat", library["db"], out=library["tmp"] / "b", find=find)
-    assert report.documents == 1 and any("beras.txt: skipped, its text is not available" in w for w in report.warnings)
+    assert report.documents == 1 and any(
+        "beras.txt: skipped, its text is not at hand" in w and "--doc FILE" in w for w in report.warnings
+    )
 
 
 def test_doc_export_of_a_missing_file_is_a_one_line_error(library: dict) -> None:

@@ -203,7 +203,10 @@ class Format(ABC):
         for item in items:
             name = describe(item.document)
             if self.needs_text and item.text is None:
-                warnings.append(f"{name}: skipped, its text is not available (moved or deleted?)")
+                warnings.append(
+                    f"{name}: skipped, its text is not at hand: no file where the reader read it holds it now "
+                    "(open the article once in the reader, or export it with --doc FILE)"
+                )
             elif self.needs_corrections and not item.has_corrections:
                 warnings.append(f"{name}: skipped, it has no entity corrections")
             elif self.needs_entities and item.entities is None:
