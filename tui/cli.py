@@ -140,6 +140,13 @@ def extract_parser() -> argparse.ArgumentParser:
         help="json: include the text the offsets index in document.text (always there for web pages; "
         "displacy and html always carry it)",
     )
+    parser.add_argument(
+        "--corrected",
+        action="store_true",
+        help="apply the entity corrections you made in the reader (added, relabelled, rejected) to this "
+        "article's entities and facts, as the reader shows them: from --db, or the default database",
+    )
+    parser.add_argument("--db", metavar="PATH", help="with --corrected: " + DB_HELP)
     parser.add_argument("--model", metavar="NAME_OR_PATH", help=MODEL_HELP)
     _add_max_size(parser)
     return parser
@@ -455,6 +462,13 @@ def run_extract(argv: list[str]) -> int:
     if web is not None or args.with_text:
         document["text"] = article.text
     published = web.published_date if web is not None else None
+    if args.corrected:
+        try:
+            entities = _as_corrected(article, entities, args.db)
+        except ArticleError as exc:
+            return fail(str(exc))
+    elif args.db is not None:
+        say("warning: --db is read only with --corrected; ignored")
     # Before any output: a failure prints nothing on stdout.
     facts = extract_facts(article.text, entities, published)
     if args.format in (None, "json"):
@@ -474,6 +488,26 @@ def run_extract(argv: list[str]) -> int:
     finally:
         out.detach()  # standard output stays open for whoever writes after
     return 0
+
+
+def _as_corrected(article: Article, entities: list[Entity], db: str | None) -> list[Entity]:
+    """``entities`` with the reader's corrections of ``article`` applied (``sorot extract
+    --corrected``): those of its text, and of the texts the reader found at its path, re-anchored
+    in it. A database that does not exist or cannot be read is an :class:`ArticleError`."""
+    from tui.core.annotations import reanchor
+    from tui.core.corrections import corrected_entities
+    from tui.core.store import Store, StoreError
+
+    path = _db_path(db)
+    if not path.exists():
+        raise ArticleError(f"--corrected: no annotation database at {path} (give --db PATH)")
+    where = str(article.path.resolve()) if article.path is not None else article.web.url if article.web else None
+    try:
+        with Store.open(path, read_only=True) as store:
+            annotations = store.annotations_for(article.sha256, where)
+    except (StoreError, OSError) as exc:
+        raise ArticleError(f"--corrected: {exc}") from None
+    return corrected_entities(entities, reanchor(annotations, article.text), article.text)
 
 
 def _extract_source(path: str, max_bytes: int) -> Article:

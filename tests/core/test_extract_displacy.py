@@ -266,3 +266,12 @@ def test_json_and_another_format_is_a_usage_error(sorot, tmp_path: Path) -> None
     result = sorot("extract", tmp_path / "berita.txt", "--json", "--format", "html")
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and "--json and --format html" in result.stderr
+
+
+def test_the_title_heads_the_text_unless_the_text_opens_with_it() -> None:
+    text = "Banjir melanda Semarang\n\nWarga Genuk mengungsi.\n"
+    opens = lxml.html.document_fromstring(page(text, [], title="Banjir melanda Semarang"))
+    assert [h.text_content() for h in opens.iter("h2") if h.getparent().tag != "aside"] == []
+    assert opens.findtext(".//title") == "Banjir melanda Semarang"
+    other = lxml.html.document_fromstring(page(text, [], title="banjir"))
+    assert [h.text_content().strip() for h in other.iter("h2") if h.getparent().tag != "aside"] == ["banjir"]

@@ -173,6 +173,8 @@ def write_displacy_page(
     shown = inert_lines(text).translate(_SURROGATES)  # one for one: the offsets still hold
     heading = inert(title) if title else "Untitled"
     options: dict[str, Any] = {"colors": displacy_colours({e.label for e in ents})}
+    # displaCy puts the title above the text as a heading: not when the text opens with it already.
+    shown_title = None if title and shown.lstrip().startswith(heading) else _escape(heading)
     out.write(
         "<!DOCTYPE html>\n"
         f'<html lang="{_escape(language)}">\n<head>\n<meta charset="utf-8">\n'
@@ -187,7 +189,7 @@ def write_displacy_page(
         data = {
             "text": shown[start:end],
             "ents": [{"start": e.start - start, "end": e.end - start, "label": html.escape(e.label)} for e in here],
-            "title": _escape(heading) if start == 0 else None,
+            "title": shown_title if start == 0 else None,
             "settings": _settings(language),
         }
         out.write(displacy.render(data, style="ent", manual=True, jupyter=False, options=options) + "\n")
