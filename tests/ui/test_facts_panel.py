@@ -194,6 +194,8 @@ def test_date_values_read_as_words() -> None:
     assert date_text(date(value="2024-04")) == "2024-04"
     assert date_text(date(value="XXXX-04")) == "April, year unknown"
     assert date_text(date(value="P3Y", type="duration")) == "3 years"
+    assert date_text(date(value="2025-12-01TNI")) == "2025-12-01 night"  # not "TNI", the army
+    assert date_text(date(value="2025-12-01TMO")) == "2025-12-01 morning"
     assert (
         date_text(date(value=None, relative=True, anchor="article", offset="-P1Y"))
         == "1 year before the article's date"

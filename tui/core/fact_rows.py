@@ -70,6 +70,17 @@ def duration_text(value: str) -> str | None:
     return f"{amount} {name}{'' if amount == '1' else 's'}"
 
 
+_PARTS_OF_DAY = {
+    "TMO": "morning",
+    "TMI": "midday",
+    "TAF": "afternoon",
+    "TEV": "evening",
+    "TNI": "night",
+    "TDT": "daytime",
+}
+"""TIMEX3's parts of the day (``2025-12-01TNI``), in words."""
+
+
 def date_text(fact: DateFact) -> str:
     """A reader's version of a date fact's value: ISO dates as they are, the rest in words."""
     value = fact.value
@@ -77,6 +88,8 @@ def date_text(fact: DateFact) -> str:
         return f"{calendar.month_name[int(value[5:7])]}, year unknown"
     if value and (words := duration_text(value)):
         return words
+    if value and (part := _PARTS_OF_DAY.get(value[-3:])) and value[-3] == "T":
+        return f"{value[:-3]} {part}"  # TIMEX3's part of day: "2025-12-01TNI" is not the army
     if value:
         return value
     if fact.offset and (words := duration_text(fact.offset)):
