@@ -117,3 +117,13 @@ def test_extract_json_escapes_control_characters(tmp_path: Path, sorot: Run) -> 
     assert not RAW_CONTROL.findall(run.stdout)
     assert "\\u009b31m-\\u007f-\\u202e.txt" in run.stdout
     assert json.loads(run.stdout)["document"]["path"] == str(path)
+
+
+def test_json_writes_the_line_and_paragraph_separators_escaped() -> None:
+    """U+2028/9 end a line in some terminals and in JavaScript: JSON carries them as escapes."""
+    from tui.core.formats import json_text
+
+    data = {"note": "baris\u2028paragraf\u2029akhir"}
+    written = json_text(data)
+    assert "\u2028" not in written and "\u2029" not in written and "\\u2028" in written
+    assert json.loads(written) == data

@@ -145,7 +145,10 @@ def chain(depth: int) -> dict[str, Any]:
     ("body", "expected"),
     [
         (chain(20), "an annotation's nodes nest too deeply"),
-        ([{"type": "TextualBody", "value": str(n)} for n in range(1_001)], "an annotation links more than 1,000 nodes"),
+        (  # 1,002 nodes, no property holding more than 501 (MAX_PROPERTY_VALUES is another bound)
+            [{"type": "TextualBody", "value": str(n), "s:part": {"type": "TextualBody"}} for n in range(501)],
+            "an annotation links more than 1,000 nodes",
+        ),
     ],
     ids=["deep", "wide"],
 )
@@ -160,3 +163,32 @@ def test_an_annotation_s_linked_nodes_stay_within_the_limits(
     with pytest.raises(AnnotationImportError, match=expected) as error:
         parse_annotations(json.dumps(item))
     assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("spread", ["one description", "described many times"])
+def test_a_property_too_full_to_flatten_is_refused_before_pyld_flattens(
+    spread: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyld's flattening compares each value it adds with all the others (16,000 values took 71 s):
+    a document that must be flattened is refused first when one node's property holds too many."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("pyld flattened a document that should have been refused")
+
+    monkeypatch.setattr(jsonld, "flatten", refuse)
+    many = sorot_jsonld.MAX_PROPERTY_VALUES + 1
+    page = hypothesis("https://berita.example/banjir", "Genuk", "", "") | {"http://x/ref": {"@id": "_:n"}}
+    if spread == "one description":
+        document: Any = page | {"http://x/s": [str(n) for n in range(many)]}
+    else:
+        node = [{"@id": "urn:x:n", "http://x/p": str(n)} for n in range(many)]
+        document = {"@context": "http://www.w3.org/ns/anno.jsonld", "@graph": [*node, page]}
+    with pytest.raises(AnnotationImportError, match=f"a node's property holds more than {many - 1:,} values"):
+        parse_annotations(json.dumps(document))
+
+
+def test_a_property_within_the_bound_is_flattened() -> None:
+    page = hypothesis("https://berita.example/banjir", "Genuk", "", "") | {"http://x/ref": {"@id": "_:n"}}
+    page["http://x/s"] = [str(n) for n in range(sorot_jsonld.MAX_PROPERTY_VALUES)]
+    (annotation,) = parse_annotations(json.dumps(page))
+    assert annotation.quote.exact == "Genuk"

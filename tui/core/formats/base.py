@@ -280,10 +280,12 @@ class DirectoryFormat(Format):
 # --- helpers --------------------------------------------------------------------------------------
 
 
-# JSON escapes the C0 controls but not DEL, the C1 controls (U+009B is a terminal's CSI) or the
+# JSON escapes the C0 controls but not DEL, the C1 controls (U+009B is a terminal's CSI), the
+# line and paragraph separators (U+2028/9: a line end to some terminals and to JavaScript) or the
 # bidirectional overrides; they can only stand inside strings, where their escapes read back the same.
 _JSON_ESCAPES = {
-    code: f"\\u{code:04x}" for code in (0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+    code: f"\\u{code:04x}"
+    for code in (0x7F, *range(0x80, 0xA0), 0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
 }
 
 

@@ -278,6 +278,7 @@ def _equality(literal: Any) -> Any:
 def _flattened_annotations(expanded: Any, most: int | None) -> list[dict[str, Any]]:
     """The annotation nodes of any expanded document, flattened by pyld and each re-embedded
     (its body, target and selectors), in the order the document first names them."""
+    _check_property_sizes(expanded)
     flat = jsonld.flatten(expanded, None, _OPTIONS)
     nodes = {node["@id"]: node for node in flat if isinstance(node, dict) and "@id" in node}
     annotations = [node for node in flat if _ANNOTATION in node.get("@type", ())]
@@ -290,6 +291,41 @@ def _flattened_annotations(expanded: Any, most: int | None) -> list[dict[str, An
     annotations.sort(key=lambda node: (order.get(node["@id"], len(order)), _label_number(node["@id"])))
     _check_count(len(annotations), most)
     return [_embed(node, nodes, (node["@id"],), [_MAX_EMBEDDED], 0) for node in annotations]
+
+
+MAX_PROPERTY_VALUES = 1_000
+"""How many values one property of one node may hold (its descriptions together) in a document
+that is flattened: pyld's flattening compares each value it adds with every one already there,
+so time grows with the square of this (16,000 values took 71 s). An annotation's bodies (its
+tags) are the most a property holds in practice; an ordered list (``@list``) counts as one."""
+
+
+def _check_property_sizes(expanded: Any) -> None:
+    """Refuse, before pyld flattens it, a document in which one property of one node (the same
+    node described several times counts once) holds more than :data:`MAX_PROPERTY_VALUES` values."""
+    counts: dict[tuple[object, str], int] = {}
+    stack: list[Any] = [expanded]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+            continue
+        if not isinstance(item, dict) or "@value" in item:
+            continue
+        if "@list" in item:
+            stack.append(item["@list"])
+            continue
+        ident = item.get("@id")
+        node: object = ident if isinstance(ident, str) else id(item)
+        for key, values in item.items():
+            if not isinstance(values, (list, dict)):
+                continue
+            if isinstance(values, list) and (key == "@type" or not key.startswith("@")):
+                total = counts[node, key] = counts.get((node, key), 0) + len(values)
+                if total > MAX_PROPERTY_VALUES:
+                    shown = key if len(key) <= 80 else key[:79] + "…"
+                    raise LinkedDataError(f"a node's property holds more than {MAX_PROPERTY_VALUES:,} values ({shown})")
+            stack.append(values)  # @graph, @included, @reverse too: the nodes in them are nodes
 
 
 def _label_number(ident: str) -> int:
