@@ -328,3 +328,27 @@ def test_a_stored_kind_reads_back_as_its_member_as_the_enum_call_does() -> None:
         with pytest.raises(ValueError) as of_says:
             Kind.of(bad)
         assert str(of_says.value) == str(enum_says.value), bad
+
+
+def test_a_common_word_without_context_is_orphaned_not_scanned_everywhere(monkeypatch) -> None:
+    """A quote-only annotation (as Hypothesis writes them, imported with --doc) of a word found
+    100,000 times: ambiguous, found out from the first few occurrences."""
+    text = "Judul\n\n" + "Warga Jakarta datang. " * 100_000
+    seen = []
+    real = str.find
+
+    class Counting(str):
+        def find(self, *args):  # type: ignore[override]
+            seen.append(args[0])
+            return real(self, *args)
+
+    anchor = locate(Counting(text), TextPosition(0, 0), TextQuote("a"))
+    assert anchor.status == "orphaned"
+    assert len(seen) < 100  # not one find per occurrence
+    # With its whole context, the passage twice over is as ambiguous: orphaned, never a guess.
+    twice = locate(text, TextPosition(0, 0), TextQuote("Jakarta", "Warga ", " datang"))
+    assert twice.status == "orphaned"
+    # Once in the text, it is found however common its word.
+    once = text + "Warga Jakarta Utara pulang."
+    found = locate(once, TextPosition(0, 0), TextQuote("Jakarta", "Warga ", " Utara pulang"))
+    assert found.status == "moved" and once[found.start : found.end] == "Jakarta" and found.start > len(text)

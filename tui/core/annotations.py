@@ -385,6 +385,10 @@ def locate(text: str, position: TextPosition, quote: TextQuote) -> Anchor:
         if hit != -1 and text.find(whole, hit + 1) == -1:
             where = hit + len(quote.prefix)
             return Anchor("ok" if where == start else "moved", where, where + len(exact), 1.0)
+        if hit != -1:
+            # Twice with its whole context: two candidates that score 1.0, which no ranking
+            # below can tell apart (and ranking 100,000 occurrences of a word costs a while).
+            return Anchor("orphaned", score=1.0)
     scored = [(s, c) for s, c in _exact_candidates(text, quote) if c != start or at_old is None]
     scored.sort(reverse=True)
     n = len(exact)
@@ -459,9 +463,12 @@ def _score(text: str, start: int, end: int, quote: TextQuote, exact_sim: float |
 
 def _exact_candidates(text: str, quote: TextQuote) -> list[tuple[float, int]]:
     exact, n = quote.exact, len(quote.exact)
-    hits = []
+    # Without context there is nothing to rank occurrences by: a few say whether the passage is
+    # there once (a quote-only annotation of a common word, found 500,000 times, is not scanned).
+    most = _FULL_SCORE_LIMIT if not quote.prefix and not quote.suffix else None
+    hits: list[int] = []
     i = text.find(exact)
-    while i != -1:
+    while i != -1 and (most is None or len(hits) < most):
         hits.append(i)
         i = text.find(exact, i + 1)
     if len(hits) > _FULL_SCORE_LIMIT:
