@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.test_export import annotate
 from tui.core.annotations import DocumentRef, Kind, make_annotation
 from tui.core.document import load_article, sample_article_path
 from tui.core.entities import LABELS, Entity
@@ -100,11 +101,6 @@ HOSTILE = (
     'Kutip "ganda", koma, dan\nbaris baru\r\nCRLF\rCR saja\u2028LS\x85NEL\x0bVT\x0cFF\x1cFS '
     "[bold]tebal[/] <b>x</b> **md** =1+1 @SUM(A1) 𝕏 emoji 🇮🇩 \x1b]0;judul\x07 \x1b[31mmerah\x9b1m \x00 \u202eabc\tend"
 )
-
-
-def annotate(text: str, doc: DocumentRef, passage: str, kind: str = "highlight", **kwargs):
-    start = text.index(passage)
-    return make_annotation(text, start, start + len(passage), kind, document=doc, **kwargs)
 
 
 @pytest.fixture
