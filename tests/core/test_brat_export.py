@@ -255,11 +255,13 @@ def test_before_the_overlap_rule_brat_objected_to_every_shared_span(library: dic
 
 
 def test_visual_conf_colours_are_the_readers(tmp_path: Path) -> None:
-    """visual.conf draws entities in the reader's label colours (app.tcss's palette) and
+    """visual.conf draws entities in the reader's label colours (its truecolor palette) and
     highlights in the reader's highlight colours."""
+    from tui.ui.palette import label_colours
+
     tcss = (Path(__file__).resolve().parents[2] / "tui" / "ui" / "app.tcss").read_text(encoding="utf-8")
-    palette = dict(re.findall(r"(?m)^\$([a-z-]+): (#[0-9a-f]{6}) 45%;$", tcss))
-    assert ENTITY_COLOURS == {label: palette[label.lower().replace("_", "-")] for label in (*LABELS, "OTHER")}
+    palette = {label: background.split()[0] for label, (background, _) in label_colours("truecolor").items()}
+    assert ENTITY_COLOURS == {label: palette[label] for label in (*LABELS, "OTHER")}
     from tui.ui.overlays import HIGHLIGHT_COLOURS as READER_COLOURS
 
     assert tuple(HIGHLIGHT_COLOURS) == READER_COLOURS

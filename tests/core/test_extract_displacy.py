@@ -213,14 +213,17 @@ def test_pieces_cover_the_text_and_never_cut_an_entity(size: int) -> None:
 
 
 def test_the_colours_are_the_readers() -> None:
+    from tui.ui.palette import css_name, label_colours
+
     tcss = (Path(__file__).parents[2] / "tui" / "ui" / "app.tcss").read_text(encoding="utf-8")
-    variables = dict(re.findall(r"^\$([a-z-]+): (#[0-9a-f]{6}) 45%;$", tcss, re.MULTILINE))
-    assert int(LABEL_TINT * 100) == 45
-    assert variables.pop("other") == OTHER_COLOUR
-    assert variables == {label.lower().replace("_", "-"): colour for label, colour in LABEL_COLOURS.items()}
+    drawn = set(re.findall(r"^    & > \.entity--([A-Z_]+) \{ background: \$([a-z-]+);", tcss, re.MULTILINE))
+    assert drawn == {(label, css_name(label)) for label in (*LABEL_COLOURS, "OTHER")}
+    truecolor = label_colours("truecolor")
+    assert truecolor.pop("OTHER") == (f"{OTHER_COLOUR} {int(LABEL_TINT * 100)}%", None)
+    assert truecolor == {label: (f"{colour} {int(LABEL_TINT * 100)}%", None) for label, colour in LABEL_COLOURS.items()}
     colours = displacy_colours({"PERSON", "CUSTOM"})
-    assert colours["PERSON"] == "rgba(59, 130, 246, 0.45)"
-    assert colours["CUSTOM"] == "rgba(107, 114, 128, 0.45)"
+    assert colours["PERSON"] == "rgba(68, 136, 238, 0.45)"
+    assert colours["CUSTOM"] == "rgba(68, 102, 119, 0.45)"
 
 
 # --- the command ---------------------------------------------------------------------------------

@@ -69,6 +69,15 @@ def saves_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(reader_module, "SAVE_AT_ONCE_SECONDS", 10.0)
 
 
+@pytest.fixture(autouse=True)
+def truecolor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app picks its entity palette by the colour depth Rich detects (``tui.ui.palette``),
+    which differs between terminals and CI: every test draws in truecolor unless it says otherwise."""
+    import textual.constants
+
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "truecolor")
+
+
 _NOTIFIED: dict[int, list[Notification]] = {}
 
 

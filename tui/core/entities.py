@@ -36,28 +36,29 @@ def label_order(label: str) -> tuple[int, str]:
 
 
 LABEL_COLOURS = {
-    "PERSON": "#3b82f6",
-    "ORG": "#a855f7",
-    "LOC": "#22c55e",
-    "GPE": "#14b8a6",
-    "NORP": "#f97316",
-    "EVENT": "#ef4444",
-    "FAC": "#a16207",
-    "PRODUCT": "#ec4899",
-    "WORK_OF_ART": "#f43f5e",
-    "LAW": "#6366f1",
-    "LANGUAGE": "#84cc16",
-    "DATE": "#eab308",
-    "TIME": "#d97706",
-    "MONEY": "#10b981",
-    "PERCENT": "#06b6d4",
-    "CARDINAL": "#94a3b8",
-    "ORDINAL": "#c084fc",
-    "QUANTITY": "#78716c",
+    "PERSON": "#4488ee",
+    "ORG": "#aa55ff",
+    "LOC": "#22cc66",
+    "GPE": "#558811",
+    "NORP": "#ff3300",
+    "EVENT": "#ff1144",
+    "FAC": "#775511",
+    "PRODUCT": "#ee00aa",
+    "WORK_OF_ART": "#994455",
+    "LAW": "#0022ff",
+    "LANGUAGE": "#005522",
+    "DATE": "#ccbb22",
+    "TIME": "#cc7744",
+    "MONEY": "#77aa88",
+    "PERCENT": "#00bbdd",
+    "CARDINAL": "#aa99dd",
+    "ORDINAL": "#ff88dd",
+    "QUANTITY": "#887777",
 }
-"""Each label's colour (the reader's, ``app.tcss``: there a tint of :data:`LABEL_TINT` over the
-theme's background, so the theme's text stays readable on it); a test keeps the two the same."""
-OTHER_COLOUR = "#6b7280"
+"""Each label's colour (the reader's in a truecolor terminal, ``tui.ui.palette``: there a tint of
+:data:`LABEL_TINT` over the theme's background, so the theme's text stays readable on it). Chosen
+so that, tinted over the dark or the light theme, any two are at least 12 apart (CIEDE2000)."""
+OTHER_COLOUR = "#446677"
 """The colour of any label not in :data:`LABEL_COLOURS`."""
 LABEL_TINT = 0.45
 """The opacity an entity's colour is laid over the background with."""

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from tui.core.web.fetch import Fetcher
     from tui.core.web.kept import KeptPages
 from tui.ui.keys import TypedKeys, retype
+from tui.ui.palette import css_variables, depth_of, extra_css
 from tui.ui.screens.help import HelpScreen, binding_rows
 from tui.ui.screens.library import LibraryScreen
 from tui.ui.screens.reader import ReaderScreen, SearchBar
@@ -62,6 +63,7 @@ class SorotApp(App[None]):
 
     TITLE = "Sorot"
     CSS_PATH = "app.tcss"
+    CSS = extra_css()
     BINDINGS = [
         Binding("q", "quit", "Quit", tooltip="Quit Sorot"),
         Binding("question_mark,f1", "help", "Help", tooltip="This help: every key"),
@@ -83,6 +85,11 @@ class SorotApp(App[None]):
         fetcher: Fetcher | None = None,
     ) -> None:
         super().__init__()
+        self.colour_depth = depth_of(self.console.color_system)
+        """Which palette the entities are drawn with (:mod:`tui.ui.palette`): the colour depth Rich
+        detected, or ``TEXTUAL_COLOR_SYSTEM``."""
+        self.add_class(f"-depth-{self.colour_depth}")
+        self.stylesheet.set_variables(self.get_css_variables())  # Textual's __init__ read them without the depth
         if article is None and directory is None and url is None and not feeds:
             raise ValueError("SorotApp needs an article, a directory, a URL or the feeds")
         self.article = article
@@ -110,6 +117,11 @@ class SorotApp(App[None]):
         """Keys from the terminal, delivered one at a time in the order typed (:mod:`tui.ui.keys`)."""
         self._typed_on: WeakKeyDictionary[events.Key, Screen] = WeakKeyDictionary()
         """The screen that was active when each key in flight was typed."""
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables and the entity palette for this terminal's colour depth."""
+        variables = super().get_css_variables()
+        return {**variables, **css_variables(getattr(self, "colour_depth", "truecolor"), variables)}
 
     @property
     def store(self) -> Store:
