@@ -692,10 +692,7 @@ def run_import_command(argv: list[str]) -> int:
             args.file, _db_path(args.db), max_bytes=_import_bytes(args), limits=_import_limits(args), doc_path=args.doc
         )
     except ExchangeError as exc:
-        hint = ""
-        if args.file != "-" and looks_like_a_dump(args.file):
-            hint = "; it looks like a database (a dump): make a database of it with `sorot db restore`"
-        return fail(str(exc) + hint)
+        return fail(str(exc))
     for warning in report.warnings:
         say(f"warning: {warning}")
     say(report.summary())
@@ -1116,12 +1113,6 @@ def _looks_like_exported_annotations(path: Path) -> bool:
     """Whether a file refused as a dump is an export (W3C JSON-LD or Sorot's JSONL) instead."""
     head = _head(path)
     return b'"@context"' in head or (head.lstrip().startswith(b'{"') and b'"document"' in head and b'"quote"' in head)
-
-
-def looks_like_a_dump(name: str) -> bool:
-    """Whether a file refused by ``sorot import`` is a database (a dump, or a database file)."""
-    head = _head(name)
-    return head.startswith(b'{\n"meta":{') or (b'"meta"' in head and b'"schema"' in head)
 
 
 def entity_cache():

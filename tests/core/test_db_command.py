@@ -569,7 +569,7 @@ def test_a_gzipped_dump_and_one_on_standard_input_are_restored(library: Library,
 def test_import_and_restore_say_which_one_a_file_is_for(library: Library, sorot: Run, tmp_path: Path) -> None:
     dump = dump_of(sorot, library.db, tmp_path / "cadangan.json")
     line = one_line_error(sorot("import", dump, "--db", tmp_path / "x.json"))
-    assert line.endswith("it looks like a database (a dump): make a database of it with `sorot db restore`")
+    assert line.endswith("is a database dump, not exported annotations: make a database of it with `sorot db restore`")
     exported = tmp_path / "catatan.jsonl"
     assert sorot("export", "-f", "jsonl", "--db", library.db, "-o", exported).returncode == 0
     line = one_line_error(sorot("db", "restore", exported, "--db", tmp_path / "y.json"))

@@ -100,7 +100,7 @@ def test_rejecting_an_entity_added_over_a_pipeline_entity_leaves_no_entity(tmp_p
         session = open_session(store)
         session.annotate(45, 56, "entity-add", label="ORG")
         assert [(e.text, e.label) for e in session.corrected(model)] == [("Jawa Tengah", "ORG")]
-        rejection = session.reject_entity(45, 56, "ORG", pipeline_has_span=True)
+        rejection = session.reject_entity(45, 56, "ORG", model_label="LOC")
         # Taking the addition back would show the pipeline's LOC again: the span is rejected instead.
         assert rejection is not None and rejection.kind == "entity-reject"
         assert session.corrected(model) == []
@@ -306,7 +306,7 @@ def test_the_corrections_in_place_and_the_spans_drawn_as_the_readers_own(tmp_pat
         session.annotate(9, 20, "highlight")
         add = session.annotate(45, 56, "entity-add", label="LOC")
         session.annotate(62, 67, "entity-relabel", label="DATE")
-        session.reject_entity(0, 8, "PERSON", pipeline_has_span=True)
+        session.reject_entity(0, 8, "PERSON", model_label="PERSON")
         assert session.corrections() == [
             (0, 8, "entity-reject", "PERSON"),
             (45, 56, "entity-add", "LOC"),

@@ -13,6 +13,12 @@ from tui.core.entities import Entity
 from tui.core.nlp import LABEL_ALIASES
 
 
+def applied_order(ann: Annotation) -> tuple[str, str, str]:
+    """Where a correction comes in the order :func:`corrected_entities` applies them: the last
+    changed last (its ``updated``, then ``created`` and ``id`` for ties)."""
+    return (ann.updated or ann.created, ann.created, ann.id)
+
+
 def corrected_entities(
     entities: Iterable[Entity], annotations: Iterable[Annotation | Anchored], text: str | None = None
 ) -> list[Entity]:
@@ -37,7 +43,7 @@ def corrected_entities(
                 continue
             ann, start, end = item, item.start, item.end
         if ann.kind in ENTITY_KINDS and end > start and (text is None or end <= len(text)):
-            corrections.append((ann.updated or ann.created, ann.created, ann.id, ann, start, end))
+            corrections.append((*applied_order(ann), ann, start, end))
     for *_, ann, start, end in sorted(corrections, key=lambda c: c[:3]):
         label = LABEL_ALIASES.get(ann.label, ann.label)
         covered = text[start:end] if text is not None else ann.quote.exact

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import os
+import shlex
 import stat
 import sys
 import tempfile
@@ -47,6 +48,7 @@ from tui.core.formats import (
     parse_annotations,
     stored_item,
 )
+from tui.core.formats.others import HEAD_BYTES, IMPORTED, what_directory_is, what_file_is
 from tui.core.formats.w3c import unplaced_sha256
 from tui.core.store import Store, StoreError
 from tui.core.web.urls import is_web_address
@@ -451,7 +453,9 @@ def run_import(
     try:
         raw = read_input(source, max_bytes, stdin=stdin)
     except ArticleError as exc:
-        raise ExchangeError(inert(str(exc))) from None
+        what = what_directory_is(source) if str(source) != "-" and os.path.isdir(source) else None
+        raise ExchangeError(inert(f"{name} is {what}: {IMPORTED}" if what else str(exc))) from None
+    head, text = raw[:HEAD_BYTES], ""
     try:
         try:
             text = raw.decode("utf-8-sig")
@@ -460,8 +464,7 @@ def run_import(
         del raw  # the text is all that is needed from here: do not hold the file twice
         annotations = parse_annotations(text, limits)
     except AnnotationImportError as exc:
-        prefix = "" if str(exc).startswith(str(source)) else f"{name}: "
-        raise ExchangeError(inert(prefix + str(exc))) from None
+        raise ExchangeError(inert(_not_imported(name, str(source), exc, head, text))) from None
     warnings: list[str] = []
     if doc_path is not None:
         annotations = _placed_in(annotations, doc_path, max_article_bytes, warnings)
@@ -487,6 +490,24 @@ def run_import(
     return ImportReport(
         name, result.added, result.updated, result.unchanged, documents, warnings, result.deleted, result.older
     )
+
+
+def _not_imported(name: str, source: str, exc: AnnotationImportError, head: bytes, text: str) -> str:
+    """The one line saying why a file was not imported: what it is, when it is a file Sorot
+    knows (another export, a database); else its problems, and which files import when it is
+    not JSON at all."""
+    what = what_file_is(head, text[: text.find("\n")] if "\n" in text else text)
+    if what == "a database dump":
+        return f"{name} is {what}, not exported annotations: make a database of it with `sorot db restore`"
+    if what == "an annotation database":
+        db = shlex.quote(source) if source != "-" else "FILE"
+        return f"{name} is {what}: export its annotations with `sorot export -f jsonl --db {db}`, then import that"
+    if what is not None:
+        return f"{name} is {what}: {IMPORTED}"
+    message = str(exc) if str(exc).startswith(source) else f"{name}: {exc}"
+    if not text.lstrip("\ufeff \t\r\n").startswith(("{", "[")):
+        message += f"; {IMPORTED}"  # not JSON from its first character, or not text at all
+    return message
 
 
 def _unplaced(ann: Annotation) -> bool:

@@ -32,7 +32,7 @@ from tui.core.annotations import (
     make_annotation,
     reanchor,
 )
-from tui.core.corrections import corrected_entities
+from tui.core.corrections import applied_order, corrected_entities
 from tui.core.entities import Entity
 from tui.core.store import Bookmark, Store, StoreError
 
@@ -199,9 +199,7 @@ class DocumentSession:
     def annotate(self, start: int, end: int, kind: str, **fields: Unpack[AnnotationFields]) -> Annotation:
         """Add an annotation of ``text[start:end]`` (``note``, ``tags``, ``label``, ``colour``)."""
         ann = make_annotation(self.text, start, end, kind, document=self.document, **fields)
-        self.store.add(ann)
-        self._base[ann.id] = ann
-        self._put(ann)
+        self._add(ann)
         self._record(_added(ann), undo=lambda: self._remove(ann), redo=lambda: self._restore(ann))
         return ann
 
@@ -242,34 +240,116 @@ class DocumentSession:
         self._record(f"deleted {_describe(old)}", undo=lambda: self._restore(removed), redo=lambda: self._remove(old))
         return old
 
-    def reject_entity(
-        self, start: int, end: int, label: str = "", *, pipeline_has_span: bool = False
-    ) -> Annotation | None:
-        """Say the entity on ``start``..``end`` is not one, as one undoable change.
+    def add_entity(self, start: int, end: int, label: str) -> Annotation:
+        """Mark ``start``..``end`` as an entity labelled ``label``, as one undoable change. The
+        addition replaces every entity on the span, so the reader's earlier records of exactly
+        this span (a rejection, relabellings) say nothing more: they go, one record stays."""
+        earlier = self._on_span(start, end)
+        if not earlier:
+            return self.annotate(start, end, Kind.ENTITY_ADD, label=label)
+        ann = make_annotation(self.text, start, end, Kind.ENTITY_ADD, document=self.document, label=label)
 
-        An entity the reader added is taken back: its ``entity-add`` goes, with the relabellings
-        made on its span since, and the store is as if it had never been added (returns None).
-        A pipeline's entity gets an ``entity-reject`` (returned), and so does an added one on the
-        very span of a pipeline's entity (``pipeline_has_span``), which taking the addition back
-        would show again.
+        def do(first: bool = False) -> list[Annotation]:
+            removed = self._remove_all(earlier)
+            try:
+                if first:
+                    self._add(ann)
+                else:
+                    self._restore(ann)
+            except Exception:
+                self._restore_all(removed)
+                raise
+            return removed
+
+        removed = do(first=True)
+
+        def undo() -> None:
+            self._remove(ann)
+            self._put_back(removed)
+
+        self._record(_added(ann), undo=undo, redo=do)
+        return ann
+
+    def relabel_entity(self, start: int, end: int, label: str, *, model_label: str | None = None) -> Annotation | None:
+        """Give the entity on ``start``..``end`` the label ``label``, as one undoable change, keeping
+        one record per entity: the reader's own record of it (its ``entity-add``, or the
+        ``entity-relabel`` made before) is changed in place, relabellings stacked on it by older
+        versions go, and relabelling a pipeline's entity back to its own label (``model_label``)
+        removes the relabelling. Returns the record that now gives the label (None when none
+        does). The entities shown are those a new ``entity-relabel`` would have given.
         """
-        added = [a for a in self.placed() if a.kind == Kind.ENTITY_ADD and (a.start, a.end) == (start, end)]
-        if not added or pipeline_has_span:
-            return self.annotate(start, end, Kind.ENTITY_REJECT, label=label)
-        since = min(a.created for a in added)
-        relabels = [
-            a
-            for a in self.placed()
-            if a.kind == Kind.ENTITY_RELABEL and (a.start, a.end) == (start, end) and a.created >= since
-        ]
-        removed = self._remove_all([*added, *relabels])
-        shown = _with_label(_quoted(self.text[start:end]), label or added[-1].label)
-        self._record(
-            f"removed entity {shown}",
-            undo=lambda: self._restore_all(removed),
-            redo=lambda: self._remove_all(removed),
+        base, relabels = self._making(start, end)
+        if base is None and label == model_label:
+            keep, stale = None, relabels  # back to the pipeline's own label: no record needed
+        elif base is None and relabels:
+            keep, stale = relabels[-1], relabels[:-1]
+        elif base is None:
+            return self.annotate(start, end, Kind.ENTITY_RELABEL, label=label)
+        else:
+            keep, stale = base, relabels
+        if not stale and (keep is None or keep.label == label):
+            return keep
+        shown = f"relabelled {_quoted(self.text[start:end])} as {label}"
+        ids = [keep.id] if keep is not None else []
+
+        def do() -> list[Annotation]:
+            before = [self._change(i, {"label": label}) for i in ids]
+            try:
+                return self._remove_all(stale) + before
+            except Exception:
+                for old in before:
+                    self._change(old.id, {"label": old.label})
+                raise
+
+        done = do()
+        self._record(shown, undo=lambda: self._put_back(done), redo=do)
+        return self._get(keep.id) if keep is not None else None
+
+    def reject_entity(
+        self, start: int, end: int, label: str = "", *, model_label: str | None = None
+    ) -> Annotation | None:
+        """Say the entity on ``start``..``end`` (shown as ``label``) is not one, as one undoable change.
+
+        The reader's records of the span (its ``entity-add``, relabellings, and any older
+        rejection) go: an entity the reader added is taken back, as if it had never been added
+        (returns None). A pipeline's entity (``model_label``: its label on exactly this span) is
+        left with one ``entity-reject`` of that label (returned).
+        """
+        removing = self._on_span(start, end)
+        if not removing:
+            return self.annotate(start, end, Kind.ENTITY_REJECT, label=model_label or label)
+        rejection = (
+            make_annotation(self.text, start, end, Kind.ENTITY_REJECT, document=self.document, label=model_label)
+            if model_label is not None
+            else None
         )
-        return None
+
+        def do(first: bool = False) -> list[Annotation]:
+            removed = self._remove_all(removing)
+            if rejection is not None:
+                try:
+                    if first:
+                        self._add(rejection)
+                    else:
+                        self._restore(rejection)
+                except Exception:
+                    self._restore_all(removed)
+                    raise
+            return removed
+
+        def undo(removed: list[Annotation]) -> None:
+            if rejection is not None:
+                self._remove(rejection)
+            self._put_back(removed)
+
+        done = do(first=True)
+        shown = _with_label(_quoted(self.text[start:end]), label or removing[-1].label)
+        self._record(
+            f"{'rejected' if rejection is not None else 'removed'} entity {shown}",
+            undo=lambda: undo(done),
+            redo=do,
+        )
+        return None if rejection is None else self._get(rejection.id)
 
     def bookmark(self, offset: int, label: str | None = None) -> Bookmark:
         """Bookmark ``offset`` (the same place twice gives the same bookmark, and no undo step),
@@ -330,6 +410,22 @@ class DocumentSession:
         self._undo.append(_Step(description, undo, redo))
         self._redo.clear()
 
+    def _on_span(self, start: int, end: int) -> list[Annotation]:
+        """The reader's entity corrections on exactly ``start``..``end``, in the order they apply."""
+        on_span = (a for a in self.placed() if a.kind in ENTITY_KINDS and (a.start, a.end) == (start, end))
+        return sorted(on_span, key=applied_order)
+
+    def _making(self, start: int, end: int) -> tuple[Annotation | None, list[Annotation]]:
+        """The reader's records that make the entity on exactly ``start``..``end`` now: those
+        since the last ``entity-reject`` there, as its last ``entity-add`` (None if none) and its
+        ``entity-relabel`` records, in the order they apply. Relabellings older than the addition
+        change nothing shown; records older than the rejection neither."""
+        records = self._on_span(start, end)
+        cut = max((i + 1 for i, a in enumerate(records) if a.kind == Kind.ENTITY_REJECT), default=0)
+        since = records[cut:]
+        base = next((a for a in reversed(since) if a.kind == Kind.ENTITY_ADD), None)
+        return base, [a for a in since if a.kind == Kind.ENTITY_RELABEL]
+
     def _get(self, annotation_id: str) -> Annotation:
         for ann in self.annotations:
             if ann.id == annotation_id:
@@ -362,6 +458,11 @@ class DocumentSession:
             self._base[ann.id] = ann
             self.annotations.append(shown)
         self._sort()
+
+    def _add(self, ann: Annotation) -> None:
+        self.store.add(ann)
+        self._base[ann.id] = ann
+        self._put(ann)
 
     def _put(self, ann: Annotation) -> None:
         self.annotations = [a for a in self.annotations if a.id != ann.id] + [ann]
@@ -408,6 +509,11 @@ class DocumentSession:
 
     def _restore_all(self, anns: list[Annotation]) -> None:
         self._show_all(self.store.restore_many(anns))
+
+    def _put_back(self, corrections: list[Annotation]) -> None:
+        """Put these versions of entity corrections back (undo), stamped in the order they applied
+        in: they apply in that order again."""
+        self._restore_all(sorted(corrections, key=applied_order))
 
     def _refresh_bookmarks(self) -> None:
         self.bookmarks = self.store.bookmarks(self.document.sha256)

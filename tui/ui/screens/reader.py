@@ -986,7 +986,7 @@ class ReaderScreen(Screen):
         def chosen(label: str | None) -> None:
             if label:
                 self._save(
-                    lambda: self.session.annotate(*span, Kind.ENTITY_ADD, label=label),
+                    lambda: self.session.add_entity(*span, label),
                     lambda _: self._done(f"marked as {label} (u undoes)", entities=True),
                 )
 
@@ -1000,10 +1000,13 @@ class ReaderScreen(Screen):
             self.say("no entity under the cursor")
             return
 
+        # The reader's record of this entity is changed in place; back to the model's label, it goes.
+        relabel = partial(self.session.relabel_entity, entity.start, entity.end, model_label=self._model_label(entity))
+
         def chosen(label: str | None) -> None:
             if label and label != entity.label:
                 self._save(
-                    lambda: self.session.annotate(entity.start, entity.end, Kind.ENTITY_RELABEL, label=label),
+                    lambda: relabel(label) or True,
                     lambda _: self._done(f"{entity.label} → {label} (u undoes)", entities=True),
                 )
 
@@ -1017,10 +1020,15 @@ class ReaderScreen(Screen):
             self.say("no entity under the cursor")
             return
         # An entity the reader added is taken back (reject_entity returns None then), a model's rejected.
-        found = any((e.start, e.end) == (entity.start, entity.end) for e in self.model_entities or ())
-        reject = partial(self.session.reject_entity, entity.start, entity.end, entity.label, pipeline_has_span=found)
+        model_label = self._model_label(entity)
+        reject = partial(self.session.reject_entity, entity.start, entity.end, entity.label, model_label=model_label)
         said = Text.assemble((inert(entity.text), "bold"), " is not an entity (u undoes)")
         self._save(lambda: reject() or True, lambda _: self._done(said, entities=True))
+
+    def _model_label(self, entity: Entity) -> str | None:
+        """The label the pipeline gave the entity on exactly ``entity``'s span (None: it found none there)."""
+        span = (entity.start, entity.end)
+        return next((e.label for e in self.model_entities or () if (e.start, e.end) == span), None)
 
     def _history(self, verb: str) -> None:
         """Undo or redo; the status line says what in plain words ("Undone: added entity “X” (LOC)")."""
