@@ -33,7 +33,7 @@ def test_a_flag_beats_the_environment_which_beats_the_file_which_beats_the_defau
     assert from_flag.problems == []
 
 
-def test_no_config_file_is_every_default_without_a_problem(tmp_path: Path) -> None:
+def test_a_named_config_file_that_is_missing_is_one_problem_and_every_default(tmp_path: Path) -> None:
     config = load_config(tmp_path / "absent.toml", env={})
     assert {name: config[name] for name in SETTINGS} == {name: s.default for name, s in SETTINGS.items()}
     assert config.problems == [f"{tmp_path / 'absent.toml'}: no such file; using the defaults"]
