@@ -45,12 +45,13 @@ from tui.core.document import (
 from tui.core.nlp import DEFAULT_MODEL, RULES_MODEL
 
 if TYPE_CHECKING:
+    from tui.core.config import Config
     from tui.core.entities import Entity
     from tui.core.facts import Fact
     from tui.core.formats import ImportLimits
     from tui.core.store import Store
 
-COMMANDS = ("extract", "export", "import", "db", "feed")
+COMMANDS = ("extract", "export", "import", "db", "feed", "config")
 FEEDS = "feeds"
 _OTHER_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 """``sorot feeds`` opens the reading list (unless a file or directory of that name is here)."""
@@ -114,9 +115,87 @@ def reader_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--model", metavar="NAME_OR_PATH", help=MODEL_HELP)
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
+    parser.add_argument("--config", metavar="PATH", help=CONFIG_HELP)
     _add_max_size(parser)
     parser.add_argument("--version", action="version", version=f"sorot {__version__}")
     return parser
+
+
+CONFIG_HELP = "the config file (default: $SOROT_CONFIG, else config.toml in your user config directory)"
+
+
+def config_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sorot config",
+        description="Print the effective settings and where each comes from: a flag beats the environment, "
+        "which beats the config file, which beats the default. Exits 1 if the config file has a problem.",
+    )
+    parser.add_argument("--config", metavar="PATH", help=CONFIG_HELP)
+    parser.add_argument("--db", metavar="PATH", help=DB_HELP)
+    parser.add_argument("--model", metavar="NAME_OR_PATH", help=MODEL_HELP)
+    parser.add_argument(
+        "--keys", action="store_true", help="list every key binding instead: its id (for [keys]), keys and what it does"
+    )
+    return parser
+
+
+def run_config_command(argv: list[str]) -> int:
+    from tui.core.config import load_config
+
+    args = config_parser().parse_args(argv)
+    config = load_config(args.config, flags={"db": args.db, "model": args.model})
+    _check_config_model(config)
+    if args.keys:
+        return _print_keys(config)
+    from tui.ui.app import bound_classes
+    from tui.ui.keymaps import binding_ids, keymap
+
+    config.problems += keymap(config.preset, config.keys, binding_ids(bound_classes()), str(config.path))[1]
+    for line in config.describe():
+        print(inert(line))
+    for problem in config.problems:
+        say(problem)
+    return 1 if config.problems else 0
+
+
+def _print_keys(config: Config) -> int:
+    """``sorot config --keys``: each binding's id, its keys under this config, what it does."""
+    from tui.ui.app import bound_classes
+    from tui.ui.keymaps import binding_ids, keymap
+
+    classes = bound_classes()
+    chosen, problems = keymap(config.preset, config.keys, binding_ids(classes), str(config.path))
+    seen = set()
+    for cls in classes:
+        for base in cls.__mro__:
+            for binding in base.__dict__.get("BINDINGS", []):
+                if binding.id and binding.id not in seen:
+                    seen.add(binding.id)
+                    keys = chosen.get(binding.id, binding.key)
+                    print(
+                        "\t".join(inert(field) for field in (binding.id, keys, binding.tooltip or binding.description))
+                    )
+    for problem in [*config.problems, *problems]:
+        say(problem)
+    return 1 if config.problems or problems else 0
+
+
+def _check_config_model(config: Config) -> None:
+    """A model the config file names that is not installed is a problem, and the default is used."""
+    if config.sources["model"] == "--model":
+        return
+    model = config.text("model")
+    if (problem := _model_error(model)) is not None:
+        config.problems.append(f"{config.sources['model']}: model: {problem.removeprefix(f'--model {model}: ')}")
+        config.values["model"], config.sources["model"] = None, "default"
+
+
+def _use_colours(colours: object) -> None:
+    """The colour depth for Textual (and Rich), set in the environment they read on import."""
+    if colours == "none":
+        os.environ["NO_COLOR"] = "1"
+    elif colours in ("truecolor", "256", "16"):
+        os.environ["TEXTUAL_COLOR_SYSTEM"] = "standard" if colours == "16" else str(colours)
 
 
 def extract_parser() -> argparse.ArgumentParser:
@@ -1186,9 +1265,14 @@ def run_reader(argv: list[str]) -> int:
 
 
 def _run_reader(argv: list[str], terminal_as_it_was: Callable[[], None]) -> int:
+    from tui.core.config import load_config
+
     args = reader_parser().parse_args(argv)
     if (problem := _model_error(args.model)) is not None:
         return fail(problem, 2)
+    config = load_config(args.config, flags={"db": args.db, "model": args.model})
+    _check_config_model(config)  # (the app shows the config's problems, and starts with the defaults)
+    _use_colours(config["colours"])
     from tui.core.analysis.engine import NlpEngine
     from tui.core.web.urls import is_web_address
 
@@ -1205,7 +1289,7 @@ def _run_reader(argv: list[str], terminal_as_it_was: Callable[[], None]) -> int:
             article = None if feeds or web or target.is_dir() else load_any(target, args.max_size)
     except ArticleError as exc:
         return fail(str(exc))
-    engine = NlpEngine(args.model, cache=entity_cache())
+    engine = NlpEngine(config.text("model"), cache=entity_cache())
     if article is not None and len(article.text) <= EARLY_START_CHARS:
         # The pipeline starts loading now, in a child process on the other core, while the
         # interface is imported and drawn: a first open gets its entities and facts sooner.
@@ -1219,9 +1303,10 @@ def _run_reader(argv: list[str], terminal_as_it_was: Callable[[], None]) -> int:
                 args.path if web else target,
                 engine=engine,
                 article=article,
-                db=args.db,
+                db=config.text("db"),
                 max_bytes=args.max_size,
                 feeds=feeds,
+                config=config,
             )
         except ArticleError as exc:
             return fail(str(exc))
@@ -1244,13 +1329,30 @@ def _command(name: str) -> Callable[[list[str]], int]:
         "import": run_import_command,
         "db": run_db_command,
         "feed": run_feed_command,
+        "config": run_config_command,
     }[name]
+
+
+def _config_database() -> None:
+    """For a headless command: the config file's database becomes the default (``$SOROT_DB`` and
+    ``--db`` still beat it); a problem with that setting is one warning."""
+    from tui.core.config import load_config
+    from tui.core.store.api import ENV_VAR
+
+    config = load_config()
+    for problem in config.problems:
+        if ": db: " in problem or problem.endswith("using the defaults"):
+            say(problem)
+    if config.sources["db"] == str(config.path) and (db := config.text("db")) is not None:
+        os.environ[ENV_VAR] = db
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
         if argv and argv[0] in COMMANDS:
+            if argv[0] != "config":
+                _config_database()
             return _command(argv[0])(argv[1:])
         return run_reader(argv)
     except KeyboardInterrupt:

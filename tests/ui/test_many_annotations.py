@@ -210,7 +210,7 @@ async def test_the_notes_list_draws_only_the_rows_on_screen(sample_path: Path, t
         await wait_until(pilot, lambda: app.screen.annotations_ready)
         notes = app.screen.query_one(NotesPanel)
         await wait_until(pilot, lambda: len(notes.ids) == 3000)
-        await pilot.press("t")
+        await pilot.press("t", "tab")
         await pilot.press("end")
         await pilot.pause()
         last = app.screen.session.annotations[-1]

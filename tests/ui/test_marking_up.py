@@ -46,7 +46,7 @@ async def test_a_note_with_tags_is_saved_listed_and_back_after_a_restart(article
         )
         assert note.tags == ("politik", "rus")
         assert view_of(app).selection is None and view_of(app).annotations == [note]
-        await pilot.press("t")
+        await pilot.press("t", "tab")  # t shows the Notes tab, tab moves the focus there
         notes = app.screen.query_one(NotesPanel)
         assert notes.has_focus and "Dikonfirmasi [bold]resmi[/]" in panel_text(notes)
     async with reader(article, size=WIDE, db=db) as (app, pilot):

@@ -12,12 +12,14 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
+from textual.dom import DOMNode
 from textual.markup import escape
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tui.core.analysis.cache import EntityCache
 from tui.core.analysis.engine import NlpEngine
+from tui.core.config import SETTINGS, Config
 from tui.core.document import MAX_ARTICLE_BYTES, Article, ArticleError, find_articles, inert, inert_lines, load_any
 
 if TYPE_CHECKING:
@@ -44,8 +46,8 @@ class Palette(CommandPalette):
     """
 
     BINDINGS = [
-        Binding("pagedown", "page(1)", "Next page", show=False),
-        Binding("pageup", "page(-1)", "Previous page", show=False),
+        Binding("pagedown", "page(1)", "Next page", show=False, id="palette.page_down"),
+        Binding("pageup", "page(-1)", "Previous page", show=False, id="palette.page_up"),
     ]
 
     def action_page(self, direction: int) -> None:
@@ -65,8 +67,12 @@ class SorotApp(App[None]):
     CSS_PATH = "app.tcss"
     CSS = extra_css()
     BINDINGS = [
-        Binding("q", "quit", "Quit", tooltip="Quit Sorot"),
-        Binding("question_mark,f1", "help", "Help", tooltip="This help: every key"),
+        Binding("q", "quit", "Quit", tooltip="Quit Sorot", id="app.quit"),
+        Binding("question_mark,f1", "help", "Help", tooltip="This help: every key", id="app.help"),
+        # Textual's ctrl+c tells the reader to press ctrl+q; in a reader whose quit key is q, a
+        # reflexive ctrl+c quits (a selection on screen is copied first: the screen's ctrl+c).
+        Binding("ctrl+c", "quit", "Quit", show=False, tooltip="Quit Sorot", id="app.interrupt"),
+        Binding("ctrl+z", "suspend_process", "Suspend", show=False, tooltip="Suspend (fg resumes)", id="app.suspend"),
     ]
 
     def __init__(
@@ -83,8 +89,13 @@ class SorotApp(App[None]):
         feeds: bool = False,
         kept: KeptPages | None = None,
         fetcher: Fetcher | None = None,
+        config: Config | None = None,
     ) -> None:
         super().__init__()
+        self.config = config if config is not None else Config.defaults()
+        """The settings (theme, layout, keys) from the config file, the environment and the flags."""
+        self.keymap: dict[str, str] = {}
+        """Binding id -> keys: the preset and the config's ``[keys]`` (the help lists these keys)."""
         self.colour_depth = depth_of(self.console.color_system)
         """Which palette the entities are drawn with (:mod:`tui.ui.palette`): the colour depth Rich
         detected, or ``TEXTUAL_COLOR_SYSTEM``."""
@@ -162,7 +173,36 @@ class SorotApp(App[None]):
             self._fetcher = Fetcher()
         return self._fetcher
 
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        # The panel's width as a CSS variable (app.tcss: ``width: $panel-width``).
+        config = getattr(self, "config", None)  # (Textual asks from App.__init__ too)
+        width = config.values.get("panel_width") if config is not None else None
+        width = width or SETTINGS["panel_width"].default
+        return {**super().get_theme_variable_defaults(), "panel-width": str(width)}
+
+    def apply_config(self) -> None:
+        """The config's theme and key bindings; each problem (an unknown theme or binding id, or
+        one :func:`~tui.core.config.load_config` found) is one warning, and the default stays."""
+        from tui.ui.keymaps import binding_ids, keymap
+
+        problems = list(self.config.problems)
+        theme = self.config.text("theme")
+        if theme is not None and theme != self.theme:
+            if theme in self.available_themes:
+                self.theme = theme
+            else:
+                known = ", ".join(sorted(self.available_themes))
+                problems.append(f"{self.config.path}: theme: no theme {theme!r} (themes: {known}); using the default")
+        chosen, unknown = keymap(
+            self.config.preset, self.config.keys, binding_ids(bound_classes()), str(self.config.path)
+        )
+        self.keymap = chosen
+        self.set_keymap(chosen)
+        for problem in [*problems, *unknown]:
+            self.notify(problem, title="Config", severity="warning", timeout=10, markup=False)
+
     def on_mount(self) -> None:
+        self.apply_config()
         if self.feeds:
             from tui.ui.screens.feeds import FeedsScreen
 
@@ -352,8 +392,24 @@ class SorotApp(App[None]):
 
     def _key_command(self, title: str, binding: Binding, target: Screen | ArticleView) -> SystemCommand:
         """A palette command that runs ``binding``'s action on ``target``, its keys shown."""
-        keys = " ".join(self.get_key_display(single) for single in Binding.make_bindings([binding]))
+        from tui.ui.keymaps import keys_of
+
+        shown = keys_of(binding, self.keymap)
+        keys = " ".join(self.get_key_display(single) for single in Binding.make_bindings([shown]))
         return SystemCommand(title, f"Key: {escape(keys)}", partial(target.run_action, binding.action))
+
+
+def bound_classes() -> list[type[DOMNode]]:
+    """Every class of the interface whose bindings a keymap may change (their ids are checked)."""
+    from tui.ui.screens.annotate import BookmarksScreen, ChoiceScreen, ConfirmScreen, NoteScreen
+    from tui.ui.screens.export import ExportScreen
+    from tui.ui.screens.feeds import FeedsScreen, UrlScreen
+    from tui.ui.screens.fetching import FetchScreen
+
+    return [
+        SorotApp, ReaderScreen, ArticleView, FactsPanel, NotesPanel, SearchBar, HelpScreen, LibraryScreen,
+        FeedsScreen, UrlScreen, FetchScreen, ExportScreen, ChoiceScreen, ConfirmScreen, NoteScreen, BookmarksScreen,
+    ]  # fmt: skip
 
 
 def make_app(
@@ -369,6 +425,7 @@ def make_app(
     feeds: bool = False,
     kept: KeptPages | None = None,
     fetcher: Fetcher | None = None,
+    config: Config | None = None,
 ) -> SorotApp:
     """Build the app for ``path`` (a file, a directory, an ``http(s)`` URL or ``None`` for the
     sample), or with ``feeds`` for the reading list; raises ``ArticleError``.
@@ -383,21 +440,30 @@ def make_app(
     if engine is None:
         engine = NlpEngine(model, in_process=in_process, cache=cache)
     if feeds:
-        return SorotApp(feeds=True, engine=engine, db=db, max_bytes=max_bytes, kept=kept, fetcher=fetcher)
+        return SorotApp(
+            feeds=True, engine=engine, db=db, max_bytes=max_bytes, kept=kept, fetcher=fetcher, config=config
+        )
     if path is not None and article is None and is_web_address(str(path)):
         from tui.core.web.fetch import normalise_url
 
         url = normalise_url(str(path))
-        return SorotApp(url=url, engine=engine, db=db, max_bytes=max_bytes, kept=kept, fetcher=fetcher)
+        return SorotApp(url=url, engine=engine, db=db, max_bytes=max_bytes, kept=kept, fetcher=fetcher, config=config)
     target = Path(path) if path is not None else sample_article_path()
     if article is None and not target.is_dir():
         article = load_any(target, max_bytes)
     articles = find_articles(target) if article is None else None
     if article is None:
         return SorotApp(
-            directory=target, articles=articles, engine=engine, db=db, max_bytes=max_bytes, kept=kept, fetcher=fetcher
+            directory=target,
+            articles=articles,
+            engine=engine,
+            db=db,
+            max_bytes=max_bytes,
+            kept=kept,
+            fetcher=fetcher,
+            config=config,
         )
-    return SorotApp(article, engine=engine, db=db, max_bytes=max_bytes, kept=kept, fetcher=fetcher)
+    return SorotApp(article, engine=engine, db=db, max_bytes=max_bytes, kept=kept, fetcher=fetcher, config=config)
 
 
 def open_store(db: str | Path | None = None) -> tuple[Store, list[str], str | None]:

@@ -57,7 +57,7 @@ class ChoiceScreen(Dialog[str | None]):
     """Pick one of a list of values: number keys for the first nine, typing the start of a name,
     or arrows and enter (the list scrolls); esc cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without choosing")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without choosing", id="choice.cancel")]
 
     def __init__(self, title: str, choices: list[tuple[str, str]], *, current: str | None = None) -> None:
         """``choices``: (value, shown text) pairs."""
@@ -183,8 +183,8 @@ class ConfirmScreen(Dialog[bool]):
     enter, or a click): no single letter says yes, so words typed on after a stray esc cannot."""
 
     BINDINGS = [
-        Binding("n,escape", "answer(False)", "No", tooltip="No"),
-        Binding("left,right", "other_button", "Other button", show=False),
+        Binding("n,escape", "answer(False)", "No", tooltip="No", id="confirm.no"),
+        Binding("left,right", "other_button", "Other button", show=False, id="confirm.other_button"),
     ]
 
     def __init__(self, question: str, detail: str = "", *, yes: str = "Yes", no: str = "No") -> None:
@@ -287,8 +287,14 @@ class NoteScreen(Dialog[NoteResult | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", tooltip="Save the note and its tags"),
-        Binding("escape", "cancel", "Cancel", tooltip="Close without saving (asks first if anything was typed)"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save the note and its tags", id="note.save"),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            tooltip="Close without saving (asks first if anything was typed)",
+            id="note.cancel",
+        ),
     ]
 
     def __init__(self, quote: str, *, note: str = "", tags: tuple[str, ...] = (), known_tags: list[str] = ()) -> None:
@@ -375,8 +381,8 @@ class BookmarksScreen(Dialog[tuple[str, str] | None]):
     """The document's bookmarks: enter jumps to one, d deletes it. Returns ("go"|"delete", id)."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close"),
-        Binding("d,delete", "delete", "Delete", tooltip="Delete the highlighted bookmark"),
+        Binding("escape", "cancel", "Cancel", tooltip="Close", id="bookmarks.cancel"),
+        Binding("d,delete", "delete", "Delete", tooltip="Delete the highlighted bookmark", id="bookmarks.delete"),
     ]
 
     def __init__(self, bookmarks: list[Bookmark], text: str) -> None:

@@ -65,8 +65,8 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "export", "Export", tooltip="Export with these settings"),
-        Binding("escape", "cancel", "Cancel", tooltip="Close without exporting"),
+        Binding("ctrl+s", "export", "Export", tooltip="Export with these settings", id="export.export"),
+        Binding("escape", "cancel", "Cancel", tooltip="Close without exporting", id="export.cancel"),
     ]
 
     DEFAULT_CSS = """

@@ -99,7 +99,7 @@ class NotSubscribed(Message):
 class UrlScreen(Dialog[str | None]):
     """Asks for a feed's address (or a page that links to its feed)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without subscribing")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without subscribing", id="url.cancel")]
 
     def __init__(self) -> None:
         super().__init__(classes="dialog-screen")
@@ -130,15 +130,40 @@ class FeedsScreen(Screen):
     """The feeds and their entries."""
 
     BINDINGS = [
-        Binding("enter", "open", "Read", tooltip="Read the highlighted entry (marks it read)", show=False),
-        Binding("r", "refresh", "Refresh", tooltip="Fetch every feed's new entries (in the background)"),
-        Binding("u", "toggle_read", "Read/unread", tooltip="Mark the highlighted entry read or unread"),
-        Binding("a", "add", "Add feed", tooltip="Subscribe to a feed by its address"),
-        Binding("d", "remove", "Remove feed", tooltip="Unsubscribe from the highlighted feed (annotations stay)"),
-        Binding("tab", "switch", "Feeds ⇄ entries", tooltip="Move between the feed list and the entries"),
-        Binding("j", "down", "Down", show=False),
-        Binding("k", "up", "Up", show=False),
-        Binding("escape", "cancel_refresh", "Stop", show=False, tooltip="Stop a refresh or a subscription in progress"),
+        Binding(
+            "enter", "open", "Read", tooltip="Read the highlighted entry (marks it read)", show=False, id="feeds.open"
+        ),
+        Binding(
+            "r", "refresh", "Refresh", tooltip="Fetch every feed's new entries (in the background)", id="feeds.refresh"
+        ),
+        Binding(
+            "u",
+            "toggle_read",
+            "Read/unread",
+            tooltip="Mark the highlighted entry read or unread",
+            id="feeds.toggle_read",
+        ),
+        Binding("a", "add", "Add feed", tooltip="Subscribe to a feed by its address", id="feeds.add"),
+        Binding(
+            "d",
+            "remove",
+            "Remove feed",
+            tooltip="Unsubscribe from the highlighted feed (annotations stay)",
+            id="feeds.remove",
+        ),
+        Binding(
+            "tab", "switch", "Feeds ⇄ entries", tooltip="Move between the feed list and the entries", id="feeds.switch"
+        ),
+        Binding("j", "down", "Down", show=False, id="feeds.down"),
+        Binding("k", "up", "Up", show=False, id="feeds.up"),
+        Binding(
+            "escape",
+            "cancel_refresh",
+            "Stop",
+            show=False,
+            tooltip="Stop a refresh or a subscription in progress",
+            id="feeds.cancel_refresh",
+        ),
     ]
 
     if TYPE_CHECKING:

@@ -46,7 +46,7 @@ class FetchScreen(Screen):
     esc cancels. A failure is one line: a notification over the screen that asked for the
     article, or, when the article was named on the command line, the app's exit message."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Stop fetching")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Stop fetching", id="fetch.cancel")]
 
     if TYPE_CHECKING:
 

@@ -15,11 +15,14 @@ from textual.widgets import Static
 
 def binding_rows(app, sources: list[tuple[str, list[Binding]]]) -> list[tuple[str, str, str]]:
     """``(group, keys, description)`` for every binding; keys that do the same thing share a row."""
+    from tui.ui.keymaps import keys_of
+
     rows: list[tuple[str, str, str]] = []
+    keymap = getattr(app, "keymap", {})
     for group, bindings in sources:
         keys_by_description: dict[str, list[str]] = {}
         for binding in bindings:
-            for single in Binding.make_bindings([binding]):
+            for single in Binding.make_bindings([keys_of(binding, keymap)]):
                 keys = keys_by_description.setdefault(single.tooltip or single.description, [])
                 key = app.get_key_display(single)
                 if key not in keys:
@@ -39,12 +42,16 @@ def _joined(keys: list[str]) -> str:
 
 
 class HelpScreen(ModalScreen[None]):
-    """Lists every binding; escape, q, ? or F1 closes it."""
+    """Lists every binding; escape, q, ? or F1 closes it; j k, space b, g G scroll it as in less."""
 
     BINDINGS = [
-        Binding("escape,q,question_mark,f1", "dismiss", "Close help"),
-        Binding("j,down", "scroll(1)", "Scroll down", show=False),
-        Binding("k,up", "scroll(-1)", "Scroll up", show=False),
+        Binding("escape,q,question_mark,f1", "dismiss", "Close help", id="help.dismiss"),
+        Binding("j,down", "scroll(1)", "Scroll down", show=False, id="help.scroll_down"),
+        Binding("k,up", "scroll(-1)", "Scroll up", show=False, id="help.scroll_up"),
+        Binding("space,pagedown", "page(1)", "Page down", show=False, id="help.page_down"),
+        Binding("b,pageup", "page(-1)", "Page up", show=False, id="help.page_up"),
+        Binding("g,home", "edge(0)", "Top", show=False, id="help.top"),
+        Binding("G,end", "edge(1)", "Bottom", show=False, id="help.bottom"),
     ]
 
     def __init__(self, rows: list[tuple[str, str, str]]) -> None:
@@ -53,6 +60,17 @@ class HelpScreen(ModalScreen[None]):
 
     def action_scroll(self, rows: int) -> None:
         self.query_one("#help-body", VerticalScroll).scroll_relative(y=rows, animate=False)
+
+    def action_page(self, pages: int) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        body.scroll_relative(y=pages * max(1, body.scrollable_content_region.height - 1), animate=False)
+
+    def action_edge(self, end: int) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        if end:
+            body.scroll_end(animate=False)
+        else:
+            body.scroll_home(animate=False)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:

@@ -46,8 +46,8 @@ class LibraryScreen(Screen):
     """The articles of one directory."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
+        Binding("j", "cursor_down", "Down", show=False, id="library.cursor_down"),
+        Binding("k", "cursor_up", "Up", show=False, id="library.cursor_up"),
     ]
 
     def __init__(self, directory: Path, articles: list[Path]) -> None:

@@ -174,7 +174,11 @@ class TitleBar(Static):
 class SearchBar(Input):
     """``/`` opens it; typing highlights matches, enter keeps them, escape clears them."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel search", show=False, tooltip="Close the search and clear it")]
+    BINDINGS = [
+        Binding(
+            "escape", "cancel", "Cancel search", show=False, tooltip="Close the search and clear it", id="search.cancel"
+        )
+    ]
 
     def action_cancel(self) -> None:
         self.value = ""
@@ -192,36 +196,44 @@ class ReaderScreen(Screen):
     BINDINGS = [
         Binding(
             "slash", "start_search", "Search", key_display="/",
-            tooltip="Search: matches highlight as you type; enter keeps them, esc clears",
+            tooltip="Search: matches highlight as you type; enter keeps them, esc clears", id="reader.start_search",
         ),
         *(
             Binding(
                 str(n), f"toggle_label_number({n})", f"Toggle label {n}", show=False,
-                tooltip="Switch the n-th legend label's highlighting off / on",
+                tooltip="Switch the n-th legend label's highlighting off / on", id=f"reader.toggle_label_{n}",
             )
             for n in range(1, 10)
         ),
         Binding("tab", "toggle_focus", "Facts ⇄ article", key_display="tab",
-                tooltip="Move the focus between the article and the facts panel"),
-        Binding("i", "sentence_facts", "Facts here", tooltip="Show the facts of the sentence under the cursor"),
-        Binding("p", "toggle_panel", "Panel", tooltip="Hide or show the facts panel"),
-        Binding("t", "switch_tab", "Facts/Notes", tooltip="Show the other tab of the side panel: facts or notes"),
-        Binding("h", "highlight", "Highlight", tooltip="Highlight the selection (or the word) in a colour"),
-        Binding("a", "annotate", "Note", tooltip="Write a note with tags on the selection (or the word)"),
+                tooltip="Move the focus between the article and the facts panel", id="reader.toggle_focus"),
+        Binding("i", "sentence_facts", "Facts here", tooltip="Show the facts of the sentence under the cursor",
+                id="reader.sentence_facts"),
+        Binding("p", "toggle_panel", "Panel", tooltip="Hide or show the facts panel", id="reader.toggle_panel"),
+        Binding("t", "switch_tab", "Facts/Notes", tooltip="Show the other tab of the side panel: facts or notes",
+                id="reader.switch_tab"),
+        Binding("h", "highlight", "Highlight", tooltip="Highlight the selection (or the word) in a colour",
+                id="reader.highlight"),
+        Binding("a", "annotate", "Note", tooltip="Write a note with tags on the selection (or the word)",
+                id="reader.annotate"),
         Binding("e", "add_entity", "Add entity", show=False,
-                tooltip="Mark the selection (or the word) as an entity, choosing its label"),
-        Binding("l", "relabel_entity", "Relabel", show=False, tooltip="Change the entity's label under the cursor"),
+                tooltip="Mark the selection (or the word) as an entity, choosing its label", id="reader.add_entity"),
+        Binding("l", "relabel_entity", "Relabel", show=False, tooltip="Change the entity's label under the cursor",
+                id="reader.relabel_entity"),
         Binding("x", "reject_entity", "Not an entity", show=False,
-                tooltip="Reject the entity under the cursor: no longer highlighted, out of the facts"),
-        Binding("u", "undo", "Undo", show=False, tooltip="Undo the last annotation change"),
-        Binding("ctrl+r", "redo", "Redo", show=False, tooltip="Redo what was undone"),
-        Binding("m", "bookmark", "Bookmark", show=False, tooltip="Bookmark the cursor's place"),
+                tooltip="Reject the entity under the cursor: no longer highlighted, out of the facts",
+                id="reader.reject_entity"),
+        Binding("u", "undo", "Undo", show=False, tooltip="Undo the last annotation change", id="reader.undo"),
+        Binding("ctrl+r", "redo", "Redo", show=False, tooltip="Redo what was undone", id="reader.redo"),
+        Binding("m", "bookmark", "Bookmark", show=False, tooltip="Bookmark the cursor's place", id="reader.bookmark"),
         Binding("apostrophe", "bookmarks", "Bookmarks", show=False, key_display="'",
-                tooltip="List the bookmarks: enter goes to one, d deletes"),
+                tooltip="List the bookmarks: enter goes to one, d deletes", id="reader.bookmarks"),
         Binding("E", "export", "Export", show=False,
-                tooltip="Export annotations (W3C, JSONL, CSV, Markdown, spaCy, Prodigy, brat)"),
-        Binding("backspace", "back", "Back", key_display="⌫", tooltip="Back to the article list or the feeds"),
-        Binding("R", "reload", "Newer version", tooltip="Read the newer version of this web article"),
+                tooltip="Export annotations (W3C, JSONL, CSV, Markdown, spaCy, Prodigy, brat)", id="reader.export"),
+        Binding("backspace", "back", "Back", key_display="⌫", tooltip="Back to the article list or the feeds",
+                id="reader.back"),
+        Binding("R", "reload", "Newer version", tooltip="Read the newer version of this web article",
+                id="reader.reload"),
     ]  # fmt: skip
 
     if TYPE_CHECKING:
@@ -283,6 +295,7 @@ class ReaderScreen(Screen):
         return self._view
 
     def on_mount(self) -> None:
+        self.apply_layout()
         self.query_one(SearchBar).display = False
         self.view.focus()
         self.call_after_refresh(self.mount_side)
@@ -1168,7 +1181,9 @@ class ReaderScreen(Screen):
         tabs = self.query_one(TabbedContent)
         tabs.active = "tab-notes" if tabs.active == "tab-facts" else "tab-facts"
         self.remove_class("-no-panel")
-        (self.query_one(NotesPanel) if tabs.active == "tab-notes" else self.query_one(FactsPanel)).focus()
+        # The focus stays where it was: in the article, space still pages it (tab moves the focus).
+        if not self.view.has_focus:
+            (self.query_one(NotesPanel) if tabs.active == "tab-notes" else self.query_one(FactsPanel)).focus()
 
     @on(SelectionChanged)
     def selection_changed(self, event: SelectionChanged) -> None:
@@ -1181,6 +1196,15 @@ class ReaderScreen(Screen):
         self._selection_shown = True
 
     # ----------------------------------------------------------------------------- facts
+
+    def apply_layout(self) -> None:
+        """The config's panel position (a class app.tcss styles; its width is ``$panel-width``) and
+        measure (the article's widest line, its scrollbar beside it)."""
+        config = self.app.config
+        self.set_class(config["panel"] == "left", "-panel-left")
+        self.set_class(config["panel"] == "bottom", "-panel-bottom")
+        if measure := config.number("measure"):
+            self.view.styles.max_width = measure + 1
 
     def on_resize(self, event) -> None:
         self.set_class(self.size.width < NARROW_COLUMNS, "-narrow")

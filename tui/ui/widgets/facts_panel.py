@@ -36,13 +36,16 @@ class FactsPanel(Tree["Fact | str"]):
     """Sections of facts; up/down or j/k move, enter goes to a fact or folds a section."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, tooltip="Next fact"),
-        Binding("k", "cursor_up", "Up", show=False, tooltip="Previous fact"),
-        Binding("escape", "leave", "Article", show=False, tooltip="Back to the article (clears a sentence filter)"),
+        Binding("j", "cursor_down", "Down", show=False, tooltip="Next fact", id="facts.cursor_down"),
+        Binding("k", "cursor_up", "Up", show=False, tooltip="Previous fact", id="facts.cursor_up"),
+        Binding("g,home", "scroll_home", "First", show=False, tooltip="First fact", id="facts.first"),
+        Binding("G,end", "scroll_end", "Last", show=False, tooltip="Last fact", id="facts.last"),
+        Binding("escape", "leave", "Article", show=False, tooltip="Back to the article (clears a sentence filter)",
+                id="facts.leave"),
         Binding("right_square_bracket", "walk(1)", "Next mention", show=False, key_display="]",
-                tooltip="Next mention of the chosen entity"),
+                tooltip="Next mention of the chosen entity", id="facts.next_mention"),
         Binding("left_square_bracket", "walk(-1)", "Prev mention", show=False, key_display="[",
-                tooltip="Previous mention of the chosen entity"),
+                tooltip="Previous mention of the chosen entity", id="facts.previous_mention"),
     ]  # fmt: skip
 
     def __init__(self, *, id: str | None = None) -> None:

@@ -37,13 +37,13 @@ class _List(ScrollView, can_focus=True):
     """The keys every list has (the help lists only the panel's own, as for Textual's lists)."""
 
     BINDINGS = [
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
-        Binding("enter", "select", "Go to the annotation", show=False),
+        Binding("down", "cursor_down", "Down", show=False, id="list.cursor_down"),
+        Binding("up", "cursor_up", "Up", show=False, id="list.cursor_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("home", "first", "First", show=False, id="list.first"),
+        Binding("end", "last", "Last", show=False, id="list.last"),
+        Binding("enter", "select", "Go to the annotation", show=False, id="list.select"),
     ]
 
 
@@ -51,12 +51,24 @@ class NotesPanel(_List):
     """Annotations of the open document; posts what the reader wants done with one."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, tooltip="Next annotation"),
-        Binding("k", "cursor_up", "Up", show=False, tooltip="Previous annotation"),
-        Binding("e", "edit", "Edit note", tooltip="Edit the note and tags of the highlighted annotation"),
-        Binding("d,delete", "delete", "Delete", tooltip="Delete the highlighted annotation (u undoes)"),
-        Binding("r", "reattach", "Re-attach", tooltip="Attach the highlighted annotation to the selected passage"),
-        Binding("escape", "leave", "Article", show=False, tooltip="Back to the article"),
+        Binding("j", "cursor_down", "Down", show=False, tooltip="Next annotation", id="notes.cursor_down"),
+        Binding("k", "cursor_up", "Up", show=False, tooltip="Previous annotation", id="notes.cursor_up"),
+        Binding("g", "first", "First", show=False, tooltip="First annotation", id="notes.first"),
+        Binding("G", "last", "Last", show=False, tooltip="Last annotation", id="notes.last"),
+        Binding(
+            "e", "edit", "Edit note", tooltip="Edit the note and tags of the highlighted annotation", id="notes.edit"
+        ),
+        Binding(
+            "d,delete", "delete", "Delete", tooltip="Delete the highlighted annotation (u undoes)", id="notes.delete"
+        ),
+        Binding(
+            "r",
+            "reattach",
+            "Re-attach",
+            tooltip="Attach the highlighted annotation to the selected passage",
+            id="notes.reattach",
+        ),
+        Binding("escape", "leave", "Article", show=False, tooltip="Back to the article", id="notes.leave"),
     ]
     COMPONENT_CLASSES = {"notes-panel--highlighted", "notes-panel--hint"}
     DEFAULT_CSS = """

@@ -1,0 +1,88 @@
+"""Key bindings from the config file: the vim and less presets and the user's own, as Textual keymaps.
+
+Every binding of the interface has an id (``scope.action``: ``article.page_down``, ``reader.search``,
+``facts.first``); a keymap maps ids to keys and Textual swaps them in (``App.set_keymap``). A
+preset is such a keymap; the ``[keys]`` table of the config file goes over it. The config file is
+read and checked in :mod:`tui.core.config`; the ids are checked here, against the bindings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+
+PRESETS: dict[str, dict[str, str]] = {
+    "default": {},
+    # vim: h and l move the cursor (highlight and relabel move to H and L), ctrl+f / ctrl+b page,
+    # b is back a word; j k w ( ) { } g G / n N u ctrl+r are Sorot's keys already.
+    "vim": {
+        "article.cursor_left": "h,left",
+        "article.cursor_right": "l,right",
+        "reader.highlight": "H",
+        "reader.relabel_entity": "L",
+        "article.page_down": "ctrl+f,space,pagedown",
+        "article.page_up": "ctrl+b,pageup",
+        "article.previous_word": "b,W",
+        "article.top": "g,home",
+        "article.bottom": "G,end",
+        "help.page_down": "ctrl+f,space,pagedown",
+        "help.page_up": "ctrl+b,b,pageup",
+    },
+    # less: the keys of less(1) for moving through a file, and h for help (highlight moves to H,
+    # add-entity to +, as e and y move by a line in less).
+    "less": {
+        "article.page_down": "space,f,ctrl+f,ctrl+v,z,pagedown",
+        "article.page_up": "b,ctrl+b,pageup",
+        "article.cursor_down": "j,e,ctrl+e,ctrl+n,enter,down",
+        "article.cursor_up": "k,y,ctrl+y,ctrl+k,up",
+        "article.top": "g,less_than_sign,home",
+        "article.bottom": "G,greater_than_sign,end",
+        "article.clear_search": "escape,alt+u",
+        "app.help": "h,H,question_mark,f1",
+        "reader.highlight": "asterisk",
+        "reader.add_entity": "plus",
+        "help.page_down": "space,f,ctrl+f,ctrl+v,z,pagedown",
+        "help.page_up": "b,ctrl+b,pageup",
+        "help.dismiss": "q,Q,escape,h,question_mark,f1",
+    },
+}
+"""Binding id -> keys, per preset (the default preset is the bindings as they are)."""
+
+
+def binding_ids(classes: Iterable[type[DOMNode]]) -> set[str]:
+    """The ids of the bindings of ``classes`` (and of their bases)."""
+    return {b.id for cls in classes for b in _bindings(cls) if b.id}
+
+
+def _bindings(cls: type[DOMNode]) -> Iterator[Binding]:
+    for base in cls.__mro__:
+        for binding in base.__dict__.get("BINDINGS", []):
+            if isinstance(binding, Binding):
+                yield binding
+
+
+def keymap(preset: str, keys: dict[str, str], known: set[str], where: str) -> tuple[dict[str, str], list[str]]:
+    """The keymap for ``preset`` with the user's ``keys`` over it, and one line per unknown id."""
+    problems = [
+        f"{where}: keys.{binding_id}: no such binding (sorot config --keys lists them); ignored"
+        for binding_id in keys
+        if binding_id not in known
+    ]
+    chosen = {**PRESETS.get(preset, {}), **{k: v for k, v in keys.items() if k in known}}
+    return chosen, problems
+
+
+def keys_of(binding: Binding, keymap: dict[str, str]) -> Binding:
+    """``binding`` with the keys the keymap gives its id (the help and the palette list these)."""
+    if binding.id and binding.id in keymap:
+        return Binding(
+            keymap[binding.id],
+            binding.action,
+            binding.description,
+            show=binding.show,
+            tooltip=binding.tooltip,
+            id=binding.id,
+        )
+    return binding
