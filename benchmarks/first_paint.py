@@ -1,6 +1,7 @@
 """The reader's first paint beside a bare Textual app's, and its keys while the NLP works.
 
-    python benchmarks/first_paint.py [--runs 5] [--presses 100]
+    python benchmarks/first_paint.py [--runs 5] [--presses 100] [--only-paint | --only-keys]
+    python benchmarks/first_paint.py --compare REV --only-paint   # REV's sorot in the same rotation
 
 Everything is timed as a user sees it, through tmux (a 120x40 pane captured every 5 ms, as the
 shared ``tui_timing.py`` does), on a machine that may be busy with other work: so the bare app
@@ -21,6 +22,7 @@ Each run of ``sorot`` gets a database of its own, so no reading position is rest
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import os
 import re
@@ -39,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from reader_latency import make_big_article  # noqa: E402
+from trees import check_tree, checkout  # noqa: E402
 
 from tui.core.document import sample_article_path  # noqa: E402
 
@@ -52,6 +55,8 @@ class Timing:
     first_paint: float = float("nan")
     presses: list[float] = field(default_factory=list)
     """Seconds from each PageDown sent to the screen changed (in order)."""
+    sent_at: list[float] = field(default_factory=list)
+    """Seconds from the start to each timed PageDown."""
     entities_after: int | None = None
     """How many presses had been timed when the entity count was first seen."""
 
@@ -99,6 +104,7 @@ def timed(command: str, presses: int = 0, until_entities: bool = False) -> Timin
             while time.perf_counter() - sent < 10:
                 if pane.screen() != before:
                     timing.presses.append(time.perf_counter() - sent)
+                    timing.sent_at.append(sent - pane.start)
                     break
                 time.sleep(0.002)
             time.sleep(0.05)
@@ -123,6 +129,8 @@ def keys_line(name: str, runs: list[Timing]) -> str:
     )
     after = [run.presses[run.entities_after] * 1000 for run in runs if run.entities_after is not None
              and run.entities_after < len(run.presses)]  # fmt: skip
+    slowest = sorted(((p, run.sent_at[i]) for run in runs for i, p in enumerate(run.presses)), reverse=True)[:3]
+    line += "; slowest at " + ", ".join(f"{at:.1f} s ({p * 1000:.0f} ms)" for p, at in slowest)
     if after:
         line += f"; first press after the entities arrived: {', '.join(f'{a:.1f}' for a in after)} ms"
     return line
@@ -133,13 +141,18 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--presses", type=int, default=100)
     parser.add_argument("--only-paint", action="store_true", help="first paints only, no PageDown")
+    parser.add_argument("--compare", metavar="REV", help="also time REV's sorot, in the same rotation")
+    parser.add_argument("--only-keys", action="store_true", help="PageDown on 5 MB only, no first paints")
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         print("tmux is needed for this benchmark", file=sys.stderr)
         return 2
     python = sys.executable
     sample = sample_article_path()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        old = stack.enter_context(checkout(args.compare)) if args.compare else None
+        if old is not None:
+            check_tree(old)
         # Both from bytecode, as an installed program runs: compiling sorot's sources on each start
         # (with PYTHONDONTWRITEBYTECODE set, as in some shells and CI) costs it 0.1-0.2 s more.
         compiled = f"env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX={tmp}/pycache"
@@ -148,23 +161,33 @@ def main() -> int:
         three = make_big_article(Path(tmp) / "big-3mb.txt", 3 * 1024 * 1024)
         runs = itertools.count()
 
-        def sorot(article: Path, cache: str = "off") -> str:
+        def sorot(article: Path, cache: str = "off", tree: Path = ROOT) -> str:
             # Run in the tree: -m puts the working directory first on the path (see trees.py).
             return (
-                f"cd {ROOT} && {compiled} PYTHONPATH={ROOT} SOROT_CACHE_DIR={cache} "
+                f"cd {tree} && {compiled} PYTHONPATH={tree} SOROT_CACHE_DIR={cache} "
                 f"SOROT_DB={tmp}/db-{next(runs)}.json {python} -m tui {article}"
             )
 
         timed(bare)  # once each untimed: the bytecode written, the files in the page cache
         timed(sorot(sample))
+        rotation = [("bare", bare), ("sample", sorot(sample)), ("bare", bare), ("5MB", sorot(big))]
+        if old is not None:
+            timed(sorot(sample, tree=old))
+            rotation += [
+                (f"{args.compare} sample", sorot(sample, tree=old)),
+                (f"{args.compare} 5MB", sorot(big, tree=old)),
+            ]
 
-        paints: dict[str, list[float]] = {"bare": [], "sample": [], "5MB": []}
+        if args.only_keys:
+            print(keys_line("sorot 5MB, NLP running", [timed(sorot(big), args.presses) for _ in range(args.runs)]))
+            return 0
+        paints: dict[str, list[float]] = {}
         for _ in range(args.runs):
-            for name, command in (("bare", bare), ("sample", sorot(sample)), ("bare", bare), ("5MB", sorot(big))):
-                paints[name].append(timed(command).first_paint)
+            for name, command in rotation:
+                paints.setdefault(name, []).append(timed(command).first_paint)
         base = statistics.median(paints["bare"])
         print(f"bare Textual app, sample: first paint {base:.3f} s (median of {len(paints['bare'])})")
-        for name in ("sample", "5MB"):
+        for name in (name for name in paints if name != "bare"):
             median = statistics.median(paints[name])
             print(
                 f"sorot {name}: first paint {median:.3f} s (median of {args.runs}), {median / base:.2f}x the bare app "
