@@ -56,11 +56,6 @@ FEEDS = "feeds"
 _OTHER_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 """``sorot feeds`` opens the reading list (unless a file or directory of that name is here)."""
 
-EARLY_START_CHARS = 200_000
-"""Up to this length, an article's pipeline starts loading before the interface is drawn. A longer
-one takes the NLP many seconds anyway, and its first paint (which the early start slows by about
-0.1 s on two cores) comes first: the reader starts the pipeline once the text is on screen."""
-
 DB_HELP = "the annotation database (default: $SOROT_DB, else sorot.json in your user data directory)"
 MODEL_HELP = "an installed spaCy pipeline to use instead of the built-in Indonesian one"
 SIZE_HELP = "bytes, or K, M, G, T (powers of 1024), e.g. 100M"
@@ -1289,12 +1284,11 @@ def _run_reader(argv: list[str], terminal_as_it_was: Callable[[], None]) -> int:
             article = None if feeds or web or target.is_dir() else load_any(target, args.max_size)
     except ArticleError as exc:
         return fail(str(exc))
+    # Not started here: the reader starts the pipeline once the text is on screen. Started
+    # before the interface, the child and its resource tracker (two Pythons starting up) took
+    # the CPU the first paint needs on a busy two-core machine, for entities a fraction of a
+    # second sooner.
     engine = NlpEngine(config.text("model"), cache=entity_cache())
-    if article is not None and len(article.text) <= EARLY_START_CHARS:
-        # The pipeline starts loading now, in a child process on the other core, while the
-        # interface is imported and drawn: a first open gets its entities and facts sooner.
-        # (Looking in the entity cache first would cost the first paint more than the child.)
-        engine.start()
     try:
         from tui.ui.app import make_app
 

@@ -10,7 +10,6 @@ recently used are pruned past ``MAX_FILES``.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import os
 import re
@@ -74,6 +73,8 @@ def pipeline_key(model: str | None) -> str | None:
     one by content, about 20 ms; any other by names, sizes and modification times), the source of
     Sorot's components and data, and the installed spaCy (whose Indonesian data the tokenizer uses).
     """
+    import importlib.metadata  # 20 ms of imports, needed only once the reader has painted
+
     from tui.core.nlp import DEFAULT_MODEL, MODEL_DIR, RULES_MODEL
 
     # The installed spaCy's version, without importing it (a second on a small machine).

@@ -13,7 +13,6 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.document import HTML_SUFFIXES, inert, make_title
-from tui.core.web.page import page_title
 
 _PAGE_HEAD = 64 * 1024  # a page's <title> and OpenGraph tags are in its head
 
@@ -38,6 +37,9 @@ def _peek(path: Path) -> tuple[str, str]:
     except OSError:
         return path.name, "unreadable"
     if is_page:
+        # trafilatura, htmldate and lxml: 0.1 s of imports that the reader of a text file never needs
+        from tui.core.web.page import page_title
+
         return page_title(head) or path.name, size
     return make_title(head.decode("utf-8", errors="replace"), path), size
 
