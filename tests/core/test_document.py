@@ -31,8 +31,8 @@ def test_the_sample_article_is_bundled_unchanged(sample_path: Path) -> None:
         assert sample_path.read_bytes() == shared.read_bytes()
 
 
-def test_sample_title_is_made_from_the_file_name_when_the_first_line_is_a_paragraph(sample_path: Path) -> None:
-    assert load_article(sample_path).title == "000 509a6613fde4a62d"
+def test_sample_title_is_its_first_words_when_the_first_line_is_a_paragraph(sample_path: Path) -> None:
+    assert load_article(sample_path).title == "Presiden Rusia, Vladimir Putin, melakukan panggilan telepon\u2026"
 
 
 def test_a_short_first_line_is_the_title(tmp_path: Path) -> None:

@@ -248,14 +248,18 @@ def test_extract_writes_the_page_and_the_data_of_one_article(sorot, tmp_path: Pa
     assert marks(root) == [(e["text"], e["label"]) for e in extracted["entities"]]
     assert not root.xpath("//script")
     assert len(root.find(".//aside").findall(".//li")) == len(extracted["facts"])
-    assert root.findtext(".//title") == "berita"
+    assert (
+        root.findtext(".//title")
+        == extracted["document"]["title"]
+        == "Presiden Joko Widodo tiba di Surabaya pada 2 Desember 2025."
+    )
 
     data = sorot("extract", path, "-f", "displacy")
     assert data.returncode == 0, data.stderr
     manual = json.loads(data.stdout)
     assert manual["text"] == path.read_text(encoding="utf-8")
     assert manual["ents"] == [{k: e[k] for k in ("start", "end", "label")} for e in extracted["entities"]]
-    assert manual["title"] == "berita" and manual["settings"]["lang"] == "id"
+    assert manual["title"] == extracted["document"]["title"] and manual["settings"]["lang"] == "id"
 
 
 @pytest.mark.parametrize("fmt", ["html", "displacy"])

@@ -43,8 +43,20 @@ _BOMS = (
 )
 _NEWLINES = re.compile(r"\r\n?")
 _BLANK_LINES = re.compile(r"\n[ \t\f\v]*\n\s*")
-# Inside a blank-line separated block, a line that starts a Markdown block keeps its own line.
+# A line that starts a Markdown block (heading, list item, quote, fence, table) keeps its own line.
 _BLOCK_START = re.compile(r"\n(?=[ \t]*(?:#{1,6}\s|[-*+>]\s|\d{1,3}[.)]\s|```|\|))")
+# A line ends a sentence with its stop, perhaps inside closing quotes or brackets.
+_STOPS = frozenset(".!?\u2026:")
+_CLOSERS = "\"'\u201d\u2019\u00bb)]"
+# A line goes on from the last when it starts with a lowercase word (not a brand like "iStockphoto").
+_CONTINUATION = re.compile(r"\s*[(\"'\u201c\u2018]*[a-z\u00df-\u00ff](?!\S*[A-Z])")
+_NEWLINE = re.compile("\n")
+_NEXT_WORD = re.compile(r"\n[ \t\f\v]*(\S*)")  # the first word of each line but the first
+WRAPPED_COLUMNS = (30, 120)
+"""Text hard-wrapped at a width in this range has its paragraphs' lines re-flowed."""
+TITLE_CHARS = 60
+"""A title made from an article's first words is cut at a word before this many characters."""
+_TITLE_LOOKAHEAD = 4096
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 
 
@@ -240,20 +252,24 @@ def format_size(num_bytes: int) -> str:
     return f"{num_bytes:,} byte{'s' * (num_bytes != 1)}"
 
 
-def decode_bytes(data: bytes, path: Path | str = "input") -> tuple[str, str]:
-    """Decode a file's bytes: BOM first, then strict UTF-8, then a detected legacy encoding."""
+def decode_bytes(data: bytes, path: Path | str = "input", *, partial: bool = False) -> tuple[str, str]:
+    """Decode a file's bytes: BOM first, then strict UTF-8, then a detected legacy encoding.
+
+    ``partial``: ``data`` is the start of a file, which may end inside a character; that character
+    is left out rather than making the start undecodable.
+    """
     if not data:
         raise ArticleError(f"{path}: the file is empty")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding), encoding.replace("-sig", "")
+                return _decode(data, encoding, partial), encoding.replace("-sig", "")
             except UnicodeDecodeError:
                 raise ArticleError(f"{path}: starts with a {encoding} mark but is not valid {encoding}") from None
     if b"\x00" in data[:8192]:
         raise ArticleError(f"{path}: looks like a binary file, not text")
     try:
-        return data.decode("utf-8"), "utf-8"
+        return _decode(data, "utf-8", partial), "utf-8"
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
@@ -270,6 +286,13 @@ def decode_bytes(data: bytes, path: Path | str = "input") -> tuple[str, str]:
     return text, best.encoding
 
 
+def _decode(data: bytes, encoding: str, partial: bool) -> str:
+    if not partial:
+        return data.decode(encoding)
+    # An incremental decoder that is not told the input is final keeps a cut character back.
+    return codecs.getincrementaldecoder(encoding)().decode(data, final=False)
+
+
 def _control_ratio(text: str) -> float:
     sample = text[:8192]
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
@@ -279,18 +302,90 @@ def _control_ratio(text: str) -> float:
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the paragraphs, without their surrounding whitespace.
 
-    A text with blank lines is split at blank lines (single line breaks inside a paragraph are
-    re-flowed, except before a Markdown block such as a heading or list item); a text without
-    blank lines has one paragraph per line, as news sites often paste them.
+    Blank lines always end a paragraph. Between them, each stretch of text is judged by itself,
+    so that a title, a blank line and then one paragraph per line (pasted news) is read as well as
+    a plain-text file hard-wrapped at some 72 columns: see :func:`_Stretch.breaks`.
     """
-    if _BLANK_LINES.search(text):
-        blocks = _split(text, _BLANK_LINES)
-        spans = []
-        for start, end in blocks:
-            spans.extend(_split(text, _BLOCK_START, start, end))
-    else:
-        spans = _split(text, re.compile(r"\n"))
-    return spans
+    stretches: list[tuple[int, int] | _Stretch] = [
+        _Stretch(text, start, end) if text.find("\n", start, end) >= 0 else (start, end)
+        for start, end in _split(text, _BLANK_LINES)
+    ]
+    # A stretch too short to tell (two lines) is read as wrapped at the width the others are wrapped at.
+    wrap_width = max((s.width for s in stretches if isinstance(s, _Stretch) and s.wrapped), default=0)
+    spans: list[tuple[int, int]] = []
+    for stretch in stretches:
+        if not isinstance(stretch, _Stretch):
+            spans.append(stretch)  # one line, already stripped
+            continue
+        pos = stretch.start
+        for brk in stretch.breaks(wrap_width):
+            spans.append(_strip(text, pos, brk))
+            pos = brk + 1
+        spans.append(_strip(text, pos, stretch.end))
+    return [(a, b) for a, b in spans if a < b]
+
+
+class _Stretch:
+    """Lines of text between blank lines, and which of its line breaks end a paragraph.
+
+    A stretch whose lines fill a width of 30 to 120 columns is hard-wrapped: there a line break is
+    a paragraph break only where the next line's first word would have fitted on the line (the
+    writer broke it on purpose). Elsewhere lines are paragraphs (news pasted one paragraph a line)
+    unless a line ends neither a sentence nor a heading (a short line the next word would have fitted
+    on). Either way a line that goes on in lowercase continues the paragraph, and a Markdown block
+    (heading, list item, quote, table, fence) starts one.
+    """
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text, self.start, self.end = text, start, end
+        self.newlines = [m.start() for m in _NEWLINE.finditer(text, start, end)]
+        chunk = text[start:end] if self.newlines else ""
+        self.lines = [line.rstrip() for line in chunk.split("\n")] if chunk else []
+        self.width = max(map(len, self.lines), default=end - start)
+        self.first_words = [len(word) for word in _NEXT_WORD.findall(chunk)]
+        self.fits = self._fits(self.width)
+        self.wrapped = (
+            WRAPPED_COLUMNS[0] <= self.width <= WRAPPED_COLUMNS[1]
+            and len(self.newlines) >= 2
+            and self.fits.count(False) * 2 >= len(self.newlines)
+        )
+
+    def _fits(self, width: int) -> list[bool]:
+        """For each line break, whether the next line's first word would have fitted ``width`` columns."""
+        return [len(line) + 1 + word <= width for line, word in zip(self.lines, self.first_words)]
+
+    def breaks(self, wrap_width: int) -> list[int]:
+        """Offsets of the line breaks that end a paragraph; ``wrap_width``: the width other stretches
+        of the text are hard-wrapped at (0 if none)."""
+        if not self.newlines:
+            return []
+        wrapped, fits = self.wrapped, self.fits
+        if not wrapped and WRAPPED_COLUMNS[0] <= self.width <= wrap_width:
+            wrapped, fits = True, self._fits(wrap_width)
+        blocks = {m.start() for m in _BLOCK_START.finditer(self.text, self.start, self.end)}
+        breaks = []
+        for i, newline in enumerate(self.newlines):
+            if newline in blocks:
+                breaks.append(newline)
+                continue
+            line = self.lines[i]
+            if wrapped:
+                ends = fits[i]
+            else:  # a heading is a short line, not the first line of a paragraph wrapped in two
+                ends = _ends_sentence(line) or _is_heading(line) and (fits[i] or self.width < WRAPPED_COLUMNS[0])
+            if ends and not _CONTINUATION.match(self.lines[i + 1]):
+                breaks.append(newline)
+        return breaks
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip(_CLOSERS)[-1:] in _STOPS
+
+
+def _is_heading(line: str) -> bool:
+    """Whether a line reads as a short heading: few words, and no sentence or clause stop at its end."""
+    line = line.strip()
+    return 0 < len(line) <= MAX_TITLE_CHARS and len(line.split()) <= MAX_TITLE_WORDS and line[-1] not in ".,;:!?-"
 
 
 def _split(text: str, sep: re.Pattern[str], start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -312,23 +407,56 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def make_title(text: str, path: Path | None) -> str:
-    """The first line when it reads as a short heading, otherwise a name made from the file name."""
+def heading_of(text: str) -> str | None:
+    """The article's heading: its first line when that is a Markdown heading or a short line
+    followed by more text; None when the article starts with a paragraph."""
     first, _, rest = text.lstrip().partition("\n")
     first = first.strip()
     heading = _MD_HEADING.match(first)
     if heading and heading.group(1):
         return heading.group(1)
-    if (
-        rest.strip()
-        and 0 < len(first) <= MAX_TITLE_CHARS
-        and len(first.split()) <= MAX_TITLE_WORDS
-        and first[-1] not in ".,;:!?"
-    ):
+    if rest.strip() and _is_heading(first):
         return first
+    return None
+
+
+def make_title(text: str, path: Path | None) -> str:
+    """The article's heading; without one, its first words (cut at a word, about 60 characters),
+    so that a file named by a hash or a number is still told apart by what it says."""
+    heading = heading_of(text)
+    if heading is not None:
+        return heading
+    head = text.lstrip()[:_TITLE_LOOKAHEAD]
+    spans = paragraph_spans(head)
+    if spans:
+        return first_words(head[spans[0][0] : spans[0][1]])
     if path is None:
         return "Untitled"
     return re.sub(r"[_\s]+", " ", path.stem).strip() or path.name
+
+
+def first_words(text: str, limit: int = TITLE_CHARS) -> str:
+    """``text`` on one line, cut at the last word that ends within ``limit`` characters, with an ellipsis if cut."""
+    words = " ".join(text.split())
+    if len(words) <= limit:
+        return words
+    cut = words.rfind(" ", 0, limit)
+    kept = words[:cut] if cut > limit // 2 else words[: limit - 1]
+    return kept.rstrip(" ,;:-\u2013\u2014") + "\u2026"
+
+
+def peek_title(path: Path, head_bytes: int = _TITLE_LOOKAHEAD) -> str:
+    """An article's title from the first ``head_bytes`` of its file, decoded as :func:`load_article`
+    decodes the whole (byte-order mark, UTF-8, a detected legacy encoding), for a list that must
+    open fast; the file name when it cannot be read or decoded."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(head_bytes)
+        text, _ = decode_bytes(head, path, partial=True)
+    except (OSError, ArticleError):
+        return path.name
+    text = _NEWLINES.sub("\n", text)
+    return make_title(text, path) if text.strip() else path.name
 
 
 def find_articles(directory: str | Path) -> list[Path]:

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.core.document import HTML_SUFFIXES, inert, make_title
+from tui.core.document import HTML_SUFFIXES, inert, peek_title
 
 _PAGE_HEAD = 64 * 1024  # a page's <title> and OpenGraph tags are in its head
 
@@ -29,19 +29,18 @@ def _size(num_bytes: int) -> str:
 
 def _peek(path: Path) -> tuple[str, str]:
     """The title and size of an article, from its first few kilobytes (the list must open fast)."""
-    is_page = path.suffix.lower() in HTML_SUFFIXES
     try:
-        with path.open("rb") as handle:
-            head = handle.read(_PAGE_HEAD if is_page else 4096)
         size = _size(path.stat().st_size)
+        if path.suffix.lower() not in HTML_SUFFIXES:
+            return peek_title(path), size
+        with path.open("rb") as handle:
+            head = handle.read(_PAGE_HEAD)
     except OSError:
         return path.name, "unreadable"
-    if is_page:
-        # trafilatura, htmldate and lxml: 0.1 s of imports that the reader of a text file never needs
-        from tui.core.web.page import page_title
+    # trafilatura, htmldate and lxml: 0.1 s of imports that the reader of a text file never needs
+    from tui.core.web.page import page_title
 
-        return page_title(head) or path.name, size
-    return make_title(head.decode("utf-8", errors="replace"), path), size
+    return page_title(head) or path.name, size
 
 
 class LibraryScreen(Screen):

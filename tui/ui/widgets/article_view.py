@@ -21,7 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.core.annotations import Annotation
-from tui.core.document import Article, inert
+from tui.core.document import Article, heading_of, inert
 from tui.core.entities import LABELS, Entity
 from tui.ui.layout import Layout, column_of, offset_at, wrap_article
 from tui.ui.messages import Cleared, CursorMoved, EntityJumped, SearchStepped, SelectionChanged
@@ -162,6 +162,8 @@ class ArticleView(ScrollView, can_focus=True):
     def _first_paragraph_is_title(self) -> bool:
         if len(self.article.paragraphs) < 2:
             return False
+        if self.article.web is None and heading_of(self.text) is None:
+            return False  # the title is the first words of a first paragraph, which is no heading
         start, end = self.article.paragraphs[0]
         return self.text[start:end].lstrip("#").strip() == self.article.title
 
