@@ -147,6 +147,27 @@ def fact_row(fact: Fact) -> tuple[Part, ...]:
     return ((inert(fact.text), ""),)
 
 
+def mention_in(fact: Fact, sentence: tuple[int, int]) -> tuple[int, int] | None:
+    """Where ``fact`` shows in ``sentence``: its evidence, or for an entity its first mention there
+    (an entity's own ``sentence`` is that of its first mention, anywhere in the article); None
+    when it does not."""
+    start, end = sentence
+    if fact.kind == "entity":
+        for mention_start, mention_end in cast("EntityFact", fact).mentions:
+            if start <= mention_start and mention_end <= end:
+                return mention_start, mention_end
+        return None
+    return (fact.start, fact.end) if tuple(fact.sentence) == (start, end) else None
+
+
+def facts_of_sentence(facts: Facts, sentence: tuple[int, int]) -> list[Fact]:
+    """The facts ``sentence`` states or names, in the order they show in it: its dates, numbers,
+    claims and relations, and every entity mentioned in it."""
+    placed = [(where, fact) for fact in facts.all() if (where := mention_in(fact, sentence)) is not None]
+    placed.sort(key=lambda pair: pair[0][0])  # stable: at one place, entities before the rest
+    return [fact for _, fact in placed]
+
+
 def sections(facts: Facts) -> list[tuple[str, str, list[Fact]]]:
     """``(kind, title, facts)`` for each of :data:`SECTIONS`, in the order the reader lists them:
     entities by importance, dates on a timeline, the rest in document order."""

@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from tui.core.annotations import Annotation, Kind
 from tui.core.document import Article, ArticleError, inert
 from tui.core.entities import PIPELINE_LABELS, Entity, label_order
+from tui.core.fact_rows import mention_in
 from tui.core.nlp import PipelineError
 from tui.ui.messages import (
     AnnotationsLaidOut,
@@ -1217,7 +1218,9 @@ class ReaderScreen(Screen):
         if fact.kind == "entity" and fact.mentions:
             spans = [tuple(m) for m in fact.mentions]
             sentences = [self._sentence_at(start) or tuple(fact.sentence) for start, _ in spans]
-            self.view.show_spans(spans, sentences, fact.label)
+            here = mention_in(fact, event.sentence) if event.sentence is not None else None
+            index = spans.index(here) if here is not None else 0
+            self.view.show_spans(spans, sentences, fact.label, index)
         else:
             label = getattr(fact, "label", None) or kind_name(fact.kind)
             self.view.show_spans([(fact.start, fact.end)], [tuple(fact.sentence)], label)

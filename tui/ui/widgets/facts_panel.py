@@ -15,7 +15,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from tui.core.document import inert
-from tui.core.fact_rows import date_text, fact_row, kind_name, sections
+from tui.core.fact_rows import date_text, fact_row, facts_of_sentence, kind_name, sections
 from tui.ui.messages import FactChosen, PanelLeft, WalkRequested
 
 if TYPE_CHECKING:  # the facts package is imported by whoever computes facts, after the first paint
@@ -61,7 +61,7 @@ class FactsPanel(Tree["Fact | str"]):
         self.clear()
         shown = 0
         if sentence is not None:
-            here = [f for f in facts.all() if tuple(f.sentence) == tuple(sentence)]
+            here = facts_of_sentence(facts, sentence)
             node = self.root.add(Text(f"This sentence ({len(here)}) · esc shows all", style="bold"), data="here")
             for fact in here:  # kinds mixed: each row says which it is
                 row = Text.assemble((f"{kind_name(fact.kind)}: ", "dim"), fact_label(fact))
@@ -111,7 +111,7 @@ class FactsPanel(Tree["Fact | str"]):
         event.stop()
         node: TreeNode = event.node
         if node.data is not None and not isinstance(node.data, str):
-            self.post_message(FactChosen(node.data))
+            self.post_message(FactChosen(node.data, self.sentence))
 
     def action_walk(self, direction: int) -> None:
         self.post_message(WalkRequested(direction))
