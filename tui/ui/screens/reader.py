@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Input, Static, TabbedContent, TabPane, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.core.annotations import Annotation, Kind
@@ -55,7 +55,7 @@ from tui.ui.messages import (
 from tui.ui.overlays import HIGHLIGHT_COLOURS, Laidout, lay_out
 from tui.ui.saving import SaveQueue
 from tui.ui.widgets.article_view import ArticleView
-from tui.ui.widgets.facts_panel import FactsPanel, kind_name
+from tui.ui.widgets.facts_panel import FactDetail, FactsPanel, kind_name
 from tui.ui.widgets.legend import Legend
 from tui.ui.widgets.notes_panel import NotesPanel
 from tui.ui.widgets.status_bar import NlpIndicator, StatusBar
@@ -556,7 +556,9 @@ class ReaderScreen(Screen):
         a second of styling that the first paint need not wait for)."""
         tabs = TabbedContent(id="side-tabs")
         await self.query_one("#side").mount(tabs)
-        await tabs.add_pane(TabPane("Facts", FactsPanel(id="facts"), id="tab-facts"))
+        detail = FactDetail(id="fact-detail")
+        detail.display = False
+        await tabs.add_pane(TabPane("Facts", FactsPanel(id="facts"), detail, id="tab-facts"))
         self._notes_panel = NotesPanel(id="notes")
         await tabs.add_pane(TabPane("Notes", self._notes_panel, id="tab-notes"))
         self.side_ready = True
@@ -1224,6 +1226,12 @@ class ReaderScreen(Screen):
         else:
             label = getattr(fact, "label", None) or kind_name(fact.kind)
             self.view.show_spans([(fact.start, fact.end)], [tuple(fact.sentence)], label)
+
+    @on(Tree.NodeHighlighted, "#facts")
+    def fact_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        """The detail under the panel follows its cursor."""
+        data = event.node.data
+        self.query_one(FactDetail).show_fact(None if data is None or isinstance(data, str) else data)
 
     @on(WalkRequested)
     def walk_requested(self, event: WalkRequested) -> None:
