@@ -63,7 +63,7 @@ from tui.ui.widgets.status_bar import NlpIndicator, StatusBar
 if TYPE_CHECKING:
     from tui.core.facts import Facts
     from tui.core.session import DocumentSession
-    from tui.core.store import Store
+    from tui.core.store import Bookmark, Store
     from tui.ui.app import SorotApp
     from tui.ui.screens.annotate import NoteResult
     from tui.ui.screens.export import ExportChoice
@@ -73,6 +73,29 @@ T = TypeVar("T")
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _snippet(text: str, limit: int = 60) -> str:
+    """``text`` on one line, quoted, cut at a word after about ``limit`` characters (a dialog's title)."""
+    flat = inert(" ".join(text.split()))
+    if len(flat) > limit:
+        cut = flat.rfind(" ", 0, limit)
+        flat = flat[: cut if cut > limit // 2 else limit] + "…"
+    return f"“{flat}”"
+
+
+def _changed_place(
+    before: list[Annotation], after: list[Annotation], marks_before: list[Bookmark], marks_after: list[Bookmark]
+) -> int | None:
+    """Where an undo or redo changed the document: the first of the annotations it added, took
+    away or changed that sit in this text, else the bookmark it set or deleted; None if neither."""
+    old, new = {a.id: a for a in before}, {a.id: a for a in after}
+    changed = [a for key, a in new.items() if old.get(key) != a] + [a for key, a in old.items() if key not in new]
+    if starts := [a.start for a in changed if a.status != "orphaned"]:
+        return min(starts)
+    old_marks, new_marks = {b.id: b.offset for b in marks_before}, {b.id: b.offset for b in marks_after}
+    offsets = [offset for key, offset in (old_marks | new_marks).items() if (key in old_marks) != (key in new_marks)]
+    return min(offsets, default=None)
 
 
 def _note_changes(ann: Annotation, result: NoteResult) -> dict[str, object]:
@@ -993,7 +1016,7 @@ class ReaderScreen(Screen):
                     lambda _: self._done(f"marked as {label} (u undoes)", entities=True),
                 )
 
-        self._pick_label("Label of the new entity", None, chosen)
+        self._pick_label(f"Label for {_snippet(self.article.text[span[0] : span[1]])}", None, chosen)
 
     @_with_annotations
     def action_relabel_entity(self) -> None:
@@ -1010,7 +1033,7 @@ class ReaderScreen(Screen):
                     lambda _: self._done(f"{entity.label} → {label} (u undoes)", entities=True),
                 )
 
-        self._pick_label(f"New label for {inert(entity.text)}", entity.label, chosen)
+        self._pick_label(f"New label for {_snippet(entity.text)}", entity.label, chosen)
 
     @_with_annotations
     def action_reject_entity(self) -> None:
@@ -1033,11 +1056,16 @@ class ReaderScreen(Screen):
             self.say(f"nothing to {verb}")
             return
         done = "Undone" if verb == "undo" else "Redone"
-        # The description quotes the article: plain text, control characters made inert.
-        self._save(
-            session.undo if verb == "undo" else session.redo,
-            lambda description: self._done(Text(f"{done}: {inert(description)}"), entities=True),
-        )
+        before, marks = list(session.annotations), list(session.bookmarks)
+
+        def undone(description: str) -> None:
+            # The description quotes the article: plain text, control characters made inert.
+            self._done(Text(f"{done}: {inert(description)}"), entities=True)
+            place = _changed_place(before, session.annotations, marks, session.bookmarks)
+            if place is not None:  # the cursor goes to what changed back, which may be pages away
+                self.view.move_cursor(min(place, len(self.article.text)), center=True)
+
+        self._save(session.undo if verb == "undo" else session.redo, undone)
 
     @_with_annotations
     def action_undo(self) -> None:
@@ -1077,7 +1105,8 @@ class ReaderScreen(Screen):
                     lambda _: self._say_changed("bookmark deleted (u undoes)"),
                 )
 
-        self.app.push_screen(BookmarksScreen(self.session.bookmarks, self.article.text), chosen)
+        screen = BookmarksScreen(self.session.bookmarks, self.article.text, self.view.paragraph_starts)
+        self.app.push_screen(screen, chosen)
 
     @_with_annotations
     def action_export(self) -> None:
