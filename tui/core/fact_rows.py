@@ -101,6 +101,16 @@ def date_text(fact: DateFact) -> str:
     return "relative"
 
 
+def amount_text(number: NumberFact) -> str:
+    """A number fact's value as a reader reads it: "more than 10 000 tentara", "10–20 %"."""
+    amount = QUALIFIERS.get(number.qualifier or "", number.qualifier or "") + number_text(number.value)
+    if number.value_max is not None:
+        amount += f"–{number_text(number.value_max)}"
+    if number.unit:
+        amount += f" {number.unit}"
+    return amount
+
+
 def kind_name(kind: str) -> str:
     """A fact kind as a reader sees it: "date" -> "Date" (``sorot extract --json`` keeps "date")."""
     return kind.replace("_", " ").capitalize()
@@ -123,12 +133,7 @@ def fact_row(fact: Fact) -> tuple[Part, ...]:
         return (inert(date_text(dated)), "strong"), ("  ", ""), (inert(dated.text), "")
     if fact.kind == "number":
         number = cast("NumberFact", fact)
-        amount = QUALIFIERS.get(number.qualifier or "", number.qualifier or "") + number_text(number.value)
-        if number.value_max is not None:
-            amount += f"–{number_text(number.value_max)}"
-        if number.unit:
-            amount += f" {number.unit}"
-        return (inert(amount), "strong"), ("  ", ""), (inert(number.text), "dim")
+        return (inert(amount_text(number)), "strong"), ("  ", ""), (inert(number.text), "dim")
     if fact.kind == "claim":
         claim = cast("ClaimFact", fact)
         return (inert(claim.speaker), "strong"), (f" {inert(claim.verb)}: ", ""), (inert(claim.content), "")
@@ -168,15 +173,6 @@ def _date_detail(dated: DateFact) -> list[Line]:
     return lines
 
 
-def _number_detail(number: NumberFact) -> list[Line]:
-    amount = QUALIFIERS.get(number.qualifier or "", number.qualifier or "") + number_text(number.value)
-    if number.value_max is not None:
-        amount += f"–{number_text(number.value_max)}"
-    if number.unit:
-        amount += f" {number.unit}"
-    return [((inert(amount), "strong"),), _field("type", number.type)]
-
-
 def fact_detail(fact: Fact) -> list[Line]:
     """Everything a fact says, a line a field (each may wrap): what the panel's short row cuts off.
 
@@ -197,7 +193,8 @@ def fact_detail(fact: Fact) -> list[Line]:
     elif fact.kind == "date":
         lines = _date_detail(cast("DateFact", fact))
     elif fact.kind == "number":
-        lines = _number_detail(cast("NumberFact", fact))
+        number = cast("NumberFact", fact)
+        lines = [((inert(amount_text(number)), "strong"),), _field("type", number.type)]
     elif fact.kind == "claim":
         claim = cast("ClaimFact", fact)
         lines = [((inert(claim.speaker), "strong"), (f" {inert(claim.verb)}", ""))]

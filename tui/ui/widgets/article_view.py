@@ -571,7 +571,7 @@ class ArticleView(ScrollView, can_focus=True):
         anchor = self.selection_anchor
         if anchor is None or self.cursor < anchor:
             return False
-        index = bisect_left([end for _, end in spans], self.cursor + 1)
+        index = bisect_left(spans, self.cursor + 1, key=lambda span: span[1])
         if direction > 0:
             for start, end in spans[index:]:
                 if (last := self._last_character(start, end)) > self.cursor:
