@@ -7,6 +7,7 @@ from pathlib import Path
 from rich.text import Text
 
 from tests.ui.conftest import notifications, reader, status_text, view_of, wait_until
+from tui.core.fact_rows import facts_of_sentence
 from tui.core.facts import FACT_KINDS, ClaimFact, DateFact, EntityFact, Facts, RelationFact
 from tui.ui.messages import FactChosen
 from tui.ui.screens.reader import ReaderScreen
@@ -123,7 +124,7 @@ async def test_i_shows_the_facts_of_the_sentence_under_the_cursor_and_escape_sho
         assert panel.has_focus
         lines = rows(panel)
         assert lines[0].startswith("This sentence")
-        here = [f for f in facts.all() if tuple(f.sentence) == tuple(relation.sentence)]
+        here = facts_of_sentence(facts, tuple(relation.sentence))
         assert len(lines) == 1 + len(here)
         assert any("melakukan panggilan telepon dengan" in line for line in lines)
         await pilot.press("escape")

@@ -82,17 +82,18 @@ async def test_what_follows_a_slow_save_waits_for_it_keys_included(
     db = tmp_path / "db.json"
     async with reader(article, size=WIDE, db=db) as (app, pilot):
         view, gate = await highlight_on_a_slow_disk(pilot, monkeypatch)
-        # Undo, then another highlight with its colour: they wait for the save, in order; the "3"
-        # is the colour picker's (not label 3 of the legend), once the picker is open.
+        # Undo, then another highlight with its colour: they wait for the save, in order (undo
+        # takes the cursor back to "Kremlin", where "h" then highlights; the other order would leave
+        # Kremlin green); the "3" is the colour picker's (not label 3 of the legend), once it is open.
         view.move_cursor(view.text.index("Pyongyang"))
         await pilot.press("u", "h", "3")
         assert not isinstance(app.screen, ChoiceScreen)  # "h" waits too
         hidden_before = set(view.hidden_labels)
         gate.set()
-        await wait_until(pilot, lambda: [(a.quote.exact, a.colour) for a in stored(db)] == [("Pyongyang", "blue")])
+        await wait_until(pilot, lambda: [(a.quote.exact, a.colour) for a in stored(db)] == [("Kremlin", "blue")])
         await pilot.pause()
         assert set(view.hidden_labels) == hidden_before  # "3" did not switch a label off
-        assert [(a.quote.exact, a.colour) for a in view.annotations] == [("Pyongyang", "blue")]
+        assert [(a.quote.exact, a.colour) for a in view.annotations] == [("Kremlin", "blue")]
 
 
 async def test_leaving_during_a_slow_save_keeps_the_change(

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 Part = tuple[str, str]
 """One piece of a row: its text and its role (``"strong"``, ``"dim"``, ``"em"`` or ``""``)."""
+Line = tuple[Part, ...]
+"""One line of a fact's detail (:func:`fact_detail`), in parts."""
 
 SECTIONS = (
     ("entity", "Entities"),
@@ -99,6 +101,16 @@ def date_text(fact: DateFact) -> str:
     return "relative"
 
 
+def amount_text(number: NumberFact) -> str:
+    """A number fact's value as a reader reads it: "more than 10 000 tentara", "10–20 %"."""
+    amount = QUALIFIERS.get(number.qualifier or "", number.qualifier or "") + number_text(number.value)
+    if number.value_max is not None:
+        amount += f"–{number_text(number.value_max)}"
+    if number.unit:
+        amount += f" {number.unit}"
+    return amount
+
+
 def kind_name(kind: str) -> str:
     """A fact kind as a reader sees it: "date" -> "Date" (``sorot extract --json`` keeps "date")."""
     return kind.replace("_", " ").capitalize()
@@ -121,12 +133,7 @@ def fact_row(fact: Fact) -> tuple[Part, ...]:
         return (inert(date_text(dated)), "strong"), ("  ", ""), (inert(dated.text), "")
     if fact.kind == "number":
         number = cast("NumberFact", fact)
-        amount = QUALIFIERS.get(number.qualifier or "", number.qualifier or "") + number_text(number.value)
-        if number.value_max is not None:
-            amount += f"–{number_text(number.value_max)}"
-        if number.unit:
-            amount += f" {number.unit}"
-        return (inert(amount), "strong"), ("  ", ""), (inert(number.text), "dim")
+        return (inert(amount_text(number)), "strong"), ("  ", ""), (inert(number.text), "dim")
     if fact.kind == "claim":
         claim = cast("ClaimFact", fact)
         return (inert(claim.speaker), "strong"), (f" {inert(claim.verb)}: ", ""), (inert(claim.content), "")
@@ -145,6 +152,90 @@ def fact_row(fact: Fact) -> tuple[Part, ...]:
             parts.append((" (reported)", "dim"))
         return tuple(parts)
     return ((inert(fact.text), ""),)
+
+
+def _field(name: str, value: str) -> Line:
+    return (f"{name}: ", "dim"), (inert(value), "")
+
+
+def _date_detail(dated: DateFact) -> list[Line]:
+    lines: list[Line] = [((inert(date_text(dated)), "strong"),)]
+    if dated.value and dated.value != date_text(dated):
+        lines.append(_field("value", dated.value))
+    lines.append(_field("type", dated.type))
+    if dated.relative:
+        anchor = "the article's date" if (dated.anchor or "article") == "article" else "an event"
+        lines.append(_field("relative to", anchor + (f", {dated.offset}" if dated.offset else "")))
+    if dated.qualifier:
+        lines.append(_field("qualifier", dated.qualifier))
+    if dated.mod:
+        lines.append(_field("part of the period", dated.mod.lower()))
+    return lines
+
+
+def fact_detail(fact: Fact) -> list[Line]:
+    """Everything a fact says, a line a field (each may wrap): what the panel's short row cuts off.
+
+    The first line says the kind and what the fact is (its normalised value, or who and what),
+    in full; then the details; last the words of the article it comes from (but for a claim,
+    whose words are its speaker's and its content). Plain text, like :func:`fact_row`.
+    """
+    lines: list[Line]
+    if fact.kind == "entity":
+        named = cast("EntityFact", fact)
+        mentions = len(named.mentions)
+        lines = [((inert(named.text), "strong"), (f" {inert(named.label)}", "dim"))]
+        lines.append(_field("mentioned", f"{mentions} time{'' if mentions == 1 else 's'}"))
+        if named.aliases:
+            lines.append(_field("also called", ", ".join(named.aliases)))
+        if named.role:
+            lines.append(_field("role", named.role))
+    elif fact.kind == "date":
+        lines = _date_detail(cast("DateFact", fact))
+    elif fact.kind == "number":
+        number = cast("NumberFact", fact)
+        lines = [((inert(amount_text(number)), "strong"),), _field("type", number.type)]
+    elif fact.kind == "claim":
+        claim = cast("ClaimFact", fact)
+        lines = [((inert(claim.speaker), "strong"), (f" {inert(claim.verb)}", ""))]
+        if claim.speaker_text and claim.speaker_text != claim.speaker:
+            lines.append(_field("in the sentence", claim.speaker_text))
+        lines.append(_field("said", claim.content))
+    elif fact.kind == "relation":
+        relation = cast("RelationFact", fact)
+        lines = [fact_row(relation)[:3]]  # subject — predicate — object, whole
+        lines.extend(_field(kind_name(a.kind).lower(), a.text) for a in relation.attachments)
+        if relation.negated:
+            lines.append((("negated: the sentence says it did not happen", "dim"),))
+        if relation.reported_by:
+            lines.append((("reported by a claim, not stated by the article", "dim"),))
+    else:
+        lines = []
+    first = ((f"{kind_name(fact.kind)} · ", "em"), *lines[0]) if lines else ((kind_name(fact.kind), "em"),)
+    if fact.kind == "claim":  # its text is the sentence again, most of it said above
+        return [first, *lines[1:]]
+    return [first, *lines[1:], _field("text", f"“{fact.text}”")]
+
+
+def mention_in(fact: Fact, sentence: tuple[int, int]) -> tuple[int, int] | None:
+    """Where ``fact`` shows in ``sentence``: its evidence, or for an entity its first mention there
+    (an entity's own ``sentence`` is that of its first mention, anywhere in the article); None
+    when it does not."""
+    start, end = sentence
+    if fact.kind == "entity":
+        for mention_start, mention_end in cast("EntityFact", fact).mentions:
+            if start <= mention_start and mention_end <= end:
+                return mention_start, mention_end
+        return None
+    return (fact.start, fact.end) if tuple(fact.sentence) == (start, end) else None
+
+
+def facts_of_sentence(facts: Facts, sentence: tuple[int, int]) -> list[Fact]:
+    """The facts ``sentence`` states or names, in the order they show in it: its dates, numbers,
+    claims and relations, and every entity mentioned in it."""
+    placed = [(where, fact) for fact in facts.all() if (where := mention_in(fact, sentence)) is not None]
+    placed.sort(key=lambda pair: pair[0][0])  # stable: at one place, entities before the rest
+    return [fact for _, fact in placed]
 
 
 def sections(facts: Facts) -> list[tuple[str, str, list[Fact]]]:

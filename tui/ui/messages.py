@@ -75,9 +75,11 @@ class LabelToggled(Message):
 
 @dataclass
 class FactChosen(Message):
-    """Enter on a fact in the facts panel: the article should show it."""
+    """Enter on a fact in the facts panel: the article should show it (an entity at its mention in
+    ``sentence`` when the panel lists that sentence's facts)."""
 
     fact: Fact
+    sentence: tuple[int, int] | None = None
 
 
 @dataclass

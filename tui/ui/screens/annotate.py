@@ -12,6 +12,8 @@ after it lost the focus goes on to where the focus is now.
 from __future__ import annotations
 
 import os
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import TypeVar
@@ -385,19 +387,23 @@ class BookmarksScreen(Dialog[tuple[str, str] | None]):
         Binding("d,delete", "delete", "Delete", tooltip="Delete the highlighted bookmark", id="bookmarks.delete"),
     ]
 
-    def __init__(self, bookmarks: list[Bookmark], text: str) -> None:
+    def __init__(self, bookmarks: list[Bookmark], text: str, paragraph_starts: Sequence[int] = ()) -> None:
+        """``paragraph_starts``: where the article's paragraphs start, to say which one a bookmark is in."""
         super().__init__(classes="dialog-screen")
         self.bookmarks = bookmarks
         self.text = text
+        self.paragraph_starts = paragraph_starts
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-wide"):
             yield Label(Text(f"Bookmarks ({len(self.bookmarks)})", style="bold"), classes="dialog-title")
             if self.bookmarks:
                 options = []
+                width = len(str(len(self.paragraph_starts)))
                 for mark in self.bookmarks:
                     where = mark.label or self.text[mark.offset : mark.offset + 60]
-                    options.append(Option(Text.assemble((f"{mark.offset:>7} ", "dim"), _quote(where, 70))))
+                    paragraph = max(1, bisect_right(self.paragraph_starts, mark.offset))
+                    options.append(Option(Text.assemble((f"¶ {paragraph:>{width}}  ", "dim"), _quote(where, 70))))
                 yield OptionList(*options, id="marks")
                 yield Label(Text("enter go · d delete · esc close", style="dim"))
             else:

@@ -20,12 +20,13 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Input, Static, TabbedContent, TabPane, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.core.annotations import Annotation, Kind
 from tui.core.document import Article, ArticleError, inert
 from tui.core.entities import PIPELINE_LABELS, Entity, label_order
+from tui.core.fact_rows import mention_in
 from tui.core.nlp import PipelineError
 from tui.ui.messages import (
     AnnotationsLaidOut,
@@ -54,7 +55,7 @@ from tui.ui.messages import (
 from tui.ui.overlays import HIGHLIGHT_COLOURS, Laidout, lay_out
 from tui.ui.saving import SaveQueue
 from tui.ui.widgets.article_view import ArticleView
-from tui.ui.widgets.facts_panel import FactsPanel, kind_name
+from tui.ui.widgets.facts_panel import FactDetail, FactsPanel, kind_name
 from tui.ui.widgets.legend import Legend
 from tui.ui.widgets.notes_panel import NotesPanel
 from tui.ui.widgets.status_bar import NlpIndicator, StatusBar
@@ -62,7 +63,7 @@ from tui.ui.widgets.status_bar import NlpIndicator, StatusBar
 if TYPE_CHECKING:
     from tui.core.facts import Facts
     from tui.core.session import DocumentSession
-    from tui.core.store import Store
+    from tui.core.store import Bookmark, Store
     from tui.ui.app import SorotApp
     from tui.ui.screens.annotate import NoteResult
     from tui.ui.screens.export import ExportChoice
@@ -72,6 +73,29 @@ T = TypeVar("T")
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _snippet(text: str, limit: int = 60) -> str:
+    """``text`` on one line, quoted, cut at a word after about ``limit`` characters (a dialog's title)."""
+    flat = inert(" ".join(text.split()))
+    if len(flat) > limit:
+        cut = flat.rfind(" ", 0, limit)
+        flat = flat[: cut if cut > limit // 2 else limit] + "…"
+    return f"“{flat}”"
+
+
+def _changed_place(
+    before: list[Annotation], after: list[Annotation], marks_before: list[Bookmark], marks_after: list[Bookmark]
+) -> int | None:
+    """Where an undo or redo changed the document: the first of the annotations it added, took
+    away or changed that sit in this text, else the bookmark it set or deleted; None if neither."""
+    old, new = {a.id: a for a in before}, {a.id: a for a in after}
+    changed = [a for key, a in new.items() if old.get(key) != a] + [a for key, a in old.items() if key not in new]
+    if starts := [a.start for a in changed if a.status != "orphaned"]:
+        return min(starts)
+    old_marks, new_marks = {b.id: b.offset for b in marks_before}, {b.id: b.offset for b in marks_after}
+    offsets = [offset for key, offset in (old_marks | new_marks).items() if (key in old_marks) != (key in new_marks)]
+    return min(offsets, default=None)
 
 
 def _note_changes(ann: Annotation, result: NoteResult) -> dict[str, object]:
@@ -568,7 +592,9 @@ class ReaderScreen(Screen):
         a second of styling that the first paint need not wait for)."""
         tabs = TabbedContent(id="side-tabs")
         await self.query_one("#side").mount(tabs)
-        await tabs.add_pane(TabPane("Facts", FactsPanel(id="facts"), id="tab-facts"))
+        detail = FactDetail(id="fact-detail")
+        detail.display = False
+        await tabs.add_pane(TabPane("Facts", FactsPanel(id="facts"), detail, id="tab-facts"))
         self._notes_panel = NotesPanel(id="notes")
         await tabs.add_pane(TabPane("Notes", self._notes_panel, id="tab-notes"))
         self.side_ready = True
@@ -1003,7 +1029,7 @@ class ReaderScreen(Screen):
                     lambda _: self._done(f"marked as {label} (u undoes)", entities=True),
                 )
 
-        self._pick_label("Label of the new entity", None, chosen)
+        self._pick_label(f"Label for {_snippet(self.article.text[span[0] : span[1]])}", None, chosen)
 
     @_with_annotations
     def action_relabel_entity(self) -> None:
@@ -1023,7 +1049,7 @@ class ReaderScreen(Screen):
                     lambda _: self._done(f"{entity.label} → {label} (u undoes)", entities=True),
                 )
 
-        self._pick_label(f"New label for {inert(entity.text)}", entity.label, chosen)
+        self._pick_label(f"New label for {_snippet(entity.text)}", entity.label, chosen)
 
     @_with_annotations
     def action_reject_entity(self) -> None:
@@ -1051,11 +1077,16 @@ class ReaderScreen(Screen):
             self.say(f"nothing to {verb}")
             return
         done = "Undone" if verb == "undo" else "Redone"
-        # The description quotes the article: plain text, control characters made inert.
-        self._save(
-            session.undo if verb == "undo" else session.redo,
-            lambda description: self._done(Text(f"{done}: {inert(description)}"), entities=True),
-        )
+        before, marks = list(session.annotations), list(session.bookmarks)
+
+        def undone(description: str) -> None:
+            # The description quotes the article: plain text, control characters made inert.
+            self._done(Text(f"{done}: {inert(description)}"), entities=True)
+            place = _changed_place(before, session.annotations, marks, session.bookmarks)
+            if place is not None:  # the cursor goes to what changed back, which may be pages away
+                self.view.move_cursor(min(place, len(self.article.text)), center=True)
+
+        self._save(session.undo if verb == "undo" else session.redo, undone)
 
     @_with_annotations
     def action_undo(self) -> None:
@@ -1095,7 +1126,8 @@ class ReaderScreen(Screen):
                     lambda _: self._say_changed("bookmark deleted (u undoes)"),
                 )
 
-        self.app.push_screen(BookmarksScreen(self.session.bookmarks, self.article.text), chosen)
+        screen = BookmarksScreen(self.session.bookmarks, self.article.text, self.view.paragraph_starts)
+        self.app.push_screen(screen, chosen)
 
     @_with_annotations
     def action_export(self) -> None:
@@ -1249,10 +1281,18 @@ class ReaderScreen(Screen):
         if fact.kind == "entity" and fact.mentions:
             spans = [tuple(m) for m in fact.mentions]
             sentences = [self._sentence_at(start) or tuple(fact.sentence) for start, _ in spans]
-            self.view.show_spans(spans, sentences, fact.label)
+            here = mention_in(fact, event.sentence) if event.sentence is not None else None
+            index = spans.index(here) if here is not None else 0
+            self.view.show_spans(spans, sentences, fact.label, index)
         else:
             label = getattr(fact, "label", None) or kind_name(fact.kind)
             self.view.show_spans([(fact.start, fact.end)], [tuple(fact.sentence)], label)
+
+    @on(Tree.NodeHighlighted, "#facts")
+    def fact_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        """The detail under the panel follows its cursor."""
+        data = event.node.data
+        self.query_one(FactDetail).show_fact(None if data is None or isinstance(data, str) else data)
 
     @on(WalkRequested)
     def walk_requested(self, event: WalkRequested) -> None:

@@ -8,7 +8,8 @@ control characters made inert, never parsed as markup.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -128,6 +129,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._press: int | None = None
         self._dragged = False
         self._sentence_starts: Spans[int] | None = None
+        self._sentence_spans: list[tuple[int, int]] = []
         self.annotations: list[Annotation] = []
         self._overlay = Overlay()
         self._combined: dict[tuple[str, ...], Style] = {}
@@ -404,13 +406,20 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_bottom(self) -> None:
         assert self.wrapped is not None
+        if self.selection_anchor is not None and self.cursor >= self.selection_anchor:
+            self.move_cursor(self._last_character(0, len(self.text)))  # the selection takes in the whole end
+            return
         self.move_cursor(self.wrapped.starts[self.wrapped.nearest_text_row(self.wrapped.height - 1, -1)])
 
     def action_next_paragraph(self) -> None:
+        if self._select_to_end(self.article.paragraphs, 1):
+            return
         if (index := self._paragraphs.after(self.cursor)) is not None:
             self.move_cursor(self._paragraphs[index])
 
     def action_previous_paragraph(self) -> None:
+        if self._select_to_end(self.article.paragraphs, -1):
+            return
         if (index := self._paragraphs.before(self.cursor)) is not None:
             self.move_cursor(self._paragraphs[index])
 
@@ -549,11 +558,48 @@ class ArticleView(ScrollView, can_focus=True):
         if self._sentence_starts is None:
             from tui.core.facts import split_sentences
 
-            self._sentence_starts = Spans.points(start for start, _ in split_sentences(self.text))
+            self._sentence_spans = split_sentences(self.text)
+            self._sentence_starts = Spans.points(start for start, _ in self._sentence_spans)
         return self._sentence_starts
+
+    def _last_character(self, start: int, end: int) -> int:
+        """The last character of ``[start, end)`` that is not white space (``start`` if all are)."""
+        last = max(start, min(end, len(self.text)) - 1)
+        while last > start and self.text[last].isspace():
+            last -= 1
+        return last
+
+    def _select_to_end(self, spans: Sequence[tuple[int, int]], direction: int) -> bool:
+        """While the selection's moving end is its end (the cursor at or after the anchor), a sentence or
+        paragraph motion lands on the last character of one, not on the next one's first letter, which
+        the selection (the cursor's character included) would take in; False when this does not apply.
+
+        Forward: the end of the first of ``spans`` (in order) ending after the cursor. Back: the end
+        of the last one ending before it, if the selection still reaches it (else the motion goes
+        back as it always does, past the anchor)."""
+        anchor = self.selection_anchor
+        if anchor is None or self.cursor < anchor:
+            return False
+        index = bisect_left(spans, self.cursor + 1, key=lambda span: span[1])
+        if direction > 0:
+            for start, end in spans[index:]:
+                if (last := self._last_character(start, end)) > self.cursor:
+                    self.move_cursor(last)
+                    return True
+            self.app.bell()
+            return True
+        for start, end in reversed(spans[: index + 1]):
+            if (last := self._last_character(start, end)) < self.cursor:
+                if last < anchor:
+                    return False
+                self.move_cursor(last)
+                return True
+        return False
 
     def action_next_sentence(self) -> None:
         starts = self._sentences()
+        if self._select_to_end(self._sentence_spans, 1):
+            return
         if (index := starts.after(self.cursor)) is not None:
             self.move_cursor(starts[index])
         else:
@@ -561,6 +607,8 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_previous_sentence(self) -> None:
         starts = self._sentences()
+        if self._select_to_end(self._sentence_spans, -1):
+            return
         if (index := starts.before(self.cursor)) is not None:
             self.move_cursor(starts[index])
         else:

@@ -1,8 +1,9 @@
 """The facts panel: what the article states, in sections, each fact linked to its sentence.
 
 A ``Tree`` of five sections (entities, when, how many, who said what, relations) whose leaves
-are facts. Enter on a fact posts ``FactChosen``; the screen scrolls the article to it. Every
-label is built as ``rich.text.Text`` from untrusted article text: nothing here is markup.
+are facts, cut to the panel's width; under it, :class:`FactDetail` shows the highlighted fact
+whole. Enter on a fact posts ``FactChosen``; the screen scrolls the article to it. Every label
+is built as ``rich.text.Text`` from untrusted article text: nothing here is markup.
 """
 
 from __future__ import annotations
@@ -11,17 +12,17 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import Tree
+from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from tui.core.document import inert
-from tui.core.fact_rows import date_text, fact_row, kind_name, sections
+from tui.core.fact_rows import date_text, fact_detail, fact_row, facts_of_sentence, kind_name, sections
 from tui.ui.messages import FactChosen, PanelLeft, WalkRequested
 
 if TYPE_CHECKING:  # the facts package is imported by whoever computes facts, after the first paint
     from tui.core.facts import Fact, Facts
 
-__all__ = ["FactsPanel", "date_text", "fact_label", "kind_name"]
+__all__ = ["FactDetail", "FactsPanel", "date_text", "fact_label", "kind_name"]
 
 _STYLES = {"strong": "bold", "dim": "dim", "em": "italic", "": ""}
 """How the panel shows each role of a row's parts (see :mod:`tui.core.fact_rows`)."""
@@ -30,6 +31,17 @@ _STYLES = {"strong": "bold", "dim": "dim", "em": "italic", "": ""}
 def fact_label(fact: Fact) -> Text:
     """One short row for ``fact``; all of it plain text."""
     return Text.assemble(*((text, _STYLES[role]) for text, role in fact_row(fact)))
+
+
+class FactDetail(Static):
+    """The fact highlighted in the panel, whole and wrapped (the panel's rows are cut at its width);
+    hidden while the cursor is on a section title."""
+
+    def show_fact(self, fact: Fact | None) -> None:
+        self.display = fact is not None
+        if fact is not None:
+            lines = (Text.assemble(*((text, _STYLES[role]) for text, role in line)) for line in fact_detail(fact))
+            self.update(Text("\n").join(lines))
 
 
 class FactsPanel(Tree["Fact | str"]):
@@ -64,7 +76,7 @@ class FactsPanel(Tree["Fact | str"]):
         self.clear()
         shown = 0
         if sentence is not None:
-            here = [f for f in facts.all() if tuple(f.sentence) == tuple(sentence)]
+            here = facts_of_sentence(facts, sentence)
             node = self.root.add(Text(f"This sentence ({len(here)}) · esc shows all", style="bold"), data="here")
             for fact in here:  # kinds mixed: each row says which it is
                 row = Text.assemble((f"{kind_name(fact.kind)}: ", "dim"), fact_label(fact))
@@ -82,6 +94,12 @@ class FactsPanel(Tree["Fact | str"]):
         if shown == 0:
             self.root.add_leaf(Text("no facts found", style="dim"))
         self.cursor_line = 0
+
+    def on_resize(self) -> None:
+        """The detail under the panel grows and shrinks with the fact it shows: the cursor's row
+        stays in sight (a tree scrolls to it only when the cursor moves)."""
+        if self.cursor_line >= 0:
+            self.call_after_refresh(self.scroll_to_line, self.cursor_line, animate=False)
 
     def _remember_folds(self) -> None:
         for node in self.root.children:
@@ -114,7 +132,7 @@ class FactsPanel(Tree["Fact | str"]):
         event.stop()
         node: TreeNode = event.node
         if node.data is not None and not isinstance(node.data, str):
-            self.post_message(FactChosen(node.data))
+            self.post_message(FactChosen(node.data, self.sentence))
 
     def action_walk(self, direction: int) -> None:
         self.post_message(WalkRequested(direction))
