@@ -128,6 +128,9 @@ class SorotApp(App[None]):
         """Keys from the terminal, delivered one at a time in the order typed (:mod:`tui.ui.keys`)."""
         self._typed_on: WeakKeyDictionary[events.Key, Screen] = WeakKeyDictionary()
         """The screen that was active when each key in flight was typed."""
+        self.panel_shown: bool | None = None
+        """Whether the reader's side panel shows, as ``p`` last left it; None until then (the
+        window's size decides: hidden in a short one, see ``tui.ui.screens.reader.SHORT_ROWS``)."""
 
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables and the entity palette for this terminal's colour depth."""

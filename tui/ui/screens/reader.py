@@ -164,6 +164,11 @@ SEARCH_AS_YOU_TYPE_CHARS = 500_000
 SEARCH_PAUSE_SECONDS = 0.25
 NARROW_COLUMNS = 110
 """Below this width the facts panel goes under the article instead of beside it."""
+SHORT_ROWS = 28
+"""In a window this short, a panel under the article would leave it a dozen rows (11 of 24): there
+the panel starts hidden and ``p`` shows it (the choice then holds for the rest of the session)."""
+PANEL_HINT = "p shows the facts panel"
+"""The status line's word when the window hid the panel: the key bar is cut before ``p`` there."""
 SAVE_AT_ONCE_SECONDS = 0.05
 """A change saved within this is shown before the next key is read; a slower save goes on in its thread."""
 SAVE_FINISH_SECONDS = 30.0
@@ -233,7 +238,8 @@ class ReaderScreen(Screen):
                 tooltip="Move the focus between the article and the facts panel", id="reader.toggle_focus"),
         Binding("i", "sentence_facts", "Facts here", tooltip="Show the facts of the sentence under the cursor",
                 id="reader.sentence_facts"),
-        Binding("p", "toggle_panel", "Panel", tooltip="Hide or show the facts panel", id="reader.toggle_panel"),
+        Binding("p", "toggle_panel", "Panel", tooltip="Hide or show the facts panel (for the session)",
+                id="reader.toggle_panel"),
         Binding("t", "switch_tab", "Facts/Notes", tooltip="Show the other tab of the side panel: facts or notes",
                 id="reader.switch_tab"),
         Binding("h", "highlight", "Highlight", tooltip="Highlight the selection (or the word) in a colour",
@@ -300,6 +306,10 @@ class ReaderScreen(Screen):
         self._entities_after_save = False
         self._note_drafts: dict[tuple[int, int] | str, NoteResult] = {}
         """Notes written but not saved (the disk full, the lock held): by passage, or by the note edited."""
+        self._panel_hidden_by_default: bool | None = None
+        """Whether the side panel is hidden by default, as :meth:`on_resize` last decided."""
+        self._hint_shown = False
+        """Whether the status line says how to show the panel hidden for a small window."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.article)
@@ -755,6 +765,7 @@ class ReaderScreen(Screen):
         """A message in the status line that stays until the cursor moves on."""
         self._entity_shown = False
         self._selection_shown = False
+        self._hint_shown = False
         self.query_one(StatusBar).show_message(message)
 
     def on_unmount(self) -> None:
@@ -1239,7 +1250,21 @@ class ReaderScreen(Screen):
             self.view.styles.max_width = measure + 1
 
     def on_resize(self, event) -> None:
-        self.set_class(self.size.width < NARROW_COLUMNS, "-narrow")
+        narrow = self.size.width < NARROW_COLUMNS
+        self.set_class(narrow, "-narrow")
+        # Hidden or shown by default only when the default changes (the window crosses the line):
+        # a panel brought back by tab or i stays through a resize.
+        hidden = (
+            not self.app.panel_shown if self.app.panel_shown is not None else narrow and self.size.height < SHORT_ROWS
+        )
+        if hidden != self._panel_hidden_by_default:
+            self._panel_hidden_by_default = hidden
+            self.set_class(hidden, "-no-panel")
+            if hidden and self.app.panel_shown is None:
+                self.say(PANEL_HINT)
+                self._hint_shown = True
+            elif self._hint_shown:
+                self.say("")
 
     def action_toggle_focus(self) -> None:
         """Article -> the side panel's open tab -> article."""
@@ -1255,6 +1280,10 @@ class ReaderScreen(Screen):
     def action_toggle_panel(self) -> None:
         hidden = not self.has_class("-no-panel")
         self.set_class(hidden, "-no-panel")
+        self.app.panel_shown = not hidden  # and the next article opens the same way
+        self._panel_hidden_by_default = hidden
+        if self._hint_shown:
+            self.say("")
         if hidden and not self.view.has_focus:
             self.view.focus()
 

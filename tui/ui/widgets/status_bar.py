@@ -37,6 +37,8 @@ class NlpIndicator(Static):
 class StatusBar(Horizontal):
     """``¶ 3/7 · 42%`` on the left, the current entity or search result in the middle."""
 
+    _position_width = 0
+
     def compose(self) -> ComposeResult:
         yield Static(id="position")
         yield Static(id="status-message")
@@ -44,8 +46,15 @@ class StatusBar(Horizontal):
         yield NlpIndicator(id="nlp-status")
 
     def show_position(self, paragraph: int, paragraphs: int, row: int, rows: int) -> None:
+        """The position is never cut: the message beside it gives way first. Its width is that of
+        the widest position in this article, so the message does not shift as the reader moves."""
         percent = 100 if rows <= 1 else round(100 * row / (rows - 1))
-        self.query_one("#position", Static).update(Text(f"¶ {paragraph}/{paragraphs} · {percent}%"))
+        position = self.query_one("#position", Static)
+        widest = len(f"¶ {paragraphs}/{paragraphs} · 100%") + 1  # and the padding before the message
+        if widest != self._position_width:
+            self._position_width = widest
+            position.styles.width = widest
+        position.update(Text(f"¶ {paragraph}/{paragraphs} · {percent}%"))
 
     def show_store_state(self, state: str | None) -> None:
         """Why changes are not saved ("read-only"), shown until the app ends; None: they are."""
