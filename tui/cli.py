@@ -1331,7 +1331,7 @@ def _config_database() -> None:
     """For a headless command: the config file's database becomes the default (``$SOROT_DB`` and
     ``--db`` still beat it); a problem with that setting is one warning."""
     from tui.core.config import load_config
-    from tui.core.store.api import ENV_VAR
+    from tui.core.store import ENV_VAR
 
     config = load_config()
     for problem in config.problems:
