@@ -142,10 +142,18 @@ def run_config_command(argv: list[str]) -> int:
     _check_config_model(config)
     if args.keys:
         return _print_keys(config)
+    from textual.theme import BUILTIN_THEMES
+
     from tui.ui.app import bound_classes
     from tui.ui.keymaps import binding_ids, keymap
 
-    config.problems += keymap(config.preset, config.keys, binding_ids(bound_classes()), str(config.path))[1]
+    known = binding_ids(bound_classes())
+    config.problems += keymap(config.preset, config.keys, known, str(config.path))[1]
+    config.keys = {binding_id: keys for binding_id, keys in config.keys.items() if binding_id in known}
+    theme = config.values.get("theme")
+    if isinstance(theme, str) and theme and theme not in BUILTIN_THEMES:
+        themes = ", ".join(sorted(BUILTIN_THEMES))
+        config.problems.append(f"{config.path}: theme: no theme {theme!r} (themes: {themes}); using the default")
     for line in config.describe():
         print(inert(line))
     for problem in config.problems:

@@ -149,3 +149,23 @@ def test_sorot_config_keys_lists_every_binding_id_with_the_preset_applied(
     assert rows["reader.start_search"] == "ctrl+f"
     assert rows["article.page_down"].startswith("space,f,")
     assert rows["app.quit"] == "q" and rows["facts.first"] == "g,home"
+
+
+def test_sorot_config_names_a_theme_that_does_not_exist_and_lists_only_bindings_that_apply(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, 'theme = "nope"\n[keys]\n"no.such" = "x"\n"reader.start_search" = "slash,ctrl+f"\n')
+    assert main(["config", "--config", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert "theme: no theme 'nope'" in err and "keys.no.such: no such binding" in err
+    assert '"no.such"' not in out and f'"reader.start_search" = "slash,ctrl+f"  # {path}' in out
+
+
+def test_a_key_the_user_binds_is_taken_from_the_preset() -> None:
+    from tui.ui.app import bound_classes
+    from tui.ui.keymaps import PRESETS, binding_ids, keymap
+
+    assert "ctrl+f" in PRESETS["less"]["article.page_down"]
+    chosen, problems = keymap("less", {"reader.start_search": "slash,ctrl+f"}, binding_ids(bound_classes()), "c")
+    assert problems == [] and chosen["reader.start_search"] == "slash,ctrl+f"
+    assert "ctrl+f" not in chosen["article.page_down"].split(",") and chosen["article.page_down"]

@@ -70,8 +70,16 @@ def keymap(preset: str, keys: dict[str, str], known: set[str], where: str) -> tu
         for binding_id in keys
         if binding_id not in known
     ]
-    chosen = {**PRESETS.get(preset, {}), **{k: v for k, v in keys.items() if k in known}}
-    return chosen, problems
+    mine = {k: v for k, v in keys.items() if k in known}
+    # A key the user binds is theirs: the preset gives it up (the README's "slash,ctrl+f" for
+    # search must not lose ctrl+f to the less preset's page down).
+    taken = {key.strip() for value in mine.values() for key in value.split(",")}
+    base: dict[str, str] = {}
+    for binding_id, value in PRESETS.get(preset, {}).items():
+        left = [key for key in value.split(",") if key.strip() not in taken]
+        if left:
+            base[binding_id] = ",".join(left)
+    return {**base, **mine}, problems
 
 
 def keys_of(binding: Binding, keymap: dict[str, str]) -> Binding:
