@@ -169,3 +169,26 @@ def test_a_key_the_user_binds_is_taken_from_the_preset() -> None:
     chosen, problems = keymap("less", {"reader.start_search": "slash,ctrl+f"}, binding_ids(bound_classes()), "c")
     assert problems == [] and chosen["reader.start_search"] == "slash,ctrl+f"
     assert "ctrl+f" not in chosen["article.page_down"].split(",") and chosen["article.page_down"]
+
+
+def test_a_config_nested_too_deeply_is_one_line_and_every_default(tmp_path: Path) -> None:
+    path = write(tmp_path, "a = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    config = load_config(path)
+    assert config.problems == [f"{path}: nested too deeply to be a config file; using the defaults"]
+    assert config.values["theme"] == SETTINGS["theme"].default
+
+
+def test_a_config_that_is_a_fifo_is_never_opened(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "config.toml"
+    os.mkfifo(fifo)
+    config = load_config(fifo)  # opening it would block for ever: no writer
+    assert config.problems == [f"{fifo}: not a regular file; using the defaults"]
+    assert config.describe()[0] == f"# config file: {fifo} (not a regular file)"
+
+
+def test_a_binding_takes_each_key_once_and_a_few_at_most() -> None:
+    assert check_keys("j, down, j") == "j,down"
+    with pytest.raises(ValueError, match="more than 16 keys for one binding"):
+        check_keys(",".join(f"ctrl+{c}" for c in "abcdefghijklmnopq"))

@@ -165,7 +165,8 @@ class Config:
 
     def describe(self) -> list[str]:
         """``sorot config``: one ``key = value  # source`` line per setting, the keys after."""
-        lines = [f"# config file: {self.path}" + ("" if self.path.is_file() else " (not found)")]
+        state = "" if self.path.is_file() else " (not a regular file)" if self.path.exists() else " (not found)"
+        lines = [f"# config file: {self.path}{state}"]
         for name in SETTINGS:
             source = self.sources[name]
             if self.values[name] is None and name == "db":
@@ -196,11 +197,17 @@ def _toml_key(key: str) -> str:
     return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml(key)
 
 
+MAX_KEYS_PER_BINDING = 16
+"""More keys than this for one action is a mistake (and Textual's bindings grow slow with thousands)."""
+
+
 def check_keys(value: object) -> str:
     """A binding's keys (``"j,down"``), as Textual's keymaps take them; raises ``ValueError``."""
     if not isinstance(value, str) or not value.strip():
         raise ValueError('must be keys separated by commas, e.g. "j,down"')
-    keys = [k.strip() for k in value.split(",")]
+    keys = list(dict.fromkeys(k.strip() for k in value.split(",")))  # each key once
+    if len(keys) > MAX_KEYS_PER_BINDING:
+        raise ValueError(f"more than {MAX_KEYS_PER_BINDING} keys for one binding")
     for key in keys:
         if not _KEY.fullmatch(key):
             raise ValueError(f"{key!r} is not a key (a key is a character or a name such as ctrl+f or pagedown)")
@@ -250,6 +257,10 @@ def _read(config: Config, *, given: bool) -> dict[str, object]:
     """The file's table; a missing file is no problem unless it was named."""
     where = config.path
     try:
+        # Only a regular file is opened: a FIFO would block the start for ever, a device never end.
+        if where.exists() and not where.is_file():
+            config.problems.append(f"{where}: not a regular file; using the defaults")
+            return {}
         with open(where, "rb") as file:
             data = file.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
@@ -268,6 +279,8 @@ def _read(config: Config, *, given: bool) -> dict[str, object]:
         config.problems.append(f"{where}: not UTF-8 text; using the defaults")
     except tomllib.TOMLDecodeError as exc:
         config.problems.append(f"{where}: not valid TOML ({exc}); using the defaults")
+    except RecursionError:  # tomllib parses nested arrays and tables by recursion
+        config.problems.append(f"{where}: nested too deeply to be a config file; using the defaults")
     return {}
 
 
