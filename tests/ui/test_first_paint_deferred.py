@@ -11,6 +11,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 # Modules that only dialogs and other screens need: the export dialog's formats (pyld, and the
 # requests it pulls in: a tenth of a second), the note dialogs, the reading list of feeds.
@@ -21,6 +22,7 @@ _CHILD = """
 import asyncio, json, sys
 from tui.core.analysis.engine import NlpEngine
 from tui.core.config import Config
+from textual.widgets import Footer
 from tui.ui.app import make_app
 from tui.ui.widgets.article_view import ArticleView
 
@@ -32,17 +34,32 @@ def first_render_line(self, y):
     if not seen:
         seen["imported"] = sorted(n for n in sys.modules if any(n == m or n.startswith(m + ".") for m in later))
         seen["widgets"] = sorted({{type(w).__name__ for w in self.screen.walk_children()}})
+        seen["region"] = list(self.region)
     return render_line(self, y)
 
 ArticleView.render_line = first_render_line
+builds = []
+compose = Footer.compose
+
+def counting_compose(self):
+    keys = list(compose(self))
+    if keys:
+        builds.append(len(keys))
+    return keys
+
+Footer.compose = counting_compose
 
 async def main():
     config = Config.defaults()
     config.keys = {keys!r}
     app = make_app(None, engine=NlpEngine(in_process=True), db={db!r}, config=config)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        while not app.screen.query("FooterKey"):
+            await pilot.pause(0.05)
+        await pilot.pause(0.2)
         seen["after"] = sorted({{type(w).__name__ for w in app.screen.walk_children()}})
+        seen["region_after"] = list(app.screen.query_one(ArticleView).region)
+        seen["footer_builds"] = builds
         seen["keymap"] = app.keymap
 
 asyncio.run(main())
@@ -50,7 +67,7 @@ print(json.dumps(seen))
 """
 
 
-def first_paint(tmp_path: Path, keys: dict[str, str]) -> dict[str, list[str]]:
+def first_paint(tmp_path: Path, keys: dict[str, str]) -> dict[str, Any]:
     """Run the sample in a child: what was imported and mounted at the first paint, and after."""
     code = _CHILD.format(later=NOT_BEFORE_THE_PAINT, db=str(tmp_path / "db.json"), keys=keys)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
@@ -65,3 +82,11 @@ def test_without_keys_in_the_config_the_first_paint_imports_no_other_screen(tmp_
 def test_keys_in_the_config_are_still_checked_against_every_screen(tmp_path: Path) -> None:
     seen = first_paint(tmp_path, {"export.cancel": "ctrl+g", "reader.no_such_action": "z"})
     assert seen["keymap"] == {"export.cancel": "ctrl+g"}
+
+
+def test_the_key_bar_comes_after_the_first_paint_built_once_and_the_text_stays_put(tmp_path: Path) -> None:
+    seen = first_paint(tmp_path, {})
+    assert "Footer" not in seen["widgets"] and "TabbedContent" not in seen["widgets"]
+    assert {"Footer", "FooterKey", "TabbedContent", "FactsPanel"} <= set(seen["after"])
+    assert len(seen["footer_builds"]) == 1, seen["footer_builds"]  # not rebuilt per change of bindings
+    assert seen["region"] == seen["region_after"]  # its row was kept: no re-wrap, no jump
