@@ -13,6 +13,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tests.ui.conftest import view_of, wait_until
+from tui.core.analysis.engine import NlpEngine
+from tui.ui.app import make_app
+from tui.ui.screens.reader import ReaderScreen, SearchBar
+
 # Modules that only dialogs and other screens need: the export dialog's formats (pyld, and the
 # requests it pulls in: a tenth of a second), the note dialogs, the reading list of feeds.
 NOT_BEFORE_THE_PAINT = ("tui.ui.screens.export", "tui.ui.screens.annotate", "tui.ui.screens.feeds",
@@ -90,3 +95,20 @@ def test_the_key_bar_comes_after_the_first_paint_built_once_and_the_text_stays_p
     assert {"Footer", "FooterKey", "TabbedContent", "FactsPanel"} <= set(seen["after"])
     assert len(seen["footer_builds"]) == 1, seen["footer_builds"]  # not rebuilt per change of bindings
     assert seen["region"] == seen["region_after"]  # its row was kept: no re-wrap, no jump
+
+
+def test_the_search_bar_comes_after_the_first_paint_on_its_own_layer(tmp_path: Path) -> None:
+    seen = first_paint(tmp_path, {})
+    assert "SearchBar" not in seen["widgets"] and "SearchBar" in seen["after"]
+
+
+async def test_a_search_typed_before_the_bar_is_mounted_still_searches(tmp_path: Path) -> None:
+    app = make_app(None, engine=NlpEngine(in_process=True), db=str(tmp_path / "db.json"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert isinstance(app.screen, ReaderScreen)
+        # As if / came before the screen's first refresh had mounted the bar.
+        await app.screen.query_one(SearchBar).remove()
+        await pilot.press("slash", *"Rusia", "enter")
+        await wait_until(pilot, lambda: "for Rusia" in str(app.screen.query_one("#status-message").render()))
+        bar = app.screen.query_one(SearchBar)
+        assert bar.value == "Rusia" and not bar.display and view_of(app).has_focus

@@ -318,10 +318,10 @@ class ReaderScreen(Screen):
             yield ArticleView(self.article, id="article")
             # Filled after the first paint (mount_side): the text comes first.
             yield Vertical(id="side")
-        yield SearchBar(placeholder="Search (smart case: lowercase matches any case)", id="search")
         yield StatusBar(id="status")
-        # The key bar comes after the first paint too (mount_side): its row is kept by the status
-        # line's bottom margin, so the text does not move when it arrives.
+        # The search bar and the key bar come after the first paint (search_bar, mount_side): the
+        # one is on a layer of its own, the other's row is kept by the status line's bottom
+        # margin, so the text does not move when they arrive.
 
     @property
     def view(self) -> ArticleView:
@@ -331,8 +331,8 @@ class ReaderScreen(Screen):
 
     def on_mount(self) -> None:
         self.apply_layout()
-        self.query_one(SearchBar).display = False
         self.view.focus()
+        self.call_after_refresh(self.search_bar)
         self.call_after_refresh(self.mount_side)
         # Start the NLP only once the text is painted: the reader never waits on the model.
         self.call_after_refresh(self.find_entities)
@@ -567,8 +567,19 @@ class ReaderScreen(Screen):
 
     # ----------------------------------------------------------------------------- search
 
+    def search_bar(self) -> SearchBar:
+        """The search bar, hidden until ``/``; mounted once the article is painted, or by a ``/``
+        that comes first (an Input's styles and parts are some 20 ms the first paint need not wait for)."""
+        try:
+            return self.query_one(SearchBar)
+        except NoMatches:
+            bar = SearchBar(placeholder="Search (smart case: lowercase matches any case)", id="search")
+            bar.display = False
+            self.mount(bar, before=self.query_one(StatusBar))
+            return bar
+
     def action_start_search(self) -> None:
-        bar = self.query_one(SearchBar)
+        bar = self.search_bar()
         bar.display = True
         bar.value = self.view.query
         bar.focus()
@@ -589,7 +600,7 @@ class ReaderScreen(Screen):
             self._search_timer.stop()
             if value != self.view.query:
                 self.view.search(value)
-        bar = self.query_one(SearchBar)
+        bar = self.search_bar()
         bar.display = False
         if not value:
             self.view.action_clear_search()
