@@ -196,9 +196,10 @@ class SorotApp(App[None]):
             else:
                 known = ", ".join(sorted(self.available_themes))
                 problems.append(f"{self.config.path}: theme: no theme {theme!r} (themes: {known}); using the default")
-        chosen, unknown = keymap(
-            self.config.preset, self.config.keys, binding_ids(bound_classes()), str(self.config.path)
-        )
+        # The ids are checked only when the config names some: collecting them imports every
+        # screen (the export dialog's formats, the feeds), a tenth of a second before the first paint.
+        known = binding_ids(bound_classes()) if self.config.keys else set()
+        chosen, unknown = keymap(self.config.preset, self.config.keys, known, str(self.config.path))
         self.keymap = chosen
         self.set_keymap(chosen)
         for problem in [*problems, *unknown]:

@@ -318,9 +318,10 @@ class ReaderScreen(Screen):
             yield ArticleView(self.article, id="article")
             # Filled after the first paint (mount_side): the text comes first.
             yield Vertical(id="side")
-        yield SearchBar(placeholder="Search (smart case: lowercase matches any case)", id="search")
         yield StatusBar(id="status")
-        yield Footer()
+        # The search bar and the key bar come after the first paint (search_bar, mount_side): the
+        # one is on a layer of its own, the other's row is kept by the status line's bottom
+        # margin, so the text does not move when they arrive.
 
     @property
     def view(self) -> ArticleView:
@@ -330,8 +331,8 @@ class ReaderScreen(Screen):
 
     def on_mount(self) -> None:
         self.apply_layout()
-        self.query_one(SearchBar).display = False
         self.view.focus()
+        self.call_after_refresh(self.search_bar)
         self.call_after_refresh(self.mount_side)
         # Start the NLP only once the text is painted: the reader never waits on the model.
         self.call_after_refresh(self.find_entities)
@@ -566,8 +567,19 @@ class ReaderScreen(Screen):
 
     # ----------------------------------------------------------------------------- search
 
+    def search_bar(self) -> SearchBar:
+        """The search bar, hidden until ``/``; mounted once the article is painted, or by a ``/``
+        that comes first (an Input's styles and parts are some 20 ms the first paint need not wait for)."""
+        try:
+            return self.query_one(SearchBar)
+        except NoMatches:
+            bar = SearchBar(placeholder="Search (smart case: lowercase matches any case)", id="search")
+            bar.display = False
+            self.mount(bar, before=self.query_one(StatusBar))
+            return bar
+
     def action_start_search(self) -> None:
-        bar = self.query_one(SearchBar)
+        bar = self.search_bar()
         bar.display = True
         bar.value = self.view.query
         bar.focus()
@@ -588,7 +600,7 @@ class ReaderScreen(Screen):
             self._search_timer.stop()
             if value != self.view.query:
                 self.view.search(value)
-        bar = self.query_one(SearchBar)
+        bar = self.search_bar()
         bar.display = False
         if not value:
             self.view.action_clear_search()
@@ -608,11 +620,21 @@ class ReaderScreen(Screen):
         self._notes_panel = NotesPanel(id="notes")
         await tabs.add_pane(TabPane("Notes", self._notes_panel, id="tab-notes"))
         self.side_ready = True
+        await self.mount_footer()
         self.open_session()
         if self._session is not None:
             self.refresh_annotations()
         if self.facts is not None:
             self.query_one(FactsPanel).show_facts(self.facts)
+
+    async def mount_footer(self) -> None:
+        """The key bar, built once with the screen's bindings as they are after the first paint.
+
+        Composed with the screen, it was built empty, then rebuilt for each change of bindings
+        before it showed (the screen pushed, the article focused): twice, 0.1-0.2 s in the second
+        after the paint, when the first keys come."""
+        await self.mount(Footer())
+        self.refresh_bindings()
 
     def panel(self, kind: type[FactsPanel] | type[NotesPanel]):
         """The facts or notes panel, or None before the side panel is mounted."""
