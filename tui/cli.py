@@ -145,15 +145,13 @@ def run_config_command(argv: list[str]) -> int:
     from textual.theme import BUILTIN_THEMES
 
     from tui.ui.app import bound_classes
-    from tui.ui.keymaps import binding_ids, keymap
+    from tui.ui.keymaps import binding_ids, keymap, theme_problem
 
     known = binding_ids(bound_classes())
     config.problems += keymap(config.preset, config.keys, known, str(config.path))[1]
     config.keys = {binding_id: keys for binding_id, keys in config.keys.items() if binding_id in known}
-    theme = config.values.get("theme")
-    if isinstance(theme, str) and theme and theme not in BUILTIN_THEMES:
-        themes = ", ".join(sorted(BUILTIN_THEMES))
-        config.problems.append(f"{config.path}: theme: no theme {theme!r} (themes: {themes}); using the default")
+    if (problem := theme_problem(config.text("theme"), BUILTIN_THEMES, str(config.path))) is not None:
+        config.problems.append(problem)
     for line in config.describe():
         print(inert(line))
     for problem in config.problems:
@@ -164,20 +162,17 @@ def run_config_command(argv: list[str]) -> int:
 def _print_keys(config: Config) -> int:
     """``sorot config --keys``: each binding's id, its keys under this config, what it does."""
     from tui.ui.app import bound_classes
-    from tui.ui.keymaps import binding_ids, keymap
+    from tui.ui.keymaps import binding_ids, bindings_of, keymap
 
     classes = bound_classes()
     chosen, problems = keymap(config.preset, config.keys, binding_ids(classes), str(config.path))
     seen = set()
     for cls in classes:
-        for base in cls.__mro__:
-            for binding in base.__dict__.get("BINDINGS", []):
-                if binding.id and binding.id not in seen:
-                    seen.add(binding.id)
-                    keys = chosen.get(binding.id, binding.key)
-                    print(
-                        "\t".join(inert(field) for field in (binding.id, keys, binding.tooltip or binding.description))
-                    )
+        for binding in bindings_of(cls):
+            if binding.id and binding.id not in seen:
+                seen.add(binding.id)
+                keys = chosen.get(binding.id, binding.key)
+                print("\t".join(inert(field) for field in (binding.id, keys, binding.tooltip or binding.description)))
     for problem in [*config.problems, *problems]:
         say(problem)
     return 1 if config.problems or problems else 0

@@ -186,16 +186,15 @@ class SorotApp(App[None]):
     def apply_config(self) -> None:
         """The config's theme and key bindings; each problem (an unknown theme or binding id, or
         one :func:`~tui.core.config.load_config` found) is one warning, and the default stays."""
-        from tui.ui.keymaps import binding_ids, keymap
+        from tui.ui.keymaps import binding_ids, keymap, theme_problem
 
         problems = list(self.config.problems)
         theme = self.config.text("theme")
         if theme is not None and theme != self.theme:
-            if theme in self.available_themes:
+            if (problem := theme_problem(theme, self.available_themes, str(self.config.path))) is None:
                 self.theme = theme
             else:
-                known = ", ".join(sorted(self.available_themes))
-                problems.append(f"{self.config.path}: theme: no theme {theme!r} (themes: {known}); using the default")
+                problems.append(problem)
         # The ids are checked only when the config names some: collecting them imports every
         # screen (the export dialog's formats, the feeds), a tenth of a second before the first paint.
         known = binding_ids(bound_classes()) if self.config.keys else set()

@@ -53,10 +53,19 @@ PRESETS: dict[str, dict[str, str]] = {
 
 def binding_ids(classes: Iterable[type[DOMNode]]) -> set[str]:
     """The ids of the bindings of ``classes`` (and of their bases)."""
-    return {b.id for cls in classes for b in _bindings(cls) if b.id}
+    return {b.id for cls in classes for b in bindings_of(cls) if b.id}
 
 
-def _bindings(cls: type[DOMNode]) -> Iterator[Binding]:
+def theme_problem(theme: str | None, available: Iterable[str], where: str) -> str | None:
+    """The config's ``theme`` if it is none of ``available``, as one line; None when it is fine."""
+    names = set(available)
+    if theme is None or theme in names:
+        return None
+    return f"{where}: theme: no theme {theme!r} (themes: {', '.join(sorted(names))}); using the default"
+
+
+def bindings_of(cls: type[DOMNode]) -> Iterator[Binding]:
+    """The bindings of ``cls`` and of its bases, its own first."""
     for base in cls.__mro__:
         for binding in base.__dict__.get("BINDINGS", []):
             if isinstance(binding, Binding):
