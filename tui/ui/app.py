@@ -28,8 +28,6 @@ if TYPE_CHECKING:
     from tui.core.web.kept import KeptPages
 from tui.ui.keys import TypedKeys, retype
 from tui.ui.palette import css_variables, depth_of, extra_css
-from tui.ui.screens.help import HelpScreen, binding_rows
-from tui.ui.screens.library import LibraryScreen
 from tui.ui.screens.reader import ReaderScreen, SearchBar
 from tui.ui.widgets.article_view import ArticleView
 from tui.ui.widgets.facts_panel import FactsPanel
@@ -214,6 +212,8 @@ class SorotApp(App[None]):
         elif self.url is not None:
             self.open_url(self.url)
         elif self.directory is not None:
+            from tui.ui.screens.library import LibraryScreen
+
             self.push_screen(LibraryScreen(self.directory, self.articles))
             # Load the pipeline while the reader picks an article (a reader screen starts it
             # itself, once its text is painted, so the load never delays the first paint).
@@ -353,6 +353,8 @@ class SorotApp(App[None]):
         return sources
 
     def action_help(self) -> None:
+        from tui.ui.screens.help import HelpScreen, binding_rows
+
         if not isinstance(self.screen, HelpScreen):
             mouse = [
                 ("Mouse", "click", "Put the cursor there"),
@@ -408,6 +410,8 @@ def bound_classes() -> list[type[DOMNode]]:
     from tui.ui.screens.export import ExportScreen
     from tui.ui.screens.feeds import FeedsScreen, UrlScreen
     from tui.ui.screens.fetching import FetchScreen
+    from tui.ui.screens.help import HelpScreen
+    from tui.ui.screens.library import LibraryScreen
 
     return [
         SorotApp, ReaderScreen, ArticleView, FactsPanel, NotesPanel, SearchBar, HelpScreen, LibraryScreen,

@@ -12,7 +12,6 @@ simply terminates the child.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import multiprocessing
 import os
@@ -54,6 +53,8 @@ def _pipeline(model: str | None) -> Language:
 
 
 def _sha256(text: str) -> str:
+    import hashlib  # OpenSSL's load (some 3 ms) is kept out of the reader's start
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
