@@ -144,11 +144,10 @@ def run_config_command(argv: list[str]) -> int:
         return _print_keys(config)
     from textual.theme import BUILTIN_THEMES
 
-    from tui.ui.app import bound_classes
-    from tui.ui.keymaps import binding_ids, keymap, theme_problem
+    from tui.ui.keymaps import theme_problem
 
-    known = binding_ids(bound_classes())
-    config.problems += keymap(config.preset, config.keys, known, str(config.path))[1]
+    known, _, problems = _keys_in_effect(config)
+    config.problems += problems
     config.keys = {binding_id: keys for binding_id, keys in config.keys.items() if binding_id in known}
     if (problem := theme_problem(config.text("theme"), BUILTIN_THEMES, str(config.path))) is not None:
         config.problems.append(problem)
@@ -159,19 +158,32 @@ def run_config_command(argv: list[str]) -> int:
     return 1 if config.problems else 0
 
 
-def _print_keys(config: Config) -> int:
-    """``sorot config --keys``: each binding's id, its keys under this config, what it does."""
-    from tui.ui.app import bound_classes
-    from tui.ui.keymaps import binding_ids, bindings_of, keymap
+def _keys_in_effect(config: Config) -> tuple[set[str], dict[str, str], list[str]]:
+    """The binding ids, the keys that run each under ``config`` (as the reader applies them), and
+    one line per unknown id or key that does not run the binding the config gives it to."""
+    from tui.ui.app import binding_chains, bound_classes
+    from tui.ui.keymaps import binding_ids, effective_keymap, keymap, shadowed
 
     classes = bound_classes()
-    chosen, problems = keymap(config.preset, config.keys, binding_ids(classes), str(config.path))
+    known = binding_ids(classes)
+    chosen, problems = keymap(config.preset, config.keys, known, str(config.path))
+    shown = effective_keymap(classes, chosen)
+    return known, shown, problems + shadowed(binding_chains(), shown, chosen, str(config.path))
+
+
+def _print_keys(config: Config) -> int:
+    """``sorot config --keys``: each binding's id, the keys that run it under this config (none
+    when the config gave them all to other bindings), what it does."""
+    from tui.ui.app import bound_classes
+    from tui.ui.keymaps import bindings_of
+
+    _, shown, problems = _keys_in_effect(config)
     seen = set()
-    for cls in classes:
+    for cls in bound_classes():
         for binding in bindings_of(cls):
             if binding.id and binding.id not in seen:
                 seen.add(binding.id)
-                keys = chosen.get(binding.id, binding.key)
+                keys = shown.get(binding.id, binding.key)
                 print("\t".join(inert(field) for field in (binding.id, keys, binding.tooltip or binding.description)))
     for problem in [*config.problems, *problems]:
         say(problem)
