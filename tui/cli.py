@@ -144,11 +144,10 @@ def run_config_command(argv: list[str]) -> int:
         return _print_keys(config)
     from textual.theme import BUILTIN_THEMES
 
-    from tui.ui.app import bound_classes
-    from tui.ui.keymaps import binding_ids, keymap, theme_problem
+    from tui.ui.keymaps import theme_problem
 
-    known = binding_ids(bound_classes())
-    config.problems += keymap(config.preset, config.keys, known, str(config.path))[1]
+    known, _, problems = _keys_in_effect(config)
+    config.problems += problems
     config.keys = {binding_id: keys for binding_id, keys in config.keys.items() if binding_id in known}
     if (problem := theme_problem(config.text("theme"), BUILTIN_THEMES, str(config.path))) is not None:
         config.problems.append(problem)
@@ -159,19 +158,32 @@ def run_config_command(argv: list[str]) -> int:
     return 1 if config.problems else 0
 
 
-def _print_keys(config: Config) -> int:
-    """``sorot config --keys``: each binding's id, its keys under this config, what it does."""
-    from tui.ui.app import bound_classes
-    from tui.ui.keymaps import binding_ids, bindings_of, keymap
+def _keys_in_effect(config: Config) -> tuple[set[str], dict[str, str], list[str]]:
+    """The binding ids, the keys that run each under ``config`` (as the reader applies them), and
+    one line per unknown id or key that does not run the binding the config gives it to."""
+    from tui.ui.app import binding_chains, bound_classes
+    from tui.ui.keymaps import binding_ids, effective_keymap, keymap, shadowed
 
     classes = bound_classes()
-    chosen, problems = keymap(config.preset, config.keys, binding_ids(classes), str(config.path))
+    known = binding_ids(classes)
+    chosen, problems = keymap(config.preset, config.keys, known, str(config.path))
+    shown = effective_keymap(classes, chosen)
+    return known, shown, problems + shadowed(binding_chains(), shown, chosen, str(config.path))
+
+
+def _print_keys(config: Config) -> int:
+    """``sorot config --keys``: each binding's id, the keys that run it under this config (none
+    when the config gave them all to other bindings), what it does."""
+    from tui.ui.app import bound_classes
+    from tui.ui.keymaps import bindings_of
+
+    _, shown, problems = _keys_in_effect(config)
     seen = set()
-    for cls in classes:
+    for cls in bound_classes():
         for binding in bindings_of(cls):
             if binding.id and binding.id not in seen:
                 seen.add(binding.id)
-                keys = chosen.get(binding.id, binding.key)
+                keys = shown.get(binding.id, binding.key)
                 print("\t".join(inert(field) for field in (binding.id, keys, binding.tooltip or binding.description)))
     for problem in [*config.problems, *problems]:
         say(problem)
@@ -1330,13 +1342,13 @@ def _command(name: str) -> Callable[[list[str]], int]:
     }[name]
 
 
-def _config_database() -> None:
+def _config_database(path: str | None = None) -> None:
     """For a headless command: the config file's database becomes the default (``$SOROT_DB`` and
     ``--db`` still beat it); a problem with that setting is one warning."""
     from tui.core.config import load_config
     from tui.core.store import ENV_VAR
 
-    config = load_config()
+    config = load_config(path)
     for problem in config.problems:
         if ": db: " in problem or problem.endswith("using the defaults"):
             say(problem)
@@ -1344,12 +1356,56 @@ def _config_database() -> None:
         os.environ[ENV_VAR] = db
 
 
+GLOBAL_FLAGS = ("--config", "--db", "--model", "--max-size")
+"""The reader's flags that may also come before a subcommand (``sorot --db PATH export``), as in
+git or docker; each goes to the subcommand as if given after it (one given after it still wins)."""
+_WITH_ACTIONS = ("db", "feed")
+"""Subcommands whose flags belong to their action (``sorot feed list --db PATH``)."""
+
+
+def _global_flags(argv: list[str]) -> tuple[list[str], list[str]] | None:
+    """``(flags, command and its arguments)`` when ``argv`` is global flags then a subcommand; None
+    otherwise (``sorot --db X FILE`` and ``sorot -- -name.txt`` are the reader's, which takes them)."""
+    at = 0
+    while at < len(argv) and argv[at].split("=", 1)[0] in GLOBAL_FLAGS:
+        at += 1 if "=" in argv[at] else 2
+    if 0 < at < len(argv) and argv[at] in COMMANDS:
+        return argv[:at], argv[at:]
+    return None
+
+
+def _with_global_flags(flags: list[str], command: list[str]) -> tuple[list[str], str | None]:
+    """The subcommand's arguments with the global ``flags`` put where its parser takes them, and
+    the ``--config`` path (the config command takes it; the others read the database from it)."""
+    config: str | None = None
+    forwarded: list[str] = []
+    at = 0
+    while at < len(flags):
+        name, given, value = flags[at].partition("=")
+        if not given:
+            value = flags[at + 1]
+        at += 1 if given else 2
+        if name == "--config":
+            config = value
+            if command[0] != "config":
+                continue
+        forwarded.append(f"{name}={value}")  # (one token: a value may start with a dash)
+    name, rest = command[0], command[1:]
+    if name in _WITH_ACTIONS and rest and not rest[0].startswith("-"):
+        return [rest[0], *forwarded, *rest[1:]], config
+    return [*forwarded, *rest], config
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
+        config: str | None = None
+        if (split := _global_flags(argv)) is not None:
+            rest, config = _with_global_flags(*split)
+            argv = [split[1][0], *rest]
         if argv and argv[0] in COMMANDS:
             if argv[0] != "config":
-                _config_database()
+                _config_database(config)
             return _command(argv[0])(argv[1:])
         return run_reader(argv)
     except KeyboardInterrupt:

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
+
+from tui.core.document import inert
 
 CONFIG_ENV = "SOROT_CONFIG"
 CONFIG_NAME = "config.toml"
@@ -178,6 +181,23 @@ class Config:
         for binding_id, keys in sorted(self.keys.items()):
             lines.append(f"{_toml_key(binding_id)} = {_toml(keys)}  # {self.path}")
         return lines
+
+
+SUMMARY_FIRST = 120
+"""The first problem in :func:`problems_summary` is cut to this many characters."""
+
+
+def problems_summary(problems: list[str], path: Path) -> str:
+    """All of ``problems`` in one line (the reader's one warning; ``sorot config`` lists them one a
+    line): the problem itself when there is one, else how many, the first, and the command that
+    lists them. Control characters become visible symbols: keys and values come from the file."""
+    if len(problems) == 1:
+        return inert(problems[0])
+    first = problems[0].removeprefix(f"{path}: ")
+    if len(first) > SUMMARY_FIRST:
+        first = first[: SUMMARY_FIRST - 1].rstrip() + "…"
+    command = "sorot config" if path == default_config_path() else f"sorot --config {shlex.quote(str(path))} config"
+    return inert(f"{path.name}: {len(problems)} problems: {first}; … — run {command} to see all")
 
 
 def _toml(value: object) -> str:

@@ -182,9 +182,11 @@ class SorotApp(App[None]):
         return {**super().get_theme_variable_defaults(), "panel-width": str(width)}
 
     def apply_config(self) -> None:
-        """The config's theme and key bindings; each problem (an unknown theme or binding id, or
-        one :func:`~tui.core.config.load_config` found) is one warning, and the default stays."""
-        from tui.ui.keymaps import binding_ids, keymap, theme_problem
+        """The config's theme and key bindings. Its problems (an unknown theme or binding id, a key
+        two bindings want, or one :func:`~tui.core.config.load_config` found) are one warning that
+        counts them (``sorot config`` lists them all), and each setting with a problem keeps its default."""
+        from tui.core.config import problems_summary
+        from tui.ui.keymaps import binding_ids, effective_keymap, keymap, shadowed, theme_problem
 
         problems = list(self.config.problems)
         theme = self.config.text("theme")
@@ -195,12 +197,15 @@ class SorotApp(App[None]):
                 problems.append(problem)
         # The ids are checked only when the config names some: collecting them imports every
         # screen (the export dialog's formats, the feeds), a tenth of a second before the first paint.
-        known = binding_ids(bound_classes()) if self.config.keys else set()
-        chosen, unknown = keymap(self.config.preset, self.config.keys, known, str(self.config.path))
-        self.keymap = chosen
+        # (The presets' keys clash with none: a test says so.)
+        classes = bound_classes() if self.config.keys else []
+        chosen, unknown = keymap(self.config.preset, self.config.keys, binding_ids(classes), str(self.config.path))
+        self.keymap = effective_keymap(classes, chosen)
+        problems += unknown + shadowed(binding_chains() if classes else [], self.keymap, chosen, str(self.config.path))
         self.set_keymap(chosen)
-        for problem in [*problems, *unknown]:
-            self.notify(problem, title="Config", severity="warning", timeout=10, markup=False)
+        if problems:
+            summary = problems_summary(problems, self.config.path)
+            self.notify(summary, title="Config", severity="warning", timeout=10, markup=False)
 
     def on_mount(self) -> None:
         self.apply_config()
@@ -400,7 +405,8 @@ class SorotApp(App[None]):
         from tui.ui.keymaps import keys_of
 
         shown = keys_of(binding, self.keymap)
-        keys = " ".join(self.get_key_display(single) for single in Binding.make_bindings([shown]))
+        singles = Binding.make_bindings([shown]) if shown is not None else []
+        keys = " ".join(self.get_key_display(single) for single in singles) or "none (the config gave it away)"
         return SystemCommand(title, f"Key: {escape(keys)}", partial(target.run_action, binding.action))
 
 
@@ -417,6 +423,17 @@ def bound_classes() -> list[type[DOMNode]]:
         SorotApp, ReaderScreen, ArticleView, FactsPanel, NotesPanel, SearchBar, HelpScreen, LibraryScreen,
         FeedsScreen, UrlScreen, FetchScreen, ExportScreen, ChoiceScreen, ConfirmScreen, NoteScreen, BookmarksScreen,
     ]  # fmt: skip
+
+
+def binding_chains() -> list[tuple[type[DOMNode], ...]]:
+    """The classes whose bindings Textual tries for a key, from the focused widget to the app (a
+    modal screen's chain ends at it). The search bar is left out: an input takes printable keys
+    before any binding, and its escape is meant to come first."""
+    from tui.ui.screens.feeds import FeedsScreen
+    from tui.ui.screens.fetching import FetchScreen
+
+    reader = [(widget, ReaderScreen, SorotApp) for widget in (ArticleView, FactsPanel, NotesPanel)]
+    return [*reader, (LibraryScreen, SorotApp), (FeedsScreen, SorotApp), (FetchScreen, SorotApp)]
 
 
 def make_app(

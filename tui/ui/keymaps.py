@@ -91,9 +91,12 @@ def keymap(preset: str, keys: dict[str, str], known: set[str], where: str) -> tu
     return {**base, **mine}, problems
 
 
-def keys_of(binding: Binding, keymap: dict[str, str]) -> Binding:
-    """``binding`` with the keys the keymap gives its id (the help and the palette list these)."""
+def keys_of(binding: Binding, keymap: dict[str, str]) -> Binding | None:
+    """``binding`` with the keys the keymap gives its id (the help and the palette list these);
+    None when the keymap left it no key (see :func:`effective_keymap`)."""
     if binding.id and binding.id in keymap:
+        if not keymap[binding.id]:
+            return None
         return Binding(
             keymap[binding.id],
             binding.action,
@@ -103,3 +106,60 @@ def keys_of(binding: Binding, keymap: dict[str, str]) -> Binding:
             id=binding.id,
         )
     return binding
+
+
+def _keys(keys: str) -> list[str]:
+    """``keys`` one by one, as Textual names them (``?`` is ``question_mark``)."""
+    return [single.key for single in Binding.make_bindings([Binding(keys, "")])] if keys.strip() else []
+
+
+def effective_keymap(classes: Iterable[type[DOMNode]], chosen: dict[str, str]) -> dict[str, str]:
+    """Binding id -> the keys that run it under the keymap ``chosen``, as Textual applies a keymap
+    (``BindingsMap.apply_keymap``): a key the keymap gives one binding of a widget or screen is
+    taken from every other binding of that widget or screen, silently (Textual only calls
+    ``App.handle_bindings_clash``). So a binding that lost keys gets what is left ("" for none);
+    the help and ``sorot config --keys`` list these, the keys that work."""
+    shown = dict(chosen)
+    for cls in classes:
+        bindings = list(bindings_of(cls))
+        given = {key for b in bindings if b.id in chosen for key in _keys(chosen[b.id])}
+        for binding in bindings:
+            if binding.id and binding.id not in chosen:
+                keys = _keys(shown.get(binding.id, binding.key))
+                left = [key for key in keys if key not in given]
+                if left != keys:
+                    shown[binding.id] = ",".join(left)
+    return shown
+
+
+def shadowed(
+    chains: Iterable[tuple[type[DOMNode], ...]], shown: dict[str, str], chosen: dict[str, str], where: str
+) -> list[str]:
+    """One line per key the keymap ``chosen`` gives a binding while a binding of another widget or
+    screen on the way to the app has it too. Textual tries a key on the focused widget's bindings,
+    then its screen's, then the app's (priority bindings before all of them): the first that has it
+    runs, the other never does there. ``chains`` are the classes from the focused widget to the
+    app; ``shown`` is :func:`effective_keymap`'s."""
+    problems: dict[tuple[str, str], str] = {}
+    for chain in chains:
+        first: dict[str, tuple[Binding, type[DOMNode]]] = {}
+        ordered = [(b, cls) for cls in reversed(chain) for b in bindings_of(cls) if b.priority]
+        ordered += [(b, cls) for cls in chain for b in bindings_of(cls) if not b.priority]
+        for binding, cls in ordered:
+            for key in _keys(shown.get(binding.id, binding.key) if binding.id else binding.key):
+                winner, owner = first.setdefault(key, (binding, cls))
+                if owner is cls:
+                    continue  # one widget's or screen's own bindings: effective_keymap settled those
+                mine = binding.id in chosen and key in _keys(chosen[binding.id])
+                theirs = winner.id in chosen and key in _keys(chosen[winner.id] if winner.id else "")
+                if not (mine or theirs):
+                    continue  # two default bindings: as designed
+                loser, first_name = binding.id or binding.action, winner.id or winner.action
+                if mine:
+                    line = f"{key} is taken first by {first_name} ({owner.__name__}), so it does not run {loser} there"
+                    culprit = loser
+                else:
+                    line = f"{key} is {loser}'s key too ({cls.__name__}); {first_name} ({owner.__name__}) comes first"
+                    culprit = first_name
+                problems.setdefault((culprit, key), f"{where}: keys.{culprit}: {line}")
+    return list(problems.values())

@@ -22,7 +22,8 @@ def binding_rows(app, sources: list[tuple[str, list[Binding]]]) -> list[tuple[st
     for group, bindings in sources:
         keys_by_description: dict[str, list[str]] = {}
         for binding in bindings:
-            for single in Binding.make_bindings([keys_of(binding, keymap)]):
+            shown = keys_of(binding, keymap)  # None: the config gave all its keys to other bindings
+            for single in Binding.make_bindings([shown] if shown is not None else []):
                 keys = keys_by_description.setdefault(single.tooltip or single.description, [])
                 key = app.get_key_display(single)
                 if key not in keys:
