@@ -431,6 +431,7 @@ def binding_chains() -> list[tuple[type[DOMNode], ...]]:
     before any binding, and its escape is meant to come first."""
     from tui.ui.screens.feeds import FeedsScreen
     from tui.ui.screens.fetching import FetchScreen
+    from tui.ui.screens.library import LibraryScreen
 
     reader = [(widget, ReaderScreen, SorotApp) for widget in (ArticleView, FactsPanel, NotesPanel)]
     return [*reader, (LibraryScreen, SorotApp), (FeedsScreen, SorotApp), (FetchScreen, SorotApp)]
