@@ -70,13 +70,21 @@ def dated(found: LibraryArticle) -> str:
 
 
 class IndexProgressed(Message):
-    """The library's index holds more articles (``done`` of ``total`` to index), or is complete."""
+    """The library's index holds more articles (``done`` of ``total`` to index), or is complete;
+    with what it holds now when the lists are due to show it (read in the indexing thread)."""
 
-    def __init__(self, done: int, total: int, finished: bool = False) -> None:
+    def __init__(
+        self,
+        done: int,
+        total: int,
+        finished: bool = False,
+        held: tuple[list[LibraryArticle], list[LibraryEntity]] | None = None,
+    ) -> None:
         super().__init__()
         self.done = done
         self.total = total
         self.finished = finished
+        self.held = held
 
 
 class SearchFound(Message):
@@ -116,11 +124,14 @@ class LibraryScreen(Screen):
         """The articles the list shows, in its order (all of them, or what a search found)."""
         self.library: Library | None = None
         self.entities: list[LibraryEntity] = []
+        self.indexed_articles: dict[str, LibraryArticle] = {}
+        """The index's articles of this directory, by absolute path, as last read."""
         self.indexed = (0, 0)
         """``(done, total)`` of the articles to index; equal once the index is up to date."""
         self._finished = False
         self._searched = ""
-        self._shown_at = 0.0
+        self._peeked: dict[Path, tuple[str, str]] = {}
+        """Each article's title and size as the list first showed them (until it is indexed)."""
 
     def compose(self) -> ComposeResult:
         yield Static(self._heading(), id="title-bar")
@@ -129,7 +140,7 @@ class LibraryScreen(Screen):
                 yield Static("Articles", classes="library-heading")
                 options = []
                 for index, path in enumerate(self.articles):
-                    title, size = _peek(path)
+                    title, size = self._peeked[path] = _peek(path)
                     prompt = Text.assemble((inert(title), "bold"), ("  " + inert(path.name) + "  " + size, "dim"))
                     options.append(Option(prompt, id=str(index)))
                 yield OptionList(*options, id="articles")
@@ -172,9 +183,19 @@ class LibraryScreen(Screen):
             app.call_from_thread(self._say, f"no entity index: {exc}")
             return
         self.library = library
+        shown_at = 0.0
+
+        def held() -> tuple[list[LibraryArticle], list[LibraryEntity]]:
+            return library.articles(self.directory), library.entities(self.directory, limit=ENTITIES_SHOWN)
 
         def progress(done: int, total: int) -> None:
-            self.post_message(IndexProgressed(done, total))
+            # The lists are read here, not on the interface's thread: grouping the names of a
+            # large library into entities takes a while.
+            nonlocal shown_at
+            due = done == 0 or time.monotonic() - shown_at >= REFRESH_SECONDS
+            if due:
+                shown_at = time.monotonic()
+            self.post_message(IndexProgressed(done, total, held=held() if due else None))
 
         try:
             done = refresh(
@@ -190,7 +211,8 @@ class LibraryScreen(Screen):
             app.call_from_thread(self._say, f"the entity index stopped: {exc}")
             return
         if not worker.is_cancelled:
-            self.post_message(IndexProgressed(done.indexed + done.unchanged, done.indexed + done.unchanged, True))
+            count = done.indexed + done.unchanged
+            self.post_message(IndexProgressed(count, count, True, held()))
 
     def _say(self, message: str) -> None:
         self.query_one("#library-status", Static).update(Text(inert(message)))
@@ -199,30 +221,30 @@ class LibraryScreen(Screen):
     def index_progressed(self, event: IndexProgressed) -> None:
         self.indexed = (event.done, event.total)
         self._finished = event.finished
+        if event.held is not None:
+            found, self.entities = event.held
+            self.indexed_articles = {article.path: article for article in found}
+            self.show_index()
         if event.finished:
-            self._say(f"{self._indexed_count()} articles indexed")
+            self._say(self._indexed_summary())
         else:
             self._say(f"⋯ indexing the entities: {event.done}/{event.total}")
-        now = time.monotonic()
-        if event.finished or event.done == 0 or now - self._shown_at >= REFRESH_SECONDS:
-            self._shown_at = now
-            self.show_index()
 
-    def _indexed_count(self) -> int:
-        return self.library.counts(self.directory) if self.library is not None else 0
+    def _indexed_summary(self) -> str:
+        count = len(self.indexed_articles)
+        return f"{count} article{'' if count == 1 else 's'} indexed" if self._finished else ""
 
     def show_index(self) -> None:
-        """Show what the index holds now: the articles' dates and sites, and the entities."""
-        library = self.library
-        if library is None:
-            return
-        by_path = {found.path: found for found in library.articles(self.directory)}
+        """Show what the index held when last read: the articles' dates and sites, and the entities."""
+        by_path = self.indexed_articles
         articles = self.query_one("#articles", OptionList)
         highlighted = articles.highlighted
         prompts = []
         for index, path in enumerate(self.shown):
             found = by_path.get(str(path.resolve()))
-            title, size = (found.title, _size_of(path)) if found is not None else _peek(path)
+            title, size = self._peeked.get(path) or _peek(path)
+            if found is not None:
+                title = found.title
             prompt = Text.assemble((inert(title), "bold"), ("  " + inert(path.name) + "  " + size, "dim"))
             if found is not None:
                 prompt.append("  " + dated(found), style="italic" if found.date_source == "mtime" else "")
@@ -233,7 +255,6 @@ class LibraryScreen(Screen):
         articles.add_options(prompts)
         if prompts:
             articles.highlighted = min(highlighted or 0, len(prompts) - 1)
-        self.entities = library.entities(self.directory, limit=ENTITIES_SHOWN)
         entities = self.query_one("#entities", OptionList)
         chosen = entities.highlighted
         entities.clear_options()
@@ -281,7 +302,7 @@ class LibraryScreen(Screen):
             self._searched = ""
             self.shown = list(self.articles)
             self._show_articles()
-            self._say(f"{self._indexed_count()} articles indexed" if self._finished else "")
+            self._say(self._indexed_summary())
         self.query_one("#articles", OptionList).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -334,15 +355,7 @@ class LibraryScreen(Screen):
 
     def _show_articles(self) -> None:
         self.query_one("#title-bar", Static).update(self._heading())
-        if self.library is not None:
-            self.show_index()
-            return
-        articles = self.query_one("#articles", OptionList)
-        articles.clear_options()
-        for index, path in enumerate(self.shown):
-            title, size = _peek(path)
-            prompt = Text.assemble((inert(title), "bold"), ("  " + inert(path.name) + "  " + size, "dim"))
-            articles.add_option(Option(prompt, id=str(index)))
+        self.show_index()
 
     # ----------------------------------------------------------------------------- opening
 
@@ -357,13 +370,6 @@ class LibraryScreen(Screen):
         entity = next((e for e in self.entities if str(e.id) == event.option.id), None)
         if entity is not None:
             self.app.push_screen(MentionsScreen(entity, self.library.mentions(entity.id, self.directory)))
-
-
-def _size_of(path: Path) -> str:
-    try:
-        return _size(path.stat().st_size)
-    except OSError:
-        return "unreadable"
 
 
 class MentionsScreen(Screen):
