@@ -99,3 +99,22 @@ async def test_slash_searches_texts_and_the_readers_notes_and_tags(tmp_path: Pat
         await search("Istana")
         await pilot.press("enter")
         assert isinstance(app.screen, ReaderScreen) and app.screen.article.title == "Prabowo Bertemu Menteri Keuangan"
+
+
+async def test_a_sentence_of_an_article_edited_since_it_was_indexed_is_found_where_it_now_is(tmp_path: Path) -> None:
+    folder = articles(tmp_path / "berita")
+    db = tmp_path / "sorot.json"
+    async with reader(folder, db=db) as (app, pilot):
+        library = app.screen
+        await wait_until(pilot, lambda: library._finished)
+        await pilot.press("tab", "enter")
+        mentions = app.screen
+        assert isinstance(mentions, MentionsScreen)
+        edited = SECOND.replace("Kunjungan ke Bandung\n\n", "Kunjungan ke Bandung\n\nDiperbarui sore ini.\n\n")
+        write(folder, "b-bandung.txt", edited)
+        names = [Path(m.article.path).name for m in mentions.mentions]
+        await pilot.press(*["j"] * names.index("b-bandung.txt"), "enter")
+        assert isinstance(app.screen, ReaderScreen)
+        await wait_for_nlp(pilot)
+        await wait_until(pilot, lambda: app.screen.annotations_ready)
+        assert app.screen.view.cursor == edited.index("BANDUNG, KOMPAS.com - Prabowo meninjau")
