@@ -317,7 +317,10 @@ class SorotApp(App[None]):
                     here = threading.current_thread() is threading.main_thread()
                     for warning in library.warnings:
                         tell = partial(self.notify, warning, title="Library", severity="warning", markup=False)
-                        tell() if here else self.call_from_thread(tell)
+                        if here:
+                            tell()
+                        else:
+                            self.call_from_thread(tell)
                     self._library = library
         return self._library
 
