@@ -49,9 +49,10 @@ if TYPE_CHECKING:
     from tui.core.entities import Entity
     from tui.core.facts import Fact
     from tui.core.formats import ImportLimits
+    from tui.core.library import Library
     from tui.core.store import Store
 
-COMMANDS = ("extract", "export", "import", "db", "feed", "config")
+COMMANDS = ("extract", "export", "import", "db", "feed", "config", "library")
 FEEDS = "feeds"
 _OTHER_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 """``sorot feeds`` opens the reading list (unless a file or directory of that name is here)."""
@@ -59,6 +60,7 @@ _OTHER_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 DB_HELP = "the annotation database (default: $SOROT_DB, else sorot.json in your user data directory)"
 MODEL_HELP = "an installed spaCy pipeline to use instead of the built-in Indonesian one"
 SIZE_HELP = "bytes, or K, M, G, T (powers of 1024), e.g. 100M"
+LIBRARY_FORMATS = ("csv", "jsonl")
 EXTRACT_FORMATS = ("json", "displacy", "html")
 """What ``sorot extract`` writes: ``json`` (entities and facts, the public contract), and for one
 article ``displacy`` (spaCy's manual displaCy data) and ``html`` (displaCy's page, facts beside)."""
@@ -1331,6 +1333,99 @@ def _run_reader(argv: list[str], terminal_as_it_was: Callable[[], None]) -> int:
         engine.close()  # the app closes it too; this covers a failure before the app ran
 
 
+def library_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sorot library",
+        description="The library's entity index across articles (what sorot DIR shows in its Entities list).",
+        epilog="examples:\n"
+        "  sorot library export --format csv -o mentions.csv ~/berita\n"
+        "  sorot library export --format jsonl --db ~/notes/sorot.json | jq .entity",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    export = actions.add_parser(
+        "export",
+        help="write every (entity, label, article, sentence, date) of the index",
+        description=_paragraphs(
+            "Write one row per sentence naming an entity: entity, label, article, sentence, date (then the "
+            "date's source, page, dateline or mtime, and the article's title), by entity (most articles "
+            "first) then date. With DIR, its articles are indexed first where new or changed (the NLP "
+            "pipeline runs here) and only they are written; without, the whole index beside the database.",
+        ),
+    )
+    export.add_argument("directory", nargs="?", metavar="DIR", help="a directory of articles (as sorot DIR opens)")
+    export.add_argument("--format", choices=LIBRARY_FORMATS, default="csv", help="csv (the default) or jsonl")
+    export.add_argument("-o", "--output", metavar="FILE", help="the file to write (- or none: standard output)")
+    export.add_argument("--db", metavar="PATH", help=DB_HELP + "; the index lives beside it")
+    export.add_argument("--model", help=MODEL_HELP)
+    _add_max_size(export)
+    return parser
+
+
+def run_library_command(argv: list[str]) -> int:
+    args = library_parser().parse_args(argv)
+    if (problem := _model_error(args.model)) is not None:
+        return fail(problem, 2)
+    from tui.core.library import Library, LibraryError, library_path, write_export
+
+    index = library_path(_db_path(args.db))
+    folder = Path(args.directory) if args.directory is not None else None
+    if folder is not None and not folder.is_dir():
+        return fail(f"{folder}: not a directory of articles")
+    if folder is None and not index.exists():
+        how = "check --db" if args.db is not None else "open a directory with sorot DIR, or name one here"
+        return fail(f"no library index at {index} ({how})")
+    try:
+        library = Library(index)
+    except LibraryError as exc:
+        return fail(str(exc))
+    try:  # a wrong -o is named before the articles are indexed
+        out = sys.stdout if args.output in (None, "-") else open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    except OSError as exc:
+        library.close()
+        return fail(f"{args.output}: cannot write ({exc.strerror or exc})")
+    with library:
+        try:
+            for warning in library.warnings:
+                say(f"warning: {warning}")
+            if folder is not None:
+                from tui.core.document import find_articles
+
+                try:
+                    paths = find_articles(folder)
+                except ArticleError as exc:
+                    return fail(str(exc))
+                if (failed := _index_folder(library, folder, paths, args)) is not None:
+                    return failed
+            rows = write_export(library.export_rows(folder), out, args.format)
+        finally:
+            if out is not sys.stdout:
+                out.close()
+    say(f"{rows} row{'' if rows == 1 else 's'} written")
+    return 0
+
+
+def _index_folder(library: Library, folder: Path, paths: list[Path], args: argparse.Namespace) -> int | None:
+    """Index ``folder``'s new and changed articles with the pipeline (loaded only if one is); a
+    failure code, or None."""
+    from tui.core.analysis.engine import NlpEngine
+    from tui.core.library import refresh
+    from tui.core.nlp import PipelineError
+
+    engine = NlpEngine(args.model, in_process=True, cache=entity_cache())
+    try:
+        done = refresh(library, folder, paths, engine.find_entities, max_bytes=args.max_size)
+    except PipelineError as exc:
+        return fail(str(exc))
+    finally:
+        engine.close()
+    for failure in done.failed:
+        say(f"warning: {failure}")
+    if done.indexed or done.removed:
+        say(f"indexed {done.indexed} article{'' if done.indexed == 1 else 's'}, dropped {done.removed}")
+    return None
+
+
 def _command(name: str) -> Callable[[list[str]], int]:
     return {
         "extract": run_extract,
@@ -1339,6 +1434,7 @@ def _command(name: str) -> Callable[[list[str]], int]:
         "db": run_db_command,
         "feed": run_feed_command,
         "config": run_config_command,
+        "library": run_library_command,
     }[name]
 
 

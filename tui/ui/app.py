@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -23,6 +24,7 @@ from tui.core.config import SETTINGS, Config
 from tui.core.document import MAX_ARTICLE_BYTES, Article, ArticleError, find_articles, inert, inert_lines, load_any
 
 if TYPE_CHECKING:
+    from tui.core.library import Library
     from tui.core.store import Store
     from tui.core.web.fetch import Fetcher
     from tui.core.web.kept import KeptPages
@@ -126,6 +128,8 @@ class SorotApp(App[None]):
         """Keys from the terminal, delivered one at a time in the order typed (:mod:`tui.ui.keys`)."""
         self._typed_on: WeakKeyDictionary[events.Key, Screen] = WeakKeyDictionary()
         """The screen that was active when each key in flight was typed."""
+        self._library: Library | None = None
+        self._library_lock = threading.Lock()
         self.panel_shown: bool | None = None
         """Whether the reader's side panel shows, as ``p`` last left it; None until then (the
         window's size decides: hidden in a short one, see ``tui.ui.screens.reader.SHORT_ROWS``)."""
@@ -282,15 +286,48 @@ class SorotApp(App[None]):
             self._fetcher.close()
         if self._store is not None:
             self._store.close()
+        if self._library is not None:
+            self._library.close()
 
-    def open_article(self, path: Path, *, can_go_back: bool = False) -> None:
-        """Open ``path`` in a reader screen; a file that cannot be read gives a notification."""
+    def open_article(self, path: Path, *, can_go_back: bool = False, at: tuple[int, str, str] | None = None) -> None:
+        """Open ``path`` in a reader screen; a file that cannot be read gives a notification.
+
+        ``at`` is ``(offset, sentence, sha256)``: the cursor starts at ``offset`` of the version
+        ``sha256`` of the article, or where ``sentence`` now is if it was edited since."""
         try:
             article = load_any(path, self.max_bytes)
         except ArticleError as exc:
             self.notify(inert(str(exc)), title="Cannot open", severity="error", markup=False)
             return
-        self.push_screen(ReaderScreen(article, can_go_back=can_go_back))
+        start = None
+        if at is not None:
+            offset, sentence, sha256 = at
+            start = offset if article.sha256 == sha256 else article.text.find(sentence)
+            if start < 0:
+                start = None
+                self.notify("the article changed since it was indexed: the sentence is no longer in it", markup=False)
+        self.push_screen(ReaderScreen(article, can_go_back=can_go_back, at=start))
+
+    @property
+    def library(self) -> Library:
+        """The entity index across articles, beside the annotation database (opened on first use,
+        from the library's indexing thread); raises ``LibraryError``."""
+        if self._library is None:
+            from tui.core.library import Library, library_path
+            from tui.core.store import default_db_path
+
+            with self._library_lock:
+                if self._library is None:
+                    library = Library(library_path(self.db if self.db is not None else default_db_path()))
+                    here = threading.current_thread() is threading.main_thread()
+                    for warning in library.warnings:
+                        tell = partial(self.notify, warning, title="Library", severity="warning", markup=False)
+                        if here:
+                            tell()
+                        else:
+                            self.call_from_thread(tell)
+                    self._library = library
+        return self._library
 
     def open_url(
         self,
@@ -348,7 +385,15 @@ class SorotApp(App[None]):
             ),
         ]
         if self.directory is not None:
-            sources.append(("Article list", [Binding("enter", "select", "Open the highlighted article")]))
+            from tui.ui.screens.library import MentionsScreen
+
+            library = [
+                *LibraryScreen.BINDINGS,
+                Binding("enter", "select", "Open the article; on an entity, the sentences naming it"),
+            ]
+            sources.append(("Library (articles and entities)", library))
+            mentions = [*MentionsScreen.BINDINGS, Binding("enter", "select", "Read the article at that sentence")]
+            sources.append(("Sentences naming an entity", mentions))
         from tui.ui.screens.feeds import FeedsScreen
 
         if isinstance(self.screen, FeedsScreen):  # its keys first, then the reader's
@@ -417,11 +462,12 @@ def bound_classes() -> list[type[DOMNode]]:
     from tui.ui.screens.feeds import FeedsScreen, UrlScreen
     from tui.ui.screens.fetching import FetchScreen
     from tui.ui.screens.help import HelpScreen
-    from tui.ui.screens.library import LibraryScreen
+    from tui.ui.screens.library import LibraryScreen, MentionsScreen
 
     return [
         SorotApp, ReaderScreen, ArticleView, FactsPanel, NotesPanel, SearchBar, HelpScreen, LibraryScreen,
         FeedsScreen, UrlScreen, FetchScreen, ExportScreen, ChoiceScreen, ConfirmScreen, NoteScreen, BookmarksScreen,
+        MentionsScreen,
     ]  # fmt: skip
 
 

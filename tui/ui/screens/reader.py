@@ -272,10 +272,18 @@ class ReaderScreen(Screen):
         def app(self) -> SorotApp: ...  # the app this screen runs in, typed as Sorot's
 
     def __init__(
-        self, article: Article, *, can_go_back: bool = False, check_web: bool = False, via: str | None = None
+        self,
+        article: Article,
+        *,
+        can_go_back: bool = False,
+        check_web: bool = False,
+        via: str | None = None,
+        at: int | None = None,
     ) -> None:
         super().__init__()
         self.article = article
+        self.start_at = at
+        """Where the cursor starts (a sentence picked in the library), instead of the saved place."""
         self.can_go_back = can_go_back
         self.check_web = check_web and article.web is not None and article.path is None
         """Whether to ask the server for a newer version of this kept web article, once it shows."""
@@ -332,6 +340,8 @@ class ReaderScreen(Screen):
     def on_mount(self) -> None:
         self.apply_layout()
         self.view.focus()
+        if self.start_at is not None:
+            self.view.go_to(self.start_at)
         self.call_after_refresh(self.search_bar)
         self.call_after_refresh(self.mount_side)
         # Start the NLP only once the text is painted: the reader never waits on the model.
@@ -733,7 +743,7 @@ class ReaderScreen(Screen):
         if parts:
             self.app.notify("; ".join(parts), title="Annotations", markup=False)
         position = self.session.position()
-        if position and not self._waiting_actions:
+        if position and not self._waiting_actions and self.start_at is None:
             # After the side panel's layout has settled: the article's height may just have changed.
             self.call_after_refresh(self.view.go_to, position)
         self._run_waiting_actions()
