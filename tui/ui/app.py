@@ -385,7 +385,7 @@ class SorotApp(App[None]):
             ),
         ]
         if self.directory is not None:
-            from tui.ui.screens.library import MentionsScreen
+            from tui.ui.screens.library import LibraryScreen, MentionsScreen
 
             library = [
                 *LibraryScreen.BINDINGS,
