@@ -1274,6 +1274,9 @@ class ReaderScreen(Screen):
     def on_resize(self, event) -> None:
         narrow = self.size.width < NARROW_COLUMNS
         self.set_class(narrow, "-narrow")
+        # In a short window the panel under the article is a few rows: app.tcss lets it grow over
+        # the article while the reader is in it, so that the fact's detail has room to be read.
+        self.set_class(self.size.height < SHORT_ROWS, "-short")
         # Hidden or shown by default only when the default changes (the window crosses the line):
         # a panel brought back by tab or i stays through a resize.
         hidden = (
