@@ -33,6 +33,7 @@ from tui.core.annotations import (
     reanchor,
 )
 from tui.core.corrections import applied_order, corrected_entities
+from tui.core.document import first_words
 from tui.core.entities import Entity
 from tui.core.store import Bookmark, Store, StoreError
 
@@ -359,7 +360,7 @@ class DocumentSession:
             return existing
         if label is None:
             line_end = self.text.find("\n", offset)
-            label = " ".join(self.text[offset : line_end if line_end != -1 else None].split())[:BOOKMARK_LABEL_CHARS]
+            label = first_words(self.text[offset : line_end if line_end != -1 else None], BOOKMARK_LABEL_CHARS)
         mark = self.store.add_bookmark(self.document, offset, label)
         self._refresh_bookmarks()
         self._record(

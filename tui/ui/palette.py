@@ -5,6 +5,9 @@ merges colours that are apart in truecolor (in tmux without ``COLORTERM`` ORG an
 one colour, search matches took DATE's). So each depth has its own palette, chosen so that any two
 label colours, and a label colour and the search match or the selection, are at least
 :data:`MIN_DELTA_E` apart (CIEDE2000) once downgraded; ``tests/ui/test_colour_depths.py`` measures it.
+Inside a highlight a label's text keeps its own colour (the highlight adds only its underline
+there), so that contrast holds over every highlight too; ``tests/ui/test_labels_in_highlights.py``
+measures it, in every depth, both themes and NO_COLOR.
 
 * truecolor: :data:`tui.core.entities.LABEL_COLOURS` laid as a tint over the theme's background,
   under the theme's own text (brat's and displaCy's colours are the same).

@@ -29,7 +29,7 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
-from tui.core.document import inert, inert_lines
+from tui.core.document import first_words, inert, inert_lines
 from tui.core.store import Bookmark
 from tui.ui.keys import retype
 
@@ -40,9 +40,18 @@ RESTORE_LIMIT = 2_000
 stretches would make saving slow; their control characters are saved as the symbols shown)."""
 
 
-def _quote(text: str, limit: int = 160) -> Text:
-    flat = inert(" ".join(text.split()))
-    return Text(f"“{flat[:limit]}{'…' if len(flat) > limit else ''}”", style="italic")
+BOOKMARK_CHARS = 70
+"""The most characters of the text a row of the bookmark list quotes."""
+
+
+def _quote(text: str, limit: int = 160, *, goes_on: bool = False) -> Text:
+    """``text`` on one line in quotes, cut at a word within ``limit`` characters with "…" when cut
+    (as titles are); ``goes_on``: ``text`` is the start of a longer text, so "…" ends it anyway."""
+    flat = first_words(text, limit)
+    if goes_on and flat and not flat.endswith("…"):  # it fitted, but its last word may be cut
+        kept = flat.rsplit(" ", 1)[0] if " " in flat else flat
+        flat = kept.rstrip(" ,;:-\u2013\u2014") + "…"
+    return Text(f"“{inert(flat)}”", style="italic")
 
 
 DIALOG_CSS = """
@@ -59,7 +68,7 @@ DIALOG_CSS = """
 }
 .dialog-wide { width: 80; }
 .dialog-title { margin-bottom: 1; }
-.dialog-quote { margin-bottom: 1; color: $text-muted; }
+.dialog-quote { width: 100%; margin-bottom: 1; color: $text-muted; }  /* wrapped, not clipped at the edge */
 .dialog OptionList { height: auto; max-height: 16; border: none; background: $panel; }
 .dialog TextArea { height: 8; margin-bottom: 1; }
 .dialog Input { margin-bottom: 1; }
@@ -430,9 +439,12 @@ class BookmarksScreen(Dialog[tuple[str, str] | None]):
                 options = []
                 width = len(str(len(self.paragraph_starts)))
                 for mark in self.bookmarks:
-                    where = mark.label or self.text[mark.offset : mark.offset + 60]
+                    # A window of the text wider than the snippet, so that its cut falls at a word.
+                    end = mark.offset + 2 * BOOKMARK_CHARS
+                    where = mark.label or self.text[mark.offset : end]
+                    quote = _quote(where, BOOKMARK_CHARS, goes_on=not mark.label and end < len(self.text))
                     paragraph = max(1, bisect_right(self.paragraph_starts, mark.offset))
-                    options.append(Option(Text.assemble((f"¶ {paragraph:>{width}}  ", "dim"), _quote(where, 70))))
+                    options.append(Option(Text.assemble((f"¶ {paragraph:>{width}}  ", "dim"), quote)))
                 yield OptionList(*options, id="marks")
                 yield Label(Text("enter go · d delete · esc close", style="dim"))
             else:

@@ -168,6 +168,11 @@ SHORT_ROWS = 28
 """In a window this short, a panel under the article would leave it a dozen rows (11 of 24): there
 the panel starts hidden and ``p`` shows it (the choice then holds for the rest of the session)."""
 PANEL_HINT = "p shows the facts panel"
+ARTICLE_MIN_COLUMNS = 60
+"""The columns a panel beside the article leaves it at least, however wide the config's
+``panel_width``: a 60-column text (with its margin and scrollbar) is about the shortest comfortable
+line (typography's 45-75 characters), and at the 110 columns where the panel comes beside the
+article the default 46 still fits whole."""
 """The status line's word when the window hid the panel: the key bar is cut before ``p`` there."""
 SAVE_AT_ONCE_SECONDS = 0.05
 """A change saved within this is shown before the next key is read; a slower save goes on in its thread."""
@@ -1280,10 +1285,22 @@ class ReaderScreen(Screen):
         self.set_class(config["panel"] == "bottom", "-panel-bottom")
         if measure := config.number("measure"):
             self.view.styles.max_width = measure + 1
+        self._fit_panel()
+
+    def _fit_panel(self) -> None:
+        """Cap the panel beside the article (``$panel-width``) so the article keeps
+        :data:`ARTICLE_MIN_COLUMNS`; a panel under the article spans the window, uncapped."""
+        side = self.query_one("#side")
+        beside = not (self.has_class("-narrow") or self.has_class("-panel-bottom"))
+        side.styles.max_width = max(10, self.size.width - ARTICLE_MIN_COLUMNS) if beside else None
 
     def on_resize(self, event) -> None:
         narrow = self.size.width < NARROW_COLUMNS
         self.set_class(narrow, "-narrow")
+        # In a short window the panel under the article is a few rows: app.tcss lets it grow over
+        # the article while the reader is in it, so that the fact's detail has room to be read.
+        self.set_class(self.size.height < SHORT_ROWS, "-short")
+        self._fit_panel()
         # Hidden or shown by default only when the default changes (the window crosses the line):
         # a panel brought back by tab or i stays through a resize.
         hidden = (

@@ -242,11 +242,14 @@ class ArticleView(ScrollView, can_focus=True):
         if sentence is not None and sentence[0] < end and sentence[1] > start:
             line.stylize(self._style("article-view--sentence"), max(0, sentence[0] - start), sentence[1] - start)
         # Spans may begin on an earlier row: clamp to this row (Rich reads negative offsets from the end).
+        # Highlights and notes go under the entities: inside an entity its own text colour, which
+        # the palette makes readable on its background, beats the highlight's (yellow on DATE's
+        # yellow in 256 colours); the highlight's underline still runs through.
+        for run_start, run_end, names in self._overlay.between(start, end):
+            line.stylize(self._styles_of(names), max(0, run_start - start), run_end - start)
         entities = self._shown.between(start, end)
         for entity in entities:
             line.stylize(self._style(label_class(entity.label)), max(0, entity.start - start), entity.end - start)
-        for run_start, run_end, names in self._overlay.between(start, end):
-            line.stylize(self._styles_of(names), max(0, run_start - start), run_end - start)
         for entity in entities:
             if (entity.start, entity.end) in self.corrected:
                 line.stylize(self._style("article-view--corrected"), max(0, entity.start - start), entity.end - start)
