@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from tui.core.web.fetch import Fetcher
     from tui.core.web.kept import KeptPages
 from tui.ui.keys import TypedKeys, retype
-from tui.ui.palette import css_variables, depth_of, extra_css
+from tui.ui.palette import css_variables, depth_of
 from tui.ui.screens.reader import ReaderScreen, SearchBar
 from tui.ui.widgets.article_view import ArticleView
 from tui.ui.widgets.facts_panel import FactsPanel
@@ -65,7 +65,6 @@ class SorotApp(App[None]):
 
     TITLE = "Sorot"
     CSS_PATH = "app.tcss"
-    CSS = extra_css()
     BINDINGS = [
         Binding("q", "quit", "Quit", tooltip="Quit Sorot", id="app.quit"),
         Binding("question_mark,f1", "help", "Help", tooltip="This help: every key", id="app.help"),

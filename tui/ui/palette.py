@@ -149,15 +149,6 @@ def css_variables(depth: str, theme: dict[str, str]) -> dict[str, str]:
     return variables
 
 
-def extra_css() -> str:
-    """Rules app.tcss would repeat per label: the 16-colour underlines and the NO_COLOR styles."""
-    shared = ", ".join(f"SorotApp.-depth-16 ArticleView > .entity--{label}" for label in SHARED_16)
-    rules = [f"{shared} {{ text-style: underline; }}"]
-    for label in (*LABELS, "OTHER"):
-        rules.append(f"ArticleView:nocolor > .entity--{label} {{ text-style: {NO_COLOR_STYLES[label]}; }}")
-    return "\n".join(rules)
-
-
 def legend_css() -> str:
     """The legend chips' rules: a label's colours (as in the article), its 16-colour underline and
     its NO_COLOR style. They are the chips' own CSS, which Textual parses when the first chip is
