@@ -358,5 +358,8 @@ class NlpEngine:
         if process is not None and process.is_alive():
             process.terminate()
             process.join(1)
+            if process.is_alive():  # on a loaded machine a second was seen not to be enough
+                process.kill()
+                process.join(5)
         if conn is not None:
             conn.close()
