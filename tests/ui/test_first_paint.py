@@ -18,7 +18,9 @@ from tui.ui.widgets.article_view import ArticleView
 # stack (0.1-0.3 s of imports; it came in through the article list's titles), the NLP (in the
 # child only), fact rules and the store (after the paint).
 LATER = ("trafilatura", "htmldate", "lxml", "httpx", "spacy", "thinc", "tui.core.web.page", "tui.core.web.fetch",
-         "tui.core.facts", "tui.core.store", "importlib.metadata")  # fmt: skip
+         "tui.core.facts", "tui.core.store", "importlib.metadata",
+         # a few ms each: OpenSSL (hashlib), the TOML parser without a config file, screens not shown
+         "hashlib", "tomllib", "tui.ui.screens.help", "tui.ui.screens.library")  # fmt: skip
 
 
 def test_what_the_first_paint_imports_leaves_the_heavy_modules_out() -> None:

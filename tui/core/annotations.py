@@ -12,7 +12,6 @@ Notes, tags, labels and quotes are untrusted text: they are stored and returned 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -98,6 +97,8 @@ def now_iso() -> str:
 
 def text_sha256(text: str) -> str:
     """The document identity used everywhere: sha256 of the text as UTF-8 (as ``Article.sha256``)."""
+    import hashlib  # OpenSSL's load (some 3 ms) is kept out of the reader's start
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -24,11 +24,6 @@ import platformdirs
 
 from tui.core.document import inert
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 CONFIG_ENV = "SOROT_CONFIG"
 CONFIG_NAME = "config.toml"
 MAX_CONFIG_BYTES = 1 << 20
@@ -293,6 +288,11 @@ def _read(config: Config, *, given: bool) -> dict[str, object]:
     if len(data) > MAX_CONFIG_BYTES:
         config.problems.append(f"{where}: larger than 1 MiB, not a config file; using the defaults")
         return {}
+    # Imported here: without a config file (most starts) the parser's import is not paid.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:

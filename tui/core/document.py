@@ -8,7 +8,6 @@ is the file's own text.
 from __future__ import annotations
 
 import codecs
-import hashlib
 import os
 import re
 import stat
@@ -57,6 +56,7 @@ WRAPPED_COLUMNS = (30, 120)
 TITLE_CHARS = 60
 """A title made from an article's first words is cut at a word before this many characters."""
 _TITLE_LOOKAHEAD = 4096
+_NON_SPACE = re.compile(r"\S")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 
 
@@ -104,6 +104,8 @@ class Article:
     @cached_property
     def sha256(self) -> str:
         """Hash of the text (UTF-8), the identity of this version of the article."""
+        import hashlib  # OpenSSL's load (some 3 ms) is kept out of the reader's start
+
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     @property
@@ -410,12 +412,17 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 def heading_of(text: str) -> str | None:
     """The article's heading: its first line when that is a Markdown heading or a short line
     followed by more text; None when the article starts with a paragraph."""
-    first, _, rest = text.lstrip().partition("\n")
-    first = first.strip()
+    # Offsets, not copies: on a 5 MB article ``lstrip().partition()`` and ``rest.strip()`` copied
+    # the whole text three times (some 5 ms a call, before the first paint).
+    start = _NON_SPACE.search(text)
+    if start is None:
+        return None
+    newline = text.find("\n", start.start())
+    first = (text[start.start() :] if newline < 0 else text[start.start() : newline]).strip()
     heading = _MD_HEADING.match(first)
     if heading and heading.group(1):
         return heading.group(1)
-    if rest.strip() and _is_heading(first):
+    if newline >= 0 and _NON_SPACE.search(text, newline) is not None and _is_heading(first):
         return first
     return None
 

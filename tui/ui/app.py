@@ -29,9 +29,7 @@ if TYPE_CHECKING:
     from tui.core.web.fetch import Fetcher
     from tui.core.web.kept import KeptPages
 from tui.ui.keys import TypedKeys, retype
-from tui.ui.palette import css_variables, depth_of, extra_css
-from tui.ui.screens.help import HelpScreen, binding_rows
-from tui.ui.screens.library import LibraryScreen
+from tui.ui.palette import css_variables, depth_of
 from tui.ui.screens.reader import ReaderScreen, SearchBar
 from tui.ui.widgets.article_view import ArticleView
 from tui.ui.widgets.facts_panel import FactsPanel
@@ -67,7 +65,6 @@ class SorotApp(App[None]):
 
     TITLE = "Sorot"
     CSS_PATH = "app.tcss"
-    CSS = extra_css()
     BINDINGS = [
         Binding("q", "quit", "Quit", tooltip="Quit Sorot", id="app.quit"),
         Binding("question_mark,f1", "help", "Help", tooltip="This help: every key", id="app.help"),
@@ -223,6 +220,8 @@ class SorotApp(App[None]):
         elif self.url is not None:
             self.open_url(self.url)
         elif self.directory is not None:
+            from tui.ui.screens.library import LibraryScreen
+
             self.push_screen(LibraryScreen(self.directory, self.articles))
             # Load the pipeline while the reader picks an article (a reader screen starts it
             # itself, once its text is painted, so the load never delays the first paint).
@@ -385,7 +384,7 @@ class SorotApp(App[None]):
             ),
         ]
         if self.directory is not None:
-            from tui.ui.screens.library import MentionsScreen
+            from tui.ui.screens.library import LibraryScreen, MentionsScreen
 
             library = [
                 *LibraryScreen.BINDINGS,
@@ -403,6 +402,8 @@ class SorotApp(App[None]):
         return sources
 
     def action_help(self) -> None:
+        from tui.ui.screens.help import HelpScreen, binding_rows
+
         if not isinstance(self.screen, HelpScreen):
             mouse = [
                 ("Mouse", "click", "Put the cursor there"),
@@ -459,7 +460,8 @@ def bound_classes() -> list[type[DOMNode]]:
     from tui.ui.screens.export import ExportScreen
     from tui.ui.screens.feeds import FeedsScreen, UrlScreen
     from tui.ui.screens.fetching import FetchScreen
-    from tui.ui.screens.library import MentionsScreen
+    from tui.ui.screens.help import HelpScreen
+    from tui.ui.screens.library import LibraryScreen, MentionsScreen
 
     return [
         SorotApp, ReaderScreen, ArticleView, FactsPanel, NotesPanel, SearchBar, HelpScreen, LibraryScreen,
@@ -474,6 +476,7 @@ def binding_chains() -> list[tuple[type[DOMNode], ...]]:
     before any binding, and its escape is meant to come first."""
     from tui.ui.screens.feeds import FeedsScreen
     from tui.ui.screens.fetching import FetchScreen
+    from tui.ui.screens.library import LibraryScreen
 
     reader = [(widget, ReaderScreen, SorotApp) for widget in (ArticleView, FactsPanel, NotesPanel)]
     return [*reader, (LibraryScreen, SorotApp), (FeedsScreen, SorotApp), (FetchScreen, SorotApp)]

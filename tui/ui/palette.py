@@ -149,15 +149,26 @@ def css_variables(depth: str, theme: dict[str, str]) -> dict[str, str]:
     return variables
 
 
-def extra_css() -> str:
-    """Rules app.tcss would repeat per label: the 16-colour underlines and the NO_COLOR styles."""
-    shared = ", ".join(
-        f"SorotApp.-depth-16 ArticleView > .entity--{label}, SorotApp.-depth-16 .legend-chip.-{label}"
-        for label in SHARED_16
-    )
-    rules = [f"{shared} {{ text-style: underline; }}"]
+def legend_css() -> str:
+    """The legend chips' rules: a label's colours (as in the article), its 16-colour underline and
+    its NO_COLOR style. They are the chips' own CSS, which Textual parses when the first chip is
+    shown (the entities have come), not before the reader's first paint."""
+    rules = [
+        """
+.legend-chip {
+    width: auto;
+    padding: 0 1;
+    margin-right: 1;
+    color: $foreground;
+    &:hover { text-style: bold; }
+}"""
+    ]
     for label in (*LABELS, "OTHER"):
-        style = NO_COLOR_STYLES[label]
-        rules.append(f"ArticleView:nocolor > .entity--{label} {{ text-style: {style}; }}")
-        rules.append(f".legend-chip.-{label}:nocolor {{ text-style: {style}; }}")
+        name = css_name(label)
+        rules.append(f".legend-chip.-{label} {{ background: ${name}; color: ${name}-text; }}")
+    rules.append(".legend-chip.-off { text-style: strike dim; background: transparent; color: $foreground; }")
+    shared = ", ".join(f"SorotApp.-depth-16 .legend-chip.-{label}" for label in SHARED_16)
+    rules.append(f"{shared} {{ text-style: underline; }}")
+    for label in (*LABELS, "OTHER"):
+        rules.append(f".legend-chip.-{label}:nocolor {{ text-style: {NO_COLOR_STYLES[label]}; }}")
     return "\n".join(rules)

@@ -9,7 +9,6 @@ recently used are pruned past ``MAX_FILES``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -45,6 +44,8 @@ def default_cache_dir(env: Mapping[str, str] = os.environ) -> Path | None:
 @cache
 def _sources_digest() -> str:
     """Hash of Sorot's NLP code: the rule components are part of every Sorot pipeline's output."""
+    import hashlib
+
     import tui.core.nlp
 
     code = Path(tui.core.nlp.__file__).parent
@@ -58,6 +59,8 @@ def _sources_digest() -> str:
 @cache
 def _files_digest(path: Path, contents: bool) -> str:
     """Hash of a pipeline directory: every file's bytes (``contents``), else names, sizes and times."""
+    import hashlib
+
     digest = hashlib.sha256()
     for file in sorted(p for p in path.rglob("*") if p.is_file()):
         stat = file.stat()
@@ -102,6 +105,8 @@ class EntityCache:
         self.directory = Path(directory)
 
     def _path(self, text_sha256: str, key: str) -> Path:
+        import hashlib  # OpenSSL's load (some 3 ms) is kept out of the reader's start
+
         name = hashlib.sha256(f"{_FORMAT}\0{key}\0{text_sha256}".encode()).hexdigest()
         return self.directory / f"{name}.json"
 

@@ -12,7 +12,6 @@ simply terminates the child.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import multiprocessing
 import os
@@ -54,6 +53,8 @@ def _pipeline(model: str | None) -> Language:
 
 
 def _sha256(text: str) -> str:
+    import hashlib  # OpenSSL's load (some 3 ms) is kept out of the reader's start
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -357,5 +358,8 @@ class NlpEngine:
         if process is not None and process.is_alive():
             process.terminate()
             process.join(1)
+            if process.is_alive():  # on a loaded machine a second was seen not to be enough
+                process.kill()
+                process.join(5)
         if conn is not None:
             conn.close()

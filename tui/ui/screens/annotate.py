@@ -54,9 +54,38 @@ def _quote(text: str, limit: int = 160, *, goes_on: bool = False) -> Text:
     return Text(f"“{inert(flat)}”", style="italic")
 
 
+DIALOG_CSS = """
+.dialog-screen { align: center middle; }
+.dialog {
+    width: 44;
+    max-width: 100%;
+    height: auto;
+    max-height: 100%;
+    overflow-y: auto;
+    padding: 1 2;
+    background: $panel;
+    border: tall $accent;
+}
+.dialog-wide { width: 80; }
+.dialog-title { margin-bottom: 1; }
+.dialog-quote { width: 100%; margin-bottom: 1; color: $text-muted; }  /* wrapped, not clipped at the edge */
+.dialog OptionList { height: auto; max-height: 16; border: none; background: $panel; }
+.dialog TextArea { height: 8; margin-bottom: 1; }
+.dialog Input { margin-bottom: 1; }
+.dialog-buttons { height: auto; align-horizontal: right; }
+.dialog-buttons Button { margin-left: 2; }
+"""
+"""The dialogs' rules (here and in the export dialog): Textual parses a screen's ``CSS`` when the
+screen is first shown, so the reader's start does not; unscoped, as ``.dialog-screen`` is the
+screen itself."""
+
+
 class Dialog(ModalScreen[ResultType]):
     """A modal dialog that closes once: a second answer typed ahead (two number keys arriving
     together) is not a second dismissal, which would close the screen below it."""
+
+    CSS = DIALOG_CSS
+    SCOPED_CSS = False
 
     def dismiss(self, result: ResultType | None = None) -> AwaitComplete:
         if not self.is_active:

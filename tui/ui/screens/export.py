@@ -23,6 +23,7 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 
 from tui.core.document import inert
 from tui.core.formats import FORMATS
+from tui.ui.screens.annotate import DIALOG_CSS
 
 Scope = Literal["document", "all"]
 ALL_DOCUMENTS_STEM = "sorot-annotations"
@@ -69,6 +70,8 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
         Binding("escape", "cancel", "Cancel", tooltip="Close without exporting", id="export.cancel"),
     ]
 
+    CSS = DIALOG_CSS  # the dialogs' look, parsed when a dialog is first shown
+    SCOPED_CSS = False
     DEFAULT_CSS = """
     ExportScreen { align: center middle; }
     ExportScreen > .dialog {

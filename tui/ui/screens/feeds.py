@@ -129,6 +129,13 @@ class UrlScreen(Dialog[str | None]):
 class FeedsScreen(Screen):
     """The feeds and their entries."""
 
+    # Parsed when this screen is first shown (Textual's Screen.CSS), not at the reader's start.
+    CSS = """
+    #feeds-body { height: 1fr; }
+    #feed-list { width: 32; max-width: 40%; height: 1fr; border: none; border-right: vkey $panel-lighten-1; }
+    #entry-list { width: 1fr; height: 1fr; border: none; }
+    #feeds-status { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
+    """
     BINDINGS = [
         Binding(
             "enter", "open", "Read", tooltip="Read the highlighted entry (marks it read)", show=False, id="feeds.open"

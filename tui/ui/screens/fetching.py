@@ -47,6 +47,12 @@ class FetchScreen(Screen):
     article, or, when the article was named on the command line, the app's exit message."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Stop fetching", id="fetch.cancel")]
+    # Parsed when this screen is first shown (Textual's Screen.CSS), not at the reader's start.
+    CSS = """
+    #fetching { align: center middle; height: 1fr; }
+    #fetching > Static { width: auto; margin: 1 0 0 0; }
+    #fetch-progress { width: auto; margin-top: 1; }
+    """
 
     if TYPE_CHECKING:
 

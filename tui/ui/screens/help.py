@@ -45,6 +45,21 @@ def _joined(keys: list[str]) -> str:
 class HelpScreen(ModalScreen[None]):
     """Lists every binding; escape, q, ? or F1 closes it; j k, space b, g G scroll it as in less."""
 
+    # Parsed when this screen is first shown (Textual's Screen.CSS), not at the reader's start.
+    CSS = """
+    HelpScreen { align: center middle; }
+    #help-body {
+        width: 76;
+        max-width: 95%;
+        height: auto;
+        max-height: 90%;
+        border: round $accent;
+        padding: 0 2;
+        background: $surface;
+    }
+    #help-body > Static { width: 100%; }
+    """
+
     BINDINGS = [
         Binding("escape,q,question_mark,f1", "dismiss", "Close help", id="help.dismiss"),
         Binding("j,down", "scroll(1)", "Scroll down", show=False, id="help.scroll_down"),

@@ -99,6 +99,18 @@ class SearchFound(Message):
 class LibraryScreen(Screen):
     """The articles of one directory and the entities they name."""
 
+    # Parsed when this screen is first shown (Textual's Screen.CSS), not at the reader's start.
+    CSS = """
+    #articles { height: 1fr; }
+    #library-body { height: 1fr; }
+    #library-articles { width: 3fr; }
+    #library-entities { width: 2fr; border-left: vkey $panel; }
+    #library-entities #entities { height: 1fr; }
+    .library-heading { height: 1; padding: 0 1; text-style: bold; background: $panel; }
+    #library-status { height: 1; padding: 0 1; color: $text-muted; }
+    #library-search { dock: bottom; margin-bottom: 1; }
+    """
+
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="library.cursor_down"),
         Binding("k", "cursor_up", "Up", show=False, id="library.cursor_up"),
@@ -374,6 +386,8 @@ class LibraryScreen(Screen):
 
 class MentionsScreen(Screen):
     """Every sentence of the library that names one entity, by date: enter reads it in its article."""
+
+    CSS = "#mentions { height: 1fr; }"  # parsed when first shown, as the library's
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="mentions.cursor_down"),

@@ -16,6 +16,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.color import Color
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -27,6 +28,7 @@ from tui.core.entities import LABELS, Entity
 from tui.ui.layout import Layout, column_of, offset_at, wrap_article
 from tui.ui.messages import Cleared, CursorMoved, EntityJumped, SearchStepped, SelectionChanged
 from tui.ui.overlays import HIGHLIGHT_COLOURS, Marks, Overlay, marks_of
+from tui.ui.palette import NO_COLOR_STYLES, SHARED_16, css_name
 from tui.ui.spans import Search, Spans, Walk
 
 MEASURE = 80
@@ -34,6 +36,16 @@ MEASURE = 80
 
 
 _WORD = re.compile(r"\w+(?:[.,'’-]\w+)*")
+
+
+ENTITY_PREFIX = "entity--"
+
+
+def _colour(spec: str) -> Color:
+    """A palette value as CSS writes it: ``#3b82f6``, or with an opacity, ``#3b82f6 22%``."""
+    colour, _, alpha = spec.partition(" ")
+    parsed = Color.parse(colour)
+    return parsed.multiply_alpha(float(alpha.rstrip("%")) / 100) if alpha else parsed
 
 
 def label_class(label: str) -> str:
@@ -105,8 +117,12 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--note",
         "article-view--corrected",
         *(f"highlight--{colour}" for colour in HIGHLIGHT_COLOURS),
-        *(f"entity--{label}" for label in (*LABELS, "OTHER")),
     }
+    """The view's parts styled by app.tcss. The entity labels are not among them: Textual works out
+    every component class's styles anew each time the view's own styles are applied (mounted,
+    focused, the screen resumed), some 0.3 ms a class, and 19 labels were half of that before the
+    first paint and at each change of focus; their colours come from :mod:`tui.ui.palette` instead
+    (:meth:`_entity_style`)."""
 
     hidden_labels: reactive[frozenset[str]] = reactive(frozenset(), init=False)
 
@@ -215,14 +231,34 @@ class ArticleView(ScrollView, can_focus=True):
         super().notify_style_update()
 
     def _style(self, name: str) -> Style:
-        """A component's style with a translucent background blended over the view's own."""
+        """A component's style (or an entity label's, ``entity--PERSON``) with a translucent
+        background blended over the view's own."""
         style = self._styles.get(name)
+        if style is None and name.startswith(ENTITY_PREFIX):
+            style = self._styles[name] = self._entity_style(name[len(ENTITY_PREFIX) :])
         if style is None:
             style = self.get_component_rich_style(name, partial=True)
             tint = self.get_component_styles(name).background
             if 0 < tint.a < 1:
                 style += Style(bgcolor=(self.background_colors[1] + tint).rich_color)
             self._styles[name] = style
+        return style
+
+    def _entity_style(self, label: str) -> Style:
+        """An entity label's colours, from the palette for the app's colour depth and theme (the
+        CSS variables ``$person`` and ``$person-text``, as the legend's chips have them); in 16
+        colours a label that shares its colour is underlined, and under NO_COLOR each label has
+        its own text style."""
+        variables = self.app.get_css_variables()
+        name = css_name(label)
+        under = self.background_colors[1]
+        background = under + _colour(variables[name])
+        text = background + _colour(variables[f"{name}-text"])
+        style = Style(color=text.rich_color, bgcolor=background.rich_color)
+        if getattr(self.app, "colour_depth", None) == "16" and label in SHARED_16:
+            style += Style(underline=True)
+        if self.app.no_color:
+            style += Style.parse(NO_COLOR_STYLES[label])
         return style
 
     # ----------------------------------------------------------------------------- rendering

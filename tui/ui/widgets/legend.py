@@ -16,10 +16,14 @@ from textual.widgets import Static
 from tui.core.document import inert
 from tui.core.entities import LABELS, Entity, label_order
 from tui.ui.messages import LabelToggled
+from tui.ui.palette import legend_css
 
 
 class LegendChip(Static):
     """``1 PERSON 17``: clicking it switches that label's highlighting off or on."""
+
+    DEFAULT_CSS = legend_css()
+    SCOPED_CSS = False  # the rules name the chips by class (.legend-chip.-PERSON), and the app's depth
 
     def __init__(self, number: int, label: str, count: int) -> None:
         css_label = label if label in LABELS else "OTHER"
