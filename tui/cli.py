@@ -649,6 +649,8 @@ def run_extract_batch(args: argparse.Namespace) -> int:
         return fail("--jobs is this machine's processes; with --cluster the cluster's workers do the work", 2)
     if not args.path and not args.paths_from:
         return fail("give the articles to extract: paths, directories, URLs or --paths-from FILE", 2)
+    if args.db is not None:
+        say("warning: --db is read only with --corrected; ignored")
     options = batch.Options(model=args.model, max_bytes=args.max_size, with_text=args.with_text)
     try:
         with _paths_list(args.paths_from) as listed:

@@ -15,6 +15,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -142,6 +143,9 @@ def load_worker_pipeline(model: str | None, quiet: bool = False) -> None:
 
 
 def _pool_initializer(model: str | None, parent: int) -> None:
+    # A ctrl+c reaches the whole process group: the parent stops the pool itself, after the
+    # articles in hand, rather than each worker dying with a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     load_worker_pipeline(model, quiet=True)
     threading.Thread(target=_exit_with_parent, args=(parent,), name="sorot-orphan", daemon=True).start()
 
