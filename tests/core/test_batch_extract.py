@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ import pytest
 from tests.core.conftest import Run
 from tests.news_site import WEB, NewsSite
 from tui.cli import main
-from tui.core.batch import BatchError, Completed, completed_in, list_sources
+from tui.core.batch import BatchError, Completed, Outcome, completed_in, list_sources, run_batch
 
 REALNEWS = Path(__file__).resolve().parents[2] / "training" / "realnews" / "articles"
 
@@ -179,3 +180,38 @@ def test_batch_usage_errors_are_one_line(archive: Path, args: list[str], message
     assert main(["extract", *(arg.format(a=archive / "a.txt") for arg in args)]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.count("\n") == 1 and message in captured.err
+
+
+class Backwards:
+    """Workers that finish the partitions in flight last first: the worst order for the reorder buffer."""
+
+    def __init__(self, window: int) -> None:
+        self.window, self.partition = window, 1
+        self.flight: list[list[tuple[int, str]]] = []
+        self.most_in_flight = 0
+
+    def submit(self, items: list[tuple[int, str]]) -> None:
+        self.flight.append(items)
+        self.most_in_flight = max(self.most_in_flight, len(self.flight))
+
+    def finished(self) -> list[tuple[int, Outcome]]:
+        return [(i, Outcome(s, record=json.dumps(s))) for i, s in self.flight.pop()]
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_memory_stays_within_the_window_whatever_the_order(ordered: bool) -> None:
+    workers, written, waiting = Backwards(window=4), [], []
+
+    def sources() -> Iterator[str]:
+        for i in range(1000):
+            # Given out at most a window beyond the first article not yet written.
+            waiting.append(i - len(written))
+            yield f"{i}.txt"
+
+    summary = run_batch(sources(), workers, written.append, lambda outcome: None, ordered=ordered)
+    assert summary.written == 1000 and workers.most_in_flight <= 4 and max(waiting) <= 4
+    assert (written == [json.dumps(f"{i}.txt") for i in range(1000)]) is ordered
+    assert sorted(written) == sorted(json.dumps(f"{i}.txt") for i in range(1000))

@@ -433,7 +433,7 @@ def run_batch(
     summary = Summary()
     waiting: dict[int, Outcome] = {}  # in input order: outcomes behind one still in flight
     partition: list[Item] = []
-    state = {"next": 0, "in_flight": 0}  # the next index to give out, partitions in flight
+    state = {"next": 0, "in_flight": 0}  # the next index to write (in order), partitions in flight
     count = 0
 
     def emit(outcome: Outcome) -> None:
@@ -475,20 +475,17 @@ def run_batch(
         )
 
     for source in sources:
-        if isinstance(source, Outcome):
-            arrived([(count, source)])
-            if not ordered:
-                count += 1
-                continue
-        elif completed is not None and completed.has(source):
+        if not isinstance(source, Outcome) and completed is not None and completed.has(source):
             summary.skipped += 1
             progress(1)
             continue
+        index, count = count, count + 1
+        if isinstance(source, Outcome):
+            arrived([(index, source)])  # a directory that cannot be listed: reported in its place
         else:
-            partition.append((count, source))
-        count += 1
-        if len(partition) >= workers.partition:
-            submit()
+            partition.append((index, source))
+            if len(partition) >= workers.partition:
+                submit()
         while full():
             submit()
             if state["in_flight"] == 0:
