@@ -45,6 +45,8 @@ from tui.core.document import (
 from tui.core.nlp import DEFAULT_MODEL, RULES_MODEL
 
 if TYPE_CHECKING:
+    from tui.core.batch import Completed
+    from tui.core.batch import Options as BatchOptions
     from tui.core.config import Config
     from tui.core.entities import Entity
     from tui.core.facts import Fact
@@ -212,17 +214,28 @@ def _use_colours(colours: object) -> None:
 
 def extract_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="sorot extract", description="Print an article's entities without starting the reader."
+        prog="sorot extract",
+        description="Print an article's entities without starting the reader; with several paths, a directory "
+        "or a list, write one JSON record per article and line (JSONL), extracted in parallel.",
+        epilog="examples:\n"
+        "  sorot extract berita.txt --json\n"
+        "  sorot extract arsip/ -o arsip.jsonl --jobs 4\n"
+        "  find arsip -name '*.txt' | sorot extract --paths-from - -o arsip.jsonl --resume\n"
+        "  sorot extract arsip/ -o arsip.jsonl --cluster tcp://scheduler:8786",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "path", help="a .txt, .md or saved .html article, an http(s):// URL; - reads it from standard input"
+        "path",
+        nargs="*",
+        help="a .txt, .md or saved .html article, a directory of them (walked recursively), an http(s):// URL; "
+        "a lone - reads one article from standard input",
     )
     parser.add_argument(
         "--format",
         "-f",
         choices=EXTRACT_FORMATS,
         help="json (the default): entities and facts; displacy: the data spaCy's displacy.render(..., "
-        "manual=True) takes; html: a page of the article highlighted by displaCy, with its facts",
+        "manual=True) takes; html: a page of the article highlighted by displaCy, with its facts (one article)",
     )
     parser.add_argument("--json", action="store_true", help="the same as --format json")
     parser.add_argument(
@@ -235,12 +248,57 @@ def extract_parser() -> argparse.ArgumentParser:
         "--corrected",
         action="store_true",
         help="apply the entity corrections you made in the reader (added, relabelled, rejected) to this "
-        "article's entities and facts, as the reader shows them: from --db, or the default database",
+        "article's entities and facts, as the reader shows them: from --db, or the default database (one article)",
     )
     parser.add_argument("--db", metavar="PATH", help="with --corrected: " + DB_HELP)
     parser.add_argument("--model", metavar="NAME_OR_PATH", help=MODEL_HELP)
     _add_max_size(parser)
+    batch = parser.add_argument_group("many articles (JSONL: the --json object of each article on one line)")
+    batch.add_argument("--jsonl", action="store_true", help="one record a line, even for one article")
+    batch.add_argument("-o", "--output", metavar="OUT", help="write the records to OUT instead of standard output")
+    batch.add_argument(
+        "--paths-from",
+        metavar="FILE",
+        help="also extract the paths, directories and URLs listed in FILE, one a line (- for standard input)",
+    )
+    batch.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        metavar="N",
+        help="processes extracting at once, each loading the pipeline once (default: all cores)",
+    )
+    batch.add_argument(
+        "--unordered", action="store_true", help="write each record as soon as it is ready, not in input order"
+    )
+    batch.add_argument(
+        "--resume",
+        action="store_true",
+        help="with -o: skip the articles OUT already holds (same path, same bytes by SHA-256), redo a last line "
+        "cut short, and append",
+    )
+    batch.add_argument(
+        "--progress",
+        action="store_true",
+        help="show the progress bar on stderr even when it is not a terminal (it is shown on a terminal)",
+    )
+    batch.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="run on a Dask cluster (tcp://HOST:PORT of its scheduler) instead of this machine's cores; "
+        "needs pip install 'sorot[cluster]', and the paths readable on every worker",
+    )
     return parser
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"{value!r}: give a number of processes, 1 or more")
+    return jobs
 
 
 def _labels(value: str) -> list[str]:
@@ -518,11 +576,16 @@ def run_extract(argv: list[str]) -> int:
         return fail(f"--json and --format {args.format} ask for different outputs; give one", 2)
     if (problem := _model_error(args.model)) is not None:
         return fail(problem, 2)
+    if _is_batch(args):
+        return run_extract_batch(args)
+    if not args.path:
+        return fail("give an article to extract: a path, a directory, a URL, or - for standard input", 2)
     try:
-        article = _extract_source(args.path, args.max_size)
+        article = _extract_source(args.path[0], args.max_size)
     except ArticleError as exc:
         return fail(str(exc))
     from tui.core.analysis.engine import NlpEngine
+    from tui.core.batch import article_document
     from tui.core.facts import extract_facts
     from tui.core.nlp import PipelineError
 
@@ -539,19 +602,8 @@ def run_extract(argv: list[str]) -> int:
         return fail(str(exc))
     finally:
         engine.close()
-    document: dict[str, object] = {
-        "path": str(article.path) if article.path is not None else STDIN if article.web is None else article.web.url,
-        "sha256": article.sha256,
-        "chars": len(article.text),
-        "language": language,
-        "title": article.title,
-    }
+    document = article_document(article, language, args.with_text)
     web = article.web
-    if web is not None:
-        document.update(url=web.url, published=web.published, site=web.site, author=web.author)
-        document = {key: value for key, value in document.items() if value != "" or key in ("path", "title")}
-    if web is not None or args.with_text:
-        document["text"] = article.text
     published = web.published_date if web is not None else None
     if args.corrected:
         try:
@@ -581,6 +633,206 @@ def run_extract(argv: list[str]) -> int:
     return 0
 
 
+def _is_batch(args: argparse.Namespace) -> bool:
+    """Whether ``sorot extract`` writes JSONL: asked for, or more than one article (several paths,
+    a directory, a list); one file, one URL or a lone ``-`` keep the one-article outputs."""
+    from tui.core.web.urls import is_web_address
+
+    if args.jsonl or args.output or args.paths_from or args.jobs or args.unordered or args.resume or args.cluster:
+        return True
+    if len(args.path) != 1:
+        return len(args.path) > 1
+    path = args.path[0]
+    return path != STDIN and not is_web_address(path) and os.path.isdir(path)
+
+
+def run_extract_batch(args: argparse.Namespace) -> int:
+    """``sorot extract PATH... --jsonl``: every article's record on a line of OUT (or stdout), bad
+    ones reported on stderr and skipped; exit 1 when any failed."""
+    from tui.core import batch
+
+    if args.format not in (None, "json"):
+        return fail(f"--format {args.format} writes one article; many are written as JSONL", 2)
+    if args.corrected:
+        return fail("--corrected works on one article; give one path", 2)
+    if STDIN in args.path:
+        return fail("- reads one article from standard input: give it alone, or use --paths-from - for a list", 2)
+    if args.resume and not args.output:
+        return fail("--resume continues the file given with -o OUT", 2)
+    if args.cluster and args.jobs:
+        return fail("--jobs is this machine's processes; with --cluster the cluster's workers do the work", 2)
+    if not args.path and not args.paths_from:
+        return fail("give the articles to extract: paths, directories, URLs or --paths-from FILE", 2)
+    if args.db is not None:
+        say("warning: --db is read only with --corrected; ignored")
+    options = batch.Options(model=args.model, max_bytes=args.max_size, with_text=args.with_text)
+    try:
+        with _paths_list(args.paths_from) as listed:
+            completed = batch.completed_in(args.output) if args.resume else None
+            with _batch_output(args.output, append=args.resume) as write:
+                return _extract_many(args, options, listed, completed, write)
+    except batch.BatchError as exc:
+        return fail(str(exc))
+    except OSError as exc:
+        return fail(f"{exc.filename or args.output}: {exc.strerror or exc}")
+
+
+def _extract_many(
+    args: argparse.Namespace,
+    options: BatchOptions,
+    listed: Iterable[str] | None,
+    completed: Completed | None,
+    write: Callable[[str], None],
+) -> int:
+    from rich.console import Console
+    from rich.text import Text
+
+    from tui.core import batch
+
+    def arguments() -> Iterator[str]:
+        yield from args.path
+        if listed is not None:
+            yield from batch.read_paths(listed)
+
+    show = args.progress or sys.stderr.isatty()
+    console = Console(stderr=True, highlight=False)
+
+    def report(outcome: batch.Outcome) -> None:
+        for line in (*outcome.warnings, *([outcome.error] if outcome.error is not None else [])):
+            if show:  # above the bar, which stays whole; the text is never read as markup
+                console.print(Text(f"sorot: {inert(line)}"), soft_wrap=True)
+            else:
+                say(line)
+
+    workers: batch.Workers
+    if args.cluster:
+        from tui.core.cluster import ClusterError, DaskWorkers
+
+        try:
+            workers = DaskWorkers(args.cluster, options)
+        except ClusterError as exc:
+            return fail(str(exc))
+        report(batch.Outcome("", warnings=(f"cluster dashboard: {workers.dashboard}",)))
+    else:
+        jobs = args.jobs or _cores()
+        workers = batch.InProcess(options) if jobs == 1 else batch.ProcessPool(options, jobs)
+    try:
+        with _batch_progress(console, show, _count(args) if show else None) as progress:
+            summary = batch.run_batch(
+                batch.list_sources(arguments()),
+                workers,
+                write,
+                report,
+                ordered=not args.unordered,
+                completed=completed,
+                progress=progress,
+            )
+    finally:
+        workers.close()
+    if summary.skipped:
+        say(f"{summary.skipped:,} already in {args.output}; skipped")
+    if summary.failed:
+        if (total := summary.written + summary.failed) > 1:  # one failure's own line says it all
+            say(f"{summary.failed:,} of {total:,} articles failed")
+        return 1
+    return 0
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container's or ``taskset``'s share, not the machine's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _count(args: argparse.Namespace) -> int | None:
+    """How many articles the run has (for the bar's ETA), by listing them once more; None when
+    the list comes from standard input, which cannot be read twice."""
+    from tui.core.batch import list_sources, read_paths
+
+    if args.paths_from == STDIN:
+        return None
+    names: Iterable[str] = args.path
+    try:
+        if args.paths_from:
+            with open(args.paths_from, encoding="utf-8", errors="surrogateescape") as handle:
+                return sum(1 for _ in list_sources([*names, *read_paths(handle)]))
+        return sum(1 for _ in list_sources(names))
+    except OSError:
+        return None
+
+
+@contextmanager
+def _batch_progress(console: object, show: bool, total: int | None) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr (articles, articles/s, time left), or nothing when not ``show``."""
+    if not show:
+        yield lambda advance: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    class Rate(TextColumn):
+        def __init__(self) -> None:
+            super().__init__("")
+
+        def render(self, task):  # type: ignore[no-untyped-def]
+            from rich.text import Text
+
+            return Text(f"{task.speed:.1f} articles/s" if task.speed else "")
+
+    with Progress(
+        TextColumn("extracting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        Rate(),
+        TimeRemainingColumn(),
+        console=console,  # type: ignore[arg-type]
+        transient=False,
+    ) as bar:
+        task = bar.add_task("extract", total=total)
+        yield lambda advance: bar.advance(task, advance)
+
+
+@contextmanager
+def _paths_list(paths_from: str | None) -> Iterator[Iterable[str] | None]:
+    """The lines of ``--paths-from`` (a file, or ``-``: standard input), read as they are used."""
+    if paths_from is None:
+        yield None
+    elif paths_from == STDIN:
+        yield io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="surrogateescape")
+    else:
+        try:
+            handle = open(paths_from, encoding="utf-8", errors="surrogateescape")
+        except OSError as exc:
+            from tui.core.batch import BatchError
+
+            raise BatchError(f"--paths-from {paths_from}: {exc.strerror or exc}") from None
+        with handle:
+            yield handle
+
+
+@contextmanager
+def _batch_output(output: str | None, *, append: bool) -> Iterator[Callable[[str], None]]:
+    """Where the records go: OUT (appended to when resuming) or standard output; each line is
+    written whole and flushed, so a run stopped at any moment leaves complete lines and at most
+    one cut short, which ``--resume`` redoes."""
+    if output is None:
+        stream: IO[str] = sys.stdout
+        close = False
+    else:
+        stream = open(output, "a" if append else "w", encoding="utf-8", newline="\n")
+        close = True
+    try:
+
+        def write(record: str) -> None:
+            stream.write(record + "\n")
+            stream.flush()
+
+        yield write
+    finally:
+        if close:
+            stream.close()
+
+
 def _as_corrected(article: Article, entities: list[Entity], db: str | None) -> list[Entity]:
     """``entities`` with the reader's corrections of ``article`` applied (``sorot extract
     --corrected``): those of its text, and of the texts the reader found at its path, re-anchored
@@ -604,30 +856,16 @@ def _as_corrected(article: Article, entities: list[Entity], db: str | None) -> l
 def _extract_source(path: str, max_bytes: int) -> Article:
     """The article ``sorot extract`` reads: a file, standard input, or a URL (fetched, or its kept
     copy when the server cannot be reached; a line on stderr says so)."""
+    from tui.core.batch import load_web_article
     from tui.core.web.urls import is_web_address
 
     if not is_web_address(path):
         return load_any(path, max_bytes)
-    from tui.core.web.fetch import MAX_PAGE_BYTES, Fetcher, FetchError, normalise_url
-    from tui.core.web.kept import KeptPages
-    from tui.core.web.reading import fetch_article, kept_article
-
-    kept = KeptPages()
-    with Fetcher(max_bytes=min(max_bytes, MAX_PAGE_BYTES)) as fetcher, _annotated_urls() as annotated:
-        try:
-            fetched = fetch_article(path, fetcher, kept, annotated=annotated)
-        except FetchError as exc:
-            article = kept_article(path, kept)
-            if article is None:
-                raise ArticleError(str(exc)) from None
-            say(f"{exc}; using the copy kept earlier")
-            return article
-    if fetched.article is not None:
-        return fetched.article
-    article = kept_article(normalise_url(path), kept)  # 304: the kept copy is current
-    if article is None:
-        raise ArticleError(f"{path}: the server says the page is unchanged, but no copy is kept")
-    return article
+    with _annotated_urls() as annotated:
+        fetched = load_web_article(path, max_bytes, annotated=annotated)
+    for warning in fetched.warnings:
+        say(warning)
+    return fetched.article
 
 
 @contextmanager

@@ -96,7 +96,7 @@ def test_offsets_index_the_decoded_text_of_a_utf16_file(tmp_path: Path, english_
     [
         (["extract", "missing.txt"], "no such file"),
         (["extract", "gone\x1b]0;HACKED\x07.txt"], "gone␛]0;HACKED␇.txt: no such file"),
-        (["extract", "{dir}"], "directory"),
+        (["extract", "{emptydir}"], "no articles"),  # a directory is a batch: none there is a failure
         (["extract", "{empty}"], "empty"),
         (["extract", "{binary}"], "binary"),
         (["{emptydir}"], "no articles"),
