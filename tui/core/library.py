@@ -668,7 +668,7 @@ def _size_of(path: Path) -> int:
 
 def _reason(message: str, path: Path) -> str:
     """A failure's message without the path it starts with (the row that shows it names the file)."""
-    for prefix in (f"{path}: ", f"{path.name}: "):
+    for prefix in (inert(f"{path}: "), inert(f"{path.name}: ")):
         if message.startswith(prefix):
             return message[len(prefix) :]
     return message
