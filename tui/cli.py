@@ -1604,7 +1604,7 @@ def run_library_command(argv: list[str]) -> int:
     args = library_parser().parse_args(argv)
     if (problem := _model_error(args.model)) is not None:
         return fail(problem, 2)
-    from tui.core.library import Library, LibraryError, library_path, write_export
+    from tui.core.library import Library, LibraryDamaged, LibraryError, library_path, write_export
 
     index = library_path(_db_path(args.db))
     folder = Path(args.directory) if args.directory is not None else None
@@ -1622,6 +1622,7 @@ def run_library_command(argv: list[str]) -> int:
     except OSError as exc:
         library.close()
         return fail(f"{args.output}: cannot write ({exc.strerror or exc})")
+    name = "standard output" if out is sys.stdout else args.output
     with library:
         try:
             for warning in library.warnings:
@@ -1635,25 +1636,56 @@ def run_library_command(argv: list[str]) -> int:
                     return fail(str(exc))
                 if (failed := _index_folder(library, folder, paths, args)) is not None:
                     return failed
-            rows = write_export(library.export_rows(folder), out, args.format)
+            try:
+                if folder is None and (
+                    library.set_aside_count
+                    or (not library.counts() and index.with_name(index.name + ".broken").exists())
+                ):  # an empty index in place of a damaged one (now or before): nothing to export
+                    return fail(_damaged(index))
+                rows = write_export(library.export_rows(folder), out, args.format)
+                out.flush()
+            except LibraryDamaged as exc:
+                try:
+                    library.set_aside(str(exc))
+                except LibraryError as move:
+                    return fail(str(move))
+                return fail(_damaged(index))
+            except LibraryError as exc:
+                return fail(str(exc))
+            except BrokenPipeError:
+                raise
+            except OSError as exc:
+                if out is sys.stdout:  # Python would flush what is left again at exit, and complain
+                    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                return fail(f"{name}: cannot write ({exc.strerror or exc})")
         finally:
             if out is not sys.stdout:
-                out.close()
+                try:
+                    out.close()
+                except OSError:
+                    pass  # reported above: the rows were flushed before
     say(f"{rows} row{'' if rows == 1 else 's'} written")
     return 0
+
+
+def _damaged(index: Path) -> str:
+    return (
+        f"{index}: the library index was damaged (set aside as {index.name}.broken); "
+        "build it again with sorot library export DIR, or by opening sorot DIR"
+    )
 
 
 def _index_folder(library: Library, folder: Path, paths: list[Path], args: argparse.Namespace) -> int | None:
     """Index ``folder``'s new and changed articles with the pipeline (loaded only if one is); a
     failure code, or None."""
     from tui.core.analysis.engine import NlpEngine
-    from tui.core.library import refresh
+    from tui.core.library import LibraryError, refresh
     from tui.core.nlp import PipelineError
 
     engine = NlpEngine(args.model, in_process=True, cache=entity_cache())
     try:
         done = refresh(library, folder, paths, engine.find_entities, max_bytes=args.max_size)
-    except PipelineError as exc:
+    except (PipelineError, LibraryError) as exc:
         return fail(str(exc))
     finally:
         engine.close()

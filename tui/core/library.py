@@ -29,6 +29,7 @@ import sqlite3
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -96,6 +97,18 @@ class LibraryError(Exception):
     """The library's index cannot be opened or written; the message is one line."""
 
 
+class LibraryDamaged(LibraryError):
+    """The index file opened but a query found it damaged ("database disk image is malformed"):
+    :meth:`Library.set_aside` moves it aside and starts an empty one, to be built again."""
+
+
+_TRANSIENT_CODES = frozenset(
+    (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY,
+     sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_NOMEM, sqlite3.SQLITE_PERM)
+)  # fmt: skip
+"""SQLite's errors that say nothing of the file's content (a lock, a full disk): not a reason to rebuild it."""
+
+
 @dataclass(frozen=True, slots=True)
 class LibraryArticle:
     """One indexed article: what the library lists of it."""
@@ -141,6 +154,9 @@ class Refreshed:
     unchanged: int
     removed: int
     failed: tuple[str, ...]
+    """One line per article that could not be read, naming it."""
+    unreadable: tuple[tuple[str, str], ...] = ()
+    """The same, as ``(path, reason)``."""
 
 
 def library_path(db: str | os.PathLike[str]) -> Path:
@@ -202,6 +218,9 @@ class Library:
         self.warnings: list[str] = []
         self._lock = threading.RLock()
         self._groups_dirty = True
+        self.set_aside_count = 0
+        """How many times a damaged file was set aside since opened (an export of it must not
+        report an empty success)."""
         try:
             self._conn = self._connect()
         except sqlite3.DatabaseError as exc:
@@ -213,6 +232,7 @@ class Library:
             except OSError as move:
                 raise LibraryError(f"{self.path}: not a library index, and cannot be moved aside ({move})") from None
             self.warnings.append(f"{self.path}: not a library index ({exc}); kept as {aside.name}, built again")
+            self.set_aside_count += 1
             try:
                 self._conn = self._connect()
             except sqlite3.DatabaseError as again:
@@ -241,6 +261,48 @@ class Library:
             raise
         return conn
 
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Hold the lock; a damaged file's error becomes :class:`LibraryDamaged`, any other of
+        SQLite's (a full disk, a lock held too long) a one-line :class:`LibraryError`."""
+        with self._lock:
+            try:
+                yield
+            except sqlite3.DatabaseError as exc:
+                # "malformed", "not a database", and a damaged row's text that is not UTF-8 (no code)
+                code = getattr(exc, "sqlite_errorcode", None)
+                damaged = not isinstance(exc, sqlite3.ProgrammingError) and (
+                    code is None or code & 0xFF not in _TRANSIENT_CODES
+                )
+                kind = LibraryDamaged if damaged else LibraryError
+                raise kind(
+                    f"{self.path or 'the library'}: {'damaged index' if damaged else 'index error'} ({exc})"
+                ) from None
+
+    def set_aside(self, reason: str) -> None:
+        """Move the damaged index file aside (``.broken``) and start an empty one in its place:
+        it is derived data, built again from the articles. ``reason`` goes into :attr:`warnings`."""
+        with self._lock:
+            self._conn.close()
+            if self.path is None:
+                self._conn = self._connect()
+                self._groups_dirty = True
+                return
+            aside = self.path.with_name(self.path.name + ".broken")
+            try:
+                os.replace(self.path, aside)
+                for extra in ("-wal", "-shm"):  # the old file's journal must not be replayed into the new one
+                    self.path.with_name(self.path.name + extra).unlink(missing_ok=True)
+            except OSError as move:
+                raise LibraryError(f"{self.path}: damaged, and cannot be moved aside ({move})") from None
+            self.warnings.append(f"{reason}; kept as {aside.name}, built again")
+            self.set_aside_count += 1
+            try:
+                self._conn = self._connect()
+            except sqlite3.DatabaseError as again:
+                raise LibraryError(f"{self.path}: cannot open the library ({again})") from None
+            self._groups_dirty = True
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
@@ -255,7 +317,7 @@ class Library:
 
     def stale(self, paths: Iterable[Path]) -> list[Path]:
         """Those of ``paths`` that are new, or whose size or modification time changed since indexed."""
-        with self._lock:
+        with self._guard():
             known = {
                 path: (size, mtime)
                 for path, size, mtime in self._conn.execute("SELECT path, size, mtime_ns FROM articles")
@@ -271,13 +333,13 @@ class Library:
         return found
 
     def sha256_of(self, path: Path) -> str | None:
-        with self._lock:
+        with self._guard():
             row = self._conn.execute("SELECT sha256 FROM articles WHERE path = ?", (str(_absolute(path)),)).fetchone()
         return row[0] if row else None
 
     def touch(self, path: Path, size: int, mtime_ns: int) -> None:
         """The file changed on disk but not its text (copied, touched): only its size and time change."""
-        with self._lock:
+        with self._guard():
             self._conn.execute(
                 "UPDATE articles SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, str(_absolute(path)))
             )
@@ -309,7 +371,7 @@ class Library:
                 number = sentences.at(start)
                 used.setdefault(number, sentences.spans[number] if sentences.spans else (0, len(text)))
                 mention_rows.append((cluster, number, start, end))
-        with self._lock, self._transaction():
+        with self._guard(), self._transaction():
             self._conn.execute("DELETE FROM articles WHERE path = ?", (str(where),))
             article_id = self._conn.execute(
                 "INSERT INTO articles (path, folder, size, mtime_ns, sha256, title, date, date_source, site, body)"
@@ -334,7 +396,7 @@ class Library:
     def forget_missing(self, folder: Path, present: Iterable[Path]) -> int:
         """Drop the articles indexed from ``folder`` that are not among ``present``; how many."""
         keep = {str(_absolute(p)) for p in present}
-        with self._lock:
+        with self._guard():
             rows = self._conn.execute("SELECT id, path FROM articles WHERE folder = ?", (str(_absolute(folder)),))
             gone = [(article_id,) for article_id, path in rows.fetchall() if path not in keep]
             if gone:
@@ -389,7 +451,7 @@ class Library:
         """The entities of the library (or of ``folder``'s articles), by number of articles, then
         mentions; each named by the form the most articles use."""
         where, params = _in_folder(folder)
-        with self._lock:
+        with self._guard():
             self._ensure_groups()
             rows = self._conn.execute(
                 "SELECT g.entity, n.label, n.text, COUNT(DISTINCT n.article), COUNT(m.start)"
@@ -422,7 +484,7 @@ class Library:
     def mentions(self, entity: int, folder: Path | None = None) -> list[LibraryMention]:
         """Every sentence that names ``entity`` (an id of :meth:`entities`), by the article's date."""
         where, params = _in_folder(folder)
-        with self._lock:
+        with self._guard():
             self._ensure_groups()
             rows = self._conn.execute(
                 f'SELECT {_ARTICLE_COLUMNS}, s.text, s.start, s."end", MIN(m.start), m."end"'
@@ -440,14 +502,14 @@ class Library:
     def articles(self, folder: Path | None = None) -> list[LibraryArticle]:
         """The indexed articles (of ``folder``), by date, then path."""
         where, params = _in_folder(folder)
-        with self._lock:
+        with self._guard():
             rows = self._conn.execute(
                 f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE 1 {where} ORDER BY a.date, a.path", params
             ).fetchall()
         return [_article(row) for row in rows]
 
     def article(self, path: Path) -> LibraryArticle | None:
-        with self._lock:
+        with self._guard():
             row = self._conn.execute(
                 f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE a.path = ?", (str(_absolute(path)),)
             ).fetchone()
@@ -458,7 +520,7 @@ class Library:
         SQLite's ``LIKE`` compares), by date."""
         where, params = _in_folder(folder)
         pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        with self._lock:
+        with self._guard():
             rows = self._conn.execute(
                 f"SELECT {_ARTICLE_COLUMNS} FROM articles a"
                 f" WHERE (a.title LIKE ? ESCAPE '\\' OR a.body LIKE ? ESCAPE '\\') {where} ORDER BY a.date, a.path",
@@ -485,7 +547,7 @@ class Library:
     def counts(self, folder: Path | None = None) -> int:
         """How many articles are indexed (of ``folder``)."""
         where, params = _in_folder(folder)
-        with self._lock:
+        with self._guard():
             return int(self._conn.execute(f"SELECT COUNT(*) FROM articles a WHERE 1 {where}", params).fetchone()[0])
 
 
@@ -526,15 +588,40 @@ def refresh(
     *,
     max_bytes: int = MAX_ARTICLE_BYTES,
     progress: Callable[[int, int], None] | None = None,
+    starting: Callable[[Path, int, int, int], None] | None = None,
+    unreadable: Callable[[Path, str], None] | None = None,
     cancelled: Callable[[], bool] = lambda: False,
 ) -> Refreshed:
     """Bring ``folder``'s part of the index up to date with its articles ``paths``: drop those gone,
-    index those new or changed (``entities_of(text)`` runs the pipeline), one at a time.
-    ``progress(done, total)`` after each article of those to index; stops early when ``cancelled()``."""
+    index those new or changed (``entities_of(text)`` runs the pipeline), one at a time, the
+    smallest first (a huge article does not hold up the others). ``starting(path, size, done,
+    total)`` before each, ``progress(done, total)`` after each, ``unreadable(path, reason)`` for
+    one that cannot be read; stops early when ``cancelled()``. An index found damaged on the way
+    is set aside and built again from the start (once); articles deleted meanwhile are dropped
+    at the end."""
+    try:
+        return _refresh(library, folder, paths, entities_of, max_bytes, progress, starting, unreadable, cancelled)
+    except LibraryDamaged as exc:
+        library.set_aside(str(exc))
+        return _refresh(library, folder, paths, entities_of, max_bytes, progress, starting, unreadable, cancelled)
+
+
+def _refresh(
+    library: Library,
+    folder: Path,
+    paths: Sequence[Path],
+    entities_of: Callable[[str], list[Entity]],
+    max_bytes: int,
+    progress: Callable[[int, int], None] | None,
+    starting: Callable[[Path, int, int, int], None] | None,
+    unreadable: Callable[[Path, str], None] | None,
+    cancelled: Callable[[], bool],
+) -> Refreshed:
     removed = library.forget_missing(folder, paths)
-    todo = library.stale(paths)
+    todo = sorted(library.stale(paths), key=_size_of)
     indexed = unchanged = 0
     failed: list[str] = []
+    failures: list[tuple[str, str]] = []
     if progress is not None:
         progress(0, len(todo))
     for done, path in enumerate(todo, start=1):
@@ -542,9 +629,18 @@ def refresh(
             break
         try:
             info = path.stat()
+            if starting is not None:
+                starting(path, info.st_size, done - 1, len(todo))
             article = load_any(path, max_bytes)
         except (ArticleError, OSError) as exc:
-            failed.append(inert(str(exc)))
+            message = inert(str(exc) if isinstance(exc, ArticleError) else f"{path}: {exc.strerror or exc}")
+            failed.append(message)
+            reason = _reason(message, path)
+            failures.append((str(path), reason))
+            if unreadable is not None:
+                unreadable(path, reason)
+            if progress is not None:
+                progress(done, len(todo))
             continue
         if library.sha256_of(path) == article.sha256:
             library.touch(path, info.st_size, info.st_mtime_ns)
@@ -558,7 +654,24 @@ def refresh(
         del article  # one article's text at a time
         if progress is not None:
             progress(done, len(todo))
-    return Refreshed(indexed, unchanged, removed, tuple(failed))
+    if not cancelled():  # deleted while the others were indexed
+        removed += library.forget_missing(folder, [path for path in paths if path.exists()])
+    return Refreshed(indexed, unchanged, removed, tuple(failed), tuple(failures))
+
+
+def _size_of(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _reason(message: str, path: Path) -> str:
+    """A failure's message without the path it starts with (the row that shows it names the file)."""
+    for prefix in (inert(f"{path}: "), inert(f"{path.name}: ")):
+        if message.startswith(prefix):
+            return message[len(prefix) :]
+    return message
 
 
 # ----------------------------------------------------------------------------- export

@@ -390,9 +390,14 @@ class SorotApp(App[None]):
                 *LibraryScreen.BINDINGS,
                 Binding("enter", "select", "Open the article; on an entity, the sentences naming it"),
             ]
-            sources.append(("Library (articles and entities)", library))
             mentions = [*MentionsScreen.BINDINGS, Binding("enter", "select", "Read the article at that sentence")]
-            sources.append(("Sentences naming an entity", mentions))
+            ours = [("Library (articles and entities)", library), ("Sentences naming an entity", mentions)]
+            if isinstance(self.screen, MentionsScreen):
+                ours.reverse()
+            if isinstance(self.screen, LibraryScreen | MentionsScreen):  # its keys first, then the reader's
+                sources[:0] = ours
+            else:
+                sources.extend(ours)
         from tui.ui.screens.feeds import FeedsScreen
 
         if isinstance(self.screen, FeedsScreen):  # its keys first, then the reader's

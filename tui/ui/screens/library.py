@@ -10,10 +10,13 @@ texts and the reader's notes and tags on them.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -31,9 +34,15 @@ if TYPE_CHECKING:
     from tui.core.library import Library, LibraryArticle, LibraryEntity, LibraryMention
     from tui.ui.app import SorotApp
 
+_MD_MARKS = re.compile(r"#{1,6}[ \t]+")
 _PAGE_HEAD = 64 * 1024  # a page's <title> and OpenGraph tags are in its head
-REFRESH_SECONDS = 0.5
-"""While the index is built, the lists show what it holds at most this often (each is a query)."""
+REFRESH_SECONDS = 2.0
+"""While the index is built, the lists show what it holds at most this often (each is a query, and
+the rows that changed are drawn again)."""
+SLOW_BYTES = 256 * 1024
+"""An article this large takes seconds to index: the status names it as soon as it starts."""
+STATUS_SECONDS = 0.1
+"""The status line says which article is being indexed at most this often."""
 ENTITIES_SHOWN = 2000
 """The entity list shows the entities named in the most articles, this many at most."""
 
@@ -69,28 +78,74 @@ def dated(found: LibraryArticle) -> str:
     return f"{found.date} (file time)" if found.date_source == "mtime" else found.date
 
 
+def article_row(
+    path: Path, title: str, size: str, found: LibraryArticle | None = None, unreadable: str | None = None
+) -> Text:
+    """An article's row in the list: its title (the index's once indexed), file name and size,
+    then its date and site, or why it could not be indexed (dim)."""
+    if found is not None:
+        title = found.title
+    row = Text.assemble((inert(title), "dim" if unreadable else "bold"), ("  " + inert(path.name) + "  " + size, "dim"))
+    if unreadable is not None:
+        row.append("  unreadable: " + inert(unreadable), style="dim italic")
+    elif found is not None:
+        row.append("  " + dated(found), style="italic" if found.date_source == "mtime" else "")
+        if found.site:
+            row.append("  " + inert(found.site), style="dim")
+    return row
+
+
+def entity_rows(entities: list[LibraryEntity], width: int) -> list[Option]:
+    """The entity list's rows, each on one line of ``width`` cells: a long name is cut with "…"."""
+    rows = []
+    for entity in entities:
+        tail = Text.assemble(
+            ("  " + inert(entity.label), "dim"),
+            f"  {entity.articles} article{'' if entity.articles == 1 else 's'}",
+            (f" · {entity.mentions}×", "dim"),
+        )
+        name = Text(inert(entity.name), style="bold")
+        name.truncate(max(4, width - tail.cell_len), overflow="ellipsis")
+        row = name + tail
+        row.no_wrap = True
+        row.overflow = "ellipsis"
+        rows.append(Option(row, id=str(entity.id)))
+    return rows
+
+
 class IndexProgressed(Message):
     """The library's index holds more articles (``done`` of ``total`` to index), or is complete;
-    with what it holds now when the lists are due to show it (read in the indexing thread)."""
+    ``working_on`` is the article being indexed. When the lists are due to show what it holds,
+    ``rows`` (each article's row, by path, the same object as before where it did not change) and
+    ``entities`` (with their rows, ``None`` when they did not change) come with it, made in the
+    indexing thread. ``gone``: articles deleted meanwhile."""
 
     def __init__(
         self,
         done: int,
         total: int,
         finished: bool = False,
-        held: tuple[list[LibraryArticle], list[LibraryEntity]] | None = None,
+        working_on: str = "",
+        rows: dict[Path, Text] | None = None,
+        entities: tuple[list[LibraryEntity], list[Option]] | None = None,
+        gone: tuple[Path, ...] = (),
+        indexed: dict[str, LibraryArticle] | None = None,
     ) -> None:
         super().__init__()
         self.done = done
         self.total = total
         self.finished = finished
-        self.held = held
+        self.working_on = working_on
+        self.rows = rows
+        self.entities = entities
+        self.gone = gone
+        self.indexed = indexed
 
 
 class SearchFound(Message):
-    """What ``/`` found: the articles, in the library's order, and what it looked for."""
+    """What ``/`` found: the articles, in the list's order, and what it looked for."""
 
-    def __init__(self, words: str, paths: list[str]) -> None:
+    def __init__(self, words: str, paths: list[Path]) -> None:
         super().__init__()
         self.words = words
         self.paths = paths
@@ -138,12 +193,20 @@ class LibraryScreen(Screen):
         self.entities: list[LibraryEntity] = []
         self.indexed_articles: dict[str, LibraryArticle] = {}
         """The index's articles of this directory, by absolute path, as last read."""
+        self.unreadable: dict[Path, str] = {}
+        """The articles that could not be indexed, with the reason."""
         self.indexed = (0, 0)
         """``(done, total)`` of the articles to index; equal once the index is up to date."""
         self._finished = False
         self._searched = ""
         self._peeked: dict[Path, tuple[str, str]] = {}
         """Each article's title and size as the list first showed them (until it is indexed)."""
+        self._rows: dict[Path, Text] = {}
+        """Each article's row as the indexing thread last made it."""
+        self._keys: dict[Path, str] = {}
+        """Each article's absolute path, as the index knows it (resolved in the indexing thread)."""
+        self.entity_width = 40
+        """The width of the entity list's rows (read by the indexing thread, which cuts names to it)."""
 
     def compose(self) -> ComposeResult:
         yield Static(self._heading(), id="title-bar")
@@ -153,8 +216,7 @@ class LibraryScreen(Screen):
                 options = []
                 for index, path in enumerate(self.articles):
                     title, size = self._peeked[path] = _peek(path)
-                    prompt = Text.assemble((inert(title), "bold"), ("  " + inert(path.name) + "  " + size, "dim"))
-                    options.append(Option(prompt, id=str(index)))
+                    options.append(Option(article_row(path, title, size), id=str(index)))
                 yield OptionList(*options, id="articles")
             with Vertical(id="library-entities"):
                 yield Static("Entities", classes="library-heading")
@@ -178,12 +240,28 @@ class LibraryScreen(Screen):
         self.query_one("#library-search", Input).display = False
         self.call_after_refresh(self.build_index)
 
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_entities)
+
+    def _fit_entities(self) -> bool:
+        """Cut the entities' names to the list's width (when it changed); whether it did."""
+        entities = self.query_one("#entities", OptionList)
+        padding = entities.get_component_styles("option-list--option").padding.width
+        width = entities.scrollable_content_region.width - padding
+        if width <= 0 or width == self.entity_width:
+            return False
+        self.entity_width = width
+        if self.entities:
+            self._show_entities(entity_rows(self.entities, width))
+        return True
+
     # ----------------------------------------------------------------------------- the index
 
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
     def build_index(self) -> None:
         """Open the index beside the database and bring it up to date with this directory's
-        articles (in this thread; the pipeline in the engine's process). Posts progress."""
+        articles (in this thread; the pipeline in the engine's process). Posts progress, with the
+        lists' rows made here: the interface's thread only swaps those that changed."""
         from tui.core.library import LibraryError, refresh
         from tui.core.nlp import PipelineError
 
@@ -195,36 +273,88 @@ class LibraryScreen(Screen):
             app.call_from_thread(self._say, f"no entity index: {exc}")
             return
         self.library = library
+        articles = list(self.articles)
+        keys = {path: str(path.resolve()) for path in articles}
+        self._keys = keys
+        peeked = dict(self._peeked)
+        made: dict[Path, tuple[LibraryArticle | None, str | None, Text]] = {}
+        unreadable: dict[Path, str] = {}
+        last_entities: list[LibraryEntity] | None = None
         shown_at = 0.0
+        said_at = 0.0
+        working_on = ""
 
-        def held() -> tuple[list[LibraryArticle], list[LibraryEntity]]:
-            return library.articles(self.directory), library.entities(self.directory, limit=ENTITIES_SHOWN)
+        indexed: dict[str, LibraryArticle] = {}
 
-        def progress(done: int, total: int) -> None:
+        def rows() -> dict[Path, Text]:
+            by_key = {found.path: found for found in library.articles(self.directory)}
+            indexed.clear()
+            indexed.update(by_key)
+            for path in articles:
+                found, reason = by_key.get(keys[path]), unreadable.get(path)
+                before = made.get(path)
+                if before is None or before[0] != found or before[1] != reason:
+                    title, size = peeked.get(path) or (path.name, "")
+                    made[path] = (found, reason, article_row(path, title, size, found, reason))
+            return {path: row for path, (_found, _reason, row) in made.items()}
+
+        def entities() -> tuple[list[LibraryEntity], list[Option]] | None:
+            nonlocal last_entities
+            found = library.entities(self.directory, limit=ENTITIES_SHOWN)
+            if found == last_entities:
+                return None
+            last_entities = found
+            return found, entity_rows(found, self.entity_width)
+
+        def post(
+            done: int, total: int, finished: bool = False, gone: tuple[Path, ...] = (), now_too: bool = False
+        ) -> None:
             # The lists are read here, not on the interface's thread: grouping the names of a
-            # large library into entities takes a while.
-            nonlocal shown_at
-            due = done == 0 or time.monotonic() - shown_at >= REFRESH_SECONDS
+            # large library into entities takes a while, and so do two thousand rows.
+            nonlocal shown_at, said_at
+            now = time.monotonic()
+            due = finished or done == 0 or now - shown_at >= REFRESH_SECONDS
+            if not due and not now_too and now - said_at < STATUS_SECONDS:
+                return
+            said_at = now
             if due:
-                shown_at = time.monotonic()
-            self.post_message(IndexProgressed(done, total, held=held() if due else None))
+                shown_at = now
+                message = IndexProgressed(done, total, finished, working_on, rows(), entities(), gone, dict(indexed))
+            else:
+                message = IndexProgressed(done, total, finished, working_on)
+            self.post_message(message)
+
+        def starting(path: Path, size: int, done: int, total: int) -> None:
+            nonlocal working_on
+            working_on = f"{path.name} ({_size(size)})"
+            post(done, total, now_too=size >= SLOW_BYTES)  # the status names an article that takes a while
+
+        def failing(path: Path, reason: str) -> None:
+            unreadable[path] = reason
+            self.unreadable = dict(unreadable)
 
         try:
             done = refresh(
                 library,
                 self.directory,
-                self.articles,
+                articles,
                 app.engine.find_entities,
                 max_bytes=app.max_bytes,
-                progress=progress,
+                progress=lambda done, total: post(done, total),
+                starting=starting,
+                unreadable=failing,
                 cancelled=lambda: worker.is_cancelled,
             )
-        except PipelineError as exc:
+            if not worker.is_cancelled:
+                gone = tuple(path for path in articles if not path.exists())
+                for path in gone:
+                    made.pop(path, None)
+                articles = [path for path in articles if path not in gone]
+                count = done.indexed + done.unchanged
+                working_on = ""
+                post(count, count, True, gone)
+        except (PipelineError, LibraryError) as exc:
             app.call_from_thread(self._say, f"the entity index stopped: {exc}")
-            return
-        if not worker.is_cancelled:
-            count = done.indexed + done.unchanged
-            self.post_message(IndexProgressed(count, count, True, held()))
 
     def _say(self, message: str) -> None:
         self.query_one("#library-status", Static).update(Text(inert(message)))
@@ -233,57 +363,61 @@ class LibraryScreen(Screen):
     def index_progressed(self, event: IndexProgressed) -> None:
         self.indexed = (event.done, event.total)
         self._finished = event.finished
-        if event.held is not None:
-            found, self.entities = event.held
-            self.indexed_articles = {article.path: article for article in found}
-            self.show_index()
+        if event.gone:
+            gone = set(event.gone)
+            self.articles = [path for path in self.articles if path not in gone]
+            self.shown = [path for path in self.shown if path not in gone]
+            self.query_one("#title-bar", Static).update(self._heading())
+        if event.rows is not None:
+            self._rows = event.rows
+            self.indexed_articles = event.indexed or {}
+            self.show_index(rebuild=bool(event.gone))
+        if event.entities is not None:
+            self.entities, rows = event.entities
+            if not self._fit_entities():  # made for another width: made again for this one
+                self._show_entities(rows)
         if event.finished:
             self._say(self._indexed_summary())
         else:
-            self._say(f"⋯ indexing the entities: {event.done}/{event.total}")
+            working = f" {event.working_on}" if event.working_on else " the entities"
+            self._say(f"⋯ indexing{working} {event.done}/{event.total}")
 
     def _indexed_summary(self) -> str:
+        if not self._finished:
+            return ""
         count = len(self.indexed_articles)
-        return f"{count} article{'' if count == 1 else 's'} indexed" if self._finished else ""
+        summary = f"{count} article{'' if count == 1 else 's'} indexed"
+        unreadable = sum(1 for path in self.articles if path in self.unreadable)
+        return summary + (f", {unreadable} unreadable" if unreadable else "")
 
-    def show_index(self) -> None:
-        """Show what the index held when last read: the articles' dates and sites, and the entities."""
-        by_path = self.indexed_articles
+    def show_index(self, rebuild: bool = False) -> None:
+        """Show the articles' rows as the indexing thread last made them: only the rows that
+        changed are replaced (no file is looked at here); ``rebuild`` when the list itself changed."""
         articles = self.query_one("#articles", OptionList)
-        highlighted = articles.highlighted
-        prompts = []
-        for index, path in enumerate(self.shown):
-            found = by_path.get(str(path.resolve()))
-            title, size = self._peeked.get(path) or _peek(path)
-            if found is not None:
-                title = found.title
-            prompt = Text.assemble((inert(title), "bold"), ("  " + inert(path.name) + "  " + size, "dim"))
-            if found is not None:
-                prompt.append("  " + dated(found), style="italic" if found.date_source == "mtime" else "")
-                if found.site:
-                    prompt.append("  " + inert(found.site), style="dim")
-            prompts.append(Option(prompt, id=str(index)))
-        articles.clear_options()
-        articles.add_options(prompts)
-        if prompts:
-            articles.highlighted = min(highlighted or 0, len(prompts) - 1)
+        rows = [self._rows.get(path) for path in self.shown]
+        if rebuild or articles.option_count != len(rows):
+            highlighted = articles.highlighted
+            articles.clear_options()
+            articles.add_options(
+                Option(
+                    row if row is not None else article_row(path, *self._peeked.get(path, (path.name, ""))), id=str(i)
+                )
+                for i, (path, row) in enumerate(zip(self.shown, rows, strict=True))
+            )
+            if rows:
+                articles.highlighted = min(highlighted or 0, len(rows) - 1)
+            return
+        for index, row in enumerate(rows):
+            if row is not None and articles.get_option_at_index(index).prompt is not row:
+                articles.replace_option_prompt_at_index(index, row)
+
+    def _show_entities(self, rows: list[Option]) -> None:
         entities = self.query_one("#entities", OptionList)
         chosen = entities.highlighted
         entities.clear_options()
-        entities.add_options(
-            Option(
-                Text.assemble(
-                    (inert(entity.name), "bold"),
-                    ("  " + inert(entity.label), "dim"),
-                    f"  {entity.articles} article{'' if entity.articles == 1 else 's'}",
-                    (f" · {entity.mentions}×", "dim"),
-                ),
-                id=str(entity.id),
-            )
-            for entity in self.entities
-        )
-        if self.entities:
-            entities.highlighted = min(chosen or 0, len(self.entities) - 1)
+        entities.add_options(rows)
+        if rows:
+            entities.highlighted = min(chosen or 0, len(rows) - 1)
 
     # ----------------------------------------------------------------------------- keys
 
@@ -335,14 +469,23 @@ class LibraryScreen(Screen):
     def _search_in_thread(self, words: str) -> None:
         """The articles whose title or text holds ``words`` (from the index), and those whose
         notes or tags do (from the annotation store)."""
+        from tui.core.library import LibraryError
         from tui.core.store import StoreError
 
-        found = {a.path for a in self.library.search(words, self.directory)} if self.library is not None else set()
+        library = self.library
+        try:
+            found = {a.path for a in library.search(words, self.directory)} if library is not None else set()
+            known = {a.path: a.sha256 for a in library.articles(self.directory)} if library is not None else {}
+        except LibraryError as exc:  # a damaged index: the next opening of the directory builds it again
+            self.app.call_from_thread(self._say, f"cannot search: {exc}")
+            return
         wanted = words.casefold()
-        known = {a.path: a.sha256 for a in self.library.articles(self.directory)} if self.library is not None else {}
         store = self.app.store
+        matching = []
         for path in self.articles:
-            where = str(path.resolve())
+            where = self._keys.get(path) or str(path.resolve())
+            if where in found:
+                matching.append(path)
             if where in found or where not in known:
                 continue
             try:
@@ -351,15 +494,15 @@ class LibraryScreen(Screen):
                 continue
             for annotation in annotations:
                 if any(wanted in part.casefold() for part in (annotation.note, *annotation.tags)):
-                    found.add(where)
+                    matching.append(path)
                     break
-        self.post_message(SearchFound(words, sorted(found)))
+        self.post_message(SearchFound(words, matching))
 
     @on(SearchFound)
     def search_found(self, event: SearchFound) -> None:
         found = set(event.paths)
         self._searched = event.words
-        self.shown = [path for path in self.articles if str(path.resolve()) in found]
+        self.shown = [path for path in self.articles if path in found]
         self._show_articles()
         self._say(f"{len(self.shown)} article{'' if len(self.shown) == 1 else 's'} with “{inert(event.words)}”")
         self.query_one("#library-search", Input).display = False
@@ -367,7 +510,7 @@ class LibraryScreen(Screen):
 
     def _show_articles(self) -> None:
         self.query_one("#title-bar", Static).update(self._heading())
-        self.show_index()
+        self.show_index(rebuild=True)
 
     # ----------------------------------------------------------------------------- opening
 
@@ -381,7 +524,14 @@ class LibraryScreen(Screen):
             return
         entity = next((e for e in self.entities if str(e.id) == event.option.id), None)
         if entity is not None:
-            self.app.push_screen(MentionsScreen(entity, self.library.mentions(entity.id, self.directory)))
+            from tui.core.library import LibraryError
+
+            try:
+                mentions = self.library.mentions(entity.id, self.directory)
+            except LibraryError as exc:
+                self._say(f"cannot read the index: {exc}")
+                return
+            self.app.push_screen(MentionsScreen(entity, mentions))
 
 
 class MentionsScreen(Screen):
@@ -412,26 +562,30 @@ class MentionsScreen(Screen):
             Text.assemble(
                 (inert(self.entity.name), "bold"),
                 ("  " + inert(self.entity.label), "dim"),
-                f"  {len(self.mentions)} sentences in {articles} article{'' if articles == 1 else 's'}",
+                f"  {len(self.mentions)} sentence{'' if len(self.mentions) == 1 else 's'}"
+                f" in {articles} article{'' if articles == 1 else 's'}",
             ),
             id="title-bar",
         )
         options = []
         for index, mention in enumerate(self.mentions):
             found = mention.article
-            prompt = Text.assemble(
+            heading = Text.assemble(
                 (dated(found), "italic" if found.date_source == "mtime" else ""),
                 "  ",
                 (inert(found.title), "bold"),
                 ("  " + inert(Path(found.path).name), "dim"),
-                "\n  ",
             )
-            sentence = Text(inert(mention.sentence))
-            start, end = mention.mention[0] - mention.start, mention.mention[1] - mention.start
+            text = inert(mention.sentence)
+            # A Markdown heading's marks are not part of what it says ("# Catatan ..." -> "Catatan ...").
+            marks = _MD_MARKS.match(text)
+            cut = marks.end() if marks else 0
+            sentence = Text(text[cut:])
+            start, end = mention.mention[0] - mention.start - cut, mention.mention[1] - mention.start - cut
             if 0 <= start < end <= len(sentence):
                 sentence.stylize("bold reverse", start, end)
-            prompt.append_text(sentence)
-            options.append(Option(prompt, id=str(index)))
+            # Wrapped lines of the sentence stay under its two-space indent.
+            options.append(Option(Group(heading, Padding(sentence, (0, 0, 0, 2))), id=str(index)))
         yield OptionList(*options, id="mentions")
         yield Footer()
 
