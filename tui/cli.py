@@ -37,6 +37,7 @@ from tui.core.document import (
     file_kind,
     format_size,
     inert,
+    inert_lines,
     load_any,
     load_article,
     parse_size,
@@ -66,6 +67,15 @@ LIBRARY_FORMATS = ("csv", "jsonl")
 EXTRACT_FORMATS = ("json", "displacy", "html")
 """What ``sorot extract`` writes: ``json`` (entities and facts, the public contract), and for one
 article ``displacy`` (spaCy's manual displaCy data) and ``html`` (displaCy's page, facts beside)."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose messages show control characters as symbols: an error quotes what
+    was typed (a file name with an escape code would otherwise reach the terminal). Subcommands'
+    parsers are of the same class (``add_subparsers`` makes them with the parent's)."""
+
+    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+        super()._print_message(inert_lines(message), file)
 
 
 def _size(value: str) -> int:
@@ -99,7 +109,7 @@ def _model_error(model: str | None) -> str | None:
 
 
 def reader_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="sorot",
         description="Read a news article in the terminal with its people, organisations, places, "
         "dates and numbers highlighted. Without PATH, opens the bundled sample article.",
@@ -124,7 +134,7 @@ CONFIG_HELP = "the config file (default: $SOROT_CONFIG, else config.toml in your
 
 
 def config_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="sorot config",
         description="Print the effective settings and where each comes from: a flag beats the environment, "
         "which beats the config file, which beats the default. Exits 1 if the config file has a problem.",
@@ -142,6 +152,8 @@ def run_config_command(argv: list[str]) -> int:
     from tui.core.config import load_config
 
     args = config_parser().parse_args(argv)
+    if (problem := _model_error(args.model)) is not None:  # (as the reader would refuse it)
+        return fail(problem, 2)
     config = load_config(args.config, flags={"db": args.db, "model": args.model})
     _check_config_model(config)
     if args.keys:
@@ -213,7 +225,7 @@ def _use_colours(colours: object) -> None:
 
 
 def extract_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="sorot extract",
         description="Print an article's entities without starting the reader; with several paths, a directory "
         "or a list, write one JSON record per article and line (JSONL), extracted in parallel.",
@@ -313,7 +325,7 @@ def export_parser() -> argparse.ArgumentParser:
 
     width = max(len(name) for name in FORMATS)
     formats = "\n".join(f"  {name:<{width}}  {spec.description}" for name, spec in FORMATS.items())
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="sorot export",
         description="Write the saved annotations in a format other tools read. The text formats go to\n"
         "standard output unless -o is given; spacy needs -o FILE and brat -o DIR.",
@@ -392,7 +404,7 @@ def import_parser() -> argparse.ArgumentParser:
     from tui.core.formats import DEFAULT_LIMITS as LIMITS
     from tui.core.formats import MAX_DEPTH, MAX_IMPORT_BYTES, MAX_INT_DIGITS
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="sorot import",
         description="Add the annotations of a w3c (JSON-LD) or jsonl export to the database. The whole file "
         "is checked first: if any line or item is invalid, or the file is past a limit below, nothing is "
@@ -458,7 +470,7 @@ DB_FILES = (
 
 
 def db_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="sorot db",
         description=_paragraphs(
             "Back up the annotation database to one file, or make a database from such a backup.",
@@ -1047,7 +1059,7 @@ _FEED_TABLES = (  # named only when there are some
 
 
 def feed_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="sorot feed",
         description=_paragraphs(
             "Subscribe to RSS and Atom feeds of news sites and keep their entries, with what you have read, in the "
@@ -1302,14 +1314,17 @@ def _run_dump(args: argparse.Namespace) -> int:
                 sys.stdout.flush()
                 counts = store.dump(_Stdout(sys.stdout.buffer))
                 sys.stdout.buffer.flush()
+            unread = list(store.warnings)  # damaged buckets, found when read: their records are not in the dump
     except StoreError as exc:
         return fail(str(exc))
     except _PipeClosed:
         raise BrokenPipeError from None
     except OSError as exc:
         return fail(f"cannot dump {db}{f' to {out}' if out is not None else ''}: {_os_reason(exc)}")
+    for warning in unread:
+        say(f"warning: {inert(warning)}")
     say(f"dumped {_dump_summary(counts)} to {out if out is not None else 'standard output'}")
-    return 0
+    return 1 if unread else 0
 
 
 def _dump_destination_problem(out: Path) -> str | None:
@@ -1572,7 +1587,7 @@ def _run_reader(argv: list[str], terminal_as_it_was: Callable[[], None]) -> int:
 
 
 def library_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="sorot library",
         description="The library's entity index across articles (what sorot DIR shows in its Entities list).",
         epilog="examples:\n"
@@ -1755,7 +1770,8 @@ def _with_global_flags(flags: list[str], command: list[str]) -> tuple[list[str],
             config = value
             if command[0] != "config":
                 continue
-        forwarded.append(f"{name}={value}")  # (one token: a value may start with a dash)
+        # As typed, so that an error quotes it so; one token when a value starts with a dash.
+        forwarded += [flags[at - 1]] if given else [name, value] if not value.startswith("-") else [f"{name}={value}"]
     name, rest = command[0], command[1:]
     if name in _WITH_ACTIONS and rest and not rest[0].startswith("-"):
         return [rest[0], *forwarded, *rest[1:]], config

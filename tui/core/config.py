@@ -16,6 +16,7 @@ import os
 import re
 import shlex
 import sys
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,9 +35,41 @@ COLOURS = ("auto", "truecolor", "256", "16", "none")
 PANELS = ("right", "left", "bottom")
 PRESETS = ("default", "vim", "less")
 
-_KEY = re.compile(r"[A-Za-z0-9_+-]+|[!-~]")
-"""One key in a binding: a Textual key name (``ctrl+f``, ``pagedown``, ``question_mark``) or one
-printable character."""
+NAMED_KEYS = frozenset(
+    """
+add backslash backspace caps_lock circumflex_accent decimal delete divide down end enter equal escape f1 f10
+f11 f12 f13 f14 f15 f16 f17 f18 f19 f2 f20 f21 f22 f23 f24 f25 f26 f27 f28 f29 f3 f30 f31 f32 f33 f34 f35 f4
+f5 f6 f7 f8 f9 home insert iso_level3_shift iso_level5_shift kp_begin left left_alt left_control left_hyper
+left_meta left_shift left_super lower_volume media_fast_forward media_pause media_play media_play_pause
+media_record media_reverse media_rewind media_stop media_track_next media_track_previous menu multiply
+mute_volume num_lock pagedown pageup pause print_screen raise_volume return right right_alt right_control
+right_hyper right_meta right_shift right_square_bracket right_super scroll_lock separator space subtract tab
+underscore up
+""".split()
+)
+"""The keys Textual names that are not characters: ``textual.keys.Keys`` and the kitty protocol's
+functional keys (copied: tui/core does not import Textual; a test compares the two)."""
+KEY_MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
+# Textual names a character key by its Unicode name (``question_mark``), these few shorter.
+_CHARACTER_KEY_NAMES = {"slash": "/", "backslash": "\\", "at": "@", "minus": "-", "plus": "+", "underscore": "_"}
+
+
+def is_key(key: str) -> bool:
+    """Whether Textual would take ``key`` in a binding: modifiers (``ctrl+``, ``shift+``, ``alt+``,
+    ``meta+``, ``super+``, ``hyper+``) then a printable character or a key's name (``pagedown``,
+    ``f1``, ``question_mark``: a character's Unicode name, as Textual names the key)."""
+    *modifiers, name = key.split("+") if len(key) > 1 else [key]
+    if any(modifier not in KEY_MODIFIERS for modifier in modifiers) or len(set(modifiers)) < len(modifiers):
+        return False
+    if len(name) == 1:
+        return name.isprintable() and not name.isspace()
+    if name in NAMED_KEYS or name in _CHARACTER_KEY_NAMES:
+        return True
+    try:
+        character = unicodedata.lookup(name.replace("_", " "))
+    except KeyError:
+        return False
+    return name.islower() and len(character) == 1 and character.isprintable() and not character.isalnum()
 
 
 def default_config_path(env: Mapping[str, str] | None = None) -> Path:
@@ -224,7 +257,7 @@ def check_keys(value: object) -> str:
     if len(keys) > MAX_KEYS_PER_BINDING:
         raise ValueError(f"more than {MAX_KEYS_PER_BINDING} keys for one binding")
     for key in keys:
-        if not _KEY.fullmatch(key):
+        if not is_key(key):
             raise ValueError(f"{key!r} is not a key (a key is a character or a name such as ctrl+f or pagedown)")
     return ",".join(keys)
 
@@ -240,7 +273,12 @@ def load_config(
     :func:`default_config_path`), which beats the defaults. Never raises: problems are listed."""
     env = os.environ if env is None else env
     flags = flags or {}
+    empty = path is not None and not str(path).strip()
+    if empty:  # (``--config=``: Path("") would be the current directory)
+        path = None
     config = Config(Path(path).expanduser() if path is not None else default_config_path(env))
+    if empty:
+        config.problems.append(f"--config: the path is empty; reading {config.path}")
     table = _read(config, given=path is not None or bool(env.get(CONFIG_ENV, "").strip()))
     where = str(config.path)
     for name, setting in SETTINGS.items():
@@ -311,7 +349,7 @@ def _read_keys(config: Config, keys: object) -> None:
     if not isinstance(keys, dict):
         config.problems.append(f"{where}: keys: must be a table ([keys]); using the default keys")
         return
-    for binding_id, value in keys.items():
+    for binding_id, value in _dotted(keys):
         if binding_id == "preset":
             try:
                 config.preset = _one_of(PRESETS)(value)
@@ -323,3 +361,18 @@ def _read_keys(config: Config, keys: object) -> None:
             config.keys[binding_id] = check_keys(value)
         except ValueError as exc:
             config.problems.append(f"{where}: keys.{binding_id}: {exc}; ignored")
+
+
+def _dotted(table: dict[str, object]) -> list[tuple[str, object]]:
+    """``table``'s entries, a nested table's under dotted names: unquoted, ``app.quit = "x"`` is to
+    TOML the table ``app`` holding ``quit``; it means the binding ``app.quit``."""
+    entries: list[tuple[str, object]] = []
+    stack: list[tuple[str, dict[str, object]]] = [("", table)]
+    while stack:
+        prefix, inner = stack.pop()
+        for name, value in inner.items():
+            if isinstance(value, dict):
+                stack.append((f"{prefix}{name}.", value))
+            else:
+                entries.append((f"{prefix}{name}", value))
+    return entries

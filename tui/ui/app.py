@@ -14,6 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
 from textual.dom import DOMNode
+from textual.driver import Driver
 from textual.markup import escape
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from tui.core.web.kept import KeptPages
 from tui.ui.keys import TypedKeys, retype
 from tui.ui.palette import css_variables, depth_of
+from tui.ui.paste import cut_paste, install_paste_parser
 from tui.ui.screens.reader import ReaderScreen, SearchBar
 from tui.ui.widgets.article_view import ArticleView
 from tui.ui.widgets.facts_panel import FactsPanel
@@ -245,10 +247,17 @@ class SorotApp(App[None]):
         quote file names, notes and labels; a notification keeps its line breaks)."""
         super().notify(inert_lines(message), title=inert(title), severity=severity, timeout=timeout, markup=markup)
 
+    def get_driver_class(self) -> type[Driver]:
+        # A paste must stay text: the terminal is read with a parser that keeps escape codes in it.
+        install_paste_parser()
+        return super().get_driver_class()
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Paste):
             # Pasted text goes into inputs and the note editor, which would show it raw.
-            event.text = inert_lines(event.text)
+            event.text, cut = cut_paste(inert_lines(event.text))
+            if cut:
+                self.notify(f"Paste cut to its first {len(event.text):,} characters.", severity="warning", markup=False)
         elif isinstance(event, events.Key):
             if not event.is_forwarded:
                 if not self.typed_keys.is_due(event):  # from the terminal: delivered in turn

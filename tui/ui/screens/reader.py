@@ -318,6 +318,7 @@ class ReaderScreen(Screen):
         """Changes to the annotations not yet saved, the first being saved (:meth:`_save`)."""
         self._entities_after_save = False
         self._note_drafts: dict[tuple[int, int] | str, NoteResult] = {}
+        self._draft_spans: dict[str, tuple[int, int]] = {}  # a note's id -> its passage, for its draft
         """Notes written but not saved (the disk full, the lock held): by passage, or by the note edited."""
         self._panel_hidden_by_default: bool | None = None
         """Whether the side panel is hidden by default, as :meth:`on_resize` last decided."""
@@ -993,10 +994,14 @@ class ReaderScreen(Screen):
         if existing is not None:
             self.edit_note(existing.id)
             return
-        span = self.target()
-        if span is None:
+        target = self.target()
+        draft = self._note_drafts.pop(target, None) if target is not None else None
+        if draft is None and (lost := self._draft_of_a_lost_note()) is not None:
+            target, draft = lost
+        if target is None:
             self.app.bell()
             return
+        span = target
 
         def written(result: NoteResult | None) -> None:
             if result is None:
@@ -1008,16 +1013,27 @@ class ReaderScreen(Screen):
             )
 
         quote = self.article.text[span[0] : span[1]]
-        draft = self._note_drafts.pop(span, None)
         note, tags = (draft.note, draft.tags) if draft is not None else ("", ())
         known_tags = self._safely(self.session.tags) or []
         self.app.push_screen(NoteScreen(quote, note=note, tags=tags, known_tags=known_tags), written)
 
-    def _keep_draft(self, key: tuple[int, int] | str, result: NoteResult) -> None:
+    def _keep_draft(self, key: tuple[int, int] | str, result: NoteResult, span: tuple[int, int] | None = None) -> None:
         """A note that could not be saved is kept as it was written: ``a`` on its passage (or on the
-        note it edited) opens it again, to save once the disk lets it."""
+        note it edited, ``span`` its passage) opens it again, to save once the disk lets it."""
         self._note_drafts[key] = result
+        if isinstance(key, str) and span is not None:
+            self._draft_spans[key] = span
         self.say("the note was not saved: a opens it again as you wrote it")
+
+    def _draft_of_a_lost_note(self) -> tuple[tuple[int, int], NoteResult] | None:
+        """The passage and unsaved draft of an edited note under the cursor that is no longer there
+        (its record could not be read again, say): ``a`` there opens the draft, to save as a note."""
+        cursor = self.view.cursor
+        for note_id, (start, end) in list(self._draft_spans.items()):
+            if start <= cursor <= end and note_id in self._note_drafts:
+                del self._draft_spans[note_id]
+                return (start, end), self._note_drafts.pop(note_id)
+        return None
 
     def edit_note(self, annotation_id: str) -> None:
         from tui.ui.screens.annotate import NoteScreen
@@ -1043,9 +1059,10 @@ class ReaderScreen(Screen):
                 session.edit(ann.id, **changes)
                 return "note saved (u undoes)"
 
-            self._save(save, self._done, lambda: self._keep_draft(ann.id, result))
+            self._save(save, self._done, lambda: self._keep_draft(ann.id, result, (ann.start, ann.end)))
 
         draft = self._note_drafts.pop(ann.id, None)
+        self._draft_spans.pop(ann.id, None)
         note, tags = (draft.note, draft.tags) if draft is not None else (ann.note, ann.tags)
         screen = NoteScreen(ann.quote.exact, note=note, tags=tags, known_tags=self._safely(self.session.tags) or [])
         self.app.push_screen(screen, written)
