@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -28,6 +27,7 @@ from tui.core.document import Article, ArticleError, inert
 from tui.core.entities import PIPELINE_LABELS, Entity, label_order
 from tui.core.fact_rows import mention_in
 from tui.core.nlp import PipelineError
+from tui.ui.keymaps import KeyBarScreen
 from tui.ui.messages import (
     AnnotationsLaidOut,
     Cleared,
@@ -224,7 +224,7 @@ class SearchBar(Input):
         self.screen.end_search(self.value)
 
 
-class ReaderScreen(Screen):
+class ReaderScreen(KeyBarScreen):
     """Read one article with its entities highlighted."""
 
     BINDINGS = [
