@@ -531,7 +531,7 @@ class ReaderScreen(KeyBarScreen):
         self.view.hidden_labels = frozenset(hidden)
         self.query_one(Legend).show_hidden(self.view.hidden_labels)
         state = "hidden" if label in hidden else "shown"
-        self.query_one(StatusBar).show_message(Text(f"{label} {state}"))
+        self.say(Text(f"{label} {state}"))
 
     def action_toggle_label_number(self, number: int) -> None:
         label = self.query_one(Legend).label_numbered(number)
@@ -798,12 +798,14 @@ class ReaderScreen(KeyBarScreen):
         if self._safely(session.sync):
             self.refresh_annotations(entities=session.corrections() != before)
 
-    def say(self, message: str | Text) -> None:
-        """A message in the status line that stays until the cursor moves on."""
+    def say(self, message: str | Text, *, keep: bool = False) -> None:
+        """A message in the status line about what just happened: it goes after
+        :data:`~tui.ui.widgets.status_bar.MESSAGE_SECONDS` (or when the next message comes, the
+        cursor leaves an entity, esc); with ``keep``, only then, as a state that lasts (a selection)."""
         self._entity_shown = False
         self._selection_shown = False
         self._hint_shown = False
-        self.query_one(StatusBar).show_message(message)
+        self.query_one(StatusBar).show_message(message, expires=not keep)
 
     def on_unmount(self) -> None:
         self._saves.finish(self._safely, SAVE_FINISH_SECONDS)
@@ -1260,7 +1262,7 @@ class ReaderScreen(KeyBarScreen):
             return
         tabs = self.query_one(TabbedContent)
         tabs.active = "tab-notes" if tabs.active == "tab-facts" else "tab-facts"
-        self.remove_class("-no-panel")
+        self._show_panel()
         # The focus stays where it was: in the article, space still pages it (tab moves the focus).
         if not self.view.has_focus:
             (self.query_one(NotesPanel) if tabs.active == "tab-notes" else self.query_one(FactsPanel)).focus()
@@ -1272,7 +1274,7 @@ class ReaderScreen(KeyBarScreen):
                 self.say("")
             return
         size = event.span[1] - event.span[0]
-        self.say(f"selected {_count(size, 'character')} · h highlight · a note · e entity · esc cancel")
+        self.say(f"selected {_count(size, 'character')} · h highlight · a note · e entity · esc cancel", keep=True)
         self._selection_shown = True
 
     # ----------------------------------------------------------------------------- facts
@@ -1310,7 +1312,7 @@ class ReaderScreen(KeyBarScreen):
             self._panel_hidden_by_default = hidden
             self.set_class(hidden, "-no-panel")
             if hidden and self.app.panel_shown is None:
-                self.say(PANEL_HINT)
+                self.say(PANEL_HINT, keep=True)  # until the panel shows
                 self._hint_shown = True
             elif self._hint_shown:
                 self.say("")
@@ -1320,11 +1322,17 @@ class ReaderScreen(KeyBarScreen):
         if not self.view.has_focus or not self.side_ready:
             self.view.focus()
             return
-        self.remove_class("-no-panel")
+        self._show_panel()
         if self.query_one(TabbedContent).active == "tab-notes":
             self.query_one(NotesPanel).focus()
         else:
             self.query_one(FactsPanel).focus()
+
+    def _show_panel(self) -> None:
+        """The side panel back (t, tab, i): the hint that says how to show it goes."""
+        self.remove_class("-no-panel")
+        if self._hint_shown:
+            self.say("")
 
     def action_toggle_panel(self) -> None:
         hidden = not self.has_class("-no-panel")
@@ -1346,9 +1354,9 @@ class ReaderScreen(KeyBarScreen):
         sentence = self._sentence_at(self.view.cursor)
         if self.facts is None or sentence is None:
             self.app.bell()
-            self.query_one(StatusBar).show_message("no facts yet" if self.facts is None else "not in a sentence")
+            self.say("no facts yet" if self.facts is None else "not in a sentence")
             return
-        self.remove_class("-no-panel")
+        self._show_panel()
         panel = self.query_one(FactsPanel)
         panel.show_facts(self.facts, sentence)
         panel.focus()
