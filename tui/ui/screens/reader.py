@@ -983,7 +983,8 @@ class ReaderScreen(KeyBarScreen):
                 )
 
         current = existing.colour if existing is not None else None
-        self.app.push_screen(ChoiceScreen("Highlight colour", choices, current=current), chosen)
+        title = f"Highlight colour for {_snippet(self.view.text[span[0] : span[1]])}"
+        self.app.push_screen(ChoiceScreen(title, choices, current=current), chosen)
 
     @_with_annotations
     def action_annotate(self) -> None:
