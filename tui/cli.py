@@ -149,7 +149,7 @@ def config_parser() -> argparse.ArgumentParser:
 
 
 def run_config_command(argv: list[str]) -> int:
-    from tui.core.config import load_config
+    from tui.core.config import SETTINGS, load_config
 
     args = config_parser().parse_args(argv)
     if (problem := _model_error(args.model)) is not None:  # (as the reader would refuse it)
@@ -167,9 +167,10 @@ def run_config_command(argv: list[str]) -> int:
     config.keys = {binding_id: keys for binding_id, keys in config.keys.items() if binding_id in known}
     if (problem := theme_problem(config.text("theme"), BUILTIN_THEMES, str(config.path))) is not None:
         config.problems.append(problem)
+        config.values["theme"], config.sources["theme"] = SETTINGS["theme"].default, "default"
     for line in config.describe():
         print(inert(line))
-    for problem in config.problems:
+    for problem in config.in_file_order(config.problems):
         say(problem)
     return 1 if config.problems else 0
 
@@ -201,7 +202,7 @@ def _print_keys(config: Config) -> int:
                 seen.add(binding.id)
                 keys = shown.get(binding.id, binding.key)
                 print("\t".join(inert(field) for field in (binding.id, keys, binding.tooltip or binding.description)))
-    for problem in [*config.problems, *problems]:
+    for problem in config.in_file_order([*config.problems, *problems]):
         say(problem)
     return 1 if config.problems or problems else 0
 

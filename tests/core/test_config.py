@@ -132,7 +132,7 @@ def test_sorot_config_says_what_is_wrong_one_line_each_and_fails(
     assert main(["config", "--config", str(path)]) == 1
     out, err = capsys.readouterr()
     assert "panel_width = 46  # default" in out
-    assert 'model = ""  # default: the built-in Indonesian pipeline' in out
+    assert 'model = "sorot-id"  # default: the built-in Indonesian pipeline, ' in out
     assert err.splitlines() == [
         f"sorot: {path}: panel_width: must be a whole number of columns, 10 to 200; using the default",
         f"sorot: {path}: model: no such path and no installed spaCy pipeline by that name",

@@ -110,6 +110,15 @@ async def test_no_color_tells_labels_apart_by_their_text_style(monkeypatch: pyte
         assert all(any(style) for style in styles.values())
         for mark in ("article-view--note", "article-view--corrected", "article-view--mention"):
             assert marks(view._style(mark)) not in styles.values(), mark
+        # A search match (and the current one) has a text style of its own: its grey background
+        # is close to an entity's (248 and 247), so the style alone must tell it apart.
+        with_reverse = {label: (*style, False) for label, style in styles.items()}
+        selection = view._style("article-view--selection")
+        with_reverse["selection"] = (*marks(selection), bool(selection.reverse))
+        for match in ("article-view--match", "article-view--match-current"):
+            style = view._style(match)
+            assert (*marks(style), bool(style.reverse)) not in with_reverse.values(), match
+            with_reverse[match] = (*marks(style), bool(style.reverse))
         chips = list(app.screen.query(LegendChip))
         assert chips, "the sample has entities"
         for chip in chips:

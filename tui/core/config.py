@@ -172,6 +172,8 @@ class Config:
     """Binding id -> keys (comma-separated), as the ``[keys]`` table gives them."""
     problems: list[str] = field(default_factory=list)
     """One line per bad key (or a file that cannot be read); those settings keep their defaults."""
+    order: dict[str, int] = field(default_factory=dict)
+    """The file's keys (``theme``, ``keys.app.quit``) -> their place in the file."""
 
     @classmethod
     def defaults(cls, path: Path | None = None) -> Config:
@@ -194,19 +196,36 @@ class Config:
         assert isinstance(value, int)
         return value
 
+    def in_file_order(self, problems: list[str]) -> list[str]:
+        """``problems`` with those of the file's keys in the order the keys come in the file (a
+        problem found late, such as an unknown theme, is listed where its key is); the others (the
+        file itself, the environment) first, as they came."""
+        prefix = f"{self.path}: "
+
+        def place(problem: str) -> int:
+            key = problem.removeprefix(prefix).split(": ", 1)[0] if problem.startswith(prefix) else ""
+            return self.order.get(key, -1)
+
+        return sorted(problems, key=place)
+
     def describe(self) -> list[str]:
         """``sorot config``: one ``key = value  # source`` line per setting, the keys after."""
         state = "" if self.path.is_file() else " (not a regular file)" if self.path.exists() else " (not found)"
         lines = [f"# config file: {self.path}{state}"]
         for name in SETTINGS:
-            source = self.sources[name]
-            if self.values[name] is None and name == "db":
-                from tui.core.store.api import default_db_path
+            value, source = self.values[name], self.sources[name]
+            if value is None:
+                # No db or model (or an empty one) is the default's: print what is used.
+                source = "default" if source == "default" else f"{source}: empty, so the default"
+                if name == "db":
+                    from tui.core.store.api import default_db_path
 
-                source += f": {default_db_path({})}"
-            elif self.values[name] is None and name == "model":
-                source += ": the built-in Indonesian pipeline"
-            lines.append(f"{name} = {_toml(self.values[name])}  # {source}")
+                    value = str(default_db_path({}))
+                elif name == "model":
+                    from tui.core.nlp import DEFAULT_MODEL, MODEL_DIR
+
+                    value, source = DEFAULT_MODEL, f"{source}: the built-in Indonesian pipeline, {MODEL_DIR}"
+            lines.append(f"{name} = {_toml(value)}  # {source}")
         lines.append("")
         lines.append("[keys]")
         preset_source = self.sources.get("keys.preset", "default")
@@ -281,6 +300,10 @@ def load_config(
         config.problems.append(f"--config: the path is empty; reading {config.path}")
     table = _read(config, given=path is not None or bool(env.get(CONFIG_ENV, "").strip()))
     where = str(config.path)
+    for name, value in table.items():
+        keys = value.items() if name == "keys" and isinstance(value, dict) else ()
+        config.order[name] = len(config.order)
+        config.order.update((f"keys.{binding_id}", len(config.order) + i) for i, binding_id in enumerate(dict(keys)))
     for name, setting in SETTINGS.items():
         config.values[name], config.sources[name] = setting.default, "default"
         if name in table:
@@ -303,6 +326,7 @@ def load_config(
         if name not in SETTINGS and name != "keys":
             config.problems.append(f"{where}: {name}: not a setting (settings: {', '.join(SETTINGS)}, [keys])")
     _read_keys(config, table.get("keys"))
+    config.problems = config.in_file_order(config.problems)
     return config
 
 
@@ -361,18 +385,27 @@ def _read_keys(config: Config, keys: object) -> None:
             config.keys[binding_id] = check_keys(value)
         except ValueError as exc:
             config.problems.append(f"{where}: keys.{binding_id}: {exc}; ignored")
+            continue
+        given = [key.strip() for key in str(value).split(",")]
+        if twice := sorted({key for key in given if given.count(key) > 1}):
+            said = ", ".join(repr(key) for key in twice)
+            config.problems.append(f"{where}: keys.{binding_id}: {said} given twice (a binding takes each key once)")
 
 
 def _dotted(table: dict[str, object]) -> list[tuple[str, object]]:
-    """``table``'s entries, a nested table's under dotted names: unquoted, ``app.quit = "x"`` is to
-    TOML the table ``app`` holding ``quit``; it means the binding ``app.quit``."""
+    """``table``'s entries in file order, a nested table's under dotted names: unquoted,
+    ``app.quit = "x"`` is to TOML the table ``app`` holding ``quit``; it means the binding ``app.quit``."""
     entries: list[tuple[str, object]] = []
-    stack: list[tuple[str, dict[str, object]]] = [("", table)]
+    stack = [("", iter(table.items()))]
     while stack:
-        prefix, inner = stack.pop()
-        for name, value in inner.items():
-            if isinstance(value, dict):
-                stack.append((f"{prefix}{name}.", value))
-            else:
-                entries.append((f"{prefix}{name}", value))
+        prefix, items = stack[-1]
+        item = next(items, None)
+        if item is None:
+            stack.pop()
+            continue
+        name, value = item
+        if isinstance(value, dict):
+            stack.append((f"{prefix}{name}.", iter(value.items())))
+        else:
+            entries.append((f"{prefix}{name}", value))
     return entries

@@ -423,7 +423,11 @@ def heading_of(text: str) -> str | None:
     if heading and heading.group(1):
         return heading.group(1)
     if newline >= 0 and _NON_SPACE.search(text, newline) is not None and _is_heading(first):
-        return first
+        # Not the first line of a hard-wrapped paragraph ("… Polda Metro\nJaya menangkap …"): a
+        # heading is a paragraph of its own (looked for in the first few KB, not the whole text).
+        spans = paragraph_spans(text[start.start() : start.start() + _TITLE_LOOKAHEAD])
+        if not spans or spans[0][1] <= newline - start.start():
+            return first
     return None
 
 

@@ -209,7 +209,7 @@ class SorotApp(App[None]):
         problems += unknown + shadowed(binding_chains() if classes else [], self.keymap, chosen, str(self.config.path))
         self.set_keymap(chosen)
         if problems:
-            summary = problems_summary(problems, self.config.path)
+            summary = problems_summary(self.config.in_file_order(problems), self.config.path)
             self.notify(summary, title="Config", severity="warning", timeout=10, markup=False)
 
     def on_mount(self) -> None:

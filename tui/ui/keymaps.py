@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.dom import DOMNode
+from textual.screen import Screen
 
 PRESETS: dict[str, dict[str, str]] = {
     "default": {},
@@ -70,6 +71,32 @@ def bindings_of(cls: type[DOMNode]) -> Iterator[Binding]:
         for binding in base.__dict__.get("BINDINGS", []):
             if isinstance(binding, Binding):
                 yield binding
+
+
+def in_declared_order(active: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
+    """``active`` (``Screen.active_bindings``) with each widget's or screen's bindings in the order
+    they have without a keymap. Textual's ``BindingsMap.apply_keymap`` puts a rebound binding after
+    all the others, and the key bar lists bindings in this order: a binding the config rebinds went
+    to the end of the bar, out of sight past its width."""
+    namespaces: dict[DOMNode, list[str]] = {}
+
+    def rank(item: tuple[str, ActiveBinding]) -> tuple[int, int]:
+        node, action = item[1].node, item[1].binding.action
+        if node not in namespaces:
+            namespaces[node] = [b.action for bindings in node._bindings.key_to_bindings.values() for b in bindings]
+        declared = namespaces[node]
+        place = declared.index(action) if action in declared else len(declared)
+        return list(namespaces).index(node), place
+
+    return dict(sorted(active.items(), key=rank))
+
+
+class KeyBarScreen(Screen[None]):
+    """A screen whose key bar (``Footer``) lists the bindings in their declared order, rebound or not."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return in_declared_order(super().active_bindings)
 
 
 def keymap(preset: str, keys: dict[str, str], known: set[str], where: str) -> tuple[dict[str, str], list[str]]:

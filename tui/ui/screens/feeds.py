@@ -16,13 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from tui.core.document import inert
 from tui.core.web.urls import with_scheme
+from tui.ui.keymaps import KeyBarScreen
 from tui.ui.messages import reason
 from tui.ui.screens.annotate import ConfirmScreen, Dialog
 
@@ -126,7 +126,7 @@ class UrlScreen(Dialog[str | None]):
         self.dismiss(None)
 
 
-class FeedsScreen(Screen):
+class FeedsScreen(KeyBarScreen):
     """The feeds and their entries."""
 
     # Parsed when this screen is first shown (Textual's Screen.CSS), not at the reader's start.

@@ -12,11 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from tui.core.document import ArticleError, format_size, inert
+from tui.ui.keymaps import KeyBarScreen
 from tui.ui.messages import reason
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ class FetchFailed(Message):
     reason: str
 
 
-class FetchScreen(Screen):
+class FetchScreen(KeyBarScreen):
     """Fetches ``url`` (with its further pages) in a thread, then shows it in a reader screen;
     esc cancels. A failure is one line: a notification over the screen that asked for the
     article, or, when the article was named on the command line, the app's exit message."""

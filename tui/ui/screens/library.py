@@ -23,12 +23,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from tui.core.document import HTML_SUFFIXES, inert, peek_title
+from tui.ui.keymaps import KeyBarScreen
 
 if TYPE_CHECKING:
     from tui.core.library import Library, LibraryArticle, LibraryEntity, LibraryMention
@@ -151,7 +151,7 @@ class SearchFound(Message):
         self.paths = paths
 
 
-class LibraryScreen(Screen):
+class LibraryScreen(KeyBarScreen):
     """The articles of one directory and the entities they name."""
 
     # Parsed when this screen is first shown (Textual's Screen.CSS), not at the reader's start.
@@ -534,7 +534,7 @@ class LibraryScreen(Screen):
             self.app.push_screen(MentionsScreen(entity, mentions))
 
 
-class MentionsScreen(Screen):
+class MentionsScreen(KeyBarScreen):
     """Every sentence of the library that names one entity, by date: enter reads it in its article."""
 
     CSS = "#mentions { height: 1fr; }"  # parsed when first shown, as the library's

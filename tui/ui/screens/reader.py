@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -28,6 +27,7 @@ from tui.core.document import Article, ArticleError, inert
 from tui.core.entities import PIPELINE_LABELS, Entity, label_order
 from tui.core.fact_rows import mention_in
 from tui.core.nlp import PipelineError
+from tui.ui.keymaps import KeyBarScreen
 from tui.ui.messages import (
     AnnotationsLaidOut,
     Cleared,
@@ -224,7 +224,7 @@ class SearchBar(Input):
         self.screen.end_search(self.value)
 
 
-class ReaderScreen(Screen):
+class ReaderScreen(KeyBarScreen):
     """Read one article with its entities highlighted."""
 
     BINDINGS = [
@@ -532,7 +532,7 @@ class ReaderScreen(Screen):
         self.view.hidden_labels = frozenset(hidden)
         self.query_one(Legend).show_hidden(self.view.hidden_labels)
         state = "hidden" if label in hidden else "shown"
-        self.query_one(StatusBar).show_message(Text(f"{label} {state}"))
+        self.say(Text(f"{label} {state}"))
 
     def action_toggle_label_number(self, number: int) -> None:
         label = self.query_one(Legend).label_numbered(number)
@@ -799,12 +799,14 @@ class ReaderScreen(Screen):
         if self._safely(session.sync):
             self.refresh_annotations(entities=session.corrections() != before)
 
-    def say(self, message: str | Text) -> None:
-        """A message in the status line that stays until the cursor moves on."""
+    def say(self, message: str | Text, *, keep: bool = False) -> None:
+        """A message in the status line about what just happened: it goes after
+        :data:`~tui.ui.widgets.status_bar.MESSAGE_SECONDS` (or when the next message comes, the
+        cursor leaves an entity, esc); with ``keep``, only then, as a state that lasts (a selection)."""
         self._entity_shown = False
         self._selection_shown = False
         self._hint_shown = False
-        self.query_one(StatusBar).show_message(message)
+        self.query_one(StatusBar).show_message(message, expires=not keep)
 
     def on_unmount(self) -> None:
         self._saves.finish(self._safely, SAVE_FINISH_SECONDS)
@@ -982,7 +984,8 @@ class ReaderScreen(Screen):
                 )
 
         current = existing.colour if existing is not None else None
-        self.app.push_screen(ChoiceScreen("Highlight colour", choices, current=current), chosen)
+        title = f"Highlight colour for {_snippet(self.view.text[span[0] : span[1]])}"
+        self.app.push_screen(ChoiceScreen(title, choices, current=current), chosen)
 
     @_with_annotations
     def action_annotate(self) -> None:
@@ -1277,7 +1280,7 @@ class ReaderScreen(Screen):
             return
         tabs = self.query_one(TabbedContent)
         tabs.active = "tab-notes" if tabs.active == "tab-facts" else "tab-facts"
-        self.remove_class("-no-panel")
+        self._show_panel()
         # The focus stays where it was: in the article, space still pages it (tab moves the focus).
         if not self.view.has_focus:
             (self.query_one(NotesPanel) if tabs.active == "tab-notes" else self.query_one(FactsPanel)).focus()
@@ -1289,7 +1292,7 @@ class ReaderScreen(Screen):
                 self.say("")
             return
         size = event.span[1] - event.span[0]
-        self.say(f"selected {_count(size, 'character')} · h highlight · a note · e entity · esc cancel")
+        self.say(f"selected {_count(size, 'character')} · h highlight · a note · e entity · esc cancel", keep=True)
         self._selection_shown = True
 
     # ----------------------------------------------------------------------------- facts
@@ -1327,7 +1330,7 @@ class ReaderScreen(Screen):
             self._panel_hidden_by_default = hidden
             self.set_class(hidden, "-no-panel")
             if hidden and self.app.panel_shown is None:
-                self.say(PANEL_HINT)
+                self.say(PANEL_HINT, keep=True)  # until the panel shows
                 self._hint_shown = True
             elif self._hint_shown:
                 self.say("")
@@ -1337,11 +1340,17 @@ class ReaderScreen(Screen):
         if not self.view.has_focus or not self.side_ready:
             self.view.focus()
             return
-        self.remove_class("-no-panel")
+        self._show_panel()
         if self.query_one(TabbedContent).active == "tab-notes":
             self.query_one(NotesPanel).focus()
         else:
             self.query_one(FactsPanel).focus()
+
+    def _show_panel(self) -> None:
+        """The side panel back (t, tab, i): the hint that says how to show it goes."""
+        self.remove_class("-no-panel")
+        if self._hint_shown:
+            self.say("")
 
     def action_toggle_panel(self) -> None:
         hidden = not self.has_class("-no-panel")
@@ -1363,9 +1372,9 @@ class ReaderScreen(Screen):
         sentence = self._sentence_at(self.view.cursor)
         if self.facts is None or sentence is None:
             self.app.bell()
-            self.query_one(StatusBar).show_message("no facts yet" if self.facts is None else "not in a sentence")
+            self.say("no facts yet" if self.facts is None else "not in a sentence")
             return
-        self.remove_class("-no-panel")
+        self._show_panel()
         panel = self.query_one(FactsPanel)
         panel.show_facts(self.facts, sentence)
         panel.focus()

@@ -85,6 +85,8 @@ class FactsPanel(Tree["Fact | str"]):
             shown += len(here)
         else:
             for kind, title, items in sections(facts):
+                if not items:
+                    continue  # "Relations (0)" says nothing, and g/G would land on it
                 node = self.root.add(Text(f"{title} ({len(items)})", style="bold"), data=kind)
                 for fact in items:
                     node.add_leaf(fact_label(fact), data=fact)

@@ -5,9 +5,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.timer import Timer
 from textual.widgets import Static
 
 from tui.core.document import inert
+
+MESSAGE_SECONDS = 5.0
+"""How long the status line shows a message about what just happened ("bookmark 2 set"); the
+position, the search's count and the entity under the cursor stay as long as they are true."""
 
 
 class NlpIndicator(Static):
@@ -38,6 +43,7 @@ class StatusBar(Horizontal):
     """``¶ 3/7 · 42%`` on the left, the current entity or search result in the middle."""
 
     _position_width = 0
+    _expiry: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="position")
@@ -60,8 +66,9 @@ class StatusBar(Horizontal):
         """Why changes are not saved ("read-only"), shown until the app ends; None: they are."""
         self.query_one("#store-state", Static).update(Text(f"{state} " if state else ""))
 
-    def show_message(self, message: Text | str) -> None:
-        """``message`` (a str is plain text, never markup) on one line, cut with "…" if too long.
+    def show_message(self, message: Text | str, *, expires: bool = False) -> None:
+        """``message`` (a str is plain text, never markup) on one line, cut with "…" if too long;
+        ``expires``: for :data:`MESSAGE_SECONDS` only (unless another message comes first).
 
         Messages quote the article, labels and notes: their control characters are shown as
         symbols here, whoever wrote the message (one for one, so a Text keeps its styles)."""
@@ -71,3 +78,10 @@ class StatusBar(Horizontal):
             text = Text(inert(message))
         text.no_wrap, text.overflow = True, "ellipsis"
         self.query_one("#status-message", Static).update(text)
+        if self._expiry is not None:
+            self._expiry.stop()
+        self._expiry = self.set_timer(MESSAGE_SECONDS, self._expire) if expires and text.plain else None
+
+    def _expire(self) -> None:
+        self._expiry = None
+        self.query_one("#status-message", Static).update("")
