@@ -112,3 +112,33 @@ async def test_a_search_typed_before_the_bar_is_mounted_still_searches(tmp_path:
         await wait_until(pilot, lambda: "for Rusia" in str(app.screen.query_one("#status-message").render()))
         bar = app.screen.query_one(SearchBar)
         assert bar.value == "Rusia" and not bar.display and view_of(app).has_focus
+
+
+def test_the_reader_starts_with_the_garbage_collector_off(monkeypatch) -> None:
+    """Its full passes walked every object while the interface was imported and built (some
+    30-40 ms before the first paint); the app turns it back on once painted (next test)."""
+    import gc
+
+    import tui.cli
+
+    during: list[bool] = []
+    monkeypatch.setattr(tui.cli, "_run_reader", lambda argv, terminal: during.append(gc.isenabled()) or 0)
+    assert gc.isenabled()
+    assert tui.cli.run_reader([]) == 0
+    assert during == [False] and gc.isenabled()  # on again however the reader ended
+
+
+async def test_the_app_turns_the_collector_back_on_after_the_first_paint(tmp_path: Path) -> None:
+    import gc
+
+    app = make_app(None, engine=NlpEngine(in_process=True), db=str(tmp_path / "db.json"))
+    gc.disable()
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(pilot, lambda: view_of(app).wrapped is not None)
+            await pilot.pause()
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0  # what the start made is out of the collector's walks
+    finally:
+        gc.unfreeze()  # (not to keep this test's objects from the collector in the tests after it)
+        gc.enable()
