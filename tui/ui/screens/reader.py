@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import gc
 import os
@@ -69,6 +70,9 @@ if TYPE_CHECKING:
     from tui.ui.screens.export import ExportChoice
 
 T = TypeVar("T")
+
+FRAME_OUT_SECONDS = 0.01
+"""How long the reader waits after its first paint for the frame to be written (see ``let_the_frame_out``)."""
 
 
 def _count(n: int, noun: str) -> str:
@@ -348,12 +352,7 @@ class ReaderScreen(KeyBarScreen):
         self.view.focus()
         if self.start_at is not None:
             self.view.go_to(self.start_at)
-        self.call_after_refresh(self.search_bar)
-        self.call_after_refresh(self.mount_side)
-        # Start the NLP only once the text is painted: the reader never waits on the model.
-        self.call_after_refresh(self.find_entities)
-        if self.check_web:
-            self.call_after_refresh(self.check_for_newer)
+        self.call_after_refresh(self.after_first_paint)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
@@ -622,6 +621,31 @@ class ReaderScreen(KeyBarScreen):
             self.view.action_clear_search()
         self.view.end_search_typing()
         self.view.focus()
+
+    async def after_first_paint(self) -> None:
+        """What waits for the article's first frame on the terminal: the search bar, the side
+        panel and the key bar, the NLP's start (the reader never waits on the model), a check for
+        a newer version of a web article.
+
+        Textual holds the frames while the app mounts (``App.batch_update``, its ``_batch_count``):
+        the screen's first refresh came inside it, and was not written; all this work ran before
+        the next frame, which brought the text 0.05-0.07 s later. So this waits for the hold to
+        end (0.5 s at most), then for a refresh after it (which writes the frame), then a moment
+        for Textual's writer thread to send it."""
+        for _ in range(100):
+            if not self.app._batch_count:
+                break
+            await asyncio.sleep(0.005)
+        self.refresh()
+        self.call_after_refresh(self._after_the_first_frame)
+
+    async def _after_the_first_frame(self) -> None:
+        await asyncio.sleep(FRAME_OUT_SECONDS)
+        self.search_bar()
+        await self.mount_side()
+        self.find_entities()
+        if self.check_web:
+            self.check_for_newer()
 
     # ----------------------------------------------------------------------------- side panel
 
