@@ -7,6 +7,7 @@ child interpreter, as ``sorot`` starts, so that what other tests imported does n
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -107,8 +108,60 @@ async def test_a_search_typed_before_the_bar_is_mounted_still_searches(tmp_path:
     async with app.run_test(size=(120, 40)) as pilot:
         assert isinstance(app.screen, ReaderScreen)
         # As if / came before the screen's first refresh had mounted the bar.
-        await app.screen.query_one(SearchBar).remove()
+        for bar in app.screen.query(SearchBar):
+            await bar.remove()
         await pilot.press("slash", *"Rusia", "enter")
         await wait_until(pilot, lambda: "for Rusia" in str(app.screen.query_one("#status-message").render()))
         bar = app.screen.query_one(SearchBar)
         assert bar.value == "Rusia" and not bar.display and view_of(app).has_focus
+
+
+def test_the_reader_starts_with_the_garbage_collector_off(monkeypatch) -> None:
+    """Its full passes walked every object while the interface was imported and built (some
+    30-40 ms before the first paint); the app turns it back on once painted (next test)."""
+    import gc
+
+    import tui.cli
+
+    during: list[bool] = []
+    monkeypatch.setattr(tui.cli, "_run_reader", lambda argv, terminal: during.append(gc.isenabled()) or 0)
+    assert gc.isenabled()
+    assert tui.cli.run_reader([]) == 0
+    assert during == [False] and gc.isenabled()  # on again however the reader ended
+
+
+async def test_the_app_turns_the_collector_back_on_after_the_first_paint(tmp_path: Path) -> None:
+    import gc
+
+    app = make_app(None, engine=NlpEngine(in_process=True), db=str(tmp_path / "db.json"))
+    gc.disable()
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(pilot, lambda: view_of(app).wrapped is not None)
+            await pilot.pause()
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0  # what the start made is out of the collector's walks
+    finally:
+        gc.unfreeze()  # (not to keep this test's objects from the collector in the tests after it)
+        gc.enable()
+
+
+async def test_the_work_after_the_paint_waits_for_textual_to_let_frames_out(tmp_path: Path) -> None:
+    """While Textual holds frames (the app mounting: App.batch_update) the screen's first refresh is
+    not written; the side panel and the rest wait for a refresh after the hold, so the article's
+    text comes first. (If Textual renames ``_batch_count``, this fails.)"""
+    app = make_app(None, engine=NlpEngine(in_process=True), db=str(tmp_path / "db.json"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        await wait_until(pilot, lambda: screen.side_ready)
+        assert app._batch_count == 0
+        calls: list[int] = []
+        screen.mount_side = lambda: calls.append(app._batch_count) or asyncio.sleep(0)  # type: ignore[method-assign]
+        app._batch_count += 1  # as while the app mounts
+        task = asyncio.ensure_future(screen.after_first_paint())
+        await asyncio.sleep(0.1)
+        assert calls == []  # held: nothing mounted yet
+        app._batch_count -= 1
+        await task
+        await wait_until(pilot, lambda: calls == [0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -212,7 +213,16 @@ class SorotApp(App[None]):
             summary = problems_summary(self.config.in_file_order(problems), self.config.path)
             self.notify(summary, title="Config", severity="warning", timeout=10, markup=False)
 
+    def collect_again(self) -> None:
+        """After the first paint: the garbage collector back on, if ``sorot`` turned it off to
+        start (tui.cli.run_reader), with what the start made (modules, classes, the interface)
+        frozen out of its walks, where it stays alive for the whole session anyway."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
+
     def on_mount(self) -> None:
+        self.call_after_refresh(self.collect_again)
         self.apply_config()
         if self.feeds:
             from tui.ui.screens.feeds import FeedsScreen

@@ -355,7 +355,7 @@ class FeedsScreen(KeyBarScreen):
             self.subscribing = False
             self.say_state("not subscribed: stopped")
 
-    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False, description="refresh_feeds")
     def refresh_feeds(self) -> None:
         from tui.core.web.feeds import fetch_with, prune, refresh
 
@@ -401,7 +401,7 @@ class FeedsScreen(KeyBarScreen):
 
         self.app.push_screen(UrlScreen(), chosen)
 
-    @work(thread=True, exclusive=True, group="subscribe", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="subscribe", exit_on_error=False, description="subscribe")
     def subscribe(self, url: str) -> None:
         from tui.core.web.feeds import FeedError, subscribe
         from tui.core.web.fetch import FetchError, Response

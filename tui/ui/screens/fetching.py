@@ -85,7 +85,7 @@ class FetchScreen(KeyBarScreen):
     def on_mount(self) -> None:
         self.fetch()
 
-    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False, description="fetch")
     def fetch(self) -> None:
         from tui.core.web.fetch import FetchError
         from tui.core.web.reading import fetch_article

@@ -257,7 +257,7 @@ class LibraryScreen(KeyBarScreen):
 
     # ----------------------------------------------------------------------------- the index
 
-    @work(thread=True, exclusive=True, group="library", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="library", exit_on_error=False, description="build_index")
     def build_index(self) -> None:
         """Open the index beside the database and bring it up to date with this directory's
         articles (in this thread; the pipeline in the engine's process). Posts progress, with the
@@ -465,7 +465,7 @@ class LibraryScreen(KeyBarScreen):
         self._say(f"⋯ searching for “{inert(words)}”")
         self._search_in_thread(words)
 
-    @work(thread=True, exclusive=True, group="library-search", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="library-search", exit_on_error=False, description="_search_in_thread")
     def _search_in_thread(self, words: str) -> None:
         """The articles whose title or text holds ``words`` (from the index), and those whose
         notes or tags do (from the annotation store)."""

@@ -133,6 +133,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.wrapped: Layout | None = None
         self.cursor = article.paragraphs[0][0] if article.paragraphs else 0
         self._goal_column: int | None = None
+        self._resized = False
+        """Whether the first Resize has come (the cursor announced, a place to restore gone to)."""
         self._paging = False
         self.entities: list[Entity] = []
         self._shown: Spans[Entity] = Spans()
@@ -208,8 +210,10 @@ class ArticleView(ScrollView, can_focus=True):
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
-        # The first resize comes with the real size; wrapping any earlier would waste a pass.
-        first = self.wrapped is None
+        # The first resize comes with the real size (the first frame may have wrapped the text
+        # already, in render_line); wrapping any earlier would waste a pass.
+        first = not self._resized
+        self._resized = True
         self._relayout(self.scrollable_content_region.width)
         if first:
             self._announce_cursor()
@@ -268,6 +272,13 @@ class ArticleView(ScrollView, can_focus=True):
         base = self.rich_style
         layout = self.wrapped
         row = self.scroll_offset.y + y
+        if layout is None and width > 0:
+            # The first frame is drawn before the first Resize reaches the view: wrapped here, at
+            # the width it is drawn at, the text is in that frame. (Drawn blank, it came in the
+            # next one, after all that waits for the first paint: the side panel, the key bar,
+            # the NLP's start, some 0.07 s on the sample.)
+            self._relayout(width)
+            layout = self.wrapped
         if layout is None or row >= layout.height or not layout.is_text_row(row):
             return Strip.blank(width, base)
         start, end = layout.starts[row], layout.ends[row]

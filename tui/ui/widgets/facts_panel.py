@@ -28,6 +28,11 @@ _STYLES = {"strong": "bold", "dim": "dim", "em": "italic", "": ""}
 """How the panel shows each role of a row's parts (see :mod:`tui.core.fact_rows`)."""
 
 
+ROWS_AT_ONCE = 300
+"""Rows of facts added to the panel at a time (some 15 ms), a key read between two steps."""
+ROWS_PAUSE_SECONDS = 0.01
+
+
 def fact_label(fact: Fact) -> Text:
     """One short row for ``fact``; all of it plain text."""
     return Text.assemble(*((text, _STYLES[role]) for text, role in fact_row(fact)))
@@ -67,6 +72,10 @@ class FactsPanel(Tree["Fact | str"]):
         self.facts: Facts | None = None
         self.sentence: tuple[int, int] | None = None
         self._collapsed: set[str] = set()
+        self._rows_left: list[tuple[TreeNode[Fact | str], list[Fact]]] = []
+        """Sections' rows still to add (:meth:`_add_rows`), as (section, facts)."""
+        self._rows_generation = 0
+        """Bumped by each :meth:`show_facts`: the rows of facts shown before stop coming."""
         self.root.add_leaf(Text("finding facts…", style="dim"))
 
     def show_facts(self, facts: Facts, sentence: tuple[int, int] | None = None) -> None:
@@ -74,6 +83,8 @@ class FactsPanel(Tree["Fact | str"]):
         self.facts, self.sentence = facts, sentence
         self._remember_folds()
         self.clear()
+        self._rows_left = []
+        self._rows_generation += 1
         shown = 0
         if sentence is not None:
             here = facts_of_sentence(facts, sentence)
@@ -88,14 +99,39 @@ class FactsPanel(Tree["Fact | str"]):
                 if not items:
                     continue  # "Relations (0)" says nothing, and g/G would land on it
                 node = self.root.add(Text(f"{title} ({len(items)})", style="bold"), data=kind)
-                for fact in items:
+                for fact in items[:ROWS_AT_ONCE]:
                     node.add_leaf(fact_label(fact), data=fact)
+                if len(items) > ROWS_AT_ONCE:
+                    self._rows_left.append((node, items[ROWS_AT_ONCE:]))
                 if kind not in self._collapsed:
                     node.expand()
                 shown += len(items)
+            if self._rows_left:
+                self.call_later(self._add_rows, self._rows_generation)
         if shown == 0:
             self.root.add_leaf(Text("no facts found", style="dim"))
         self.cursor_line = 0
+
+    def _add_rows(self, generation: int) -> None:
+        """The next :data:`ROWS_AT_ONCE` rows of the facts shown, then the rest later: a long
+        article's tens of thousands of facts were added in one go, 1.7 s (3 MB) in which no key
+        was read. A section's heading counts all its facts from the start."""
+        if generation != self._rows_generation or not self._rows_left:
+            return
+        node, items = self._rows_left[0]
+        for fact in items[:ROWS_AT_ONCE]:
+            node.add_leaf(fact_label(fact), data=fact)
+        if len(items) > ROWS_AT_ONCE:
+            self._rows_left[0] = (node, items[ROWS_AT_ONCE:])
+        else:
+            self._rows_left.pop(0)
+        if self._rows_left:
+            self.set_timer(ROWS_PAUSE_SECONDS, lambda: self._add_rows(generation))
+
+    @property
+    def all_rows_shown(self) -> bool:
+        """Whether every fact shown has its row (a long list comes in steps)."""
+        return not self._rows_left
 
     def on_resize(self) -> None:
         """The detail under the panel grows and shrinks with the fact it shows: the cursor's row
@@ -128,6 +164,8 @@ class FactsPanel(Tree["Fact | str"]):
 
     def show_failure(self, reason: str) -> None:
         self.clear()
+        self._rows_left = []
+        self._rows_generation += 1
         self.root.add_leaf(Text(f"no facts: {inert(reason)}", style="dim"))
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
