@@ -39,6 +39,7 @@ from tui.core.document import (
     format_size,
     inert,
     inert_lines,
+    inert_name,
     load_any,
     load_article,
     parse_size,
@@ -679,16 +680,35 @@ def run_extract_batch(args: argparse.Namespace) -> int:
         return fail("give the articles to extract: paths, directories, URLs or --paths-from FILE", 2)
     if args.db is not None:
         say("warning: --db is read only with --corrected; ignored")
+    if args.output is not None and (same := _output_among(args.output, args.path)) is not None:
+        return fail(f"OUT is also an input: {inert_name(same)}", 2)
     options = batch.Options(model=args.model, max_bytes=args.max_size, with_text=args.with_text)
     try:
-        with _paths_list(args.paths_from) as listed:
-            completed = batch.completed_in(args.output) if args.resume else None
-            with _batch_output(args.output, append=args.resume) as write:
-                return _extract_many(args, options, listed, completed, write)
+        with _paths_list(args.paths_from) as listed, _batch_output(args.output, resume=args.resume) as output:
+            write, completed = output
+            if completed is not None and completed.cut:
+                say(f"{inert_name(args.output)}: cut an unfinished last line of {completed.cut:,} bytes (it is redone)")
+            return _extract_many(args, options, listed, completed, write)
     except batch.BatchError as exc:
         return fail(str(exc))
     except OSError as exc:
-        return fail(f"{exc.filename or args.output}: {exc.strerror or exc}")
+        if exc.filename is None and args.output is None:
+            return fail(f"standard output: cannot write ({exc.strerror or exc})")
+        return fail(f"{inert_name(str(exc.filename or args.output))}: cannot write ({exc.strerror or exc})")
+
+
+def _output_among(output: str, paths: list[str]) -> str | None:
+    """The path of ``paths`` that is the file ``output`` (by device and inode, whatever the
+    spelling), checked before OUT is opened, which would empty it; a walk passes OUT by."""
+    from tui.core.batch import file_id, is_url
+
+    target = file_id(output)
+    if target is None:
+        return None
+    for path in paths:
+        if not is_url(path) and not os.path.isdir(path) and file_id(path) == target:
+            return path
+    return None
 
 
 def _extract_many(
@@ -708,6 +728,13 @@ def _extract_many(
         if listed is not None:
             yield from batch.read_paths(listed)
 
+    written = 0
+
+    def counted(record: str) -> None:
+        nonlocal written
+        write(record)
+        written += 1
+
     show = args.progress or sys.stderr.isatty()
     console = Console(stderr=True, highlight=False)
 
@@ -723,28 +750,43 @@ def _extract_many(
         from tui.core.cluster import ClusterError, DaskWorkers
 
         try:
-            workers = DaskWorkers(args.cluster, options)
+            workers = DaskWorkers(args.cluster, options, notify=say)
         except ClusterError as exc:
             return fail(str(exc))
         report(batch.Outcome("", warnings=(f"cluster dashboard: {workers.dashboard}",)))
     else:
         jobs = args.jobs or _cores()
+        if jobs > _cores():
+            # Each job is a process with its own pipeline (some 165 MB): more than the cores
+            # only costs memory.
+            say(f"--jobs {jobs}: this machine runs {_cores()} at once; using {_cores()}")
+            jobs = _cores()
         workers = batch.InProcess(options) if jobs == 1 else batch.ProcessPool(options, jobs)
+    output = batch.file_id(args.output) if args.output is not None else None
     try:
         with _batch_progress(console, show, _count(args) if show else None) as progress:
             summary = batch.run_batch(
-                batch.list_sources(arguments()),
+                batch.list_sources(arguments(), output),
                 workers,
-                write,
+                counted,
                 report,
                 ordered=not args.unordered,
                 completed=completed,
                 progress=progress,
             )
+    except KeyboardInterrupt:
+        more = ", --resume continues" if args.output is not None else ""
+        say(f"interrupted; {written:,} record{'s' * (written != 1)} written{more}")
+        raise
     finally:
         workers.close()
     if summary.skipped:
         say(f"{summary.skipped:,} already in {args.output}; skipped")
+    if completed is not None and completed.changed:
+        say(
+            f"{completed.changed:,} changed since {'its record' if completed.changed == 1 else 'their records'}; "
+            "the new record is appended, the older one stays (the last record of an input wins)"
+        )
     if summary.failed:
         if (total := summary.written + summary.failed) > 1:  # one failure's own line says it all
             say(f"{summary.failed:,} of {total:,} articles failed")
@@ -762,16 +804,17 @@ def _cores() -> int:
 def _count(args: argparse.Namespace) -> int | None:
     """How many articles the run has (for the bar's ETA), by listing them once more; None when
     the list comes from standard input, which cannot be read twice."""
-    from tui.core.batch import list_sources, read_paths
+    from tui.core.batch import file_id, list_sources, read_paths
 
     if args.paths_from == STDIN:
         return None
     names: Iterable[str] = args.path
+    output = file_id(args.output) if args.output is not None else None
     try:
         if args.paths_from:
             with open(args.paths_from, encoding="utf-8", errors="surrogateescape") as handle:
-                return sum(1 for _ in list_sources([*names, *read_paths(handle)]))
-        return sum(1 for _ in list_sources(names))
+                return sum(1 for _ in list_sources([*names, *read_paths(handle)], output))
+        return sum(1 for _ in list_sources(names, output))
     except OSError:
         return None
 
@@ -825,25 +868,28 @@ def _paths_list(paths_from: str | None) -> Iterator[Iterable[str] | None]:
 
 
 @contextmanager
-def _batch_output(output: str | None, *, append: bool) -> Iterator[Callable[[str], None]]:
-    """Where the records go: OUT (appended to when resuming) or standard output; each line is
-    written whole and flushed, so a run stopped at any moment leaves complete lines and at most
-    one cut short, which ``--resume`` redoes."""
+def _batch_output(output: str | None, *, resume: bool) -> Iterator[tuple[Callable[[str], None], Completed | None]]:
+    """Where the records go, and what OUT holds complete when resuming: OUT (locked for the run,
+    :func:`tui.core.batch.open_output`) or standard output; each line is written whole and
+    flushed, so a run stopped at any moment leaves complete lines and at most one cut short,
+    which ``--resume`` redoes."""
+    from tui.core.batch import open_output
+
+    completed: Completed | None = None
     if output is None:
         stream: IO[str] = sys.stdout
-        close = False
     else:
-        stream = open(output, "a" if append else "w", encoding="utf-8", newline="\n")
-        close = True
+        handle, completed = open_output(output, resume=resume)
+        stream = io.TextIOWrapper(handle, encoding="utf-8", newline="\n")
     try:
 
         def write(record: str) -> None:
             stream.write(record + "\n")
             stream.flush()
 
-        yield write
+        yield write, completed
     finally:
-        if close:
+        if output is not None:
             stream.close()
 
 

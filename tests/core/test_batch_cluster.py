@@ -11,6 +11,7 @@ from distributed import LocalCluster
 from tests.core.test_batch_extract import news
 from tui.cli import main
 from tui.core import cluster
+from tui.core.batch import Options
 
 
 @pytest.fixture(scope="module")
@@ -51,4 +52,63 @@ def test_no_scheduler_is_one_line(monkeypatch, tmp_path: Path, capsys) -> None:
     assert main(["extract", str(tmp_path), "--cluster", "tcp://127.0.0.1:9"]) == 1
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.count("\n") == 1
-    assert captured.err.startswith("sorot: --cluster tcp://127.0.0.1:9: cannot reach the scheduler")
+    assert captured.err.startswith(
+        "sorot: --cluster tcp://127.0.0.1:9: cannot reach a Dask scheduler there (connection refused)"
+    )
+
+
+def test_relative_paths_are_read_from_here_and_recorded_as_listed(
+    scheduler: str, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    (tmp_path / "arsip").mkdir()
+    for i, text in enumerate(news(2)):
+        (tmp_path / "arsip" / f"{i}.txt").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # the workers' directory is another one
+    assert main(["extract", "arsip", "--jobs", "1", "-o", "here.jsonl"]) == 0
+    assert main(["extract", "arsip", "--cluster", scheduler, "-o", "there.jsonl"]) == 0
+    assert (tmp_path / "there.jsonl").read_text(encoding="utf-8") == (tmp_path / "here.jsonl").read_text(
+        encoding="utf-8"
+    )
+    assert '"input": "arsip/0.txt"' in (tmp_path / "here.jsonl").read_text(encoding="utf-8")
+
+
+def test_a_port_that_is_not_dask_is_one_line(tmp_path: Path, capsys) -> None:
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def babble() -> None:  # an HTTP-ish server: what Dask reads as a frame length is absurd
+        while True:
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                return
+            with connection:
+                connection.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n" * 64)
+
+    threading.Thread(target=babble, daemon=True).start()
+    address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    (tmp_path / "a.txt").write_text("Banjir di Jakarta.", encoding="utf-8")
+    try:
+        assert main(["extract", str(tmp_path), "--cluster", address]) == 1
+    finally:
+        server.close()
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"sorot: --cluster {address}: cannot reach a Dask scheduler there (")
+
+
+def test_a_scheduler_without_workers_says_it_waits(monkeypatch) -> None:
+    class Stop(BaseException):
+        pass
+
+    heard: list[str] = []
+
+    def notify(line: str) -> None:
+        heard.append(line)
+        raise Stop  # the test ends the wait the user would see go on
+
+    with LocalCluster(n_workers=0, protocol="tcp", host="127.0.0.1", dashboard_address=":0") as empty:
+        with pytest.raises(Stop):
+            cluster.DaskWorkers(empty.scheduler_address, Options(), notify=notify, notice_after=0.3)
+    assert heard == [f"waiting for a Dask worker at {empty.scheduler_address}…"]

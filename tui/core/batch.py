@@ -16,15 +16,25 @@ import json
 import multiprocessing
 import os
 import signal
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 
-from tui.core.document import ARTICLE_SUFFIXES, STDIN, Article, ArticleError, inert, load_any, read_input
+from tui.core.document import (
+    ARTICLE_SUFFIXES,
+    STDIN,
+    Article,
+    ArticleError,
+    file_kind,
+    inert_name,
+    load_any,
+    read_input,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -68,28 +78,52 @@ def is_url(source: str) -> bool:
     return is_web_address(source)
 
 
-def list_sources(arguments: Iterable[str]) -> Iterator[str | Outcome]:
+FileId = tuple[int, int]
+"""A file's device and inode: the same file whatever the path naming it."""
+
+
+def file_id(path: str | os.PathLike[str]) -> FileId | None:
+    """The :data:`FileId` of ``path`` (links followed), None when it cannot be reached."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return info.st_dev, info.st_ino
+
+
+def list_sources(arguments: Iterable[str], output: FileId | None = None) -> Iterator[str | Outcome]:
     """The sources named by ``arguments``, lazily and in order: a URL or a file as it is, a
     directory as the articles (``.txt``, ``.md``, ``.html``) under it, recursively and by name
     (hidden entries and symbolic links to directories left out, so a link cannot loop). A
-    directory that cannot be listed, or holds no article, is an :class:`Outcome` that failed."""
+    directory that cannot be listed, or holds no article, is an :class:`Outcome` that failed; so
+    is a listed path that is not a regular file (a FIFO would be waited on, a device read forever)
+    or that is ``output``, the file the records go to; a walk passes ``output`` by."""
     for argument in arguments:
         if is_url(argument):
             yield argument
             continue
         path = os.path.normpath(argument)
-        if not os.path.isdir(path):
+        try:
+            info = os.stat(path)
+        except (OSError, ValueError):
             yield path  # a missing or unreadable file is reported when it is read
             continue
-        found = False
-        for item in _walk(path):
-            found = found or isinstance(item, str)
-            yield item
-        if not found:
-            yield Outcome(path, error=f"{path}: no articles here (looked for .txt, .md and .html files)")
+        if stat.S_ISDIR(info.st_mode):
+            found = False
+            for item in _walk(path, output):
+                found = found or isinstance(item, str)
+                yield item
+            if not found:
+                yield Outcome(path, error=f"{path}: no articles here (looked for .txt, .md and .html files)")
+        elif (info.st_dev, info.st_ino) == output:
+            yield Outcome(path, error=f"{path}: is the output file (-o OUT) too; skipped")
+        elif not stat.S_ISREG(info.st_mode):
+            yield Outcome(path, error=f"{path}: not a regular file ({file_kind(info.st_mode)})")
+        else:
+            yield path
 
 
-def _walk(directory: str) -> Iterator[str | Outcome]:
+def _walk(directory: str, output: FileId | None = None) -> Iterator[str | Outcome]:
     try:
         with os.scandir(directory) as scan:
             entries = sorted((entry for entry in scan if not entry.name.startswith(".")), key=lambda e: e.name)
@@ -99,8 +133,10 @@ def _walk(directory: str) -> Iterator[str | Outcome]:
     for entry in entries:
         try:
             if entry.is_dir(follow_symlinks=False):
-                yield from _walk(entry.path)
+                yield from _walk(entry.path, output)
             elif entry.is_file() and Path(entry.name).suffix.lower() in ARTICLE_SUFFIXES:
+                if output is not None and (entry.stat().st_dev, entry.stat().st_ino) == output:
+                    continue  # the records being written: never an article of their own run
                 yield entry.path
         except OSError:  # vanished or unreadable while listed: skipped as the listing skips it
             continue
@@ -216,8 +252,10 @@ class Fetched:
     warnings: tuple[str, ...] = ()
 
 
-def extract_one(source: str, options: Options) -> Outcome:
-    """The record of ``source`` with this worker's pipeline (loaded by :func:`load_worker_pipeline`)."""
+def extract_one(source: str, options: Options, base: str | None = None) -> Outcome:
+    """The record of ``source`` with this worker's pipeline (loaded by :func:`load_worker_pipeline`);
+    a relative path is read from the directory ``base`` when given (a cluster's worker runs
+    elsewhere), while the record names it as listed, as a local run does."""
     if _worker_nlp is None or _worker_model != options.model:
         load_worker_pipeline(options.model)
     if _worker_nlp is None:
@@ -233,8 +271,11 @@ def extract_one(source: str, options: Options) -> Outcome:
             article, warnings = fetched.article, fetched.warnings
             digest = article.sha256  # the page's bytes are the kept copy's business; its text stands for them
         else:
-            digest = hashlib.sha256(read_input(source, options.max_bytes)).hexdigest()
-            article = load_any(source, options.max_bytes)
+            # Read once: the hash and the text are of the same bytes (a file written meanwhile
+            # cannot give one version's hash to another's text), and a FIFO is not read twice.
+            data = read_input(os.path.join(base, source) if base else source, options.max_bytes)
+            digest = hashlib.sha256(data).hexdigest()
+            article = load_any(source, options.max_bytes, data=data)
         entities = find_entities(_worker_nlp, article.text)
         web = article.web
         facts = extract_facts(article.text, entities, web.published_date if web is not None else None)
@@ -248,14 +289,18 @@ def extract_one(source: str, options: Options) -> Outcome:
         return Outcome(source, record=json_text(record), warnings=warnings)
     except Exception as exc:  # noqa: BLE001 - one bad article is one line, and the run goes on
         problem = _one_line(exc)
+        if base and not is_url(source):
+            problem = problem.replace(os.path.join(base, source), source)
         if not problem.startswith(source):
             problem = f"{source}: {problem}"
+        # A newline in a file name is shown as a symbol: the line stays one, and reads as it is.
+        problem = problem.replace(source, inert_name(source))
         return Outcome(source, error=problem, warnings=warnings)
 
 
-def extract_partition(items: list[Item], options: Options) -> list[tuple[int, Outcome]]:
+def extract_partition(items: list[Item], options: Options, base: str | None = None) -> list[tuple[int, Outcome]]:
     """The outcomes of a partition of sources, in its order (what a worker is given at a time)."""
-    return [(index, extract_one(source, options)) for index, source in items]
+    return [(index, extract_one(source, options, base)) for index, source in items]
 
 
 # -- where the partitions run -------------------------------------------------------------------
@@ -358,56 +403,113 @@ def file_sha256(path: str) -> str | None:
 
 @dataclass
 class Completed:
-    """The articles an earlier run wrote completely, by source and by source and SHA-256 of its bytes."""
+    """The articles an earlier run wrote completely, counted by source and by source and SHA-256
+    of its bytes: a source listed twice has two records in a full run, and so after a resume."""
 
-    sources: set[int] = field(default_factory=set)
-    versions: set[int] = field(default_factory=set)
+    sources: dict[int, int] = field(default_factory=dict)
+    versions: dict[int, int] = field(default_factory=dict)
     count: int = 0
+    cut: int = 0
+    """The bytes of an unfinished last line cut off (0: none)."""
+    changed: int = 0
+    """Sources met in this run whose bytes changed since their record (extracted again)."""
+    _seen: dict[int, int] = field(default_factory=dict, repr=False)
 
     def add(self, source: str, sha256: str) -> None:
-        self.sources.add(_key(source))
-        self.versions.add(_key(f"{source}\0{sha256}"))
+        for counts, key in ((self.sources, _key(source)), (self.versions, _key(f"{source}\0{sha256}"))):
+            counts[key] = counts.get(key, 0) + 1
         self.count += 1
 
     def has(self, source: str) -> bool:
-        """Whether ``source`` is complete: a file unchanged since (its bytes hashed again), a URL by its address."""
-        if _key(source) not in self.sources:
+        """Whether this occurrence of ``source`` is complete: a file unchanged since (its bytes
+        hashed again), a URL by its address; the n-th time a source is listed, when at least n
+        records of it are."""
+        key = _key(source)
+        if key not in self.sources:
             return False
+        seen = self._seen[key] = self._seen.get(key, 0) + 1
         if is_url(source):
-            return True  # fetching the page again to compare would cost what skipping it saves
+            return seen <= self.sources[key]  # fetching the page again to compare would cost what skipping saves
         sha256 = file_sha256(source)
-        return sha256 is not None and _key(f"{source}\0{sha256}") in self.versions
+        records = self.versions.get(_key(f"{source}\0{sha256}"), 0) if sha256 is not None else 0
+        if records == 0 and sha256 is not None and seen == 1:
+            self.changed += 1
+        return seen <= records
 
 
-def completed_in(path: str | os.PathLike[str]) -> Completed:
-    """What the JSONL file ``path`` holds complete, after cutting off a last line that a stopped
-    run left unfinished (it is redone). A complete line that is not a record of ``sorot extract
-    --jsonl`` raises :class:`BatchError`: the file is not this command's output."""
+RECORD_START = b'{"document"'
+"""How every record of ``sorot extract --jsonl`` begins (its first key): an unfinished last line
+that begins so was cut short by a stopped run; anything else is not this command's output."""
+
+
+def completed_in(handle: IO[bytes], name: str) -> Completed:
+    """What the JSONL file open as ``handle`` (read and write) holds complete, after cutting off a
+    last line that a stopped run left unfinished (it is redone). A complete line that is not a
+    record of ``sorot extract --jsonl``, or an unfinished one that does not begin as one, raises
+    :class:`BatchError` with the file untouched: it is not this command's output."""
     completed = Completed()
     good = 0
-    name = inert(os.fspath(path))
+    name = inert_name(name)
     try:
-        with open(path, "r+b") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.endswith(b"\n"):
-                    break  # the torn last line
-                try:
-                    document = json.loads(line)["document"]
-                    source, sha256 = document["input"], document["input_sha256"]
-                    if not (isinstance(source, str) and isinstance(sha256, str)):
-                        raise TypeError
-                except (ValueError, TypeError, KeyError):
+        handle.seek(0)
+        for number, line in enumerate(handle, 1):
+            if not line.endswith(b"\n"):
+                if not (line.startswith(RECORD_START) or RECORD_START.startswith(line)):  # cut even inside it
                     raise BatchError(
-                        f"{name}: line {number} is not a record of sorot extract --jsonl; not resuming"
-                    ) from None
-                completed.add(source, sha256)
-                good += len(line)
+                        f"{name}: line {number} is unfinished and not a record of sorot extract --jsonl; not resuming"
+                    )
+                completed.cut = len(line)
+                break
+            try:
+                document = json.loads(line)["document"]
+                source, sha256 = document["input"], document["input_sha256"]
+                if not (isinstance(source, str) and isinstance(sha256, str)):
+                    raise TypeError
+            except (ValueError, TypeError, KeyError):
+                raise BatchError(
+                    f"{name}: line {number} is not a record of sorot extract --jsonl; not resuming"
+                ) from None
+            completed.add(source, sha256)
+            good += len(line)
+        if completed.cut:
             handle.truncate(good)
-    except FileNotFoundError:
-        pass
     except OSError as exc:
         raise BatchError(f"{name}: cannot resume ({exc.strerror or exc})") from None
     return completed
+
+
+def open_output(path: str, *, resume: bool) -> tuple[IO[bytes], Completed | None]:
+    """OUT open to append records, locked for this run, with what it holds complete when
+    resuming (else emptied). The lock is ``flock`` on OUT itself (POSIX; no lock file beside it,
+    released by the system when the process ends, however it ends): a second run writing the
+    same OUT is refused, with OUT untouched, rather than both interleaving their lines."""
+    name = inert_name(path)
+    try:
+        handle = open(path, "a+b")  # noqa: SIM115 - returned open; the caller closes it
+    except OSError as exc:
+        raise BatchError(f"{name}: cannot write ({exc.strerror or exc})") from None
+    try:
+        _lock(handle, name)
+        if not resume:
+            handle.truncate(0)
+            return handle, None
+        return handle, completed_in(handle, path)
+    except BaseException:
+        handle.close()
+        raise
+
+
+def _lock(handle: IO[bytes], name: str) -> None:
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock (documented)
+        return
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise BatchError(f"{name}: another sorot extract is writing it; not starting") from None
+    except OSError:  # a file system without locks (some network ones): written unlocked
+        return
 
 
 @dataclass

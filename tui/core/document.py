@@ -129,12 +129,15 @@ def article_from_text(text: str, path: Path | None = None, encoding: str = "utf-
     )
 
 
-def load_article(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES, *, stdin: IO[bytes] | None = None) -> Article:
+def load_article(
+    path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES, *, stdin: IO[bytes] | None = None, data: bytes | None = None
+) -> Article:
     """Read a ``.txt`` or ``.md`` file of at most ``max_bytes`` (``"-"``: standard input, or
     ``stdin`` when given, giving an article without ``path``); raise ``ArticleError`` with a
-    one-line reason otherwise."""
+    one-line reason otherwise. ``data``: the file's bytes, already read."""
     from_stdin = str(path) == STDIN
-    data = read_input(path, max_bytes, stdin=stdin)
+    if data is None:
+        data = read_input(path, max_bytes, stdin=stdin)
     name = STDIN_NAME if from_stdin else Path(path)
     if from_stdin and not data:
         raise ArticleError(f"{name}: nothing to read (it is empty)")
@@ -144,14 +147,15 @@ def load_article(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES, *, stdin:
     return article_from_text(text, None if from_stdin else Path(path), encoding)
 
 
-def load_any(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
+def load_any(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES, *, data: bytes | None = None) -> Article:
     """:func:`load_article` for a text file; a saved web page (``.html``, ``.htm``) is read as one:
-    its main text and metadata (:func:`tui.core.web.reading.load_html_file`)."""
+    its main text and metadata (:func:`tui.core.web.reading.load_html_file`). ``data``: the
+    file's bytes, already read (at most ``max_bytes``)."""
     if str(path) != STDIN and Path(path).suffix.lower() in HTML_SUFFIXES:
         from tui.core.web.reading import load_html_file
 
-        return load_html_file(path, max_bytes)
-    return load_article(path, max_bytes)
+        return load_html_file(path, max_bytes, data=data)
+    return load_article(path, max_bytes, data=data)
 
 
 def read_input(
@@ -505,6 +509,15 @@ _INERT[ord("\n")] = ord(" ")
 def inert(text: str) -> str:
     """``text`` with control characters replaced one-for-one by visible symbols (newlines become spaces)."""
     return text.translate(_INERT)
+
+
+_INERT_NAME = {**_INERT, ord("\t"): 0x2409, ord("\n"): 0x2424}
+
+
+def inert_name(name: str) -> str:
+    """A file name made inert as by :func:`inert`, but a tab or a newline in it shown as a symbol
+    (``␉``, ``␤``) rather than a space: the name reads as it is, on one line."""
+    return name.translate(_INERT_NAME)
 
 
 _INERT_LINES = {code: symbol for code, symbol in _INERT.items() if chr(code) not in "\t\n"}

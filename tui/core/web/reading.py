@@ -138,10 +138,16 @@ def _copy(url: str, page: Page, response: Response) -> KeptCopy:
     )  # fetched and checked: now, as KeptPages.put stamps them
 
 
-def load_html_file(path: str | os.PathLike[str], max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
+def load_html_file(
+    path: str | os.PathLike[str], max_bytes: int = MAX_ARTICLE_BYTES, *, data: bytes | None = None
+) -> Article:
     """A saved web page (``.html`` / ``.htm``) as an article: its main text and metadata, its
-    identity the file's path (as any file's). Raises :class:`ArticleError` with one line."""
-    data = read_input(path, min(max_bytes, MAX_PAGE_BYTES))  # a page, not its text: extraction's bound
+    identity the file's path (as any file's). ``data``: its bytes, already read. Raises
+    :class:`ArticleError` with one line."""
+    if data is None:
+        data = read_input(path, min(max_bytes, MAX_PAGE_BYTES))  # a page, not its text: extraction's bound
+    elif len(data) > MAX_PAGE_BYTES:
+        raise ArticleError(f"{inert(os.fspath(path))}: a page of more than {MAX_PAGE_BYTES:,} bytes")
     name = inert(os.fspath(path))
     if not data.strip():
         raise ArticleError(f"{name}: the file is empty")
