@@ -18,6 +18,10 @@ and a second process (``sorot library export``) can read it meanwhile. It is der
 damaged file is set aside and the index built again.
 
 No article's text is held longer than it takes to index it: articles are read one at a time.
+
+Articles that are not a directory's files (the kept copies of web pages) come to
+:func:`refresh_items` as :class:`SourceItem`: each known by its URL, under a source's name in
+place of a directory's path, indexed and asked about the same way.
 """
 
 from __future__ import annotations
@@ -332,20 +336,39 @@ class Library:
                 found.append(path)
         return found
 
-    def sha256_of(self, path: Path) -> str | None:
+    def stale_keys(self, versions: dict[str, tuple[int, int]]) -> list[str]:
+        """Those of ``versions`` (an article's identity -> its size and modification time, as
+        :class:`SourceItem` gives them) that are new or changed since indexed."""
         with self._guard():
-            row = self._conn.execute("SELECT sha256 FROM articles WHERE path = ?", (str(_absolute(path)),)).fetchone()
+            known = {
+                path: (size, mtime)
+                for path, size, mtime in self._conn.execute("SELECT path, size, mtime_ns FROM articles")
+            }
+        return [key for key, version in versions.items() if known.get(key) != version]
+
+    def sha256_of(self, path: Path | str) -> str | None:
+        with self._guard():
+            row = self._conn.execute("SELECT sha256 FROM articles WHERE path = ?", (_key(path),)).fetchone()
         return row[0] if row else None
 
-    def touch(self, path: Path, size: int, mtime_ns: int) -> None:
+    def touch(self, path: Path | str, size: int, mtime_ns: int) -> None:
         """The file changed on disk but not its text (copied, touched): only its size and time change."""
         with self._guard():
             self._conn.execute(
-                "UPDATE articles SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, str(_absolute(path)))
+                "UPDATE articles SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, _key(path))
             )
 
-    def put(self, path: Path, article: Article, entities: Sequence[Entity], size: int, mtime_ns: int) -> None:
-        """Index ``article`` (read from ``path``) with the entities the pipeline found in it,
+    def put(
+        self,
+        path: Path | str,
+        article: Article,
+        entities: Sequence[Entity],
+        size: int,
+        mtime_ns: int,
+        folder: str | None = None,
+    ) -> None:
+        """Index ``article`` (read from the file ``path``, or known by the identity ``path`` in
+        the source ``folder``, a :class:`SourceItem`'s) with the entities the pipeline found in it,
         replacing what was indexed of that path; one transaction."""
         from tui.core.facts.clusters import NUMERIC_LABELS, cluster_entities
         from tui.core.facts.sentences import SentenceIndex, split_sentences
@@ -355,7 +378,9 @@ class Library:
         names = [e for e in entities if e.label not in NUMERIC_LABELS]
         facts, _ = cluster_entities(text, names, sentences)
         day, source = article_date(article, mtime_ns / 1e9)
-        where = _absolute(path)
+        where = _key(path)
+        if folder is None:
+            folder = str(Path(where).parent)
         name_rows: list[tuple[int, str, str, int, str]] = []
         mention_rows: list[tuple[int, int, int, int]] = []
         used: dict[int, tuple[int, int]] = {}
@@ -372,12 +397,12 @@ class Library:
                 used.setdefault(number, sentences.spans[number] if sentences.spans else (0, len(text)))
                 mention_rows.append((cluster, number, start, end))
         with self._guard(), self._transaction():
-            self._conn.execute("DELETE FROM articles WHERE path = ?", (str(where),))
+            self._conn.execute("DELETE FROM articles WHERE path = ?", (where,))
             article_id = self._conn.execute(
                 "INSERT INTO articles (path, folder, size, mtime_ns, sha256, title, date, date_source, site, body)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    str(where), str(where.parent), size, mtime_ns, article.sha256, article.title, day, source,
+                    where, folder, size, mtime_ns, article.sha256, article.title, day, source,
                     article_site(article), text,
                 ),
             ).lastrowid  # fmt: skip
@@ -393,11 +418,12 @@ class Library:
             )
             self._groups_dirty = True
 
-    def forget_missing(self, folder: Path, present: Iterable[Path]) -> int:
-        """Drop the articles indexed from ``folder`` that are not among ``present``; how many."""
-        keep = {str(_absolute(p)) for p in present}
+    def forget_missing(self, folder: Path | str, present: Iterable[Path | str]) -> int:
+        """Drop the articles indexed from ``folder`` (a directory, or a source's name) that are
+        not among ``present``; how many."""
+        keep = {_key(p) for p in present}
         with self._guard():
-            rows = self._conn.execute("SELECT id, path FROM articles WHERE folder = ?", (str(_absolute(folder)),))
+            rows = self._conn.execute("SELECT id, path FROM articles WHERE folder = ?", (_key(folder),))
             gone = [(article_id,) for article_id, path in rows.fetchall() if path not in keep]
             if gone:
                 with self._transaction():
@@ -447,7 +473,7 @@ class Library:
             conn.executemany("INSERT INTO entity_of VALUES (?, ?, ?)", [(*key, find(i)) for key, i in keys.items()])
         self._groups_dirty = False
 
-    def entities(self, folder: Path | None = None, limit: int | None = None) -> list[LibraryEntity]:
+    def entities(self, folder: Path | str | None = None, limit: int | None = None) -> list[LibraryEntity]:
         """The entities of the library (or of ``folder``'s articles), by number of articles, then
         mentions; each named by the form the most articles use."""
         where, params = _in_folder(folder)
@@ -481,7 +507,7 @@ class Library:
         found.sort(key=lambda e: (-e.articles, -e.mentions, e.name.casefold(), e.id))
         return found if limit is None else found[:limit]
 
-    def mentions(self, entity: int, folder: Path | None = None) -> list[LibraryMention]:
+    def mentions(self, entity: int, folder: Path | str | None = None) -> list[LibraryMention]:
         """Every sentence that names ``entity`` (an id of :meth:`entities`), by the article's date."""
         where, params = _in_folder(folder)
         with self._guard():
@@ -499,7 +525,7 @@ class Library:
 
     # ----------------------------------------------------------------------------- articles
 
-    def articles(self, folder: Path | None = None) -> list[LibraryArticle]:
+    def articles(self, folder: Path | str | None = None) -> list[LibraryArticle]:
         """The indexed articles (of ``folder``), by date, then path."""
         where, params = _in_folder(folder)
         with self._guard():
@@ -508,14 +534,14 @@ class Library:
             ).fetchall()
         return [_article(row) for row in rows]
 
-    def article(self, path: Path) -> LibraryArticle | None:
+    def article(self, path: Path | str) -> LibraryArticle | None:
         with self._guard():
             row = self._conn.execute(
-                f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE a.path = ?", (str(_absolute(path)),)
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE a.path = ?", (_key(path),)
             ).fetchone()
         return _article(row) if row else None
 
-    def search(self, words: str, folder: Path | None = None) -> list[LibraryArticle]:
+    def search(self, words: str, folder: Path | str | None = None) -> list[LibraryArticle]:
         """The articles whose title or text holds ``words`` (case aside for ASCII letters, as
         SQLite's ``LIKE`` compares), by date."""
         where, params = _in_folder(folder)
@@ -528,7 +554,7 @@ class Library:
             ).fetchall()
         return [_article(row) for row in rows]
 
-    def export_rows(self, folder: Path | None = None) -> Iterator[tuple[str, str, str, str, str, str, str]]:
+    def export_rows(self, folder: Path | str | None = None) -> Iterator[tuple[str, str, str, str, str, str, str]]:
         """Every (entity, label, article, sentence, date, date source, title), by entity (most
         articles first) then date: what ``sorot library export`` writes. Streams from the file."""
         for entity in self.entities(folder):
@@ -544,7 +570,7 @@ class Library:
                     found.title,
                 )
 
-    def counts(self, folder: Path | None = None) -> int:
+    def counts(self, folder: Path | str | None = None) -> int:
         """How many articles are indexed (of ``folder``)."""
         where, params = _in_folder(folder)
         with self._guard():
@@ -558,8 +584,14 @@ def _article(row: Sequence[str]) -> LibraryArticle:
     return LibraryArticle(*row)
 
 
-def _in_folder(folder: Path | None) -> tuple[str, tuple[str, ...]]:
-    return ("", ()) if folder is None else ("AND a.folder = ?", (str(_absolute(folder)),))
+def _in_folder(folder: Path | str | None) -> tuple[str, tuple[str, ...]]:
+    return ("", ()) if folder is None else ("AND a.folder = ?", (_key(folder),))
+
+
+def _key(path: Path | str) -> str:
+    """What the index knows an article (or a folder) by: a file's resolved path, else the
+    identity a :class:`SourceItem` gives it (a URL), as it is."""
+    return str(_absolute(path)) if isinstance(path, Path) else path
 
 
 def _absolute(path: Path) -> Path:
@@ -657,6 +689,88 @@ def _refresh(
     if not cancelled():  # deleted while the others were indexed
         removed += library.forget_missing(folder, [path for path in paths if path.exists()])
     return Refreshed(indexed, unchanged, removed, tuple(failed), tuple(failures))
+
+
+@dataclass(frozen=True, slots=True)
+class SourceItem:
+    """An article that is not a file of a directory (a kept web page): the identity the index
+    knows it by (its URL), what says it may have changed (its size and modification time, as a
+    file's do), and how to read it (raising ``ArticleError`` or ``OSError``)."""
+
+    key: str
+    size: int
+    mtime_ns: int
+    load: Callable[[], Article]
+
+
+def refresh_items(
+    library: Library,
+    source: str,
+    items: Sequence[SourceItem],
+    entities_of: Callable[[str], list[Entity]],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    starting: Callable[[SourceItem, int, int], None] | None = None,
+    unreadable: Callable[[str, str], None] | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> Refreshed:
+    """:func:`refresh` for articles that are not files: bring the part of the index named
+    ``source`` (not a directory's path: ``"web:..."``) up to date with ``items``, the same way
+    (those gone dropped, each new or changed one read and indexed once, the smallest first;
+    ``starting(item, done, total)``, ``unreadable(key, reason)``). An index found damaged is set
+    aside and built again (once)."""
+    try:
+        return _refresh_items(library, source, items, entities_of, progress, starting, unreadable, cancelled)
+    except LibraryDamaged as exc:
+        library.set_aside(str(exc))
+        return _refresh_items(library, source, items, entities_of, progress, starting, unreadable, cancelled)
+
+
+def _refresh_items(
+    library: Library,
+    source: str,
+    items: Sequence[SourceItem],
+    entities_of: Callable[[str], list[Entity]],
+    progress: Callable[[int, int], None] | None,
+    starting: Callable[[SourceItem, int, int], None] | None,
+    unreadable: Callable[[str, str], None] | None,
+    cancelled: Callable[[], bool],
+) -> Refreshed:
+    removed = library.forget_missing(source, [item.key for item in items])
+    by_key = {item.key: item for item in items}
+    stale = library.stale_keys({item.key: (item.size, item.mtime_ns) for item in items})
+    todo = sorted((by_key[key] for key in stale), key=lambda item: item.size)
+    indexed = unchanged = 0
+    failures: list[tuple[str, str]] = []
+    if progress is not None:
+        progress(0, len(todo))
+    for done, item in enumerate(todo, start=1):
+        if cancelled():
+            break
+        if starting is not None:
+            starting(item, done - 1, len(todo))
+        try:
+            article = item.load()
+        except (ArticleError, OSError) as exc:
+            reason = inert(str(exc) if isinstance(exc, ArticleError) else str(exc.strerror or exc))
+            failures.append((item.key, reason))
+            if unreadable is not None:
+                unreadable(item.key, reason)
+        else:
+            if library.sha256_of(item.key) == article.sha256:
+                library.touch(item.key, item.size, item.mtime_ns)
+                unchanged += 1
+            else:
+                entities = entities_of(article.text)
+                if cancelled():
+                    break
+                library.put(item.key, article, entities, item.size, item.mtime_ns, folder=source)
+                indexed += 1
+            del article  # one article's text at a time
+        if progress is not None:
+            progress(done, len(todo))
+    failed = tuple(inert(key) + ": " + reason for key, reason in failures)
+    return Refreshed(indexed, unchanged, removed, failed, tuple(failures))
 
 
 def _size_of(path: Path) -> int:

@@ -317,14 +317,18 @@ class SorotApp(App[None]):
         except ArticleError as exc:
             self.notify(inert(str(exc)), title="Cannot open", severity="error", markup=False)
             return
-        start = None
-        if at is not None:
-            offset, sentence, sha256 = at
-            start = offset if article.sha256 == sha256 else article.text.find(sentence)
-            if start < 0:
-                start = None
-                self.notify("the article changed since it was indexed: the sentence is no longer in it", markup=False)
-        self.push_screen(ReaderScreen(article, can_go_back=can_go_back, at=start))
+        self.push_screen(ReaderScreen(article, can_go_back=can_go_back, at=self._start_at(article, at)))
+
+    def _start_at(self, article: Article, at: tuple[int, str, str] | None) -> int | None:
+        """Where the cursor starts for ``at`` (``(offset, sentence, sha256)``, see :meth:`open_article`)."""
+        if at is None:
+            return None
+        offset, sentence, sha256 = at
+        start = offset if article.sha256 == sha256 else article.text.find(sentence)
+        if start < 0:
+            self.notify("the article changed since it was indexed: the sentence is no longer in it", markup=False)
+            return None
+        return start
 
     @property
     def library(self) -> Library:
@@ -354,10 +358,12 @@ class SorotApp(App[None]):
         via: str | None = None,
         can_go_back: bool = False,
         opened: Callable[[Article], None] | None = None,
+        at: tuple[int, str, str] | None = None,
     ) -> None:
         """Open the web article at ``url``: its kept copy at once (the reader then asks the server
         for a newer version in the background), else a screen that fetches it (esc cancels).
-        ``via`` is the feed that named it; ``opened`` is told the article once it shows."""
+        ``via`` is the feed that named it; ``opened`` is told the article once it shows; ``at``
+        puts the cursor at a sentence of the kept copy (as :meth:`open_article`'s)."""
         from tui.core.web.reading import kept_article
         from tui.ui.screens.fetching import FetchScreen
 
@@ -367,7 +373,9 @@ class SorotApp(App[None]):
             return
         if opened is not None:
             opened(article)
-        self.push_screen(ReaderScreen(article, can_go_back=can_go_back, check_web=True, via=via))
+        self.push_screen(
+            ReaderScreen(article, can_go_back=can_go_back, check_web=True, via=via, at=self._start_at(article, at))
+        )
 
     # ----------------------------------------------------------------------------- help & palette
 
@@ -402,11 +410,12 @@ class SorotApp(App[None]):
                 ],
             ),
         ]
-        if self.directory is not None:
+        if self.directory is not None or self.feeds:  # the feeds' library: L
+            from tui.ui.screens.kept_library import KeptLibraryScreen
             from tui.ui.screens.library import LibraryScreen, MentionsScreen
 
             library = [
-                *LibraryScreen.BINDINGS,
+                *(KeptLibraryScreen if self.directory is None else LibraryScreen).BINDINGS,
                 Binding("enter", "select", "Open the article; on an entity, the sentences naming it"),
             ]
             mentions = [*MentionsScreen.BINDINGS, Binding("enter", "select", "Read the article at that sentence")]

@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import Timeout
 
@@ -28,7 +29,10 @@ from tui.core.document import (
 )
 from tui.core.web.fetch import HTML_TYPES, MAX_PAGE_BYTES, Fetcher, FetchError, Response, normalise_url, page_text
 from tui.core.web.kept import KeptCopy, KeptPages
-from tui.core.web.page import Page, article_from_page, join_pages, read_page
+from tui.core.web.page import Page, _host, article_from_page, join_pages, read_page
+
+if TYPE_CHECKING:
+    from tui.core.library import SourceItem
 
 MAX_PAGES = 10
 """The most pages of one article joined (a "Halaman 1 2 3 ... 40" slideshow stops here)."""
@@ -53,6 +57,38 @@ def kept_article(url: str, kept: KeptPages) -> Article | None:
     """The kept copy of ``url`` as an article, or None when none is kept."""
     copy = kept.get(normalise_url(url))
     return article_from_copy(copy) if copy is not None else None
+
+
+KEPT_SOURCE = "web:"
+"""The library knows the kept copies as the source ``web:<their folder>`` (a directory's articles
+are known by its path), each by its URL."""
+
+
+def kept_items(kept: KeptPages) -> tuple[str, list[SourceItem]]:
+    """The kept copies as the library's articles: ``(source, items)``, each item known by its URL,
+    its version by its folder's size and modification time (a new version writes new files), read
+    without recording it as opened; a page that names no site is from its URL's host."""
+    from tui.core.library import SourceItem
+
+    def loader(url: str) -> Callable[[], Article]:
+        def load() -> Article:
+            copy = kept.get(url, touch=False)
+            if copy is None:
+                raise ArticleError(f"{inert(url)}: the kept copy is gone or damaged")
+            return article_from_copy(copy if copy.site else replace(copy, site=_host(url)))
+
+        return load
+
+    items = []
+    for entry in kept.entries():
+        if not entry.url:
+            continue
+        try:
+            mtime_ns = entry.folder.stat().st_mtime_ns
+        except OSError:
+            continue
+        items.append(SourceItem(entry.url, entry.size, mtime_ns, loader(entry.url)))
+    return KEPT_SOURCE + str(kept.root.resolve()), items
 
 
 @dataclass(frozen=True)

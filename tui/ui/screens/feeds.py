@@ -161,6 +161,13 @@ class FeedsScreen(KeyBarScreen):
         Binding(
             "tab", "switch", "Feeds ⇄ entries", tooltip="Move between the feed list and the entries", id="feeds.switch"
         ),
+        Binding(
+            "L",
+            "library",
+            "Library",
+            tooltip="The articles kept from the feeds and the entities they name",
+            id="feeds.library",
+        ),
         Binding("j", "down", "Down", show=False, id="feeds.down"),
         Binding("k", "up", "Up", show=False, id="feeds.up"),
         Binding(
@@ -313,6 +320,11 @@ class FeedsScreen(KeyBarScreen):
                 store.set_read_link(entry.link)  # and in every other feed that lists the article
 
         self.app.open_url(entry.link, via=entry.feed, can_go_back=True, opened=opened)
+
+    def action_library(self) -> None:
+        from tui.ui.screens.kept_library import KeptLibraryScreen
+
+        self.app.push_screen(KeptLibraryScreen(self.app.kept))
 
     def action_toggle_read(self) -> None:
         entry = self._entry()

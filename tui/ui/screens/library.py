@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,7 @@ from tui.core.document import HTML_SUFFIXES, inert, peek_title
 from tui.ui.keymaps import KeyBarScreen
 
 if TYPE_CHECKING:
-    from tui.core.library import Library, LibraryArticle, LibraryEntity, LibraryMention
+    from tui.core.library import Library, LibraryArticle, LibraryEntity, LibraryMention, Refreshed
     from tui.ui.app import SorotApp
 
 _MD_MARKS = re.compile(r"#{1,6}[ \t]+")
@@ -79,13 +80,13 @@ def dated(found: LibraryArticle) -> str:
 
 
 def article_row(
-    path: Path, title: str, size: str, found: LibraryArticle | None = None, unreadable: str | None = None
+    name: str, title: str, size: str, found: LibraryArticle | None = None, unreadable: str | None = None
 ) -> Text:
     """An article's row in the list: its title (the index's once indexed), file name and size,
     then its date and site, or why it could not be indexed (dim)."""
     if found is not None:
         title = found.title
-    row = Text.assemble((inert(title), "dim" if unreadable else "bold"), ("  " + inert(path.name) + "  " + size, "dim"))
+    row = Text.assemble((inert(title), "dim" if unreadable else "bold"), ("  " + inert(name) + "  " + size, "dim"))
     if unreadable is not None:
         row.append("  unreadable: " + inert(unreadable), style="dim italic")
     elif found is not None:
@@ -186,6 +187,8 @@ class LibraryScreen(KeyBarScreen):
     def __init__(self, directory: Path, articles: list[Path]) -> None:
         super().__init__()
         self.directory = directory
+        self.source: Path | str = directory
+        """The part of the index this library shows (:meth:`Library.articles`'s ``folder``)."""
         self.articles = articles
         self.shown: list[Path] = list(articles)
         """The articles the list shows, in its order (all of them, or what a search found)."""
@@ -215,8 +218,8 @@ class LibraryScreen(KeyBarScreen):
                 yield Static("Articles", classes="library-heading")
                 options = []
                 for index, path in enumerate(self.articles):
-                    title, size = self._peeked[path] = _peek(path)
-                    options.append(Option(article_row(path, title, size), id=str(index)))
+                    title, size = self._peeked[path] = self._peek(path)
+                    options.append(Option(article_row(self._article_name(path), title, size), id=str(index)))
                 yield OptionList(*options, id="articles")
             with Vertical(id="library-entities"):
                 yield Static("Entities", classes="library-heading")
@@ -225,8 +228,64 @@ class LibraryScreen(KeyBarScreen):
         yield Input(placeholder="Search titles, texts, notes and tags; enter searches", id="library-search")
         yield Footer()
 
+    # ----------------------------------------------------------------------------- where the articles are
+
+    def _peek(self, path: Path) -> tuple[str, str]:
+        """An article's title and size before it is indexed."""
+        return _peek(path)
+
+    def _article_name(self, path: Path) -> str:
+        """How an article's row names it."""
+        return path.name
+
+    def _key_of(self, path: Path) -> str:
+        """What the index knows an article by."""
+        return str(path.resolve())
+
+    def _exists(self, path: Path) -> bool:
+        return path.exists()
+
+    def _where(self) -> str:
+        return "Articles in " + str(self.directory)
+
+    def _refresh(
+        self,
+        library: Library,
+        articles: list[Path],
+        starting: Callable[[Path, int, int, int], None],
+        failing: Callable[[Path, str], None],
+        progress: Callable[[int, int], None],
+        cancelled: Callable[[], bool],
+    ) -> Refreshed:
+        """Bring the index up to date with ``articles`` (in the indexing thread)."""
+        from tui.core.library import refresh
+
+        return refresh(
+            library,
+            self.directory,
+            articles,
+            self.app.engine.find_entities,
+            max_bytes=self.app.max_bytes,
+            progress=progress,
+            starting=starting,
+            unreadable=failing,
+            cancelled=cancelled,
+        )
+
+    def name_of(self, key: str) -> str:
+        """How an article the index knows by ``key`` is named beside its title."""
+        return Path(key).name
+
+    def open_key(self, key: str, at: tuple[int, str, str] | None = None) -> None:
+        """Read the article the index knows by ``key``."""
+        self.open_at(Path(key), at)
+
+    def open_at(self, path: Path, at: tuple[int, str, str] | None = None) -> None:
+        """Read an article (at a sentence: ``(offset, sentence, sha256)``)."""
+        self.app.open_article(path, can_go_back=True, at=at)
+
     def _heading(self) -> Text:
-        heading = Text.assemble(("Articles in ", "bold"), (inert(str(self.directory)), "bold"))
+        heading = Text(inert(self._where()), style="bold")
         if self._searched:
             heading.append(f"  ({len(self.shown)} of {len(self.articles)} with “")
             heading.append(inert(self._searched))
@@ -262,7 +321,7 @@ class LibraryScreen(KeyBarScreen):
         """Open the index beside the database and bring it up to date with this directory's
         articles (in this thread; the pipeline in the engine's process). Posts progress, with the
         lists' rows made here: the interface's thread only swaps those that changed."""
-        from tui.core.library import LibraryError, refresh
+        from tui.core.library import LibraryError
         from tui.core.nlp import PipelineError
 
         worker = get_current_worker()
@@ -274,7 +333,7 @@ class LibraryScreen(KeyBarScreen):
             return
         self.library = library
         articles = list(self.articles)
-        keys = {path: str(path.resolve()) for path in articles}
+        keys = {path: self._key_of(path) for path in articles}
         self._keys = keys
         peeked = dict(self._peeked)
         made: dict[Path, tuple[LibraryArticle | None, str | None, Text]] = {}
@@ -287,20 +346,20 @@ class LibraryScreen(KeyBarScreen):
         indexed: dict[str, LibraryArticle] = {}
 
         def rows() -> dict[Path, Text]:
-            by_key = {found.path: found for found in library.articles(self.directory)}
+            by_key = {found.path: found for found in library.articles(self.source)}
             indexed.clear()
             indexed.update(by_key)
             for path in articles:
                 found, reason = by_key.get(keys[path]), unreadable.get(path)
                 before = made.get(path)
                 if before is None or before[0] != found or before[1] != reason:
-                    title, size = peeked.get(path) or (path.name, "")
-                    made[path] = (found, reason, article_row(path, title, size, found, reason))
+                    title, size = peeked.get(path) or (self._article_name(path), "")
+                    made[path] = (found, reason, article_row(self._article_name(path), title, size, found, reason))
             return {path: row for path, (_found, _reason, row) in made.items()}
 
         def entities() -> tuple[list[LibraryEntity], list[Option]] | None:
             nonlocal last_entities
-            found = library.entities(self.directory, limit=ENTITIES_SHOWN)
+            found = library.entities(self.source, limit=ENTITIES_SHOWN)
             if found == last_entities:
                 return None
             last_entities = found
@@ -326,7 +385,7 @@ class LibraryScreen(KeyBarScreen):
 
         def starting(path: Path, size: int, done: int, total: int) -> None:
             nonlocal working_on
-            working_on = f"{path.name} ({_size(size)})"
+            working_on = f"{self._article_name(path)} ({_size(size)})"
             post(done, total, now_too=size >= SLOW_BYTES)  # the status names an article that takes a while
 
         def failing(path: Path, reason: str) -> None:
@@ -334,19 +393,16 @@ class LibraryScreen(KeyBarScreen):
             self.unreadable = dict(unreadable)
 
         try:
-            done = refresh(
+            done = self._refresh(
                 library,
-                self.directory,
                 articles,
-                app.engine.find_entities,
-                max_bytes=app.max_bytes,
-                progress=lambda done, total: post(done, total),
-                starting=starting,
-                unreadable=failing,
-                cancelled=lambda: worker.is_cancelled,
+                starting,
+                failing,
+                lambda done, total: post(done, total),
+                lambda: worker.is_cancelled,
             )
             if not worker.is_cancelled:
-                gone = tuple(path for path in articles if not path.exists())
+                gone = tuple(path for path in articles if not self._exists(path))
                 for path in gone:
                     made.pop(path, None)
                 articles = [path for path in articles if path not in gone]
@@ -400,7 +456,10 @@ class LibraryScreen(KeyBarScreen):
             articles.clear_options()
             articles.add_options(
                 Option(
-                    row if row is not None else article_row(path, *self._peeked.get(path, (path.name, ""))), id=str(i)
+                    row
+                    if row is not None
+                    else article_row(self._article_name(path), *self._peeked.get(path, (self._article_name(path), ""))),
+                    id=str(i),
                 )
                 for i, (path, row) in enumerate(zip(self.shown, rows, strict=True))
             )
@@ -474,8 +533,8 @@ class LibraryScreen(KeyBarScreen):
 
         library = self.library
         try:
-            found = {a.path for a in library.search(words, self.directory)} if library is not None else set()
-            known = {a.path: a.sha256 for a in library.articles(self.directory)} if library is not None else {}
+            found = {a.path for a in library.search(words, self.source)} if library is not None else set()
+            known = {a.path: a.sha256 for a in library.articles(self.source)} if library is not None else {}
         except LibraryError as exc:  # a damaged index: the next opening of the directory builds it again
             self.app.call_from_thread(self._say, f"cannot search: {exc}")
             return
@@ -483,7 +542,7 @@ class LibraryScreen(KeyBarScreen):
         store = self.app.store
         matching = []
         for path in self.articles:
-            where = self._keys.get(path) or str(path.resolve())
+            where = self._keys.get(path) or self._key_of(path)
             if where in found:
                 matching.append(path)
             if where in found or where not in known:
@@ -516,7 +575,7 @@ class LibraryScreen(KeyBarScreen):
 
     @on(OptionList.OptionSelected, "#articles")
     def open_article(self, event: OptionList.OptionSelected) -> None:
-        self.app.open_article(self.shown[int(event.option.id or 0)], can_go_back=True)
+        self.open_at(self.shown[int(event.option.id or 0)])
 
     @on(OptionList.OptionSelected, "#entities")
     def open_entity(self, event: OptionList.OptionSelected) -> None:
@@ -527,11 +586,11 @@ class LibraryScreen(KeyBarScreen):
             from tui.core.library import LibraryError
 
             try:
-                mentions = self.library.mentions(entity.id, self.directory)
+                mentions = self.library.mentions(entity.id, self.source)
             except LibraryError as exc:
                 self._say(f"cannot read the index: {exc}")
                 return
-            self.app.push_screen(MentionsScreen(entity, mentions))
+            self.app.push_screen(MentionsScreen(entity, mentions, self))
 
 
 class MentionsScreen(KeyBarScreen):
@@ -551,10 +610,14 @@ class MentionsScreen(KeyBarScreen):
         @property
         def app(self) -> SorotApp: ...
 
-    def __init__(self, entity: LibraryEntity, mentions: list[LibraryMention]) -> None:
+    def __init__(
+        self, entity: LibraryEntity, mentions: list[LibraryMention], library: LibraryScreen | None = None
+    ) -> None:
         super().__init__()
         self.entity = entity
         self.mentions = mentions
+        self.library = library
+        """The library the sentences are from: it knows how to open its articles."""
 
     def compose(self) -> ComposeResult:
         articles = len({m.article.path for m in self.mentions})
@@ -574,7 +637,7 @@ class MentionsScreen(KeyBarScreen):
                 (dated(found), "italic" if found.date_source == "mtime" else ""),
                 "  ",
                 (inert(found.title), "bold"),
-                ("  " + inert(Path(found.path).name), "dim"),
+                ("  " + inert(self._article_name(found.path)), "dim"),
             )
             text = inert(mention.sentence)
             # A Markdown heading's marks are not part of what it says ("# Catatan ..." -> "Catatan ...").
@@ -588,6 +651,9 @@ class MentionsScreen(KeyBarScreen):
             options.append(Option(Group(heading, Padding(sentence, (0, 0, 0, 2))), id=str(index)))
         yield OptionList(*options, id="mentions")
         yield Footer()
+
+    def _article_name(self, key: str) -> str:
+        return self.library.name_of(key) if self.library is not None else Path(key).name
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
@@ -604,8 +670,8 @@ class MentionsScreen(KeyBarScreen):
     @on(OptionList.OptionSelected)
     def open_mention(self, event: OptionList.OptionSelected) -> None:
         mention = self.mentions[int(event.option.id or 0)]
-        self.app.open_article(
-            Path(mention.article.path),
-            can_go_back=True,
-            at=(mention.start, mention.sentence, mention.article.sha256),
-        )
+        at = (mention.start, mention.sentence, mention.article.sha256)
+        if self.library is not None:
+            self.library.open_key(mention.article.path, at)
+        else:
+            self.app.open_article(Path(mention.article.path), can_go_back=True, at=at)
