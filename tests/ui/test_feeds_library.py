@@ -73,3 +73,13 @@ async def test_the_library_key_is_in_the_reading_lists_help(tmp_path: Path) -> N
         assert isinstance(help_screen, HelpScreen)
         assert any(row[1] == "L" and "kept from the feeds" in row[2] for row in help_screen.rows)
         assert any(row[1] == "⌫" and row[2] == "Back to the reading list" for row in help_screen.rows)
+
+
+async def test_with_nothing_kept_the_library_says_how_articles_come(tmp_path: Path) -> None:
+    app = make_app(feeds=True, in_process=True, db=tmp_path / "db.json", kept=KeptPages(tmp_path / "web"))
+    async with run(app, size=(120, 36)) as pilot:
+        await pilot.press("L")
+        library = app.screen
+        assert isinstance(library, KeptLibraryScreen)
+        await wait_until(pilot, lambda: library._finished)
+        assert str(library.query_one("#library-status").render()) == KeptLibraryScreen.EMPTY

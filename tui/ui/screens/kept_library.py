@@ -31,6 +31,8 @@ class KeptLibraryScreen(LibraryScreen):
         ),
     ]
 
+    EMPTY = "nothing kept yet: an entry read from the reading list (enter) is kept, and indexed here"
+
     def __init__(self, kept: KeptPages) -> None:
         from tui.core.web.reading import kept_items
 

@@ -438,9 +438,14 @@ class LibraryScreen(KeyBarScreen):
             working = f" {event.working_on}" if event.working_on else " the entities"
             self._say(f"⋯ indexing{working} {event.done}/{event.total}")
 
+    EMPTY = "no articles here (.txt, .md and .html files are read)"
+    """What the status line says when there is no article at all (not an empty index that looks broken)."""
+
     def _indexed_summary(self) -> str:
         if not self._finished:
             return ""
+        if not self.articles:
+            return self.EMPTY
         count = len(self.indexed_articles)
         summary = f"{count} article{'' if count == 1 else 's'} indexed"
         unreadable = sum(1 for path in self.articles if path in self.unreadable)
