@@ -21,6 +21,8 @@ from difflib import SequenceMatcher
 from enum import Enum
 from typing import Any, TypedDict, TypeGuard
 
+from tui.core.document import text_sha256
+
 
 class Kind(str, Enum):
     """The kinds of annotation: the one place that says what each is. An annotation stores its
@@ -93,13 +95,6 @@ _CHUNK_MAX_HITS = 64
 def now_iso() -> str:
     """The current time as ISO-8601 UTC with milliseconds, e.g. ``2025-01-31T08:15:02.123Z``."""
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def text_sha256(text: str) -> str:
-    """The document identity used everywhere: sha256 of the text as UTF-8 (as ``Article.sha256``)."""
-    import hashlib  # OpenSSL's load (some 3 ms) is kept out of the reader's start
-
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

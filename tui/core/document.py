@@ -104,15 +104,20 @@ class Article:
     @cached_property
     def sha256(self) -> str:
         """Hash of the text (UTF-8), the identity of this version of the article."""
-        import hashlib  # OpenSSL's load (some 3 ms) is kept out of the reader's start
-
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        return text_sha256(self.text)
 
     @property
     def name(self) -> str:
         if self.path is not None:
             return self.path.name
         return self.web.url if self.web is not None else "(text)"
+
+
+def text_sha256(text: str) -> str:
+    """The document identity used everywhere: sha256 of the text as UTF-8 (``Article.sha256``)."""
+    import hashlib  # OpenSSL's load (some 3 ms) is kept out of the reader's start
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def article_from_text(text: str, path: Path | None = None, encoding: str = "utf-8") -> Article:

@@ -23,6 +23,7 @@ from datetime import date
 from multiprocessing import resource_tracker
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from tui.core.document import text_sha256
 from tui.core.entities import Entity
 
 if TYPE_CHECKING:
@@ -50,12 +51,6 @@ def _pipeline(model: str | None) -> Language:
         if model not in _pipelines:
             _pipelines[model] = load_pipeline(model)
         return _pipelines[model]
-
-
-def _sha256(text: str) -> str:
-    import hashlib  # OpenSSL's load (some 3 ms) is kept out of the reader's start
-
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _one_line(exc: BaseException) -> str:
@@ -238,7 +233,7 @@ class NlpEngine:
             key = self._key()
             if key is None or self.cache is None:  # no key without a cache
                 return "", None
-            digest = _sha256(text)
+            digest = text_sha256(text)
             hit = self.cache.get(text, digest, key)
             self._last_lookup = (text, digest, hit)
             return digest, hit
