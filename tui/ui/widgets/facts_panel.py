@@ -72,8 +72,8 @@ class FactsPanel(Tree["Fact | str"]):
         self.facts: Facts | None = None
         self.sentence: tuple[int, int] | None = None
         self._collapsed: set[str] = set()
-        self._rows_left: list[tuple[TreeNode[Fact | str], list[Fact]]] = []
-        """Sections' rows still to add (:meth:`_add_rows`), as (section, facts)."""
+        self._rows_left: list[tuple[TreeNode[Fact | str], list[Fact], int]] = []
+        """Sections' rows still to add (:meth:`_add_rows`), as (section, its facts, the first not added)."""
         self._rows_generation = 0
         """Bumped by each :meth:`show_facts`: the rows of facts shown before stop coming."""
         self.root.add_leaf(Text("finding facts…", style="dim"))
@@ -99,10 +99,8 @@ class FactsPanel(Tree["Fact | str"]):
                 if not items:
                     continue  # "Relations (0)" says nothing, and g/G would land on it
                 node = self.root.add(Text(f"{title} ({len(items)})", style="bold"), data=kind)
-                for fact in items[:ROWS_AT_ONCE]:
-                    node.add_leaf(fact_label(fact), data=fact)
-                if len(items) > ROWS_AT_ONCE:
-                    self._rows_left.append((node, items[ROWS_AT_ONCE:]))
+                if (added := self._add_leaves(node, items, 0)) < len(items):
+                    self._rows_left.append((node, items, added))
                 if kind not in self._collapsed:
                     node.expand()
                 shown += len(items)
@@ -118,15 +116,21 @@ class FactsPanel(Tree["Fact | str"]):
         was read. A section's heading counts all its facts from the start."""
         if generation != self._rows_generation or not self._rows_left:
             return
-        node, items = self._rows_left[0]
-        for fact in items[:ROWS_AT_ONCE]:
-            node.add_leaf(fact_label(fact), data=fact)
-        if len(items) > ROWS_AT_ONCE:
-            self._rows_left[0] = (node, items[ROWS_AT_ONCE:])
+        node, items, start = self._rows_left[0]
+        if (added := self._add_leaves(node, items, start)) < len(items):
+            self._rows_left[0] = (node, items, added)
         else:
             self._rows_left.pop(0)
         if self._rows_left:
             self.set_timer(ROWS_PAUSE_SECONDS, lambda: self._add_rows(generation))
+
+    @staticmethod
+    def _add_leaves(node: TreeNode[Fact | str], items: list[Fact], start: int) -> int:
+        """Rows for ``items[start:]``, :data:`ROWS_AT_ONCE` at most; the index after the last added."""
+        end = min(len(items), start + ROWS_AT_ONCE)
+        for fact in items[start:end]:
+            node.add_leaf(fact_label(fact), data=fact)
+        return end
 
     @property
     def all_rows_shown(self) -> bool:
