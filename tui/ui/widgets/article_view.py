@@ -133,6 +133,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.wrapped: Layout | None = None
         self.cursor = article.paragraphs[0][0] if article.paragraphs else 0
         self._goal_column: int | None = None
+        self._variables: dict[str, str] | None = None
+        """The app's CSS variables while the styles last (:meth:`_entity_style`)."""
         self._resized = False
         """Whether the first Resize has come (the cursor announced, a place to restore gone to)."""
         self._paging = False
@@ -232,6 +234,7 @@ class ArticleView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         self._styles.clear()
         self._combined.clear()
+        self._variables = None
         super().notify_style_update()
 
     def _style(self, name: str) -> Style:
@@ -253,7 +256,9 @@ class ArticleView(ScrollView, can_focus=True):
         CSS variables ``$person`` and ``$person-text``, as the legend's chips have them); in 16
         colours a label that shares its colour is underlined, and under NO_COLOR each label has
         its own text style."""
-        variables = self.app.get_css_variables()
+        if self._variables is None:  # the theme's variables, worked out once for all the labels
+            self._variables = self.app.get_css_variables()
+        variables = self._variables
         name = css_name(label)
         under = self.background_colors[1]
         background = under + _colour(variables[name])
