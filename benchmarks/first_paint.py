@@ -46,6 +46,7 @@ from trees import check_tree, checkout  # noqa: E402
 from tui.core.document import sample_article_path  # noqa: E402
 
 FIRST_WORDS = "Presiden Rusia"
+FINDING_FACTS = "finding facts"
 ENTITIES_SHOWN = re.compile(r"\b\d[\d,]* entit(y|ies)\b")
 _SESSIONS = itertools.count()
 
@@ -59,6 +60,8 @@ class Timing:
     """Seconds from the start to each timed PageDown."""
     entities_after: int | None = None
     """How many presses had been timed when the entity count was first seen."""
+    facts_at: float | None = None
+    """Seconds from the start to the first screen without "finding facts" (the facts shown)."""
 
 
 class Pane:
@@ -99,6 +102,8 @@ def timed(command: str, presses: int = 0, until_entities: bool = False) -> Timin
             before = pane.screen()
             if timing.entities_after is None and ENTITIES_SHOWN.search(before):
                 timing.entities_after = len(timing.presses)
+            if timing.facts_at is None and timing.entities_after is not None and FINDING_FACTS not in before:
+                timing.facts_at = time.perf_counter() - pane.start
             sent = time.perf_counter()
             pane.tmux("send-keys", "-t", "t", "PageDown")
             while time.perf_counter() - sent < 10:
@@ -133,6 +138,8 @@ def keys_line(name: str, runs: list[Timing]) -> str:
     line += "; slowest at " + ", ".join(f"{at:.1f} s ({p * 1000:.0f} ms)" for p, at in slowest)
     if after:
         line += f"; first press after the entities arrived: {', '.join(f'{a:.1f}' for a in after)} ms"
+    if facts := [f"{run.facts_at:.1f}" for run in runs if run.facts_at is not None]:
+        line += f"; facts shown at {', '.join(facts)} s"
     return line
 
 
@@ -143,6 +150,9 @@ def main() -> int:
     parser.add_argument("--only-paint", action="store_true", help="first paints only, no PageDown")
     parser.add_argument("--compare", metavar="REV", help="also time REV's sorot, in the same rotation")
     parser.add_argument("--only-keys", action="store_true", help="PageDown on 5 MB only, no first paints")
+    parser.add_argument(
+        "--only-arrival", action="store_true", help="PageDown on 3 MB while its entities and facts arrive, only"
+    )
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         print("tmux is needed for this benchmark", file=sys.stderr)
@@ -178,6 +188,9 @@ def main() -> int:
                 (f"{args.compare} 5MB", sorot(big, tree=old)),
             ]
 
+        if args.only_arrival:
+            arrival(three, sorot, tmp, args)
+            return 0
         if args.only_keys:
             print(keys_line("sorot 5MB, NLP running", [timed(sorot(big), args.presses) for _ in range(args.runs)]))
             return 0
@@ -197,16 +210,22 @@ def main() -> int:
             return 0
         keys = [timed(sorot(big), args.presses) for _ in range(max(1, args.runs // 2))]
         print(keys_line("sorot 5MB, NLP running", keys))
-        cache = f"{tmp}/entity-cache"
-        fill = Pane(sorot(three, cache))  # a first open fills the cache with the 3 MB article's entities
-        try:
-            filled = fill.wait_for(lambda screen: bool(ENTITIES_SHOWN.search(screen)), timeout=900)
-        finally:
-            fill.close()
-        print(f"(the 3 MB article's entities, first open: {filled:.1f} s)")
-        after = [timed(sorot(three, cache), args.presses, until_entities=True) for _ in range(max(1, args.runs // 2))]
-        print(keys_line("sorot 3MB, entities arriving", after))
+        arrival(three, sorot, tmp, args)
     return 0
+
+
+def arrival(three: Path, sorot: Callable[[Path, str], str], tmp: str, args: argparse.Namespace) -> None:
+    """PageDown on the 3 MB article while its entities (from the cache a first open fills) and then
+    its facts arrive."""
+    cache = f"{tmp}/entity-cache"
+    fill = Pane(sorot(three, cache))
+    try:
+        filled = fill.wait_for(lambda screen: bool(ENTITIES_SHOWN.search(screen)), timeout=900)
+    finally:
+        fill.close()
+    print(f"(the 3 MB article's entities, first open: {filled:.1f} s)")
+    after = [timed(sorot(three, cache), args.presses, until_entities=True) for _ in range(max(1, args.runs // 2))]
+    print(keys_line("sorot 3MB, entities arriving", after))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,7 @@ def test_a_result_comes_back_for_the_same_text_and_pipeline_only(tmp_path: Path)
 def test_a_damaged_cache_file_is_a_miss_not_an_error(tmp_path: Path, content: str) -> None:
     cache = EntityCache(tmp_path)
     cache.put(sha(TEXT), "k", "en", [Entity(0, 3, "PERSON", "Ada")])
-    (path,) = tmp_path.glob("*.json")
+    (path,) = tmp_path.glob("*.jsonl")
     path.write_text(content)
     assert cache.get(TEXT, sha(TEXT), "k") is None
 
@@ -52,7 +53,7 @@ def test_the_oldest_results_are_pruned(tmp_path: Path, monkeypatch: pytest.Monke
     cache = EntityCache(tmp_path)
     for i in range(5):
         cache.put(sha(str(i)), "k", "en", [])
-    assert len(list(tmp_path.glob("*.json"))) == 3
+    assert len(list(tmp_path.glob("*.jsonl"))) == 3
     assert cache.get("4", sha("4"), "k") is not None
 
 
@@ -90,15 +91,60 @@ def test_the_key_names_the_pipeline_and_changes_with_its_files(tmp_path: Path) -
 def test_an_implausible_cached_result_is_a_miss(tmp_path: Path, entities: list) -> None:
     cache = EntityCache(tmp_path)
     cache.put(sha(TEXT), "k", "en", [])
-    (path,) = tmp_path.glob("*.json")
-    path.write_text(json.dumps({"language": "en", "entities": entities}))
+    (path,) = tmp_path.glob("*.jsonl")
+    rows = [json.dumps({"language": "en"}), json.dumps(entities), json.dumps({"entities": len(entities)})]
+    path.write_text("\n".join(rows) + "\n")
     assert cache.get(TEXT, sha(TEXT), "k") is None
+
+
+def test_a_long_result_is_kept_a_line_of_rows_at_a_time_and_a_cut_file_is_a_miss(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each line is parsed alone: ``json.loads`` holds the interpreter's lock through a whole
+    document, and the reader's keys wait for it (75 ms for the 85,000 entities of 3 MB)."""
+    monkeypatch.setattr("tui.core.analysis.cache.ROWS_PER_LINE", 4)
+    text = "Ada " * 10
+    found = [Entity(4 * i, 4 * i + 3, "PERSON", "Ada") for i in range(10)]
+    cache = EntityCache(tmp_path)
+    cache.put(sha(text), "k", "en", found)
+    (path,) = tmp_path.glob("*.jsonl")
+    lines = path.read_text().splitlines()
+    assert [len(json.loads(line)) for line in lines[1:-1]] == [4, 4, 2]
+    assert cache.get(text, sha(text), "k") == ("en", found)
+    path.write_text("\n".join([*lines[:2], lines[-1]]) + "\n")  # a line of rows lost
+    assert cache.get(text, sha(text), "k") is None
+    path.write_text("\n".join(lines[:-1]) + "\n")  # cut before its count
+    assert cache.get(text, sha(text), "k") is None
+    path.write_text("\n".join([*lines, lines[1]]) + "\n")  # rows after the count
+    assert cache.get(text, sha(text), "k") is None
+
+
+def test_results_of_the_first_format_are_pruned_with_the_rest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("tui.core.analysis.cache.MAX_FILES", 2)
+    old = tmp_path / ("0" * 64 + ".json")
+    old.write_text('{"language":"en","entities":[]}')
+    os.utime(old, (1, 1))
+    cache = EntityCache(tmp_path)
+    for i in range(2):
+        cache.put(sha(str(i)), "k", "en", [])
+    assert not old.exists() and len(list(tmp_path.glob("*.jsonl"))) == 2
+
+
+def test_a_cache_file_longer_than_its_text_could_need_is_not_read(tmp_path: Path, monkeypatch) -> None:
+    cache = EntityCache(tmp_path)
+    cache.put(sha(TEXT), "k", "en", [Entity(0, 3, "PERSON", "Ada")])
+    (path,) = tmp_path.glob("*.jsonl")
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0], lines[1] + " " * 5000, lines[2]]) + "\n")  # valid, but padded
+    read: list[Path] = []
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: read.append(self) or open(self, *a, **k))
+    assert cache.get(TEXT, sha(TEXT), "k") is None and read == []
 
 
 def test_a_cache_file_that_overflows_the_json_parser_is_a_miss(tmp_path: Path) -> None:
     cache = EntityCache(tmp_path)
     cache.put(sha(TEXT), "k", "en", [])
-    (path,) = tmp_path.glob("*.json")
+    (path,) = tmp_path.glob("*.jsonl")
     path.write_text("[" * 200_000 + "]" * 200_000)
     assert cache.get(TEXT, sha(TEXT), "k") is None
 

@@ -66,7 +66,7 @@ def test_a_second_extract_answers_from_the_cache_with_the_same_json(sample_path:
     ]  # fmt: skip
     assert runs[0].returncode == runs[1].returncode == 0
     assert runs[0].stdout == runs[1].stdout
-    assert len(list((tmp_path / "cache").glob("*.json"))) == 1
+    assert len(list((tmp_path / "cache").glob("*.jsonl"))) == 1
 
 
 def test_extract_with_another_spacy_pipeline(tmp_path: Path, english_model: Path, capsys) -> None:

@@ -22,7 +22,7 @@ from spacy.vocab import Vocab
 from tests.core.test_training import write_corpora
 from tui.core.annotations import Anchored, Annotation, DocumentRef, make_annotation
 from tui.core.corrections import corrected_entities
-from tui.core.entities import Entity
+from tui.core.entities import Entity, in_order
 from tui.core.exchange import ExchangeError, ExportReport, run_export, run_import
 from tui.core.formats import (
     FORMATS,
@@ -136,6 +136,18 @@ def test_corrections_add_relabel_and_reject_the_models_entities() -> None:
         ("Semarang", "LOC"),
     ]
     assert all(DAM[e.start : e.end] == e.text for e in got)
+
+
+def test_without_corrections_the_models_entities_come_back_in_document_order() -> None:
+    """No correction in force (a highlight, an orphan): the model's list, sorted only if it is not."""
+    first, second, third = Entity(0, 3, "PERSON", "Ada"), Entity(3, 5, "ORG", "XY"), Entity(9, 12, "LOC", "Abc")
+    doc = DocumentRef.for_text(DAM)
+    others = [annotate(DAM, doc, "Bendungan itu", "highlight")]
+    others.append(Anchored(annotate(DAM, doc, "Jakarta", "entity-add", label="LOC"), "orphaned"))
+    assert corrected_entities([third, first, second], others) == [first, second, third]
+    assert corrected_entities([first, second, third], others) == [first, second, third]
+    assert in_order([first, second, third]) and in_order([]) and in_order([first])
+    assert not in_order([second, first]) and not in_order([first, first])
 
 
 def test_later_corrections_win_and_orphans_are_ignored() -> None:

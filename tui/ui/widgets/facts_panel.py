@@ -8,8 +8,10 @@ is built as ``rich.text.Text`` from untrusted article text: nothing here is mark
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Static, Tree
@@ -22,15 +24,27 @@ from tui.ui.messages import FactChosen, PanelLeft, WalkRequested
 if TYPE_CHECKING:  # the facts package is imported by whoever computes facts, after the first paint
     from tui.core.facts import Fact, Facts
 
-__all__ = ["FactDetail", "FactsPanel", "date_text", "fact_label", "kind_name"]
+__all__ = ["FactDetail", "FactsPanel", "MoreRows", "date_text", "fact_label", "kind_name"]
 
 _STYLES = {"strong": "bold", "dim": "dim", "em": "italic", "": ""}
 """How the panel shows each role of a row's parts (see :mod:`tui.core.fact_rows`)."""
 
 
-ROWS_AT_ONCE = 300
-"""Rows of facts added to the panel at a time (some 15 ms), a key read between two steps."""
-ROWS_PAUSE_SECONDS = 0.01
+ROWS_AT_ONCE = 200
+"""Rows a section shows at first, and adds each time the cursor reaches its last row ("… N more").
+
+A long article's facts are not all rows at once: Textual's tree lays out every row again at each
+change, and with the 30,000 facts of a 3 MB article that took 300 ms, each time, on the
+interface's thread (and adding them all, 1.7 s)."""
+
+
+@dataclass(frozen=True)
+class MoreRows:
+    """The last row of a section longer than it shows: its facts from ``start`` on come when the
+    cursor reaches it."""
+
+    items: list[Fact]
+    start: int
 
 
 def fact_label(fact: Fact) -> Text:
@@ -49,8 +63,9 @@ class FactDetail(Static):
             self.update(Text("\n").join(lines))
 
 
-class FactsPanel(Tree["Fact | str"]):
-    """Sections of facts; up/down or j/k move, enter goes to a fact or folds a section."""
+class FactsPanel(Tree["Fact | str | MoreRows"]):
+    """Sections of facts; up/down or j/k move, enter goes to a fact or folds a section; a long
+    section shows :data:`ROWS_AT_ONCE` facts, and more as the cursor reaches its last row."""
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, tooltip="Next fact", id="facts.cursor_down"),
@@ -65,6 +80,9 @@ class FactsPanel(Tree["Fact | str"]):
                 tooltip="Previous mention of the chosen entity", id="facts.previous_mention"),
     ]  # fmt: skip
 
+    _row_room = 0
+    """The panel's width less a scrollbar's (worked out once per resize, not once per row)."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(Text("Facts"), id=id)
         self.show_root = False
@@ -72,10 +90,6 @@ class FactsPanel(Tree["Fact | str"]):
         self.facts: Facts | None = None
         self.sentence: tuple[int, int] | None = None
         self._collapsed: set[str] = set()
-        self._rows_left: list[tuple[TreeNode[Fact | str], list[Fact], int]] = []
-        """Sections' rows still to add (:meth:`_add_rows`), as (section, its facts, the first not added)."""
-        self._rows_generation = 0
-        """Bumped by each :meth:`show_facts`: the rows of facts shown before stop coming."""
         self.root.add_leaf(Text("finding facts…", style="dim"))
 
     def show_facts(self, facts: Facts, sentence: tuple[int, int] | None = None) -> None:
@@ -83,8 +97,6 @@ class FactsPanel(Tree["Fact | str"]):
         self.facts, self.sentence = facts, sentence
         self._remember_folds()
         self.clear()
-        self._rows_left = []
-        self._rows_generation += 1
         shown = 0
         if sentence is not None:
             here = facts_of_sentence(facts, sentence)
@@ -98,48 +110,52 @@ class FactsPanel(Tree["Fact | str"]):
             for kind, title, items in sections(facts):
                 if not items:
                     continue  # "Relations (0)" says nothing, and g/G would land on it
-                node = self.root.add(Text(f"{title} ({len(items)})", style="bold"), data=kind)
-                if (added := self._add_leaves(node, items, 0)) < len(items):
-                    self._rows_left.append((node, items, added))
+                node = self.root.add(Text(f"{title} ({len(items):,})", style="bold"), data=kind)
+                self._add_leaves(node, items, 0)
                 if kind not in self._collapsed:
                     node.expand()
                 shown += len(items)
-            if self._rows_left:
-                self.call_later(self._add_rows, self._rows_generation)
         if shown == 0:
             self.root.add_leaf(Text("no facts found", style="dim"))
         self.cursor_line = 0
 
-    def _add_rows(self, generation: int) -> None:
-        """The next :data:`ROWS_AT_ONCE` rows of the facts shown, then the rest later: a long
-        article's tens of thousands of facts were added in one go, 1.7 s (3 MB) in which no key
-        was read. A section's heading counts all its facts from the start."""
-        if generation != self._rows_generation or not self._rows_left:
-            return
-        node, items, start = self._rows_left[0]
-        if (added := self._add_leaves(node, items, start)) < len(items):
-            self._rows_left[0] = (node, items, added)
-        else:
-            self._rows_left.pop(0)
-        if self._rows_left:
-            self.set_timer(ROWS_PAUSE_SECONDS, lambda: self._add_rows(generation))
+    @staticmethod
+    def _add_leaves(node: TreeNode[Fact | str | MoreRows], items: list[Fact], start: int) -> TreeNode | None:
+        """Rows for ``items[start:]``, :data:`ROWS_AT_ONCE` at most, and a last row saying how many
+        more there are; the first row added."""
+        end = min(len(items), start + ROWS_AT_ONCE)
+        first = None
+        for fact in items[start:end]:
+            leaf = node.add_leaf(fact_label(fact), data=fact)
+            first = first or leaf
+        if end < len(items):
+            node.add_leaf(Text(f"… {len(items) - end:,} more", style="dim"), data=MoreRows(items, end))
+        return first
 
     @staticmethod
-    def _add_leaves(node: TreeNode[Fact | str], items: list[Fact], start: int) -> int:
-        """Rows for ``items[start:]``, :data:`ROWS_AT_ONCE` at most; the index after the last added."""
-        end = min(len(items), start + ROWS_AT_ONCE)
-        for fact in items[start:end]:
-            node.add_leaf(fact_label(fact), data=fact)
-        return end
+    def fact_of(node: TreeNode[Fact | str | MoreRows]) -> Fact | None:
+        """The fact on ``node``'s row; None for a section's title or another row that is no fact."""
+        data = node.data
+        return None if data is None or isinstance(data, (str, MoreRows)) else data
 
-    @property
-    def all_rows_shown(self) -> bool:
-        """Whether every fact shown has its row (a long list comes in steps)."""
-        return not self._rows_left
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        """The cursor on a section's "… N more": its next rows come in its place, the cursor on the first."""
+        node: TreeNode = event.node
+        more = node.data
+        if not isinstance(more, MoreRows) or node.parent is None:
+            return
+        event.stop()  # the row is gone: the screen hears of the fact that took its place
+        section = node.parent
+        node.remove()
+        if (first := self._add_leaves(section, more.items, more.start)) is not None:
+            self.post_message(Tree.NodeHighlighted(first))
 
     def on_resize(self) -> None:
         """The detail under the panel grows and shrinks with the fact it shows: the cursor's row
         stays in sight (a tree scrolls to it only when the cursor moves)."""
+        # Room for the vertical scrollbar is kept whether it shows or not, so the widths never
+        # depend on it (the rows are measured before it appears).
+        self._row_room = self.size.width - self.styles.scrollbar_size_vertical
         if self.cursor_line >= 0:
             self.call_after_refresh(self.scroll_to_line, self.cursor_line, animate=False)
 
@@ -151,12 +167,20 @@ class FactsPanel(Tree["Fact | str"]):
     def render_label(self, node: TreeNode, base_style, style) -> Text:
         """A row cut with "…" where the panel ends (a tree would cut it mid-word, and scroll sideways)."""
         label = super().render_label(node, base_style, style)
-        # Room for the vertical scrollbar is kept whether it shows or not, so the widths never
-        # depend on it (the rows are measured before it appears).
-        room = self.size.width - self.styles.scrollbar_size_vertical - self._indent(node)
+        room = self._row_room - self._indent(node)
         if room > 0 and label.cell_len > room:
             label.truncate(room, overflow="ellipsis")
         return label
+
+    def get_label_width(self, node: TreeNode) -> int:
+        """The width :meth:`render_label` gives ``node``'s row, worked out without rendering it: the
+        tree measures every row each time a row is added, and rendering 30,000 rows (a 3 MB
+        article's facts) to measure them took 650 ms."""
+        width = node.label.cell_len
+        if node.allow_expand:
+            width += cell_len(self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE)
+        room = self._row_room - self._indent(node)
+        return min(width, room) if room > 0 else width
 
     def _indent(self, node: TreeNode) -> int:
         """Cells of guide lines left of ``node``'s label (the root is not shown)."""
@@ -168,15 +192,12 @@ class FactsPanel(Tree["Fact | str"]):
 
     def show_failure(self, reason: str) -> None:
         self.clear()
-        self._rows_left = []
-        self._rows_generation += 1
         self.root.add_leaf(Text(f"no facts: {inert(reason)}", style="dim"))
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
         event.stop()
-        node: TreeNode = event.node
-        if node.data is not None and not isinstance(node.data, str):
-            self.post_message(FactChosen(node.data, self.sentence))
+        if (fact := self.fact_of(event.node)) is not None:
+            self.post_message(FactChosen(fact, self.sentence))
 
     def action_walk(self, direction: int) -> None:
         self.post_message(WalkRequested(direction))
