@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from tui.core.analysis import engine as engine_module
 from tui.core.analysis.engine import NlpEngine
 from tui.core.nlp import PipelineError
 
@@ -70,7 +74,9 @@ def test_close_stops_the_child_and_later_calls_fail_cleanly(english_model: Path)
         engine.find_entities(TEXT)
 
 
-def test_facts_of_a_long_article_come_from_the_child_and_match_the_ones_made_here(english_model: Path) -> None:
+def test_facts_of_a_long_article_come_from_the_child_and_match_the_ones_made_here(
+    english_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tui.core.analysis.engine import FACTS_HERE_CHARS
     from tui.core.entities import Entity
     from tui.core.facts import extract_facts
@@ -83,11 +89,25 @@ def test_facts_of_a_long_article_come_from_the_child_and_match_the_ones_made_her
             at = text.index(word, k)
             entities.append(Entity(at, at + len(word), label, word))
     engine = NlpEngine(str(english_model))
+    made: list[str] = []
+
+    @contextmanager
+    def making():  # around the unpickling of the answer only: the reader pauses its collector there
+        made.append("in")
+        yield
+        made.append("out")
+
+    def loads(data: bytes) -> object:
+        made.append("loads")
+        return pickle.loads(data)
+
+    monkeypatch.setattr(engine_module, "pickle", SimpleNamespace(loads=loads))
     try:
-        facts = engine.find_facts(text, entities)
+        facts = engine.find_facts(text, entities, making=making)
         assert engine._process is not None and engine._process.is_alive()  # it really went to the child
     finally:
         engine.close()
+    assert made == ["in", "loads", "out"]
     assert facts == extract_facts(text, entities)
     assert len(facts.claims) > 1000 and facts.entities[0].text == "Joko Widodo"
 

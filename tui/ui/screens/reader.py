@@ -128,17 +128,36 @@ def _collector_kept_off(reader: ReaderScreen, *, collect: bool = False) -> Itera
     on meanwhile (a long wait) and only freezes at the end. If the reader closed in the meantime,
     nothing here is kept, and nothing stays frozen.
     """
-    was_enabled = gc.isenabled()
     if not collect:
-        gc.disable()
+        with _PAUSES.lock:
+            if _PAUSES.count == 0:
+                _PAUSES.was_enabled = gc.isenabled()
+                gc.disable()
+            _PAUSES.count += 1
     try:
         yield
     finally:
         gc.freeze()
-        if was_enabled:
-            gc.enable()
+        if not collect:
+            with _PAUSES.lock:  # back on when the last of the threads that paused it is done
+                _PAUSES.count -= 1
+                if _PAUSES.count == 0 and _PAUSES.was_enabled:
+                    gc.enable()
         if reader._left:
             gc.unfreeze()
+
+
+class _Pauses:
+    """How many threads have the collector paused (:func:`_collector_kept_off`), and whether it
+    was on before the first of them: a thread done first must not turn it on under another."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.count = 0
+        self.was_enabled = True
+
+
+_PAUSES = _Pauses()
 
 
 def _with_annotations(action):
@@ -421,8 +440,9 @@ class ReaderScreen(KeyBarScreen):
 
         try:
             published = self.article.web.published_date if self.article.web is not None else None
-            with _collector_kept_off(self):
-                facts = self.app.engine.find_facts(self.article.text, entities, cancelled, published)
+            facts = self.app.engine.find_facts(
+                self.article.text, entities, cancelled, published, making=lambda: _collector_kept_off(self)
+            )
         except PipelineError as exc:
             if not cancelled():
                 self.post_message(FactsFailed(str(exc)))
