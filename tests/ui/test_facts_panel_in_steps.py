@@ -56,7 +56,9 @@ async def test_a_long_section_shows_a_page_and_the_rest_as_the_cursor_reaches_it
         assert all(panel.fact_of(node) is not None for node in dates.children)
 
 
-async def test_showing_facts_again_starts_each_section_at_its_first_page(tmp_path: Path, monkeypatch) -> None:
+async def test_all_facts_shown_after_a_sentence_start_each_section_at_its_first_page(
+    tmp_path: Path, monkeypatch
+) -> None:
     monkeypatch.setattr(facts_panel, "ROWS_AT_ONCE", 2)
     app = make_app(None, engine=NlpEngine(in_process=True), db=str(tmp_path / "db.json"))
     async with app.run_test(size=(120, 40)) as pilot:
@@ -71,8 +73,9 @@ async def test_showing_facts_again_starts_each_section_at_its_first_page(tmp_pat
         panel.move_cursor(more)
         await pilot.pause()
         assert len(rows(panel)) > len(before)
+        panel.show_facts(screen.facts, tuple(screen.facts.sentences[0]))  # `i`, then esc: all of them again
         panel.show_facts(screen.facts)
-        assert rows(panel) == before
+        assert rows(panel) == before  # (the same facts shown again keep their pages: test_facts_panel_keeps_place)
         panel.show_failure("gone")
         await pilot.pause()
         assert [str(node.label) for node in panel.root.children] == ["no facts: gone"]

@@ -507,9 +507,11 @@ class ReaderScreen(KeyBarScreen):
 
     @on(FactsFound)
     def facts_found(self, event: FactsFound) -> None:
+        """The facts, first or recomputed after a correction: the panel keeps its place, and a
+        sentence's facts (``i``) stay that sentence's."""
         self.facts = event.facts
         if (panel := self.panel(FactsPanel)) is not None:
-            panel.show_facts(event.facts)
+            panel.show_facts(event.facts, panel.sentence)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed with an error nobody expected (a bug, say, in a fact rule): one

@@ -93,11 +93,21 @@ class FactsPanel(Tree["Fact | str | MoreRows"]):
         self.root.add_leaf(Text("finding facts…", style="dim"))
 
     def show_facts(self, facts: Facts, sentence: tuple[int, int] | None = None) -> None:
-        """Show ``facts``; with ``sentence``, only those from that sentence."""
+        """Show ``facts``; with ``sentence``, only those from that sentence.
+
+        The same view shown again (its facts recomputed after a correction) keeps its place: each
+        section as many rows as it showed, the cursor on the same row of the same section, the
+        same scroll; otherwise the cursor starts on the first row."""
+        again = self.facts is not None and sentence == self.sentence
+        shown, place, scroll = (self._shown(), self._place(), self.scroll_y) if again else ({}, None, 0.0)
         self.facts, self.sentence = facts, sentence
         self._remember_folds()
+        # Cleared, the tree puts the cursor back on the line its old node had, in the new rows: a
+        # "… N more" there paged in rows nobody asked for, and showed one in the detail. Line 0 is
+        # a title (or no fact at all).
+        self.cursor_line = 0
         self.clear()
-        shown = 0
+        count = 0
         if sentence is not None:
             here = facts_of_sentence(facts, sentence)
             node = self.root.add(Text(f"This sentence ({len(here)}) · esc shows all", style="bold"), data="here")
@@ -105,25 +115,63 @@ class FactsPanel(Tree["Fact | str | MoreRows"]):
                 row = Text.assemble((f"{kind_name(fact.kind)}: ", "dim"), fact_label(fact))
                 node.add_leaf(row, data=fact)
             node.expand()
-            shown += len(here)
+            count += len(here)
         else:
             for kind, title, items in sections(facts):
                 if not items:
                     continue  # "Relations (0)" says nothing, and g/G would land on it
                 node = self.root.add(Text(f"{title} ({len(items):,})", style="bold"), data=kind)
-                self._add_leaves(node, items, 0)
+                self._add_leaves(node, items, 0, max(ROWS_AT_ONCE, shown.get(kind, 0)))
                 if kind not in self._collapsed:
                     node.expand()
-                shown += len(items)
-        if shown == 0:
+                count += len(items)
+        if count == 0:
             self.root.add_leaf(Text("no facts found", style="dim"))
-        self.cursor_line = 0
+        self.cursor_line = self._line_of(place) if place is not None else 0
+        if again:
+            self.scroll_to(y=scroll, animate=False)
+            self.scroll_to_line(self.cursor_line, animate=False)
+
+    def _shown(self) -> dict[str, int]:
+        """The facts each section shows now (paged in or not), by its kind."""
+        return {
+            node.data: len(node.children) - (1 if node.children and isinstance(node.children[-1].data, MoreRows) else 0)
+            for node in self.root.children
+            if isinstance(node.data, str)
+        }
+
+    def _place(self) -> tuple[str, int] | None:
+        """The cursor's section (its kind) and row in it (-1: its title)."""
+        node = self.cursor_node
+        if node is None or self.cursor_line < 0:
+            return None
+        if isinstance(node.data, str):
+            return node.data, -1
+        section = node.parent
+        if section is None or not isinstance(section.data, str):
+            return None
+        return section.data, self.cursor_line - section.line - 1
+
+    def _line_of(self, place: tuple[str, int]) -> int:
+        """The line of ``place`` in the rows just shown: the same row of the same section, or the
+        nearest there is (the section's last, its title, the first line)."""
+        kind, row = place
+        section = next((node for node in self.root.children if node.data == kind), None)
+        if section is None or self.last_line < 0:  # (reading last_line lays the rows out, numbering them)
+            return 0
+        if row < 0 or not section.is_expanded or not section.children:
+            return section.line
+        rows = section.children
+        last = len(rows) - 1 - isinstance(rows[-1].data, MoreRows)  # never onto "… N more": it would page
+        return rows[max(0, min(row, last))].line
 
     @staticmethod
-    def _add_leaves(node: TreeNode[Fact | str | MoreRows], items: list[Fact], start: int) -> TreeNode | None:
-        """Rows for ``items[start:]``, :data:`ROWS_AT_ONCE` at most, and a last row saying how many
-        more there are; the first row added."""
-        end = min(len(items), start + ROWS_AT_ONCE)
+    def _add_leaves(
+        node: TreeNode[Fact | str | MoreRows], items: list[Fact], start: int, rows: int | None = None
+    ) -> TreeNode | None:
+        """Rows for ``items[start:]``, ``rows`` at most (:data:`ROWS_AT_ONCE` unless told), and a
+        last row saying how many more there are; the first row added."""
+        end = min(len(items), start + (rows or ROWS_AT_ONCE))
         first = None
         for fact in items[start:end]:
             leaf = node.add_leaf(fact_label(fact), data=fact)
