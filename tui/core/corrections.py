@@ -44,8 +44,9 @@ def corrected_entities(
             ann, start, end = item, item.start, item.end
         if ann.kind in ENTITY_KINDS and end > start and (text is None or end <= len(text)):
             corrections.append((*applied_order(ann), ann, start, end))
-    if not corrections:  # the usual case: the model's entities as they are (26 ms less for 85,000)
-        return entities if in_order(entities) else sorted(entities)
+    if not corrections and in_order(entities):  # the usual case: the model's entities as they are (26 ms less)
+        return entities
+    # One entity a span (the last given), as with corrections: ones out of order may repeat a span.
     spans: dict[tuple[int, int], Entity] = {(e.start, e.end): e for e in entities}
     for *_, ann, start, end in sorted(corrections, key=lambda c: c[:3]):
         label = LABEL_ALIASES.get(ann.label, ann.label)

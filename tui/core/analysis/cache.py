@@ -19,6 +19,7 @@ import os
 import re
 import tempfile
 from collections.abc import Mapping
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -33,6 +34,10 @@ ROWS_PER_LINE = 1000
 ROW_BYTES = 64
 """The most one entity's row can take (``[start,end,"LABEL"],``: two offsets and a label of 32
 letters at most): a file longer than its text's characters allow is not read into memory."""
+LINE_CHARS = ROWS_PER_LINE * ROW_BYTES + 2
+"""The longest line :meth:`EntityCache.put` writes (a line of rows, its brackets and newline):
+lines are read no further than this, for ``json.loads`` makes some ten times a line's size of
+lists (a 32 MB line, allowed by the size of a 500 KB text, took 400 MB)."""
 
 
 class CachedResult(NamedTuple):
@@ -130,13 +135,21 @@ class EntityCache:
             if path.stat().st_size > ROW_BYTES * (len(text) + 1) + 1024:
                 return None  # more than the text could hold (each entity covers a character at least)
             with path.open(encoding="utf-8") as lines:
-                language = json.loads(lines.readline())["language"]
+
+                def line() -> str:
+                    """The next line; a line longer than any written (or cut off) ends the read."""
+                    read = lines.readline(LINE_CHARS)
+                    if not read.endswith("\n"):
+                        raise ValueError("a line too long, or cut")
+                    return read
+
+                language = json.loads(line())["language"]
                 if not (isinstance(language, str) and _LANGUAGE.fullmatch(language)):
                     return None
                 entities: list[Entity] = []
                 end, count = 0, None
-                for line in lines:
-                    rows = json.loads(line)
+                while True:
+                    rows = json.loads(line())
                     if isinstance(rows, dict):  # the last line: how many there are (a cut file is a miss)
                         count = rows["entities"]
                         break
@@ -146,7 +159,7 @@ class EntityCache:
                             return None
                         entities.append(Entity(start, stop, label, text[start:stop]))
                         end = stop
-                if count != len(entities) or lines.readline():
+                if count != len(entities) or lines.read(1):  # more after the count: not what put wrote
                     return None
         except Exception:  # noqa: BLE001 - a damaged file (even one that overflows the parser) is a miss
             return None
@@ -181,10 +194,16 @@ class EntityCache:
         try:
             # ``*.json`` too: the files of the first format, one JSON document each, are pruned with the rest.
             files = [p for p in self.directory.glob("*.json*") if not p.name.startswith(".")]
-            if len(files) <= MAX_FILES:
-                return
-            files.sort(key=lambda p: p.stat().st_mtime)
-            for path in files[: len(files) - MAX_FILES]:
-                path.unlink(missing_ok=True)
         except OSError:
-            pass
+            return
+        if len(files) <= MAX_FILES:
+            return
+        dated = []
+        for path in files:
+            with suppress(OSError):  # gone meanwhile (another Sorot pruning the same cache)
+                dated.append((path.stat().st_mtime, path))
+        dated.sort(key=lambda pair: pair[0])
+        for _, path in dated[: len(dated) - MAX_FILES]:
+            # One by one: something that cannot go (a directory of that name) does not keep the rest.
+            with suppress(OSError):
+                path.unlink(missing_ok=True)
