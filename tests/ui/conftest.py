@@ -21,6 +21,7 @@ from tui.core.document import sample_article_path
 from tui.ui.app import SorotApp, make_app
 from tui.ui.screens.reader import ReaderScreen
 from tui.ui.widgets.article_view import ArticleView
+from tui.ui.widgets.facts_panel import FactsPanel
 from tui.ui.widgets.status_bar import NlpIndicator
 
 
@@ -130,6 +131,19 @@ async def reader(
                 await wait_for_nlp(pilot)
                 await wait_until(pilot, lambda: app.screen.annotations_ready)  # read in a thread
             yield app, pilot
+
+
+@asynccontextmanager
+async def facts_shown(
+    db: Path, size: tuple[int, int] = (120, 40)
+) -> AsyncIterator[tuple[Pilot, ReaderScreen, FactsPanel]]:
+    """The reader on the sample with its facts in the panel (found in this process)."""
+    app = make_app(None, engine=NlpEngine(in_process=True), db=str(db))
+    async with app.run_test(size=size) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        await wait_until(pilot, lambda: screen.facts is not None and screen.side_ready)
+        yield pilot, screen, screen.query_one(FactsPanel)
 
 
 class GatedEngine(NlpEngine):

@@ -271,7 +271,7 @@ async def test_a_fault_in_a_fact_rule_is_one_line_and_the_reader_goes_on(monkeyp
 async def test_a_worker_failing_unexpectedly_is_one_line_and_never_ends_the_app(monkeypatch) -> None:
     from tui.core.analysis.engine import NlpEngine
 
-    def broken(self, text, entities, cancelled=lambda: False, reference_date=None):
+    def broken(self, text, entities, cancelled=lambda: False, reference_date=None, making=None):
         raise RuntimeError("a bug\nover two lines")
 
     monkeypatch.setattr(NlpEngine, "find_facts", broken)

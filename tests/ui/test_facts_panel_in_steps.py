@@ -11,10 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.ui.conftest import wait_until
-from tui.core.analysis.engine import NlpEngine
-from tui.ui.app import make_app
-from tui.ui.screens.reader import ReaderScreen
+from tests.ui.conftest import facts_shown
 from tui.ui.widgets import facts_panel
 from tui.ui.widgets.facts_panel import FactDetail, FactsPanel, MoreRows
 
@@ -25,12 +22,7 @@ def rows(panel: FactsPanel) -> list[str]:
 
 async def test_a_long_section_shows_a_page_and_the_rest_as_the_cursor_reaches_it(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(facts_panel, "ROWS_AT_ONCE", 3)  # the sample's dozens of facts, as a long article's thousands
-    app = make_app(None, engine=NlpEngine(in_process=True), db=str(tmp_path / "db.json"))
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, ReaderScreen)
-        await wait_until(pilot, lambda: screen.facts is not None and screen.side_ready)
-        panel = screen.query_one(FactsPanel)
+    async with facts_shown(tmp_path / "db.json", (120, 40)) as (pilot, screen, panel):
         dates = next(section for section in panel.root.children if section.data == "date")
         count = int(str(dates.label).rsplit("(", 1)[1].rstrip(")"))
         assert count > 7
@@ -60,12 +52,7 @@ async def test_all_facts_shown_after_a_sentence_start_each_section_at_its_first_
     tmp_path: Path, monkeypatch
 ) -> None:
     monkeypatch.setattr(facts_panel, "ROWS_AT_ONCE", 2)
-    app = make_app(None, engine=NlpEngine(in_process=True), db=str(tmp_path / "db.json"))
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, ReaderScreen)
-        await wait_until(pilot, lambda: screen.facts is not None and screen.side_ready)
-        panel = screen.query_one(FactsPanel)
+    async with facts_shown(tmp_path / "db.json", (120, 40)) as (pilot, screen, panel):
         assert screen.facts is not None
         before = rows(panel)
         nodes = [node for section in panel.root.children for node in section.children]

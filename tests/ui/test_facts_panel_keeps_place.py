@@ -11,11 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.ui.conftest import wait_until
-from tui.core.analysis.engine import NlpEngine
-from tui.ui.app import make_app
+from tests.ui.conftest import facts_shown
 from tui.ui.messages import FactsFound
-from tui.ui.screens.reader import ReaderScreen
 from tui.ui.widgets import facts_panel
 from tui.ui.widgets.facts_panel import FactDetail, FactsPanel, MoreRows
 
@@ -26,12 +23,7 @@ def shown(panel: FactsPanel) -> dict[object, int]:
 
 async def test_facts_shown_again_keep_the_pages_the_cursor_and_the_scroll(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(facts_panel, "ROWS_AT_ONCE", 3)  # the sample's dozens of facts, as a long article's thousands
-    app = make_app(None, engine=NlpEngine(in_process=True), db=str(tmp_path / "db.json"))
-    async with app.run_test(size=(120, 24)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, ReaderScreen)
-        await wait_until(pilot, lambda: screen.facts is not None and screen.side_ready)
-        panel = screen.query_one(FactsPanel)
+    async with facts_shown(tmp_path / "db.json", (120, 24)) as (pilot, screen, panel):
         panel.focus()
         for _ in range(40):  # down through the sections, paging in what the cursor reaches
             await pilot.press("j")
@@ -53,12 +45,7 @@ async def test_the_cursor_on_a_title_or_past_the_rows_left_lands_on_a_row_that_i
     tmp_path: Path, monkeypatch
 ) -> None:
     monkeypatch.setattr(facts_panel, "ROWS_AT_ONCE", 3)
-    app = make_app(None, engine=NlpEngine(in_process=True), db=str(tmp_path / "db.json"))
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, ReaderScreen)
-        await wait_until(pilot, lambda: screen.facts is not None and screen.side_ready)
-        panel = screen.query_one(FactsPanel)
+    async with facts_shown(tmp_path / "db.json", (120, 40)) as (pilot, screen, panel):
         panel.focus()
         dates = next(section for section in panel.root.children if section.data == "date")
         panel.move_cursor(dates)
@@ -72,14 +59,9 @@ async def test_the_cursor_on_a_title_or_past_the_rows_left_lands_on_a_row_that_i
 
 
 async def test_a_sentence_shown_with_i_stays_when_its_facts_come_again(tmp_path: Path) -> None:
-    app = make_app(None, engine=NlpEngine(in_process=True), db=str(tmp_path / "db.json"))
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, ReaderScreen)
-        await wait_until(pilot, lambda: screen.facts is not None and screen.side_ready)
+    async with facts_shown(tmp_path / "db.json", (120, 40)) as (pilot, screen, panel):
         await pilot.press("i")
         await pilot.pause()
-        panel = screen.query_one(FactsPanel)
         assert panel.sentence is not None
         sentence, rows = panel.sentence, [str(node.label) for node in panel.root.children[0].children]
         await pilot.press("j")
