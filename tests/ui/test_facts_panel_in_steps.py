@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tests.ui.conftest import facts_shown
 from tui.ui.widgets import facts_panel
-from tui.ui.widgets.facts_panel import FactDetail, FactsPanel, MoreRows
+from tui.ui.widgets.facts_panel import FactDetail, FactsPanel, MoreRows, kind_name
 
 
 def rows(panel: FactsPanel) -> list[str]:
@@ -66,3 +66,26 @@ async def test_all_facts_shown_after_a_sentence_start_each_section_at_its_first_
         panel.show_failure("gone")
         await pilot.pause()
         assert [str(node.label) for node in panel.root.children] == ["no facts: gone"]
+
+
+async def test_a_sentences_facts_come_a_page_at_a_time_each_row_saying_its_kind(tmp_path: Path, monkeypatch) -> None:
+    """A text without a full stop is one sentence: ``i`` there listed every fact of the article at once."""
+    from tui.core.fact_rows import facts_of_sentence
+
+    monkeypatch.setattr(facts_panel, "ROWS_AT_ONCE", 2)
+    async with facts_shown(tmp_path / "db.json", (120, 40)) as (pilot, screen, panel):
+        facts = screen.facts
+        assert facts is not None
+        sentence = max(facts.sentences, key=lambda s: len(facts_of_sentence(facts, tuple(s))))
+        here = facts_of_sentence(facts, tuple(sentence))
+        assert len(here) > 4
+        panel.show_facts(facts, tuple(sentence))
+        (section,) = panel.root.children
+        assert str(section.children[-1].label) == f"… {len(here) - 2} more"
+        panel.focus()
+        while isinstance(section.children[-1].data, MoreRows):
+            panel.move_cursor(section.children[-1])
+            await pilot.pause()
+        assert [panel.fact_of(node) for node in section.children] == here
+        for node, fact in zip(section.children, here, strict=True):  # its kind, on every page
+            assert str(node.label).startswith(f"{kind_name(fact.kind)}: ")

@@ -45,6 +45,8 @@ class MoreRows:
 
     items: list[Fact]
     start: int
+    mixed: bool = False
+    """Facts of every kind (a sentence's): each row says its kind."""
 
 
 def fact_label(fact: Fact) -> Text:
@@ -110,10 +112,10 @@ class FactsPanel(Tree["Fact | str | MoreRows"]):
         count = 0
         if sentence is not None:
             here = facts_of_sentence(facts, sentence)
-            node = self.root.add(Text(f"This sentence ({len(here)}) · esc shows all", style="bold"), data="here")
-            for fact in here:  # kinds mixed: each row says which it is
-                row = Text.assemble((f"{kind_name(fact.kind)}: ", "dim"), fact_label(fact))
-                node.add_leaf(row, data=fact)
+            node = self.root.add(Text(f"This sentence ({len(here):,}) · esc shows all", style="bold"), data="here")
+            # Kinds mixed: each row says which it is. (A text without a full stop is one sentence:
+            # its facts, all of them, come a page at a time too.)
+            self._add_leaves(node, here, 0, max(ROWS_AT_ONCE, shown.get("here", 0)), mixed=True)
             node.expand()
             count += len(here)
         else:
@@ -167,17 +169,27 @@ class FactsPanel(Tree["Fact | str | MoreRows"]):
 
     @staticmethod
     def _add_leaves(
-        node: TreeNode[Fact | str | MoreRows], items: list[Fact], start: int, rows: int | None = None
+        node: TreeNode[Fact | str | MoreRows],
+        items: list[Fact],
+        start: int,
+        rows: int | None = None,
+        *,
+        mixed: bool = False,
     ) -> TreeNode | None:
         """Rows for ``items[start:]``, ``rows`` at most (:data:`ROWS_AT_ONCE` unless told), and a
-        last row saying how many more there are; the first row added."""
+        last row saying how many more there are; the first row added. ``mixed``: facts of every
+        kind, each row saying its kind."""
         end = min(len(items), start + (rows or ROWS_AT_ONCE))
         first = None
         for fact in items[start:end]:
-            leaf = node.add_leaf(fact_label(fact), data=fact)
+            label = fact_label(fact)
+            if mixed:
+                label = Text.assemble((f"{kind_name(fact.kind)}: ", "dim"), label)
+            leaf = node.add_leaf(label, data=fact)
             first = first or leaf
         if end < len(items):
-            node.add_leaf(Text(f"… {len(items) - end:,} more", style="dim"), data=MoreRows(items, end))
+            more = MoreRows(items, end, mixed)
+            node.add_leaf(Text(f"… {len(items) - end:,} more", style="dim"), data=more)
         return first
 
     @staticmethod
@@ -195,7 +207,7 @@ class FactsPanel(Tree["Fact | str | MoreRows"]):
         event.stop()  # the row is gone: the screen hears of the fact that took its place
         section = node.parent
         node.remove()
-        if (first := self._add_leaves(section, more.items, more.start)) is not None:
+        if (first := self._add_leaves(section, more.items, more.start, mixed=more.mixed)) is not None:
             self.post_message(Tree.NodeHighlighted(first))
 
     def on_resize(self) -> None:
