@@ -20,7 +20,10 @@ from tui.ui.widgets.article_view import ArticleView
 LATER = ("trafilatura", "htmldate", "lxml", "httpx", "spacy", "thinc", "tui.core.web.page", "tui.core.web.fetch",
          "tui.core.facts", "tui.core.store", "importlib.metadata",
          # a few ms each: OpenSSL (hashlib), the TOML parser without a config file, screens not shown
-         "hashlib", "tomllib", "tui.ui.screens.help", "tui.ui.screens.library")  # fmt: skip
+         "hashlib", "tomllib", "tui.ui.screens.help", "tui.ui.screens.library",
+         # the side panel, mounted after the paint (some 5 ms)
+         "tui.ui.widgets.facts_panel", "tui.ui.widgets.notes_panel", "tui.core.fact_rows",
+         "textual.widgets._tabbed_content", "textual.widgets._tabs")  # fmt: skip
 
 
 def test_what_the_first_paint_imports_leaves_the_heavy_modules_out() -> None:

@@ -35,8 +35,6 @@ from tui.ui.palette import css_variables, depth_of
 from tui.ui.paste import cut_paste, install_paste_parser
 from tui.ui.screens.reader import ReaderScreen, SearchBar
 from tui.ui.widgets.article_view import ArticleView
-from tui.ui.widgets.facts_panel import FactsPanel
-from tui.ui.widgets.notes_panel import NotesPanel
 
 
 class Palette(CommandPalette):
@@ -380,6 +378,9 @@ class SorotApp(App[None]):
     # ----------------------------------------------------------------------------- help & palette
 
     def _binding_sources(self) -> list[tuple[str, list[Binding]]]:
+        from tui.ui.widgets.facts_panel import FactsPanel
+        from tui.ui.widgets.notes_panel import NotesPanel
+
         reader = [
             b
             for b in ReaderScreen.BINDINGS
@@ -495,6 +496,8 @@ def bound_classes() -> list[type[DOMNode]]:
     from tui.ui.screens.fetching import FetchScreen
     from tui.ui.screens.help import HelpScreen
     from tui.ui.screens.library import LibraryScreen, MentionsScreen
+    from tui.ui.widgets.facts_panel import FactsPanel
+    from tui.ui.widgets.notes_panel import NotesPanel
 
     return [
         SorotApp, ReaderScreen, ArticleView, FactsPanel, NotesPanel, SearchBar, HelpScreen, LibraryScreen,
@@ -510,6 +513,8 @@ def binding_chains() -> list[tuple[type[DOMNode], ...]]:
     from tui.ui.screens.feeds import FeedsScreen
     from tui.ui.screens.fetching import FetchScreen
     from tui.ui.screens.library import LibraryScreen
+    from tui.ui.widgets.facts_panel import FactsPanel
+    from tui.ui.widgets.notes_panel import NotesPanel
 
     reader = [(widget, ReaderScreen, SorotApp) for widget in (ArticleView, FactsPanel, NotesPanel)]
     return [*reader, (LibraryScreen, SorotApp), (FeedsScreen, SorotApp), (FetchScreen, SorotApp)]

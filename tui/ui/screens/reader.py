@@ -21,13 +21,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static, TabbedContent, TabPane, Tree
+from textual.widgets import Footer, Input, Static, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.core.annotations import Annotation, Kind
 from tui.core.document import Article, ArticleError, inert
 from tui.core.entities import PIPELINE_LABELS, Entity, label_order
-from tui.core.fact_rows import mention_in
 from tui.core.nlp import PipelineError
 from tui.ui.keymaps import KeyBarScreen
 from tui.ui.messages import (
@@ -57,9 +56,7 @@ from tui.ui.messages import (
 from tui.ui.overlays import HIGHLIGHT_COLOURS, Laidout, lay_out
 from tui.ui.saving import SaveQueue
 from tui.ui.widgets.article_view import ArticleView
-from tui.ui.widgets.facts_panel import FactDetail, FactsPanel, kind_name
 from tui.ui.widgets.legend import Legend
-from tui.ui.widgets.notes_panel import NotesPanel
 from tui.ui.widgets.status_bar import NlpIndicator, StatusBar
 
 if TYPE_CHECKING:
@@ -69,6 +66,8 @@ if TYPE_CHECKING:
     from tui.ui.app import SorotApp
     from tui.ui.screens.annotate import NoteResult
     from tui.ui.screens.export import ExportChoice
+    from tui.ui.widgets.facts_panel import FactsPanel
+    from tui.ui.widgets.notes_panel import NotesPanel
 
 T = TypeVar("T")
 
@@ -522,6 +521,8 @@ class ReaderScreen(KeyBarScreen):
     def facts_found(self, event: FactsFound) -> None:
         """The facts, first or recomputed after a correction: the panel keeps its place, and a
         sentence's facts (``i``) stay that sentence's."""
+        from tui.ui.widgets.facts_panel import FactsPanel
+
         self.facts = event.facts
         if (panel := self.panel(FactsPanel)) is not None:
             panel.show_facts(event.facts, panel.sentence)
@@ -529,6 +530,8 @@ class ReaderScreen(KeyBarScreen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed with an error nobody expected (a bug, say, in a fact rule): one
         line, and the reader goes on (its workers never end the app)."""
+        from tui.ui.widgets.facts_panel import FactsPanel
+
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error
@@ -543,6 +546,8 @@ class ReaderScreen(KeyBarScreen):
 
     @on(FactsFailed)
     def facts_failed(self, event: FactsFailed) -> None:
+        from tui.ui.widgets.facts_panel import FactsPanel
+
         if (panel := self.panel(FactsPanel)) is not None:
             panel.show_failure(event.reason)
         self.app.notify(inert(event.reason), title="Facts", severity="error", markup=False)
@@ -700,6 +705,11 @@ class ReaderScreen(KeyBarScreen):
     async def mount_side(self) -> None:
         """The Facts and Notes tabs, mounted once the article is on screen (they cost a tenth of
         a second of styling that the first paint need not wait for)."""
+        from textual.widgets import TabbedContent, TabPane
+
+        from tui.ui.widgets.facts_panel import FactDetail, FactsPanel
+        from tui.ui.widgets.notes_panel import NotesPanel
+
         tabs = TabbedContent(id="side-tabs")
         await self.query_one("#side").mount(tabs)
         detail = FactDetail(id="fact-detail")
@@ -977,6 +987,10 @@ class ReaderScreen(KeyBarScreen):
         """Show the session's annotations in the article and the Notes tab (and, with ``entities``,
         the entities as corrected). Up to :data:`ANNOTATIONS_AT_ONCE` are laid out at once; more
         in a thread (half a second for 100,000), the old ones staying on screen meanwhile."""
+        from textual.widgets import TabbedContent
+
+        from tui.ui.widgets.notes_panel import NotesPanel
+
         if laid_out is None:
             annotations = list(self.session.annotations)  # a copy: the session sorts its own in place
             if len(annotations) > ANNOTATIONS_AT_ONCE:
@@ -1350,6 +1364,11 @@ class ReaderScreen(KeyBarScreen):
             )
 
     def action_switch_tab(self) -> None:
+        from textual.widgets import TabbedContent
+
+        from tui.ui.widgets.facts_panel import FactsPanel
+        from tui.ui.widgets.notes_panel import NotesPanel
+
         if not self.side_ready:
             self.app.bell()
             return
@@ -1412,6 +1431,11 @@ class ReaderScreen(KeyBarScreen):
 
     def action_toggle_focus(self) -> None:
         """Article -> the side panel's open tab -> article."""
+        from textual.widgets import TabbedContent
+
+        from tui.ui.widgets.facts_panel import FactsPanel
+        from tui.ui.widgets.notes_panel import NotesPanel
+
         if not self.view.has_focus or not self.side_ready:
             self.view.focus()
             return
@@ -1441,6 +1465,8 @@ class ReaderScreen(KeyBarScreen):
         return self.facts.sentence_at(offset) if self.facts is not None else None
 
     def action_sentence_facts(self) -> None:
+        from tui.ui.widgets.facts_panel import FactsPanel
+
         if not self.side_ready:
             self.app.bell()
             return
@@ -1456,6 +1482,9 @@ class ReaderScreen(KeyBarScreen):
 
     @on(FactChosen)
     def fact_chosen(self, event: FactChosen) -> None:
+        from tui.core.fact_rows import mention_in
+        from tui.ui.widgets.facts_panel import kind_name
+
         fact = event.fact
         if fact.kind == "entity" and fact.mentions:
             spans = [tuple(m) for m in fact.mentions]
@@ -1470,6 +1499,8 @@ class ReaderScreen(KeyBarScreen):
     @on(Tree.NodeHighlighted, "#facts")
     def fact_highlighted(self, event: Tree.NodeHighlighted) -> None:
         """The detail under the panel follows its cursor."""
+        from tui.ui.widgets.facts_panel import FactDetail, FactsPanel
+
         self.query_one(FactDetail).show_fact(FactsPanel.fact_of(event.node))
 
     @on(WalkRequested)
