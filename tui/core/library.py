@@ -230,17 +230,7 @@ class Library:
         except sqlite3.DatabaseError as exc:
             if self.path is None or not self.path.exists():
                 raise LibraryError(f"{self.path}: cannot open the library ({exc})") from None
-            aside = self.path.with_name(self.path.name + ".broken")
-            try:
-                os.replace(self.path, aside)
-            except OSError as move:
-                raise LibraryError(f"{self.path}: not a library index, and cannot be moved aside ({move})") from None
-            self.warnings.append(f"{self.path}: not a library index ({exc}); kept as {aside.name}, built again")
-            self.set_aside_count += 1
-            try:
-                self._conn = self._connect()
-            except sqlite3.DatabaseError as again:
-                raise LibraryError(f"{self.path}: cannot open the library ({again})") from None
+            self._move_aside(f"{self.path}: not a library index ({exc})", "not a library index")
 
     def _connect(self) -> sqlite3.Connection:
         if self.path is not None:
@@ -292,20 +282,26 @@ class Library:
                 self._conn = self._connect()
                 self._groups_dirty = True
                 return
-            aside = self.path.with_name(self.path.name + ".broken")
-            try:
-                os.replace(self.path, aside)
-                for extra in ("-wal", "-shm"):  # the old file's journal must not be replayed into the new one
-                    self.path.with_name(self.path.name + extra).unlink(missing_ok=True)
-            except OSError as move:
-                raise LibraryError(f"{self.path}: damaged, and cannot be moved aside ({move})") from None
-            self.warnings.append(f"{reason}; kept as {aside.name}, built again")
-            self.set_aside_count += 1
-            try:
-                self._conn = self._connect()
-            except sqlite3.DatabaseError as again:
-                raise LibraryError(f"{self.path}: cannot open the library ({again})") from None
+            self._move_aside(reason, "damaged")
             self._groups_dirty = True
+
+    def _move_aside(self, reason: str, what: str) -> None:
+        """Move the index file to ``.broken``, say so in :attr:`warnings` (after ``reason``) and
+        open an empty one in its place; ``what`` the file is, if it cannot be moved."""
+        assert self.path is not None
+        aside = self.path.with_name(self.path.name + ".broken")
+        try:
+            os.replace(self.path, aside)
+            for extra in ("-wal", "-shm"):  # the old file's journal must not be replayed into the new one
+                self.path.with_name(self.path.name + extra).unlink(missing_ok=True)
+        except OSError as move:
+            raise LibraryError(f"{self.path}: {what}, and cannot be moved aside ({move})") from None
+        self.warnings.append(f"{reason}; kept as {aside.name}, built again")
+        self.set_aside_count += 1
+        try:
+            self._conn = self._connect()
+        except sqlite3.DatabaseError as again:
+            raise LibraryError(f"{self.path}: cannot open the library ({again})") from None
 
     def close(self) -> None:
         with self._lock:
