@@ -627,11 +627,41 @@ def refresh(
     one that cannot be read; stops early when ``cancelled()``. An index found damaged on the way
     is set aside and built again from the start (once); articles deleted meanwhile are dropped
     at the end."""
+    return _again_if_damaged(
+        library,
+        lambda: _refresh(library, folder, paths, entities_of, max_bytes, progress, starting, unreadable, cancelled),
+    )
+
+
+def _again_if_damaged(library: Library, run: Callable[[], Refreshed]) -> Refreshed:
+    """``run()``; if it finds the index damaged, the index set aside and ``run()`` once more."""
     try:
-        return _refresh(library, folder, paths, entities_of, max_bytes, progress, starting, unreadable, cancelled)
+        return run()
     except LibraryDamaged as exc:
         library.set_aside(str(exc))
-        return _refresh(library, folder, paths, entities_of, max_bytes, progress, starting, unreadable, cancelled)
+        return run()
+
+
+def _index_one(
+    library: Library,
+    key: Path | str,
+    article: Article,
+    size: int,
+    mtime_ns: int,
+    entities_of: Callable[[str], list[Entity]],
+    cancelled: Callable[[], bool],
+    folder: str | None = None,
+) -> bool | None:
+    """Index ``article`` under ``key`` unless its text is the one indexed (then only its size and
+    time are noted): True if indexed, False if unchanged, None if cancelled meanwhile."""
+    if library.sha256_of(key) == article.sha256:
+        library.touch(key, size, mtime_ns)
+        return False
+    entities = entities_of(article.text)
+    if cancelled():
+        return None
+    library.put(key, article, entities, size, mtime_ns, folder=folder)
+    return True
 
 
 def _refresh(
@@ -670,16 +700,11 @@ def _refresh(
             if progress is not None:
                 progress(done, len(todo))
             continue
-        if library.sha256_of(path) == article.sha256:
-            library.touch(path, info.st_size, info.st_mtime_ns)
-            unchanged += 1
-        else:
-            entities = entities_of(article.text)
-            if cancelled():
-                break
-            library.put(path, article, entities, info.st_size, info.st_mtime_ns)
-            indexed += 1
+        changed = _index_one(library, path, article, info.st_size, info.st_mtime_ns, entities_of, cancelled)
         del article  # one article's text at a time
+        if changed is None:
+            break
+        indexed, unchanged = indexed + changed, unchanged + (not changed)
         if progress is not None:
             progress(done, len(todo))
     if not cancelled():  # deleted while the others were indexed
@@ -715,11 +740,9 @@ def refresh_items(
     (those gone dropped, each new or changed one read and indexed once, the smallest first;
     ``starting(item, done, total)``, ``unreadable(key, reason)``). An index found damaged is set
     aside and built again (once)."""
-    try:
-        return _refresh_items(library, source, items, entities_of, progress, starting, unreadable, cancelled)
-    except LibraryDamaged as exc:
-        library.set_aside(str(exc))
-        return _refresh_items(library, source, items, entities_of, progress, starting, unreadable, cancelled)
+    return _again_if_damaged(
+        library, lambda: _refresh_items(library, source, items, entities_of, progress, starting, unreadable, cancelled)
+    )
 
 
 def _refresh_items(
@@ -753,16 +776,13 @@ def _refresh_items(
             if unreadable is not None:
                 unreadable(item.key, reason)
         else:
-            if library.sha256_of(item.key) == article.sha256:
-                library.touch(item.key, item.size, item.mtime_ns)
-                unchanged += 1
-            else:
-                entities = entities_of(article.text)
-                if cancelled():
-                    break
-                library.put(item.key, article, entities, item.size, item.mtime_ns, folder=source)
-                indexed += 1
+            changed = _index_one(
+                library, item.key, article, item.size, item.mtime_ns, entities_of, cancelled, folder=source
+            )
             del article  # one article's text at a time
+            if changed is None:
+                break
+            indexed, unchanged = indexed + changed, unchanged + (not changed)
         if progress is not None:
             progress(done, len(todo))
     failed = tuple(inert(key) + ": " + reason for key, reason in failures)
