@@ -194,12 +194,9 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _one_line(exc: BaseException) -> str:
-    from tui.core.nlp import PipelineError
+    from tui.core.nlp import error_line
 
-    if isinstance(exc, (PipelineError, ArticleError)):
-        return str(exc)
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    return error_line(exc, ArticleError)
 
 
 def article_document(article: Article, language: str, with_text: bool) -> dict[str, object]:

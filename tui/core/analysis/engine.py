@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
     from tui.core.facts import Facts
 from tui.core.analysis.cache import CachedResult, EntityCache, pipeline_key
-from tui.core.nlp import PipelineError, doc_entities, find_entities, load_pipeline, split_for_nlp
+from tui.core.nlp import PipelineError, doc_entities, error_line, find_entities, load_pipeline, split_for_nlp
 
 FACTS_HERE_CHARS = 100_000
 """Facts of articles up to this long are extracted in the caller's thread, longer ones in the child."""
@@ -52,13 +52,6 @@ def _pipeline(model: str | None) -> Language:
         if model not in _pipelines:
             _pipelines[model] = load_pipeline(model)
         return _pipelines[model]
-
-
-def _one_line(exc: BaseException) -> str:
-    if isinstance(exc, PipelineError):
-        return str(exc)
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
 
 
 @contextmanager
@@ -100,7 +93,7 @@ def _serve(conn: Connection[Any, Any], model: str | None) -> None:
     try:
         conn.send(("ready", str(_pipeline(model).lang)))
     except Exception as exc:  # noqa: BLE001 - any failure is reported to the parent as one line
-        conn.send(("failed", f"cannot load the NLP pipeline: {_one_line(exc)}"))
+        conn.send(("failed", f"cannot load the NLP pipeline: {error_line(exc)}"))
         return
     while True:
         try:
@@ -119,7 +112,7 @@ def _serve(conn: Connection[Any, Any], model: str | None) -> None:
                 conn.send((request_id, True, doc_entities(_pipeline(model)(text), offset)))
         except Exception as exc:  # noqa: BLE001
             what = "fact extraction" if kind == "facts" else "the NLP pipeline"
-            conn.send((request_id, False, f"{what} failed: {_one_line(exc)}"))
+            conn.send((request_id, False, f"{what} failed: {error_line(exc)}"))
 
 
 class NlpEngine:
@@ -189,7 +182,7 @@ class NlpEngine:
         try:
             self._language = str(_pipeline(self.model).lang)
         except Exception as exc:  # noqa: BLE001
-            self._error = f"cannot load the NLP pipeline: {_one_line(exc)}"
+            self._error = f"cannot load the NLP pipeline: {error_line(exc)}"
         self._ready.set()
 
     def _await_child(self, conn: Connection[Any, Any]) -> None:
@@ -275,7 +268,7 @@ class NlpEngine:
             try:
                 return find_entities(_pipeline(self.model), text, progress, cancelled)
             except Exception as exc:  # noqa: BLE001 - a broken pipeline must not take the reader down
-                raise PipelineError(f"the NLP pipeline failed: {_one_line(exc)}") from exc
+                raise PipelineError(f"the NLP pipeline failed: {error_line(exc)}") from exc
         entities: list[Entity] = []
         for start, end in split_for_nlp(text):
             if cancelled():
@@ -311,7 +304,7 @@ class NlpEngine:
             try:
                 return extract_facts(text, entities, reference_date)
             except Exception as exc:  # noqa: BLE001 - a fault in a fact rule: one line, as from the child
-                raise PipelineError(f"fact extraction failed: {_one_line(exc)}") from exc
+                raise PipelineError(f"fact extraction failed: {error_line(exc)}") from exc
         try:
             self.language(cancelled)
         except PipelineError:

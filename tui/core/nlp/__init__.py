@@ -46,6 +46,15 @@ class PipelineError(Exception):
     """A pipeline could not be loaded; the message is one line meant for the user."""
 
 
+def error_line(exc: BaseException, *meant_for_the_user: type[BaseException]) -> str:
+    """``exc`` as one line: the message of a :class:`PipelineError` (or of one of
+    ``meant_for_the_user``) as it is, any other's first line after its type's name."""
+    if isinstance(exc, (PipelineError, *meant_for_the_user)):
+        return str(exc)
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+
+
 def register_components() -> None:
     """Make Sorot's tokenizer and components known to spaCy (an installed Sorot also does this
     through entry points, so ``spacy.load`` works on its pipelines without importing Sorot first)."""
